@@ -1,0 +1,144 @@
+package io.tally.core.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CodecException;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
+import io.tally.core.internal.JsonFields;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads each message type from a JSON tree; the counterpart of {@link WireWriter}. */
+final class WireReader {
+    static final String TYPE_COUNTS = "counts";
+    static final String TYPE_HEARTBEAT = "heartbeat";
+    static final String TYPE_AGGREGATE = "aggregate";
+    static final String TYPE_PROGRESS = "progress";
+
+    private static final int MAX_NAME = 255;
+    private static final int MAX_DIGEST_BYTES = 2 + 3 + IdDigest.MAX_CELLS / 8 + IdDigest.MAX_CELLS * 26;
+    private static final int MAX_WATERMARKS = 100_000;
+
+    private WireReader() {
+    }
+
+    static WireMessage read(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new CodecException("message must be a JSON object");
+        }
+        JsonFields base = new JsonFields(node, "message");
+        long version = base.longValue("v");
+        if (version != AuditCodec.VERSION) {
+            throw new CodecException("unsupported wire version " + version + " (this build reads "
+                    + AuditCodec.VERSION + ")");
+        }
+        String type = base.text("type", 32);
+        JsonFields fields = new JsonFields(node, type + " message");
+        try {
+            switch (type) {
+                case TYPE_COUNTS:
+                    return readCounts(fields);
+                case TYPE_HEARTBEAT:
+                    return readHeartbeat(fields);
+                case TYPE_AGGREGATE:
+                    return readAggregate(fields);
+                case TYPE_PROGRESS:
+                    return readProgress(fields);
+                default:
+                    throw new CodecException("unknown message type '" + type + "'");
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // a value the records' own validation refused (an empty name, an unaligned bucket, ...)
+            throw new CodecException(type + " message: " + e.getMessage(), e);
+        }
+    }
+
+    private static AuditRecord readCounts(JsonFields f) {
+        String mode = f.text("mode", 16);
+        CountingMode countingMode;
+        try {
+            countingMode = CountingMode.fromWireName(mode);
+        } catch (IllegalArgumentException e) {
+            throw f.error("mode", "has unknown value '" + mode + "'");
+        }
+        return new AuditRecord(
+                agent(f), f.nonNegative("seq"), f.longValue("emittedAt"),
+                f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), bucket(f), countingMode,
+                f.nonNegative("count"), f.nonNegative("bytes"), f.nonNegative("noTimestamp"),
+                f.nonNegative("skewed"), f.nonNegative("failed"),
+                latency(f), digest(f));
+    }
+
+    private static Heartbeat readHeartbeat(JsonFields f) {
+        JsonNode marks = f.object("watermarks");
+        if (marks.size() > MAX_WATERMARKS) {
+            throw f.error("watermarks", "has more than " + MAX_WATERMARKS + " topics");
+        }
+        Map<String, Long> watermarks = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = marks.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToLong()) {
+                throw f.error("watermarks." + e.getKey(), "must be an integer (epoch ms)");
+            }
+            watermarks.put(e.getKey(), e.getValue().longValue());
+        }
+        return new Heartbeat(agent(f), f.nonNegative("seq"), f.longValue("emittedAt"), f.text("tier", MAX_NAME),
+                watermarks, f.booleanValue("closed"), f.nonNegative("dropped"));
+    }
+
+    private static TierAggregate readAggregate(JsonFields f) {
+        return new TierAggregate(
+                f.text("topic", MAX_NAME), f.text("tier", MAX_NAME), bucket(f),
+                f.nonNegative("count"), f.nonNegative("bytes"), f.nonNegative("noTimestamp"),
+                f.nonNegative("skewed"), f.nonNegative("failed"), f.nonNegative("records"),
+                latency(f), digest(f), f.longValue("updatedAt"));
+    }
+
+    private static TierProgress readProgress(JsonFields f) {
+        return new TierProgress(f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), f.longValue("watermark"),
+                f.longValue("lastHeartbeatAt"), f.nonNegativeInt("liveAgents"), f.longValue("updatedAt"));
+    }
+
+    private static AgentIdentity agent(JsonFields f) {
+        return new AgentIdentity(f.text("agent", AgentIdentity.MAX_LENGTH), f.text("host", AgentIdentity.MAX_LENGTH));
+    }
+
+    private static Bucket bucket(JsonFields f) {
+        long start = f.longValue("bucketStart");
+        long size = f.positive("bucketMs");
+        if (Math.floorMod(start, size) != 0) {
+            throw f.error("bucketStart", "(" + start + ") is not a multiple of bucketMs (" + size + ")");
+        }
+        return new Bucket(start, size);
+    }
+
+    private static LatencySketch latency(JsonFields f) {
+        try {
+            return LatencySketch.fromBytes(f.base64("latency", LatencySketch.MAX_ENCODED_BYTES));
+        } catch (CodecException e) {
+            throw f.error("latency", "is invalid: " + e.getMessage());
+        }
+    }
+
+    private static IdDigest digest(JsonFields f) {
+        byte[] bytes = f.optionalBase64("digest", MAX_DIGEST_BYTES);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return IdDigest.fromBytes(bytes);
+        } catch (CodecException e) {
+            throw f.error("digest", "is invalid: " + e.getMessage());
+        }
+    }
+}

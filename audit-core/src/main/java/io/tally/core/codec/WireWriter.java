@@ -1,0 +1,100 @@
+package io.tally.core.codec;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.tally.core.AuditRecord;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Map;
+
+/** Writes each message type's fields; the field names are the wire contract (see the JSON Schema). */
+final class WireWriter {
+    private WireWriter() {
+    }
+
+    static void write(JsonGenerator json, WireMessage message) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("v", AuditCodec.VERSION);
+        json.writeStringField("type", AuditCodec.typeOf(message));
+        if (message instanceof AuditRecord r) {
+            writeCounts(json, r);
+        } else if (message instanceof Heartbeat h) {
+            writeHeartbeat(json, h);
+        } else if (message instanceof TierAggregate a) {
+            writeAggregate(json, a);
+        } else {
+            writeProgress(json, (TierProgress) message);
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeCounts(JsonGenerator json, AuditRecord r) throws IOException {
+        json.writeStringField("agent", r.agent().instanceId());
+        json.writeStringField("host", r.agent().host());
+        json.writeNumberField("seq", r.seq());
+        json.writeNumberField("emittedAt", r.emittedAt());
+        json.writeStringField("tier", r.tier());
+        json.writeStringField("topic", r.topic());
+        json.writeNumberField("bucketStart", r.bucket().start());
+        json.writeNumberField("bucketMs", r.bucket().sizeMs());
+        json.writeStringField("mode", r.mode().wireName());
+        json.writeNumberField("count", r.count());
+        json.writeNumberField("bytes", r.bytes());
+        json.writeNumberField("noTimestamp", r.noTimestamp());
+        json.writeNumberField("skewed", r.skewed());
+        json.writeNumberField("failed", r.failed());
+        writeSketches(json, r.latency(), r.digest());
+    }
+
+    private static void writeHeartbeat(JsonGenerator json, Heartbeat h) throws IOException {
+        json.writeStringField("agent", h.agent().instanceId());
+        json.writeStringField("host", h.agent().host());
+        json.writeNumberField("seq", h.seq());
+        json.writeNumberField("emittedAt", h.emittedAt());
+        json.writeStringField("tier", h.tier());
+        json.writeObjectFieldStart("watermarks");
+        for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeBooleanField("closed", h.closed());
+        json.writeNumberField("dropped", h.dropped());
+    }
+
+    private static void writeAggregate(JsonGenerator json, TierAggregate a) throws IOException {
+        json.writeStringField("topic", a.topic());
+        json.writeStringField("tier", a.tier());
+        json.writeNumberField("bucketStart", a.bucket().start());
+        json.writeNumberField("bucketMs", a.bucket().sizeMs());
+        json.writeNumberField("count", a.count());
+        json.writeNumberField("bytes", a.bytes());
+        json.writeNumberField("noTimestamp", a.noTimestamp());
+        json.writeNumberField("skewed", a.skewed());
+        json.writeNumberField("failed", a.failed());
+        json.writeNumberField("records", a.records());
+        json.writeNumberField("updatedAt", a.updatedAt());
+        writeSketches(json, a.latency(), a.digest());
+    }
+
+    private static void writeProgress(JsonGenerator json, TierProgress p) throws IOException {
+        json.writeStringField("tier", p.tier());
+        json.writeStringField("topic", p.topic());
+        json.writeNumberField("watermark", p.watermark());
+        json.writeNumberField("lastHeartbeatAt", p.lastHeartbeatAt());
+        json.writeNumberField("liveAgents", p.liveAgents());
+        json.writeNumberField("updatedAt", p.updatedAt());
+    }
+
+    private static void writeSketches(JsonGenerator json, LatencySketch latency, IdDigest digest) throws IOException {
+        json.writeStringField("latency", Base64.getEncoder().encodeToString(latency.toBytes()));
+        if (digest != null) {
+            json.writeStringField("digest", Base64.getEncoder().encodeToString(digest.toBytes()));
+        }
+    }
+}
