@@ -37,11 +37,16 @@ public record Bucket(long start, long sizeMs) implements Comparable<Bucket> {
     /**
      * The start of the bucket holding {@code eventTimeMs}, without allocating: the agent's hot path uses this.
      *
-     * @throws IllegalArgumentException if {@code sizeMs <= 0}
+     * @throws IllegalArgumentException if {@code sizeMs <= 0}, or the bucket would start before
+     *                                  {@link Long#MIN_VALUE}
      */
     public static long startOf(long eventTimeMs, long sizeMs) {
         checkSize(sizeMs);
-        return Math.floorDiv(eventTimeMs, sizeMs) * sizeMs;
+        long offset = Math.floorMod(eventTimeMs, sizeMs);
+        if (eventTimeMs < Long.MIN_VALUE + offset) {
+            throw new IllegalArgumentException("event time " + eventTimeMs + " has no bucket of " + sizeMs + " ms");
+        }
+        return eventTimeMs - offset;
     }
 
     /** @return the first millisecond after the bucket; saturates at {@link Long#MAX_VALUE} */

@@ -1,0 +1,53 @@
+package io.tally.core.codec;
+
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+
+import java.util.List;
+import java.util.Map;
+
+/** One realistic message of every type, for codec, schema and fuzz tests. */
+final class WireSamples {
+    static final AgentIdentity AGENT = new AgentIdentity("3f1c9a52-7d1e-4a5b-9a8e-0c1d2e3f4a5b", "app-host-7");
+    static final Bucket BUCKET = Bucket.of(1_764_000_012_345L, 60_000);
+
+    private WireSamples() {
+    }
+
+    static AuditRecord counts(boolean withDigest) {
+        LatencySketch latency = new LatencySketch();
+        IdDigest digest = new IdDigest(IdDigest.DEFAULT_CELLS);
+        for (int i = 0; i < 250; i++) {
+            latency.add(3 + i % 40);
+            digest.add(0x1234_5678_9abcL * (i + 1));
+        }
+        return new AuditRecord(AGENT, 41, 1_764_000_070_000L, "producer", "orders", BUCKET, CountingMode.ACK,
+                250, 250 * 1024, 2, 1, 3, latency, withDigest ? digest : null);
+    }
+
+    static Heartbeat heartbeat() {
+        return new Heartbeat(AGENT, 42, 1_764_000_075_000L, "consumer.billing",
+                Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L), false, 17);
+    }
+
+    static TierAggregate aggregate() {
+        return TierAggregate.empty("orders", "producer", BUCKET).plus(counts(true)).plus(counts(true));
+    }
+
+    static TierProgress progress() {
+        return new TierProgress("log", "orders", 1_764_000_069_000L, 1_764_000_075_000L, 2, 1_764_000_076_000L);
+    }
+
+    static List<WireMessage> all() {
+        return List.of(counts(true), counts(false), heartbeat(), aggregate(), progress(),
+                new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
+    }
+}
