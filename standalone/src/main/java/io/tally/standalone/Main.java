@@ -1,0 +1,13 @@
+package io.tally.standalone;
+
+import picocli.CommandLine;
+
+/** Entry point of {@code tally.jar}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(TallyCommand.commandLine().execute(args));
+    }
+}
