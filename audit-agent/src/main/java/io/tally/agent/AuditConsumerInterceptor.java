@@ -1,0 +1,77 @@
+package io.tally.agent;
+
+import io.tally.agent.internal.AgentRuntime;
+import io.tally.agent.internal.Callbacks;
+import io.tally.agent.internal.ConsumerCounting;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Map;
+
+/**
+ * Audits a consumer: set {@code interceptor.classes=io.tally.agent.AuditConsumerInterceptor}.
+ *
+ * <p>{@link #onConsume} counts each record (bucket of its stored timestamp, id from {@code tally.id}, bytes,
+ * latency = now − event time) into pending per-partition segments; {@link #onCommit} releases what the committed
+ * offsets cover and flushes at once. So a crash before a commit, whose records are delivered again, is not a
+ * false duplicate. A consumer that never commits through the client counts on consume after
+ * {@code tally.consumer.commit.wait.ms}. Tier: {@code consumer.<group.id>} unless {@code tally.tier} says otherwise.
+ *
+ * <p>Called by the consumer's polling thread. Exceptions never reach the consumer: they are counted and logged
+ * (rate-limited).
+ */
+public class AuditConsumerInterceptor implements ConsumerInterceptor<Object, Object> {
+    private AgentRuntime runtime;
+    private ConsumerCounting counting;
+    private Callbacks callbacks;
+
+    /**
+     * @throws org.apache.kafka.common.config.ConfigException if a {@code tally.*} setting is wrong (the consumer then
+     *                                                        fails to start, naming it)
+     */
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object group = configs.get("group.id");
+        String defaultTier = group == null || group.toString().isEmpty() ? "consumer" : "consumer." + group;
+        runtime = AgentRuntime.start(configs, defaultTier);
+        counting = new ConsumerCounting(runtime);
+        callbacks = new Callbacks(runtime, AuditConsumerInterceptor.class);
+    }
+
+    @Override
+    public ConsumerRecords<Object, Object> onConsume(ConsumerRecords<Object, Object> records) {
+        try {
+            if (counting != null) {
+                counting.onConsume(records);
+            }
+        } catch (RuntimeException e) {
+            callbacks.failed("onConsume", e);
+        }
+        return records;
+    }
+
+    @Override
+    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            if (counting != null) {
+                counting.onCommit(offsets);
+            }
+        } catch (RuntimeException e) {
+            callbacks.failed("onCommit", e);
+        }
+    }
+
+    /** Sends the last counts and a {@code closed} heartbeat, waiting at most {@code tally.close.timeout.ms}. */
+    @Override
+    public void close() {
+        try {
+            if (counting != null) {
+                counting.close();
+            }
+        } catch (RuntimeException e) {
+            callbacks.failed("close", e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.tally.agent.internal;
+
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditMessage;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.Clock;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One running agent: its identity, its counters (one per counting mode it uses) and its message sequence. The
+ * emitter calls {@link #drain} to turn what was counted into numbered audit messages.
+ */
+public final class Agent {
+    private final AgentIdentity identity;
+    private final String tier;
+    private final Clock clock;
+    private final CountingRules rules;
+    private final List<TierCounter> counters = new ArrayList<>();
+    private final AtomicLong nextSeq = new AtomicLong();
+    private final LongAdder dropped = new LongAdder();
+    private final AgentMetrics metrics;
+
+    Agent(AgentIdentity identity, String tier, Clock clock, CountingRules rules) {
+        this.identity = identity;
+        this.tier = tier;
+        this.clock = clock;
+        this.rules = rules;
+        this.metrics = new AgentMetrics(this);
+    }
+
+    /** @return a new counter of this agent for messages counted in {@code mode} */
+    TierCounter counter(CountingMode mode) {
+        synchronized (counters) {
+            TierCounter counter = new TierCounter(rules, mode, dropped);
+            counters.add(counter);
+            return counter;
+        }
+    }
+
+    public AgentIdentity identity() {
+        return identity;
+    }
+
+    public String tier() {
+        return tier;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    CountingRules rules() {
+        return rules;
+    }
+
+    AgentMetrics metrics() {
+        return metrics;
+    }
+
+    /** Counts messages that could not be counted (bounds, or their audit record was dropped). */
+    void addDropped(long messages) {
+        dropped.add(messages);
+    }
+
+    long dropped() {
+        return dropped.sum();
+    }
+
+    /**
+     * @param closing whether this is the agent's last drain (its heartbeat then says {@code closed})
+     * @return the audit records of everything counted since the last drain, then a heartbeat
+     */
+    List<AuditMessage> drain(boolean closing) {
+        long now = clock.millis();
+        List<AuditMessage> out = new ArrayList<>();
+        Map<String, Long> watermarks = new TreeMap<>();
+        List<TierCounter> snapshot;
+        synchronized (counters) {
+            snapshot = new ArrayList<>(counters);
+        }
+        for (TierCounter counter : snapshot) {
+            counter.drain().forEach((topic, buckets) -> {
+                for (BucketCounts b : buckets) {
+                    out.add(new AuditRecord(identity, nextSeq.getAndIncrement(), now, tier, topic,
+                            new Bucket(b.bucketStart, rules.bucketMs), counter.mode(), b.count, b.bytes,
+                            b.noTimestamp, b.skewed, b.failed, b.latency, b.digest));
+                    metrics.counted(b.count);
+                }
+            });
+            counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));
+        }
+        out.add(new Heartbeat(identity, nextSeq.getAndIncrement(), now, tier, watermarks, closing, dropped.sum()));
+        return out;
+    }
+}

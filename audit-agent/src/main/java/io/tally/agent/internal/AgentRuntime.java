@@ -1,0 +1,217 @@
+package io.tally.agent.internal;
+
+import io.tally.agent.AgentConfig;
+import io.tally.core.AgentIdentity;
+import io.tally.core.Clock;
+import io.tally.core.CountingMode;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Everything one interceptor or Auditor instance runs on: its {@link Agent}, the clock, the event-time source
+ * and a share of an {@link Emitter}. Agents of one JVM that send to the same audit cluster and topic with the same
+ * settings share one emitter and so one producer.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private static final Map<String, SharedEmitter> EMITTERS = new HashMap<>();
+    private static volatile String localHost;
+
+    private final Agent agent;
+    private final Emitter emitter;
+    private final String emitterKey;
+    private final boolean coarseClock;
+    private final EventTimeSource eventTime;
+    private final Duration closeTimeout;
+    private final long commitWaitMs;
+
+    private AgentRuntime(Agent agent, Emitter emitter, String emitterKey, boolean coarseClock,
+                         EventTimeSource eventTime, Duration closeTimeout, long commitWaitMs) {
+        this.agent = agent;
+        this.emitter = emitter;
+        this.emitterKey = emitterKey;
+        this.coarseClock = coarseClock;
+        this.eventTime = eventTime;
+        this.closeTimeout = closeTimeout;
+        this.commitWaitMs = commitWaitMs;
+    }
+
+    /**
+     * Starts an agent for a client configured with {@code settings}.
+     *
+     * @param defaultTier the tier when {@code tally.tier} is not set
+     * @throws org.apache.kafka.common.config.ConfigException on a bad setting, naming it
+     */
+    public static AgentRuntime start(Map<String, ?> settings, String defaultTier) {
+        AgentConfig config = new AgentConfig(settings);
+        String tier = config.getString(AgentConfig.TIER) != null ? config.getString(AgentConfig.TIER) : defaultTier;
+        if (tier == null || tier.isEmpty()) {
+            throw new org.apache.kafka.common.config.ConfigException(AgentConfig.TIER, tier,
+                    "a tier name is required");
+        }
+        CountingRules rules = new CountingRules(config.getLong(AgentConfig.BUCKET_MS),
+                config.getInt(AgentConfig.DIGEST_CELLS), config.getLong(AgentConfig.SKEW_FUTURE_MS),
+                config.getLong(AgentConfig.SKEW_PAST_MS), config.getInt(AgentConfig.MAX_OPEN_BUCKETS));
+        Object injectedClock = settings.get(InternalSettings.CLOCK);
+        boolean coarse = !(injectedClock instanceof Clock);
+        Clock clock = coarse ? CoarseClock.acquire() : (Clock) injectedClock;
+        String host = config.getString(AgentConfig.HOST) != null ? config.getString(AgentConfig.HOST) : localHost();
+        Agent agent = new Agent(new AgentIdentity(UUID.randomUUID().toString(), host), tier, clock, rules);
+
+        Object injectedSink = settings.get(InternalSettings.SINK);
+        String key;
+        Emitter emitter;
+        long flushMs = config.getLong(AgentConfig.FLUSH_INTERVAL_MS);
+        int maxBuffered = config.getInt(AgentConfig.MAX_BUFFERED_RECORDS);
+        if (injectedSink instanceof AuditSink sink) {
+            key = null;
+            emitter = new Emitter(sink, flushMs, maxBuffered, tier);
+        } else {
+            Map<String, Object> producer = ownProducerSettings(config, settings, tier);
+            key = config.getString(AgentConfig.AUDIT_TOPIC) + '|' + flushMs + '|' + maxBuffered + '|'
+                    + new TreeMap<>(producer);
+            emitter = acquireEmitter(key, config.getString(AgentConfig.AUDIT_TOPIC), producer, flushMs, maxBuffered);
+        }
+        emitter.register(agent);
+        agent.metrics().register();
+        return new AgentRuntime(agent, emitter, key, coarse, EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
+                Duration.ofMillis(config.getLong(AgentConfig.CLOSE_TIMEOUT_MS)),
+                config.getLong(AgentConfig.COMMIT_WAIT_MS));
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    public Clock clock() {
+        return agent.clock();
+    }
+
+    public EventTimeSource eventTime() {
+        return eventTime;
+    }
+
+    public long commitWaitMs() {
+        return commitWaitMs;
+    }
+
+    /** @return a new counter of this agent for {@code mode} */
+    public TierCounter counter(CountingMode mode) {
+        return agent.counter(mode);
+    }
+
+    public void requestFlush() {
+        emitter.requestFlush();
+    }
+
+    public void callbackError() {
+        agent.metrics().callbackError();
+    }
+
+    public void uncommittedDiscarded(long messages) {
+        agent.metrics().uncommittedDiscarded(messages);
+    }
+
+    /** Sends the last counts and the closed heartbeat (bounded wait), then releases the shared resources. */
+    @Override
+    public void close() {
+        emitter.close(agent, closeTimeout);
+        agent.metrics().unregister();
+        if (emitterKey == null) {
+            emitter.shutdown(closeTimeout);
+        } else {
+            releaseEmitter(emitterKey, closeTimeout);
+        }
+        if (coarseClock) {
+            CoarseClock.release();
+        }
+    }
+
+    private static Map<String, Object> ownProducerSettings(AgentConfig config, Map<String, ?> settings, String tier) {
+        List<String> bootstrap = config.getList(AgentConfig.AUDIT_BOOTSTRAP_SERVERS);
+        Map<String, Object> inherited = new HashMap<>();
+        String servers;
+        if (bootstrap == null || bootstrap.isEmpty()) {
+            Object own = settings.get("bootstrap.servers");
+            if (own == null) {
+                throw new org.apache.kafka.common.config.ConfigException(AgentConfig.AUDIT_BOOTSTRAP_SERVERS, null,
+                        "no audit cluster: set it, or bootstrap.servers");
+            }
+            servers = own instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : own.toString();
+            // the same cluster: the same credentials
+            settings.forEach((k, v) -> {
+                if (k.equals("security.protocol") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                    inherited.put(k, v);
+                }
+            });
+        } else {
+            servers = String.join(",", bootstrap);
+        }
+        Map<String, Object> overrides = new HashMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith(AgentConfig.AUDIT_PRODUCER_PREFIX)) {
+                overrides.put(k.substring(AgentConfig.AUDIT_PRODUCER_PREFIX.length()), v);
+            }
+        });
+        return KafkaAuditSink.producerSettings(servers, "tally-agent-" + tier, inherited, overrides);
+    }
+
+    private static Emitter acquireEmitter(String key, String topic, Map<String, Object> producer, long flushMs,
+                                          int maxBuffered) {
+        synchronized (EMITTERS) {
+            SharedEmitter shared = EMITTERS.get(key);
+            if (shared == null) {
+                shared = new SharedEmitter(new Emitter(new KafkaAuditSink(topic, producer), flushMs, maxBuffered,
+                        String.valueOf(EMITTERS.size())));
+                EMITTERS.put(key, shared);
+            }
+            shared.users++;
+            return shared.emitter;
+        }
+    }
+
+    private static void releaseEmitter(String key, Duration timeout) {
+        Emitter toShutdown = null;
+        synchronized (EMITTERS) {
+            SharedEmitter shared = EMITTERS.get(key);
+            if (shared != null && --shared.users == 0) {
+                EMITTERS.remove(key);
+                toShutdown = shared.emitter;
+            }
+        }
+        if (toShutdown != null) {
+            toShutdown.shutdown(timeout);
+        }
+    }
+
+    private static String localHost() {
+        String host = localHost;
+        if (host == null) {
+            host = System.getenv("HOSTNAME");
+            if (host == null || host.isEmpty()) {
+                try {
+                    host = InetAddress.getLocalHost().getHostName();
+                } catch (Exception e) {
+                    host = "unknown";
+                }
+            }
+            localHost = host;
+        }
+        return host;
+    }
+
+    private static final class SharedEmitter {
+        final Emitter emitter;
+        int users;
+
+        SharedEmitter(Emitter emitter) {
+            this.emitter = emitter;
+        }
+    }
+}

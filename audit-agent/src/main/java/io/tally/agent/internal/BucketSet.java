@@ -1,0 +1,130 @@
+package io.tally.agent.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The open buckets of one topic: what was counted since the set was created. Not thread-safe; its owner guards
+ * it. Almost every message falls in the bucket of the previous one, so that bucket is remembered.
+ */
+final class BucketSet {
+    private final CountingRules rules;
+    private final HashMap<Long, BucketCounts> buckets = new HashMap<>();
+    private BucketCounts last;
+    private long maxEventTime = EventTimeSource.NONE;
+
+    BucketSet(CountingRules rules) {
+        this.rules = rules;
+    }
+
+    /**
+     * Counts one message observed at {@code now}.
+     *
+     * @return false if it could not be counted because the agent's bucket bound is reached
+     */
+    boolean count(long eventTime, long now, long bytes, long id) {
+        if (eventTime == EventTimeSource.NONE) {
+            BucketCounts b = bucket(rules.bucketStart(now));
+            if (b == null) {
+                return false;
+            }
+            b.noTimestamp++;
+            return true;
+        }
+        if (rules.isSkewed(eventTime, now)) {
+            BucketCounts b = bucket(rules.bucketStart(now));
+            if (b == null) {
+                return false;
+            }
+            b.skewed++;
+            return true;
+        }
+        BucketCounts b = bucket(rules.bucketStart(eventTime));
+        if (b == null) {
+            return false;
+        }
+        b.add(bytes, now - eventTime, id);
+        if (eventTime > maxEventTime) {
+            maxEventTime = eventTime;
+        }
+        return true;
+    }
+
+    /** Counts a failed send, in the bucket of the agent's clock. */
+    boolean countFailed(long now) {
+        BucketCounts b = bucket(rules.bucketStart(now));
+        if (b == null) {
+            return false;
+        }
+        b.failed++;
+        return true;
+    }
+
+    /** Adds everything of {@code other} into this set; {@code other} must not be used afterwards. */
+    void absorb(BucketSet other) {
+        for (BucketCounts theirs : other.buckets.values()) {
+            BucketCounts mine = buckets.get(theirs.bucketStart);
+            if (mine == null) {
+                buckets.put(theirs.bucketStart, theirs);
+            } else {
+                mine.mergeFrom(theirs);
+                rules.budget.release(1);
+            }
+        }
+        maxEventTime = Math.max(maxEventTime, other.maxEventTime);
+        other.buckets.clear();
+        other.last = null;
+    }
+
+    /** Gives up every bucket of this set without counting it (its budget is returned). */
+    long discard() {
+        long messages = 0;
+        for (BucketCounts b : buckets.values()) {
+            messages += b.messages();
+        }
+        rules.budget.release(buckets.size());
+        buckets.clear();
+        last = null;
+        return messages;
+    }
+
+    /** @return the buckets, handing their budget back: the set must not be used afterwards */
+    List<BucketCounts> release() {
+        List<BucketCounts> out = new ArrayList<>(buckets.values());
+        rules.budget.release(out.size());
+        buckets.clear();
+        last = null;
+        return out;
+    }
+
+    boolean isEmpty() {
+        return buckets.isEmpty();
+    }
+
+    long maxEventTime() {
+        return maxEventTime;
+    }
+
+    Collection<BucketCounts> buckets() {
+        return buckets.values();
+    }
+
+    private BucketCounts bucket(long start) {
+        BucketCounts b = last;
+        if (b != null && b.bucketStart == start) {
+            return b;
+        }
+        b = buckets.get(start);
+        if (b == null) {
+            if (!rules.budget.tryAcquire()) {
+                return null;
+            }
+            b = new BucketCounts(start, rules.digestCells);
+            buckets.put(start, b);
+        }
+        last = b;
+        return b;
+    }
+}

@@ -1,0 +1,90 @@
+package io.tally.agent.internal;
+
+import io.tally.core.Clock;
+import io.tally.core.CountingMode;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The consumer interceptor's work: count each poll into per-partition segments, release them on commit. */
+public final class ConsumerCounting {
+    private final AgentRuntime runtime;
+    private final Clock clock;
+    private final EventTimeSource eventTime;
+    private final CountingRules rules;
+    private final CommitTracker tracker;
+
+    public ConsumerCounting(AgentRuntime runtime) {
+        this.runtime = runtime;
+        this.clock = runtime.clock();
+        this.eventTime = runtime.eventTime();
+        this.rules = runtime.agent().rules();
+        this.tracker = new CommitTracker(runtime.counter(CountingMode.COMMIT), runtime.counter(CountingMode.CONSUME),
+                runtime.commitWaitMs());
+    }
+
+    public void onConsume(ConsumerRecords<?, ?> records) {
+        long now = clock.millis();
+        long dropped = 0;
+        long discarded = 0;
+        for (TopicPartition tp : records.partitions()) {
+            if (!Topics.audited(tp.topic())) {
+                continue;
+            }
+            List<? extends ConsumerRecord<?, ?>> batch = records.records(tp);
+            if (batch.isEmpty()) {
+                continue;
+            }
+            CommitTracker.PartitionState state = tracker.partition(tp);
+            BucketSet segment = new BucketSet(rules);
+            for (ConsumerRecord<?, ?> r : batch) {
+                if (state.countedAhead(r.offset())) {
+                    continue;
+                }
+                long time = eventTime.extract(r.timestamp(), r.headers(),
+                        eventTime.readsValue() ? r.value() : null);
+                long id = AuditIds.read(r.headers(), tp.topic(), tp.partition(), r.offset());
+                long bytes = Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+                if (!segment.count(time, now, bytes, id)) {
+                    dropped++;
+                }
+            }
+            long first = batch.get(0).offset();
+            long next = batch.get(batch.size() - 1).offset() + 1;
+            discarded += tracker.add(tp, first, next, segment, now);
+        }
+        discarded += tracker.expire(now);
+        if (dropped > 0) {
+            runtime.agent().addDropped(dropped);
+        }
+        if (discarded > 0) {
+            runtime.uncommittedDiscarded(discarded);
+        }
+    }
+
+    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, Long> committed = new HashMap<>(offsets.size() * 2);
+        offsets.forEach((tp, meta) -> {
+            if (meta != null) {
+                committed.put(tp, meta.offset());
+            }
+        });
+        if (tracker.commit(committed)) {
+            runtime.requestFlush();
+        }
+    }
+
+    /** Uncommitted segments are given up (their records will be delivered again); then the agent closes. */
+    public void close() {
+        long discarded = tracker.discardAll();
+        if (discarded > 0) {
+            runtime.uncommittedDiscarded(discarded);
+        }
+        runtime.close();
+    }
+}

@@ -1,0 +1,193 @@
+package io.tally.agent.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Where a message's event time comes from ({@code tally.event.time}): the record timestamp, a header, or a field
+ * of a JSON value. {@link #NONE} marks a message without a usable one.
+ */
+public abstract class EventTimeSource {
+    /** No usable event time. */
+    public static final long NONE = Long.MIN_VALUE;
+    /** Header the producer agent writes the extracted event time into when it comes from the value. */
+    public static final String EVENT_TIME_HEADER = "tally.et";
+    public static final ConfigDef.Validator VALIDATOR = new SpecValidator();
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** @return the source described by {@code spec}: {@code record}, {@code header:NAME} or {@code json:PATH} */
+    public static EventTimeSource parse(String spec) {
+        if (spec.equals("record")) {
+            return new RecordTimestamp();
+        } else if (spec.startsWith("header:") && spec.length() > "header:".length()) {
+            return new FromHeader(spec.substring("header:".length()));
+        } else if (spec.startsWith("json:") && spec.length() > "json:".length()) {
+            return new FromJson(spec.substring("json:".length()).split("\\."));
+        }
+        throw new IllegalArgumentException("must be 'record', 'header:NAME' or 'json:PATH', was '" + spec + "'");
+    }
+
+    /** @return whether the event time is the record timestamp (the common, cheapest case) */
+    public boolean isRecordTimestamp() {
+        return false;
+    }
+
+    /** @return whether the value must be read, which only the whole record (onSend, onConsume) allows */
+    public boolean readsValue() {
+        return false;
+    }
+
+    /**
+     * @param recordTimestamp the Kafka timestamp, or a negative value if there is none
+     * @param headers         the record's headers, may be null
+     * @param value           the record's value as the client sees it (String, byte[] or anything else), may be null
+     * @return the event time in epoch ms, or {@link #NONE}
+     */
+    public abstract long extract(long recordTimestamp, Headers headers, Object value);
+
+    /** @return epoch ms from a header value: 8 bytes big-endian, or decimal text; {@link #NONE} otherwise */
+    public static long fromHeaderBytes(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return NONE;
+        }
+        if (bytes.length == 8 && !isDigits(bytes)) {
+            long v = 0;
+            for (byte b : bytes) {
+                v = (v << 8) | (b & 0xff);
+            }
+            return v;
+        }
+        if (!isDigits(bytes) || bytes.length > 18) {
+            return NONE;
+        }
+        long v = 0;
+        for (byte b : bytes) {
+            v = v * 10 + (b - '0');
+        }
+        return v;
+    }
+
+    private static boolean isDigits(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < '0' || b > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final class RecordTimestamp extends EventTimeSource {
+        @Override
+        public boolean isRecordTimestamp() {
+            return true;
+        }
+
+        @Override
+        public long extract(long recordTimestamp, Headers headers, Object value) {
+            return recordTimestamp >= 0 ? recordTimestamp : NONE;
+        }
+    }
+
+    private static final class FromHeader extends EventTimeSource {
+        private final String name;
+
+        FromHeader(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public long extract(long recordTimestamp, Headers headers, Object value) {
+            Header header = headers == null ? null : headers.lastHeader(name);
+            return header == null ? NONE : fromHeaderBytes(header.value());
+        }
+    }
+
+    private static final class FromJson extends EventTimeSource {
+        private final String[] path;
+
+        FromJson(String[] path) {
+            this.path = path;
+        }
+
+        @Override
+        public boolean readsValue() {
+            return true;
+        }
+
+        @Override
+        public long extract(long recordTimestamp, Headers headers, Object value) {
+            byte[] json;
+            if (value instanceof byte[] b) {
+                json = b;
+            } else if (value instanceof String s) {
+                json = s.getBytes(StandardCharsets.UTF_8);
+            } else {
+                return NONE;
+            }
+            try (JsonParser parser = JSON.createParser(json)) {
+                return find(parser, 0);
+            } catch (Exception e) {
+                return NONE;
+            }
+        }
+
+        private long find(JsonParser parser, int depth) throws Exception {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return NONE;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                if (field.equals(path[depth])) {
+                    if (depth == path.length - 1) {
+                        return leaf(parser.nextToken(), parser);
+                    }
+                    return find(parser, depth + 1);
+                }
+                parser.nextToken();
+                parser.skipChildren();
+            }
+            return NONE;
+        }
+
+        private static long leaf(JsonToken token, JsonParser parser) throws Exception {
+            if (token == JsonToken.VALUE_NUMBER_INT) {
+                return parser.getLongValue();
+            }
+            if (token == JsonToken.VALUE_STRING) {
+                try {
+                    return Instant.parse(parser.getText()).toEpochMilli();
+                } catch (DateTimeParseException e) {
+                    return NONE;
+                }
+            }
+            return NONE;
+        }
+    }
+
+    /** Validates {@code tally.event.time}. */
+    public static final class SpecValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                parse((String) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "record, header:NAME, json:PATH";
+        }
+    }
+}

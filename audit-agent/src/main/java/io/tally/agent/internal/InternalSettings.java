@@ -1,0 +1,16 @@
+package io.tally.agent.internal;
+
+/**
+ * Keys under which tests hand objects to an agent through its configuration map (a Kafka client passes unknown
+ * keys through to its interceptors). Not for users.
+ */
+public final class InternalSettings {
+    public static final String PREFIX = "tally.internal.";
+    /** A {@link io.tally.core.Clock} to use instead of the system clock. */
+    public static final String CLOCK = PREFIX + "clock";
+    /** An {@link AuditSink} to use instead of a Kafka producer. */
+    public static final String SINK = PREFIX + "sink";
+
+    private InternalSettings() {
+    }
+}

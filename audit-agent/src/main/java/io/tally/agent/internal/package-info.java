@@ -1,0 +1,11 @@
+/**
+ * How the agent counts: per-bucket accumulators ({@link io.tally.agent.internal.BucketCounts}), per-topic sets of
+ * them, the consumer's pending segments that wait for a commit, and the {@link io.tally.agent.internal.Emitter}
+ * thread that turns them into audit records on {@code tally.audit}. Not an API: the interceptors and the
+ * {@code Auditor} in {@code io.tally.agent} are.
+ *
+ * <p>Threads: the producer's {@code onSend} runs on application threads, {@code onAcknowledgement} on the
+ * producer's I/O thread, {@code onConsume}/{@code onCommit} on the polling thread, the emitter on its own daemon
+ * thread. Counters are guarded per topic by short critical sections; nothing here blocks a client thread on I/O.
+ */
+package io.tally.agent.internal;

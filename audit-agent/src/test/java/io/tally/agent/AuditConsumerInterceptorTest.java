@@ -1,0 +1,182 @@
+package io.tally.agent;
+
+import io.tally.agent.internal.AuditIds;
+import io.tally.core.AuditRecord;
+import io.tally.core.CountingMode;
+import io.tally.core.ManualClock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AuditConsumerInterceptorTest {
+    private static final long T0 = 1_764_000_000_000L;
+    private static final TopicPartition P0 = new TopicPartition("orders", 0);
+    private final ManualClock clock = new ManualClock(T0 + 5_000);
+    private final FakeSink sink = new FakeSink();
+    private AuditConsumerInterceptor interceptor;
+
+    private void start(Object... settings) {
+        interceptor = new AuditConsumerInterceptor();
+        Object[] all = new Object[settings.length + 2];
+        all[0] = "group.id";
+        all[1] = "billing";
+        System.arraycopy(settings, 0, all, 2, settings.length);
+        interceptor.configure(AgentSettings.of(clock, sink, all));
+    }
+
+    @AfterEach
+    void close() {
+        if (interceptor != null) {
+            interceptor.close();
+        }
+    }
+
+    /** A poll of the given offsets of partition 0, each stored at T0 + offset ms, with id = offset. */
+    private void poll(long fromOffset, long toOffset) {
+        List<ConsumerRecord<Object, Object>> batch = new ArrayList<>();
+        for (long o = fromOffset; o < toOffset; o++) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(AuditIds.HEADER, AuditIds.toHex(o));
+            batch.add(new ConsumerRecord<>("orders", 0, o, T0 + o, TimestampType.CREATE_TIME, 1, 9, "k", "v",
+                    headers, Optional.empty()));
+        }
+        interceptor.onConsume(new ConsumerRecords<>(Map.of(P0, batch), Map.of()));
+    }
+
+    private void commit(long offset) {
+        interceptor.onCommit(Map.of(P0, new OffsetAndMetadata(offset)));
+    }
+
+    private long countedAfterClose() {
+        interceptor.close();
+        interceptor = null;
+        return sink.counted();
+    }
+
+    @Test
+    void counts_only_what_was_committed() {
+        start();
+        poll(0, 100);
+        commit(100);
+        poll(100, 150);   // never committed: the consumer dies, these will be delivered again
+        assertThat(countedAfterClose()).isEqualTo(100);
+        AuditRecord record = sink.records().get(0);
+        assertThat(record.tier()).isEqualTo("consumer.billing");
+        assertThat(record.mode()).isEqualTo(CountingMode.COMMIT);
+        assertThat(record.bytes()).isEqualTo(1000);
+    }
+
+    @Test
+    void a_crash_before_the_commit_is_not_a_duplicate_after_redelivery() {
+        start();
+        poll(0, 100);
+        commit(100);
+        poll(100, 200);
+        // the first instance crashes; a new one re-reads from the committed offset
+        interceptor.close();
+        AuditConsumerInterceptor first = interceptor;
+        start();
+        poll(100, 200);
+        commit(200);
+        assertThat(first).isNotNull();
+        assertThat(countedAfterClose()).isEqualTo(200);
+        assertThat(sink.records().stream().map(AuditRecord::digest).reduce((a, b) -> {
+            a.merge(b);
+            return a;
+        }).orElseThrow().totalCount()).isEqualTo(200);
+    }
+
+    @Test
+    void a_commit_inside_a_poll_counts_it_and_a_retry_of_its_tail_is_not_counted_twice() {
+        start();
+        poll(0, 10);
+        commit(4);      // records 0..3 processed; 4 failed
+        poll(4, 10);    // the error handler sought back to 4: the same records again
+        commit(10);
+        assertThat(countedAfterClose()).isEqualTo(10);
+    }
+
+    @Test
+    void re_reading_committed_records_is_a_true_duplicate() {
+        start();
+        poll(0, 10);
+        commit(10);
+        poll(0, 10);    // offset reset to earliest, processed and committed again
+        commit(10);
+        assertThat(countedAfterClose()).isEqualTo(20);
+    }
+
+    @Test
+    void a_seek_back_before_any_commit_counts_the_records_once() {
+        start();
+        poll(0, 10);
+        poll(0, 10);    // sought back to 0 without committing
+        commit(10);
+        assertThat(countedAfterClose()).isEqualTo(10);
+    }
+
+    @Test
+    void a_reader_that_never_commits_counts_on_consume_after_the_wait() {
+        start(AgentConfig.COMMIT_WAIT_MS, "30000");
+        poll(0, 10);
+        clock.advance(29_000);
+        poll(10, 20);
+        assertThat(sink.counted()).isZero();
+        clock.advance(1_000);
+        poll(20, 30);
+        assertThat(countedAfterClose()).isEqualTo(30);
+        assertThat(sink.records()).allMatch(r -> r.mode() == CountingMode.CONSUME);
+    }
+
+    @Test
+    void segments_never_committed_by_a_committing_consumer_are_discarded() {
+        start(AgentConfig.COMMIT_WAIT_MS, "30000");
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        poll(0, 10);
+        commit(10);
+        // partition 1 is read, then lost in a rebalance before its commit: its next owner counts these
+        List<ConsumerRecord<Object, Object>> lost = List.of(new ConsumerRecord<>("orders", 1, 0, T0, TimestampType.CREATE_TIME,
+                1, 1, "k", "v", new RecordHeaders(), Optional.empty()));
+        interceptor.onConsume(new ConsumerRecords<>(Map.of(p1, lost), Map.of()));
+        clock.advance(31_000);
+        poll(10, 20);
+        commit(20);
+        assertThat(countedAfterClose()).isEqualTo(20);
+    }
+
+    @Test
+    void records_without_an_id_header_get_the_id_of_their_log_position() {
+        start();
+        ConsumerRecord<Object, Object> bare = new ConsumerRecord<>("orders", 0, 7, T0, TimestampType.CREATE_TIME, 1, 1,
+                "k", "v", new RecordHeaders(), Optional.empty());
+        interceptor.onConsume(new ConsumerRecords<>(Map.of(P0, List.of(bare)), Map.of()));
+        commit(8);
+        countedAfterClose();
+        assertThat(sink.records().get(0).digest().peel().duplicated())
+                .containsOnlyKeys(AuditIds.ofPosition("orders", 0, 7));
+    }
+
+    @Test
+    void the_tier_defaults_to_plain_consumer_without_a_group() {
+        interceptor = new AuditConsumerInterceptor();
+        interceptor.configure(AgentSettings.of(clock, sink));
+        poll(0, 1);
+        commit(1);
+        countedAfterClose();
+        assertThat(sink.records().get(0).tier()).isEqualTo("consumer");
+        assertThat(new String(AuditIds.toHex(255), StandardCharsets.US_ASCII)).isEqualTo("00000000000000ff");
+    }
+}
