@@ -2,10 +2,6 @@ package io.tally.core.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.CodecException;
@@ -36,9 +32,9 @@ public final class AuditCodec {
     /** Largest message accepted by {@link #decode}. */
     public static final int MAX_MESSAGE_BYTES = 1 << 20;
 
-    static final JsonFactory JSON = new JsonFactory();
-    static final ObjectMapper MAPPER = new ObjectMapper(JSON)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // Encoding needs only jackson-core; decoding (WireReader) also needs databind. The agent only encodes, so its
+    // jar leaves databind out: keep databind types out of this class.
+    private static final JsonFactory JSON = new JsonFactory();
 
     private AuditCodec() {
     }
@@ -65,15 +61,7 @@ public final class AuditCodec {
         if (bytes.length > MAX_MESSAGE_BYTES) {
             throw new CodecException("message of " + bytes.length + " bytes, more than " + MAX_MESSAGE_BYTES);
         }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new CodecException("not valid JSON: " + e.getMessage(), e);
-        }
-        return WireReader.read(node);
+        return WireReader.read(bytes);
     }
 
     /**

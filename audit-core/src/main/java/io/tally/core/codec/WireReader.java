@@ -1,6 +1,9 @@
 package io.tally.core.codec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
@@ -14,6 +17,7 @@ import io.tally.core.internal.JsonFields;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,10 +33,25 @@ final class WireReader {
     private static final int MAX_DIGEST_BYTES = 2 + 3 + IdDigest.MAX_CELLS / 8 + IdDigest.MAX_CELLS * 26;
     private static final int MAX_WATERMARKS = 100_000;
 
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private WireReader() {
     }
 
-    static WireMessage read(JsonNode node) {
+    static WireMessage read(byte[] bytes) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new CodecException("not valid JSON: " + e.getMessage(), e);
+        }
+        return read(node);
+    }
+
+    private static WireMessage read(JsonNode node) {
         if (node == null || !node.isObject()) {
             throw new CodecException("message must be a JSON object");
         }

@@ -1,0 +1,65 @@
+package io.tally.agent;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * An ordinary application, run in its own JVM with only kafka-clients, SLF4J and {@code tally-agent.jar} on its
+ * class path: the agent is attached by properties alone. Uses nothing of Tally's.
+ *
+ * <p>{@code produce BOOTSTRAP TOPIC N [key=value...]} or {@code consume BOOTSTRAP TOPIC N GROUP [key=value...]}.
+ */
+public final class AgentJarClient {
+    private AgentJarClient() {
+    }
+
+    public static void main(String[] args) {
+        String mode = args[0];
+        Properties props = new Properties();
+        props.put("bootstrap.servers", args[1]);
+        String topic = args[2];
+        int n = Integer.parseInt(args[3]);
+        int extra = mode.equals("produce") ? 4 : 5;
+        for (int i = extra; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            props.put(kv[0], kv[1]);
+        }
+        if (mode.equals("produce")) {
+            props.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.tally.agent.AuditProducerInterceptor");
+            try (KafkaProducer<String, String> producer =
+                         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < n; i++) {
+                    producer.send(new ProducerRecord<>(topic, "k" + i, "value-" + i));
+                }
+                producer.flush();
+            }
+            System.out.println("produced " + n);
+        } else {
+            props.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.tally.agent.AuditConsumerInterceptor");
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, args[4]);
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            int seen = 0;
+            try (KafkaConsumer<String, String> consumer =
+                         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                consumer.subscribe(List.of(topic));
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (seen < n && System.nanoTime() < deadline) {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                    seen += records.count();
+                }
+                consumer.commitSync();
+            }
+            System.out.println("consumed " + seen);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.tally.benchmarks;
+
+import io.tally.agent.AgentConfig;
+import io.tally.agent.AuditProducerInterceptor;
+import io.tally.agent.internal.InternalSettings;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cost of auditing one produced record: {@code onSend} (stamp the id header) plus {@code onAcknowledgement} (count
+ * it into its bucket, latency sketch and id digest). {@code baseline} does the application's own part (create the
+ * record and its metadata) without the interceptor; the agent's cost is the difference. Each thread is one producer
+ * with its own interceptor, as in an application with several producers.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Thread)
+public class ProducerPathBenchmark {
+    @Param({"128", "0"})
+    public int digestCells;
+
+    private AuditProducerInterceptor interceptor;
+    private final TopicPartition partition = new TopicPartition("orders", 3);
+    private final byte[] value = new byte[1024];
+    private long offset;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        interceptor = new AuditProducerInterceptor();
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("bootstrap.servers", "localhost:1");
+        settings.put(InternalSettings.SINK, new NullSink());
+        settings.put(AgentConfig.DIGEST_CELLS, String.valueOf(digestCells));
+        settings.put(AgentConfig.FLUSH_INTERVAL_MS, "1000");
+        interceptor.configure(settings);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        interceptor.close();
+    }
+
+    @Benchmark
+    public RecordMetadata baseline() {
+        ProducerRecord<Object, Object> record = new ProducerRecord<>("orders", null, null, "key", value);
+        record.headers();
+        return new RecordMetadata(partition, offset++, 0, System.currentTimeMillis(), 3, value.length);
+    }
+
+    @Benchmark
+    public RecordMetadata sendAndAcknowledge() {
+        ProducerRecord<Object, Object> record = new ProducerRecord<>("orders", null, null, "key", value);
+        interceptor.onSend(record);
+        RecordMetadata metadata = new RecordMetadata(partition, offset++, 0, System.currentTimeMillis(), 3,
+                value.length);
+        interceptor.onAcknowledgement(metadata, null, record.headers());
+        return metadata;
+    }
+}
