@@ -1,0 +1,7 @@
+/**
+ * The bundled Kafka broker: {@link io.tally.broker.BundledBroker}, an in-process KRaft cluster of one or more
+ * combined broker+controller nodes, configured by {@link io.tally.broker.BrokerConfig}. It is what
+ * {@code tally broker}, the one-JVM {@code standalone} and {@code demo} modes and the integration tests of the
+ * other modules run against; a real deployment points the same code at its own Kafka cluster instead.
+ */
+package io.tally.broker;
