@@ -2,6 +2,7 @@ package io.tally.agent;
 
 import io.tally.agent.internal.EventTimeSource;
 import io.tally.agent.internal.InternalSettings;
+import io.tally.core.sketch.IdDigest;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -59,7 +60,13 @@ public final class AgentConfig extends AbstractConfig {
                     "Where a message's event time comes from: 'record' (the Kafka timestamp as stored in the log), "
                             + "'header:NAME' (epoch ms as 8 bytes big-endian or decimal text), or 'json:PATH' "
                             + "(a dotted path into a JSON value; epoch ms or ISO-8601).")
-            .define(DIGEST_CELLS, Type.INT, 128, Range.between(0, 65_536), Importance.LOW,
+            .define(DIGEST_CELLS, Type.INT, IdDigest.DEFAULT_CELLS, ConfigDef.LambdaValidator.with((name, value) -> {
+                int cells = (Integer) value;
+                if (cells != 0 && (cells < IdDigest.MIN_CELLS || cells > IdDigest.MAX_CELLS)) {
+                    throw new ConfigException(name, value, "must be 0 (off) or between " + IdDigest.MIN_CELLS
+                            + " and " + IdDigest.MAX_CELLS);
+                }
+            }, () -> "0 (off) or " + IdDigest.MIN_CELLS + ".." + IdDigest.MAX_CELLS), Importance.LOW,
                     "Cells of the id digest that names lost and duplicated messages; 0 turns it off. 128 cells "
                             + "decode 99% of buckets with up to 32 differences; must match across tiers.")
             .define(SKEW_FUTURE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.LOW,

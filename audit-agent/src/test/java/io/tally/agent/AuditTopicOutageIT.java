@@ -13,12 +13,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +56,13 @@ class AuditTopicOutageIT {
         }
     }
 
+    private static long agentMetric(String attribute) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> agents = server.queryNames(new ObjectName("io.tally.agent:type=Agent,*"), null);
+        assertThat(agents).hasSize(1);
+        return ((Number) server.getAttribute(agents.iterator().next(), attribute)).longValue();
+    }
+
     @Test
     void the_application_is_unaffected_and_counts_arrive_when_the_audit_cluster_is_back() throws Exception {
         String auditServers = auditCluster.bootstrapServers();
@@ -78,6 +89,8 @@ class AuditTopicOutageIT {
                 assertThat(send.get(30, TimeUnit.SECONDS).hasOffset()).isTrue();
             }
             Thread.sleep(2_000);
+            assertThat(agentMetric("SendErrors")).as("sends to the stopped audit cluster failed").isPositive();
+            assertThat(agentMetric("BufferedRecords")).as("and wait in the buffer").isPositive();
             auditCluster.start();
         }   // close: the agent sends what it buffered and its closed heartbeat
 
