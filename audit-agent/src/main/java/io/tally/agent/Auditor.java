@@ -67,7 +67,7 @@ public final class Auditor implements AutoCloseable {
 
     /** @return the audit id in a {@code tally.id} header value */
     public static long parseId(byte[] headerValue) {
-        return io.tally.agent.internal.AuditIds.fromHeader(headerValue);
+        return io.tally.core.AuditIds.fromHeader(headerValue);
     }
 
     /** Sends what was counted and a {@code closed} heartbeat, waiting at most {@code tally.close.timeout.ms}. */

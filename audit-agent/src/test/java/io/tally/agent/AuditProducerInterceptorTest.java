@@ -1,6 +1,6 @@
 package io.tally.agent;
 
-import io.tally.agent.internal.AuditIds;
+import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;

@@ -2,7 +2,7 @@ package io.tally.benchmarks;
 
 import io.tally.agent.AgentConfig;
 import io.tally.agent.AuditConsumerInterceptor;
-import io.tally.agent.internal.AuditIds;
+import io.tally.core.AuditIds;
 import io.tally.agent.internal.InternalSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

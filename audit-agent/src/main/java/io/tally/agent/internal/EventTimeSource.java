@@ -1,16 +1,12 @@
 package io.tally.agent.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import io.tally.core.EventTimes;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * Where a message's event time comes from ({@code tally.event.time}): the record timestamp, a header, or a field
@@ -18,12 +14,10 @@ import java.time.format.DateTimeParseException;
  */
 public abstract class EventTimeSource {
     /** No usable event time. */
-    public static final long NONE = Long.MIN_VALUE;
+    public static final long NONE = EventTimes.NONE;
     /** Header the producer agent writes the extracted event time into when it comes from the value. */
     public static final String EVENT_TIME_HEADER = "tally.et";
     public static final ConfigDef.Validator VALIDATOR = new SpecValidator();
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** @return the source described by {@code spec}: {@code record}, {@code header:NAME} or {@code json:PATH} */
     public static EventTimeSource parse(String spec) {
@@ -57,33 +51,7 @@ public abstract class EventTimeSource {
 
     /** @return epoch ms from a header value: 8 bytes big-endian, or decimal text; {@link #NONE} otherwise */
     public static long fromHeaderBytes(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            return NONE;
-        }
-        if (bytes.length == 8 && !isDigits(bytes)) {
-            long v = 0;
-            for (byte b : bytes) {
-                v = (v << 8) | (b & 0xff);
-            }
-            return v;
-        }
-        if (!isDigits(bytes) || bytes.length > 18) {
-            return NONE;
-        }
-        long v = 0;
-        for (byte b : bytes) {
-            v = v * 10 + (b - '0');
-        }
-        return v;
-    }
-
-    private static boolean isDigits(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < '0' || b > '9') {
-                return false;
-            }
-        }
-        return true;
+        return EventTimes.fromHeader(bytes);
     }
 
     private static final class RecordTimestamp extends EventTimeSource {
@@ -126,49 +94,10 @@ public abstract class EventTimeSource {
 
         @Override
         public long extract(long recordTimestamp, Headers headers, Object value) {
-            byte[] json;
             if (value instanceof byte[] b) {
-                json = b;
+                return EventTimes.fromJson(b, path);
             } else if (value instanceof String s) {
-                json = s.getBytes(StandardCharsets.UTF_8);
-            } else {
-                return NONE;
-            }
-            try (JsonParser parser = JSON.createParser(json)) {
-                return find(parser, 0);
-            } catch (Exception e) {
-                return NONE;
-            }
-        }
-
-        private long find(JsonParser parser, int depth) throws Exception {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return NONE;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                if (field.equals(path[depth])) {
-                    if (depth == path.length - 1) {
-                        return leaf(parser.nextToken(), parser);
-                    }
-                    return find(parser, depth + 1);
-                }
-                parser.nextToken();
-                parser.skipChildren();
-            }
-            return NONE;
-        }
-
-        private static long leaf(JsonToken token, JsonParser parser) throws Exception {
-            if (token == JsonToken.VALUE_NUMBER_INT) {
-                return parser.getLongValue();
-            }
-            if (token == JsonToken.VALUE_STRING) {
-                try {
-                    return Instant.parse(parser.getText()).toEpochMilli();
-                } catch (DateTimeParseException e) {
-                    return NONE;
-                }
+                return EventTimes.fromJson(s.getBytes(StandardCharsets.UTF_8), path);
             }
             return NONE;
         }
