@@ -1,0 +1,330 @@
+package io.tally.storage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Immutable settings of a {@link LocalCassandraNode}: where its files live, its ports, its heap and where the
+ * server jars are. Build one with {@link #builder()} or read one from {@code tally.cassandra.*} properties with
+ * {@link #fromProperties(Map)}; {@link #OPTIONS} documents every key.
+ *
+ * <p>Validation happens in {@link Builder#build()} and does no I/O: whether the folders exist, the ports are free
+ * and the Java runtime fits is checked when the node starts.
+ */
+public final class LocalCassandraConfig {
+    /** Key of the data folder. */
+    public static final String DATA_DIR = "tally.cassandra.data.dir";
+    /** Key of the CQL port. */
+    public static final String CQL_PORT = "tally.cassandra.cql.port";
+    /** Key of the internode (storage) port. */
+    public static final String STORAGE_PORT = "tally.cassandra.storage.port";
+    /** Key of the heap size in MiB. */
+    public static final String HEAP_MB = "tally.cassandra.heap.mb";
+    /** Key (and system property) of the folder holding the server jars. */
+    public static final String LIB = "tally.cassandra.lib";
+    /** Key of the Java home the node runs on. */
+    public static final String JAVA_HOME = "tally.cassandra.java.home";
+    /** Key of the start timeout. */
+    public static final String START_TIMEOUT_MS = "tally.cassandra.start.timeout.ms";
+    /** Key of the stop timeout. */
+    public static final String STOP_TIMEOUT_MS = "tally.cassandra.stop.timeout.ms";
+
+    /** The CQL port of the documented default deployment ({@code localhost:9042}). */
+    public static final int DEFAULT_CQL_PORT = 9042;
+    /** Default heap of the node, in MiB. */
+    public static final int DEFAULT_HEAP_MB = 512;
+    /** Smallest heap Cassandra 5 starts with reliably, in MiB. */
+    public static final int MIN_HEAP_MB = 256;
+    /** Default time {@link LocalCassandraNode#start()} waits for CQL. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
+    /** Default time a clean stop may take before the process is killed. */
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Every key this class reads, with its type, default and meaning. */
+    public static final List<ConfigOption> OPTIONS = List.of(
+            new ConfigOption(DATA_DIR, "path", "a temporary folder, deleted on close",
+                    "Folder of the node's data, commit log, configuration and logs. Kept across restarts when set."),
+            new ConfigOption(CQL_PORT, "int", String.valueOf(DEFAULT_CQL_PORT),
+                    "CQL (native protocol) port on 127.0.0.1; 0 picks a free port."),
+            new ConfigOption(STORAGE_PORT, "int", "0",
+                    "Internode port on 127.0.0.1; 0 picks a free port."),
+            new ConfigOption(HEAP_MB, "int", String.valueOf(DEFAULT_HEAP_MB),
+                    "Heap of the node's JVM in MiB (-Xms = -Xmx); at least " + MIN_HEAP_MB + "."),
+            new ConfigOption(LIB, "path", "the system property `" + LIB
+                    + "`, else `storage/cassandra-dist/target/lib` in the working folder or a parent",
+                    "Folder of the Cassandra server jars (`mvn -pl storage/cassandra-dist package`)."),
+            new ConfigOption(JAVA_HOME, "path", "the running JVM's `java.home`",
+                    "Java runtime of the node; must be Java 17 (Cassandra 5.0)."),
+            new ConfigOption(START_TIMEOUT_MS, "long", String.valueOf(DEFAULT_START_TIMEOUT.toMillis()),
+                    "How long start() waits for the node to answer a CQL query."),
+            new ConfigOption(STOP_TIMEOUT_MS, "long", String.valueOf(DEFAULT_STOP_TIMEOUT.toMillis()),
+                    "How long a clean stop (SIGTERM) may take before the process is killed."));
+
+    private final Path dataDir;
+    private final int cqlPort;
+    private final int storagePort;
+    private final int heapMb;
+    private final Path libDir;
+    private final Path javaHome;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
+
+    private LocalCassandraConfig(Builder b) {
+        this.dataDir = b.dataDir;
+        this.cqlPort = b.cqlPort;
+        this.storagePort = b.storagePort;
+        this.heapMb = b.heapMb;
+        this.libDir = b.libDir;
+        this.javaHome = b.javaHome;
+        this.startTimeout = b.startTimeout;
+        this.stopTimeout = b.stopTimeout;
+    }
+
+    /** A builder with every default: temporary data folder, CQL port 9042, 512 MiB heap. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the {@code tally.cassandra.*} keys of {@code properties} (other keys are ignored); missing keys keep
+     * their defaults.
+     *
+     * @throws IllegalArgumentException naming the key and the value, for an unknown {@code tally.cassandra.*} key,
+     *     a value that does not parse, or a value out of range
+     */
+    public static LocalCassandraConfig fromProperties(Map<String, String> properties) {
+        Builder b = builder();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith("tally.cassandra.")) {
+                continue;
+            }
+            String value = e.getValue() == null ? "" : e.getValue().trim();
+            switch (key) {
+                case DATA_DIR -> b.dataDir(parsePath(key, value));
+                case CQL_PORT -> b.cqlPort(parseInt(key, value));
+                case STORAGE_PORT -> b.storagePort(parseInt(key, value));
+                case HEAP_MB -> b.heapMb(parseInt(key, value));
+                case LIB -> b.libDir(parsePath(key, value));
+                case JAVA_HOME -> b.javaHome(parsePath(key, value));
+                case START_TIMEOUT_MS -> b.startTimeout(Duration.ofMillis(parseLong(key, value)));
+                case STOP_TIMEOUT_MS -> b.stopTimeout(Duration.ofMillis(parseLong(key, value)));
+                default -> throw new IllegalArgumentException("Unknown key " + key + "=" + value + "; known keys: "
+                        + OPTIONS.stream().map(ConfigOption::key).collect(Collectors.joining(", ")));
+            }
+        }
+        return b.build();
+    }
+
+    /** The data folder, or empty for a temporary one that the node creates on start and deletes on close. */
+    public Optional<Path> dataDir() {
+        return Optional.ofNullable(dataDir);
+    }
+
+    /** True when the data folder is temporary (deleted by {@link LocalCassandraNode#close()}). */
+    public boolean temporary() {
+        return dataDir == null;
+    }
+
+    /** The CQL port; 0 means a free port chosen at the first start. */
+    public int cqlPort() {
+        return cqlPort;
+    }
+
+    /** The internode port; 0 means a free port chosen at the first start. */
+    public int storagePort() {
+        return storagePort;
+    }
+
+    /** Heap of the node's JVM, in MiB. */
+    public int heapMb() {
+        return heapMb;
+    }
+
+    /** The folder of server jars, or empty to locate it at start (see {@link #LIB}). */
+    public Optional<Path> libDir() {
+        return Optional.ofNullable(libDir);
+    }
+
+    /** The Java home of the node, or empty for the running JVM's {@code java.home}. */
+    public Optional<Path> javaHome() {
+        return Optional.ofNullable(javaHome);
+    }
+
+    /** How long {@link LocalCassandraNode#start()} waits for CQL. */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /** How long a clean stop may take before the process is killed. */
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.dataDir = dataDir;
+        b.cqlPort = cqlPort;
+        b.storagePort = storagePort;
+        b.heapMb = heapMb;
+        b.libDir = libDir;
+        b.javaHome = javaHome;
+        b.startTimeout = startTimeout;
+        b.stopTimeout = stopTimeout;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalCassandraConfig{dataDir=" + (dataDir == null ? "<temporary>" : dataDir)
+                + ", cqlPort=" + cqlPort + ", storagePort=" + storagePort + ", heapMb=" + heapMb
+                + ", libDir=" + (libDir == null ? "<located at start>" : libDir)
+                + ", javaHome=" + (javaHome == null ? "<java.home>" : javaHome)
+                + ", startTimeout=" + startTimeout + ", stopTimeout=" + stopTimeout + '}';
+    }
+
+    private static Path parsePath(String key, String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(key + " must be a path, was empty");
+        }
+        try {
+            return Path.of(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + " must be a path, was '" + value + "'", e);
+        }
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
+        }
+    }
+
+    private static long parseLong(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
+        }
+    }
+
+    /** Collects settings; not thread-safe. Every setter validates its own argument; {@link #build()} the rest. */
+    public static final class Builder {
+        private Path dataDir;
+        private int cqlPort = DEFAULT_CQL_PORT;
+        private int storagePort;
+        private int heapMb = DEFAULT_HEAP_MB;
+        private Path libDir;
+        private Path javaHome;
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+
+        private Builder() {}
+
+        /** A persistent data folder, created if missing and kept by {@link LocalCassandraNode#close()}. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, DATA_DIR).toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** A temporary data folder, created at start and deleted by {@link LocalCassandraNode#close()} (default). */
+        public Builder temporaryDataDir() {
+            this.dataDir = null;
+            return this;
+        }
+
+        /**
+         * @param port CQL port on 127.0.0.1, or 0 for a free one
+         * @throws IllegalArgumentException if not in [0, 65535]
+         */
+        public Builder cqlPort(int port) {
+            this.cqlPort = checkPort(CQL_PORT, port);
+            return this;
+        }
+
+        /**
+         * @param port internode port on 127.0.0.1, or 0 for a free one
+         * @throws IllegalArgumentException if not in [0, 65535]
+         */
+        public Builder storagePort(int port) {
+            this.storagePort = checkPort(STORAGE_PORT, port);
+            return this;
+        }
+
+        /**
+         * @param mib heap of the node's JVM in MiB
+         * @throws IllegalArgumentException if below {@value #MIN_HEAP_MB}
+         */
+        public Builder heapMb(int mib) {
+            if (mib < MIN_HEAP_MB) {
+                throw new IllegalArgumentException(HEAP_MB + " must be at least " + MIN_HEAP_MB + " (MiB), was " + mib);
+            }
+            this.heapMb = mib;
+            return this;
+        }
+
+        /** The folder of server jars; by default it is located at start (see {@link LocalCassandraConfig#LIB}). */
+        public Builder libDir(Path dir) {
+            this.libDir = Objects.requireNonNull(dir, LIB).toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** The Java 17 home the node runs on; by default the running JVM's {@code java.home}. */
+        public Builder javaHome(Path home) {
+            this.javaHome = Objects.requireNonNull(home, JAVA_HOME).toAbsolutePath().normalize();
+            return this;
+        }
+
+        /**
+         * @param timeout how long start() waits for CQL
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = checkPositive(START_TIMEOUT_MS, timeout);
+            return this;
+        }
+
+        /**
+         * @param timeout how long a clean stop may take before the process is killed
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = checkPositive(STOP_TIMEOUT_MS, timeout);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if the CQL and storage ports are the same fixed port
+         */
+        public LocalCassandraConfig build() {
+            if (cqlPort != 0 && cqlPort == storagePort) {
+                throw new IllegalArgumentException(
+                        CQL_PORT + " and " + STORAGE_PORT + " must differ, both were " + cqlPort);
+            }
+            return new LocalCassandraConfig(this);
+        }
+
+        private static int checkPort(String key, int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(key + " must be in [0, 65535] (0 = a free port), was " + port);
+            }
+            return port;
+        }
+
+        private static Duration checkPositive(String key, Duration d) {
+            Objects.requireNonNull(d, key);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(key + " must be positive, was " + d.toMillis());
+            }
+            return d;
+        }
+    }
+}
