@@ -1,7 +1,10 @@
 package io.tally.standalone;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.tally.storage.CassandraSessions;
 import io.tally.storage.LocalCassandraConfig;
 import io.tally.storage.LocalCassandraNode;
+import io.tally.storage.TallySchema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,9 +38,11 @@ final class CassandraCommand implements Callable<Integer> {
                 .cqlPort(cqlPort)
                 .heapMb(heapMb)
                 .build();
-        System.out.println("Starting Cassandra (log: " + dir.resolve("logs") + ")...");
+        System.out.println("Starting Cassandra 5 in a child JVM (data in " + dir + "), this takes a few seconds...");
         LocalCassandraNode node = new LocalCassandraNode(config).start();
-        SchemaSetup.create(node);
+        try (CqlSession session = CassandraSessions.open(node.contactPoint())) {
+            TallySchema.defaults().apply(session);
+        }
         System.out.printf("Cassandra %s ready: CQL at %s:%d, keyspace tally created (data in %s, log %s)%n",
                 node.releaseVersion(), node.contactPoint().getHostString(), node.cqlPort(), node.dataDir(),
                 node.logFile());

@@ -1,0 +1,53 @@
+package io.tally.standalone;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TallyCommandTest {
+
+    private static String run(int expectedExit, String... args) {
+        CommandLine cli = TallyCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(expectedExit);
+        return out + err.toString();
+    }
+
+    @Test
+    void help_lists_every_subcommand() {
+        assertThat(run(0, "--help")).contains("demo", "broker", "cassandra");
+        assertThat(run(0, "broker", "--help")).contains("--kafka-port", "--data-dir", "--nodes");
+        assertThat(run(0, "cassandra", "--help")).contains("--cql-port", "--data-dir", "--heap-mb");
+    }
+
+    @Test
+    void the_demo_says_it_is_not_there_yet() {
+        run(DemoCommand.NOT_YET, "demo");
+    }
+
+    @Test
+    void bad_options_are_named() {
+        assertThat(run(2, "broker", "--kafka-port", "ninety")).contains("--kafka-port", "ninety");
+        assertThat(run(2, "frobnicate")).contains("frobnicate");
+    }
+
+    @Test
+    void durations_read_as_people_write_them() {
+        DurationConverter converter = new DurationConverter();
+        assertThat(converter.convert("10s")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(converter.convert("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(converter.convert("2H")).isEqualTo(Duration.ofHours(2));
+        assertThat(converter.convert("1d")).isEqualTo(Duration.ofDays(1));
+        assertThatThrownBy(() -> converter.convert("10 parsecs")).hasMessageContaining("'10 parsecs' is not a duration");
+    }
+}
