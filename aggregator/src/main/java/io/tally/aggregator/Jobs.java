@@ -1,0 +1,52 @@
+package io.tally.aggregator;
+
+import io.tally.aggregator.internal.kafka.TopicSetup;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Shared set-up of the jobs: the Flink settings they need (checkpointing, retained checkpoints, object reuse,
+ * parallelism) and the creation of Tally's topics.
+ */
+public final class Jobs {
+    private Jobs() {
+    }
+
+    /** @return the Flink settings the jobs need, from {@code config} */
+    public static Configuration flinkSettings(AggregatorConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(AggregatorConfig.CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+        String dir = config.getOptional(AggregatorConfig.CHECKPOINT_DIR);
+        if (dir != null) {
+            flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        }
+        // the functions neither keep nor change their inputs, so records can pass between chained operators uncopied
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        return flink;
+    }
+
+    /** Applies {@link #flinkSettings} to {@code env}. */
+    public static void configure(StreamExecutionEnvironment env, AggregatorConfig config) {
+        env.configure(flinkSettings(config));
+        env.setParallelism(config.get(AggregatorConfig.PARALLELISM));
+    }
+
+    /**
+     * Creates the audit, dead-letter and aggregates topics when missing and {@link AggregatorConfig#CREATE_TOPICS}
+     * is on.
+     *
+     * @throws io.tally.core.RetriableTallyException if the Kafka cluster cannot be reached or refuses
+     */
+    public static void ensureTopics(AggregatorConfig config) {
+        if (config.get(AggregatorConfig.CREATE_TOPICS)) {
+            TopicSetup.ensureTopics(config);
+        }
+    }
+}

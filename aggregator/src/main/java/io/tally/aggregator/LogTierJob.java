@@ -1,0 +1,48 @@
+package io.tally.aggregator;
+
+import io.tally.aggregator.internal.kafka.Envelope;
+import io.tally.aggregator.internal.kafka.KafkaEdges;
+import io.tally.aggregator.internal.logtier.EventTimeRule;
+import io.tally.aggregator.internal.logtier.LogObservation;
+import io.tally.aggregator.internal.logtier.LogRecordDeserializer;
+import io.tally.aggregator.internal.logtier.LogTierOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The log-tier auditor: reads every audited topic ({@link AggregatorConfig#LOG_TOPICS}; never {@code tally.*} or
+ * {@code __*}) and counts what is really in the broker as tier {@code log}, in counting mode {@code log}, emitting
+ * audit records and heartbeats to the audit topic as an agent would. One agent per source subtask; its audit
+ * records are written in Kafka transactions committed at checkpoints, so they appear with each checkpoint and a
+ * restored job neither loses nor repeats a count.
+ *
+ * <p>It reads timestamps, headers and sizes only; a value is parsed only for a {@code json:PATH} event time.
+ */
+public final class LogTierJob {
+    /** Default job name. */
+    public static final String NAME = "tally-log-tier";
+
+    private LogTierJob() {
+    }
+
+    /** Adds the log-tier pipeline to {@code env}; needs checkpointing on (see {@link Jobs#configure}). */
+    public static void addTo(StreamExecutionEnvironment env, AggregatorConfig config) {
+        int parallelism = config.get(AggregatorConfig.PARALLELISM);
+        KafkaSource<LogObservation> source = KafkaEdges.<LogObservation>auditedTopicsSource(config)
+                .setDeserializer(new LogRecordDeserializer(
+                        EventTimeRule.parse(config.get(AggregatorConfig.LOG_EVENT_TIME))))
+                .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "audited topics")
+                .uid("tally-log-source").setParallelism(parallelism)
+                .transform("count as tier log", TypeInformation.of(Envelope.class), new LogTierOperator(
+                        config.get(AggregatorConfig.AUDIT_TOPIC), config.get(AggregatorConfig.BUCKET_MS),
+                        config.get(AggregatorConfig.DIGEST_CELLS), config.get(AggregatorConfig.SKEW_FUTURE_MS),
+                        config.get(AggregatorConfig.SKEW_PAST_MS),
+                        config.get(AggregatorConfig.LOG_FLUSH_INTERVAL).toMillis()))
+                .uid("tally-log-counter").setParallelism(parallelism)
+                .sinkTo(KafkaEdges.transactionalSink(config, config.get(AggregatorConfig.GROUP_ID) + "-log"))
+                .name("audit records").uid("tally-log-sink").setParallelism(parallelism);
+    }
+}

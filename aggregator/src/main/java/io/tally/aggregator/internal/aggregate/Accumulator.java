@@ -1,0 +1,105 @@
+package io.tally.aggregator.internal.aggregate;
+
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.TierAggregate;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+
+/**
+ * The running sum of one (topic, tier, bucket); the mutable counterpart of {@link TierAggregate}, with the same
+ * digest rule (no digest as soon as one record came without one or with another size). Not thread-safe.
+ */
+public final class Accumulator {
+    String topic;
+    String tier;
+    long bucketStart;
+    long bucketMs;
+    long count;
+    long bytes;
+    long noTimestamp;
+    long skewed;
+    long failed;
+    long records;
+    long updatedAt = Long.MIN_VALUE;
+    LatencySketch latency = new LatencySketch();
+    IdDigest digest;
+    boolean digestLost;
+    /** Whether an emit timer is pending. */
+    boolean emitPending;
+
+    Accumulator() {
+    }
+
+    /** @return an accumulator of nothing yet for the record's key */
+    public static Accumulator startingWith(AuditRecord r) {
+        Accumulator a = new Accumulator();
+        a.topic = r.topic();
+        a.tier = r.tier();
+        a.bucketStart = r.bucket().start();
+        a.bucketMs = r.bucket().sizeMs();
+        return a;
+    }
+
+    /** Adds one record of the same key. */
+    public void add(AuditRecord r) {
+        count = Math.addExact(count, r.count());
+        bytes = Math.addExact(bytes, r.bytes());
+        noTimestamp = Math.addExact(noTimestamp, r.noTimestamp());
+        skewed = Math.addExact(skewed, r.skewed());
+        failed = Math.addExact(failed, r.failed());
+        latency.merge(r.latency());
+        mergeDigest(r.digest());
+        records++;
+        updatedAt = Math.max(updatedAt, r.emittedAt());
+    }
+
+    private void mergeDigest(IdDigest other) {
+        if (digestLost) {
+            return;
+        }
+        if (other == null) {
+            digestLost = true;
+            digest = null;
+        } else if (records == 0) {
+            digest = other.copy();
+        } else if (digest == null || !digest.compatibleWith(other)) {
+            digestLost = true;
+            digest = null;
+        } else {
+            digest.merge(other);
+        }
+    }
+
+    /** @return the cumulative aggregate; it shares this accumulator's sketches, so encode it before the next add */
+    public TierAggregate toAggregate() {
+        return new TierAggregate(topic, tier, new Bucket(bucketStart, bucketMs), count, bytes, noTimestamp, skewed,
+                failed, records, latency, digestLost ? null : digest, updatedAt);
+    }
+
+    /** @return a deep copy */
+    public Accumulator copy() {
+        Accumulator a = new Accumulator();
+        a.topic = topic;
+        a.tier = tier;
+        a.bucketStart = bucketStart;
+        a.bucketMs = bucketMs;
+        a.count = count;
+        a.bytes = bytes;
+        a.noTimestamp = noTimestamp;
+        a.skewed = skewed;
+        a.failed = failed;
+        a.records = records;
+        a.updatedAt = updatedAt;
+        a.latency = latency.copy();
+        a.digest = digest == null ? null : digest.copy();
+        a.digestLost = digestLost;
+        a.emitPending = emitPending;
+        return a;
+    }
+
+    /** @return the key on the aggregates topic */
+    public String key() {
+        return topic + '|' + tier + '|' + bucketStart;
+    }
+}

@@ -1,0 +1,73 @@
+package io.tally.aggregator.internal.aggregate;
+
+import io.tally.aggregator.internal.kafka.Envelope;
+import io.tally.core.AuditRecord;
+import io.tally.core.codec.AuditCodec;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/**
+ * Keyed by {@code topic|tier|bucketStart}: adds each (deduplicated) audit record to its bucket's accumulator and
+ * upserts the cumulative aggregate to the aggregates topic at most once per emit interval per key.
+ */
+public final class BucketAggregator extends KeyedProcessFunction<String, AuditRecord, Envelope> {
+    private static final long serialVersionUID = 1L;
+
+    private final String aggregatesTopic;
+    private final long emitIntervalMs;
+    private final Duration ttl;
+    private transient ValueState<Accumulator> state;
+
+    /**
+     * @param ttl how long a bucket's sum is kept after its last update: the retention plus a margin, so that a
+     *            record the decoder accepts finds its bucket's sum
+     */
+    public BucketAggregator(String aggregatesTopic, Duration emitInterval, Duration ttl) {
+        this.aggregatesTopic = aggregatesTopic;
+        this.emitIntervalMs = emitInterval.toMillis();
+        this.ttl = ttl;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        ValueStateDescriptor<Accumulator> descriptor =
+                new ValueStateDescriptor<>("bucket-sum", AccumulatorSerializer.TYPE_INFO);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        state = getRuntimeContext().getState(descriptor);
+    }
+
+    @Override
+    public void processElement(AuditRecord record, Context ctx, Collector<Envelope> out) throws Exception {
+        Accumulator acc = state.value();
+        if (acc == null) {
+            acc = Accumulator.startingWith(record);
+        }
+        acc.add(record);
+        if (!acc.emitPending) {
+            acc.emitPending = true;
+            ctx.timerService().registerProcessingTimeTimer(
+                    ctx.timerService().currentProcessingTime() + emitIntervalMs);
+        }
+        state.update(acc);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Envelope> out) throws Exception {
+        Accumulator acc = state.value();
+        if (acc == null || !acc.emitPending) {
+            return;
+        }
+        acc.emitPending = false;
+        state.update(acc);
+        out.collect(Envelope.of(aggregatesTopic, acc.key(), AuditCodec.encode(acc.toAggregate())));
+    }
+}

@@ -1,0 +1,175 @@
+package io.tally.aggregator.internal.codec;
+
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditMessage;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
+ * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
+ *
+ * <p>Layout: a type byte (0 counts, 1 heartbeat), then the fields in declaration order; sketches as their
+ * documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
+ */
+public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
+    private static final long serialVersionUID = 1L;
+    public static final AuditMessageSerializer INSTANCE = new AuditMessageSerializer();
+    public static final TypeInformation<AuditMessage> TYPE_INFO =
+            new SerializerTypeInfo<>(AuditMessage.class, INSTANCE);
+    private static final CountingMode[] MODES = CountingMode.values();
+
+    /** @return type information for one kind of audit message, serialized by this serializer */
+    @SuppressWarnings("unchecked")
+    public static <T extends AuditMessage> TypeInformation<T> typeInfo(Class<T> type) {
+        return new SerializerTypeInfo<>(type,
+                (org.apache.flink.api.common.typeutils.TypeSerializer<T>) (Object) INSTANCE);
+    }
+
+    @Override
+    public boolean isImmutableType() {
+        return true;
+    }
+
+    @Override
+    public AuditMessage createInstance() {
+        return null;
+    }
+
+    @Override
+    public AuditMessage copy(AuditMessage from) {
+        return from;
+    }
+
+    @Override
+    public AuditMessage copy(AuditMessage from, AuditMessage reuse) {
+        return from;
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(AuditMessage message, DataOutputView out) throws IOException {
+        if (message instanceof AuditRecord r) {
+            out.writeByte(0);
+            writeCommon(r, out);
+            out.writeUTF(r.topic());
+            out.writeLong(r.bucket().start());
+            out.writeLong(r.bucket().sizeMs());
+            out.writeByte(r.mode().ordinal());
+            out.writeLong(r.count());
+            out.writeLong(r.bytes());
+            out.writeLong(r.noTimestamp());
+            out.writeLong(r.skewed());
+            out.writeLong(r.failed());
+            writeBytes(r.latency().toBytes(), out);
+            writeBytes(r.digest() == null ? null : r.digest().toBytes(), out);
+        } else {
+            Heartbeat h = (Heartbeat) message;
+            out.writeByte(1);
+            writeCommon(h, out);
+            out.writeInt(h.watermarks().size());
+            for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+            out.writeBoolean(h.closed());
+            out.writeLong(h.dropped());
+        }
+    }
+
+    @Override
+    public AuditMessage deserialize(DataInputView in) throws IOException {
+        byte type = in.readByte();
+        AgentIdentity agent = new AgentIdentity(in.readUTF(), in.readUTF());
+        long seq = in.readLong();
+        long emittedAt = in.readLong();
+        String tier = in.readUTF();
+        if (type == 0) {
+            String topic = in.readUTF();
+            Bucket bucket = new Bucket(in.readLong(), in.readLong());
+            CountingMode mode = MODES[in.readByte()];
+            long count = in.readLong();
+            long bytes = in.readLong();
+            long noTimestamp = in.readLong();
+            long skewed = in.readLong();
+            long failed = in.readLong();
+            LatencySketch latency = LatencySketch.fromBytes(readBytes(in));
+            byte[] digest = readBytes(in);
+            return new AuditRecord(agent, seq, emittedAt, tier, topic, bucket, mode, count, bytes, noTimestamp,
+                    skewed, failed, latency, digest == null ? null : IdDigest.fromBytes(digest));
+        }
+        int n = in.readInt();
+        Map<String, Long> watermarks = new LinkedHashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            watermarks.put(in.readUTF(), in.readLong());
+        }
+        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, in.readBoolean(), in.readLong());
+    }
+
+    @Override
+    public AuditMessage deserialize(AuditMessage reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<AuditMessage> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    private static void writeCommon(AuditMessage m, DataOutputView out) throws IOException {
+        out.writeUTF(m.agent().instanceId());
+        out.writeUTF(m.agent().host());
+        out.writeLong(m.seq());
+        out.writeLong(m.emittedAt());
+        out.writeUTF(m.tier());
+    }
+
+    static void writeBytes(byte[] bytes, DataOutputView out) throws IOException {
+        if (bytes == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+    }
+
+    static byte[] readBytes(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[n];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    /** Restores this serializer from a checkpoint. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<AuditMessage> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.tally.aggregator.internal.kafka;
+
+/** A record as read from {@code tally.audit}, undecoded; a Flink POJO. */
+public final class RawRecord {
+    public String topic;
+    public int partition;
+    public long offset;
+    public byte[] key;
+    public byte[] value;
+
+    public RawRecord() {
+    }
+
+    public RawRecord(String topic, int partition, long offset, byte[] key, byte[] value) {
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+        this.key = key;
+        this.value = value;
+    }
+
+    /** @return {@code topic/partition@offset} */
+    public String origin() {
+        return topic + '/' + partition + '@' + offset;
+    }
+}

@@ -1,0 +1,67 @@
+package io.tally.aggregator.internal.kafka;
+
+import io.tally.aggregator.AggregatorConfig;
+import io.tally.core.RetriableTallyException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Creates Tally's topics when missing: the audit and dead-letter topics, and the compacted aggregates topic. */
+public final class TopicSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    /** @throws RetriableTallyException if the cluster cannot be reached or refuses */
+    public static void ensureTopics(AggregatorConfig config) {
+        int partitions = config.get(AggregatorConfig.TOPIC_PARTITIONS);
+        List<NewTopic> wanted = List.of(
+                new NewTopic(config.get(AggregatorConfig.AUDIT_TOPIC), Optional.of(partitions), Optional.empty()),
+                new NewTopic(config.get(AggregatorConfig.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
+                new NewTopic(config.get(AggregatorConfig.AGGREGATES_TOPIC), Optional.of(partitions), Optional.empty())
+                        .configs(Map.of("cleanup.policy", "compact")));
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (NewTopic t : wanted) {
+                if (!existing.contains(t.name())) {
+                    missing.add(t);
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var e : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                    LOG.info("created topic {}", e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RetriableTallyException("cannot create Tally's topics on "
+                    + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableTallyException("interrupted while creating Tally's topics", e);
+        }
+    }
+}

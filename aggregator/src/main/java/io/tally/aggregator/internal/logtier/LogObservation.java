@@ -1,0 +1,21 @@
+package io.tally.aggregator.internal.logtier;
+
+/** One record of an audited topic as the log tier needs it; a Flink POJO. */
+public final class LogObservation {
+    public String topic;
+    /** Event time, epoch ms, or {@link io.tally.core.EventTimes#NONE}. */
+    public long eventTime;
+    public long id;
+    /** Serialized key + value size. */
+    public long bytes;
+
+    public LogObservation() {
+    }
+
+    public LogObservation(String topic, long eventTime, long id, long bytes) {
+        this.topic = topic;
+        this.eventTime = eventTime;
+        this.id = id;
+        this.bytes = bytes;
+    }
+}

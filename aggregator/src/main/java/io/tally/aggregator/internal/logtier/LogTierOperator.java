@@ -1,0 +1,139 @@
+package io.tally.aggregator.internal.logtier;
+
+import io.tally.aggregator.internal.kafka.Envelope;
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditMessage;
+import io.tally.core.codec.AuditCodec;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One log-tier agent per subtask, chained to the source subtask it counts for. Emits its counts and a heartbeat
+ * (encoded, for the audit topic) every flush interval and before every checkpoint barrier, so that a checkpoint
+ * holds no uncounted messages: only the agent's identity and next sequence number are state.
+ *
+ * <p>Its identity is new when the job starts without state and restored with the state otherwise, so a restored
+ * job continues the same agent: whatever it emitted after the checkpoint is in an aborted transaction, and what it
+ * emits again reuses the sequence numbers the aggregator has not seen.
+ */
+public final class LogTierOperator extends AbstractStreamOperator<Envelope>
+        implements OneInputStreamOperator<LogObservation, Envelope> {
+    private static final long serialVersionUID = 1L;
+
+    private final String auditTopic;
+    private final long bucketMs;
+    private final int digestCells;
+    private final long maxFutureMs;
+    private final long maxPastMs;
+    private final long flushIntervalMs;
+
+    private transient LogCounter counter;
+    private transient AgentIdentity identity;
+    private transient long nextSeq;
+    private transient ListState<String> agentState;
+
+    public LogTierOperator(String auditTopic, long bucketMs, int digestCells, long maxFutureMs, long maxPastMs,
+                           long flushIntervalMs) {
+        this.auditTopic = auditTopic;
+        this.bucketMs = bucketMs;
+        this.digestCells = digestCells;
+        this.maxFutureMs = maxFutureMs;
+        this.maxPastMs = maxPastMs;
+        this.flushIntervalMs = flushIntervalMs;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        agentState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("log-agents", Types.STRING));
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        String host = host();
+        if (context.isRestored()) {
+            for (String entry : agentState.get()) {
+                String[] parts = entry.split("\\|", 3); // subtask|nextSeq|instanceId
+                if (Integer.parseInt(parts[0]) == subtask) {
+                    identity = new AgentIdentity(parts[2], host);
+                    nextSeq = Long.parseLong(parts[1]);
+                }
+            }
+        }
+        if (identity == null) {
+            identity = new AgentIdentity("log-" + UUID.randomUUID() + "-" + subtask, host);
+            nextSeq = 0;
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        counter = new LogCounter(bucketMs, digestCells, maxFutureMs, maxPastMs);
+        scheduleFlush();
+    }
+
+    @Override
+    public void processElement(StreamRecord<LogObservation> element) {
+        LogObservation o = element.getValue();
+        counter.count(o.topic, o.eventTime, getProcessingTimeService().getCurrentProcessingTime(), o.bytes, o.id);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush(false);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        agentState.update(List.of(subtask + "|" + nextSeq + "|" + identity.instanceId()));
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush(true);
+        super.finish();
+    }
+
+    /** @return the identity of this subtask's agent */
+    public AgentIdentity identity() {
+        return identity;
+    }
+
+    private void scheduleFlush() {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + flushIntervalMs, time -> {
+            flush(false);
+            scheduleFlush();
+        });
+    }
+
+    private void flush(boolean closed) {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        List<AuditMessage> messages = counter.drain(identity, nextSeq, now, closed);
+        nextSeq += messages.size();
+        for (AuditMessage m : messages) {
+            output.collect(new StreamRecord<>(
+                    Envelope.of(auditTopic, AuditCodec.kafkaKey(m), AuditCodec.encode(m))));
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.tally.aggregator;
+
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
+import io.tally.core.codec.AuditCodec;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** Builds agents' audit messages and the aggregates they must add up to; reads Tally's topics back. */
+final class AuditTraffic {
+    private final Random random = new Random(42);
+    private final Map<String, TierAggregate> expected = new HashMap<>();
+    private final long bucketMs;
+
+    AuditTraffic(long bucketMs) {
+        this.bucketMs = bucketMs;
+    }
+
+    /** @return a counts record of {@code count} messages with random ids; added to the expected aggregates */
+    AuditRecord record(AgentIdentity agent, long seq, String tier, String topic, long bucketStart, int count,
+                       long emittedAt) {
+        LatencySketch latency = new LatencySketch();
+        IdDigest digest = new IdDigest(IdDigest.DEFAULT_CELLS);
+        for (int i = 0; i < count; i++) {
+            latency.add(5 + random.nextInt(500));
+            digest.add(random.nextLong());
+        }
+        AuditRecord r = new AuditRecord(agent, seq, emittedAt, tier, topic, new Bucket(bucketStart, bucketMs),
+                CountingMode.ACK, count, count * 100L, 0, 0, 0, latency, digest);
+        expect(r);
+        return r;
+    }
+
+    void expect(AuditRecord r) {
+        String key = r.topic() + '|' + r.tier() + '|' + r.bucket().start();
+        expected.merge(key, TierAggregate.empty(r.topic(), r.tier(), r.bucket()).plus(r), (a, b) -> a.plus(r));
+    }
+
+    Map<String, TierAggregate> expected() {
+        return expected;
+    }
+
+    static Heartbeat heartbeat(AgentIdentity agent, long seq, String tier, Map<String, Long> watermarks,
+                               boolean closed, long emittedAt) {
+        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, closed, 0);
+    }
+
+    static AgentIdentity agent(String name) {
+        return new AgentIdentity(name + "-" + UUID.randomUUID(), "host-" + name);
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, WireMessage m) {
+        producer.send(new ProducerRecord<>(topic, AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8),
+                AuditCodec.encode(m)));
+    }
+
+    static void sendRaw(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    /** Reads a topic from the start until {@code done} holds for what was read, or the timeout passes. */
+    static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic, Duration timeout,
+                                                          Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+                if (done.test(all)) {
+                    break;
+                }
+            }
+        }
+        return all;
+    }
+
+    /** @return the latest aggregate per key in what was read */
+    static Map<String, TierAggregate> latestAggregates(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, TierAggregate> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            WireMessage m = AuditCodec.decodeAggregatorMessage(r.value());
+            if (m instanceof TierAggregate a) {
+                out.put(a.key(), a);
+            }
+        }
+        return out;
+    }
+
+    /** @return the latest progress per key in what was read */
+    static Map<String, TierProgress> latestProgress(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, TierProgress> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            WireMessage m = AuditCodec.decodeAggregatorMessage(r.value());
+            if (m instanceof TierProgress p) {
+                out.put(AuditCodec.kafkaKey(p), p);
+            }
+        }
+        return out;
+    }
+
+    /** @return whether the aggregates read so far match {@code expected} in every summed field */
+    static boolean matches(Map<String, TierAggregate> actual, Map<String, TierAggregate> expected) {
+        if (!actual.keySet().containsAll(expected.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, TierAggregate> e : expected.entrySet()) {
+            if (!sums(actual.get(e.getKey())).equals(sums(e.getValue()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the fields that must be exact, as a comparable string */
+    static String sums(TierAggregate a) {
+        return a.key() + " count=" + a.count() + " bytes=" + a.bytes() + " noTs=" + a.noTimestamp() + " skewed="
+                + a.skewed() + " failed=" + a.failed() + " records=" + a.records() + " latencyCount="
+                + a.latency().count() + " digest=" + (a.digest() == null ? "none" : a.digest().hashCode() + "/"
+                + a.digest().totalCount());
+    }
+}
