@@ -64,6 +64,42 @@ final class AuditTraffic {
         return expected;
     }
 
+    /** Adds one message of an audited topic, as the log tier must count it, to the expected aggregates. */
+    void expectLogged(String topic, long timestamp, byte[] idHeader, int partition, long offset, long bytes) {
+        long id = io.tally.core.AuditIds.of(idHeader, topic, partition, offset);
+        Bucket bucket = Bucket.of(timestamp, bucketMs);
+        String key = topic + "|log|" + bucket.start();
+        TierAggregate a = expected.getOrDefault(key, TierAggregate.empty(topic, "log", bucket));
+        IdDigest digest = a.digest() == null ? new IdDigest(IdDigest.DEFAULT_CELLS) : a.digest().copy();
+        digest.add(id);
+        LatencySketch latency = a.latency().copy();
+        latency.add(1);
+        expected.put(key, new TierAggregate(topic, "log", bucket, a.count() + 1, a.bytes() + bytes, 0, 0, 0, 0,
+                latency, digest, 0));
+    }
+
+    /**
+     * @return whether every expected aggregate was read with the same count, bytes, latency count and digest (the
+     *         number of audit records merged is not compared: the log tier's flushes are not deterministic)
+     */
+    static boolean sameCounts(Map<String, TierAggregate> actual, Map<String, TierAggregate> expected) {
+        if (!actual.keySet().containsAll(expected.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, TierAggregate> e : expected.entrySet()) {
+            if (!counts(actual.get(e.getKey())).equals(counts(e.getValue()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the count, bytes, latency count and digest of an aggregate, as a comparable string */
+    static String counts(TierAggregate a) {
+        return a.key() + " count=" + a.count() + " bytes=" + a.bytes() + " latencyCount=" + a.latency().count()
+                + " digest=" + (a.digest() == null ? "none" : a.digest().hashCode() + "/" + a.digest().totalCount());
+    }
+
     static Heartbeat heartbeat(AgentIdentity agent, long seq, String tier, Map<String, Long> watermarks,
                                boolean closed, long emittedAt) {
         return new Heartbeat(agent, seq, emittedAt, tier, watermarks, closed, 0);
