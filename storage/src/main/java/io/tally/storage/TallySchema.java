@@ -48,9 +48,11 @@ public final class TallySchema {
     public static final String TIER_PROGRESS = "tier_progress";
     /** Per discrepancy id: what each alert sink last sent. */
     public static final String ALERT_STATE = "alert_state";
+    /** Per (topic, UTC day): the latest verdict of each edge for each bucket. */
+    public static final String EDGE_VERDICTS = "edge_verdicts";
     /** Every table, in creation order. */
     public static final List<String> TABLES = List.of(TIER_BUCKETS, DISCREPANCIES, DISCREPANCIES_BY_TOPIC,
-            DISCREPANCIES_BY_ID, TIER_PROGRESS, ALERT_STATE);
+            DISCREPANCIES_BY_ID, TIER_PROGRESS, ALERT_STATE, EDGE_VERDICTS);
 
     private static final Logger LOG = LoggerFactory.getLogger(TallySchema.class);
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");

@@ -35,6 +35,8 @@ public final class SchemaStatements {
                         + "bytes bigint, "
                         + "no_timestamp_count bigint, "
                         + "skewed_count bigint, "
+                        + "failed_count bigint, "
+                        + "records bigint, "
                         + "latency_sketch blob, "
                         + "id_digest blob, "
                         + "updated_at timestamp, "
@@ -75,6 +77,7 @@ public final class SchemaStatements {
                         + "earliest_event_time timestamp, "
                         + "last_heartbeat timestamp, "
                         + "closed boolean, "
+                        + "live_agents int, "
                         + "updated_at timestamp, "
                         + "PRIMARY KEY ((tier), topic)"
                         + ") WITH comment = 'How far each tier has seen each topic'"
@@ -89,6 +92,22 @@ public final class SchemaStatements {
                         + "last_error text, "
                         + "PRIMARY KEY ((discrepancy_id), sink)"
                         + ") WITH comment = 'What each alert sink last sent about a discrepancy'"
+                        + options,
+
+                "CREATE TABLE IF NOT EXISTS " + ks + "edge_verdicts ("
+                        + "topic text, "
+                        + "day date, "
+                        + "bucket_start timestamp, "
+                        + "upstream_tier text, "
+                        + "downstream_tier text, "
+                        + "bucket_size_ms bigint, "
+                        + "verdict text, "
+                        + "upstream_count bigint, "
+                        + "downstream_count bigint, "
+                        + "judged_at timestamp, "
+                        + "PRIMARY KEY ((topic, day), bucket_start, upstream_tier, downstream_tier)"
+                        + ") WITH comment = 'Latest verdict of each edge of a topic for each bucket; "
+                        + "day = UTC day of bucket_start'"
                         + options);
     }
 

@@ -1,0 +1,259 @@
+package io.tally.storage;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.storage.internal.cql.AsyncWrites;
+import io.tally.storage.internal.cql.RowMapper;
+import io.tally.storage.internal.cql.Statements;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The {@link AuditStore} on Cassandra: the tables of {@link TallySchema}, prepared statements only.
+ *
+ * <p>Aggregates and verdicts are written as unlogged batches of rows of the same partition, pipelined with at most
+ * {@link #DEFAULT_MAX_IN_FLIGHT} asynchronous requests outstanding. A discrepancy is written to its three tables
+ * in one logged batch. Range reads walk the UTC days of the range (at most the schema's TTL of them), newest or
+ * oldest first as {@link AuditStore} documents.
+ *
+ * <p>Thread-safe. {@link #create} applies the schema (idempotently) before preparing the statements.
+ */
+public final class CassandraAuditStore implements AuditStore {
+    /** Most asynchronous write requests outstanding per batch call. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 128;
+    /** Most rows of one partition in one unlogged batch. */
+    public static final int MAX_ROWS_PER_BATCH = 16;
+
+    private static final long DAY_MS = 86_400_000L;
+
+    private final CqlSession session;
+    private final boolean ownsSession;
+    private final Statements statements;
+    private final long ttlMs;
+
+    private CassandraAuditStore(CqlSession session, boolean ownsSession, TallySchema schema) {
+        this.session = session;
+        this.ownsSession = ownsSession;
+        this.ttlMs = schema.defaultTtl().toMillis();
+        try {
+            schema.apply(session);
+            this.statements = new Statements(session, schema.keyspace());
+        } catch (DriverException e) {
+            throw new StorageException("Preparing the statements of keyspace " + schema.keyspace() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A store on a session the caller keeps (and closes). Creates the schema if missing.
+     *
+     * @throws StorageException if the schema cannot be created or the statements prepared
+     */
+    public static CassandraAuditStore create(CqlSession session, TallySchema schema) {
+        return new CassandraAuditStore(session, false, schema);
+    }
+
+    /**
+     * A store on its own session, closed with the store. Creates the schema if missing.
+     *
+     * @throws StorageException if no node answers, or the schema cannot be created
+     */
+    public static CassandraAuditStore connect(Collection<java.net.InetSocketAddress> contactPoints,
+            String localDatacenter, TallySchema schema) {
+        CqlSession session;
+        try {
+            session = CassandraSessions.open(contactPoints, localDatacenter);
+        } catch (DriverException e) {
+            throw new StorageException("Cannot connect to Cassandra at " + contactPoints + ": " + e.getMessage(), e);
+        }
+        try {
+            return new CassandraAuditStore(session, true, schema);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void putAggregates(Collection<TierAggregate> aggregates) {
+        writeByPartition(aggregates, a -> a.topic() + '|' + RowMapper.day(a.bucket().start()),
+                a -> RowMapper.bind(statements, a), "tier aggregates");
+    }
+
+    @Override
+    public List<TierAggregate> aggregates(String topic, long fromMs, long toMs) {
+        List<TierAggregate> out = new ArrayList<>();
+        for (LocalDate day : days(fromMs, toMs, false)) {
+            for (Row r : execute(statements.selectTierBuckets.bind(topic, day, Instant.ofEpochMilli(fromMs),
+                    Instant.ofEpochMilli(toMs)), "reading tier aggregates")) {
+                out.add(RowMapper.aggregate(r));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void putProgress(TierProgress progress) {
+        execute(RowMapper.bind(statements, progress), "writing tier progress");
+    }
+
+    @Override
+    public List<TierProgress> progress() {
+        List<TierProgress> out = new ArrayList<>();
+        execute(statements.selectProgress.bind(), "reading tier progress").forEach(r -> out.add(RowMapper.progress(r)));
+        return out;
+    }
+
+    @Override
+    public void putVerdicts(Collection<EdgeVerdict> verdicts) {
+        writeByPartition(verdicts, v -> v.topic() + '|' + RowMapper.day(v.bucket().start()),
+                v -> RowMapper.bind(statements, v), "edge verdicts");
+    }
+
+    @Override
+    public List<EdgeVerdict> verdicts(String topic, long fromMs, long toMs) {
+        List<EdgeVerdict> out = new ArrayList<>();
+        for (LocalDate day : days(fromMs, toMs, false)) {
+            execute(statements.selectVerdicts.bind(topic, day, Instant.ofEpochMilli(fromMs),
+                    Instant.ofEpochMilli(toMs)), "reading edge verdicts").forEach(r -> out.add(RowMapper.verdict(r)));
+        }
+        return out;
+    }
+
+    @Override
+    public Discrepancy putDiscrepancy(Discrepancy discrepancy) {
+        Row where = execute(statements.selectDiscrepancyById.bind(discrepancy.id()), "reading a discrepancy").one();
+        Discrepancy stored = where == null ? discrepancy
+                : discrepancy.withDetectedAt(where.getInstant("detected_at").toEpochMilli());
+        BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
+                RowMapper.bind(statements.insertDiscrepancy, stored),
+                RowMapper.bind(statements.insertDiscrepancyByTopic, stored),
+                statements.insertDiscrepancyById.bind(stored.id(), RowMapper.day(stored.detectedAt()),
+                        Instant.ofEpochMilli(stored.detectedAt()), stored.topic(),
+                        Instant.ofEpochMilli(stored.bucket().start())));
+        execute(batch, "writing a discrepancy");
+        return stored;
+    }
+
+    @Override
+    public Optional<Discrepancy> discrepancy(UUID id) {
+        Row where = execute(statements.selectDiscrepancyById.bind(id), "reading a discrepancy").one();
+        if (where == null) {
+            return Optional.empty();
+        }
+        Row row = execute(statements.selectDiscrepancy.bind(where.getLocalDate("day"), where.getInstant("detected_at"),
+                id), "reading a discrepancy").one();
+        return Optional.ofNullable(row).map(RowMapper::discrepancy);
+    }
+
+    @Override
+    public List<Discrepancy> discrepancies(DiscrepancyQuery q) {
+        List<Discrepancy> out = new ArrayList<>();
+        Instant from = Instant.ofEpochMilli(q.fromMs());
+        Instant to = Instant.ofEpochMilli(q.toMs());
+        if (q.topic() != null) {
+            collect(execute(statements.selectDiscrepanciesOfTopic.bind(q.topic(), from, to), "reading discrepancies"),
+                    q, out);
+        } else {
+            for (LocalDate day : days(q.fromMs(), q.toMs(), true)) {
+                if (collect(execute(statements.selectDiscrepanciesOfDay.bind(day, from, to), "reading discrepancies"),
+                        q, out)) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void putAlertState(AlertState state) {
+        execute(RowMapper.bind(statements, state), "writing alert state");
+    }
+
+    @Override
+    public Optional<AlertState> alertState(UUID discrepancyId, String sink) {
+        Row row = execute(statements.selectAlertState.bind(discrepancyId, sink), "reading alert state").one();
+        return Optional.ofNullable(row).map(RowMapper::alertState);
+    }
+
+    @Override
+    public void close() {
+        if (ownsSession) {
+            session.close();
+        }
+    }
+
+    /** Adds the rows passing the filters; @return whether the limit is reached */
+    private static boolean collect(Iterable<Row> rows, DiscrepancyQuery q, List<Discrepancy> out) {
+        for (Row r : rows) {
+            Discrepancy d = RowMapper.discrepancy(r);
+            if (q.matchesFilters(d)) {
+                out.add(d);
+                if (out.size() >= q.limit()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private <T> void writeByPartition(Collection<T> items, Function<T, String> partition,
+            Function<T, BoundStatement> bind, String what) {
+        Map<String, List<BoundStatement>> byPartition = new LinkedHashMap<>();
+        for (T item : items) {
+            byPartition.computeIfAbsent(partition.apply(item), k -> new ArrayList<>()).add(bind.apply(item));
+        }
+        AsyncWrites writes = new AsyncWrites(session, DEFAULT_MAX_IN_FLIGHT);
+        for (List<BoundStatement> rows : byPartition.values()) {
+            for (int i = 0; i < rows.size(); i += MAX_ROWS_PER_BATCH) {
+                List<BoundStatement> chunk = rows.subList(i, Math.min(rows.size(), i + MAX_ROWS_PER_BATCH));
+                if (chunk.size() == 1) {
+                    writes.submit(chunk.get(0));
+                } else {
+                    BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+                    chunk.forEach(batch::addStatement);
+                    writes.submit(batch.build());
+                }
+            }
+        }
+        writes.await(what);
+    }
+
+    /** The UTC days of {@code [fromMs, toMs)}, at most the TTL's worth back from {@code toMs}. */
+    private List<LocalDate> days(long fromMs, long toMs, boolean newestFirst) {
+        long last = toMs - 1;
+        long first = Math.max(fromMs, last - ttlMs - DAY_MS);
+        List<LocalDate> days = new ArrayList<>();
+        for (LocalDate d = RowMapper.day(first); !d.isAfter(RowMapper.day(last)); d = d.plusDays(1)) {
+            days.add(d);
+        }
+        if (newestFirst) {
+            java.util.Collections.reverse(days);
+        }
+        return days;
+    }
+
+    private com.datastax.oss.driver.api.core.cql.ResultSet execute(
+            com.datastax.oss.driver.api.core.cql.Statement<?> statement, String what) {
+        try {
+            return session.execute(statement);
+        } catch (DriverException e) {
+            throw new StorageException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.tally.storage.internal.cql;
+
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.tally.core.Bucket;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import io.tally.storage.AlertState;
+import io.tally.storage.Discrepancy;
+import io.tally.storage.DiscrepancyStatus;
+import io.tally.storage.EdgeVerdict;
+import io.tally.storage.Verdict;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/** Binds Tally's types to the prepared statements of {@link Statements} and reads them back from rows. */
+public final class RowMapper {
+    private RowMapper() {}
+
+    /** @return the UTC day of an epoch-ms time: the partition of day-partitioned tables */
+    public static LocalDate day(long epochMs) {
+        return Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** @return the epoch ms of the start of a UTC day */
+    public static long startOf(LocalDate day) {
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    public static BoundStatement bind(Statements s, TierAggregate a) {
+        long start = a.bucket().start();
+        return s.insertTierBucket.bind(a.topic(), day(start), Instant.ofEpochMilli(start), a.tier(),
+                a.bucket().sizeMs(), a.count(), a.bytes(), a.noTimestamp(), a.skewed(), a.failed(), a.records(),
+                ByteBuffer.wrap(a.latency().toBytes()),
+                a.digest() == null ? null : ByteBuffer.wrap(a.digest().toBytes()),
+                Instant.ofEpochMilli(a.updatedAt()));
+    }
+
+    public static TierAggregate aggregate(Row r) {
+        ByteBuffer digest = r.getByteBuffer("id_digest");
+        return new TierAggregate(r.getString("topic"), r.getString("tier"),
+                new Bucket(millis(r, "bucket_start"), r.getLong("bucket_size_ms")),
+                r.getLong("count"), r.getLong("bytes"), r.getLong("no_timestamp_count"), r.getLong("skewed_count"),
+                r.getLong("failed_count"), r.getLong("records"),
+                LatencySketch.fromBytes(bytes(r.getByteBuffer("latency_sketch"))),
+                digest == null ? null : IdDigest.fromBytes(bytes(digest)),
+                millis(r, "updated_at"));
+    }
+
+    public static BoundStatement bind(Statements s, TierProgress p) {
+        return s.insertProgress.bind(p.tier(), p.topic(), Instant.ofEpochMilli(p.watermark()),
+                Instant.ofEpochMilli(p.lastHeartbeatAt()), p.liveAgents(), Instant.ofEpochMilli(p.updatedAt()));
+    }
+
+    public static TierProgress progress(Row r) {
+        return new TierProgress(r.getString("tier"), r.getString("topic"), millis(r, "watermark"),
+                millis(r, "last_heartbeat"), r.getInt("live_agents"), millis(r, "updated_at"));
+    }
+
+    public static BoundStatement bind(Statements s, EdgeVerdict v) {
+        long start = v.bucket().start();
+        return s.insertVerdict.bind(v.topic(), day(start), Instant.ofEpochMilli(start), v.upstreamTier(),
+                v.downstreamTier(), v.bucket().sizeMs(), v.verdict().name(), v.upstreamCount(), v.downstreamCount(),
+                Instant.ofEpochMilli(v.judgedAt()));
+    }
+
+    public static EdgeVerdict verdict(Row r) {
+        return new EdgeVerdict(r.getString("topic"), new Bucket(millis(r, "bucket_start"), r.getLong("bucket_size_ms")),
+                r.getString("upstream_tier"), r.getString("downstream_tier"), Verdict.valueOf(r.getString("verdict")),
+                r.getLong("upstream_count"), r.getLong("downstream_count"), millis(r, "judged_at"));
+    }
+
+    /** Binds a discrepancy to {@code discrepancies} or {@code discrepancies_by_topic} (same columns). */
+    public static BoundStatement bind(com.datastax.oss.driver.api.core.cql.PreparedStatement insert, Discrepancy d) {
+        return insert.bind(day(d.detectedAt()), Instant.ofEpochMilli(d.detectedAt()), d.id(), d.topic(),
+                Instant.ofEpochMilli(d.bucket().start()), d.bucket().sizeMs(), d.upstreamTier(), d.downstreamTier(),
+                d.kind().name(), d.upstreamCount(), d.downstreamCount(), d.missing(), d.duplicated(), d.lostIds(),
+                d.duplicatedIds(), d.detail(), d.status().name(),
+                d.resolvedAt() == 0 ? null : Instant.ofEpochMilli(d.resolvedAt()));
+    }
+
+    public static Discrepancy discrepancy(Row r) {
+        Instant resolved = r.getInstant("resolved_at");
+        List<Long> lost = r.getList("lost_ids", Long.class);
+        List<Long> duplicated = r.getList("duplicated_ids", Long.class);
+        return new Discrepancy(r.getUuid("id"), r.getString("topic"),
+                new Bucket(millis(r, "bucket_start"), r.getLong("bucket_size_ms")), r.getString("upstream_tier"),
+                r.getString("downstream_tier"), Verdict.valueOf(r.getString("kind")), r.getLong("upstream_count"),
+                r.getLong("downstream_count"), r.getLong("missing"), r.getLong("duplicated"),
+                lost == null ? List.of() : lost, duplicated == null ? List.of() : duplicated, r.getString("detail"),
+                DiscrepancyStatus.valueOf(r.getString("status")), millis(r, "detected_at"),
+                resolved == null ? 0 : resolved.toEpochMilli());
+    }
+
+    public static BoundStatement bind(Statements s, AlertState a) {
+        return s.insertAlertState.bind(a.discrepancyId(), a.sink(), a.lastSentStatus(),
+                Instant.ofEpochMilli(a.sentAt()), a.attempts(), a.lastError());
+    }
+
+    public static AlertState alertState(Row r) {
+        return new AlertState(r.getUuid("discrepancy_id"), r.getString("sink"), r.getString("last_sent_status"),
+                millis(r, "sent_at"), r.getInt("attempts"), r.getString("last_error"));
+    }
+
+    private static long millis(Row r, String column) {
+        Instant t = r.getInstant(column);
+        return t == null ? 0 : t.toEpochMilli();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+}

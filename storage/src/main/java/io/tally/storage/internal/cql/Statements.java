@@ -1,0 +1,65 @@
+package io.tally.storage.internal.cql;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+
+/** Every statement of the Cassandra store, prepared once per session. */
+public final class Statements {
+    static final String TIER_BUCKET_COLUMNS = "topic, day, bucket_start, tier, bucket_size_ms, count, bytes, "
+            + "no_timestamp_count, skewed_count, failed_count, records, latency_sketch, id_digest, updated_at";
+    static final String DISCREPANCY_COLUMNS = "day, detected_at, id, topic, bucket_start, bucket_size_ms, "
+            + "upstream_tier, downstream_tier, kind, upstream_count, downstream_count, missing, duplicated, "
+            + "lost_ids, duplicated_ids, detail, status, resolved_at";
+    static final String VERDICT_COLUMNS = "topic, day, bucket_start, upstream_tier, downstream_tier, bucket_size_ms, "
+            + "verdict, upstream_count, downstream_count, judged_at";
+    static final String PROGRESS_COLUMNS = "tier, topic, watermark, last_heartbeat, live_agents, updated_at";
+    static final String ALERT_COLUMNS = "discrepancy_id, sink, last_sent_status, sent_at, attempts, last_error";
+
+    public final PreparedStatement insertTierBucket;
+    public final PreparedStatement selectTierBuckets;
+    public final PreparedStatement insertProgress;
+    public final PreparedStatement selectProgress;
+    public final PreparedStatement insertVerdict;
+    public final PreparedStatement selectVerdicts;
+    public final PreparedStatement insertDiscrepancy;
+    public final PreparedStatement insertDiscrepancyByTopic;
+    public final PreparedStatement insertDiscrepancyById;
+    public final PreparedStatement selectDiscrepancyById;
+    public final PreparedStatement selectDiscrepancy;
+    public final PreparedStatement selectDiscrepanciesOfDay;
+    public final PreparedStatement selectDiscrepanciesOfTopic;
+    public final PreparedStatement insertAlertState;
+    public final PreparedStatement selectAlertState;
+
+    public Statements(CqlSession session, String keyspace) {
+        String ks = keyspace + '.';
+        insertTierBucket = session.prepare(insert(ks + "tier_buckets", TIER_BUCKET_COLUMNS));
+        selectTierBuckets = session.prepare("SELECT " + TIER_BUCKET_COLUMNS + " FROM " + ks + "tier_buckets "
+                + "WHERE topic = ? AND day = ? AND bucket_start >= ? AND bucket_start < ?");
+        insertProgress = session.prepare(insert(ks + "tier_progress", PROGRESS_COLUMNS));
+        selectProgress = session.prepare("SELECT " + PROGRESS_COLUMNS + " FROM " + ks + "tier_progress");
+        insertVerdict = session.prepare(insert(ks + "edge_verdicts", VERDICT_COLUMNS));
+        selectVerdicts = session.prepare("SELECT " + VERDICT_COLUMNS + " FROM " + ks + "edge_verdicts "
+                + "WHERE topic = ? AND day = ? AND bucket_start >= ? AND bucket_start < ?");
+        insertDiscrepancy = session.prepare(insert(ks + "discrepancies", DISCREPANCY_COLUMNS));
+        insertDiscrepancyByTopic = session.prepare(insert(ks + "discrepancies_by_topic", DISCREPANCY_COLUMNS));
+        insertDiscrepancyById = session.prepare(insert(ks + "discrepancies_by_id",
+                "id, day, detected_at, topic, bucket_start"));
+        selectDiscrepancyById = session.prepare("SELECT day, detected_at, topic, bucket_start FROM " + ks
+                + "discrepancies_by_id WHERE id = ?");
+        selectDiscrepancy = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks + "discrepancies "
+                + "WHERE day = ? AND detected_at = ? AND id = ?");
+        selectDiscrepanciesOfDay = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                + "discrepancies WHERE day = ? AND detected_at >= ? AND detected_at < ?");
+        selectDiscrepanciesOfTopic = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                + "discrepancies_by_topic WHERE topic = ? AND bucket_start >= ? AND bucket_start < ?");
+        insertAlertState = session.prepare(insert(ks + "alert_state", ALERT_COLUMNS));
+        selectAlertState = session.prepare("SELECT " + ALERT_COLUMNS + " FROM " + ks + "alert_state "
+                + "WHERE discrepancy_id = ? AND sink = ?");
+    }
+
+    private static String insert(String table, String columns) {
+        int n = columns.split(",").length;
+        return "INSERT INTO " + table + " (" + columns + ") VALUES (" + "?, ".repeat(n - 1) + "?)";
+    }
+}
