@@ -1,0 +1,125 @@
+package io.tally.reconciler.internal.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The edges to judge and the policy of each topic. Without explicit edges it is the default topology: for each
+ * topic, {@code producer → log} and {@code log → every other tier} that reported on it (with no log tier,
+ * {@code producer → every other tier}). With explicit edges, exactly those (an edge without topics applies to every
+ * topic that both of its tiers reported on). Immutable and thread-safe.
+ */
+public final class Topology {
+    private final String producerTier;
+    private final String logTier;
+    private final List<EdgeRule> rules;
+    private final Map<String, TopicPolicy> policies;
+    private final TopicPolicy defaultPolicy;
+
+    /**
+     * One configured edge.
+     *
+     * @param upstreamTier    upstream tier
+     * @param downstreamTier  downstream tier
+     * @param upstreamTopic   the topic it applies to, or null for every topic
+     * @param downstreamTopic the downstream topic name when renamed, or null for the same name
+     * @param partial         see {@link Edge#partial()}
+     * @param judgeCompacted  see {@link Edge#judgeCompacted()}
+     */
+    public record EdgeRule(String upstreamTier, String downstreamTier, String upstreamTopic, String downstreamTopic,
+            boolean partial, boolean judgeCompacted) {
+        public EdgeRule {
+            Objects.requireNonNull(upstreamTier, "from");
+            Objects.requireNonNull(downstreamTier, "to");
+            if (upstreamTier.equals(downstreamTier) && (downstreamTopic == null || downstreamTopic.equals(upstreamTopic))) {
+                throw new IllegalArgumentException("edge " + upstreamTier + " → " + downstreamTier + " joins a tier to itself");
+            }
+        }
+    }
+
+    public Topology(String producerTier, String logTier, List<EdgeRule> rules, Map<String, TopicPolicy> policies,
+            TopicPolicy defaultPolicy) {
+        this.producerTier = Objects.requireNonNull(producerTier);
+        this.logTier = Objects.requireNonNull(logTier);
+        this.rules = List.copyOf(rules);
+        this.policies = Map.copyOf(policies);
+        this.defaultPolicy = Objects.requireNonNull(defaultPolicy);
+    }
+
+    /** The default topology with default policies. */
+    public static Topology defaults() {
+        return new Topology("producer", "log", List.of(), Map.of(), TopicPolicy.defaults());
+    }
+
+    /** @return this topology with another default policy (topics without their own use it) */
+    public Topology withDefaultPolicy(TopicPolicy policy) {
+        return new Topology(producerTier, logTier, rules, policies, policy);
+    }
+
+    /** @return the policy of {@code topic} */
+    public TopicPolicy policy(String topic) {
+        return policies.getOrDefault(topic, defaultPolicy);
+    }
+
+    /** @return the producer tier's name */
+    public String producerTier() {
+        return producerTier;
+    }
+
+    /**
+     * The edges whose upstream topic is {@code topic}.
+     *
+     * @param tiers       tiers that reported on {@code topic}
+     * @param tiersOf     tiers that reported on another topic (for renamed edges), by topic
+     */
+    public List<Edge> edges(String topic, Set<String> tiers, java.util.function.Function<String, Set<String>> tiersOf) {
+        List<Edge> edges = new ArrayList<>();
+        if (rules.isEmpty()) {
+            String root = tiers.contains(logTier) ? logTier : tiers.contains(producerTier) ? producerTier : null;
+            if (root == null) {
+                return edges;
+            }
+            if (root.equals(logTier) && tiers.contains(producerTier)) {
+                edges.add(Edge.of(topic, producerTier, logTier));
+            }
+            for (String tier : tiers) {
+                if (!tier.equals(producerTier) && !tier.equals(logTier)) {
+                    edges.add(Edge.of(topic, root, tier));
+                }
+            }
+            return edges;
+        }
+        for (EdgeRule r : rules) {
+            if (r.upstreamTopic() != null && !r.upstreamTopic().equals(topic)) {
+                continue;
+            }
+            String downTopic = r.downstreamTopic() == null ? topic : r.downstreamTopic();
+            Set<String> downTiers = downTopic.equals(topic) ? tiers : tiersOf.apply(downTopic);
+            if (tiers.contains(r.upstreamTier()) && downTiers.contains(r.downstreamTier())) {
+                edges.add(new Edge(r.upstreamTier(), topic, r.downstreamTier(), downTopic, r.partial(),
+                        r.judgeCompacted()));
+            }
+        }
+        return edges;
+    }
+
+    /** @return whether {@code edge} is judged under its topic's policy (compacted topics: producer → log only) */
+    public boolean judged(Edge edge) {
+        return !policy(edge.upstreamTopic()).compacted() || edge.upstreamTier().equals(producerTier)
+                || edge.judgeCompacted();
+    }
+
+    /** @return the tiers that are upstream of {@code tier} on {@code topic} */
+    public List<String> upstreamOf(String tier, String topic, Set<String> tiers) {
+        List<String> ups = new ArrayList<>();
+        for (Edge e : edges(topic, tiers, t -> Set.of())) {
+            if (e.downstreamTier().equals(tier)) {
+                ups.add(e.upstreamTier());
+            }
+        }
+        return ups;
+    }
+}

@@ -1,0 +1,126 @@
+package io.tally.reconciler.internal.verdict;
+
+import io.tally.core.AuditMessage;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.Heartbeat;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Each agent's liveness and recent rate, from the messages agents send on {@code tally.audit}: memory is
+ * O(agents × topics they report), and a question costs O(agents of the tier).
+ *
+ * <p>An agent is <em>dead</em> when it has not sent anything for {@code death.after} and its last message was not
+ * {@code closed}. A dead agent can have left up to one flush interval of counts unsent: its recent rate on the topic
+ * (messages per ms, over the last two rate windows) × its flush interval (the larger of the configured one and
+ * the spacing observed between its messages), for buckets around its death. Not thread-safe.
+ */
+public final class AgentLiveness {
+    private final long deathAfterMs;
+    private final long flushIntervalMs;
+    private final long rateWindowMs;
+    private final Map<String, AgentState> agents = new HashMap<>();
+
+    private static final class Rate {
+        long windowStart;
+        long current;
+        long previous;
+        long previousStart;
+    }
+
+    private static final class AgentState {
+        final String tier;
+        long lastSeenAt = Long.MIN_VALUE;
+        long intervalEwma;
+        boolean closed;
+        final Map<String, Long> watermarks = new HashMap<>();
+        final Map<String, Rate> rates = new HashMap<>();
+
+        AgentState(String tier) {
+            this.tier = tier;
+        }
+    }
+
+    /**
+     * @param deathAfterMs    silence after which an unclosed agent counts as dead
+     * @param flushIntervalMs the agents' flush interval (the smallest window a death can leave uncounted)
+     * @param rateWindowMs    length of a rate window
+     */
+    public AgentLiveness(long deathAfterMs, long flushIntervalMs, long rateWindowMs) {
+        this.deathAfterMs = deathAfterMs;
+        this.flushIntervalMs = flushIntervalMs;
+        this.rateWindowMs = rateWindowMs;
+    }
+
+    /** Takes any message of an agent into account. */
+    public void on(AuditMessage message) {
+        AgentState a = agents.computeIfAbsent(message.agent().instanceId(), k -> new AgentState(message.tier()));
+        long t = message.emittedAt();
+        if (a.lastSeenAt != Long.MIN_VALUE && t > a.lastSeenAt) {
+            long gap = t - a.lastSeenAt;
+            a.intervalEwma = a.intervalEwma == 0 ? gap : (a.intervalEwma * 3 + gap) / 4;
+        }
+        a.lastSeenAt = Math.max(a.lastSeenAt, t);
+        if (message instanceof Heartbeat h) {
+            a.closed |= h.closed();
+            a.watermarks.putAll(h.watermarks());
+        } else if (message instanceof AuditRecord r) {
+            Rate rate = a.rates.computeIfAbsent(r.topic(), k -> {
+                Rate fresh = new Rate();
+                fresh.windowStart = t;
+                fresh.previousStart = t;
+                return fresh;
+            });
+            if (t - rate.windowStart >= rateWindowMs) {
+                rate.previous = rate.current;
+                rate.previousStart = rate.windowStart;
+                rate.current = 0;
+                rate.windowStart = t;
+            }
+            rate.current += r.count();
+        }
+    }
+
+    /**
+     * @return how many messages of {@code bucket} dead agents of {@code tier} could have left uncounted on
+     *         {@code topic}; 0 when every agent closed or is alive
+     */
+    public long gapAllowance(String tier, String topic, Bucket bucket, long now) {
+        long total = 0;
+        for (AgentState a : agents.values()) {
+            if (!a.tier.equals(tier) || a.closed || now - a.lastSeenAt < deathAfterMs) {
+                continue;
+            }
+            Rate rate = a.rates.get(topic);
+            if (rate == null) {
+                continue;
+            }
+            long flush = Math.max(flushIntervalMs, a.intervalEwma);
+            long lo = Math.min(a.lastSeenAt, a.watermarks.getOrDefault(topic, a.lastSeenAt)) - flush;
+            long hi = a.lastSeenAt + flush;
+            if (bucket.end() <= lo || bucket.start() > hi) {
+                continue;
+            }
+            long span = Math.max(1, a.lastSeenAt - rate.previousStart);
+            double perMs = (double) (rate.previous + rate.current) / Math.max(span, flush);
+            total += (long) Math.ceil(perMs * flush);
+        }
+        return total;
+    }
+
+    /** Forgets agents silent since before {@code cutoff}. */
+    public void evictSilentSince(long cutoff) {
+        for (Iterator<AgentState> it = agents.values().iterator(); it.hasNext(); ) {
+            if (it.next().lastSeenAt < cutoff) {
+                it.remove();
+            }
+        }
+    }
+
+    /** @return agents tracked */
+    public int size() {
+        return agents.size();
+    }
+}

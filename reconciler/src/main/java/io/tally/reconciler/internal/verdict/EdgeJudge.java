@@ -1,0 +1,173 @@
+package io.tally.reconciler.internal.verdict;
+
+import io.tally.core.Bucket;
+import io.tally.core.TierAggregate;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.PeelResult;
+import io.tally.reconciler.internal.topology.Edge;
+import io.tally.reconciler.internal.topology.TopicPolicy;
+import io.tally.storage.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges one edge for one bucket. Pure: the result depends only on the arguments. Immutable and thread-safe.
+ *
+ * <p>The rules, in order:
+ * <ol>
+ *   <li>an edge the topology does not judge (a consumer of a compacted topic) is NOT_JUDGED;</li>
+ *   <li>a bucket at or before the first bucket of a tier that started later than the other is NOT_OBSERVED
+ *       (a tier is judged from the first bucket after its earliest reported event time, unless it started no
+ *       later than its partner, like a group reading from {@code earliest});</li>
+ *   <li>until both tiers' effective watermarks pass {@code bucket end + grace} the bucket is PENDING, or STALLED
+ *       if the lagging tier is not caught up, its watermark has not moved for {@code stall timeout} and the other
+ *       side has data past it: lag is never reported as loss;</li>
+ *   <li>then the counts and, when both tiers have compatible digests, {@code downstream − upstream} peeled: ids
+ *       missing and extra, which finds MIXED even when the counts agree; LOSS, DUPLICATION or MIXED;</li>
+ *   <li>a difference no larger than what dead agents of the two tiers could have left uncounted is AUDIT_GAP;</li>
+ *   <li>a partial reader (declared in the topology) is judged for duplication only;</li>
+ *   <li>otherwise LATENCY when the downstream percentile is over the topic's SLA, else COMPLETE.</li>
+ * </ol>
+ */
+public final class EdgeJudge {
+    private final long graceMs;
+    private final long stallTimeoutMs;
+    private final int maxIds;
+
+    /**
+     * @param graceMs        how long after a bucket's end a tier may still report into it
+     * @param stallTimeoutMs how long a tier's watermark may stand still behind its upstream before it is STALLED
+     * @param maxIds         most lost (and most duplicated) ids named per judgement
+     */
+    public EdgeJudge(long graceMs, long stallTimeoutMs, int maxIds) {
+        this.graceMs = graceMs;
+        this.stallTimeoutMs = stallTimeoutMs;
+        this.maxIds = maxIds;
+    }
+
+    /**
+     * @param judged       whether the topology judges this edge at all
+     * @param up           the upstream tier's aggregate of the bucket, or null if it reported none
+     * @param down         the downstream tier's aggregate, or null
+     * @param gapAllowance messages that dead agents of the two tiers could have left uncounted in this bucket
+     */
+    public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
+            TierAggregate down, TierView upView, TierView downView, long gapAllowance, long now) {
+        long upCount = up == null ? 0 : up.count();
+        long downCount = down == null ? 0 : down.count();
+        if (!judged) {
+            return Judgement.of(Verdict.NOT_JUDGED, upCount, downCount, "compacted topic: edge not judged");
+        }
+        if (notObserved(bucket, upView, downView)) {
+            return Judgement.of(Verdict.NOT_OBSERVED, upCount, downCount, "a tier started after this bucket");
+        }
+        long due = saturatedAdd(bucket.end(), graceMs);
+        boolean upFinal = upView.effectiveWatermark() >= due;
+        boolean downFinal = downView.effectiveWatermark() >= due;
+        if (!upFinal || !downFinal) {
+            TierView lagging = downFinal ? upView : downView;
+            TierView other = downFinal ? downView : upView;
+            boolean othersAhead = other.watermark() > lagging.watermark() || upCount > 0 || downCount > 0;
+            boolean stalled = now >= due && !lagging.caughtUp() && othersAhead
+                    && now - lagging.lastAdvanceAt() >= stallTimeoutMs;
+            return stalled
+                    ? Judgement.of(Verdict.STALLED, upCount, downCount, "tier " + lagging.tier()
+                            + " has not advanced since " + lagging.lastAdvanceAt() + " (watermark "
+                            + lagging.watermark() + ")")
+                    : Judgement.of(Verdict.PENDING, upCount, downCount, "");
+        }
+        return compare(edge, policy, up, down, upCount, downCount, gapAllowance);
+    }
+
+    private Judgement compare(Edge edge, TopicPolicy policy, TierAggregate up, TierAggregate down, long upCount,
+            long downCount, long gapAllowance) {
+        long missing = Math.max(0, upCount - downCount);
+        long duplicated = Math.max(0, downCount - upCount);
+        List<Long> lostIds = List.of();
+        List<Long> duplicatedIds = List.of();
+        IdDigest upDigest = digestOf(up, down);
+        IdDigest downDigest = digestOf(down, up);
+        if (upDigest != null && downDigest != null && upDigest.compatibleWith(downDigest)) {
+            IdDigest diff = downDigest.minus(upDigest);
+            if (!diff.isEmpty()) {
+                PeelResult peeled = diff.peel();
+                lostIds = first(peeled.lost());
+                duplicatedIds = first(peeled.duplicated());
+                boolean covers = upDigest.totalCount() == upCount && downDigest.totalCount() == downCount;
+                if (peeled.complete() && covers) {
+                    missing = peeled.lostCount();
+                    duplicated = peeled.duplicatedCount();
+                } else if (missing == 0 && duplicated == 0) {
+                    missing = Math.max(1, peeled.lostCount());
+                    duplicated = Math.max(1, peeled.duplicatedCount());
+                }
+            }
+        }
+        if (edge.partial()) {
+            long extra = Math.max(0, downCount - upCount);
+            return extra > 0
+                    ? new Judgement(Verdict.DUPLICATION, upCount, downCount, 0, extra, List.of(), duplicatedIds,
+                            "partial reader: " + extra + " more than upstream")
+                    : Judgement.of(Verdict.COMPLETE, upCount, downCount, "partial reader: loss not judged");
+        }
+        if (missing > 0 || duplicated > 0) {
+            Verdict kind = missing > 0 && duplicated > 0 ? Verdict.MIXED
+                    : missing > 0 ? Verdict.LOSS : Verdict.DUPLICATION;
+            String detail = missing + " missing, " + duplicated + " duplicated";
+            if (missing + duplicated <= gapAllowance) {
+                kind = Verdict.AUDIT_GAP;
+                detail += "; an agent that died unclosed could have left up to " + gapAllowance + " uncounted";
+            }
+            return new Judgement(kind, upCount, downCount, missing, duplicated, lostIds, duplicatedIds, detail);
+        }
+        if (policy.latencySlaMs() > 0 && down != null && !down.latency().isEmpty()) {
+            double latency = down.latency().quantile(policy.latencyPercentile());
+            if (latency > policy.latencySlaMs()) {
+                return Judgement.of(Verdict.LATENCY, upCount, downCount, String.format(java.util.Locale.ROOT,
+                        "p%s latency %.0f ms at %s over the SLA of %d ms", percentile(policy.latencyPercentile()),
+                        latency, edge.downstreamTier(), policy.latencySlaMs()));
+            }
+        }
+        return Judgement.of(Verdict.COMPLETE, upCount, downCount, "");
+    }
+
+    /** The tier that started later than the other is not judged at or before its first bucket. */
+    private static boolean notObserved(Bucket bucket, TierView up, TierView down) {
+        long upFirst = up.firstBucketStart();
+        long downFirst = down.firstBucketStart();
+        if (downFirst > upFirst && downFirst != Long.MAX_VALUE && bucket.start() <= downFirst) {
+            return true;
+        }
+        return upFirst > downFirst && upFirst != Long.MAX_VALUE && bucket.start() <= upFirst;
+    }
+
+    /** The digest of {@code a}, an empty one when {@code a} reported nothing but {@code other} has a digest. */
+    private static IdDigest digestOf(TierAggregate a, TierAggregate other) {
+        if (a != null) {
+            return a.digest();
+        }
+        return other != null && other.digest() != null ? new IdDigest(other.digest().cells()) : null;
+    }
+
+    private List<Long> first(Map<Long, Long> ids) {
+        List<Long> out = new ArrayList<>(Math.min(ids.size(), maxIds));
+        for (Long id : ids.keySet()) {
+            if (out.size() >= maxIds) {
+                break;
+            }
+            out.add(id);
+        }
+        return out;
+    }
+
+    private static String percentile(double q) {
+        String s = Double.toString(q * 100);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+}

@@ -1,0 +1,22 @@
+package io.tally.reconciler.internal.verdict;
+
+/**
+ * What the reconciler knows about one tier on one topic at one moment.
+ *
+ * @param tier               the tier
+ * @param watermark          the tier's reported watermark (highest event time seen and passed), or
+ *                           {@link Long#MIN_VALUE} if it reported none
+ * @param effectiveWatermark the watermark finalization uses: {@code watermark}, or the clock minus the idle lag
+ *                           when the tier is caught up and idle
+ * @param lastAdvanceAt      clock time when {@code watermark} last advanced (or was first seen)
+ * @param caughtUp           the tier has nothing in flight (consumer group at the log end, idle producer or log)
+ * @param firstBucketStart   start of the first bucket the tier reported on the topic, or {@link Long#MAX_VALUE}
+ */
+public record TierView(String tier, long watermark, long effectiveWatermark, long lastAdvanceAt, boolean caughtUp,
+        long firstBucketStart) {
+
+    /** A tier that reported nothing. */
+    public static TierView unknown(String tier) {
+        return new TierView(tier, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, false, Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,60 @@
+package io.tally.reconciler.internal.verdict;
+
+import io.tally.core.TierProgress;
+import java.util.List;
+
+/**
+ * How far a tier has got, for finalization. Pure and thread-safe.
+ *
+ * <p>A tier is <em>caught up</em> when it has nothing in flight:
+ * <ul>
+ *   <li>a consumer group, when the admin client says its committed offsets are at the log end on the topic
+ *       ({@code groupCaughtUp}, when known);</li>
+ *   <li>any other tier (a producer, the log tier, or a group whose offsets are not known), when its agents still
+ *       send heartbeats, its watermark has not moved for {@code idle.after}, it is not behind any upstream tier's
+ *       watermark, and every upstream tier is caught up itself.</li>
+ * </ul>
+ * A caught-up tier's effective watermark follows the clock, {@code idle.lag} behind it (to let the last counts
+ * reach the aggregates), so an idle pipeline still finalizes its last buckets.
+ */
+public final class TierViews {
+    private final long idleAfterMs;
+    private final long idleLagMs;
+    private final long livenessMs;
+
+    /**
+     * @param idleAfterMs how long a watermark must stand still before a tier counts as idle
+     * @param idleLagMs   how far behind the clock an idle tier's watermark is put
+     * @param livenessMs  how recent a tier's last heartbeat must be for it to count as alive
+     */
+    public TierViews(long idleAfterMs, long idleLagMs, long livenessMs) {
+        this.idleAfterMs = idleAfterMs;
+        this.idleLagMs = idleLagMs;
+        this.livenessMs = livenessMs;
+    }
+
+    /**
+     * @param progress         the tier's latest progress on the topic, or null
+     * @param lastAdvanceAt    clock time its watermark last advanced
+     * @param firstBucketStart its first reported bucket on the topic, or {@link Long#MAX_VALUE}
+     * @param groupCaughtUp    for a consumer group whose lag is known: whether it is at the log end; else null
+     * @param upstream         views of the tiers upstream of it on the topic
+     */
+    public TierView view(String tier, TierProgress progress, long lastAdvanceAt, long firstBucketStart,
+            Boolean groupCaughtUp, List<TierView> upstream, long now) {
+        long watermark = progress == null ? Long.MIN_VALUE : progress.watermark();
+        boolean caughtUp;
+        if (groupCaughtUp != null) {
+            caughtUp = groupCaughtUp;
+        } else if (progress == null) {
+            caughtUp = false;
+        } else {
+            boolean alive = now - progress.lastHeartbeatAt() <= livenessMs;
+            boolean quiet = now - lastAdvanceAt >= idleAfterMs;
+            boolean upstreamDone = upstream.stream().allMatch(u -> u.caughtUp() && watermark >= u.watermark());
+            caughtUp = alive && quiet && upstreamDone;
+        }
+        long effective = caughtUp ? Math.max(watermark, now - idleLagMs) : watermark;
+        return new TierView(tier, watermark, effective, lastAdvanceAt, caughtUp, firstBucketStart);
+    }
+}

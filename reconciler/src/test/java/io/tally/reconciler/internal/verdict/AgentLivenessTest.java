@@ -1,0 +1,46 @@
+package io.tally.reconciler.internal.verdict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+import io.tally.core.sketch.LatencySketch;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentLivenessTest {
+    private static final long T = 1_800_000_000_000L;
+    private static final Bucket BUCKET = Bucket.of(T, 60_000);
+    private final AgentLiveness liveness = new AgentLiveness(30_000, 5_000, 60_000);
+
+    private void records(String instance, long perFlush, boolean closeAtEnd) {
+        AgentIdentity agent = new AgentIdentity(instance, "host");
+        for (int i = 0; i < 6; i++) {
+            long t = T + i * 5_000L;
+            liveness.on(new AuditRecord(agent, i, t, "consumer.g", "orders", BUCKET, CountingMode.values()[0],
+                    perFlush, perFlush, 0, 0, 0, new LatencySketch(), null));
+        }
+        liveness.on(new Heartbeat(agent, 99, T + 25_000, "consumer.g", Map.of("orders", T + 25_000), closeAtEnd, 0));
+    }
+
+    @Test
+    void an_agent_that_died_without_closing_leaves_about_one_flush_interval_of_its_rate() {
+        records("a", 100, false);
+
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 25_000 + 10_000)).isZero();
+        long gap = liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 25_000 + 30_000);
+        assertThat(gap).isBetween(80L, 150L);
+        assertThat(liveness.gapAllowance("log", "orders", BUCKET, T + 100_000)).isZero();
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET.next().next(), T + 100_000)).isZero();
+    }
+
+    @Test
+    void an_agent_that_closed_cleanly_leaves_no_gap() {
+        records("b", 100, true);
+
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 200_000)).isZero();
+    }
+}

@@ -1,0 +1,190 @@
+package io.tally.reconciler.internal.verdict;
+
+import static io.tally.reconciler.internal.verdict.Fixtures.BUCKET;
+import static io.tally.reconciler.internal.verdict.Fixtures.MINUTE;
+import static io.tally.reconciler.internal.verdict.Fixtures.T0;
+import static io.tally.reconciler.internal.verdict.Fixtures.at;
+import static io.tally.reconciler.internal.verdict.Fixtures.counted;
+import static io.tally.reconciler.internal.verdict.Fixtures.ids;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.core.TierAggregate;
+import io.tally.reconciler.internal.topology.Edge;
+import io.tally.reconciler.internal.topology.TopicPolicy;
+import io.tally.storage.Verdict;
+import org.junit.jupiter.api.Test;
+
+class EdgeJudgeTest {
+    private static final long GRACE = 5_000;
+    private static final long STALL = 120_000;
+    private static final Edge EDGE = Edge.of("orders", "log", "consumer.billing");
+    private static final long DONE = T0 + MINUTE + GRACE;
+
+    private final EdgeJudge judge = new EdgeJudge(GRACE, STALL, 100);
+
+    private Judgement judge(TierAggregate up, TierAggregate down, TierView upView, TierView downView, long now) {
+        return judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET, up, down, upView, downView, 0, now);
+    }
+
+    private Judgement finalJudge(TierAggregate up, TierAggregate down) {
+        return judge(up, down, at("log", DONE), at("consumer.billing", DONE), DONE);
+    }
+
+    @Test
+    void complete_when_every_id_arrived_once() {
+        Judgement j = finalJudge(ids("log", 0, 100), ids("consumer.billing", 0, 100));
+
+        assertThat(j.verdict()).isEqualTo(Verdict.COMPLETE);
+        assertThat(j.upstreamCount()).isEqualTo(100);
+    }
+
+    @Test
+    void loss_names_the_missing_ids() {
+        Judgement j = finalJudge(ids("log", 0, 100), ids("consumer.billing", 0, 97));
+
+        assertThat(j.verdict()).isEqualTo(Verdict.LOSS);
+        assertThat(j.missing()).isEqualTo(3);
+        assertThat(j.lostIds()).containsExactlyInAnyOrder(97L, 98L, 99L);
+    }
+
+    @Test
+    void duplication_names_the_extra_ids() {
+        Judgement j = finalJudge(ids("log", 0, 100), ids("consumer.billing", 0, 100, 5, 6));
+
+        assertThat(j.verdict()).isEqualTo(Verdict.DUPLICATION);
+        assertThat(j.duplicated()).isEqualTo(2);
+        assertThat(j.duplicatedIds()).containsExactlyInAnyOrder(5L, 6L);
+    }
+
+    @Test
+    void mixed_is_caught_by_the_digest_when_counts_agree() {
+        Judgement j = finalJudge(ids("log", 0, 100), ids("consumer.billing", 1, 100, 50));
+
+        assertThat(j.upstreamCount()).isEqualTo(j.downstreamCount());
+        assertThat(j.verdict()).isEqualTo(Verdict.MIXED);
+        assertThat(j.missing()).isEqualTo(1);
+        assertThat(j.duplicated()).isEqualTo(1);
+        assertThat(j.lostIds()).containsExactly(0L);
+        assertThat(j.duplicatedIds()).containsExactly(50L);
+    }
+
+    @Test
+    void counts_alone_judge_tiers_without_digest() {
+        Judgement j = finalJudge(counted("log", 10, 5), counted("consumer.billing", 8, 5));
+
+        assertThat(j.verdict()).isEqualTo(Verdict.LOSS);
+        assertThat(j.missing()).isEqualTo(2);
+        assertThat(j.lostIds()).isEmpty();
+    }
+
+    @Test
+    void a_bucket_the_downstream_tier_never_reported_is_lost_entirely() {
+        Judgement j = finalJudge(ids("log", 0, 4), null);
+
+        assertThat(j.verdict()).isEqualTo(Verdict.LOSS);
+        assertThat(j.lostIds()).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void latency_over_the_sla_percentile() {
+        TopicPolicy sla = new TopicPolicy(false, 1_000, 0.99, 1, 1, TopicPolicy.DEFAULT_ALERT_KINDS);
+
+        Judgement slow = judge.judge(EDGE, true, sla, BUCKET, counted("log", 10, 5),
+                counted("consumer.billing", 10, 4_000), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+        Judgement fast = judge.judge(EDGE, true, sla, BUCKET, counted("log", 10, 5),
+                counted("consumer.billing", 10, 400), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+
+        assertThat(slow.verdict()).isEqualTo(Verdict.LATENCY);
+        assertThat(slow.detail()).contains("p99");
+        assertThat(fast.verdict()).isEqualTo(Verdict.COMPLETE);
+    }
+
+    @Test
+    void pending_until_the_downstream_watermark_passes_the_bucket_end_plus_grace() {
+        Judgement lagging = judge(ids("log", 0, 100), ids("consumer.billing", 0, 40), at("log", DONE),
+                at("consumer.billing", DONE - 1), DONE);
+
+        assertThat(lagging.verdict()).isEqualTo(Verdict.PENDING);
+    }
+
+    @Test
+    void stalled_when_the_lagging_watermark_stops_while_upstream_has_data_and_never_loss() {
+        long stuckSince = T0 + 30_000;
+        TierView stuck = new TierView("consumer.billing", stuckSince, stuckSince, stuckSince, false, T0 - MINUTE);
+        long now = stuckSince + STALL;
+
+        Judgement stalled = judge(ids("log", 0, 100), ids("consumer.billing", 0, 40), at("log", now), stuck, now);
+        Judgement notYet = judge(ids("log", 0, 100), ids("consumer.billing", 0, 40), at("log", now), stuck, now - 1);
+
+        assertThat(stalled.verdict()).isEqualTo(Verdict.STALLED);
+        assertThat(stalled.detail()).contains("consumer.billing");
+        assertThat(notYet.verdict()).isEqualTo(Verdict.PENDING);
+    }
+
+    @Test
+    void a_caught_up_tier_is_not_stalled() {
+        long since = T0 + 30_000;
+        TierView idle = new TierView("consumer.billing", since, since, since, true, T0 - MINUTE);
+
+        Judgement j = judge(ids("log", 0, 100), ids("consumer.billing", 0, 100), at("log", DONE), idle,
+                since + 10 * STALL);
+
+        assertThat(j.verdict()).isEqualTo(Verdict.PENDING);
+    }
+
+    @Test
+    void buckets_before_a_late_starting_tier_are_not_observed() {
+        TierView lateConsumer = new TierView("consumer.billing", DONE, DONE, DONE, false, T0);
+        TierView log = new TierView("log", DONE, DONE, DONE, false, T0 - 10 * MINUTE);
+
+        Judgement first = judge(ids("log", 0, 100), ids("consumer.billing", 60, 100), log, lateConsumer, DONE);
+        Judgement before = judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET.next(), null, null, log,
+                new TierView("consumer.billing", DONE, DONE, DONE, false, T0 + MINUTE), 0, DONE);
+
+        assertThat(first.verdict()).isEqualTo(Verdict.NOT_OBSERVED);
+        assertThat(before.verdict()).isEqualTo(Verdict.NOT_OBSERVED);
+    }
+
+    @Test
+    void a_tier_that_started_with_its_upstream_is_judged_from_the_first_bucket() {
+        TierView consumer = new TierView("consumer.billing", DONE, DONE, DONE, false, T0);
+        TierView log = new TierView("log", DONE, DONE, DONE, false, T0);
+
+        Judgement j = judge(ids("log", 0, 100), ids("consumer.billing", 60, 100), log, consumer, DONE);
+
+        assertThat(j.verdict()).isEqualTo(Verdict.LOSS);
+    }
+
+    @Test
+    void a_difference_a_dead_agent_can_explain_is_an_audit_gap() {
+        Judgement gap = judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
+                ids("consumer.billing", 0, 95), at("log", DONE), at("consumer.billing", DONE), 5, DONE);
+        Judgement tooBig = judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
+                ids("consumer.billing", 0, 90), at("log", DONE), at("consumer.billing", DONE), 5, DONE);
+
+        assertThat(gap.verdict()).isEqualTo(Verdict.AUDIT_GAP);
+        assertThat(tooBig.verdict()).isEqualTo(Verdict.LOSS);
+    }
+
+    @Test
+    void an_edge_the_topology_does_not_judge_is_not_judged() {
+        Judgement j = judge.judge(EDGE, false, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
+                ids("consumer.billing", 0, 10), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+
+        assertThat(j.verdict()).isEqualTo(Verdict.NOT_JUDGED);
+    }
+
+    @Test
+    void a_partial_reader_is_judged_for_duplication_only() {
+        Edge partial = new Edge("log", "orders", "consumer.billing", "orders", true, false);
+
+        Judgement fewer = judge.judge(partial, true, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
+                ids("consumer.billing", 0, 50), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+        Judgement more = judge.judge(partial, true, TopicPolicy.defaults(), BUCKET, counted("log", 10, 1),
+                counted("consumer.billing", 12, 1), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+
+        assertThat(fewer.verdict()).isEqualTo(Verdict.COMPLETE);
+        assertThat(more.verdict()).isEqualTo(Verdict.DUPLICATION);
+        assertThat(more.duplicated()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,52 @@
+package io.tally.reconciler.internal.verdict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.core.TierProgress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TierViewsTest {
+    private static final long NOW = 1_000_000_000L;
+    private final TierViews views = new TierViews(15_000, 10_000, 30_000);
+
+    @Test
+    void an_idle_producer_with_fresh_heartbeats_follows_the_clock() {
+        TierProgress p = new TierProgress("producer", "orders", NOW - 60_000, NOW - 1_000, 1, NOW - 1_000);
+
+        TierView v = views.view("producer", p, NOW - 60_000, 0, null, List.of(), NOW);
+
+        assertThat(v.caughtUp()).isTrue();
+        assertThat(v.effectiveWatermark()).isEqualTo(NOW - 10_000);
+    }
+
+    @Test
+    void a_busy_or_silent_tier_keeps_its_own_watermark() {
+        TierProgress moving = new TierProgress("producer", "orders", NOW - 100, NOW - 1_000, 1, NOW);
+        TierProgress silent = new TierProgress("producer", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
+
+        assertThat(views.view("producer", moving, NOW - 100, 0, null, List.of(), NOW).effectiveWatermark())
+                .isEqualTo(NOW - 100);
+        assertThat(views.view("producer", silent, NOW - 60_000, 0, null, List.of(), NOW).caughtUp()).isFalse();
+    }
+
+    @Test
+    void the_log_tier_follows_the_clock_only_once_it_has_seen_what_its_caught_up_upstream_saw() {
+        TierView producer = new TierView("producer", NOW - 60_000, NOW - 10_000, NOW - 60_000, true, 0);
+        TierProgress behind = new TierProgress("log", "orders", NOW - 70_000, NOW - 1_000, 1, NOW);
+        TierProgress level = new TierProgress("log", "orders", NOW - 60_000, NOW - 1_000, 1, NOW);
+
+        assertThat(views.view("log", behind, NOW - 70_000, 0, null, List.of(producer), NOW).caughtUp()).isFalse();
+        assertThat(views.view("log", level, NOW - 60_000, 0, null, List.of(producer), NOW).caughtUp()).isTrue();
+    }
+
+    @Test
+    void a_consumer_group_follows_what_its_committed_offsets_say() {
+        TierProgress p = new TierProgress("consumer.g", "orders", NOW - 60_000, NOW - 1_000, 1, NOW);
+
+        assertThat(views.view("consumer.g", p, NOW - 60_000, 0, true, List.of(), NOW).effectiveWatermark())
+                .isEqualTo(NOW - 10_000);
+        assertThat(views.view("consumer.g", p, NOW - 60_000, 0, false, List.of(), NOW).effectiveWatermark())
+                .isEqualTo(NOW - 60_000);
+    }
+}
