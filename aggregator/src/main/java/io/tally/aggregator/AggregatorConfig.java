@@ -3,6 +3,7 @@ package io.tally.aggregator;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.HtmlFormatter;
 
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class AggregatorConfig {
                     + "A number is read as ms; '2 d', '36 h' also work.");
     public static final ConfigOption<Duration> EMIT_INTERVAL = ConfigOptions.key("tally.aggregator.emit.interval.ms")
             .durationType().defaultValue(Duration.ofSeconds(1))
-            .withDescription("Most one aggregate (or progress) update per key in this interval: the debounce of the "
+            .withDescription("At most one aggregate (or progress) update per key in this interval: the debounce of the "
                     + "upserts on the aggregates topic.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("tally.aggregator.checkpoint.interval.ms")
@@ -243,6 +244,26 @@ public final class AggregatorConfig {
 
     private IllegalArgumentException invalid(ConfigOption<?> option, String why) {
         return new IllegalArgumentException(option.key() + ": invalid value '" + read(option) + "': " + why);
+    }
+
+    /** @return the settings table of the README, in Markdown, generated from {@link #OPTIONS} */
+    public static String toMarkdown() {
+        StringBuilder out = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
+        for (ConfigOption<?> option : OPTIONS) {
+            Object def = option.hasDefaultValue() ? option.defaultValue() : null;
+            String type = def == null ? "string" : def instanceof Duration ? "duration (ms)"
+                    : def.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+            String shown = def == null ? "—" : def instanceof Duration d ? String.valueOf(d.toMillis()) : def.toString();
+            out.append("| `").append(option.key()).append("` | ").append(type).append(" | `")
+                    .append(shown.replace("|", "\\|")).append("` | ")
+                    .append(describe(option).replace("|", "\\|")).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String describe(ConfigOption<?> option) {
+        return new HtmlFormatter().format(option.description()).replace("&#39;", "'").replace("&quot;", "\"")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tally.aggregator.internal.decode;
 
+import io.tally.aggregator.internal.codec.AuditMessageSerializer;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.RawRecord;
 import io.tally.core.AuditMessage;
@@ -7,6 +8,8 @@ import io.tally.core.AuditRecord;
 import io.tally.core.CodecException;
 import io.tally.core.codec.AuditCodec;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -16,7 +19,8 @@ import org.apache.flink.util.OutputTag;
  * Decodes audit messages; what cannot be used goes to {@link #DEAD_LETTERS} with the reason, and is counted in the
  * metric {@value #METRIC}. The processing-time clock of Flink decides which buckets are past the retention.
  */
-public final class DecodeFunction extends ProcessFunction<RawRecord, AuditMessage> {
+public final class DecodeFunction extends ProcessFunction<RawRecord, AuditMessage>
+        implements ResultTypeQueryable<AuditMessage> {
     private static final long serialVersionUID = 1L;
     /** Side output of the records that go to the dead-letter topic. */
     public static final OutputTag<Envelope> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
@@ -78,6 +82,11 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, AuditMessag
                     + " ms) ago";
         }
         return null;
+    }
+
+    @Override
+    public TypeInformation<AuditMessage> getProducedType() {
+        return AuditMessageSerializer.TYPE_INFO;
     }
 
     private void reject(RawRecord raw, String reason, Context ctx) {

@@ -9,6 +9,8 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -21,7 +23,8 @@ import java.time.Duration;
  * heartbeats on {@link #HEARTBEATS}. Counts repeats in the metric
  * {@value #DUPLICATES} and seqs given up by the window in {@value #GIVEN_UP}.
  */
-public final class DedupFunction extends KeyedProcessFunction<String, AuditMessage, AuditRecord> {
+public final class DedupFunction extends KeyedProcessFunction<String, AuditMessage, AuditRecord>
+        implements ResultTypeQueryable<AuditRecord> {
     private static final long serialVersionUID = 1L;
     /** Side output of the heartbeats. */
     public static final OutputTag<Heartbeat> HEARTBEATS =
@@ -67,5 +70,10 @@ public final class DedupFunction extends KeyedProcessFunction<String, AuditMessa
         } else {
             ctx.output(HEARTBEATS, (Heartbeat) message);
         }
+    }
+
+    @Override
+    public TypeInformation<AuditRecord> getProducedType() {
+        return AuditMessageSerializer.typeInfo(AuditRecord.class);
     }
 }

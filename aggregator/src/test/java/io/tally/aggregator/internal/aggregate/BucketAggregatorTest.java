@@ -1,0 +1,131 @@
+package io.tally.aggregator.internal.aggregate;
+
+import io.tally.aggregator.internal.kafka.Envelope;
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
+import io.tally.core.TierAggregate;
+import io.tally.core.codec.AuditCodec;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BucketAggregatorTest {
+    private static final AgentIdentity A = new AgentIdentity("a", "h");
+    private static long seq;
+
+    private static AuditRecord record(long bucketStart, int count, IdDigest digest, long latency) {
+        LatencySketch sketch = new LatencySketch();
+        sketch.add(latency, count);
+        return new AuditRecord(A, seq++, 1_000 + seq, "producer", "t", new Bucket(bucketStart, 60_000),
+                CountingMode.ACK, count, count * 10L, 1, 0, 0, sketch, digest);
+    }
+
+    private static IdDigest digest(long... ids) {
+        IdDigest d = new IdDigest(IdDigest.DEFAULT_CELLS);
+        for (long id : ids) {
+            d.add(id);
+        }
+        return d;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, Envelope> harness() throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new BucketAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2)),
+                (AuditRecord r) -> r.topic() + '|' + r.tier() + '|' + r.bucket().start(), Types.STRING);
+        h.setProcessingTime(0);
+        return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, Envelope> restored() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new BucketAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2))),
+                (AuditRecord r) -> r.topic() + '|' + r.tier() + '|' + r.bucket().start(), Types.STRING);
+        h.setProcessingTime(0);
+        return h;
+    }
+
+    private static List<TierAggregate> emitted(KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, Envelope> h) {
+        return h.extractOutputValues().stream().map(e -> (TierAggregate) AuditCodec.decode(e.value)).toList();
+    }
+
+    @Test
+    void records_of_a_bucket_add_up_and_are_emitted_once_per_interval_as_a_cumulative_upsert() throws Exception {
+        try (var h = harness()) {
+            h.processElement(record(0, 3, digest(1, 2, 3), 10), 0);
+            h.processElement(record(0, 2, digest(4, 5), 1000), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.setProcessingTime(1_000);
+            List<TierAggregate> out = emitted(h);
+            assertThat(out).hasSize(1);
+            TierAggregate a = out.get(0);
+            assertThat(a.count()).isEqualTo(5);
+            assertThat(a.bytes()).isEqualTo(50);
+            assertThat(a.noTimestamp()).isEqualTo(2);
+            assertThat(a.records()).isEqualTo(2);
+            assertThat(a.latency().count()).isEqualTo(5);
+            assertThat(a.digest()).isEqualTo(digest(1, 2, 3, 4, 5));
+            assertThat(new String(h.extractOutputValues().get(0).key, StandardCharsets.UTF_8)).isEqualTo("t|producer|0");
+
+            h.setProcessingTime(5_000); // nothing new: nothing emitted
+            assertThat(h.extractOutputValues()).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_late_record_updates_its_bucket_and_the_whole_sum_is_emitted_again() throws Exception {
+        try (var h = harness()) {
+            h.processElement(record(0, 3, null, 10), 0);
+            h.setProcessingTime(1_000);
+            h.setProcessingTime(86_400_000); // a day later
+            h.processElement(record(0, 1, null, 10), 0);
+            h.setProcessingTime(86_401_000);
+            assertThat(emitted(h)).extracting(TierAggregate::count).containsExactly(3L, 4L);
+            assertThat(emitted(h).get(1).digest()).isNull();
+        }
+    }
+
+    @Test
+    void one_record_without_a_digest_leaves_the_bucket_without_one() throws Exception {
+        try (var h = harness()) {
+            h.processElement(record(0, 1, digest(1), 10), 0);
+            h.processElement(record(0, 1, null, 10), 0);
+            h.processElement(record(0, 1, digest(2), 10), 0);
+            h.setProcessingTime(1_000);
+            assertThat(emitted(h).get(0).digest()).isNull();
+            assertThat(emitted(h).get(0).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void sums_and_pending_emits_survive_a_checkpoint_restore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = restored()) {
+            h.open();
+            h.processElement(record(60_000, 2, digest(7, 8), 10), 0);
+            snapshot = h.snapshot(1, 0);
+        }
+        try (var h = restored()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(record(60_000, 1, digest(9), 10), 0);
+            h.setProcessingTime(2_000);
+            List<TierAggregate> out = emitted(h);
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).count()).isEqualTo(3);
+            assertThat(out.get(0).digest()).isEqualTo(digest(7, 8, 9));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.tally.aggregator.internal.codec;
+
+import io.tally.aggregator.internal.aggregate.Accumulator;
+import io.tally.aggregator.internal.aggregate.AccumulatorSerializer;
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditMessage;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierAggregate;
+import io.tally.core.codec.AuditCodec;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SerializersTest {
+    private static final AgentIdentity AGENT = new AgentIdentity("agent-1", "host");
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    private static AuditRecord record(IdDigest digest) {
+        LatencySketch latency = new LatencySketch();
+        latency.add(12, 3);
+        return new AuditRecord(AGENT, 9, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
+                CountingMode.COMMIT, 3, 300, 1, 2, 0, latency, digest);
+    }
+
+    @Test
+    void audit_messages_survive_the_binary_serializer_unchanged() throws Exception {
+        IdDigest digest = new IdDigest(64);
+        digest.add(5);
+        for (AuditMessage m : new AuditMessage[] {record(digest), record(null),
+                new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L, "b", 7L), true, 4)}) {
+            AuditMessage back = roundTrip(AuditMessageSerializer.INSTANCE, m);
+            assertThat(AuditCodec.encode(back)).isEqualTo(AuditCodec.encode(m));
+        }
+    }
+
+    @Test
+    void an_accumulator_survives_the_state_serializer_and_copies_are_independent() throws Exception {
+        IdDigest digest = new IdDigest(64);
+        digest.add(5);
+        Accumulator acc = Accumulator.startingWith(record(digest));
+        acc.add(record(digest));
+        Accumulator back = roundTrip(AccumulatorSerializer.INSTANCE, acc);
+        TierAggregate expected = acc.toAggregate();
+        assertThat(AuditCodec.encode(back.toAggregate())).isEqualTo(AuditCodec.encode(expected));
+        Accumulator copy = AccumulatorSerializer.INSTANCE.copy(acc);
+        copy.add(record(digest));
+        assertThat(acc.toAggregate().count()).isEqualTo(3);
+        assertThat(copy.toAggregate().count()).isEqualTo(6);
+    }
+
+    @Test
+    void the_accumulator_sums_exactly_as_tier_aggregate_plus_does() {
+        IdDigest d1 = new IdDigest(64);
+        d1.add(1);
+        IdDigest d2 = new IdDigest(32);
+        d2.add(2);
+        AuditRecord[] records = {record(d1), record(d1), record(d2), record(d1)};
+        Accumulator acc = Accumulator.startingWith(records[0]);
+        TierAggregate reference = TierAggregate.empty("orders", "consumer.g", records[0].bucket());
+        for (AuditRecord r : records) {
+            acc.add(r);
+            reference = reference.plus(r);
+            assertThat(AuditCodec.encode(acc.toAggregate())).isEqualTo(AuditCodec.encode(reference));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.tally.aggregator.internal.logtier;
+
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditMessage;
+import io.tally.core.AuditRecord;
+import io.tally.core.CountingMode;
+import io.tally.core.EventTimes;
+import io.tally.core.Heartbeat;
+import io.tally.core.sketch.IdDigest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LogCounterTest {
+    private static final AgentIdentity AGENT = new AgentIdentity("log-1", "h");
+    private static final long NOW = 10_000_000;
+
+    @Test
+    void counts_per_topic_and_event_time_bucket_as_tier_log_with_dense_seqs_then_a_heartbeat() {
+        LogCounter c = new LogCounter(60_000, 128, 3_600_000, 1_209_600_000);
+        c.count("orders", NOW - 100, NOW, 10, 1);
+        c.count("orders", NOW - 200, NOW, 20, 2);
+        c.count("orders", NOW - 120_000, NOW, 5, 3);
+        c.count("payments", NOW - 1, NOW, 7, 4);
+        List<AuditMessage> out = c.drain(AGENT, 17, NOW, false);
+        assertThat(out).extracting(AuditMessage::seq).containsExactly(17L, 18L, 19L, 20L);
+        assertThat(out).allMatch(m -> m.tier().equals("log"));
+        AuditRecord first = (AuditRecord) out.get(0);
+        assertThat(first.mode()).isEqualTo(CountingMode.LOG);
+        assertThat(first.topic()).isEqualTo("orders");
+        assertThat(first.bucket().start()).isEqualTo(NOW - 120_000 - Math.floorMod(NOW - 120_000, 60_000));
+        AuditRecord current = (AuditRecord) out.get(1);
+        assertThat(current.count()).isEqualTo(2);
+        assertThat(current.bytes()).isEqualTo(30);
+        IdDigest expected = new IdDigest(128);
+        expected.add(1);
+        expected.add(2);
+        assertThat(current.digest()).isEqualTo(expected);
+        assertThat(current.latency().count()).isEqualTo(2);
+        Heartbeat hb = (Heartbeat) out.get(3);
+        assertThat(hb.watermarks()).containsEntry("orders", NOW - 100).containsEntry("payments", NOW - 1);
+        assertThat(c.isEmpty()).isTrue();
+    }
+
+    @Test
+    void messages_without_or_with_a_skewed_event_time_are_counted_apart_in_the_bucket_of_the_clock() {
+        LogCounter c = new LogCounter(60_000, 0, 1_000, 5_000);
+        c.count("t", EventTimes.NONE, NOW, 1, 1);
+        c.count("t", NOW + 2_000, NOW, 1, 2);
+        c.count("t", NOW - 6_000, NOW, 1, 3);
+        List<AuditMessage> out = c.drain(AGENT, 0, NOW, false);
+        AuditRecord r = (AuditRecord) out.get(0);
+        assertThat(r.count()).isZero();
+        assertThat(r.noTimestamp()).isEqualTo(1);
+        assertThat(r.skewed()).isEqualTo(2);
+        assertThat(r.bucket().contains(NOW)).isTrue();
+        assertThat(r.digest()).isNull();
+        assertThat(((Heartbeat) out.get(1)).watermarks()).isEmpty();
+    }
+
+    @Test
+    void an_idle_drain_is_a_heartbeat_that_keeps_the_watermarks() {
+        LogCounter c = new LogCounter(60_000, 128, 3_600_000, 1_209_600_000);
+        c.count("t", NOW - 5, NOW, 1, 1);
+        c.drain(AGENT, 0, NOW, false);
+        List<AuditMessage> idle = c.drain(AGENT, 2, NOW + 5_000, true);
+        assertThat(idle).singleElement().isInstanceOfSatisfying(Heartbeat.class, hb -> {
+            assertThat(hb.seq()).isEqualTo(2);
+            assertThat(hb.closed()).isTrue();
+            assertThat(hb.watermarks()).containsEntry("t", NOW - 5);
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package io.tally.aggregator.internal.progress;
+
+import io.tally.core.AgentIdentity;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierProgress;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgressRulesTest {
+    private static final long NOW = 1_000_000;
+    private static final long LIVENESS = 60_000;
+
+    private static Heartbeat hb(String agent, long seq, long emittedAt, Map<String, Long> marks, boolean closed) {
+        return new Heartbeat(new AgentIdentity(agent, "h"), seq, emittedAt, "consumer.g", marks, closed, 0);
+    }
+
+    @Test
+    void the_watermark_is_the_lowest_among_live_agents_of_the_topic() {
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                hb("a", 1, NOW - 1_000, Map.of("t", 500L, "u", 900L), false),
+                hb("b", 1, NOW - 2_000, Map.of("t", 300L), false)), NOW, LIVENESS);
+        assertThat(p).extracting(TierProgress::topic).containsExactly("t", "u");
+        assertThat(p.get(0).watermark()).isEqualTo(300);
+        assertThat(p.get(0).liveAgents()).isEqualTo(2);
+        assertThat(p.get(0).lastHeartbeatAt()).isEqualTo(NOW - 1_000);
+        assertThat(p.get(1).watermark()).isEqualTo(900);
+    }
+
+    @Test
+    void closed_and_silent_agents_no_longer_hold_the_watermark_back() {
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                hb("live", 1, NOW - 1_000, Map.of("t", 800L), false),
+                hb("closed", 1, NOW - 1_000, Map.of("t", 100L), true),
+                hb("dead", 1, NOW - LIVENESS - 1, Map.of("t", 200L), false)), NOW, LIVENESS);
+        assertThat(p.get(0).watermark()).isEqualTo(800);
+        assertThat(p.get(0).liveAgents()).isEqualTo(1);
+    }
+
+    @Test
+    void with_no_live_agent_the_watermark_is_the_highest_any_agent_reached() {
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                hb("a", 1, NOW - 1_000, Map.of("t", 800L), true),
+                hb("b", 1, NOW - LIVENESS * 2, Map.of("t", 900L), false)), NOW, LIVENESS);
+        assertThat(p.get(0).watermark()).isEqualTo(900);
+        assertThat(p.get(0).liveAgents()).isZero();
+    }
+
+    @Test
+    void a_newer_heartbeat_replaces_an_older_one_and_a_closed_one_is_final() {
+        Heartbeat first = hb("a", 1, NOW, Map.of(), false);
+        Heartbeat second = hb("a", 2, NOW, Map.of(), false);
+        Heartbeat closed = hb("a", 3, NOW, Map.of(), true);
+        assertThat(ProgressRules.supersedes(second, first)).isTrue();
+        assertThat(ProgressRules.supersedes(first, second)).isFalse();
+        assertThat(ProgressRules.supersedes(second, closed)).isFalse();
+        assertThat(ProgressRules.supersedes(first, null)).isTrue();
+    }
+
+    @Test
+    void the_next_check_is_when_the_first_live_agent_goes_silent() {
+        assertThat(ProgressRules.nextExpiry(List.of(hb("a", 1, NOW - 10_000, Map.of(), false),
+                hb("b", 1, NOW - 5_000, Map.of(), false), hb("c", 1, NOW - 50_000, Map.of(), true)), NOW, LIVENESS))
+                .isEqualTo(NOW - 10_000 + LIVENESS);
+        assertThat(ProgressRules.nextExpiry(List.of(), NOW, LIVENESS)).isEqualTo(Long.MAX_VALUE);
+    }
+}
