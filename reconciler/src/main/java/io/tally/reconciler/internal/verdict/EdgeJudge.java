@@ -54,6 +54,14 @@ public final class EdgeJudge {
      */
     public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
             TierAggregate down, TierView upView, TierView downView, long gapAllowance, long now) {
+        return judge(edge, judged, policy, bucket, up, down, upView, downView, () -> gapAllowance, now);
+    }
+
+    /** As {@link #judge(Edge, boolean, TopicPolicy, Bucket, TierAggregate, TierAggregate, TierView, TierView, long,
+     *  long)}, asking for the gap allowance only when there is a difference to explain. */
+    public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
+            TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
+            long now) {
         long upCount = up == null ? 0 : up.count();
         long downCount = down == null ? 0 : down.count();
         if (!judged) {
@@ -81,7 +89,7 @@ public final class EdgeJudge {
     }
 
     private Judgement compare(Edge edge, TopicPolicy policy, TierAggregate up, TierAggregate down, long upCount,
-            long downCount, long gapAllowance) {
+            long downCount, java.util.function.LongSupplier gapAllowanceSupplier) {
         long missing = Math.max(0, upCount - downCount);
         long duplicated = Math.max(0, downCount - upCount);
         List<Long> lostIds = List.of();
@@ -115,6 +123,7 @@ public final class EdgeJudge {
             Verdict kind = missing > 0 && duplicated > 0 ? Verdict.MIXED
                     : missing > 0 ? Verdict.LOSS : Verdict.DUPLICATION;
             String detail = missing + " missing, " + duplicated + " duplicated";
+            long gapAllowance = gapAllowanceSupplier.getAsLong();
             if (missing + duplicated <= gapAllowance) {
                 kind = Verdict.AUDIT_GAP;
                 detail += "; an agent that died unclosed could have left up to " + gapAllowance + " uncounted";

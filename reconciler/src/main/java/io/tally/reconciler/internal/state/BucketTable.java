@@ -1,0 +1,86 @@
+package io.tally.reconciler.internal.state;
+
+import io.tally.core.Bucket;
+import io.tally.core.TierAggregate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The aggregates of one topic, by bucket start and tier, each bucket with a version that grows when one of its
+ * aggregates changes. Also each tier's first reported bucket. Not thread-safe.
+ */
+final class BucketTable {
+    /** One bucket's aggregates. */
+    static final class Slot {
+        final Bucket bucket;
+        final Map<String, TierAggregate> tiers = new HashMap<>(4);
+        long version;
+
+        Slot(Bucket bucket) {
+            this.bucket = bucket;
+        }
+    }
+
+    private final NavigableMap<Long, Slot> buckets = new TreeMap<>();
+    private final Map<String, Long> firstBucket = new HashMap<>();
+
+    /** @return whether the tier's first bucket moved earlier (older buckets must be judged again) */
+    boolean put(TierAggregate a, long version) {
+        Slot slot = buckets.computeIfAbsent(a.bucket().start(), k -> new Slot(a.bucket()));
+        slot.tiers.put(a.tier(), a);
+        slot.version = version;
+        Long first = firstBucket.get(a.tier());
+        if (first == null || a.bucket().start() < first) {
+            firstBucket.put(a.tier(), a.bucket().start());
+            return first != null;
+        }
+        return false;
+    }
+
+    /** Marks every bucket changed. */
+    void touchAll(long version) {
+        buckets.values().forEach(s -> s.version = version);
+    }
+
+    Slot slot(long bucketStart) {
+        return buckets.get(bucketStart);
+    }
+
+    NavigableMap<Long, Slot> buckets() {
+        return buckets;
+    }
+
+    Set<String> tiers() {
+        return firstBucket.keySet();
+    }
+
+    /** @return the tier's first reported bucket start, or {@link Long#MAX_VALUE} */
+    long firstBucket(String tier) {
+        return firstBucket.getOrDefault(tier, Long.MAX_VALUE);
+    }
+
+    /** Records that a tier reported progress at {@code timeMs} (its first bucket is no later than that). */
+    boolean seenAt(String tier, long bucketStart) {
+        Long first = firstBucket.get(tier);
+        if (first == null || bucketStart < first) {
+            firstBucket.put(tier, bucketStart);
+            return first != null;
+        }
+        return false;
+    }
+
+    /** Drops buckets that start before {@code cutoff}; @return how many */
+    int evictBefore(long cutoff) {
+        NavigableMap<Long, Slot> old = buckets.headMap(cutoff, false);
+        int n = old.size();
+        old.clear();
+        return n;
+    }
+
+    int size() {
+        return buckets.size();
+    }
+}

@@ -1,0 +1,215 @@
+package io.tally.reconciler.internal.state;
+
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.reconciler.internal.topology.Edge;
+import io.tally.reconciler.internal.topology.Topology;
+import io.tally.reconciler.internal.verdict.AgentLiveness;
+import io.tally.reconciler.internal.verdict.EdgeJudge;
+import io.tally.reconciler.internal.verdict.Judgement;
+import io.tally.reconciler.internal.verdict.TierView;
+import io.tally.reconciler.internal.verdict.TierViews;
+import io.tally.storage.Discrepancy;
+import io.tally.storage.EdgeVerdict;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The reconciler's state and evaluation: aggregates and progress in, changed verdicts and discrepancies out.
+ * Time comes in as arguments (the service passes its injected clock's), so tests drive it by hand. Not
+ * thread-safe: one thread feeds and evaluates it.
+ *
+ * <p>A tick judges each edge-bucket of the window whose verdict is not final or whose aggregates changed since it
+ * was judged; a final discrepancy is judged again until {@code rejudge} after it became due, so that a death
+ * noticed a little later still turns a difference into AUDIT_GAP before it alerts.
+ */
+public final class Reconciliation {
+    /**
+     * @param graceMs        see {@link EdgeJudge}
+     * @param stallTimeoutMs see {@link EdgeJudge}
+     * @param idleAfterMs    see {@link TierViews}
+     * @param idleLagMs      see {@link TierViews}
+     * @param livenessMs     see {@link TierViews}
+     * @param windowMs       buckets older than this (by start, behind the clock) are forgotten
+     * @param rejudgeMs      how long after it is due a discrepancy is judged again
+     * @param maxIds         ids named per discrepancy
+     */
+    public record Settings(long graceMs, long stallTimeoutMs, long idleAfterMs, long idleLagMs, long livenessMs,
+            long windowMs, long rejudgeMs, int maxIds) {
+    }
+
+    private record Key(Edge edge, long bucketStart) {
+    }
+
+    private record Last(Judgement judgement, long version) {
+    }
+
+    private record Progress(TierProgress progress, long lastAdvanceAt) {
+    }
+
+    private final Topology topology;
+    private final Settings settings;
+    private final AgentLiveness liveness;
+    private final EdgeJudge judge;
+    private final TierViews views;
+    private final Map<String, BucketTable> topics = new HashMap<>();
+    private final Map<String, Progress> progress = new HashMap<>();
+    private final Map<Key, Last> judged = new HashMap<>();
+    private final DiscrepancyBook book = new DiscrepancyBook();
+    private long version;
+
+    public Reconciliation(Topology topology, Settings settings, AgentLiveness liveness) {
+        this.topology = topology;
+        this.settings = settings;
+        this.liveness = liveness;
+        this.judge = new EdgeJudge(settings.graceMs(), settings.stallTimeoutMs(), settings.maxIds());
+        this.views = new TierViews(settings.idleAfterMs(), settings.idleLagMs(), settings.livenessMs());
+    }
+
+    /** Remembers discrepancies found before a restart (their detection time, whether they are open). */
+    public void loadDiscrepancies(Collection<Discrepancy> known) {
+        book.load(known);
+    }
+
+    /** Takes a cumulative aggregate (replacing the tier's previous one for the bucket). */
+    public void accept(TierAggregate aggregate) {
+        BucketTable table = topics.computeIfAbsent(aggregate.topic(), t -> new BucketTable());
+        if (table.put(aggregate, ++version)) {
+            table.touchAll(++version);
+        }
+    }
+
+    /** Takes a tier's progress on a topic, seen at clock time {@code now}. */
+    public void accept(TierProgress p, long now) {
+        String key = p.tier() + '|' + p.topic();
+        Progress old = progress.get(key);
+        boolean advanced = old == null || p.watermark() > old.progress().watermark();
+        TierProgress kept = old != null && old.progress().updatedAt() > p.updatedAt() ? old.progress() : p;
+        progress.put(key, new Progress(kept, advanced ? now : old.lastAdvanceAt()));
+        BucketTable table = topics.computeIfAbsent(p.topic(), t -> new BucketTable());
+        if (table.seenAt(p.tier(), p.lastHeartbeatAt())) {
+            table.touchAll(++version);
+        }
+    }
+
+    /** Judges what needs judging at {@code now}; @return what changed */
+    public Evaluation evaluate(long now, LagView lag) {
+        evict(now);
+        List<EdgeVerdict> verdicts = new ArrayList<>();
+        List<Discrepancy> discrepancies = new ArrayList<>();
+        Map<String, List<Edge>> edgesByTopic = new HashMap<>();
+        Map<String, List<String[]>> upstreamOf = new HashMap<>();
+        for (Map.Entry<String, BucketTable> t : topics.entrySet()) {
+            List<Edge> edges = topology.edges(t.getKey(), t.getValue().tiers(), this::tiersOf);
+            edgesByTopic.put(t.getKey(), edges);
+            for (Edge e : edges) {
+                upstreamOf.computeIfAbsent(e.downstreamTier() + '|' + e.downstreamTopic(), k -> new ArrayList<>())
+                        .add(new String[] {e.upstreamTier(), e.upstreamTopic()});
+            }
+        }
+        Map<String, TierView> viewCache = new HashMap<>();
+        int count = 0;
+        for (List<Edge> edges : edgesByTopic.values()) {
+            for (Edge edge : edges) {
+                TierView upView = view(edge.upstreamTier(), edge.upstreamTopic(), now, lag, upstreamOf, viewCache);
+                TierView downView = view(edge.downstreamTier(), edge.downstreamTopic(), now, lag, upstreamOf, viewCache);
+                count += judgeEdge(edge, upView, downView, now, verdicts, discrepancies);
+            }
+        }
+        return new Evaluation(verdicts, discrepancies, count);
+    }
+
+    private int judgeEdge(Edge edge, TierView upView, TierView downView, long now, List<EdgeVerdict> verdicts,
+            List<Discrepancy> discrepancies) {
+        BucketTable upTable = topics.get(edge.upstreamTopic());
+        BucketTable downTable = topics.get(edge.downstreamTopic());
+        Collection<Long> starts = upTable == downTable ? upTable.buckets().keySet() : union(upTable, downTable);
+        boolean judgedEdge = topology.judged(edge);
+        int count = 0;
+        for (long start : starts) {
+            BucketTable.Slot upSlot = upTable.slot(start);
+            BucketTable.Slot downSlot = downTable.slot(start);
+            TierAggregate up = upSlot == null ? null : upSlot.tiers.get(edge.upstreamTier());
+            TierAggregate down = downSlot == null ? null : downSlot.tiers.get(edge.downstreamTier());
+            if (up == null && down == null) {
+                continue;
+            }
+            long v = Math.max(upSlot == null ? 0 : upSlot.version, downSlot == null ? 0 : downSlot.version);
+            Key key = new Key(edge, start);
+            Last last = judged.get(key);
+            io.tally.core.Bucket bucket = up != null ? up.bucket() : down.bucket();
+            if (last != null && last.version() == v && last.judgement().verdict().isFinal()
+                    && !(last.judgement().verdict().isDiscrepancy()
+                            && now < bucket.end() + settings.graceMs() + settings.rejudgeMs())) {
+                continue;
+            }
+            count++;
+            Judgement j = judge.judge(edge, judgedEdge, topology.policy(edge.upstreamTopic()), bucket, up, down,
+                    upView, downView, () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket,
+                            now) + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now),
+                    now);
+            judged.put(key, new Last(j, v));
+            if (last == null || last.judgement().verdict() != j.verdict()
+                    || last.judgement().upstreamCount() != j.upstreamCount()
+                    || last.judgement().downstreamCount() != j.downstreamCount()) {
+                verdicts.add(new EdgeVerdict(edge.upstreamTopic(), bucket, edge.upstreamTier(), edge.downstreamTier(),
+                        j.verdict(), j.upstreamCount(), j.downstreamCount(), now));
+            }
+            Discrepancy d = book.apply(edge, bucket, j, now);
+            if (d != null) {
+                discrepancies.add(d);
+            }
+        }
+        return count;
+    }
+
+    private TierView view(String tier, String topic, long now, LagView lag, Map<String, List<String[]>> upstreamOf,
+            Map<String, TierView> cache) {
+        String key = tier + '|' + topic;
+        TierView cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        cache.put(key, TierView.unknown(tier)); // guards against cycles in a configured topology
+        List<TierView> ups = new ArrayList<>();
+        for (String[] u : upstreamOf.getOrDefault(key, List.of())) {
+            ups.add(view(u[0], u[1], now, lag, upstreamOf, cache));
+        }
+        Progress p = progress.get(key);
+        BucketTable table = topics.get(topic);
+        TierView v = views.view(tier, p == null ? null : p.progress(), p == null ? Long.MIN_VALUE : p.lastAdvanceAt(),
+                table == null ? Long.MAX_VALUE : table.firstBucket(tier), lag.caughtUp(tier, topic), ups, now);
+        cache.put(key, v);
+        return v;
+    }
+
+    private Set<String> tiersOf(String topic) {
+        BucketTable t = topics.get(topic);
+        return t == null ? Set.of() : t.tiers();
+    }
+
+    private static Collection<Long> union(BucketTable a, BucketTable b) {
+        TreeSet<Long> all = new TreeSet<>(a.buckets().keySet());
+        if (b != null) {
+            all.addAll(b.buckets().keySet());
+        }
+        return all;
+    }
+
+    private void evict(long now) {
+        long cutoff = now - settings.windowMs();
+        topics.values().forEach(t -> t.evictBefore(cutoff));
+        judged.keySet().removeIf(k -> k.bucketStart() < cutoff);
+        book.evictBucketsBefore(cutoff);
+    }
+
+    /** @return topic-buckets held */
+    public int bucketCount() {
+        return topics.values().stream().mapToInt(BucketTable::size).sum();
+    }
+}

@@ -1,0 +1,249 @@
+package io.tally.reconciler.internal.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.core.Bucket;
+import io.tally.core.ManualClock;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import io.tally.reconciler.internal.topology.TopicPolicy;
+import io.tally.reconciler.internal.topology.Topology;
+import io.tally.reconciler.internal.topology.TopologyFile;
+import io.tally.reconciler.internal.verdict.AgentLiveness;
+import io.tally.storage.Discrepancy;
+import io.tally.storage.DiscrepancyStatus;
+import io.tally.storage.EdgeVerdict;
+import io.tally.storage.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ReconciliationTest {
+    private static final long SIZE = 10_000;
+    private static final long T0 = 1_800_000_000_000L - Math.floorMod(1_800_000_000_000L, SIZE);
+    private static final Bucket B = new Bucket(T0, SIZE);
+    private static final String CONSUMER = "consumer.billing";
+    private static final Reconciliation.Settings SETTINGS =
+            new Reconciliation.Settings(2_000, 60_000, 15_000, 5_000, 30_000, 3_600_000, 30_000, 100);
+
+    private final ManualClock clock = new ManualClock(T0 + 1_000);
+    private Reconciliation rec = new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+    private final Map<String, Boolean> lag = new java.util.HashMap<>();
+    private final LagView lagView = (tier, topic) -> lag.get(tier);
+
+    private static TierAggregate agg(String tier, Bucket b, long from, long to) {
+        IdDigest d = new IdDigest(IdDigest.DEFAULT_CELLS);
+        LatencySketch l = new LatencySketch();
+        for (long id = from; id < to; id++) {
+            d.add(id);
+            l.add(5);
+        }
+        return new TierAggregate("orders", tier, b, to - from, 0, 0, 0, 0, 1, l, d, b.start());
+    }
+
+    private void progress(String tier, long watermark) {
+        rec.accept(new TierProgress(tier, "orders", watermark, clock.millis(), 1, clock.millis()), clock.millis());
+    }
+
+    private void allAt(long watermark) {
+        progress("producer", watermark);
+        progress("log", watermark);
+        progress(CONSUMER, watermark);
+    }
+
+    private Evaluation tick() {
+        return rec.evaluate(clock.millis(), lagView);
+    }
+
+    private static Optional<Verdict> verdictOf(Evaluation e, String down) {
+        return e.verdicts().stream().filter(v -> v.downstreamTier().equals(down)).map(EdgeVerdict::verdict).findFirst();
+    }
+
+    @Test
+    void default_topology_judges_producer_to_log_and_log_to_each_consumer() {
+        rec.accept(agg("producer", B, 0, 10));
+        rec.accept(agg("log", B, 0, 10));
+        rec.accept(agg(CONSUMER, B, 0, 10));
+        rec.accept(agg("consumer.audit", B, 0, 10));
+
+        Evaluation e = tick();
+
+        assertThat(e.verdicts()).extracting(v -> v.upstreamTier() + "→" + v.downstreamTier())
+                .containsExactlyInAnyOrder("producer→log", "log→consumer.billing", "log→consumer.audit");
+        assertThat(e.verdicts()).allSatisfy(v -> assertThat(v.verdict()).isEqualTo(Verdict.PENDING));
+    }
+
+    @Test
+    void pending_becomes_complete_when_a_lagging_consumer_catches_up() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(CONSUMER, B, 0, 40));
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        progress("log", B.end() + 2_500);
+        progress(CONSUMER, B.start() + 4_000);
+
+        Evaluation lagging = tick();
+        assertThat(verdictOf(lagging, CONSUMER)).contains(Verdict.PENDING);
+        assertThat(verdictOf(lagging, "log")).contains(Verdict.COMPLETE);
+        assertThat(lagging.discrepancies()).isEmpty();
+
+        clock.advance(5_000);
+        rec.accept(agg(CONSUMER, B, 0, 100));
+        progress(CONSUMER, B.end() + 7_000);
+
+        Evaluation caughtUp = tick();
+        assertThat(verdictOf(caughtUp, CONSUMER)).contains(Verdict.COMPLETE);
+        assertThat(caughtUp.discrepancies()).isEmpty();
+    }
+
+    @Test
+    void a_stuck_consumer_is_stalled_and_resolved_when_it_moves_again_never_a_loss() {
+        clock.set(B.end() + 120_000);
+        Reconciliation fresh = new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        fresh.accept(agg("producer", B, 0, 100));
+        fresh.accept(agg("log", B, 0, 100));
+        fresh.accept(agg(CONSUMER, B, 0, 40));
+        fresh.accept(new TierProgress(CONSUMER, "orders", B.start() + 4_000, T0, 1, T0), T0);
+        fresh.accept(new TierProgress("producer", "orders", clock.millis(), clock.millis(), 1, clock.millis()), clock.millis());
+        fresh.accept(new TierProgress("log", "orders", clock.millis(), clock.millis(), 1, clock.millis()), clock.millis());
+        Evaluation e = fresh.evaluate(clock.millis(), LagView.NONE);
+        assertThat(verdictOf(e, CONSUMER)).contains(Verdict.STALLED);
+        assertThat(e.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(Verdict.STALLED);
+            assertThat(d.status()).isEqualTo(DiscrepancyStatus.OPEN);
+        });
+
+        clock.advance(1_000);
+        fresh.accept(agg(CONSUMER, B, 0, 70));
+        fresh.accept(new TierProgress(CONSUMER, "orders", B.start() + 8_000, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        Evaluation moving = fresh.evaluate(clock.millis(), LagView.NONE);
+        assertThat(verdictOf(moving, CONSUMER)).contains(Verdict.PENDING);
+        assertThat(moving.discrepancies()).singleElement()
+                .satisfies(d -> assertThat(d.status()).isEqualTo(DiscrepancyStatus.RESOLVED));
+    }
+
+    @Test
+    void late_data_resolves_a_loss() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(CONSUMER, B, 0, 98));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+
+        Evaluation loss = tick();
+        assertThat(loss.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(Verdict.LOSS);
+            assertThat(d.lostIds()).containsExactlyInAnyOrder(98L, 99L);
+            assertThat(d.detectedAt()).isEqualTo(B.end() + 3_000);
+        });
+        assertThat(tick().discrepancies()).as("one discrepancy, not one per evaluation").isEmpty();
+
+        clock.advance(60_000);
+        rec.accept(agg(CONSUMER, B, 0, 100));
+        Evaluation late = tick();
+
+        assertThat(verdictOf(late, CONSUMER)).contains(Verdict.COMPLETE);
+        assertThat(late.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo(DiscrepancyStatus.RESOLVED);
+            assertThat(d.detectedAt()).isEqualTo(B.end() + 3_000);
+            assertThat(d.resolvedAt()).isEqualTo(clock.millis());
+        });
+    }
+
+    @Test
+    void an_idle_pipeline_finalizes_its_last_bucket_within_grace_and_a_few_intervals() {
+        rec.accept(agg("producer", B, 0, 10));
+        rec.accept(agg("log", B, 0, 10));
+        rec.accept(agg(CONSUMER, B, 0, 10));
+        long last = B.start() + 9_000;
+        allAt(last);
+        lag.put(CONSUMER, true);
+        List<Verdict> seen = new ArrayList<>();
+        long finalizedAt = -1;
+        while (clock.millis() < B.end() + 60_000 && finalizedAt < 0) {
+            clock.advance(1_000);
+            progress("producer", last);
+            progress("log", last);
+            progress(CONSUMER, last);
+            Evaluation e = tick();
+            verdictOf(e, CONSUMER).ifPresent(seen::add);
+            if (verdictOf(e, CONSUMER).filter(v -> v == Verdict.COMPLETE).isPresent()) {
+                finalizedAt = clock.millis();
+            }
+        }
+
+        assertThat(finalizedAt).as("judged, not left PENDING").isPositive();
+        assertThat(finalizedAt - B.end()).isLessThanOrEqualTo(2_000 + 15_000 + 5_000 + 1_000);
+    }
+
+    @Test
+    void a_restarted_reconciler_keeps_the_detection_time_and_reports_no_change_for_a_known_discrepancy() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 97));
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        progress("log", B.end() + 2_500);
+        Discrepancy first = tick().discrepancies().get(0);
+
+        clock.advance(120_000);
+        rec = new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        rec.loadDiscrepancies(List.of(first));
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 97));
+        progress("producer", clock.millis());
+        progress("log", clock.millis());
+
+        Evaluation again = tick();
+        assertThat(verdictOf(again, "log")).contains(Verdict.LOSS);
+        assertThat(again.discrepancies()).isEmpty();
+    }
+
+    @Test
+    void a_compacted_topic_judges_producer_to_log_but_not_its_consumers_unless_configured() {
+        Topology compacted = TopologyFile.parse("{\"topics\": {\"orders\": {\"compacted\": true}}}",
+                TopicPolicy.defaults());
+        rec = new Reconciliation(compacted, SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 90));
+        rec.accept(agg(CONSUMER, B, 0, 50));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+
+        Evaluation e = tick();
+
+        Map<String, Verdict> byEdge = e.verdicts().stream()
+                .collect(Collectors.toMap(v -> v.upstreamTier() + "→" + v.downstreamTier(), EdgeVerdict::verdict));
+        assertThat(byEdge).containsEntry("producer→log", Verdict.LOSS)
+                .containsEntry("log→consumer.billing", Verdict.NOT_JUDGED);
+    }
+
+    @Test
+    void a_consumer_group_that_started_late_is_not_blamed_for_earlier_buckets() {
+        Bucket earlier = new Bucket(T0 - SIZE, SIZE);
+        rec.accept(agg("producer", earlier, 0, 10));
+        rec.accept(agg("log", earlier, 0, 10));
+        rec.accept(agg("producer", B, 10, 20));
+        rec.accept(agg("log", B, 10, 20));
+        rec.accept(agg(CONSUMER, B, 15, 20));
+        rec.accept(agg("producer", B.next(), 20, 30));
+        rec.accept(agg("log", B.next(), 20, 30));
+        rec.accept(agg(CONSUMER, B.next(), 20, 30));
+        clock.set(B.next().end() + 3_000);
+        allAt(B.next().end() + 2_500);
+
+        Evaluation e = tick();
+
+        assertThat(e.verdicts()).filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .extracting(v -> v.bucket().start() + "=" + v.verdict())
+                .containsExactlyInAnyOrder(earlier.start() + "=NOT_OBSERVED", B.start() + "=NOT_OBSERVED",
+                        B.next().start() + "=COMPLETE");
+        assertThat(e.discrepancies()).isEmpty();
+    }
+}
