@@ -1,0 +1,124 @@
+package io.tally.reconciler.internal.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.core.Bucket;
+import io.tally.reconciler.internal.topology.TopicPolicy;
+import io.tally.storage.Discrepancy;
+import io.tally.storage.DiscrepancyStatus;
+import io.tally.storage.InMemoryAuditStore;
+import io.tally.storage.Verdict;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AlertDispatcherTest {
+    private static final long SIZE = 10_000;
+    private static final long T0 = 1_800_000_000_000L;
+    private static final long LATER = T0 + 3_600_000;
+
+    private final InMemoryAuditStore store = new InMemoryAuditStore();
+    private final RecordingSink sink = new RecordingSink();
+    private TopicPolicy policy = TopicPolicy.defaults();
+    private AlertDispatcher dispatcher = newDispatcher();
+
+    private AlertDispatcher newDispatcher() {
+        return new AlertDispatcher(List.of(sink), store, topic -> policy, 5_000);
+    }
+
+    private static Discrepancy d(int bucket, Verdict kind, long missing) {
+        Bucket b = new Bucket(T0 + bucket * SIZE, SIZE);
+        return new Discrepancy(Discrepancy.idOf("orders", "log", "consumer.x", b.start()), "orders", b, "log",
+                "consumer.x", kind, 100, 100 - missing, missing, kind == Verdict.DUPLICATION ? 2 : 0, List.of(),
+                List.of(), "", DiscrepancyStatus.OPEN, b.end(), 0);
+    }
+
+    @Test
+    void one_alert_per_discrepancy_not_per_evaluation() {
+        dispatcher.offer(List.of(d(0, Verdict.LOSS, 2)));
+        dispatcher.dispatch(LATER);
+        dispatcher.offer(List.of(d(0, Verdict.LOSS, 2)));
+        dispatcher.dispatch(LATER + 1_000);
+
+        assertThat(sink.alerts).singleElement().satisfies(a -> {
+            assertThat(a.text()).contains("LOSS on topic orders, log → consumer.x: 2 missing");
+            assertThat(a.toJson()).contains("\"text\":");
+        });
+    }
+
+    @Test
+    void many_buckets_at_once_make_one_alert_per_edge() {
+        dispatcher.offer(List.of(d(0, Verdict.LOSS, 1), d(1, Verdict.LOSS, 2), d(2, Verdict.LOSS, 3)));
+        dispatcher.dispatch(LATER);
+
+        assertThat(sink.alerts).singleElement().satisfies(a -> {
+            assertThat(a.discrepancies()).hasSize(3);
+            assertThat(a.missing()).isEqualTo(6);
+        });
+    }
+
+    @Test
+    void waits_for_the_hold_before_alerting() {
+        Discrepancy loss = d(0, Verdict.LOSS, 2);
+        dispatcher.offer(List.of(loss));
+        dispatcher.dispatch(loss.bucket().end() + 4_999);
+        assertThat(sink.alerts).isEmpty();
+
+        dispatcher.offer(List.of(d(0, Verdict.AUDIT_GAP, 2)));
+        dispatcher.dispatch(LATER);
+        assertThat(sink.alerts).as("turned into an audit gap before the hold ended").isEmpty();
+    }
+
+    @Test
+    void resolved_is_sent_only_after_an_open_alert() {
+        Discrepancy loss = d(0, Verdict.LOSS, 2);
+        dispatcher.offer(List.of(loss));
+        dispatcher.dispatch(LATER);
+        dispatcher.offer(List.of(loss.withStatus(DiscrepancyStatus.RESOLVED, LATER + 1)));
+        dispatcher.offer(List.of(d(1, Verdict.AUDIT_GAP, 1).withStatus(DiscrepancyStatus.RESOLVED, LATER + 1)));
+        dispatcher.dispatch(LATER + 2);
+
+        assertThat(sink.alerts).extracting(a -> a.status() + " " + a.kind())
+                .containsExactly("OPEN LOSS", "RESOLVED LOSS");
+        assertThat(sink.alerts.get(1).text()).startsWith("RESOLVED LOSS");
+    }
+
+    @Test
+    void a_restarted_dispatcher_does_not_send_again() {
+        dispatcher.offer(List.of(d(0, Verdict.LOSS, 2)));
+        dispatcher.dispatch(LATER);
+
+        dispatcher = newDispatcher();
+        dispatcher.offer(List.of(d(0, Verdict.LOSS, 2)));
+        dispatcher.dispatch(LATER + 10_000);
+
+        assertThat(sink.alerts).hasSize(1);
+    }
+
+    @Test
+    void thresholds_per_topic_decide_what_alerts() {
+        policy = new TopicPolicy(false, 0, 0.99, 10, 1, Set.of(Verdict.LOSS));
+        dispatcher.offer(List.of(d(0, Verdict.LOSS, 9), d(1, Verdict.DUPLICATION, 0), d(2, Verdict.LOSS, 10)));
+        dispatcher.dispatch(LATER);
+
+        assertThat(sink.alerts).singleElement()
+                .satisfies(a -> assertThat(a.discrepancies()).extracting(Discrepancy::missing).containsExactly(10L));
+    }
+
+    @Test
+    void a_failing_sink_is_retried_later_and_its_failures_counted() {
+        sink.failing = true;
+        dispatcher.offer(List.of(d(0, Verdict.LOSS, 2)));
+        dispatcher.dispatch(LATER);
+        sink.failing = false;
+        dispatcher.dispatch(LATER + 100);
+        assertThat(sink.alerts).isEmpty();
+
+        dispatcher.dispatch(LATER + 60_000);
+
+        assertThat(sink.alerts).hasSize(1);
+        assertThat(dispatcher.failed()).isEqualTo(1);
+        assertThat(store.alertState(d(0, Verdict.LOSS, 2).id(), "recording"))
+                .hasValueSatisfying(s -> assertThat(s.lastSentStatus()).isEqualTo("OPEN LOSS"));
+    }
+}
