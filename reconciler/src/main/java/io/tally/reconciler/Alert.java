@@ -49,6 +49,9 @@ public record Alert(String topic, String upstreamTier, String downstreamTier, Ve
         StringBuilder s = new StringBuilder();
         s.append(status == DiscrepancyStatus.RESOLVED ? "RESOLVED " : "").append(kind).append(" on topic ")
                 .append(topic).append(", ").append(upstreamTier).append(" → ").append(downstreamTier).append(": ");
+        if (status == DiscrepancyStatus.RESOLVED) {
+            s.append("was ");
+        }
         if (missing() > 0) {
             s.append(missing()).append(" missing, ");
         }

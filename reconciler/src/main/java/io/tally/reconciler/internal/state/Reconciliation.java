@@ -208,6 +208,13 @@ public final class Reconciliation {
         book.evictBucketsBefore(cutoff);
     }
 
+    /** @return the tiers that reported on each topic (a copy) */
+    public Map<String, Set<String>> tiersByTopic() {
+        Map<String, Set<String>> out = new HashMap<>();
+        topics.forEach((topic, table) -> out.put(topic, Set.copyOf(table.tiers())));
+        return out;
+    }
+
     /** @return topic-buckets held */
     public int bucketCount() {
         return topics.values().stream().mapToInt(BucketTable::size).sum();

@@ -80,7 +80,7 @@ class AlertDispatcherTest {
 
         assertThat(sink.alerts).extracting(a -> a.status() + " " + a.kind())
                 .containsExactly("OPEN LOSS", "RESOLVED LOSS");
-        assertThat(sink.alerts.get(1).text()).startsWith("RESOLVED LOSS");
+        assertThat(sink.alerts.get(1).text()).startsWith("RESOLVED LOSS").contains("was ");
     }
 
     @Test

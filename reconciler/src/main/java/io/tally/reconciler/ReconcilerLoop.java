@@ -1,0 +1,195 @@
+package io.tally.reconciler;
+
+import io.tally.core.Clock;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.reconciler.internal.alert.AlertDispatcher;
+import io.tally.reconciler.internal.kafka.AggregatesReader;
+import io.tally.reconciler.internal.kafka.AuditReader;
+import io.tally.reconciler.internal.kafka.GroupLagProbe;
+import io.tally.reconciler.internal.state.Evaluation;
+import io.tally.reconciler.internal.state.Reconciliation;
+import io.tally.reconciler.internal.verdict.AgentLiveness;
+import io.tally.storage.AuditStore;
+import io.tally.storage.Discrepancy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The reconciler's work thread: poll, store, evaluate, alert; see {@link ReconcilerService}. */
+final class ReconcilerLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcilerService.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final ReconcilerConfig config;
+    private final Clock clock;
+    private final AuditStore store;
+    private final boolean ownsStore;
+    private final List<AlertSink> sinks;
+    private final Reconciliation reconciliation;
+    private final AgentLiveness agents;
+    private final AlertDispatcher dispatcher;
+    private final AggregatesReader aggregates;
+    private final AuditReader audit;
+    private final GroupLagProbe lag;
+    private final List<TierAggregate> unstored = new ArrayList<>();
+    private final Map<String, TierProgress> unstoredProgress = new LinkedHashMap<>();
+    private final List<io.tally.storage.EdgeVerdict> unstoredVerdicts = new ArrayList<>();
+    private final Map<java.util.UUID, Discrepancy> unstoredDiscrepancies = new LinkedHashMap<>();
+    private volatile boolean running = true;
+    private volatile ReconcilerStats stats = new ReconcilerStats(0, 0, 0, 0, 0, 0, 0);
+    private long aggregatesStored;
+    private long progressStored;
+    private long evaluations;
+    private long judged;
+
+    ReconcilerLoop(ReconcilerConfig config, Clock clock, AuditStore store, boolean ownsStore, List<AlertSink> sinks,
+            Reconciliation reconciliation, AgentLiveness agents, AlertDispatcher dispatcher,
+            AggregatesReader aggregates, AuditReader audit, GroupLagProbe lag) {
+        this.config = config;
+        this.clock = clock;
+        this.store = store;
+        this.ownsStore = ownsStore;
+        this.sinks = sinks;
+        this.reconciliation = reconciliation;
+        this.agents = agents;
+        this.dispatcher = dispatcher;
+        this.aggregates = aggregates;
+        this.audit = audit;
+        this.lag = lag;
+    }
+
+    @Override
+    public void run() {
+        long evaluateEvery = config.getLong(ReconcilerConfig.EVALUATE_INTERVAL_MS);
+        long lagEvery = config.getLong(ReconcilerConfig.LAG_CHECK_INTERVAL_MS);
+        long nextEvaluation = 0;
+        long nextLagCheck = 0;
+        LOG.info("Reconciler started: {}", config);
+        try {
+            while (running) {
+                try {
+                    aggregates.poll(POLL, new AggregatesReader.Handler() {
+                        @Override
+                        public void aggregate(TierAggregate a) {
+                            unstored.add(a);
+                            reconciliation.accept(a);
+                        }
+
+                        @Override
+                        public void progress(TierProgress p) {
+                            unstoredProgress.put(p.tier() + '|' + p.topic(), p);
+                            reconciliation.accept(p, clock.millis());
+                        }
+                    });
+                    if (audit != null) {
+                        audit.poll(Duration.ZERO, clock.millis(), agents::on);
+                    }
+                    flushWrites();
+                    long now = clock.millis();
+                    if (now >= nextLagCheck || now < nextLagCheck - lagEvery) {
+                        lag.refresh(reconciliation.tiersByTopic());
+                        nextLagCheck = now + lagEvery;
+                    }
+                    if (now >= nextEvaluation || now < nextEvaluation - evaluateEvery) {
+                        evaluate(now);
+                        nextEvaluation = now + evaluateEvery;
+                    }
+                } catch (WakeupException e) {
+                    // close() woke the poll up
+                } catch (RuntimeException e) {
+                    LOG.warn("Reconciler step failed, retrying in 1 s: {}", e.toString());
+                    pause(1_000);
+                }
+            }
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void flushWrites() {
+        if (!unstored.isEmpty()) {
+            store.putAggregates(unstored);
+            aggregatesStored += unstored.size();
+            unstored.clear();
+        }
+        for (var it = unstoredProgress.values().iterator(); it.hasNext(); ) {
+            store.putProgress(it.next());
+            progressStored++;
+            it.remove();
+        }
+        publishStats();
+    }
+
+    private void evaluate(long now) {
+        Evaluation e = reconciliation.evaluate(now, lag);
+        evaluations++;
+        judged += e.judged();
+        // kept until stored, so that a failing store loses no verdict or discrepancy change
+        unstoredVerdicts.addAll(e.verdicts());
+        e.discrepancies().forEach(d -> unstoredDiscrepancies.put(d.id(), d));
+        if (!unstoredVerdicts.isEmpty()) {
+            store.putVerdicts(unstoredVerdicts);
+            unstoredVerdicts.clear();
+        }
+        for (var it = unstoredDiscrepancies.values().iterator(); it.hasNext(); ) {
+            dispatcher.offer(List.of(store.putDiscrepancy(it.next())));
+            it.remove();
+        }
+        agents.evictSilentSince(now - config.getLong(ReconcilerConfig.WINDOW_MS));
+        dispatcher.evictBefore(now - config.getLong(ReconcilerConfig.WINDOW_MS));
+        dispatcher.dispatch(now);
+        publishStats();
+    }
+
+    private void publishStats() {
+        stats = new ReconcilerStats(aggregatesStored, progressStored, evaluations, judged,
+                reconciliation.bucketCount(), dispatcher.sent(), dispatcher.failed());
+    }
+
+    ReconcilerStats stats() {
+        return stats;
+    }
+
+    void stop() {
+        running = false;
+        aggregates.wakeup();
+        if (audit != null) {
+            audit.wakeup();
+        }
+    }
+
+    private void closeAll() {
+        closeQuietly(aggregates);
+        if (audit != null) {
+            closeQuietly(audit);
+        }
+        closeQuietly(lag);
+        sinks.forEach(this::closeQuietly);
+        if (ownsStore) {
+            closeQuietly(store);
+        }
+        LOG.info("Reconciler stopped");
+    }
+
+    private void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("Closing {} failed: {}", c, e.toString());
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

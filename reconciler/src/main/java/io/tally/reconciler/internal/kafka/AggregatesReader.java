@@ -1,0 +1,92 @@
+package io.tally.reconciler.internal.kafka;
+
+import io.tally.core.CodecException;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
+import io.tally.core.codec.AuditCodec;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code tally.aggregates} in the reconciler's consumer group. Each partition it is assigned is read from its
+ * beginning: the topic is compacted and holds the latest cumulative aggregate of every key, so replaying it
+ * rebuilds the reconciler's state after a restart or a rebalance (the cost is the retained topic-buckets, not
+ * messages). Malformed messages are counted and skipped. Used by one thread.
+ */
+public final class AggregatesReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregatesReader.class);
+
+    /** What one poll brought. */
+    public interface Handler {
+        void aggregate(TierAggregate aggregate);
+
+        void progress(TierProgress progress);
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private long malformed;
+
+    public AggregatesReader(Map<String, Object> consumerConfig, String topic) {
+        this.consumer = new KafkaConsumer<>(consumerConfig);
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // nothing to hand over: the next owner replays the partition
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                consumer.seekToBeginning(partitions);
+                LOG.info("Reading {} from the beginning", partitions);
+            }
+        });
+    }
+
+    /** Polls once and hands each message to {@code handler}; @return messages read */
+    public int poll(Duration timeout, Handler handler) {
+        int n = 0;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            n++;
+            if (r.value() == null) {
+                continue; // a tombstone
+            }
+            try {
+                WireMessage m = AuditCodec.decodeAggregatorMessage(r.value());
+                if (m instanceof TierAggregate a) {
+                    handler.aggregate(a);
+                } else if (m instanceof TierProgress p) {
+                    handler.progress(p);
+                }
+            } catch (CodecException e) {
+                malformed++;
+                LOG.debug("Skipping malformed message at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                        e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    /** @return malformed messages skipped */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** Interrupts a blocked poll from another thread. */
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,195 @@
+package io.tally.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.sun.net.httpserver.HttpServer;
+import io.tally.broker.BrokerConfig;
+import io.tally.broker.BundledBroker;
+import io.tally.core.Bucket;
+import io.tally.core.Clock;
+import io.tally.core.ManualClock;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
+import io.tally.core.codec.AuditCodec;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import io.tally.storage.CassandraAuditStore;
+import io.tally.storage.Discrepancy;
+import io.tally.storage.DiscrepancyQuery;
+import io.tally.storage.DiscrepancyStatus;
+import io.tally.storage.EdgeVerdict;
+import io.tally.storage.LocalCassandraNode;
+import io.tally.storage.TallySchema;
+import io.tally.storage.Verdict;
+import io.tally.storage.testing.CassandraNodeExtension;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The reconciler against the bundled broker and a real Cassandra node, with a webhook receiver in the test. */
+@ExtendWith(CassandraNodeExtension.class)
+class ReconcilerIT {
+    private static final long SIZE = 10_000;
+    private static final String KEYSPACE = "tally_reconciler_it";
+    private static BundledBroker broker;
+    private static HttpServer webhook;
+    private static final List<String> posts = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startBrokerAndWebhook() throws Exception {
+        broker = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(
+                    new NewTopic("tally.aggregates", 2, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic("tally.audit", 2, (short) 1),
+                    new NewTopic("tally.alerts", 1, (short) 1))).all().get();
+        }
+        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        webhook.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (webhook != null) {
+            webhook.stop(0);
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static TierAggregate agg(String tier, Bucket b, long from, long to) {
+        IdDigest d = new IdDigest(IdDigest.DEFAULT_CELLS);
+        LatencySketch l = new LatencySketch();
+        for (long id = from; id < to; id++) {
+            d.add(id);
+            l.add(30);
+        }
+        return new TierAggregate("orders", tier, b, to - from, (to - from) * 10, 0, 0, 0, 1, l, d, b.end());
+    }
+
+    private static void publish(List<WireMessage> messages) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (WireMessage m : messages) {
+                producer.send(new ProducerRecord<>("tally.aggregates",
+                        AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m))).get();
+            }
+        }
+    }
+
+    private static ReconcilerService service(LocalCassandraNode node, Clock clock) {
+        InetSocketAddress cql = node.contactPoint();
+        Map<String, Object> props = new HashMap<>();
+        props.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        props.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
+        props.put(ReconcilerConfig.CASSANDRA_KEYSPACE, KEYSPACE);
+        props.put(ReconcilerConfig.GRACE_MS, 2_000);
+        props.put(ReconcilerConfig.ALERT_HOLD_MS, 1_000);
+        props.put(ReconcilerConfig.EVALUATE_INTERVAL_MS, 100);
+        props.put(ReconcilerConfig.WEBHOOK_URL, "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
+        return ReconcilerService.builder(ReconcilerConfig.fromProperties(props)).clock(clock).build().start();
+    }
+
+    /** Waits for {@code condition}, moving the reconciler's clock 200 ms per check (the test drives its time). */
+    private static void await(ManualClock clock, String what, BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(100);
+            clock.advance(200);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+
+    @Test
+    void stores_verdicts_and_discrepancies_alerts_once_across_a_restart_and_resolves_with_late_data(
+            LocalCassandraNode node, CqlSession session) throws Exception {
+        long start = Bucket.startOf(Clock.system().millis(), SIZE) - 6 * SIZE;
+        Bucket b = new Bucket(start, SIZE);
+        ManualClock clock = new ManualClock(b.end() + 20_000);
+        long wm = b.end() + 5_000;
+        List<WireMessage> in = new ArrayList<>(List.of(agg("producer", b, 0, 100), agg("log", b, 0, 100),
+                agg("consumer.billing", b, 0, 97)));
+        for (String tier : List.of("producer", "log", "consumer.billing")) {
+            in.add(new TierProgress(tier, "orders", wm, clock.millis(), 1, clock.millis()));
+        }
+        publish(in);
+        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        Discrepancy loss;
+
+        try (ReconcilerService first = service(node, clock)) {
+            await(clock, "a webhook call", () -> posts.size() >= 1);
+            assertThat(first.stats().aggregatesStored()).isEqualTo(3);
+            loss = store.discrepancies(DiscrepancyQuery.ofTopic("orders", start, start + 1)).get(0);
+            assertThat(loss.kind()).isEqualTo(Verdict.LOSS);
+            assertThat(loss.upstreamTier() + "→" + loss.downstreamTier()).isEqualTo("log→consumer.billing");
+            assertThat(loss.lostIds()).containsExactlyInAnyOrder(97L, 98L, 99L);
+            assertThat(store.aggregates("orders", start, start + 1)).hasSize(3);
+            assertThat(store.verdicts("orders", start, start + 1)).extracting(EdgeVerdict::verdict)
+                    .containsExactlyInAnyOrder(Verdict.COMPLETE, Verdict.LOSS);
+            assertThat(store.progress()).filteredOn(p -> p.topic().equals("orders")).hasSize(3);
+            assertThat(posts.get(0)).contains("\"text\":\"LOSS on topic orders, log → consumer.billing: 3 missing");
+        }
+
+        clock.advance(60_000);
+        try (ReconcilerService restarted = service(node, clock)) {
+            await(clock, "the replayed bucket is judged", () -> restarted.stats().judged() >= 2);
+            long evaluations = restarted.stats().evaluations();
+            await(clock, "a few more evaluations", () -> restarted.stats().evaluations() >= evaluations + 5);
+            assertThat(posts).as("no second alert after the restart").hasSize(1);
+            assertThat(store.discrepancy(loss.id())).hasValueSatisfying(
+                    d -> assertThat(d.detectedAt()).isEqualTo(loss.detectedAt()));
+
+            publish(List.of(agg("consumer.billing", b, 0, 100)));
+            await(clock, "a RESOLVED notice", () -> posts.size() >= 2);
+            assertThat(posts.get(1)).contains("RESOLVED LOSS");
+            assertThat(store.discrepancy(loss.id())).hasValueSatisfying(
+                    d -> assertThat(d.status()).isEqualTo(DiscrepancyStatus.RESOLVED));
+        }
+
+        assertThat(alertsOnKafka()).hasSize(2);
+    }
+
+    private static List<String> alertsOnKafka() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-alerts");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of("tally.alerts"));
+            for (int i = 0; i < 50 && out.size() < 2; i++) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,61 @@
+package io.tally.reconciler.internal.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tally.storage.Verdict;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TopologyFileTest {
+
+    @Test
+    void explicit_edges_with_a_topic_rename_for_a_mirror() {
+        Topology t = TopologyFile.parse("""
+                {"edges": [
+                  {"from": "producer", "to": "log"},
+                  {"from": "log", "to": "mirror.log", "topics": ["orders"], "toTopic": "dc2.orders"},
+                  {"from": "log", "to": "consumer.sample", "partial": true}
+                ]}""", TopicPolicy.defaults());
+        Map<String, Set<String>> tiers = Map.of("orders", Set.of("producer", "log", "consumer.sample"),
+                "dc2.orders", Set.of("mirror.log"));
+
+        assertThat(t.edges("orders", tiers.get("orders"), tiers::get)).containsExactlyInAnyOrder(
+                Edge.of("orders", "producer", "log"),
+                new Edge("log", "orders", "mirror.log", "dc2.orders", false, false),
+                new Edge("log", "orders", "consumer.sample", "orders", true, false));
+    }
+
+    @Test
+    void without_a_log_tier_the_producer_feeds_every_other_tier() {
+        assertThat(Topology.defaults().edges("orders", Set.of("producer", "consumer.a"), x -> Set.of()))
+                .containsExactly(Edge.of("orders", "producer", "consumer.a"));
+    }
+
+    @Test
+    void per_topic_policies_inherit_the_defaults() {
+        Topology t = TopologyFile.parse("""
+                {"defaults": {"latencySlaMs": 5000},
+                 "topics": {"orders": {"alertMinMissing": 10, "alertKinds": ["LOSS"]}, "state": {"compacted": true}}}
+                """, TopicPolicy.defaults());
+
+        assertThat(t.policy("orders").latencySlaMs()).isEqualTo(5000);
+        assertThat(t.policy("orders").alertMinMissing()).isEqualTo(10);
+        assertThat(t.policy("orders").alertKinds()).containsExactly(Verdict.LOSS);
+        assertThat(t.policy("state").compacted()).isTrue();
+        assertThat(t.judged(Edge.of("state", "producer", "log"))).isTrue();
+        assertThat(t.judged(Edge.of("state", "log", "consumer.a"))).isFalse();
+        assertThat(t.judged(new Edge("log", "state", "consumer.a", "state", false, true))).isTrue();
+    }
+
+    @Test
+    void errors_name_the_field() {
+        assertThatThrownBy(() -> TopologyFile.parse("{\"edges\": [{\"from\": \"producer\"}]}", TopicPolicy.defaults()))
+                .hasMessageContaining("edges[0]: missing 'to'");
+        assertThatThrownBy(() -> TopologyFile.parse("{\"topics\": {\"o\": {\"latencySla\": 1}}}", TopicPolicy.defaults()))
+                .hasMessageContaining("topics.o: unknown field 'latencySla'");
+        assertThatThrownBy(() -> TopologyFile.parse("{\"topics\": {\"o\": {\"alertKinds\": [\"LOST\"]}}}",
+                TopicPolicy.defaults())).hasMessageContaining("unknown kind 'LOST'");
+    }
+}
