@@ -16,6 +16,26 @@ public final class AuditIds {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long SEED_POSITION = 0x7f4a7c159e3779b9L;
     private static final long SEED_BYTES = 0x2545f4914f6cdd1dL;
+    /** Value of each ASCII hex digit, -1 for every other byte: parsing is on the agents' hot path. */
+    private static final byte[] DIGITS = new byte[256];
+
+    /** The two hex digits of every byte value, for stamping ids. */
+    private static final byte[] HEX_PAIRS = new byte[512];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            HEX_PAIRS[2 * b] = HEX[b >>> 4];
+            HEX_PAIRS[2 * b + 1] = HEX[b & 0xf];
+        }
+        java.util.Arrays.fill(DIGITS, (byte) -1);
+        for (int i = 0; i < 10; i++) {
+            DIGITS['0' + i] = (byte) i;
+        }
+        for (int i = 0; i < 6; i++) {
+            DIGITS['a' + i] = (byte) (10 + i);
+            DIGITS['A' + i] = (byte) (10 + i);
+        }
+    }
 
     private AuditIds() {
     }
@@ -38,14 +58,13 @@ public final class AuditIds {
     public static long fromHeader(byte[] value) {
         if (value.length == 16) {
             long id = 0;
+            int bad = 0;
             for (int i = 0; i < 16; i++) {
-                int digit = Character.digit(value[i], 16);
-                if (digit < 0) {
-                    return hashOf(value);
-                }
-                id = (id << 4) | digit;
+                int digit = DIGITS[value[i] & 0xff];
+                bad |= digit;
+                id = (id << 4) | (digit & 0xf);
             }
-            return id;
+            return bad < 0 ? hashOf(value) : id;
         }
         return hashOf(value);
     }
@@ -53,9 +72,11 @@ public final class AuditIds {
     /** @return the header value of {@code id}: 16 lowercase hex characters */
     public static byte[] toHex(long id) {
         byte[] out = new byte[16];
-        for (int i = 15; i >= 0; i--) {
-            out[i] = HEX[(int) (id & 0xf)];
-            id >>>= 4;
+        for (int i = 14; i >= 0; i -= 2) {
+            int b = (int) (id & 0xff);
+            out[i] = HEX_PAIRS[2 * b];
+            out[i + 1] = HEX_PAIRS[2 * b + 1];
+            id >>>= 8;
         }
         return out;
     }

@@ -5,7 +5,9 @@ import io.tally.agent.AuditProducerInterceptor;
 import io.tally.agent.internal.InternalSettings;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import io.tally.core.AuditIds;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,6 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,12 +71,57 @@ public class ProducerPathBenchmark {
         return new RecordMetadata(partition, offset++, 0, System.currentTimeMillis(), 3, value.length);
     }
 
+    /** Headers as onSend stamped them, with random ids, so the digest sees realistic, scattered cells. */
+    private final RecordHeaders[] stamped = stampedHeaders();
+
+    private static RecordHeaders[] stampedHeaders() {
+        RecordHeaders[] pool = new RecordHeaders[1024];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = new RecordHeaders();
+            pool[i].add(AuditIds.HEADER, AuditIds.toHex(ThreadLocalRandom.current().nextLong()));
+        }
+        return pool;
+    }
+
+    /** The broker's timestamp: a few milliseconds before the acknowledgement, as on a real cluster. */
+    private static long storedTimestamp() {
+        return System.currentTimeMillis() - 3;
+    }
+
+    /** What {@link #sendOnly} does without the interceptor. */
+    @Benchmark
+    public ProducerRecord<Object, Object> sendBaseline() {
+        ProducerRecord<Object, Object> record = new ProducerRecord<>("orders", null, null, "key", value);
+        record.headers();
+        return record;
+    }
+
+    /** What {@link #acknowledgeOnly} does without the interceptor. */
+    @Benchmark
+    public RecordMetadata acknowledgeBaseline() {
+        return new RecordMetadata(partition, offset++, 0, storedTimestamp(), 3, value.length);
+    }
+
+    /** onSend alone: the application thread's share. */
+    @Benchmark
+    public ProducerRecord<Object, Object> sendOnly() {
+        ProducerRecord<Object, Object> record = new ProducerRecord<>("orders", null, null, "key", value);
+        return interceptor.onSend(record);
+    }
+
+    /** onAcknowledgement alone: the I/O thread's share. */
+    @Benchmark
+    public RecordMetadata acknowledgeOnly() {
+        RecordMetadata metadata = new RecordMetadata(partition, offset, 0, storedTimestamp(), 3, value.length);
+        interceptor.onAcknowledgement(metadata, null, stamped[(int) (offset++ & 1023)]);
+        return metadata;
+    }
+
     @Benchmark
     public RecordMetadata sendAndAcknowledge() {
         ProducerRecord<Object, Object> record = new ProducerRecord<>("orders", null, null, "key", value);
         interceptor.onSend(record);
-        RecordMetadata metadata = new RecordMetadata(partition, offset++, 0, System.currentTimeMillis(), 3,
-                value.length);
+        RecordMetadata metadata = new RecordMetadata(partition, offset++, 0, storedTimestamp(), 3, value.length);
         interceptor.onAcknowledgement(metadata, null, record.headers());
         return metadata;
     }

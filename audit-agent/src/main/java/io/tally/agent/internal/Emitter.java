@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
 public final class Emitter {
     private static final Logger LOG = LoggerFactory.getLogger(Emitter.class);
     private static final long RETRY_BACKOFF_MS = 1_000;
+    /**
+     * Flushes asked for (a consumer's commit) come at most this often: a consumer that commits after every poll
+     * would otherwise turn each poll into audit records. The crash window stays at a quarter of a second.
+     */
+    static final long MIN_REQUESTED_FLUSH_GAP_MS = 250;
 
     private final AuditSink sink;
     private final long flushIntervalMs;
@@ -104,6 +109,7 @@ public final class Emitter {
 
     private void run() {
         long nextFlush = System.nanoTime() + flushIntervalMs * 1_000_000L;
+        long lastFlush = System.nanoTime() - MIN_REQUESTED_FLUSH_GAP_MS * 1_000_000L;
         while (true) {
             boolean flush;
             synchronized (lock) {
@@ -111,9 +117,10 @@ public final class Emitter {
                     return;
                 }
                 long now = System.nanoTime();
-                flush = flushRequested || now - nextFlush >= 0;
+                long requestedAt = lastFlush + MIN_REQUESTED_FLUSH_GAP_MS * 1_000_000L;
+                flush = (flushRequested && now - requestedAt >= 0) || now - nextFlush >= 0;
                 if (!flush && (buffer.isEmpty() || now - backoffUntilNanos < 0)) {
-                    long waitNanos = nextFlush - now;
+                    long waitNanos = (flushRequested ? Math.min(nextFlush, requestedAt) : nextFlush) - now;
                     if (!buffer.isEmpty()) {
                         waitNanos = Math.min(waitNanos, backoffUntilNanos - now);
                     }
@@ -124,7 +131,8 @@ public final class Emitter {
             }
             try {
                 if (flush) {
-                    nextFlush = System.nanoTime() + flushIntervalMs * 1_000_000L;
+                    lastFlush = System.nanoTime();
+                    nextFlush = lastFlush + flushIntervalMs * 1_000_000L;
                     drainAll();
                 }
                 sendBuffered();
