@@ -37,7 +37,8 @@ final class ReconcilerLoop implements Runnable {
     private final AggregatesReader aggregates;
     private final AuditReader audit;
     private final GroupLagProbe lag;
-    private final List<TierAggregate> unstored = new ArrayList<>();
+    /** By key: several updates of one aggregate in a poll are written once, the latest. */
+    private final Map<String, TierAggregate> unstored = new LinkedHashMap<>();
     private final Map<String, TierProgress> unstoredProgress = new LinkedHashMap<>();
     private final List<io.tally.storage.EdgeVerdict> unstoredVerdicts = new ArrayList<>();
     private final Map<java.util.UUID, Discrepancy> unstoredDiscrepancies = new LinkedHashMap<>();
@@ -77,7 +78,7 @@ final class ReconcilerLoop implements Runnable {
                     aggregates.poll(POLL, new AggregatesReader.Handler() {
                         @Override
                         public void aggregate(TierAggregate a) {
-                            unstored.add(a);
+                            unstored.put(a.key(), a);
                             reconciliation.accept(a);
                         }
 
@@ -114,7 +115,7 @@ final class ReconcilerLoop implements Runnable {
 
     private void flushWrites() {
         if (!unstored.isEmpty()) {
-            store.putAggregates(unstored);
+            store.putAggregates(unstored.values());
             aggregatesStored += unstored.size();
             unstored.clear();
         }

@@ -96,7 +96,9 @@ public final class EdgeJudge {
         List<Long> duplicatedIds = List.of();
         IdDigest upDigest = digestOf(up, down);
         IdDigest downDigest = digestOf(down, up);
-        if (upDigest != null && downDigest != null && upDigest.compatibleWith(downDigest)) {
+        // equal digests (the common case) need no subtraction: no allocation per complete bucket
+        if (upDigest != null && downDigest != null && upDigest.compatibleWith(downDigest)
+                && !upDigest.equals(downDigest)) {
             IdDigest diff = downDigest.minus(upDigest);
             if (!diff.isEmpty()) {
                 PeelResult peeled = diff.peel();
