@@ -41,9 +41,13 @@ final class BucketSet {
             b.skewed++;
             return true;
         }
-        BucketCounts b = bucket(rules.bucketStart(eventTime));
-        if (b == null) {
-            return false;
+        BucketCounts b = last;
+        // the previous message's bucket, recognised without the division that computing a start takes
+        if (b == null || eventTime < b.bucketStart || eventTime - b.bucketStart >= rules.bucketMs) {
+            b = bucket(rules.bucketStart(eventTime));
+            if (b == null) {
+                return false;
+            }
         }
         b.add(bytes, now - eventTime, id);
         if (eventTime > maxEventTime) {

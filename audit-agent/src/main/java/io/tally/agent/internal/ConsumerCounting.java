@@ -42,12 +42,14 @@ public final class ConsumerCounting {
             }
             CommitTracker.PartitionState state = tracker.partition(tp);
             BucketSet segment = new BucketSet(rules);
+            boolean recordTime = eventTime.isRecordTimestamp();
+            boolean readsValue = eventTime.readsValue();
             for (ConsumerRecord<?, ?> r : batch) {
                 if (state.countedAhead(r.offset())) {
                     continue;
                 }
-                long time = eventTime.extract(r.timestamp(), r.headers(),
-                        eventTime.readsValue() ? r.value() : null);
+                long time = recordTime ? (r.timestamp() >= 0 ? r.timestamp() : EventTimeSource.NONE)
+                        : eventTime.extract(r.timestamp(), r.headers(), readsValue ? r.value() : null);
                 long id = AuditIds.read(r.headers(), tp.topic(), tp.partition(), r.offset());
                 long bytes = Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
                 if (!segment.count(time, now, bytes, id)) {
