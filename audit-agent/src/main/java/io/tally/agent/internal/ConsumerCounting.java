@@ -28,7 +28,9 @@ public final class ConsumerCounting {
                 runtime.commitWaitMs());
     }
 
-    public void onConsume(ConsumerRecords<?, ?> records) {
+    // synchronized: a consumer calls these from its polling thread, but nothing forbids another one; the cost is
+    // per poll, not per record
+    public synchronized void onConsume(ConsumerRecords<?, ?> records) {
         long now = clock.millis();
         long dropped = 0;
         long discarded = 0;
@@ -69,7 +71,7 @@ public final class ConsumerCounting {
         }
     }
 
-    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public synchronized void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         Map<TopicPartition, Long> committed = new HashMap<>(offsets.size() * 2);
         offsets.forEach((tp, meta) -> {
             if (meta != null) {
@@ -82,7 +84,7 @@ public final class ConsumerCounting {
     }
 
     /** Uncommitted segments are given up (their records will be delivered again); then the agent closes. */
-    public void close() {
+    public synchronized void close() {
         long discarded = tracker.discardAll();
         if (discarded > 0) {
             runtime.uncommittedDiscarded(discarded);
