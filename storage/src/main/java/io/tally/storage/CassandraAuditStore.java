@@ -38,6 +38,12 @@ public final class CassandraAuditStore implements AuditStore {
     public static final int DEFAULT_MAX_IN_FLIGHT = 128;
     /** Most rows of one partition in one unlogged batch. */
     public static final int MAX_ROWS_PER_BATCH = 16;
+    /**
+     * Most estimated bytes in one batch: Cassandra's default {@code batch_size_warn_threshold} (5 KiB), so that a
+     * cluster with default settings never logs a warning (nor, past 50 KiB, fails). Rows with a full id digest
+     * (3 KiB at 128 cells) are therefore sent alone, pipelined.
+     */
+    public static final int MAX_BATCH_BYTES = 5 * 1024;
 
     private static final long DAY_MS = 86_400_000L;
 
@@ -92,7 +98,7 @@ public final class CassandraAuditStore implements AuditStore {
     @Override
     public void putAggregates(Collection<TierAggregate> aggregates) {
         writeByPartition(aggregates, a -> a.topic() + '|' + RowMapper.day(a.bucket().start()),
-                a -> RowMapper.bind(statements, a), "tier aggregates");
+                a -> RowMapper.bind(statements, a), RowMapper::estimatedBytes, "tier aggregates");
     }
 
     @Override
@@ -122,7 +128,7 @@ public final class CassandraAuditStore implements AuditStore {
     @Override
     public void putVerdicts(Collection<EdgeVerdict> verdicts) {
         writeByPartition(verdicts, v -> v.topic() + '|' + RowMapper.day(v.bucket().start()),
-                v -> RowMapper.bind(statements, v), "edge verdicts");
+                v -> RowMapper.bind(statements, v), v -> 200, "edge verdicts");
     }
 
     @Override
@@ -213,25 +219,38 @@ public final class CassandraAuditStore implements AuditStore {
     }
 
     private <T> void writeByPartition(Collection<T> items, Function<T, String> partition,
-            Function<T, BoundStatement> bind, String what) {
-        Map<String, List<BoundStatement>> byPartition = new LinkedHashMap<>();
+            Function<T, BoundStatement> bind, java.util.function.ToIntFunction<T> bytes, String what) {
+        Map<String, List<T>> byPartition = new LinkedHashMap<>();
         for (T item : items) {
-            byPartition.computeIfAbsent(partition.apply(item), k -> new ArrayList<>()).add(bind.apply(item));
+            byPartition.computeIfAbsent(partition.apply(item), k -> new ArrayList<>()).add(item);
         }
         AsyncWrites writes = new AsyncWrites(session, DEFAULT_MAX_IN_FLIGHT);
-        for (List<BoundStatement> rows : byPartition.values()) {
-            for (int i = 0; i < rows.size(); i += MAX_ROWS_PER_BATCH) {
-                List<BoundStatement> chunk = rows.subList(i, Math.min(rows.size(), i + MAX_ROWS_PER_BATCH));
-                if (chunk.size() == 1) {
-                    writes.submit(chunk.get(0));
-                } else {
-                    BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
-                    chunk.forEach(batch::addStatement);
-                    writes.submit(batch.build());
+        for (List<T> rows : byPartition.values()) {
+            List<BoundStatement> chunk = new ArrayList<>();
+            int chunkBytes = 0;
+            for (T row : rows) {
+                int size = bytes.applyAsInt(row);
+                if (!chunk.isEmpty() && (chunk.size() >= MAX_ROWS_PER_BATCH || chunkBytes + size > MAX_BATCH_BYTES)) {
+                    submit(writes, chunk);
+                    chunk = new ArrayList<>();
+                    chunkBytes = 0;
                 }
+                chunk.add(bind.apply(row));
+                chunkBytes += size;
             }
+            submit(writes, chunk);
         }
         writes.await(what);
+    }
+
+    private static void submit(AsyncWrites writes, List<BoundStatement> chunk) {
+        if (chunk.size() == 1) {
+            writes.submit(chunk.get(0));
+        } else if (!chunk.isEmpty()) {
+            BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+            chunk.forEach(batch::addStatement);
+            writes.submit(batch.build());
+        }
     }
 
     /** The UTC days of {@code [fromMs, toMs)}, at most the TTL's worth back from {@code toMs}. */

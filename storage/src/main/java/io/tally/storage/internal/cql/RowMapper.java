@@ -41,6 +41,11 @@ public final class RowMapper {
                 Instant.ofEpochMilli(a.updatedAt()));
     }
 
+    /** @return roughly how many bytes the row of {@code a} carries, for sizing batches */
+    public static int estimatedBytes(TierAggregate a) {
+        return 450 + a.topic().length() + a.tier().length() + (a.digest() == null ? 0 : a.digest().cells() * 24);
+    }
+
     public static TierAggregate aggregate(Row r) {
         ByteBuffer digest = r.getByteBuffer("id_digest");
         return new TierAggregate(r.getString("topic"), r.getString("tier"),
