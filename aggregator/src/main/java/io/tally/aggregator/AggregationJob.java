@@ -44,13 +44,18 @@ public final class AggregationJob {
      * {@link Jobs#configure(StreamExecutionEnvironment, AggregatorConfig)}).
      */
     public static void addTo(StreamExecutionEnvironment env, AggregatorConfig config) {
+        addTo(env, config, false);
+    }
+
+    /** @param bounded whether to stop at the audit topic's end offsets at start (benchmarks) */
+    static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
         int parallelism = config.get(AggregatorConfig.PARALLELISM);
         long bucketMs = config.get(AggregatorConfig.BUCKET_MS);
         Duration retention = config.get(AggregatorConfig.STATE_RETENTION);
         Duration emit = config.get(AggregatorConfig.EMIT_INTERVAL);
         String aggregates = config.get(AggregatorConfig.AGGREGATES_TOPIC);
 
-        DataStream<RawRecord> raw = env.fromSource(KafkaEdges.auditSource(config), WatermarkStrategy.noWatermarks(),
+        DataStream<RawRecord> raw = env.fromSource(KafkaEdges.auditSource(config, bounded), WatermarkStrategy.noWatermarks(),
                         "audit source").uid("tally-audit-source").setParallelism(parallelism);
         SingleOutputStreamOperator<AuditMessage> decoded = raw
                 .process(new DecodeFunction(config.get(AggregatorConfig.DLQ_TOPIC), bucketMs, retention.toMillis()),

@@ -9,6 +9,8 @@ import io.tally.aggregator.internal.logtier.LogTierOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -29,11 +31,19 @@ public final class LogTierJob {
 
     /** Adds the log-tier pipeline to {@code env}; needs checkpointing on (see {@link Jobs#configure}). */
     public static void addTo(StreamExecutionEnvironment env, AggregatorConfig config) {
+        addTo(env, config, false);
+    }
+
+    /** @param bounded whether to stop at the topics' end offsets at start (benchmarks) */
+    static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
         int parallelism = config.get(AggregatorConfig.PARALLELISM);
-        KafkaSource<LogObservation> source = KafkaEdges.<LogObservation>auditedTopicsSource(config)
+        KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(config)
                 .setDeserializer(new LogRecordDeserializer(
-                        EventTimeRule.parse(config.get(AggregatorConfig.LOG_EVENT_TIME))))
-                .build();
+                        EventTimeRule.parse(config.get(AggregatorConfig.LOG_EVENT_TIME))));
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest()).setProperty("partition.discovery.interval.ms", "-1");
+        }
+        KafkaSource<LogObservation> source = builder.build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "audited topics")
                 .uid("tally-log-source").setParallelism(parallelism)
                 .transform("count as tier log", TypeInformation.of(Envelope.class), new LogTierOperator(

@@ -16,17 +16,23 @@ public final class KafkaEdges {
     private KafkaEdges() {
     }
 
-    /** @return a source of {@code tally.audit}, read_committed, from the committed offsets or else the earliest */
-    public static KafkaSource<RawRecord> auditSource(AggregatorConfig config) {
-        return KafkaSource.<RawRecord>builder()
+    /**
+     * @param bounded whether to stop at the end offsets found at start (benchmarks)
+     * @return a source of {@code tally.audit}, read_committed, from the committed offsets or else the earliest
+     */
+    public static KafkaSource<RawRecord> auditSource(AggregatorConfig config, boolean bounded) {
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(config.get(AggregatorConfig.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(AggregatorConfig.AUDIT_TOPIC))
                 .setGroupId(config.get(AggregatorConfig.GROUP_ID) + ".audit")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     /** @return a builder for the audited topics' source, offsets and subscription set */

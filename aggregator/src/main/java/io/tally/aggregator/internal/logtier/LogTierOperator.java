@@ -41,6 +41,8 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     private transient AgentIdentity identity;
     private transient long nextSeq;
     private transient ListState<String> agentState;
+    /** Set once the input ended and the closed heartbeat went out: nothing may be emitted after that. */
+    private transient boolean finished;
 
     public LogTierOperator(String auditTopic, long bucketMs, int digestCells, long maxFutureMs, long maxPastMs,
                            long flushIntervalMs) {
@@ -103,6 +105,7 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     @Override
     public void finish() throws Exception {
         flush(true);
+        finished = true;
         super.finish();
     }
 
@@ -114,12 +117,17 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     private void scheduleFlush() {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(now + flushIntervalMs, time -> {
-            flush(false);
-            scheduleFlush();
+            if (!finished) {
+                flush(false);
+                scheduleFlush();
+            }
         });
     }
 
     private void flush(boolean closed) {
+        if (finished) {
+            return;
+        }
         long now = getProcessingTimeService().getCurrentProcessingTime();
         List<AuditMessage> messages = counter.drain(identity, nextSeq, now, closed);
         nextSeq += messages.size();
