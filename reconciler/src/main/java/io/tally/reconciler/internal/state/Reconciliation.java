@@ -92,7 +92,7 @@ public final class Reconciliation {
         TierProgress kept = old != null && old.progress().updatedAt() > p.updatedAt() ? old.progress() : p;
         progress.put(key, new Progress(kept, advanced ? now : old.lastAdvanceAt()));
         BucketTable table = topics.computeIfAbsent(p.topic(), t -> new BucketTable());
-        if (table.seenAt(p.tier(), p.lastHeartbeatAt())) {
+        if (p.lastHeartbeatAt() > 0 && table.seenAt(p.tier(), p.lastHeartbeatAt())) {
             table.touchAll(++version);
         }
     }
