@@ -178,6 +178,54 @@ class ReconcilerIT {
         assertThat(alertsOnKafka()).hasSize(2);
     }
 
+    @Test
+    void the_lag_probe_sees_a_consumer_group_at_the_log_end_and_behind_it() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("payments", 2, (short) 1))).all().get();
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>("payments", i % 2, null, new byte[] {1})).get();
+            }
+        }
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        ReconcilerConfig config = ReconcilerConfig.defaults()
+                .with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                     new StringDeserializer());
+             io.tally.reconciler.internal.kafka.GroupLagProbe probe = new io.tally.reconciler.internal.kafka.GroupLagProbe(
+                     io.tally.reconciler.internal.kafka.KafkaClients.admin(config, "it-lag"), Duration.ofSeconds(10))) {
+            consumer.subscribe(List.of("payments"));
+            int read = 0;
+            for (int i = 0; i < 100 && read < 6; i++) {
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition("payments", 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(5),
+                    new org.apache.kafka.common.TopicPartition("payments", 1),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(3)));
+            Map<String, java.util.Set<String>> tiers = Map.of("payments",
+                    java.util.Set.of("producer", "consumer.ledger", "consumer.nobody"));
+
+            probe.refresh(tiers);
+            assertThat(probe.caughtUp("consumer.ledger", "payments")).isFalse();
+            assertThat(probe.caughtUp("consumer.nobody", "payments")).isNull();
+            assertThat(probe.caughtUp("producer", "payments")).isNull();
+
+            consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition("payments", 1),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(5)));
+            probe.refresh(tiers);
+            assertThat(probe.caughtUp("consumer.ledger", "payments")).isTrue();
+        }
+    }
+
     private static List<String> alertsOnKafka() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

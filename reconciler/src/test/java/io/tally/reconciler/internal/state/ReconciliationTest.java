@@ -225,6 +225,27 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_loss_that_an_agent_dead_without_closing_explains_is_an_audit_gap() {
+        AgentLiveness liveness = new AgentLiveness(30_000, 5_000, 60_000);
+        rec = new Reconciliation(Topology.defaults(), SETTINGS, liveness);
+        io.tally.core.AgentIdentity agent = new io.tally.core.AgentIdentity("c-1", "host");
+        for (int i = 0; i < 4; i++) {
+            liveness.on(new io.tally.core.AuditRecord(agent, i, B.start() + i * 2_500L, CONSUMER, "orders", B,
+                    io.tally.core.CountingMode.COMMIT, 2, 2, 0, 0, 0, new LatencySketch(), null));
+        }
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(CONSUMER, B, 0, 99));
+        clock.set(B.start() + 7_500 + 31_000);
+        allAt(B.end() + 2_500);
+
+        Evaluation e = tick();
+
+        assertThat(verdictOf(e, CONSUMER)).contains(Verdict.AUDIT_GAP);
+        assertThat(e.discrepancies()).singleElement().satisfies(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
+    }
+
+    @Test
     void a_consumer_group_that_started_late_is_not_blamed_for_earlier_buckets() {
         Bucket earlier = new Bucket(T0 - SIZE, SIZE);
         rec.accept(agg("producer", earlier, 0, 10));
