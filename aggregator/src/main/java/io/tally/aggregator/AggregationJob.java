@@ -1,14 +1,15 @@
 package io.tally.aggregator;
 
+import io.tally.aggregator.internal.aggregate.Accumulator;
+import io.tally.aggregator.internal.aggregate.AccumulatorSerializer;
 import io.tally.aggregator.internal.aggregate.BucketAggregator;
-import io.tally.aggregator.internal.codec.AuditMessageSerializer;
-import io.tally.aggregator.internal.decode.DecodeFunction;
+import io.tally.aggregator.internal.aggregate.LocalCombiner;
+import io.tally.aggregator.internal.decode.AuditDecoder;
 import io.tally.aggregator.internal.dedup.DedupFunction;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.KafkaEdges;
 import io.tally.aggregator.internal.kafka.RawRecord;
 import io.tally.aggregator.internal.progress.ProgressFunction;
-import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Heartbeat;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -21,8 +22,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.time.Duration;
 
 /**
- * The aggregation job: {@code tally.audit} → decode (bad input to the dead-letter topic with the reason) → drop
- * repeated {@code (agent, seq)} → sum per {@code (topic, tier, bucket)} → cumulative {@link io.tally.core.TierAggregate}
+ * The aggregation job: {@code tally.audit} → route by agent → decode (bad input to the dead-letter topic with the
+ * reason) and drop repeated {@code (agent, seq)} → partial sums per subtask (flushed before each checkpoint) → sum per
+ * {@code (topic, tier, bucket)} → cumulative {@link io.tally.core.TierAggregate}
  * upserts on the aggregates topic, debounced per key; heartbeats → per-(tier, topic) {@link io.tally.core.TierProgress}
  * on the same topic.
  *
@@ -57,20 +59,21 @@ public final class AggregationJob {
 
         DataStream<RawRecord> raw = env.fromSource(KafkaEdges.auditSource(config, bounded), WatermarkStrategy.noWatermarks(),
                         "audit source").uid("tally-audit-source").setParallelism(parallelism);
-        SingleOutputStreamOperator<AuditMessage> decoded = raw
-                .process(new DecodeFunction(config.get(AggregatorConfig.DLQ_TOPIC), bucketMs, retention.toMillis()),
-                        AuditMessageSerializer.TYPE_INFO)
-                .name("decode").uid("tally-decode").setParallelism(parallelism);
-        SingleOutputStreamOperator<AuditRecord> unique = decoded
-                .keyBy(m -> m.agent().instanceId(), Types.STRING)
-                .process(new DedupFunction(retention, config.get(AggregatorConfig.DEDUP_WINDOW)),
-                        AuditMessageSerializer.typeInfo(AuditRecord.class))
-                .name("dedup (agent, seq)").uid("tally-dedup").setParallelism(parallelism);
+        // routed by agent (a streaming scan of the agent field), decoded and deduplicated where the agent's state is
+        SingleOutputStreamOperator<AuditRecord> unique = raw
+                .keyBy(r -> r.agent, Types.STRING)
+                .process(new DedupFunction(new AuditDecoder(bucketMs, retention.toMillis()),
+                        config.get(AggregatorConfig.DLQ_TOPIC), retention, config.get(AggregatorConfig.DEDUP_WINDOW)))
+                .name("decode, dedup (agent, seq)").uid("tally-dedup").setParallelism(parallelism);
 
         // a bucket's sum lives the retention past the bucket's end, plus an hour for clocks ahead of the aggregator's
         Duration bucketTtl = retention.plusMillis(bucketMs).plusHours(1);
+        long combineMs = Math.max(10, Math.min(250, emit.toMillis() / 4));
         DataStream<Envelope> sums = unique
-                .keyBy(r -> r.topic() + '|' + r.tier() + '|' + r.bucket().start(), Types.STRING)
+                .transform("combine per topic|tier|bucket", AccumulatorSerializer.TYPE_INFO,
+                        new LocalCombiner(combineMs, 10_000))
+                .uid("tally-combine").setParallelism(parallelism)
+                .keyBy(Accumulator::key, Types.STRING)
                 .process(new BucketAggregator(aggregates, emit, bucketTtl), TypeInformation.of(Envelope.class))
                 .name("sum per topic|tier|bucket").uid("tally-sum").setParallelism(parallelism);
         DataStream<Envelope> progress = unique.getSideOutput(DedupFunction.HEARTBEATS)
@@ -79,7 +82,7 @@ public final class AggregationJob {
                         retention), TypeInformation.of(Envelope.class))
                 .name("tier progress").uid("tally-progress").setParallelism(parallelism);
 
-        sums.union(progress, decoded.getSideOutput(DecodeFunction.DEAD_LETTERS))
+        sums.union(progress, unique.getSideOutput(DedupFunction.DEAD_LETTERS))
                 .sinkTo(KafkaEdges.upsertSink(config)).name("aggregates and dead letters")
                 .uid("tally-aggregates-sink").setParallelism(parallelism);
     }

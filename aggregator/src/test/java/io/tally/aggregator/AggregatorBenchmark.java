@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  * which takes the MiniCluster's start, the job's deployment and the final checkpoint out. Run:
  * <pre>
  *   mvn -q -pl aggregator test-compile exec:java -Dexec.classpathScope=test \
- *       -Dexec.mainClass=io.tally.aggregator.AggregatorBenchmark [-Dexec.args="LOG_RECORDS AUDIT_RECORDS"]
+ *       -Dexec.mainClass=io.tally.aggregator.AggregatorBenchmark [-Dexec.args="LOG_RECORDS AUDIT_RECORDS [log|aggregation]"]
  * </pre>
  */
 public final class AggregatorBenchmark {
@@ -50,6 +50,8 @@ public final class AggregatorBenchmark {
     public static void main(String[] args) throws Exception {
         int logRecords = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int auditRecords = args.length > 1 ? Integer.parseInt(args[1]) : 400_000;
+        boolean log = args.length < 3 || !args[2].equals("aggregation");
+        boolean aggregate = args.length < 3 || !args[2].equals("log");
         try (BundledBroker broker = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -59,16 +61,17 @@ public final class AggregatorBenchmark {
                         new NewTopic("tally.bench.aggregates", 2, (short) 1),
                         new NewTopic("tally.bench.dlq", 1, (short) 1))).all().get();
             }
-            produceEvents(bootstrap, logRecords);
-            produceAudit(bootstrap, auditRecords);
+            produceEvents(bootstrap, log ? logRecords : 0);
+            produceAudit(bootstrap, aggregate ? auditRecords : 0);
             // warm-up: the first job in a JVM pays for class loading and compilation
             runSeconds(bootstrap, "bench\\.empty", null);
             runSeconds(bootstrap, null, "tally.bench.empty");
 
-            double consumerLog = consumerRate(bootstrap, "bench.events", logRecords);
-            double logTier = jobRate(bootstrap, logRecords, "bench\\.events", "bench\\.empty", null);
-            double consumerAudit = consumerRate(bootstrap, "tally.bench.audit", auditRecords);
-            double aggregation = jobRate(bootstrap, auditRecords, null, null, "tally.bench");
+            double consumerLog = log ? consumerRate(bootstrap, "bench.events", logRecords) : Double.NaN;
+            double logTier = log ? jobRate(bootstrap, logRecords, "bench\\.events", "bench\\.empty", null)
+                    : Double.NaN;
+            double consumerAudit = aggregate ? consumerRate(bootstrap, "tally.bench.audit", auditRecords) : Double.NaN;
+            double aggregation = aggregate ? jobRate(bootstrap, auditRecords, null, null, "tally.bench") : Double.NaN;
 
             System.out.printf("%nlog tier, parallelism %d, %,d records of 100 B + tally.id header:%n", PARALLELISM,
                     logRecords);
@@ -176,7 +179,7 @@ public final class AggregatorBenchmark {
                 .with(AggregatorConfig.AUDIT_TOPIC, auditTopic != null ? auditTopic : "tally.bench.out")
                 .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.bench.aggregates")
                 .with(AggregatorConfig.DLQ_TOPIC, "tally.bench.dlq")
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofMillis(200))
+                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
                 .with(AggregatorConfig.CREATE_TOPICS, false);
         if (logTopics != null) {
             config = config.with(AggregatorConfig.LOG_TOPICS, logTopics);

@@ -54,6 +54,30 @@ public final class Accumulator {
         updatedAt = Math.max(updatedAt, r.emittedAt());
     }
 
+    /**
+     * Adds a partial sum of the same key: the result is the same as adding its records one by one (the digest is
+     * lost if any record had none, or sizes differ).
+     */
+    public void merge(Accumulator other) {
+        if (other.records == 0) {
+            return;
+        }
+        count = Math.addExact(count, other.count);
+        bytes = Math.addExact(bytes, other.bytes);
+        noTimestamp = Math.addExact(noTimestamp, other.noTimestamp);
+        skewed = Math.addExact(skewed, other.skewed);
+        failed = Math.addExact(failed, other.failed);
+        latency.merge(other.latency);
+        if (other.digestLost) {
+            digestLost = true;
+            digest = null;
+        } else {
+            mergeDigest(other.digest);
+        }
+        records += other.records;
+        updatedAt = Math.max(updatedAt, other.updatedAt);
+    }
+
     private void mergeDigest(IdDigest other) {
         if (digestLost) {
             return;

@@ -1,7 +1,6 @@
 package io.tally.aggregator.internal.aggregate;
 
 import io.tally.aggregator.internal.kafka.Envelope;
-import io.tally.core.AuditRecord;
 import io.tally.core.codec.AuditCodec;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -13,10 +12,11 @@ import org.apache.flink.util.Collector;
 import java.time.Duration;
 
 /**
- * Keyed by {@code topic|tier|bucketStart}: adds each (deduplicated) audit record to its bucket's accumulator and
- * upserts the cumulative aggregate to the aggregates topic at most once per emit interval per key.
+ * Keyed by {@code topic|tier|bucketStart}: adds each partial sum of deduplicated audit records (from the
+ * {@link LocalCombiner}s) to its bucket's accumulator and upserts the cumulative aggregate to the aggregates topic
+ * at most once per emit interval per key.
  */
-public final class BucketAggregator extends KeyedProcessFunction<String, AuditRecord, Envelope> {
+public final class BucketAggregator extends KeyedProcessFunction<String, Accumulator, Envelope> {
     private static final long serialVersionUID = 1L;
 
     private final String aggregatesTopic;
@@ -46,12 +46,14 @@ public final class BucketAggregator extends KeyedProcessFunction<String, AuditRe
     }
 
     @Override
-    public void processElement(AuditRecord record, Context ctx, Collector<Envelope> out) throws Exception {
+    public void processElement(Accumulator partial, Context ctx, Collector<Envelope> out) throws Exception {
         Accumulator acc = state.value();
         if (acc == null) {
-            acc = Accumulator.startingWith(record);
+            acc = partial;
+            acc.emitPending = false;
+        } else {
+            acc.merge(partial);
         }
-        acc.add(record);
         if (!acc.emitPending) {
             acc.emitPending = true;
             ctx.timerService().registerProcessingTimeTimer(

@@ -7,6 +7,8 @@ public final class RawRecord {
     public long offset;
     public byte[] key;
     public byte[] value;
+    /** The agent instance id the record is routed by (not yet checked). */
+    public String agent;
 
     public RawRecord() {
     }

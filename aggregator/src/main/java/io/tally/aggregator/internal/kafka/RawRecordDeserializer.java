@@ -1,17 +1,23 @@
 package io.tally.aggregator.internal.kafka;
 
+import io.tally.aggregator.internal.decode.AgentPeek;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Passes the audit topic's records on as they are; decoding happens in a function that can dead-letter. */
+/**
+ * Passes the audit topic's records on undecoded, with the agent they are routed by; decoding happens after the
+ * routing, in the function that owns the agent's dedup state and can dead-letter.
+ */
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
-        out.collect(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()));
+        RawRecord raw = new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+        raw.agent = AgentPeek.agentOf(record.value());
+        out.collect(raw);
     }
 
     @Override

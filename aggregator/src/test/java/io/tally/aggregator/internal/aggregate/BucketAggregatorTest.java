@@ -26,7 +26,15 @@ class BucketAggregatorTest {
     private static final AgentIdentity A = new AgentIdentity("a", "h");
     private static long seq;
 
-    private static AuditRecord record(long bucketStart, int count, IdDigest digest, long latency) {
+    /** @return a partial sum of one record, as a combiner would pass it on */
+    private static Accumulator record(long bucketStart, int count, IdDigest digest, long latency) {
+        AuditRecord r = auditRecord(bucketStart, count, digest, latency);
+        Accumulator partial = Accumulator.startingWith(r);
+        partial.add(r);
+        return partial;
+    }
+
+    private static AuditRecord auditRecord(long bucketStart, int count, IdDigest digest, long latency) {
         LatencySketch sketch = new LatencySketch();
         sketch.add(latency, count);
         return new AuditRecord(A, seq++, 1_000 + seq, "producer", "t", new Bucket(bucketStart, 60_000),
@@ -41,23 +49,23 @@ class BucketAggregatorTest {
         return d;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, Envelope> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, Accumulator, Envelope> harness() throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 new BucketAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2)),
-                (AuditRecord r) -> r.topic() + '|' + r.tier() + '|' + r.bucket().start(), Types.STRING);
+                Accumulator::key, Types.STRING);
         h.setProcessingTime(0);
         return h;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, Envelope> restored() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, Accumulator, Envelope> restored() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new BucketAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2))),
-                (AuditRecord r) -> r.topic() + '|' + r.tier() + '|' + r.bucket().start(), Types.STRING);
+                Accumulator::key, Types.STRING);
         h.setProcessingTime(0);
         return h;
     }
 
-    private static List<TierAggregate> emitted(KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, Envelope> h) {
+    private static List<TierAggregate> emitted(KeyedOneInputStreamOperatorTestHarness<String, Accumulator, Envelope> h) {
         return h.extractOutputValues().stream().map(e -> (TierAggregate) AuditCodec.decode(e.value)).toList();
     }
 

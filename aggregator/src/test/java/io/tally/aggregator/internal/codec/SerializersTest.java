@@ -78,4 +78,34 @@ class SerializersTest {
             assertThat(AuditCodec.encode(acc.toAggregate())).isEqualTo(AuditCodec.encode(reference));
         }
     }
+
+    @Test
+    void merging_partial_sums_gives_the_same_aggregate_as_adding_every_record() {
+        IdDigest d1 = new IdDigest(64);
+        d1.add(1);
+        IdDigest d2 = new IdDigest(64);
+        d2.add(2);
+        AuditRecord[][] splits = {{record(d1), record(d2)}, {record(d1)}, {record(d2), record(d2)}};
+        TierAggregate reference = TierAggregate.empty("orders", "consumer.g", splits[0][0].bucket());
+        Accumulator total = null;
+        for (AuditRecord[] split : splits) {
+            Accumulator partial = Accumulator.startingWith(split[0]);
+            for (AuditRecord r : split) {
+                partial.add(r);
+                reference = reference.plus(r);
+            }
+            if (total == null) {
+                total = partial;
+            } else {
+                total.merge(partial);
+            }
+        }
+        assertThat(AuditCodec.encode(total.toAggregate())).isEqualTo(AuditCodec.encode(reference));
+
+        Accumulator withoutDigest = Accumulator.startingWith(record(null));
+        withoutDigest.add(record(null));
+        total.merge(withoutDigest);
+        assertThat(total.toAggregate().digest()).isNull();
+        assertThat(total.toAggregate().records()).isEqualTo(6);
+    }
 }

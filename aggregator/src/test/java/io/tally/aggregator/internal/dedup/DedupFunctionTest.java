@@ -1,55 +1,72 @@
 package io.tally.aggregator.internal.dedup;
 
+import io.tally.aggregator.internal.decode.AuditDecoder;
+import io.tally.aggregator.internal.kafka.Envelope;
+import io.tally.aggregator.internal.kafka.RawRecord;
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
+import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.LatencySketch;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DedupFunctionTest {
+    private static final long NOW = 100 * 86_400_000L;
     private static final AgentIdentity A = new AgentIdentity("a", "h");
     private static final AgentIdentity B = new AgentIdentity("b", "h");
 
+    private static RawRecord raw(AuditMessage m) {
+        return raw(AuditCodec.encode(m), m.agent().instanceId());
+    }
+
+    private static RawRecord raw(byte[] value, String routedBy) {
+        RawRecord r = new RawRecord("tally.audit", 0, 7, null, value);
+        r.agent = routedBy;
+        return r;
+    }
+
     private static AuditRecord record(AgentIdentity agent, long seq) {
-        return new AuditRecord(agent, seq, 0, "producer", "t", new Bucket(0, 60_000), CountingMode.ACK, 1, 1, 0, 0, 0,
-                new LatencySketch(), null);
+        return new AuditRecord(agent, seq, 0, "producer", "t", new Bucket(NOW - 60_000, 60_000), CountingMode.ACK, 1,
+                1, 0, 0, 0, new LatencySketch(), null);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, AuditMessage, AuditRecord> harness()
-            throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new DedupFunction(Duration.ofDays(2), 65_536), m -> m.agent().instanceId(), Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditRecord> harness() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DedupFunction(
+                new AuditDecoder(60_000, 2 * 86_400_000L), "dlq", Duration.ofDays(2), 65_536)),
+                (RawRecord r) -> r.agent, Types.STRING);
+        h.setProcessingTime(NOW);
+        return h;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, AuditMessage, AuditRecord> restored()
-            throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DedupFunction(Duration.ofDays(2), 65_536)),
-                m -> m.agent().instanceId(), Types.STRING);
+    private static List<Envelope> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditRecord> h) {
+        var out = h.getSideOutput(DedupFunction.DEAD_LETTERS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 
     @Test
     void a_repeated_agent_and_seq_passes_once_and_agents_do_not_share_seqs() throws Exception {
         try (var h = harness()) {
-            h.processElement(record(A, 0), 0);
-            h.processElement(record(A, 1), 0);
-            h.processElement(record(A, 0), 0);
-            h.processElement(record(B, 0), 0);
-            h.processElement(record(A, 1), 0);
+            h.open();
+            h.processElement(raw(record(A, 0)), 0);
+            h.processElement(raw(record(A, 1)), 0);
+            h.processElement(raw(record(A, 0)), 0);
+            h.processElement(raw(record(B, 0)), 0);
+            h.processElement(raw(record(A, 1)), 0);
             assertThat(h.extractOutputValues()).extracting(r -> r.agent().instanceId() + r.seq())
                     .containsExactly("a0", "a1", "b0");
         }
@@ -58,9 +75,10 @@ class DedupFunctionTest {
     @Test
     void heartbeats_are_deduplicated_too_and_go_to_their_own_output() throws Exception {
         try (var h = harness()) {
+            h.open();
             Heartbeat hb = new Heartbeat(A, 7, 0, "producer", Map.of(), false, 0);
-            h.processElement(hb, 0);
-            h.processElement(hb, 0);
+            h.processElement(raw(hb), 0);
+            h.processElement(raw(hb), 0);
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.getSideOutput(DedupFunction.HEARTBEATS)).extracting(StreamRecord::getValue)
                     .containsExactly(hb);
@@ -68,20 +86,36 @@ class DedupFunctionTest {
     }
 
     @Test
+    void bad_input_goes_to_the_dead_letters_unchanged_with_its_reason_and_origin() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(raw("garbage".getBytes(StandardCharsets.UTF_8), ""), 0);
+            h.processElement(raw(AuditCodec.encode(record(A, 3)), "not-a"), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            List<Envelope> dead = deadLetters(h);
+            assertThat(dead).extracting(e -> e.reason).satisfiesExactly(
+                    r -> assertThat(r).contains("not valid JSON"),
+                    r -> assertThat(r).contains("ambiguous agent"));
+            assertThat(dead.get(0).value).isEqualTo("garbage".getBytes(StandardCharsets.UTF_8));
+            assertThat(dead).allMatch(e -> e.topic.equals("dlq") && e.origin.equals("tally.audit/0@7"));
+        }
+    }
+
+    @Test
     void seqs_seen_before_a_checkpoint_are_still_refused_after_restoring_it() throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = restored()) {
+        try (var h = harness()) {
             h.open();
-            h.processElement(record(A, 0), 0);
-            h.processElement(record(A, 5), 0);
+            h.processElement(raw(record(A, 0)), 0);
+            h.processElement(raw(record(A, 5)), 0);
             snapshot = h.snapshot(1, 0);
         }
-        try (var h = restored()) {
+        try (var h = harness()) {
             h.initializeState(snapshot);
             h.open();
-            h.processElement(record(A, 5), 0);
-            h.processElement(record(A, 0), 0);
-            h.processElement(record(A, 1), 0);
+            h.processElement(raw(record(A, 5)), 0);
+            h.processElement(raw(record(A, 0)), 0);
+            h.processElement(raw(record(A, 1)), 0);
             assertThat(h.extractOutputValues()).extracting(AuditRecord::seq).containsExactly(1L);
         }
     }

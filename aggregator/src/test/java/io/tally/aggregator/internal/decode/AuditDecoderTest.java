@@ -1,0 +1,78 @@
+package io.tally.aggregator.internal.decode;
+
+import io.tally.aggregator.internal.kafka.RawRecord;
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
+import io.tally.core.Bucket;
+import io.tally.core.CodecException;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierProgress;
+import io.tally.core.codec.AuditCodec;
+import io.tally.core.sketch.LatencySketch;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AuditDecoderTest {
+    private static final long BUCKET = 60_000;
+    private static final long DAY = 86_400_000L;
+    private static final long NOW = 100 * DAY;
+    private static final AgentIdentity AGENT = new AgentIdentity("a", "h");
+    private final AuditDecoder decoder = new AuditDecoder(BUCKET, 2 * DAY);
+
+    private static AuditRecord record(long bucketStart, long bucketMs) {
+        return new AuditRecord(AGENT, 1, NOW, "producer", "orders", new Bucket(bucketStart, bucketMs),
+                CountingMode.ACK, 1, 10, 0, 0, 0, new LatencySketch(), null);
+    }
+
+    private static RawRecord raw(byte[] value) {
+        return new RawRecord("tally.audit", 2, 42, "k".getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private void refused(byte[] value, String reason) {
+        assertThatThrownBy(() -> decoder.decode(raw(value), NOW)).isInstanceOf(CodecException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void valid_records_and_heartbeats_decode() {
+        assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW - BUCKET, BUCKET))), NOW))
+                .isInstanceOf(AuditRecord.class);
+        assertThat(decoder.decode(raw(AuditCodec.encode(
+                new Heartbeat(AGENT, 2, NOW, "producer", Map.of("orders", NOW), false, 0))), NOW))
+                .isInstanceOf(Heartbeat.class);
+    }
+
+    @Test
+    void bad_input_is_refused_with_the_reason() {
+        refused("garbage".getBytes(StandardCharsets.UTF_8), "not valid JSON");
+        refused(new byte[0], "empty");
+        refused(null, "empty");
+        refused("{\"v\":2,\"type\":\"counts\"}".getBytes(StandardCharsets.UTF_8), "unsupported wire version 2");
+        refused(new byte[AuditCodec.MAX_MESSAGE_BYTES + 1], "bytes, more than");
+        refused(AuditCodec.encode(new TierProgress("t", "x", 1, 1, 0, 1)), "expected an audit message");
+    }
+
+    @Test
+    void a_record_of_another_bucket_size_or_past_the_retention_is_refused_and_a_late_one_is_not() {
+        refused(AuditCodec.encode(record(NOW - BUCKET, 10_000)), "bucketMs 10000 differs");
+        refused(AuditCodec.encode(record(NOW - 3 * DAY, BUCKET)), "state retention");
+        assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW - DAY, BUCKET))), NOW)).isNotNull();
+    }
+
+    @Test
+    void the_agent_is_found_without_decoding_or_is_unknown() {
+        assertThat(AgentPeek.agentOf(AuditCodec.encode(record(0, BUCKET)))).isEqualTo("a");
+        assertThat(AgentPeek.agentOf("{\"agent\":\"x\",\"agent\":\"y\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("y");
+        assertThat(AgentPeek.agentOf("{\"nested\":{\"agent\":\"x\"}}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(AgentPeek.UNKNOWN);
+        assertThat(AgentPeek.agentOf("garbage".getBytes(StandardCharsets.UTF_8))).isEqualTo(AgentPeek.UNKNOWN);
+        assertThat(AgentPeek.agentOf(null)).isEqualTo(AgentPeek.UNKNOWN);
+    }
+}
