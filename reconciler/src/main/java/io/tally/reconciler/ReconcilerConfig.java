@@ -52,6 +52,7 @@ public final class ReconcilerConfig {
     public static final String WEBHOOK_RETRIES = PREFIX + "alert.webhook.retries";
     public static final String WEBHOOK_BACKOFF_MS = PREFIX + "alert.webhook.backoff.ms";
     public static final String MAX_IDS = PREFIX + "max.ids";
+    public static final String STORE_DIGESTS = PREFIX + "store.digests";
 
     /** The value types of the table. */
     public enum Type { STRING, LONG, INT, DOUBLE, BOOLEAN }
@@ -101,7 +102,8 @@ public final class ReconcilerConfig {
             new Option(WEBHOOK_TIMEOUT_MS, Type.LONG, "5000", 1d, "Connect and request timeout of a webhook call."),
             new Option(WEBHOOK_RETRIES, Type.INT, "3", 0d, "Retries of a failed webhook call (then it is retried at the next evaluation)."),
             new Option(WEBHOOK_BACKOFF_MS, Type.LONG, "500", 0d, "First backoff between webhook retries; doubles each time."),
-            new Option(MAX_IDS, Type.INT, "100", 0d, "Most lost (and duplicated) ids named per discrepancy."));
+            new Option(MAX_IDS, Type.INT, "100", 0d, "Most lost (and duplicated) ids named per discrepancy."),
+            new Option(STORE_DIGESTS, Type.BOOLEAN, "false", null, "Also store each aggregate's id digest in `tier_buckets` (about 3 KB a row at 128 cells; the node is then bound by bytes, see BENCHMARKS.md). The reconciler does not need it: it keeps digests in memory and rebuilds them from the compacted aggregates topic; lost and duplicated ids are stored with each discrepancy."));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
 

@@ -115,7 +115,8 @@ final class ReconcilerLoop implements Runnable {
 
     private void flushWrites() {
         if (!unstored.isEmpty()) {
-            store.putAggregates(unstored.values());
+            store.putAggregates(config.getBoolean(ReconcilerConfig.STORE_DIGESTS) ? unstored.values()
+                    : unstored.values().stream().map(ReconcilerLoop::withoutDigest).toList());
             aggregatesStored += unstored.size();
             unstored.clear();
         }
@@ -125,6 +126,11 @@ final class ReconcilerLoop implements Runnable {
             it.remove();
         }
         publishStats();
+    }
+
+    private static TierAggregate withoutDigest(TierAggregate a) {
+        return a.digest() == null ? a : new TierAggregate(a.topic(), a.tier(), a.bucket(), a.count(), a.bytes(),
+                a.noTimestamp(), a.skewed(), a.failed(), a.records(), a.latency(), null, a.updatedAt());
     }
 
     private void evaluate(long now) {
