@@ -116,6 +116,15 @@ class AggregationJobIT {
                 assertThat(AuditTraffic.sums(actual.get(key))).isEqualTo(AuditTraffic.sums(expected.get(key)));
                 assertThat(actual.get(key).digest()).isEqualTo(expected.get(key).digest());
             }
+            // one partition per audited topic, whatever the tier: one reconciler instance sees a whole topic
+            Map<String, java.util.Set<Integer>> partitionsByTopic = new java.util.HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : out) {
+                io.tally.core.WireMessage m = io.tally.core.codec.AuditCodec.decode(r.value());
+                String topic = m instanceof TierAggregate a ? a.topic() : ((TierProgress) m).topic();
+                partitionsByTopic.computeIfAbsent(topic, t -> new java.util.HashSet<>()).add(r.partition());
+            }
+            assertThat(partitionsByTopic).isNotEmpty().allSatisfy((topic, partitions) ->
+                    assertThat(partitions).as(topic).hasSize(1));
             Map<String, TierProgress> progress = AuditTraffic.latestProgress(out);
             TierProgress producerOrders = progress.get("progress|producer|orders");
             assertThat(producerOrders.watermark()).isEqualTo(b0 + 21_000); // the slower live agent

@@ -1,6 +1,7 @@
 package io.tally.aggregator.internal.aggregate;
 
 import io.tally.aggregator.internal.kafka.Envelope;
+import io.tally.core.TierAggregate;
 import io.tally.core.codec.AuditCodec;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -70,6 +71,8 @@ public final class BucketAggregator extends KeyedProcessFunction<String, Accumul
         }
         acc.emitPending = false;
         state.update(acc);
-        out.collect(Envelope.of(aggregatesTopic, acc.key(), AuditCodec.encode(acc.toAggregate())));
+        TierAggregate aggregate = acc.toAggregate();
+        out.collect(Envelope.partitioned(aggregatesTopic, aggregate.key(), AuditCodec.encode(aggregate),
+                aggregate.topic()));
     }
 }

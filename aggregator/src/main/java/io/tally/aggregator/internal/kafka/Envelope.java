@@ -19,6 +19,12 @@ public final class Envelope {
     public String reason;
     /** Null except for dead letters. */
     public String origin;
+    /**
+     * When set, the record's partition is chosen from this value instead of the key: the aggregator sets the audited
+     * topic, so that every aggregate and the progress of one topic land in one partition of {@code tally.aggregates}
+     * and one reconciler instance sees all the tiers it compares.
+     */
+    public String partitionBy;
 
     public Envelope() {
     }
@@ -31,6 +37,13 @@ public final class Envelope {
 
     public static Envelope of(String topic, String key, byte[] value) {
         return new Envelope(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** @return an envelope placed by {@code partitionBy} rather than by its key; see {@link #partitionBy} */
+    public static Envelope partitioned(String topic, String key, byte[] value, String partitionBy) {
+        Envelope e = of(topic, key, value);
+        e.partitionBy = partitionBy;
+        return e;
     }
 
     public static Envelope deadLetter(String topic, byte[] key, byte[] value, String reason, String origin) {

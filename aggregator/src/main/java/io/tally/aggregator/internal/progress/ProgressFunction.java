@@ -77,7 +77,7 @@ public final class ProgressFunction extends KeyedProcessFunction<String, Heartbe
             latest.add((Heartbeat) m);
         }
         for (TierProgress p : ProgressRules.compute(ctx.getCurrentKey(), latest, now, livenessMs)) {
-            out.collect(Envelope.of(aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p)));
+            out.collect(Envelope.partitioned(aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p), p.topic()));
         }
         long expiry = ProgressRules.nextExpiry(latest, now, livenessMs);
         if (expiry != Long.MAX_VALUE) {

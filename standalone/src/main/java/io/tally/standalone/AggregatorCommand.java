@@ -1,0 +1,56 @@
+package io.tally.standalone;
+
+import io.tally.aggregator.AggregatorConfig;
+import io.tally.aggregator.LocalAggregator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code tally aggregator}: the Flink jobs on a local MiniCluster against any Kafka, until Ctrl-C. */
+@Command(name = "aggregator", mixinStandardHelpOptions = true,
+        description = {"Run the aggregation and log-tier Flink jobs on a local MiniCluster against a Kafka cluster, "
+                + "until Ctrl-C. Settings: see aggregator/README.md.",
+            "For a Flink cluster use aggregator/target/tally-aggregator-job.jar with 'flink run' instead."})
+final class AggregatorCommand implements Callable<Integer> {
+
+    @Option(names = "--kafka", defaultValue = "localhost:9092", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String kafka;
+
+    @Option(names = "--bucket", paramLabel = "DURATION",
+            description = "Event-time bucket size, the same as the agents' tally.bucket.ms (default: 60s).")
+    Duration bucket;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where checkpoints are kept, to resume after a restart (default: ~/.tally/aggregator).")
+    Path dataDir;
+
+    @Mixin
+    Settings settings;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> values = settings.load();
+        values.put(AggregatorConfig.BOOTSTRAP_SERVERS.key(), kafka);
+        if (bucket != null) {
+            values.put(AggregatorConfig.BUCKET_MS.key(), String.valueOf(bucket.toMillis()));
+        }
+        Path dir = dataDir != null ? dataDir : DataDirs.defaultFor("aggregator");
+        values.putIfAbsent(AggregatorConfig.CHECKPOINT_DIR.key(), dir.resolve("checkpoints").toUri().toString());
+        LocalAggregator aggregator = LocalAggregator.start(AggregatorConfig.fromMap(values));
+        System.out.printf("Aggregator running against %s%s (checkpoints in %s)%n", kafka,
+                aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""), dir);
+        System.out.println("Press Ctrl-C to stop.");
+        new ForegroundService().runUntilStopped(() -> {
+            System.out.println("Stopping the aggregator...");
+            aggregator.close();
+            System.out.println("Aggregator stopped.");
+        });
+        return 0;
+    }
+}
