@@ -50,9 +50,9 @@ final class ReconcilerCommand implements Callable<Integer> {
         System.out.printf("Reconciler running: Kafka %s, Cassandra %s%n", kafka, cassandra);
         System.out.println("Press Ctrl-C to stop.");
         new ForegroundService().runUntilStopped(() -> {
-            System.out.println("Stopping the reconciler...");
+            System.out.println("Stopping the reconciler... " + reconciler.stats());
             reconciler.close();
-            System.out.println("Reconciler stopped. " + reconciler.stats());
+            System.out.println("Reconciler stopped.");
         });
         return 0;
     }
