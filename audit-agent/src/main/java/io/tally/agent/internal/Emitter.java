@@ -61,8 +61,11 @@ public final class Emitter {
     /** Asks for a flush as soon as possible; returns at once. */
     void requestFlush() {
         synchronized (lock) {
-            flushRequested = true;
-            lock.notifyAll();
+            // wake the thread once per flush, not once per commit: a wake-up is a context switch
+            if (!flushRequested) {
+                flushRequested = true;
+                lock.notifyAll();
+            }
         }
     }
 
