@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * End-to-end cost of the producer agent: Kafka's own {@code ProducerPerformance} tool against the bundled broker,
  * with and without {@code interceptor.classes=io.tally.agent.AuditProducerInterceptor}, alternating in one run, each
- * run in a fresh JVM. Prints every run and the ratio of the medians (audited / plain throughput). The tool runs with
+ * run in a fresh JVM, with two controls: an interceptor that does nothing, and one that only stamps the
+ * {@code tally.id} header. Prints every run and the ratios of the medians to the plain throughput. The tool runs with
  * {@code --print-metrics}, so that its total is taken after a flush and before {@code close()}: without it the
  * total includes closing the producer, which for the audited run includes the agent's last flush (a one-time
  * ~0.1 s, not a throughput cost).
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * [rounds]}
  */
 public final class ProducerPerformanceComparison {
+    private static final String AUDIT = "io.tally.agent.AuditProducerInterceptor";
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
 
     private ProducerPerformanceComparison() {
@@ -43,23 +45,28 @@ public final class ProducerPerformanceComparison {
                 admin.createTopics(List.of(new NewTopic("perf", 3, (short) 1), new NewTopic("tally.audit", 3, (short) 1)))
                         .all().get(30, TimeUnit.SECONDS);
             }
-            run(broker, records / 5, false);   // warm the broker
+            run(broker, records / 5, null);   // warm the broker
             double[] plain = new double[rounds];
+            double[] noop = new double[rounds];
+            double[] stamp = new double[rounds];
             double[] audited = new double[rounds];
             for (int i = 0; i < rounds; i++) {
-                plain[i] = run(broker, records, false);
-                audited[i] = run(broker, records, true);
-                System.out.printf("round %d: plain %.0f records/s, audited %.0f records/s%n", i + 1, plain[i],
-                        audited[i]);
+                plain[i] = run(broker, records, null);
+                noop[i] = run(broker, records, NoopProducerInterceptor.class.getName());
+                stamp[i] = run(broker, records, StampOnlyProducerInterceptor.class.getName());
+                audited[i] = run(broker, records, AUDIT);
+                System.out.printf("round %d: plain %.0f, no-op interceptor %.0f, id header only %.0f, audited %.0f "
+                        + "records/s%n", i + 1, plain[i], noop[i], stamp[i], audited[i]);
             }
-            double ratio = median(audited) / median(plain);
-            System.out.printf("median plain %.0f records/s, median audited %.0f records/s, ratio %.3f "
-                    + "(%d records of 1 KiB per run, %d rounds)%n", median(plain), median(audited), ratio, records,
-                    rounds);
+            System.out.printf("medians: plain %.0f, no-op interceptor %.0f, id header only %.0f, audited %.0f records/s; "
+                    + "audited/plain %.3f, no-op/plain %.3f, header-only/plain %.3f (%d records of 1 KiB per run, "
+                    + "%d rounds)%n", median(plain), median(noop), median(stamp), median(audited),
+                    median(audited) / median(plain), median(noop) / median(plain), median(stamp) / median(plain),
+                    records, rounds);
         }
     }
 
-    private static double run(BundledBroker broker, int records, boolean audited) throws Exception {
+    private static double run(BundledBroker broker, int records, String interceptor) throws Exception {
         String jar = Path.of(ProducerPerformanceComparison.class.getProtectionDomain().getCodeSource().getLocation()
                 .toURI()).toString();
         List<String> command = new ArrayList<>(List.of(
@@ -67,8 +74,8 @@ public final class ProducerPerformanceComparison {
                 "org.apache.kafka.tools.ProducerPerformance", "--topic", "perf", "--num-records",
                 String.valueOf(records), "--record-size", "1024", "--throughput", "-1", "--print-metrics", "--command-property",
                 "bootstrap.servers=" + broker.bootstrapServers(), "acks=1", "linger.ms=5", "batch.size=65536"));
-        if (audited) {
-            command.add("interceptor.classes=io.tally.agent.AuditProducerInterceptor");
+        if (interceptor != null) {
+            command.add("interceptor.classes=" + interceptor);
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String summary = null;
