@@ -1,5 +1,7 @@
 package io.tally.storage;
 
+import io.tally.core.TallyException;
+
 /**
  * An unchecked failure of the storage layer that the caller did not cause: the local Cassandra node could not
  * start or stop, a schema statement failed, the server jars are missing.
@@ -8,7 +10,7 @@ package io.tally.storage;
  * {@link IllegalStateException} instead. The message is written for the operator: it says what failed and, where
  * it can, what to do about it.
  */
-public class StorageException extends RuntimeException {
+public class StorageException extends TallyException {
     private static final long serialVersionUID = 1L;
 
     /**
