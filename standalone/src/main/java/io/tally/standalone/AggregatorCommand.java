@@ -45,12 +45,7 @@ final class AggregatorCommand implements Callable<Integer> {
         LocalAggregator aggregator = LocalAggregator.start(AggregatorConfig.fromMap(values));
         System.out.printf("Aggregator running against %s%s (checkpoints in %s)%n", kafka,
                 aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""), dir);
-        System.out.println("Press Ctrl-C to stop.");
-        new ForegroundService().runUntilStopped(() -> {
-            System.out.println("Stopping the aggregator...");
-            aggregator.close();
-            System.out.println("Aggregator stopped.");
-        });
+        ForegroundService.runUntilStopped("the aggregator", aggregator);
         return 0;
     }
 }

@@ -37,12 +37,7 @@ final class BrokerCommand implements Callable<Integer> {
         System.out.printf("Kafka broker ready: bootstrap.servers=%s (%d node%s, cluster %s, data in %s)%n",
                 broker.bootstrapServers(), broker.nodeCount(), broker.nodeCount() == 1 ? "" : "s",
                 broker.clusterId(), broker.dataDir());
-        System.out.println("Press Ctrl-C to stop.");
-        new ForegroundService().runUntilStopped(() -> {
-            System.out.println("Stopping the broker...");
-            broker.close();
-            System.out.println("Broker stopped.");
-        });
+        ForegroundService.runUntilStopped("the broker", broker);
         return 0;
     }
 }

@@ -46,12 +46,7 @@ final class CassandraCommand implements Callable<Integer> {
         System.out.printf("Cassandra %s ready: CQL at %s:%d, keyspace tally created (data in %s, log %s)%n",
                 node.releaseVersion(), node.contactPoint().getHostString(), node.cqlPort(), node.dataDir(),
                 node.logFile());
-        System.out.println("Press Ctrl-C to stop.");
-        new ForegroundService().runUntilStopped(() -> {
-            System.out.println("Stopping Cassandra...");
-            node.close();
-            System.out.println("Cassandra stopped.");
-        });
+        ForegroundService.runUntilStopped("Cassandra", node);
         return 0;
     }
 }

@@ -48,11 +48,9 @@ final class ReconcilerCommand implements Callable<Integer> {
         }
         ReconcilerService reconciler = ReconcilerService.builder(ReconcilerConfig.fromProperties(values)).build().start();
         System.out.printf("Reconciler running: Kafka %s, Cassandra %s%n", kafka, cassandra);
-        System.out.println("Press Ctrl-C to stop.");
-        new ForegroundService().runUntilStopped(() -> {
-            System.out.println("Stopping the reconciler... " + reconciler.stats());
+        ForegroundService.runUntilStopped("the reconciler", () -> {
+            System.out.println("Counters: " + reconciler.stats());
             reconciler.close();
-            System.out.println("Reconciler stopped.");
         });
         return 0;
     }
