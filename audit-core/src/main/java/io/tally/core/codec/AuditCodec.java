@@ -32,8 +32,7 @@ public final class AuditCodec {
     /** Largest message accepted by {@link #decode}. */
     public static final int MAX_MESSAGE_BYTES = 1 << 20;
 
-    // Encoding needs only jackson-core; decoding (WireReader) also needs databind. The agent only encodes, so its
-    // jar leaves databind out: keep databind types out of this class.
+    // Encoding and decoding stream with jackson-core alone (no databind), which keeps the agent's jar small.
     private static final JsonFactory JSON = new JsonFactory();
 
     private AuditCodec() {

@@ -1,9 +1,5 @@
 package io.tally.core.codec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
@@ -13,16 +9,19 @@ import io.tally.core.Heartbeat;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
+import io.tally.core.internal.FlatJsonObject;
 import io.tally.core.internal.JsonFields;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
-/** Reads each message type from a JSON tree; the counterpart of {@link WireWriter}. */
+/**
+ * Reads each message type from the fields of one streaming pass over the JSON (no tree; the sketches' base64 is
+ * decoded straight from the input); the counterpart of {@link WireWriter}.
+ */
 final class WireReader {
     static final String TYPE_COUNTS = "counts";
     static final String TYPE_HEARTBEAT = "heartbeat";
@@ -33,28 +32,13 @@ final class WireReader {
     private static final int MAX_DIGEST_BYTES = 2 + 3 + IdDigest.MAX_CELLS / 8 + IdDigest.MAX_CELLS * 26;
     private static final int MAX_WATERMARKS = 100_000;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Set<String> BASE64_FIELDS = Set.of("latency", "digest");
 
     private WireReader() {
     }
 
     static WireMessage read(byte[] bytes) {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new CodecException("not valid JSON: " + e.getMessage(), e);
-        }
-        return read(node);
-    }
-
-    private static WireMessage read(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            throw new CodecException("message must be a JSON object");
-        }
+        Map<String, Object> node = FlatJsonObject.parse(bytes, BASE64_FIELDS);
         JsonFields base = new JsonFields(node, "message");
         long version = base.longValue("v");
         if (version != AuditCodec.VERSION) {
@@ -99,17 +83,16 @@ final class WireReader {
     }
 
     private static Heartbeat readHeartbeat(JsonFields f) {
-        JsonNode marks = f.object("watermarks");
+        Map<String, Object> marks = f.object("watermarks");
         if (marks.size() > MAX_WATERMARKS) {
             throw f.error("watermarks", "has more than " + MAX_WATERMARKS + " topics");
         }
         Map<String, Long> watermarks = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = marks.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToLong()) {
+        for (Map.Entry<String, Object> e : marks.entrySet()) {
+            if (!(e.getValue() instanceof Long mark)) {
                 throw f.error("watermarks." + e.getKey(), "must be an integer (epoch ms)");
             }
-            watermarks.put(e.getKey(), e.getValue().longValue());
+            watermarks.put(e.getKey(), mark);
         }
         return new Heartbeat(agent(f), f.nonNegative("seq"), f.longValue("emittedAt"), f.text("tier", MAX_NAME),
                 watermarks, f.booleanValue("closed"), f.nonNegative("dropped"));

@@ -1,30 +1,32 @@
 package io.tally.core.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tally.core.CodecException;
 
-import java.util.Base64;
+import java.util.Map;
 
-/** Typed reads of JSON object fields; every failure is a {@link CodecException} that names the field. */
+/**
+ * Typed reads of the fields of a {@link FlatJsonObject}; every failure is a {@link CodecException} that names the
+ * field.
+ */
 public final class JsonFields {
-    private final JsonNode node;
+    private final Map<String, Object> fields;
     private final String what;
 
-    public JsonFields(JsonNode node, String what) {
-        this.node = node;
+    /**
+     * @param fields the object's fields, as {@link FlatJsonObject#parse} returns them
+     * @param what   what the object is, for messages ("counts message")
+     */
+    public JsonFields(Map<String, Object> fields, String what) {
+        this.fields = fields;
         this.what = what;
     }
 
-    public JsonNode node() {
-        return node;
-    }
-
     public long longValue(String field) {
-        JsonNode value = required(field);
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        Object value = required(field);
+        if (!(value instanceof Long)) {
             throw error(field, "must be an integer in the 64-bit range");
         }
-        return value.longValue();
+        return (Long) value;
     }
 
     public long nonNegative(String field) {
@@ -52,43 +54,40 @@ public final class JsonFields {
     }
 
     public boolean booleanValue(String field) {
-        JsonNode value = required(field);
-        if (!value.isBoolean()) {
+        Object value = required(field);
+        if (!(value instanceof Boolean)) {
             throw error(field, "must be true or false");
         }
-        return value.booleanValue();
+        return (Boolean) value;
     }
 
     public String text(String field, int maxLength) {
-        JsonNode value = required(field);
-        if (!value.isTextual()) {
+        Object value = required(field);
+        if (!(value instanceof String text)) {
             throw error(field, "must be a string");
         }
-        String text = value.textValue();
         if (text.length() > maxLength) {
             throw error(field, "is longer than " + maxLength + " characters");
         }
         return text;
     }
 
-    /** @return the decoded bytes of a base64 string field, or null when the field is absent or JSON null */
+    /**
+     * @return the decoded bytes of a base64 string field (one named to {@link FlatJsonObject#parse} as base64), or
+     *         null when the field is absent or JSON null
+     */
     public byte[] optionalBase64(String field, int maxDecodedBytes) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+        Object value = fields.get(field);
+        if (value == null) {
             return null;
         }
-        if (!value.isTextual()) {
+        if (!(value instanceof byte[] bytes)) {
             throw error(field, "must be a base64 string");
         }
-        String text = value.textValue();
-        if ((long) text.length() * 3 / 4 > maxDecodedBytes) {
+        if (bytes.length > maxDecodedBytes) {
             throw error(field, "is larger than " + maxDecodedBytes + " bytes");
         }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw error(field, "is not valid base64: " + e.getMessage());
-        }
+        return bytes;
     }
 
     public byte[] base64(String field, int maxDecodedBytes) {
@@ -99,21 +98,23 @@ public final class JsonFields {
         return bytes;
     }
 
-    public JsonNode object(String field) {
-        JsonNode value = required(field);
-        if (!value.isObject()) {
+    /** @return the fields of an object-valued field, in their order; values as {@link FlatJsonObject} keeps them */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> object(String field) {
+        Object value = required(field);
+        if (!(value instanceof Map)) {
             throw error(field, "must be an object");
         }
-        return value;
+        return (Map<String, Object>) value;
     }
 
     public CodecException error(String field, String problem) {
         return new CodecException(what + ": field '" + field + "' " + problem);
     }
 
-    private JsonNode required(String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private Object required(String field) {
+        Object value = fields.get(field);
+        if (value == null) {
             throw error(field, "is missing");
         }
         return value;

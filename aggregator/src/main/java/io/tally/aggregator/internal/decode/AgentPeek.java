@@ -7,8 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 /**
  * Finds the agent instance id of an audit message without decoding it: a streaming scan of the top-level
  * {@code agent} field. It only routes the record to the subtask that owns the agent's dedup state, where the
- * message is decoded and checked in full (a message whose decoded agent differs from the routed one is refused
- * there). Thread-safe.
+ * message is decoded and checked in full. The scan stops at the first {@code agent} field (the third one an agent
+ * writes); a message that repeats the field with another value decodes to the last one, differs from the routed
+ * agent, and is refused there. Thread-safe.
  */
 public final class AgentPeek {
     /** Routing key of records without a readable agent field; they are refused after routing. */
@@ -23,7 +24,6 @@ public final class AgentPeek {
         if (json == null || json.length == 0) {
             return UNKNOWN;
         }
-        String agent = UNKNOWN;
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return UNKNOWN;
@@ -31,15 +31,14 @@ public final class AgentPeek {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (name.equals("agent") && value == JsonToken.VALUE_STRING) {
-                    agent = parser.getText(); // the last one wins, as in the codec's tree
-                } else {
-                    parser.skipChildren();
+                if (name.equals("agent")) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : UNKNOWN;
                 }
+                parser.skipChildren();
             }
         } catch (Exception e) {
-            return agent;
+            return UNKNOWN;
         }
-        return agent;
+        return UNKNOWN;
     }
 }

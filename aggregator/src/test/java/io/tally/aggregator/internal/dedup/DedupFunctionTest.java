@@ -1,5 +1,6 @@
 package io.tally.aggregator.internal.dedup;
 
+import io.tally.aggregator.internal.decode.AgentPeek;
 import io.tally.aggregator.internal.decode.AuditDecoder;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.RawRecord;
@@ -91,10 +92,14 @@ class DedupFunctionTest {
             h.open();
             h.processElement(raw("garbage".getBytes(StandardCharsets.UTF_8), ""), 0);
             h.processElement(raw(AuditCodec.encode(record(A, 3)), "not-a"), 0);
+            byte[] twoAgents = new String(AuditCodec.encode(record(A, 4)), StandardCharsets.UTF_8)
+                    .replaceFirst("\\{", "{\"agent\":\"not-a\",").getBytes(StandardCharsets.UTF_8);
+            h.processElement(raw(twoAgents, AgentPeek.agentOf(twoAgents)), 0);
             assertThat(h.extractOutputValues()).isEmpty();
             List<Envelope> dead = deadLetters(h);
             assertThat(dead).extracting(e -> e.reason).satisfiesExactly(
                     r -> assertThat(r).contains("not valid JSON"),
+                    r -> assertThat(r).contains("ambiguous agent"),
                     r -> assertThat(r).contains("ambiguous agent"));
             assertThat(dead.get(0).value).isEqualTo("garbage".getBytes(StandardCharsets.UTF_8));
             assertThat(dead).allMatch(e -> e.topic.equals("dlq") && e.origin.equals("tally.audit/0@7"));
