@@ -6,74 +6,123 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * End-to-end cost of the producer agent: Kafka's own {@code ProducerPerformance} tool against the bundled broker,
  * with and without {@code interceptor.classes=io.tally.agent.AuditProducerInterceptor}, alternating in one run, each
  * run in a fresh JVM, with two controls: an interceptor that does nothing, and one that only stamps the
- * {@code tally.id} header. Prints every run and the ratios of the medians to the plain throughput. The tool runs with
- * {@code --print-metrics}, so that its total is taken after a flush and before {@code close()}: without it the
- * total includes closing the producer, which for the audited run includes the agent's last flush (a one-time
- * ~0.1 s, not a throughput cost).
+ * {@code tally.id} header. Prints every run, the ratio of each variant to the plain run of the same round, and the
+ * medians of those ratios.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tally.benchmarks.ProducerPerformanceComparison [records]
- * [rounds]}
+ * <p>What keeps runs comparable: every run writes to a topic of its own, deleted after it, so that each starts on
+ * an empty log; the broker's data lives on {@code /dev/shm} when there is one, so that the page cache's write-back
+ * of earlier runs does not land in later ones; the order of the variants rotates from round to round, so that none
+ * is always first after a deletion; with {@code --pin}, the broker's JVM is bound to CPU 0 and the tool's JVMs to
+ * CPU 1 ({@code taskset}), so that the producer's cost — the agent's included — is what limits the rate. The tool
+ * runs with {@code --print-metrics}, so that its total is taken after a flush and before {@code close()}: without
+ * it the total includes closing the producer, which for the audited run includes the agent's last flush (a one-time
+ * ~0.1 s, not a throughput cost). The rate is the tool's steady state: its first records (a quarter by default) warm the
+ * JIT (which, in a short run, takes a large and variable share of two cores, more so with more classes to compile)
+ * and is left out.
+ *
+ * <p>{@code [taskset -c 0] java -cp benchmarks/target/benchmarks.jar io.tally.benchmarks.ProducerPerformanceComparison
+ * [records] [rounds] [warm-up records] [--pin]}
  */
 public final class ProducerPerformanceComparison {
     private static final String AUDIT = "io.tally.agent.AuditProducerInterceptor";
-    private static final Pattern SUMMARY = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
+    private static final Pattern STEADY = Pattern.compile("(\\d+) steady state records sent, ([\\d.]+) records/sec");
+    private static final String[] NAMES = {"plain", "no-op interceptor", "id header only", "audited"};
+    private static final String[] INTERCEPTORS = {null, NoopProducerInterceptor.class.getName(),
+        StampOnlyProducerInterceptor.class.getName(), AUDIT};
+
+    private static int topics;
 
     private ProducerPerformanceComparison() {
     }
 
     public static void main(String[] args) throws Exception {
-        int records = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        try (BundledBroker broker = BundledBroker.start(BrokerConfig.builder().temporaryDataDir().listenerPort(0)
-                .build())) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("perf", 3, (short) 1), new NewTopic("tally.audit", 3, (short) 1)))
-                        .all().get(30, TimeUnit.SECONDS);
+        List<String> arguments = new ArrayList<>(List.of(args));
+        boolean pin = arguments.remove("--pin");
+        int records = arguments.size() > 0 ? Integer.parseInt(arguments.get(0)) : 1_000_000;
+        int rounds = arguments.size() > 1 ? Integer.parseInt(arguments.get(1)) : 8;
+        int warmup = arguments.size() > 2 ? Integer.parseInt(arguments.get(2)) : records / 4;
+        // a deleted topic's files go at once: on tmpfs they are memory
+        BrokerConfig.Builder config = BrokerConfig.builder().listenerPort(0)
+                .kafkaProperty("log.segment.delete.delay.ms", "0");
+        Path shm = Path.of("/dev/shm");
+        Path dataDir = null;
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            dataDir = Files.createTempDirectory(shm, "tally-perf-");
+            config.dataDir(dataDir);
+        } else {
+            config.temporaryDataDir();
+        }
+        try (BundledBroker broker = BundledBroker.start(config.build());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("tally.audit", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            for (String interceptor : INTERCEPTORS) {
+                run(broker, admin, records / 5, records / 20, interceptor, pin); // warm the broker's paths
             }
-            run(broker, records / 5, null);   // warm the broker
-            double[] plain = new double[rounds];
-            double[] noop = new double[rounds];
-            double[] stamp = new double[rounds];
-            double[] audited = new double[rounds];
-            for (int i = 0; i < rounds; i++) {
-                plain[i] = run(broker, records, null);
-                noop[i] = run(broker, records, NoopProducerInterceptor.class.getName());
-                stamp[i] = run(broker, records, StampOnlyProducerInterceptor.class.getName());
-                audited[i] = run(broker, records, AUDIT);
-                System.out.printf("round %d: plain %.0f, no-op interceptor %.0f, id header only %.0f, audited %.0f "
-                        + "records/s%n", i + 1, plain[i], noop[i], stamp[i], audited[i]);
+            double[][] rates = new double[NAMES.length][rounds];
+            for (int round = 0; round < rounds; round++) {
+                StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
+                for (int k = 0; k < NAMES.length; k++) {
+                    int variant = (round + k) % NAMES.length;
+                    rates[variant][round] = run(broker, admin, records, warmup, INTERCEPTORS[variant], pin);
+                    line.append(String.format(" %s %.0f", NAMES[variant], rates[variant][round]));
+                }
+                System.out.println(line.append(" records/s"));
             }
-            System.out.printf("medians: plain %.0f, no-op interceptor %.0f, id header only %.0f, audited %.0f records/s; "
-                    + "audited/plain %.3f, no-op/plain %.3f, header-only/plain %.3f (%d records of 1 KiB per run, "
-                    + "%d rounds)%n", median(plain), median(noop), median(stamp), median(audited),
-                    median(audited) / median(plain), median(noop) / median(plain), median(stamp) / median(plain),
-                    records, rounds);
+            System.out.printf("%d records of 1 KiB per run (the last %d counted), %d rounds, broker data on %s%s%n", records,
+                    records - warmup, rounds, dataDir != null ? "tmpfs" : "disk", pin ? ", broker on CPU 0, producer on CPU 1" : "");
+            for (int v = 0; v < NAMES.length; v++) {
+                double[] ratios = new double[rounds];
+                for (int round = 0; round < rounds; round++) {
+                    ratios[round] = rates[v][round] / rates[0][round];
+                }
+                double[] sorted = ratios.clone();
+                Arrays.sort(sorted);
+                System.out.printf("  %-18s median %,9.0f records/s; ratio to plain in the same round: median %.3f "
+                        + "(min %.3f, max %.3f)%n", NAMES[v], median(rates[v]), median(ratios), sorted[0],
+                        sorted[rounds - 1]);
+            }
+        } finally {
+            if (dataDir != null) {
+                deleteTree(dataDir);
+            }
         }
     }
 
-    private static double run(BundledBroker broker, int records, String interceptor) throws Exception {
+    private static double run(BundledBroker broker, Admin admin, int records, int warmup, String interceptor,
+                              boolean pin) throws Exception {
+        String topic = "perf-" + topics++;
+        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         String jar = Path.of(ProducerPerformanceComparison.class.getProtectionDomain().getCodeSource().getLocation()
                 .toURI()).toString();
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        if (pin) {
+            command.addAll(List.of("taskset", "-c", "1"));
+        }
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", jar,
-                "org.apache.kafka.tools.ProducerPerformance", "--topic", "perf", "--num-records",
-                String.valueOf(records), "--record-size", "1024", "--throughput", "-1", "--print-metrics", "--command-property",
-                "bootstrap.servers=" + broker.bootstrapServers(), "acks=1", "linger.ms=5", "batch.size=65536"));
+                "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records",
+                String.valueOf(records), "--warmup-records", String.valueOf(warmup), "--record-size", "1024", "--throughput", "-1", "--print-metrics",
+                "--command-property", "bootstrap.servers=" + broker.bootstrapServers(), "acks=1", "linger.ms=5",
+                "batch.size=65536"));
         if (interceptor != null) {
             command.add("interceptor.classes=" + interceptor);
         }
@@ -84,7 +133,7 @@ public final class ProducerPerformanceComparison {
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 output.append(line).append('\n');
-                if (SUMMARY.matcher(line).find() && line.contains("99th")) {
+                if (STEADY.matcher(line).find()) {
                     summary = line;
                 }
             }
@@ -92,11 +141,20 @@ public final class ProducerPerformanceComparison {
         if (process.waitFor() != 0 || summary == null) {
             throw new IllegalStateException("ProducerPerformance failed: " + String.join(" ", command) + "\n" + output);
         }
-        Matcher m = SUMMARY.matcher(summary);
+        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        Matcher m = STEADY.matcher(summary);
         if (!m.find()) {
             throw new IllegalStateException("unexpected summary: " + summary);
         }
         return Double.parseDouble(m.group(2));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private static double median(double[] values) {

@@ -4,6 +4,7 @@ import io.tally.agent.AgentConfig;
 import io.tally.core.AgentIdentity;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -132,7 +133,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> ownProducerSettings(AgentConfig config, Map<String, ?> settings, String tier) {
+    static Map<String, Object> ownProducerSettings(AgentConfig config, Map<String, ?> settings, String tier) {
         List<String> bootstrap = config.getList(AgentConfig.AUDIT_BOOTSTRAP_SERVERS);
         Map<String, Object> inherited = new HashMap<>();
         String servers;
@@ -152,6 +153,10 @@ public final class AgentRuntime implements AutoCloseable {
             });
         } else {
             servers = String.join(",", bootstrap);
+        }
+        Object compression = settings.get(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+        if (compression != null) {
+            inherited.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression); // see KafkaAuditSink.producerSettings
         }
         Map<String, Object> overrides = new HashMap<>();
         settings.forEach((k, v) -> {
