@@ -109,7 +109,8 @@ public final class AgentConfig extends AbstractConfig {
                     .append(" |\n");
         }
         out.append("| `").append(AUDIT_PRODUCER_PREFIX).append("*` | | | Passed, without the prefix, to the agent's "
-                + "own producer, for example `tally.audit.producer.sasl.jaas.config`. |\n");
+                + "own producer, for example `tally.audit.producer.sasl.jaas.config`. Its defaults: `acks=all`, "
+                + "idempotence on, and the host producer's `compression.type` (`none` for a consumer). |\n");
         return out.toString();
     }
 
