@@ -167,12 +167,17 @@ public final class AgentRuntime implements AutoCloseable {
         return KafkaAuditSink.producerSettings(servers, "tally-agent-" + tier, inherited, overrides);
     }
 
+    /** The agent's producer on classes of its own when it can be (see {@link IsolatedAuditSink}), else shared. */
+    private static AuditSink openSink(String topic, Map<String, Object> producer) {
+        return IsolatedAuditSink.create(topic, producer).orElseGet(() -> new KafkaAuditSink(topic, producer));
+    }
+
     private static Emitter acquireEmitter(String key, String topic, Map<String, Object> producer, long flushMs,
                                           int maxBuffered) {
         synchronized (EMITTERS) {
             SharedEmitter shared = EMITTERS.get(key);
             if (shared == null) {
-                shared = new SharedEmitter(new Emitter(new KafkaAuditSink(topic, producer), flushMs, maxBuffered,
+                shared = new SharedEmitter(new Emitter(openSink(topic, producer), flushMs, maxBuffered,
                         String.valueOf(EMITTERS.size())));
                 EMITTERS.put(key, shared);
             }
