@@ -42,6 +42,7 @@ final class IsolatedAuditSink implements AuditSink {
     private final Object producer;
     private final Constructor<?> recordConstructor;
     private final Method send;
+    private final Method close;
     private final Class<?> callbackType;
     private final String topic;
 
@@ -65,6 +66,7 @@ final class IsolatedAuditSink implements AuditSink {
         }
         recordConstructor = recordType.getConstructor(String.class, Object.class, Object.class);
         send = producerType.getMethod("send", recordType, callbackType);
+        close = producerType.getMethod("close", Duration.class);
     }
 
     /**
@@ -116,9 +118,23 @@ final class IsolatedAuditSink implements AuditSink {
                 default -> null;
             };
         });
+        callProducer(() -> send.invoke(producer,
+                recordConstructor.newInstance(topic, key.getBytes(StandardCharsets.UTF_8), value), callback));
+    }
+
+    @Override
+    public void close(Duration timeout) {
         try {
-            send.invoke(producer, recordConstructor.newInstance(topic, key.getBytes(StandardCharsets.UTF_8), value),
-                    callback);
+            callProducer(() -> close.invoke(producer, timeout));
+        } finally {
+            close(loader);
+        }
+    }
+
+    /** Runs a reflective call on the producer, rethrowing what the producer threw as itself. */
+    private static void callProducer(ReflectiveCall call) {
+        try {
+            call.run();
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -126,17 +142,9 @@ final class IsolatedAuditSink implements AuditSink {
         }
     }
 
-    @Override
-    public void close(Duration timeout) {
-        try {
-            producer.getClass().getMethod("close", Duration.class).invoke(producer, timeout);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            close(loader);
-        }
+    @FunctionalInterface
+    private interface ReflectiveCall {
+        void run() throws ReflectiveOperationException;
     }
 
     private static Optional<URL> clientsLocation() {
