@@ -17,11 +17,13 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Audits a producer: set {@code interceptor.classes=io.tally.agent.AuditProducerInterceptor}.
  *
- * <p>{@link #onSend} stamps a {@code tally.id} header (a random 64-bit id in hex) on every record that has none.
+ * <p>{@link #onSend} stamps a {@code tally.id} header (a random 64-bit id in hex) on every record that has none,
+ * and counts the attempt (JMX {@code Attempted}).
  * {@link #onAcknowledgement} counts each acknowledged record into the bucket of the timestamp the broker stored
  * ({@link RecordMetadata#timestamp()}, the broker's own on a {@code LogAppendTime} topic), so that every tier buckets
  * the same value; failed sends are counted apart. Tier: {@code producer} unless {@code tally.tier} says otherwise.
@@ -32,8 +34,10 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     private AgentRuntime runtime;
     private TierCounter counter;
     private Clock clock;
+    private Clock acknowledgementClock;
     private EventTimeSource eventTime;
     private Callbacks callbacks;
+    private LongAdder attempts;
 
     /**
      * @throws org.apache.kafka.common.config.ConfigException if a {@code tally.*} setting is wrong (the producer
@@ -44,8 +48,10 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
         runtime = AgentRuntime.start(configs, "producer");
         counter = runtime.counter(CountingMode.ACK);
         clock = runtime.clock();
+        acknowledgementClock = runtime.acknowledgementClock();
         eventTime = runtime.eventTime();
         callbacks = new Callbacks(runtime, AuditProducerInterceptor.class);
+        attempts = runtime.attempts();
     }
 
     @Override
@@ -54,6 +60,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             if (runtime != null && Topics.audited(record.topic())) {
                 Headers headers = record.headers();
                 AuditIds.stamp(headers);
+                attempts.increment();
                 if (eventTime.readsValue()) {
                     long time = eventTime.extract(-1, headers, record.value());
                     if (time != EventTimeSource.NONE) {
@@ -79,11 +86,13 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             if (runtime == null || metadata == null || !Topics.audited(metadata.topic())) {
                 return;
             }
-            long now = clock.millis();
             if (exception != null) {
-                counter.countFailed(metadata.topic(), now);
+                // failures may be reported on application threads: the shared clock, read each time
+                counter.countFailed(metadata.topic(), clock.millis());
+                runtime.failedSend();
                 return;
             }
+            long now = acknowledgementClock.millis();
             long time;
             if (eventTime.isRecordTimestamp()) {
                 time = metadata.hasTimestamp() ? metadata.timestamp() : EventTimeSource.NONE;

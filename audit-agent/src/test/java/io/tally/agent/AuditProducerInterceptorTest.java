@@ -17,10 +17,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,6 +129,26 @@ class AuditProducerInterceptorTest {
         // counted apart in the bucket of the agent's own clock
         assertThat(records.stream().filter(r -> r.skewed() > 0).findFirst().orElseThrow().bucket().start())
                 .isEqualTo(T0);
+    }
+
+    @Test
+    void counts_attempts_and_failed_sends_in_jmx() throws Exception {
+        start();
+        sendAndAck("orders", T0, 0);
+        sendAndAck("orders", T0, 1);
+        interceptor.onSend(new ProducerRecord<>("orders", "in flight"));
+        interceptor.onSend(new ProducerRecord<>("tally.audit", "not audited"));
+        interceptor.onAcknowledgement(metadata("orders", -1, -1), new RuntimeException("broker said no"),
+                new RecordHeaders());
+        assertThat(agentMetric("Attempted")).isEqualTo(3);
+        assertThat(agentMetric("FailedSends")).isEqualTo(1);
+    }
+
+    private static long agentMetric(String attribute) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> agents = server.queryNames(new ObjectName("io.tally.agent:type=Agent,*"), null);
+        assertThat(agents).hasSize(1);
+        return ((Number) server.getAttribute(agents.iterator().next(), attribute)).longValue();
     }
 
     @Test

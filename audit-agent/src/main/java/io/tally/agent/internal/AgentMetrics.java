@@ -15,6 +15,8 @@ final class AgentMetrics implements AgentMetricsMBean {
 
     private final Agent agent;
     private final LongAdder counted = new LongAdder();
+    private final LongAdder attempted = new LongAdder();
+    private final LongAdder failedSends = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder callbackErrors = new LongAdder();
     private final LongAdder uncommittedDiscarded = new LongAdder();
@@ -51,6 +53,15 @@ final class AgentMetrics implements AgentMetricsMBean {
         counted.add(messages);
     }
 
+    /** The producer's send() calls on audited topics: one adder the interceptor increments directly. */
+    LongAdder attempted() {
+        return attempted;
+    }
+
+    void failedSend() {
+        failedSends.increment();
+    }
+
     void sendError() {
         sendErrors.increment();
     }
@@ -70,6 +81,16 @@ final class AgentMetrics implements AgentMetricsMBean {
     @Override
     public long getCounted() {
         return counted.sum();
+    }
+
+    @Override
+    public long getAttempted() {
+        return attempted.sum();
+    }
+
+    @Override
+    public long getFailedSends() {
+        return failedSends.sum();
     }
 
     @Override

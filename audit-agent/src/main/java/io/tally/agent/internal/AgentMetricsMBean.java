@@ -5,6 +5,15 @@ public interface AgentMetricsMBean {
     /** @return messages counted and sent in audit records since start */
     long getCounted();
 
+    /**
+     * @return records handed to the producer's {@code send()} for audited topics, since start (producer agents):
+     *         each ends acknowledged (counted) or failed, so the difference to those two is what is in flight
+     */
+    long getAttempted();
+
+    /** @return records the producer reported as not sent, since start; counted apart as failed in the buckets */
+    long getFailedSends();
+
     /** @return messages that could not be counted or whose audit record was lost, since start */
     long getDropped();
 

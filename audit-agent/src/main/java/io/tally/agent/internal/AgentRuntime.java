@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything one interceptor or Auditor instance runs on: its {@link Agent}, the clock, the event-time source
@@ -26,17 +27,16 @@ public final class AgentRuntime implements AutoCloseable {
     private final Agent agent;
     private final Emitter emitter;
     private final String emitterKey;
-    private final boolean coarseClock;
     private final EventTimeSource eventTime;
     private final Duration closeTimeout;
     private final long commitWaitMs;
+    private boolean epochAcquired;
 
-    private AgentRuntime(Agent agent, Emitter emitter, String emitterKey, boolean coarseClock,
+    private AgentRuntime(Agent agent, Emitter emitter, String emitterKey,
                          EventTimeSource eventTime, Duration closeTimeout, long commitWaitMs) {
         this.agent = agent;
         this.emitter = emitter;
         this.emitterKey = emitterKey;
-        this.coarseClock = coarseClock;
         this.eventTime = eventTime;
         this.closeTimeout = closeTimeout;
         this.commitWaitMs = commitWaitMs;
@@ -58,9 +58,10 @@ public final class AgentRuntime implements AutoCloseable {
         CountingRules rules = new CountingRules(config.getLong(AgentConfig.BUCKET_MS),
                 config.getInt(AgentConfig.DIGEST_CELLS), config.getLong(AgentConfig.SKEW_FUTURE_MS),
                 config.getLong(AgentConfig.SKEW_PAST_MS), config.getInt(AgentConfig.MAX_OPEN_BUCKETS));
+        // the system clock, read where messages are counted: a consumer once per poll, a producer through an
+        // AcknowledgementClock
         Object injectedClock = settings.get(InternalSettings.CLOCK);
-        boolean coarse = !(injectedClock instanceof Clock);
-        Clock clock = coarse ? CoarseClock.acquire() : (Clock) injectedClock;
+        Clock clock = injectedClock instanceof Clock c ? c : Clock.system();
         String host = config.getString(AgentConfig.HOST) != null ? config.getString(AgentConfig.HOST) : localHost();
         Agent agent = new Agent(new AgentIdentity(UUID.randomUUID().toString(), host), tier, clock, rules);
 
@@ -80,7 +81,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
         emitter.register(agent);
         agent.metrics().register();
-        return new AgentRuntime(agent, emitter, key, coarse, EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
+        return new AgentRuntime(agent, emitter, key, EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
                 Duration.ofMillis(config.getLong(AgentConfig.CLOSE_TIMEOUT_MS)),
                 config.getLong(AgentConfig.COMMIT_WAIT_MS));
     }
@@ -101,6 +102,22 @@ public final class AgentRuntime implements AutoCloseable {
         return commitWaitMs;
     }
 
+    /**
+     * @return the clock for a producer's acknowledgements: the system clock read once per run of them
+     *         ({@link AcknowledgementClock}), or the clock a test injected, read every time
+     */
+    public Clock acknowledgementClock() {
+        Clock clock = agent.clock();
+        if (clock != Clock.system()) {
+            return clock;
+        }
+        if (!epochAcquired) {
+            epochAcquired = true;
+            return new AcknowledgementClock(clock, AcknowledgementClock.Epoch.acquire());
+        }
+        throw new IllegalStateException("one acknowledgement clock per agent");
+    }
+
     /** @return a new counter of this agent for {@code mode} */
     public TierCounter counter(CountingMode mode) {
         return agent.counter(mode);
@@ -108,6 +125,16 @@ public final class AgentRuntime implements AutoCloseable {
 
     public void requestFlush() {
         emitter.requestFlush();
+    }
+
+    /** @return the adder of the producer's send attempts, incremented once per audited record on its way out */
+    public LongAdder attempts() {
+        return agent.metrics().attempted();
+    }
+
+    /** Notes a send the producer reported as failed (besides counting it in its bucket). */
+    public void failedSend() {
+        agent.metrics().failedSend();
     }
 
     public void callbackError() {
@@ -128,8 +155,8 @@ public final class AgentRuntime implements AutoCloseable {
         } else {
             releaseEmitter(emitterKey, closeTimeout);
         }
-        if (coarseClock) {
-            CoarseClock.release();
+        if (epochAcquired) {
+            AcknowledgementClock.Epoch.release();
         }
     }
 

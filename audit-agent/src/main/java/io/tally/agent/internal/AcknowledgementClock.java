@@ -1,0 +1,115 @@
+package io.tally.agent.internal;
+
+import io.tally.core.Clock;
+
+/**
+ * The time at which a producer's acknowledgements arrive, read from the system clock without paying a clock call
+ * (about 30 ns on virtual machines) for every record. Acknowledgements come in runs, one per produced batch, on the
+ * producer's one I/O thread; the clock is read again after a number of them that adapts to their pace (every one
+ * when they come more than a millisecond apart, up to {@value #MAX_SKIP} when many fit in a millisecond), and at the
+ * first one after each tick of a shared {@link Epoch} (every {@value Epoch#TICK_MS} ms), so that the first
+ * acknowledgement after a pause never reuses a time from before it.
+ *
+ * <p>So the time given is never older than the last tick and, in a steady flow, within a millisecond of the truth:
+ * what a thread refreshing a cached time every millisecond gave, without its thousand wake-ups a second, which cost
+ * a busy single-core producer several percent of its throughput (BENCHMARKS.md).
+ *
+ * <p>Not thread-safe: one instance serves one producer's successful acknowledgements, which Kafka delivers on its
+ * I/O thread only.
+ */
+final class AcknowledgementClock implements Clock {
+    static final int MAX_SKIP = 64;
+
+    private final Clock source;
+    private final Epoch epoch;
+    private long cached;
+    private long readAtTick = -1;
+    private int sinceRead;
+    private int skip = 1;
+
+    AcknowledgementClock(Clock source, Epoch epoch) {
+        this.source = source;
+        this.epoch = epoch;
+    }
+
+    @Override
+    public long millis() {
+        long tick = epoch.current();
+        if (++sinceRead >= skip || tick != readAtTick) {
+            refresh(tick);
+        }
+        return cached;
+    }
+
+    private void refresh(long tick) {
+        long now = source.millis();
+        long elapsed = now - cached;
+        if (elapsed >= 2) {
+            skip = Math.max(1, skip / 2);
+        } else if (elapsed == 0 && sinceRead >= skip) {
+            skip = Math.min(MAX_SKIP, skip * 2);   // the whole run fit in one millisecond
+        }
+        cached = now;
+        readAtTick = tick;
+        sinceRead = 0;
+    }
+
+    /** A counter a shared daemon thread increments every {@value #TICK_MS} ms while some producer agent runs. */
+    static final class Epoch {
+        static final long TICK_MS = 10;
+        private static final Object LOCK = new Object();
+        private static Epoch shared;
+        private static int users;
+
+        private volatile long current;
+        private volatile boolean running = true;
+
+        /** An epoch moved by hand (tests), or by {@link #acquire()}'s thread. */
+        Epoch() {
+        }
+
+        /** @return the shared epoch, ticking; call {@link #release()} when done with it */
+        static Epoch acquire() {
+            synchronized (LOCK) {
+                if (shared == null) {
+                    Epoch epoch = new Epoch();
+                    Thread ticker = new Thread(epoch::tick, "tally-agent-clock");
+                    ticker.setDaemon(true);
+                    ticker.start();
+                    shared = epoch;
+                }
+                users++;
+                return shared;
+            }
+        }
+
+        static void release() {
+            synchronized (LOCK) {
+                if (--users == 0 && shared != null) {
+                    shared.running = false;
+                    shared = null;
+                }
+            }
+        }
+
+        long current() {
+            return current;
+        }
+
+        /** Moves the epoch on: the ticking thread's step, and a test's. */
+        void advance() {
+            current++;   // one writer: the ticking thread (or a test)
+        }
+
+        private void tick() {
+            while (running) {
+                advance();
+                try {
+                    Thread.sleep(TICK_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}
