@@ -32,15 +32,20 @@ import java.util.stream.Stream;
  * an empty log; the broker's data lives on {@code /dev/shm} when there is one, so that the page cache's write-back
  * of earlier runs does not land in later ones; the order of the variants rotates from round to round, so that none
  * is always first after a deletion; with {@code --pin}, the broker's JVM is bound to CPU 0 and the tool's JVMs to
- * CPU 1 ({@code taskset}), so that the producer's cost — the agent's included — is what limits the rate. The tool
+ * CPU 1 ({@code taskset}; the harness pins itself), so that the producer's cost — the agent's included — is what limits the rate. The tool
  * runs with {@code --print-metrics}, so that its total is taken after a flush and before {@code close()}: without
  * it the total includes closing the producer, which for the audited run includes the agent's last flush (a one-time
  * ~0.1 s, not a throughput cost). The rate is the tool's steady state: its first records (a quarter by default) warm the
  * JIT (which, in a short run, takes a large and variable share of two cores, more so with more classes to compile)
  * and is left out.
  *
- * <p>{@code [taskset -c 0] java -cp benchmarks/target/benchmarks.jar io.tally.benchmarks.ProducerPerformanceComparison
- * [records] [rounds] [warm-up records] [--pin]}
+ * <p>With {@code --rate=N} every run is throttled to N records/s, below what any variant can reach, and the harness
+ * reports instead the CPU time the producer's JVM spends per record between the end of the warm-up and the end of
+ * the run (from {@code /proc}): on a shared machine that figure varies far less than a saturated rate does, and
+ * with {@code --pin} the ratio of two such figures is the ratio of the rates the producer's one core would reach.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tally.benchmarks.ProducerPerformanceComparison
+ * [records] [rounds] [warm-up records] [--pin] [--rate=N]}
  */
 public final class ProducerPerformanceComparison {
     private static final String AUDIT = "io.tally.agent.AuditProducerInterceptor";
@@ -54,12 +59,29 @@ public final class ProducerPerformanceComparison {
     private ProducerPerformanceComparison() {
     }
 
+    /** One run: the tool's steady-state rate, and in throttled runs the producer's CPU time per record. */
+    private record Run(double recordsPerSecond, double cpuMicrosPerRecord) {
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(args));
         boolean pin = arguments.remove("--pin");
+        int rate = -1;
+        for (String argument : List.copyOf(arguments)) {
+            if (argument.startsWith("--rate=")) {
+                rate = Integer.parseInt(argument.substring("--rate=".length()));
+                arguments.remove(argument);
+            }
+        }
+        if (rate > 0 && !ProcessCpu.available()) {
+            throw new IllegalStateException("--rate needs /proc to read the producer's CPU time");
+        }
         int records = arguments.size() > 0 ? Integer.parseInt(arguments.get(0)) : 1_000_000;
         int rounds = arguments.size() > 1 ? Integer.parseInt(arguments.get(1)) : 8;
         int warmup = arguments.size() > 2 ? Integer.parseInt(arguments.get(2)) : records / 4;
+        if (pin) {
+            ProcessCpu.pinThisProcess(0);   // the broker's threads, started below, inherit it
+        }
         // a deleted topic's files go at once: on tmpfs they are memory
         BrokerConfig.Builder config = BrokerConfig.builder().listenerPort(0)
                 .kafkaProperty("log.segment.delete.delay.ms", "0");
@@ -75,30 +97,39 @@ public final class ProducerPerformanceComparison {
              Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("tally.audit", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
             for (String interceptor : INTERCEPTORS) {
-                run(broker, admin, records / 5, records / 20, interceptor, pin); // warm the broker's paths
+                run(broker, admin, records / 5, records / 20, -1, interceptor, pin); // warm the broker's paths
             }
-            double[][] rates = new double[NAMES.length][rounds];
+            Run[][] runs = new Run[NAMES.length][rounds];
             for (int round = 0; round < rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
                 for (int k = 0; k < NAMES.length; k++) {
                     int variant = (round + k) % NAMES.length;
-                    rates[variant][round] = run(broker, admin, records, warmup, INTERCEPTORS[variant], pin);
-                    line.append(String.format(" %s %.0f", NAMES[variant], rates[variant][round]));
+                    Run r = run(broker, admin, records, warmup, rate, INTERCEPTORS[variant], pin);
+                    runs[variant][round] = r;
+                    line.append(rate > 0 ? String.format(" %s %.2f", NAMES[variant], r.cpuMicrosPerRecord())
+                            : String.format(" %s %.0f", NAMES[variant], r.recordsPerSecond()));
                 }
-                System.out.println(line.append(" records/s"));
+                System.out.println(line.append(rate > 0 ? " CPU µs/record" : " records/s"));
             }
-            System.out.printf("%d records of 1 KiB per run (the last %d counted), %d rounds, broker data on %s%s%n", records,
-                    records - warmup, rounds, dataDir != null ? "tmpfs" : "disk", pin ? ", broker on CPU 0, producer on CPU 1" : "");
+            System.out.printf("%d records of 1 KiB per run (the last %d counted), %d rounds, broker data on %s%s%s%n",
+                    records, records - warmup, rounds, dataDir != null ? "tmpfs" : "disk",
+                    pin ? ", broker on CPU 0, producer on CPU 1" : "",
+                    rate > 0 ? ", throttled to " + rate + " records/s" : "");
             for (int v = 0; v < NAMES.length; v++) {
                 double[] ratios = new double[rounds];
+                double[] values = new double[rounds];
                 for (int round = 0; round < rounds; round++) {
-                    ratios[round] = rates[v][round] / rates[0][round];
+                    // throttled: plain's CPU per record over this one's, the rate ratio on a saturated core
+                    ratios[round] = rate > 0
+                            ? runs[0][round].cpuMicrosPerRecord() / runs[v][round].cpuMicrosPerRecord()
+                            : runs[v][round].recordsPerSecond() / runs[0][round].recordsPerSecond();
+                    values[round] = rate > 0 ? runs[v][round].cpuMicrosPerRecord() : runs[v][round].recordsPerSecond();
                 }
                 double[] sorted = ratios.clone();
                 Arrays.sort(sorted);
-                System.out.printf("  %-18s median %,9.0f records/s; ratio to plain in the same round: median %.3f "
-                        + "(min %.3f, max %.3f)%n", NAMES[v], median(rates[v]), median(ratios), sorted[0],
-                        sorted[rounds - 1]);
+                System.out.printf("  %-18s median %,9.2f %s; ratio to plain in the same round: median %.3f "
+                        + "(min %.3f, max %.3f)%n", NAMES[v], median(values),
+                        rate > 0 ? "CPU µs/record" : "records/s", median(ratios), sorted[0], sorted[rounds - 1]);
             }
         } finally {
             if (dataDir != null) {
@@ -107,26 +138,29 @@ public final class ProducerPerformanceComparison {
         }
     }
 
-    private static double run(BundledBroker broker, Admin admin, int records, int warmup, String interceptor,
-                              boolean pin) throws Exception {
+    private static Run run(BundledBroker broker, Admin admin, int records, int warmup, int rate, String interceptor,
+                           boolean pin) throws Exception {
         String topic = "perf-" + topics++;
         admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         String jar = Path.of(ProducerPerformanceComparison.class.getProtectionDomain().getCodeSource().getLocation()
                 .toURI()).toString();
         List<String> command = new ArrayList<>();
         if (pin) {
-            command.addAll(List.of("taskset", "-c", "1"));
+            command.addAll(List.of("taskset", "-c", "1"));   // taskset executes java in its own process
         }
         command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", jar,
                 "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records",
-                String.valueOf(records), "--warmup-records", String.valueOf(warmup), "--record-size", "1024", "--throughput", "-1", "--print-metrics",
+                String.valueOf(records), "--warmup-records", String.valueOf(warmup), "--record-size", "1024",
+                "--throughput", String.valueOf(rate), "--print-metrics",
                 "--command-property", "bootstrap.servers=" + broker.bootstrapServers(), "acks=1", "linger.ms=5",
                 "batch.size=65536"));
         if (interceptor != null) {
             command.add("interceptor.classes=" + interceptor);
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CpuWindow cpu = rate > 0 ? CpuWindow.start(process.pid(), warmup / (double) rate,
+                0.95 * records / rate) : null;
         String summary = null;
         StringBuilder output = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -146,7 +180,51 @@ public final class ProducerPerformanceComparison {
         if (!m.find()) {
             throw new IllegalStateException("unexpected summary: " + summary);
         }
-        return Double.parseDouble(m.group(2));
+        double achieved = Double.parseDouble(m.group(2));
+        if (cpu == null) {
+            return new Run(achieved, Double.NaN);
+        }
+        if (achieved < 0.97 * rate) {
+            throw new IllegalStateException("the producer reached only " + achieved + " of the " + rate
+                    + " records/s asked: lower --rate so that every variant keeps up");
+        }
+        return new Run(achieved, cpu.microsPerRecord(rate));
+    }
+
+    /** The producer's CPU time between two instants of its run, read from a thread of the harness. */
+    private static final class CpuWindow {
+        private final Thread reader;
+        private volatile long cpuMillis = -1;
+        private volatile double seconds;
+
+        private CpuWindow(long pid, double fromSeconds, double toSeconds) {
+            reader = new Thread(() -> {
+                try {
+                    Thread.sleep((long) (fromSeconds * 1000));
+                    long t0 = System.nanoTime();
+                    long c0 = ProcessCpu.millis(pid);
+                    Thread.sleep((long) ((toSeconds - fromSeconds) * 1000));
+                    long c1 = ProcessCpu.millis(pid);
+                    seconds = (System.nanoTime() - t0) / 1e9;
+                    cpuMillis = c1 - c0;
+                } catch (Exception e) {
+                    cpuMillis = -1;
+                }
+            }, "cpu-window");
+            reader.start();
+        }
+
+        static CpuWindow start(long pid, double fromSeconds, double toSeconds) {
+            return new CpuWindow(pid, fromSeconds, toSeconds);
+        }
+
+        double microsPerRecord(int rate) throws InterruptedException {
+            reader.join();
+            if (cpuMillis < 0) {
+                throw new IllegalStateException("the producer's CPU time could not be read during its run");
+            }
+            return cpuMillis * 1000.0 / (rate * seconds);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
