@@ -159,8 +159,8 @@ public final class ProducerPerformanceComparison {
             command.add("interceptor.classes=" + interceptor);
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CpuWindow cpu = rate > 0 ? CpuWindow.start(process.pid(), warmup / (double) rate,
-                0.95 * records / rate) : null;
+        CpuWindow cpu = rate > 0 ? new CpuWindow(process.pid(), warmup / (double) rate, 0.95 * records / rate)
+                : null;
         String summary = null;
         StringBuilder output = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -212,10 +212,6 @@ public final class ProducerPerformanceComparison {
                 }
             }, "cpu-window");
             reader.start();
-        }
-
-        static CpuWindow start(long pid, double fromSeconds, double toSeconds) {
-            return new CpuWindow(pid, fromSeconds, toSeconds);
         }
 
         double microsPerRecord(int rate) throws InterruptedException {
