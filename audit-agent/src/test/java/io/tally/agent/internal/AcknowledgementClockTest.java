@@ -77,4 +77,70 @@ class AcknowledgementClockTest {
         assertThat(source.reads - readsAfter).isEqualTo(100);
         assertThat(readsAfter).isGreaterThan(readsBefore);
     }
+
+    @Test
+    void an_idle_ticking_thread_parks_and_the_next_acknowledgement_wakes_it() throws InterruptedException {
+        AcknowledgementClock.Epoch ticking = AcknowledgementClock.Epoch.ticking();
+        try {
+            AcknowledgementClock reader = new AcknowledgementClock(source, ticking);
+            reader.millis();
+            awaitParked(ticking, true);
+            long parkedAt = ticking.current();
+            Thread.sleep(5 * AcknowledgementClock.Epoch.TICK_MS);
+            assertThat(ticking.current()).as("no ticks while parked").isEqualTo(parkedAt);
+
+            source.now += 60_000;   // the producer was idle for a minute
+            int reads = source.reads;
+            assertThat(reader.millis()).as("the first acknowledgement after idling reads the clock")
+                    .isEqualTo(source.now);
+            assertThat(source.reads).isEqualTo(reads + 1);
+            awaitParked(ticking, false);
+            long woken = ticking.current();
+            awaitTicks(ticking, woken + 3);
+        } finally {
+            ticking.stop();
+        }
+    }
+
+    @Test
+    void a_ticking_thread_with_a_steady_reader_keeps_ticking() throws InterruptedException {
+        AcknowledgementClock.Epoch ticking = AcknowledgementClock.Epoch.ticking();
+        try {
+            AcknowledgementClock reader = new AcknowledgementClock(source, ticking);
+            long start = ticking.current();
+            // a reader at every tick for more than the idle span: the thread must never park
+            long idleSpanNanos = AcknowledgementClock.Epoch.IDLE_TICKS * AcknowledgementClock.Epoch.TICK_MS
+                    * 1_000_000;
+            long lastRead = System.nanoTime();
+            int checked = 0;
+            while (ticking.current() < start + 3 * AcknowledgementClock.Epoch.IDLE_TICKS) {
+                // judged only when this thread kept its pace: a stall of the whole machine may idle it for real
+                if (System.nanoTime() - lastRead < idleSpanNanos / 2) {
+                    assertThat(ticking.isParked()).isFalse();
+                    checked++;
+                }
+                source.now += 2;
+                reader.millis();
+                lastRead = System.nanoTime();
+                Thread.sleep(1);
+            }
+            assertThat(checked).isPositive();
+        } finally {
+            ticking.stop();
+        }
+    }
+
+    private static void awaitParked(AcknowledgementClock.Epoch epoch, boolean parked) throws InterruptedException {
+        for (int i = 0; i < 1_000 && epoch.isParked() != parked; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(epoch.isParked()).isEqualTo(parked);
+    }
+
+    private static void awaitTicks(AcknowledgementClock.Epoch epoch, long atLeast) throws InterruptedException {
+        for (int i = 0; i < 1_000 && epoch.current() < atLeast; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(epoch.current()).isGreaterThanOrEqualTo(atLeast);
+    }
 }
