@@ -45,14 +45,40 @@ import java.util.stream.Stream;
  * with {@code --pin} the ratio of two such figures is the ratio of the rates the producer's one core would reach.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tally.benchmarks.ProducerPerformanceComparison
- * [records] [rounds] [warm-up records] [--pin] [--rate=N]}
+ * [records] [rounds] [warm-up records] [--pin] [--rate=N] [--variants=plain,no-op,header,audited]}: with
+ * {@code --variants}, only those (plain first, the one the others are compared with). Each ratio's 95% interval is
+ * a bootstrap over the rounds: a target is shown met only when the interval clears it.
  */
 public final class ProducerPerformanceComparison {
-    private static final String AUDIT = "io.tally.agent.AuditProducerInterceptor";
     private static final Pattern STEADY = Pattern.compile("(\\d+) steady state records sent, ([\\d.]+) records/sec");
-    private static final String[] NAMES = {"plain", "no-op interceptor", "id header only", "audited"};
-    private static final String[] INTERCEPTORS = {null, NoopProducerInterceptor.class.getName(),
-        StampOnlyProducerInterceptor.class.getName(), AUDIT};
+
+    /** What a run puts in the producer: the key names it on the command line. */
+    private enum Variant {
+        PLAIN("plain", "plain", null),
+        NO_OP("no-op", "no-op interceptor", NoopProducerInterceptor.class.getName()),
+        HEADER("header", "id header only", StampOnlyProducerInterceptor.class.getName()),
+        AUDITED("audited", "audited", "io.tally.agent.AuditProducerInterceptor");
+
+        final String key;
+        final String label;
+        final String interceptor;
+
+        Variant(String key, String label, String interceptor) {
+            this.key = key;
+            this.label = label;
+            this.interceptor = interceptor;
+        }
+
+        static Variant of(String key) {
+            for (Variant v : values()) {
+                if (v.key.equals(key)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("--variants: unknown variant '" + key + "' (known: plain, no-op, "
+                    + "header, audited)");
+        }
+    }
 
     private static int topics;
 
@@ -67,11 +93,20 @@ public final class ProducerPerformanceComparison {
         List<String> arguments = new ArrayList<>(List.of(args));
         boolean pin = arguments.remove("--pin");
         int rate = -1;
+        List<Variant> variants = List.of(Variant.values());
         for (String argument : List.copyOf(arguments)) {
             if (argument.startsWith("--rate=")) {
                 rate = Integer.parseInt(argument.substring("--rate=".length()));
                 arguments.remove(argument);
+            } else if (argument.startsWith("--variants=")) {
+                variants = Stream.of(argument.substring("--variants=".length()).split(",")).map(Variant::of)
+                        .toList();
+                arguments.remove(argument);
             }
+        }
+        if (variants.isEmpty() || variants.get(0) != Variant.PLAIN) {
+            throw new IllegalArgumentException("--variants: the first must be plain, the one the others are "
+                    + "compared with");
         }
         if (rate > 0 && !ProcessCpu.available()) {
             throw new IllegalStateException("--rate needs /proc to read the producer's CPU time");
@@ -96,18 +131,21 @@ public final class ProducerPerformanceComparison {
         try (BundledBroker broker = BundledBroker.start(config.build());
              Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("tally.audit", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            for (String interceptor : INTERCEPTORS) {
-                run(broker, admin, records / 5, records / 20, -1, interceptor, pin); // warm the broker's paths
+            // the broker's JIT: a run of each variant at full length before any is counted (shorter warm-ups
+            // left the first rounds' rates rising from round to round)
+            for (Variant v : variants) {
+                run(broker, admin, records, warmup, -1, v.interceptor, pin);
             }
-            Run[][] runs = new Run[NAMES.length][rounds];
+            int n = variants.size();
+            Run[][] runs = new Run[n][rounds];
             for (int round = 0; round < rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
-                for (int k = 0; k < NAMES.length; k++) {
-                    int variant = (round + k) % NAMES.length;
-                    Run r = run(broker, admin, records, warmup, rate, INTERCEPTORS[variant], pin);
-                    runs[variant][round] = r;
-                    line.append(rate > 0 ? String.format(" %s %.2f", NAMES[variant], r.cpuMicrosPerRecord())
-                            : String.format(" %s %.0f", NAMES[variant], r.recordsPerSecond()));
+                for (int k = 0; k < n; k++) {
+                    int v = (round + k) % n;
+                    Run r = run(broker, admin, records, warmup, rate, variants.get(v).interceptor, pin);
+                    runs[v][round] = r;
+                    line.append(rate > 0 ? String.format(" %s %.2f", variants.get(v).label, r.cpuMicrosPerRecord())
+                            : String.format(" %s %.0f", variants.get(v).label, r.recordsPerSecond()));
                 }
                 System.out.println(line.append(rate > 0 ? " CPU µs/record" : " records/s"));
             }
@@ -115,27 +153,34 @@ public final class ProducerPerformanceComparison {
                     records, records - warmup, rounds, dataDir != null ? "tmpfs" : "disk",
                     pin ? ", broker on CPU 0, producer on CPU 1" : "",
                     rate > 0 ? ", throttled to " + rate + " records/s" : "");
-            for (int v = 0; v < NAMES.length; v++) {
-                double[] ratios = new double[rounds];
-                double[] values = new double[rounds];
-                for (int round = 0; round < rounds; round++) {
-                    // throttled: plain's CPU per record over this one's, the rate ratio on a saturated core
-                    ratios[round] = rate > 0
-                            ? runs[0][round].cpuMicrosPerRecord() / runs[v][round].cpuMicrosPerRecord()
-                            : runs[v][round].recordsPerSecond() / runs[0][round].recordsPerSecond();
-                    values[round] = rate > 0 ? runs[v][round].cpuMicrosPerRecord() : runs[v][round].recordsPerSecond();
-                }
-                double[] sorted = ratios.clone();
-                Arrays.sort(sorted);
-                System.out.printf("  %-18s median %,9.2f %s; ratio to plain in the same round: median %.3f "
-                        + "(min %.3f, max %.3f)%n", NAMES[v], median(values),
-                        rate > 0 ? "CPU µs/record" : "records/s", median(ratios), sorted[0], sorted[rounds - 1]);
+            for (int v = 0; v < n; v++) {
+                report(variants.get(v), runs[0], runs[v], rate > 0);
             }
         } finally {
             if (dataDir != null) {
                 deleteTree(dataDir);
             }
         }
+    }
+
+    /** Prints a variant's median figure and its ratio to plain in the same round: median, 95% interval, range. */
+    private static void report(Variant variant, Run[] plain, Run[] runs, boolean throttled) {
+        int rounds = runs.length;
+        double[] ratios = new double[rounds];
+        double[] values = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            // throttled: plain's CPU per record over this one's, the rate ratio on a saturated core
+            ratios[round] = throttled ? plain[round].cpuMicrosPerRecord() / runs[round].cpuMicrosPerRecord()
+                    : runs[round].recordsPerSecond() / plain[round].recordsPerSecond();
+            values[round] = throttled ? runs[round].cpuMicrosPerRecord() : runs[round].recordsPerSecond();
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        double[] interval = RoundStatistics.medianInterval(ratios, 0.95);
+        System.out.printf("  %-18s median %,9.2f %s; ratio to plain in the same round: median %.3f "
+                + "(95%% interval %.3f-%.3f; min %.3f, max %.3f)%n", variant.label, RoundStatistics.median(values),
+                throttled ? "CPU µs/record" : "records/s", RoundStatistics.median(ratios), interval[0], interval[1],
+                sorted[0], sorted[rounds - 1]);
     }
 
     private static Run run(BundledBroker broker, Admin admin, int records, int warmup, int rate, String interceptor,
@@ -229,12 +274,5 @@ public final class ProducerPerformanceComparison {
                 Files.deleteIfExists(path);
             }
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }
