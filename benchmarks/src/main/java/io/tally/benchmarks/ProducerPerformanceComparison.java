@@ -30,14 +30,15 @@ import java.util.stream.Stream;
  *
  * <p>What keeps runs comparable: every run writes to a topic of its own, deleted after it, so that each starts on
  * an empty log; the broker's data lives on {@code /dev/shm} when there is one, so that the page cache's write-back
- * of earlier runs does not land in later ones; the order of the variants rotates from round to round, so that none
- * is always first after a deletion; with {@code --pin}, the broker's JVM is bound to CPU 0 and the tool's JVMs to
- * CPU 1 ({@code taskset}; the harness pins itself), so that the producer's cost — the agent's included — is what limits the rate. The tool
- * runs with {@code --print-metrics}, so that its total is taken after a flush and before {@code close()}: without
- * it the total includes closing the producer, which for the audited run includes the agent's last flush (a one-time
- * ~0.1 s, not a throughput cost). The rate is the tool's steady state: its first records (a quarter by default) warm the
- * JIT (which, in a short run, takes a large and variable share of two cores, more so with more classes to compile)
- * and is left out.
+ * of earlier runs does not land in later ones; the order of the variants changes from round to round in a balanced
+ * design ({@link RunOrder}), so that none is always first, or always behind the same other one; with {@code --pin},
+ * the broker's JVM is bound to CPU 0 and the tool's JVMs to CPU 1 ({@code taskset}; the harness pins itself), so
+ * that the producer's cost — the agent's included — is what limits the rate. The tool runs with
+ * {@code --print-metrics}, so that its total is taken after a flush and before {@code close()}: without it the total
+ * includes closing the producer, which for the audited run includes the agent's last flush (a one-time ~0.1 s, not a
+ * throughput cost). The rate is the tool's steady state: its first records (a quarter by default) warm the JIT
+ * (which, in a short run, takes a large and variable share of two cores, more so with more classes to compile) and
+ * are left out.
  *
  * <p>With {@code --rate=N} every run is throttled to N records/s, below what any variant can reach, and the harness
  * reports instead the CPU time the producer's JVM spends per record between the end of the warm-up and the end of
@@ -137,11 +138,16 @@ public final class ProducerPerformanceComparison {
                 run(broker, admin, records, warmup, -1, v.interceptor, pin);
             }
             int n = variants.size();
+            RunOrder order = new RunOrder(n);
+            if (rounds % order.cycle() != 0) {
+                System.out.printf("(the order of the runs is balanced every %d rounds; %d is not a multiple)%n",
+                        order.cycle(), rounds);
+            }
             Run[][] runs = new Run[n][rounds];
             for (int round = 0; round < rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
                 for (int k = 0; k < n; k++) {
-                    int v = (round + k) % n;
+                    int v = order.variant(round, k);
                     Run r = run(broker, admin, records, warmup, rate, variants.get(v).interceptor, pin);
                     runs[v][round] = r;
                     line.append(rate > 0 ? String.format(" %s %.2f", variants.get(v).label, r.cpuMicrosPerRecord())
