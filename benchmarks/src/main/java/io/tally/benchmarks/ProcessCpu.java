@@ -29,6 +29,22 @@ final class ProcessCpu {
         return ticks * 1000 / TICKS_PER_SECOND;
     }
 
+    /** @return {idle, total} clock ticks of one CPU since boot, from {@code /proc/stat} */
+    static long[] cpuTicks(int cpu) throws IOException {
+        String prefix = "cpu" + cpu + " ";
+        for (String line : Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII)) {
+            if (line.startsWith(prefix)) {
+                String[] fields = line.substring(prefix.length()).trim().split("\\s+");
+                long total = 0;
+                for (String field : fields) {
+                    total += Long.parseLong(field);
+                }
+                return new long[] {Long.parseLong(fields[3]), total};   // idle is the 4th
+            }
+        }
+        throw new IOException("no " + prefix.trim() + " in /proc/stat");
+    }
+
     /** Pins every thread of this JVM, and those it starts later, to {@code cpu}. */
     static void pinThisProcess(int cpu) throws IOException, InterruptedException {
         Process taskset = new ProcessBuilder("taskset", "-a", "-c", "-p", Integer.toString(cpu),

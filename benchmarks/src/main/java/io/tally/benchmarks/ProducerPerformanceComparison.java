@@ -1,22 +1,11 @@
 package io.tally.benchmarks;
 
-import io.tally.broker.BrokerConfig;
-import io.tally.broker.BundledBroker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -53,36 +42,6 @@ import java.util.stream.Stream;
 public final class ProducerPerformanceComparison {
     private static final Pattern STEADY = Pattern.compile("(\\d+) steady state records sent, ([\\d.]+) records/sec");
 
-    /** What a run puts in the producer: the key names it on the command line. */
-    private enum Variant {
-        PLAIN("plain", "plain", null),
-        NO_OP("no-op", "no-op interceptor", NoopProducerInterceptor.class.getName()),
-        HEADER("header", "id header only", StampOnlyProducerInterceptor.class.getName()),
-        AUDITED("audited", "audited", "io.tally.agent.AuditProducerInterceptor");
-
-        final String key;
-        final String label;
-        final String interceptor;
-
-        Variant(String key, String label, String interceptor) {
-            this.key = key;
-            this.label = label;
-            this.interceptor = interceptor;
-        }
-
-        static Variant of(String key) {
-            for (Variant v : values()) {
-                if (v.key.equals(key)) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("--variants: unknown variant '" + key + "' (known: plain, no-op, "
-                    + "header, audited)");
-        }
-    }
-
-    private static int topics;
-
     private ProducerPerformanceComparison() {
     }
 
@@ -94,18 +53,18 @@ public final class ProducerPerformanceComparison {
         List<String> arguments = new ArrayList<>(List.of(args));
         boolean pin = arguments.remove("--pin");
         int rate = -1;
-        List<Variant> variants = List.of(Variant.values());
+        List<ProducerVariant> variants = List.of(ProducerVariant.values());
         for (String argument : List.copyOf(arguments)) {
             if (argument.startsWith("--rate=")) {
                 rate = Integer.parseInt(argument.substring("--rate=".length()));
                 arguments.remove(argument);
             } else if (argument.startsWith("--variants=")) {
-                variants = Stream.of(argument.substring("--variants=".length()).split(",")).map(Variant::of)
+                variants = Stream.of(argument.substring("--variants=".length()).split(",")).map(ProducerVariant::of)
                         .toList();
                 arguments.remove(argument);
             }
         }
-        if (variants.isEmpty() || variants.get(0) != Variant.PLAIN) {
+        if (variants.isEmpty() || variants.get(0) != ProducerVariant.PLAIN) {
             throw new IllegalArgumentException("--variants: the first must be plain, the one the others are "
                     + "compared with");
         }
@@ -115,27 +74,11 @@ public final class ProducerPerformanceComparison {
         int records = arguments.size() > 0 ? Integer.parseInt(arguments.get(0)) : 1_000_000;
         int rounds = arguments.size() > 1 ? Integer.parseInt(arguments.get(1)) : 8;
         int warmup = arguments.size() > 2 ? Integer.parseInt(arguments.get(2)) : records / 4;
-        if (pin) {
-            ProcessCpu.pinThisProcess(0);   // the broker's threads, started below, inherit it
-        }
-        // a deleted topic's files go at once: on tmpfs they are memory
-        BrokerConfig.Builder config = BrokerConfig.builder().listenerPort(0)
-                .kafkaProperty("log.segment.delete.delay.ms", "0");
-        Path shm = Path.of("/dev/shm");
-        Path dataDir = null;
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            dataDir = Files.createTempDirectory(shm, "tally-perf-");
-            config.dataDir(dataDir);
-        } else {
-            config.temporaryDataDir();
-        }
-        try (BundledBroker broker = BundledBroker.start(config.build());
-             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("tally.audit", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        try (PerformanceBroker broker = PerformanceBroker.start(pin)) {
             // the broker's JIT: a run of each variant at full length before any is counted (shorter warm-ups
             // left the first rounds' rates rising from round to round)
-            for (Variant v : variants) {
-                run(broker, admin, records, warmup, -1, v.interceptor, pin);
+            for (ProducerVariant v : variants) {
+                run(broker, records, warmup, -1, v, pin);
             }
             int n = variants.size();
             RunOrder order = new RunOrder(n);
@@ -148,7 +91,7 @@ public final class ProducerPerformanceComparison {
                 StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
                 for (int k = 0; k < n; k++) {
                     int v = order.variant(round, k);
-                    Run r = run(broker, admin, records, warmup, rate, variants.get(v).interceptor, pin);
+                    Run r = run(broker, records, warmup, rate, variants.get(v), pin);
                     runs[v][round] = r;
                     line.append(rate > 0 ? String.format(" %s %.2f", variants.get(v).label, r.cpuMicrosPerRecord())
                             : String.format(" %s %.0f", variants.get(v).label, r.recordsPerSecond()));
@@ -156,21 +99,17 @@ public final class ProducerPerformanceComparison {
                 System.out.println(line.append(rate > 0 ? " CPU µs/record" : " records/s"));
             }
             System.out.printf("%d records of 1 KiB per run (the last %d counted), %d rounds, broker data on %s%s%s%n",
-                    records, records - warmup, rounds, dataDir != null ? "tmpfs" : "disk",
+                    records, records - warmup, rounds, broker.onTmpfs() ? "tmpfs" : "disk",
                     pin ? ", broker on CPU 0, producer on CPU 1" : "",
                     rate > 0 ? ", throttled to " + rate + " records/s" : "");
             for (int v = 0; v < n; v++) {
                 report(variants.get(v), runs[0], runs[v], rate > 0);
             }
-        } finally {
-            if (dataDir != null) {
-                deleteTree(dataDir);
-            }
         }
     }
 
     /** Prints a variant's median figure and its ratio to plain in the same round: median, 95% interval, range. */
-    private static void report(Variant variant, Run[] plain, Run[] runs, boolean throttled) {
+    private static void report(ProducerVariant variant, Run[] plain, Run[] runs, boolean throttled) {
         int rounds = runs.length;
         double[] ratios = new double[rounds];
         double[] values = new double[rounds];
@@ -189,26 +128,11 @@ public final class ProducerPerformanceComparison {
                 sorted[0], sorted[rounds - 1]);
     }
 
-    private static Run run(BundledBroker broker, Admin admin, int records, int warmup, int rate, String interceptor,
+    private static Run run(PerformanceBroker broker, int records, int warmup, int rate, ProducerVariant variant,
                            boolean pin) throws Exception {
-        String topic = "perf-" + topics++;
-        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        String jar = Path.of(ProducerPerformanceComparison.class.getProtectionDomain().getCodeSource().getLocation()
-                .toURI()).toString();
-        List<String> command = new ArrayList<>();
-        if (pin) {
-            command.addAll(List.of("taskset", "-c", "1"));   // taskset executes java in its own process
-        }
-        command.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", jar,
-                "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records",
-                String.valueOf(records), "--warmup-records", String.valueOf(warmup), "--record-size", "1024",
-                "--throughput", String.valueOf(rate), "--print-metrics",
-                "--command-property", "bootstrap.servers=" + broker.bootstrapServers(), "acks=1", "linger.ms=5",
-                "batch.size=65536"));
-        if (interceptor != null) {
-            command.add("interceptor.classes=" + interceptor);
-        }
+        String topic = broker.createTopic();
+        List<String> command = ProducerPerformanceCommand.of(broker.bootstrapServers(), topic, records, warmup, rate,
+                variant, pin ? 1 : -1, false);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CpuWindow cpu = rate > 0 ? new CpuWindow(process.pid(), warmup / (double) rate, 0.95 * records / rate)
                 : null;
@@ -226,7 +150,7 @@ public final class ProducerPerformanceComparison {
         if (process.waitFor() != 0 || summary == null) {
             throw new IllegalStateException("ProducerPerformance failed: " + String.join(" ", command) + "\n" + output);
         }
-        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        broker.deleteTopic(topic);
         Matcher m = STEADY.matcher(summary);
         if (!m.find()) {
             throw new IllegalStateException("unexpected summary: " + summary);
@@ -271,14 +195,6 @@ public final class ProducerPerformanceComparison {
                 throw new IllegalStateException("the producer's CPU time could not be read during its run");
             }
             return cpuMillis * 1000.0 / (rate * seconds);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

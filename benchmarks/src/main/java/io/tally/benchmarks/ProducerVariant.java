@@ -1,0 +1,31 @@
+package io.tally.benchmarks;
+
+/** What a run of Kafka's producer performance tool puts in its producer; the key names it on a command line. */
+enum ProducerVariant {
+    PLAIN("plain", "plain", null),
+    NO_OP("no-op", "no-op interceptor", NoopProducerInterceptor.class.getName()),
+    HEADER("header", "id header only", StampOnlyProducerInterceptor.class.getName()),
+    AUDITED("audited", "audited", "io.tally.agent.AuditProducerInterceptor");
+
+    final String key;
+    final String label;
+    /** The {@code interceptor.classes} value, or null for none. */
+    final String interceptor;
+
+    ProducerVariant(String key, String label, String interceptor) {
+        this.key = key;
+        this.label = label;
+        this.interceptor = interceptor;
+    }
+
+    /** @throws IllegalArgumentException naming the known keys if {@code key} is none of them */
+    static ProducerVariant of(String key) {
+        for (ProducerVariant v : values()) {
+            if (v.key.equals(key)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("--variants: unknown variant '" + key + "' (known: plain, no-op, "
+                + "header, audited)");
+    }
+}
