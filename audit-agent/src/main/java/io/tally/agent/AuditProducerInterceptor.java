@@ -1,6 +1,7 @@
 package io.tally.agent;
 
 import io.tally.agent.internal.AgentRuntime;
+import io.tally.agent.internal.AttemptCounter;
 import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.Callbacks;
 import io.tally.agent.internal.EventTimeSource;
@@ -17,7 +18,6 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Audits a producer: set {@code interceptor.classes=io.tally.agent.AuditProducerInterceptor}.
@@ -37,7 +37,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     private Clock acknowledgementClock;
     private EventTimeSource eventTime;
     private Callbacks callbacks;
-    private LongAdder attempts;
+    private AttemptCounter attempts;
 
     /**
      * @throws org.apache.kafka.common.config.ConfigException if a {@code tally.*} setting is wrong (the producer

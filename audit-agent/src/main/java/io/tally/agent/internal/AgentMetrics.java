@@ -15,7 +15,7 @@ final class AgentMetrics implements AgentMetricsMBean {
 
     private final Agent agent;
     private final LongAdder counted = new LongAdder();
-    private final LongAdder attempted = new LongAdder();
+    private final AttemptCounter attempted = new AttemptCounter();
     private final LongAdder failedSends = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder callbackErrors = new LongAdder();
@@ -54,7 +54,7 @@ final class AgentMetrics implements AgentMetricsMBean {
     }
 
     /** The producer's send() calls on audited topics: one adder the interceptor increments directly. */
-    LongAdder attempted() {
+    AttemptCounter attempted() {
         return attempted;
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything one interceptor or Auditor instance runs on: its {@link Agent}, the clock, the event-time source
@@ -127,8 +126,8 @@ public final class AgentRuntime implements AutoCloseable {
         emitter.requestFlush();
     }
 
-    /** @return the adder of the producer's send attempts, incremented once per audited record on its way out */
-    public LongAdder attempts() {
+    /** @return the counter of the producer's send attempts, incremented once per audited record on its way out */
+    public AttemptCounter attempts() {
         return agent.metrics().attempted();
     }
 
