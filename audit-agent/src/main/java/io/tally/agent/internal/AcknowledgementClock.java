@@ -115,10 +115,7 @@ final class AcknowledgementClock implements Clock {
 
         void stop() {
             running = false;
-            Thread thread = ticker;
-            if (thread != null) {
-                LockSupport.unpark(thread);
-            }
+            unparkTicker();
         }
 
         long current() {
@@ -137,10 +134,14 @@ final class AcknowledgementClock implements Clock {
             }
             if (parked) {
                 parked = false;
-                Thread thread = ticker;
-                if (thread != null) {
-                    LockSupport.unpark(thread);
-                }
+                unparkTicker();
+            }
+        }
+
+        private void unparkTicker() {
+            Thread thread = ticker;
+            if (thread != null) {   // null for an epoch moved by hand
+                LockSupport.unpark(thread);
             }
         }
 
