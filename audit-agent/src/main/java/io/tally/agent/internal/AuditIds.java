@@ -2,7 +2,6 @@ package io.tally.agent.internal;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
 
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -13,20 +12,19 @@ public final class AuditIds {
     private AuditIds() {
     }
 
-    /** @return the id already on the record, or a new random one written into {@code headers} */
-    public static long stamp(Headers headers) {
-        Header existing = headers.lastHeader(HEADER);
-        if (existing != null) {
-            return io.tally.core.AuditIds.fromHeader(existing.value());
+    /** Writes a new random id into {@code headers}, unless they carry one already (a record sent on). */
+    public static void stamp(Headers headers) {
+        if (headers.lastHeader(HEADER) == null) {
+            headers.add(new StampedId(ThreadLocalRandom.current().nextLong()));
         }
-        long id = ThreadLocalRandom.current().nextLong();
-        headers.add(new RecordHeader(HEADER, io.tally.core.AuditIds.toHex(id)));
-        return id;
     }
 
     /** @return the record's id from its header, or the id of its log position */
     public static long read(Headers headers, String topic, int partition, long offset) {
         Header header = headers == null ? null : headers.lastHeader(HEADER);
+        if (header instanceof StampedId stamped) {
+            return stamped.id();   // stamped by this agent: no need to parse the hex
+        }
         return io.tally.core.AuditIds.of(header == null ? null : header.value(), topic, partition, offset);
     }
 }

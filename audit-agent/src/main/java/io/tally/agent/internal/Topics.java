@@ -6,6 +6,11 @@ public final class Topics {
     }
 
     public static boolean audited(String topic) {
-        return topic != null && !topic.startsWith("tally.") && !topic.startsWith("__");
+        if (topic == null) {
+            return false;
+        }
+        // the first character settles almost every topic without a prefix comparison
+        char first = topic.isEmpty() ? 0 : topic.charAt(0);
+        return (first != 't' && first != '_') || (!topic.startsWith("tally.") && !topic.startsWith("__"));
     }
 }
