@@ -2,10 +2,10 @@ package io.tally.benchmarks;
 
 import io.tally.agent.AgentConfig;
 import io.tally.agent.AuditProducerInterceptor;
+import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.InternalSettings;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import io.tally.core.AuditIds;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,14 +70,17 @@ public class ProducerPathBenchmark {
         return new RecordMetadata(partition, offset++, 0, System.currentTimeMillis(), 3, value.length);
     }
 
-    /** Headers as onSend stamped them, with random ids, so the digest sees realistic, scattered cells. */
+    /**
+     * Headers as onSend stamped them (the producer hands the record's own headers to onAcknowledgement), with
+     * random ids, so the digest sees realistic, scattered cells.
+     */
     private final RecordHeaders[] stamped = stampedHeaders();
 
     private static RecordHeaders[] stampedHeaders() {
         RecordHeaders[] pool = new RecordHeaders[1024];
         for (int i = 0; i < pool.length; i++) {
             pool[i] = new RecordHeaders();
-            pool[i].add(AuditIds.HEADER, AuditIds.toHex(ThreadLocalRandom.current().nextLong()));
+            AuditIds.stamp(pool[i]);
         }
         return pool;
     }
