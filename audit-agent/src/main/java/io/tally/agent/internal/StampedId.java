@@ -45,6 +45,7 @@ final class StampedId implements Header {
 
     @Override
     public String toString() {
-        return "StampedId(key = " + AuditIds.HEADER + ", value = " + new String(value, StandardCharsets.US_ASCII) + ")";
+        return "StampedId(key = " + AuditIds.HEADER
+                + ", value = " + new String(value, StandardCharsets.US_ASCII) + ")";
     }
 }

@@ -4,6 +4,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StampedIdTest {
@@ -25,7 +27,7 @@ class StampedIdTest {
     @Test
     void a_record_that_carries_an_id_keeps_it() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(AuditIds.HEADER, "00000000000000ff".getBytes());
+        headers.add(AuditIds.HEADER, "00000000000000ff".getBytes(StandardCharsets.US_ASCII));
         AuditIds.stamp(headers);
         assertThat(headers.headers(AuditIds.HEADER)).hasSize(1);
         assertThat(AuditIds.read(headers, "orders", 0, 7)).isEqualTo(255);
