@@ -7,6 +7,7 @@
  * <p>Threads: the producer's {@code onSend} runs on application threads, {@code onAcknowledgement} on the
  * producer's I/O thread, {@code onConsume}/{@code onCommit} on the polling thread, the emitter on its own daemon
  * thread, and while a producer agent runs, one shared daemon thread ticks every 10 ms for its
- * {@link io.tally.agent.internal.AcknowledgementClock}. Counters are guarded per topic by short critical sections; nothing here blocks a client thread on I/O.
+ * {@link io.tally.agent.internal.AcknowledgementClock} (and parks while no acknowledgement comes). Counters are
+ * guarded per topic by short critical sections; nothing here blocks a client thread on I/O.
  */
 package io.tally.agent.internal;
