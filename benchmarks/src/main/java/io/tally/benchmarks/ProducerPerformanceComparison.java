@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * End-to-end cost of the producer agent: Kafka's own {@code ProducerPerformance} tool against the bundled broker,
@@ -59,8 +58,7 @@ public final class ProducerPerformanceComparison {
                 rate = Integer.parseInt(argument.substring("--rate=".length()));
                 arguments.remove(argument);
             } else if (argument.startsWith("--variants=")) {
-                variants = Stream.of(argument.substring("--variants=".length()).split(",")).map(ProducerVariant::of)
-                        .toList();
+                variants = ProducerVariant.parse(argument);
                 arguments.remove(argument);
             }
         }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Kafka's producer performance tool run twice at once on one core: plain and a variant, each in a JVM and a
@@ -39,8 +38,7 @@ public final class ProducerPerformanceRace {
                 ProducerVariant.AUDITED);
         for (String argument : List.copyOf(arguments)) {
             if (argument.startsWith("--variants=")) {
-                variants = Stream.of(argument.substring("--variants=".length()).split(",")).map(ProducerVariant::of)
-                        .toList();
+                variants = ProducerVariant.parse(argument);
                 arguments.remove(argument);
             }
         }

@@ -1,5 +1,8 @@
 package io.tally.benchmarks;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 /** What a run of Kafka's producer performance tool puts in its producer; the key names it on a command line. */
 enum ProducerVariant {
     PLAIN("plain", "plain", null),
@@ -27,5 +30,10 @@ enum ProducerVariant {
         }
         throw new IllegalArgumentException("--variants: unknown variant '" + key + "' (known: plain, no-op, "
                 + "header, audited)");
+    }
+
+    /** @return the variants a {@code --variants=} argument names, in its order */
+    static List<ProducerVariant> parse(String argument) {
+        return Stream.of(argument.substring("--variants=".length()).split(",")).map(ProducerVariant::of).toList();
     }
 }

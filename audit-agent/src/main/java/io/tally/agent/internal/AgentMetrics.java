@@ -53,7 +53,7 @@ final class AgentMetrics implements AgentMetricsMBean {
         counted.add(messages);
     }
 
-    /** The producer's send() calls on audited topics: one adder the interceptor increments directly. */
+    /** The producer's send() calls on audited topics: one counter the interceptor increments directly. */
     AttemptCounter attempted() {
         return attempted;
     }
