@@ -81,6 +81,36 @@ public final class AuditIds {
         return out;
     }
 
+    /**
+     * @return {@code id} as its {@code tally.id} header carries it: 16 lowercase hex characters. Use this form
+     *         wherever an id is shown to people (API, alerts, dashboard), so they can search logs and topics for it.
+     */
+    public static String hex(long id) {
+        return new String(toHex(id), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The strict inverse of {@link #hex}: for reading ids people type, not headers (which {@link #fromHeader}
+     * reads leniently).
+     *
+     * @throws IllegalArgumentException unless {@code text} is exactly 16 hex digits (either case)
+     */
+    public static long parseHex(String text) {
+        if (text == null || text.length() != 16) {
+            throw new IllegalArgumentException("an audit id is 16 hex digits, was '" + text + "'");
+        }
+        long id = 0;
+        for (int i = 0; i < 16; i++) {
+            char c = text.charAt(i);
+            int digit = c < 256 ? DIGITS[c] : -1;
+            if (digit < 0) {
+                throw new IllegalArgumentException("an audit id is 16 hex digits, was '" + text + "'");
+            }
+            id = (id << 4) | digit;
+        }
+        return id;
+    }
+
     private static long hashOf(byte[] value) {
         long h = SEED_BYTES;
         for (byte b : value) {

@@ -3,6 +3,7 @@ package io.tally.reconciler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tally.core.AuditIds;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.Verdict;
@@ -25,6 +26,8 @@ import java.util.Objects;
 public record Alert(String topic, String upstreamTier, String downstreamTier, Verdict kind, DiscrepancyStatus status,
         List<Discrepancy> discrepancies, long createdAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most ids named in {@link #text()}; the JSON has them all. */
+    private static final int TEXT_IDS = 5;
 
     public Alert {
         Objects.requireNonNull(topic, "topic");
@@ -66,7 +69,21 @@ public record Alert(String topic, String upstreamTier, String downstreamTier, Ve
         if (discrepancies.size() == 1 && !detail.isEmpty()) {
             s.append(" (").append(detail).append(')');
         }
+        appendIds(s, "lost", discrepancies.stream().flatMap(d -> d.lostIds().stream()).toList());
+        appendIds(s, "duplicated", discrepancies.stream().flatMap(d -> d.duplicatedIds().stream()).toList());
         return s.toString();
+    }
+
+    private static void appendIds(StringBuilder s, String what, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        s.append("; ").append(what).append(" ids ");
+        ids.stream().limit(TEXT_IDS).forEach(id -> s.append(AuditIds.hex(id)).append(' '));
+        s.setLength(s.length() - 1);
+        if (ids.size() > TEXT_IDS) {
+            s.append(" and ").append(ids.size() - TEXT_IDS).append(" more");
+        }
     }
 
     /** @return the JSON of the alert: {@code text} (Slack-compatible) plus the structured fields */
@@ -88,8 +105,11 @@ public record Alert(String topic, String upstreamTier, String downstreamTier, Ve
             n.put("bucketStart", d.bucket().start());
             n.put("missing", d.missing());
             n.put("duplicated", d.duplicated());
-            d.lostIds().forEach(n.putArray("lostIds")::add);
-            d.duplicatedIds().forEach(n.putArray("duplicatedIds")::add);
+            // ids as the tally.id header carries them, so people can search their logs and topics for them
+            ArrayNode lost = n.putArray("lostIds");
+            d.lostIds().forEach(id -> lost.add(AuditIds.hex(id)));
+            ArrayNode extra = n.putArray("duplicatedIds");
+            d.duplicatedIds().forEach(id -> extra.add(AuditIds.hex(id)));
             n.put("detail", d.detail());
         }
         return root.toString();

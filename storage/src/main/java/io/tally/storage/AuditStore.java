@@ -58,6 +58,13 @@ public interface AuditStore extends AutoCloseable {
     /** @return what {@code sink} last sent about the discrepancy, if anything was recorded */
     Optional<AlertState> alertState(UUID discrepancyId, String sink);
 
+    /**
+     * Checks that the store answers: one cheap read of Tally's own tables (for health checks).
+     *
+     * @throws StorageException naming why it does not
+     */
+    void ping();
+
     /** Releases what the store holds (not a session it was given). */
     @Override
     void close();

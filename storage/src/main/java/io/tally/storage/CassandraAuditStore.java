@@ -167,16 +167,42 @@ public final class CassandraAuditStore implements AuditStore {
         return Optional.ofNullable(row).map(RowMapper::discrepancy);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A cursor is resumed in two steps: the rest of its own position ({@code = position AND id > id}), then the
+     * range before it. Both read clustering slices in the table's order, so a page costs what its rows cost.
+     */
     @Override
     public List<Discrepancy> discrepancies(DiscrepancyQuery q) {
         List<Discrepancy> out = new ArrayList<>();
+        DiscrepancyCursor after = q.after();
+        long toMs = q.toMs();
+        if (after != null) {
+            if (after.position() < q.fromMs()) {
+                return out;
+            }
+            if (after.position() < q.toMs()) {
+                Instant at = Instant.ofEpochMilli(after.position());
+                var rest = q.topic() != null
+                        ? statements.selectDiscrepanciesOfTopicAfter.bind(q.topic(), at, after.id())
+                        : statements.selectDiscrepanciesOfDayAfter.bind(RowMapper.day(after.position()), at, after.id());
+                if (collect(execute(rest, "reading discrepancies"), q, out)) {
+                    return out;
+                }
+                toMs = after.position();
+            }
+            if (toMs <= q.fromMs()) {
+                return out;
+            }
+        }
         Instant from = Instant.ofEpochMilli(q.fromMs());
-        Instant to = Instant.ofEpochMilli(q.toMs());
+        Instant to = Instant.ofEpochMilli(toMs);
         if (q.topic() != null) {
             collect(execute(statements.selectDiscrepanciesOfTopic.bind(q.topic(), from, to), "reading discrepancies"),
                     q, out);
         } else {
-            for (LocalDate day : days(q.fromMs(), q.toMs(), true)) {
+            for (LocalDate day : days(q.fromMs(), toMs, true)) {
                 if (collect(execute(statements.selectDiscrepanciesOfDay.bind(day, from, to), "reading discrepancies"),
                         q, out)) {
                     break;
@@ -195,6 +221,11 @@ public final class CassandraAuditStore implements AuditStore {
     public Optional<AlertState> alertState(UUID discrepancyId, String sink) {
         Row row = execute(statements.selectAlertState.bind(discrepancyId, sink), "reading alert state").one();
         return Optional.ofNullable(row).map(RowMapper::alertState);
+    }
+
+    @Override
+    public void ping() {
+        execute(statements.selectDiscrepancyById.bind(new UUID(0, 0)), "reading the discrepancies table");
     }
 
     @Override

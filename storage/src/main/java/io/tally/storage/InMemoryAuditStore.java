@@ -80,14 +80,15 @@ public final class InMemoryAuditStore implements AuditStore {
         List<Discrepancy> result = new ArrayList<>();
         for (Discrepancy d : discrepancies.values()) {
             long t = q.topic() != null ? d.bucket().start() : d.detectedAt();
-            if (t >= q.fromMs() && t < q.toMs() && q.matchesFilters(d)) {
+            if (t >= q.fromMs() && t < q.toMs() && q.matchesFilters(d)
+                    && (q.after() == null || q.after().precedes(d, q))) {
                 result.add(d);
             }
         }
         Comparator<Discrepancy> order = q.topic() != null
                 ? Comparator.comparingLong((Discrepancy d) -> d.bucket().start()).reversed()
                 : Comparator.comparingLong(Discrepancy::detectedAt).reversed();
-        result.sort(order.thenComparing(Discrepancy::id));
+        result.sort(order.thenComparing(Discrepancy::id, DiscrepancyCursor.ID_ORDER));
         return List.copyOf(result.subList(0, Math.min(result.size(), q.limit())));
     }
 
@@ -99,6 +100,11 @@ public final class InMemoryAuditStore implements AuditStore {
     @Override
     public Optional<AlertState> alertState(UUID discrepancyId, String sink) {
         return Optional.ofNullable(alertStates.get(discrepancyId + "|" + sink));
+    }
+
+    @Override
+    public void ping() {
+        // always reachable
     }
 
     @Override

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Tally's Cassandra schema: the keyspace (default {@value #DEFAULT_KEYSPACE}) and its tables, created by the
  * program itself at start with {@link #apply(CqlSession)}.
  *
- * <p>Creation is idempotent: every statement is {@code CREATE ... IF NOT EXISTS}, so applying the schema on every
- * start, from any number of processes one after another, is safe. It never alters what exists: a changed
+ * <p>Creation is idempotent: every statement is {@code CREATE ... IF NOT EXISTS}, or {@code ALTER TABLE ... ADD IF
+ * NOT EXISTS} for a column added to a table after its first release, so applying the schema on every start, from
+ * any number of processes one after another, is safe and brings an older keyspace up to date. It never alters what exists: a changed
  * replication or TTL applies to new keyspaces and tables only (change existing ones with {@code ALTER}). Every
  * table has a default TTL (14 days unless configured), which is how old audit data goes away.
  *
@@ -99,7 +100,7 @@ public final class TallySchema {
         return ddlTimeout;
     }
 
-    /** The CQL statements of {@link #apply(CqlSession)}, in order: the keyspace, then each table. */
+    /** The CQL statements of {@link #apply(CqlSession)}, in order: the keyspace, each table, then added columns. */
     public List<String> statements() {
         return SchemaStatements.all(keyspace, replication.toCql(), defaultTtl.toSeconds());
     }

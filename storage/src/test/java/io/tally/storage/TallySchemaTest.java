@@ -24,20 +24,22 @@ class TallySchemaTest {
     void creates_the_keyspace_first_then_every_table_only_if_missing() {
         List<String> statements = TallySchema.defaults().statements();
 
-        assertThat(statements).hasSize(1 + TallySchema.TABLES.size());
+        assertThat(statements).hasSize(1 + TallySchema.TABLES.size() + 1);
         assertThat(statements.get(0)).startsWith("CREATE KEYSPACE IF NOT EXISTS tally WITH replication = "
                 + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
         for (int i = 0; i < TallySchema.TABLES.size(); i++) {
             assertThat(statements.get(i + 1))
                     .startsWith("CREATE TABLE IF NOT EXISTS tally." + TallySchema.TABLES.get(i) + " (");
         }
+        assertThat(statements.get(statements.size() - 1))
+                .isEqualTo("ALTER TABLE tally.edge_verdicts ADD IF NOT EXISTS reason text");
     }
 
     @Test
     void every_table_carries_the_configured_ttl() {
         List<String> statements = TallySchema.builder().defaultTtl(Duration.ofHours(1)).build().statements();
 
-        assertThat(statements.subList(1, statements.size()))
+        assertThat(statements.subList(1, 1 + TallySchema.TABLES.size()))
                 .allSatisfy(cql -> assertThat(cql).contains("default_time_to_live = 3600"));
     }
 

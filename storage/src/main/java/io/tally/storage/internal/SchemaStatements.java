@@ -105,10 +105,14 @@ public final class SchemaStatements {
                         + "upstream_count bigint, "
                         + "downstream_count bigint, "
                         + "judged_at timestamp, "
+                        + "reason text, "
                         + "PRIMARY KEY ((topic, day), bucket_start, upstream_tier, downstream_tier)"
                         + ") WITH comment = 'Latest verdict of each edge of a topic for each bucket; "
                         + "day = UTC day of bucket_start'"
-                        + options);
+                        + options,
+
+                // columns added after a table's first release: ADD IF NOT EXISTS keeps a re-run a no-op
+                "ALTER TABLE " + ks + "edge_verdicts ADD IF NOT EXISTS reason text");
     }
 
     /** The columns shared by discrepancies and discrepancies_by_topic, each followed by ", ". */

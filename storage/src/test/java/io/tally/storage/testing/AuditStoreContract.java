@@ -10,6 +10,7 @@ import io.tally.core.sketch.LatencySketch;
 import io.tally.storage.AlertState;
 import io.tally.storage.AuditStore;
 import io.tally.storage.Discrepancy;
+import io.tally.storage.DiscrepancyCursor;
 import io.tally.storage.DiscrepancyQuery;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.EdgeVerdict;
@@ -113,14 +114,16 @@ public abstract class AuditStoreContract {
     @Test
     void stores_the_latest_verdict_of_each_edge_and_bucket() {
         Bucket b = new Bucket(t0, MINUTE);
-        store().putVerdicts(List.of(new EdgeVerdict(topic, b, "producer", "log", Verdict.PENDING, 5, 3, t0 + 1)));
-        store().putVerdicts(List.of(new EdgeVerdict(topic, b, "producer", "log", Verdict.LOSS, 5, 4, t0 + 2),
-                new EdgeVerdict(topic, b, "log", "consumer.a", Verdict.COMPLETE, 4, 4, t0 + 2),
-                new EdgeVerdict(topic, b.next(), "producer", "log", Verdict.COMPLETE, 1, 1, t0 + 2)));
+        store().putVerdicts(List.of(new EdgeVerdict(topic, b, "producer", "log", Verdict.PENDING, 5, 3, t0 + 1, "")));
+        store().putVerdicts(List.of(new EdgeVerdict(topic, b, "producer", "log", Verdict.LOSS, 5, 4, t0 + 2,
+                        "LOSS: producer has 5, log 4"),
+                new EdgeVerdict(topic, b, "log", "consumer.a", Verdict.COMPLETE, 4, 4, t0 + 2, null),
+                new EdgeVerdict(topic, b.next(), "producer", "log", Verdict.COMPLETE, 1, 1, t0 + 2, "")));
 
         assertThat(store().verdicts(topic, t0, t0 + MINUTE)).containsExactly(
-                new EdgeVerdict(topic, b, "log", "consumer.a", Verdict.COMPLETE, 4, 4, t0 + 2),
-                new EdgeVerdict(topic, b, "producer", "log", Verdict.LOSS, 5, 4, t0 + 2));
+                new EdgeVerdict(topic, b, "log", "consumer.a", Verdict.COMPLETE, 4, 4, t0 + 2, null),
+                new EdgeVerdict(topic, b, "producer", "log", Verdict.LOSS, 5, 4, t0 + 2,
+                        "LOSS: producer has 5, log 4"));
     }
 
     @Test
@@ -158,6 +161,40 @@ public abstract class AuditStoreContract {
                 .containsExactly(dup);
         assertThat(store().discrepancies(DiscrepancyQuery.detectedBetween(t0, t0 + DAY).withLimit(2)))
                 .containsExactly(fixed, dup);
+    }
+
+    @Test
+    void pages_through_discrepancies_with_a_cursor_without_gaps_or_repeats() {
+        // 4 edges × 6 buckets; 3 buckets share one detection time, so both orders have ties to break by id
+        List<Discrepancy> all = new java.util.ArrayList<>();
+        String[][] edges = {{"producer", "log"}, {"log", "consumer.a"}, {"log", "consumer.b"}, {"log", "consumer.c"}};
+        for (int b = 0; b < 6; b++) {
+            for (String[] e : edges) {
+                Discrepancy d = discrepancy(e[0], e[1], t0 + b * MINUTE, Verdict.LOSS, t0 + (b / 3) * MINUTE + 10);
+                all.add(store().putDiscrepancy(d));
+            }
+        }
+        for (DiscrepancyQuery first : List.of(DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY).withLimit(5),
+                DiscrepancyQuery.detectedBetween(t0, t0 + DAY).withLimit(5))) {
+            List<Discrepancy> seen = new java.util.ArrayList<>();
+            DiscrepancyQuery q = first;
+            for (int page = 0; page < 10; page++) {
+                List<Discrepancy> got = store().discrepancies(q);
+                seen.addAll(got);
+                if (got.size() < q.limit()) {
+                    break;
+                }
+                q = q.withAfter(DiscrepancyCursor.after(got.get(got.size() - 1), q));
+            }
+            assertThat(seen).as("pages of %s", first).doesNotHaveDuplicates().hasSameSizeAs(all)
+                    .containsExactlyElementsOf(store().discrepancies(first.withLimit(DiscrepancyQuery.MAX_LIMIT)))
+                    .isSortedAccordingTo(java.util.Comparator.comparingLong(first::positionOf).reversed()
+                            .thenComparing(Discrepancy::id, DiscrepancyCursor.ID_ORDER));
+        }
+        DiscrepancyQuery ofTopic = DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY);
+        assertThat(store().discrepancies(ofTopic.withAfter(new DiscrepancyCursor(t0 - 1, new UUID(0, 0))))).isEmpty();
+        assertThat(store().discrepancies(ofTopic.withAfter(new DiscrepancyCursor(t0 + DAY + MINUTE, new UUID(0, 0)))))
+                .hasSameSizeAs(all);
     }
 
     @Test

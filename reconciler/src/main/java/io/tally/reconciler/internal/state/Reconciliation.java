@@ -158,7 +158,7 @@ public final class Reconciliation {
                     || last.judgement().upstreamCount() != j.upstreamCount()
                     || last.judgement().downstreamCount() != j.downstreamCount()) {
                 verdicts.add(new EdgeVerdict(edge.upstreamTopic(), bucket, edge.upstreamTier(), edge.downstreamTier(),
-                        j.verdict(), j.upstreamCount(), j.downstreamCount(), now));
+                        j.verdict(), j.upstreamCount(), j.downstreamCount(), now, j.reason()));
             }
             Discrepancy d = book.apply(edge, bucket, j, now);
             if (d != null) {

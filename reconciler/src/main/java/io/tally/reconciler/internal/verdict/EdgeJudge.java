@@ -62,6 +62,13 @@ public final class EdgeJudge {
     public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
             TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
             long now) {
+        Judgement j = decide(edge, judged, policy, bucket, up, down, upView, downView, gapAllowance, now);
+        return j.withReason(Reasons.explain(j, edge, bucket, saturatedAdd(bucket.end(), graceMs), upView, downView));
+    }
+
+    private Judgement decide(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
+            TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
+            long now) {
         long upCount = up == null ? 0 : up.count();
         long downCount = down == null ? 0 : down.count();
         if (!judged) {
@@ -81,8 +88,8 @@ public final class EdgeJudge {
                     && now - lagging.lastAdvanceAt() >= stallTimeoutMs;
             return stalled
                     ? Judgement.of(Verdict.STALLED, upCount, downCount, "tier " + lagging.tier()
-                            + " has not advanced since " + lagging.lastAdvanceAt() + " (watermark "
-                            + lagging.watermark() + ")")
+                            + " has not advanced since " + Reasons.time(lagging.lastAdvanceAt()) + " (watermark "
+                            + Reasons.time(lagging.watermark()) + ")")
                     : Judgement.of(Verdict.PENDING, upCount, downCount, "");
         }
         return compare(edge, policy, up, down, upCount, downCount, gapAllowance);

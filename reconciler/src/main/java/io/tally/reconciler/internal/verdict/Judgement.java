@@ -13,16 +13,28 @@ import java.util.List;
  * @param duplicated      extra messages downstream
  * @param lostIds         ids the digest named as lost (at most the configured number)
  * @param duplicatedIds   ids the digest named as duplicated
- * @param detail          a sentence for people
+ * @param detail          what was found, for people ("5 missing, 0 duplicated"); empty when nothing was
+ * @param reason          the whole rule that decided the verdict, with counts and watermarks ({@link Reasons})
  */
 public record Judgement(Verdict verdict, long upstreamCount, long downstreamCount, long missing, long duplicated,
-        List<Long> lostIds, List<Long> duplicatedIds, String detail) {
+        List<Long> lostIds, List<Long> duplicatedIds, String detail, String reason) {
     public Judgement {
         lostIds = List.copyOf(lostIds);
         duplicatedIds = List.copyOf(duplicatedIds);
+        reason = reason == null ? "" : reason;
+    }
+
+    Judgement(Verdict verdict, long upstreamCount, long downstreamCount, long missing, long duplicated,
+            List<Long> lostIds, List<Long> duplicatedIds, String detail) {
+        this(verdict, upstreamCount, downstreamCount, missing, duplicated, lostIds, duplicatedIds, detail, "");
     }
 
     static Judgement of(Verdict verdict, long up, long down, String detail) {
         return new Judgement(verdict, up, down, 0, 0, List.of(), List.of(), detail);
+    }
+
+    Judgement withReason(String newReason) {
+        return new Judgement(verdict, upstreamCount, downstreamCount, missing, duplicated, lostIds, duplicatedIds,
+                detail, newReason);
     }
 }

@@ -73,7 +73,8 @@ class WebhookAlertSinkIT {
 
         assertThat(bodies).hasSize(3);
         assertThat(bodies.get(2)).startsWith("{\"text\":\"LOSS on topic orders, log → consumer.x: 2 missing")
-                .contains("\"lostIds\":[7,9]");
+                .contains("lost ids 0000000000000007 0000000000000009")
+                .contains("\"lostIds\":[\"0000000000000007\",\"0000000000000009\"]");
         assertThat(sink.failures()).isEqualTo(2);
         assertThat(sink.delivered()).isEqualTo(1);
     }

@@ -48,6 +48,23 @@ class EdgeJudgeTest {
     }
 
     @Test
+    void a_verdict_explains_itself_with_counts_and_watermarks() {
+        Judgement loss = finalJudge(ids("log", 0, 1_000), ids("consumer.billing", 0, 995));
+        Judgement complete = finalJudge(ids("log", 0, 1_000), ids("consumer.billing", 0, 1_000));
+        Judgement pending = judge(ids("log", 0, 10), ids("consumer.billing", 0, 8), at("log", DONE),
+                at("consumer.billing", DONE - 1), DONE);
+        String due = java.time.Instant.ofEpochMilli(DONE).toString();
+
+        assertThat(loss.reason()).isEqualTo("LOSS: log has 1,000, consumer.billing 995 (5 missing, 0 duplicated); "
+                + "both watermarks past " + due);
+        assertThat(complete.reason()).isEqualTo("COMPLETE: log has 1,000, consumer.billing 1,000; "
+                + "both watermarks past " + due);
+        assertThat(pending.reason()).isEqualTo("PENDING: waiting for consumer.billing's watermark ("
+                + java.time.Instant.ofEpochMilli(DONE - 1) + ") to pass " + due
+                + " (bucket end + grace); log has 10, consumer.billing 8 so far");
+    }
+
+    @Test
     void duplication_names_the_extra_ids() {
         Judgement j = finalJudge(ids("log", 0, 100), ids("consumer.billing", 0, 100, 5, 6));
 

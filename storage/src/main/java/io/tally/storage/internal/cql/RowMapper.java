@@ -71,13 +71,14 @@ public final class RowMapper {
         long start = v.bucket().start();
         return s.insertVerdict.bind(v.topic(), day(start), Instant.ofEpochMilli(start), v.upstreamTier(),
                 v.downstreamTier(), v.bucket().sizeMs(), v.verdict().name(), v.upstreamCount(), v.downstreamCount(),
-                Instant.ofEpochMilli(v.judgedAt()));
+                Instant.ofEpochMilli(v.judgedAt()), v.reason());
     }
 
     public static EdgeVerdict verdict(Row r) {
         return new EdgeVerdict(r.getString("topic"), new Bucket(millis(r, "bucket_start"), r.getLong("bucket_size_ms")),
                 r.getString("upstream_tier"), r.getString("downstream_tier"), Verdict.valueOf(r.getString("verdict")),
-                r.getLong("upstream_count"), r.getLong("downstream_count"), millis(r, "judged_at"));
+                r.getLong("upstream_count"), r.getLong("downstream_count"), millis(r, "judged_at"),
+                r.getString("reason"));
     }
 
     /** Binds a discrepancy to {@code discrepancies} or {@code discrepancies_by_topic} (same columns). */

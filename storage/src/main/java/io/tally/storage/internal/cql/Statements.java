@@ -11,7 +11,7 @@ public final class Statements {
             + "upstream_tier, downstream_tier, kind, upstream_count, downstream_count, missing, duplicated, "
             + "lost_ids, duplicated_ids, detail, status, resolved_at";
     static final String VERDICT_COLUMNS = "topic, day, bucket_start, upstream_tier, downstream_tier, bucket_size_ms, "
-            + "verdict, upstream_count, downstream_count, judged_at";
+            + "verdict, upstream_count, downstream_count, judged_at, reason";
     static final String PROGRESS_COLUMNS = "tier, topic, watermark, last_heartbeat, live_agents, updated_at";
     static final String ALERT_COLUMNS = "discrepancy_id, sink, last_sent_status, sent_at, attempts, last_error";
 
@@ -28,6 +28,8 @@ public final class Statements {
     public final PreparedStatement selectDiscrepancy;
     public final PreparedStatement selectDiscrepanciesOfDay;
     public final PreparedStatement selectDiscrepanciesOfTopic;
+    public final PreparedStatement selectDiscrepanciesOfDayAfter;
+    public final PreparedStatement selectDiscrepanciesOfTopicAfter;
     public final PreparedStatement insertAlertState;
     public final PreparedStatement selectAlertState;
 
@@ -53,6 +55,10 @@ public final class Statements {
                 + "discrepancies WHERE day = ? AND detected_at >= ? AND detected_at < ?");
         selectDiscrepanciesOfTopic = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
                 + "discrepancies_by_topic WHERE topic = ? AND bucket_start >= ? AND bucket_start < ?");
+        selectDiscrepanciesOfDayAfter = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                + "discrepancies WHERE day = ? AND detected_at = ? AND id > ?");
+        selectDiscrepanciesOfTopicAfter = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                + "discrepancies_by_topic WHERE topic = ? AND bucket_start = ? AND id > ?");
         insertAlertState = session.prepare(insert(ks + "alert_state", ALERT_COLUMNS));
         selectAlertState = session.prepare("SELECT " + ALERT_COLUMNS + " FROM " + ks + "alert_state "
                 + "WHERE discrepancy_id = ? AND sink = ?");

@@ -1,0 +1,214 @@
+package io.tally.api.internal.view;
+
+import io.tally.core.TierProgress;
+import io.tally.storage.AuditStore;
+import io.tally.storage.Discrepancy;
+import io.tally.storage.DiscrepancyQuery;
+import io.tally.storage.DiscrepancyStatus;
+import io.tally.storage.EdgeVerdict;
+import io.tally.storage.Verdict;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Every audited topic and every tier at one moment, read from the store: what {@code /api/v1/topics},
+ * {@code /api/v1/tiers}, the metrics and the dashboard's first screen show. Immutable once built.
+ *
+ * @param generatedAt    when it was read, epoch ms
+ * @param windowMs       the window of completeness and verdict counts, ending at {@code generatedAt}
+ * @param topics         every topic, worst first (lowest completeness, then most open discrepancies, then name)
+ * @param tiers          every tier, by name
+ * @param openByKind     open discrepancies of every topic by kind
+ * @param verdictsByKind edge-buckets of the window by their latest verdict
+ */
+public record Overview(long generatedAt, long windowMs, List<TopicSummary> topics, List<TierSummary> tiers,
+        Map<String, Long> openByKind, Map<String, Long> verdictsByKind) {
+
+    /** How far back open discrepancies are looked for: the store's default TTL. */
+    static final long OPEN_LOOKBACK_MS = 14 * 86_400_000L;
+
+    /**
+     * One topic.
+     *
+     * @param tiers             the tiers that report on it
+     * @param lastJudgedBucket  start of the newest bucket of the window with a final verdict on any edge; null if
+     *                          none
+     * @param lastJudgedBucketEnd its end, or null
+     * @param openDiscrepancies open discrepancies of the topic (any age within the retention)
+     * @param openByKind        the same by kind
+     * @param completeness      share of upstream messages that reached downstream, over the final, judged
+     *                          edge-buckets of the window ({@code Σ min(up, down) / Σ up}); null when none
+     * @param edgeBuckets       edge-buckets of the window by their latest verdict
+     * @param reconcileDelaySeconds seconds from the end of {@code lastJudgedBucket} to {@code generatedAt}: how far
+     *                          the verdicts trail real time; null without a judged bucket
+     */
+    public record TopicSummary(String topic, List<String> tiers, Long lastJudgedBucket, Long lastJudgedBucketEnd,
+            long openDiscrepancies, Map<String, Long> openByKind, Double completeness,
+            Map<String, Long> edgeBuckets, Double reconcileDelaySeconds) {
+    }
+
+    /**
+     * One tier over every topic it reports on.
+     *
+     * @param maxLagSeconds the largest lag over its topics, or null when none has an upstream
+     * @param liveAgents    the most live agents it has on one topic
+     * @param lastHeartbeat its newest heartbeat, epoch ms
+     * @param status        {@code live} if any topic is live, else {@code closed} or {@code silent}
+     * @param topics        the tier on each topic
+     */
+    public record TierSummary(String tier, Double maxLagSeconds, int liveAgents, long lastHeartbeat, String status,
+            List<TierOnTopic> topics) {
+    }
+
+    /**
+     * One tier on one topic.
+     *
+     * @param watermark    the tier's watermark (highest event time seen and passed), epoch ms
+     * @param upstreamTier the tier it is compared with, or null
+     * @param lagSeconds   how far its watermark trails its upstream's, in seconds (0 when ahead); null without one
+     * @param status       {@code live}: an agent reported within the liveness time; {@code closed}: recent
+     *                     reports, but every agent closed; {@code silent}: no report within the liveness time
+     */
+    public record TierOnTopic(String topic, long watermark, String upstreamTier, Double lagSeconds, int liveAgents,
+            long lastHeartbeat, String status) {
+    }
+
+    /**
+     * Reads an overview; per-topic reads run on {@code pool}.
+     *
+     * @throws io.tally.storage.StorageException if the store fails
+     */
+    public static Overview read(AuditStore store, ExecutorService pool, long now, long windowMs, long livenessMs) {
+        Map<String, List<TierProgress>> byTopic = new TreeMap<>();
+        for (TierProgress p : store.progress()) {
+            byTopic.computeIfAbsent(p.topic(), k -> new ArrayList<>()).add(p);
+        }
+        Map<String, Map<Verdict, Long>> open = openDiscrepancies(store, now);
+        Map<String, Future<List<EdgeVerdict>>> verdicts = new HashMap<>();
+        for (String topic : byTopic.keySet()) {
+            verdicts.put(topic, pool.submit(() -> store.verdicts(topic, now - windowMs, now)));
+        }
+        List<TopicSummary> topics = new ArrayList<>();
+        Map<String, List<TierOnTopic>> tiers = new TreeMap<>();
+        Map<String, Long> openByKind = new TreeMap<>();
+        Map<String, Long> verdictsByKind = new TreeMap<>();
+        for (Map.Entry<String, List<TierProgress>> t : byTopic.entrySet()) {
+            String topic = t.getKey();
+            Map<String, TierProgress> progress = new TreeMap<>();
+            t.getValue().forEach(p -> progress.put(p.tier(), p));
+            Set<String> names = new TreeSet<>(progress.keySet());
+            for (TierProgress p : progress.values()) {
+                String up = Upstreams.of(p.tier(), names);
+                Double lag = up == null ? null : Math.max(0, progress.get(up).watermark() - p.watermark()) / 1000.0;
+                tiers.computeIfAbsent(p.tier(), k -> new ArrayList<>()).add(new TierOnTopic(topic, p.watermark(), up,
+                        lag, p.liveAgents(), p.lastHeartbeatAt(), status(p, now, livenessMs)));
+            }
+            Map<Verdict, Long> openKinds = open.getOrDefault(topic, Map.of());
+            openKinds.forEach((k, n) -> openByKind.merge(k.name(), n, Long::sum));
+            TopicSummary summary = summarize(topic, names, join(verdicts.get(topic)), openKinds, now);
+            summary.edgeBuckets().forEach((k, n) -> verdictsByKind.merge(k, n, Long::sum));
+            topics.add(summary);
+        }
+        topics.sort(Comparator.comparing((TopicSummary s) -> s.completeness() == null ? 2.0 : s.completeness())
+                .thenComparing(s -> -s.openDiscrepancies()).thenComparing(TopicSummary::topic));
+        List<TierSummary> tierList = new ArrayList<>();
+        tiers.forEach((tier, list) -> tierList.add(tierSummary(tier, list)));
+        return new Overview(now, windowMs, List.copyOf(topics), List.copyOf(tierList), openByKind, verdictsByKind);
+    }
+
+    private static TopicSummary summarize(String topic, Set<String> tiers, List<EdgeVerdict> verdicts,
+            Map<Verdict, Long> open, long now) {
+        long upstream = 0;
+        long delivered = 0;
+        Long lastJudged = null;
+        Long lastJudgedEnd = null;
+        Map<String, Long> counts = new TreeMap<>();
+        for (EdgeVerdict v : verdicts) {
+            counts.merge(v.verdict().name(), 1L, Long::sum);
+            if (!v.verdict().isFinal()) {
+                continue;
+            }
+            if (lastJudged == null || v.bucket().start() > lastJudged) {
+                lastJudged = v.bucket().start();
+                lastJudgedEnd = v.bucket().end();
+            }
+            if (v.verdict() != Verdict.NOT_OBSERVED && v.verdict() != Verdict.NOT_JUDGED) {
+                upstream += v.upstreamCount();
+                delivered += Math.min(v.upstreamCount(), v.downstreamCount());
+            }
+        }
+        Map<String, Long> openKinds = new TreeMap<>();
+        open.forEach((k, n) -> openKinds.put(k.name(), n));
+        long openTotal = open.values().stream().mapToLong(Long::longValue).sum();
+        return new TopicSummary(topic, List.copyOf(tiers), lastJudged, lastJudgedEnd, openTotal, openKinds,
+                upstream == 0 ? null : (double) delivered / upstream, counts,
+                lastJudgedEnd == null ? null : Math.max(0, now - lastJudgedEnd) / 1000.0);
+    }
+
+    private static TierSummary tierSummary(String tier, List<TierOnTopic> topics) {
+        Double maxLag = null;
+        int live = 0;
+        long heartbeat = 0;
+        String status = "silent";
+        for (TierOnTopic t : topics) {
+            if (t.lagSeconds() != null && (maxLag == null || t.lagSeconds() > maxLag)) {
+                maxLag = t.lagSeconds();
+            }
+            live = Math.max(live, t.liveAgents());
+            heartbeat = Math.max(heartbeat, t.lastHeartbeat());
+            if (t.status().equals("live") || (t.status().equals("closed") && status.equals("silent"))) {
+                status = t.status();
+            }
+        }
+        return new TierSummary(tier, maxLag, live, heartbeat, status, List.copyOf(topics));
+    }
+
+    private static String status(TierProgress p, long now, long livenessMs) {
+        if (now - p.lastHeartbeatAt() > livenessMs) {
+            return "silent";
+        }
+        return p.liveAgents() > 0 ? "live" : "closed";
+    }
+
+    /** Open discrepancies by topic and kind: one scan of the days of detection, newest first. */
+    private static Map<String, Map<Verdict, Long>> openDiscrepancies(AuditStore store, long now) {
+        Map<String, Map<Verdict, Long>> open = new HashMap<>();
+        DiscrepancyQuery q = DiscrepancyQuery.detectedBetween(now - OPEN_LOOKBACK_MS, now + 1)
+                .withStatus(DiscrepancyStatus.OPEN);
+        List<Discrepancy> page;
+        do {
+            page = store.discrepancies(q);
+            for (Discrepancy d : page) {
+                open.computeIfAbsent(d.topic(), k -> new EnumMap<>(Verdict.class)).merge(d.kind(), 1L, Long::sum);
+            }
+            if (!page.isEmpty()) {
+                q = q.withAfter(io.tally.storage.DiscrepancyCursor.after(page.get(page.size() - 1), q));
+            }
+        } while (page.size() == q.limit());
+        return open;
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.tally.storage.StorageException("interrupted while reading verdicts", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new io.tally.storage.StorageException("reading verdicts failed: " + e.getCause(), e.getCause());
+        }
+    }
+}
