@@ -17,6 +17,8 @@ const el = (tag, attrs = {}, ...children) => {
 };
 const fmtTime = (ms) => (ms == null ? '—' : new Date(ms).toISOString().replace('T', ' ').replace('.000Z', 'Z'));
 const fmtClock = (ms) => new Date(ms).toISOString().substring(11, 16);
+// compact UTC time for tables: 11-30 13:52:00Z
+const fmtShort = (ms) => (ms == null ? '—' : new Date(ms).toISOString().substring(5, 19).replace('T', ' ') + 'Z');
 const fmtCount = (n) => (n == null ? '—' : n.toLocaleString('en-US'));
 const fmtPercent = (x) => (x == null ? '—' : (Math.floor(x * 100000) / 1000).toFixed(3) + ' %');
 const fmtSeconds = (s) => (s == null ? '—' : s < 120 ? s.toFixed(1) + ' s' : (s / 60).toFixed(1) + ' min');
@@ -73,8 +75,8 @@ function renderTopics(data) {
       el('td', { text: t.topic }),
       el('td', { class: 'num completeness ' + cls, text: fmtPercent(t.completeness) }),
       open,
-      el('td', { text: fmtTime(t.lastJudgedBucket) }),
-      el('td', { text: t.tiers.join(', ') }));
+      el('td', { text: fmtShort(t.lastJudgedBucket) }),
+      el('td', { class: 'wrap', text: t.tiers.join(', ') }));
     row.addEventListener('click', () => { state.topic = t.topic; state.cell = null; refresh(); });
     return row;
   }));
@@ -147,7 +149,7 @@ function renderTiers(data) {
     el('td', { text: t.tier }),
     el('td', { class: 'num lag', text: fmtSeconds(t.maxLagSeconds) }),
     el('td', { class: 'num', text: String(t.liveAgents) }),
-    el('td', { text: fmtTime(t.lastHeartbeat) }),
+    el('td', { text: fmtShort(t.lastHeartbeat) }),
     el('td', { text: t.status }))));
   if (!window.echarts) return;
   chart('lag-chart').setOption({
@@ -163,11 +165,11 @@ function renderDiscrepancies(page) {
       el('td', {}, el('span', { class: 'badge kind-' + d.kind, text: d.kind })),
       el('td', { text: d.topic }),
       el('td', { text: d.upstreamTier + ' → ' + d.downstreamTier }),
-      el('td', { text: fmtTime(d.bucketStart) }),
+      el('td', { text: fmtShort(d.bucketStart) }),
       el('td', { class: 'num', text: fmtCount(d.missing) }),
       el('td', { class: 'num', text: fmtCount(d.duplicated) }),
       el('td', { text: d.status }),
-      el('td', { text: fmtTime(d.detectedAt) }));
+      el('td', { text: fmtShort(d.detectedAt) }));
     row.addEventListener('click', () => { state.discrepancy = d.id; showDiscrepancy(d); renderDiscrepancies(page); });
     return row;
   }));
