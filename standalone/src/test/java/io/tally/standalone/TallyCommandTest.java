@@ -24,7 +24,9 @@ class TallyCommandTest {
 
     @Test
     void help_lists_every_subcommand() {
-        assertThat(run(0, "--help")).contains("demo", "broker", "cassandra");
+        assertThat(run(0, "--help")).contains("demo", "broker", "cassandra", "aggregator", "reconciler", "api", "query");
+        assertThat(run(0, "api", "--help")).contains("--cassandra", "--port", "--api-token");
+        assertThat(run(0, "query", "--help")).contains("--url", "--topic", "--kind", "--status", "--json", "--all");
         assertThat(run(0, "broker", "--help")).contains("--kafka-port", "--data-dir", "--nodes");
         assertThat(run(0, "cassandra", "--help")).contains("--cql-port", "--data-dir", "--heap-mb");
     }
