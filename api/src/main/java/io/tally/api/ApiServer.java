@@ -41,7 +41,7 @@ public final class ApiServer implements AutoCloseable {
         refresher = Executors.newSingleThreadScheduledExecutor(daemon("tally-api-refresh"));
         long window = config.getLong(ApiConfig.WINDOW_MS);
         long refreshMs = config.getLong(ApiConfig.REFRESH_MS);
-        OverviewCache overview = new OverviewCache(store, readers, clock, refreshMs,
+        OverviewCache overview = new OverviewCache(store, readers, refresher, clock, refreshMs,
                 config.getLong(ApiConfig.LIVENESS_MS), window, config.getInt(ApiConfig.LAG_HISTORY));
         ApiMetrics metrics = new ApiMetrics();
         Routes routes = new Routes(store, overview, metrics, config.getList(ApiConfig.TOKENS), clock, window);

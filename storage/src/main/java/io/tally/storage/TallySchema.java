@@ -126,15 +126,33 @@ public final class TallySchema {
                 } catch (DriverException e) {
                     throw new StorageException("Schema statement failed (" + e.getMessage() + "): " + cql, e);
                 }
-                if (!session.checkSchemaAgreement()) {
-                    throw new StorageException("The Cassandra nodes did not agree on the schema after: " + cql);
-                }
+                awaitAgreement(session, cql);
             }
         } finally {
             restoreMetadata(session, metadataWasEnabled);
         }
         LOG.info("Schema of keyspace {} is in place ({} statements, {} ms)", keyspace, statements().size(),
                 (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * The driver answers "no agreement" at once while its control connection is down (a node just restarted), so
+     * ask again for up to the DDL timeout before giving up.
+     */
+    private void awaitAgreement(CqlSession session, String cql) {
+        long deadline = System.nanoTime() + ddlTimeout.toNanos();
+        while (!session.checkSchemaAgreement()) {
+            if (System.nanoTime() >= deadline) {
+                throw new StorageException("The Cassandra nodes did not agree on the schema within " + ddlTimeout
+                        + " after: " + cql);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("Interrupted while waiting for schema agreement after: " + cql, e);
+            }
+        }
     }
 
     private void restoreMetadata(CqlSession session, boolean enabled) {

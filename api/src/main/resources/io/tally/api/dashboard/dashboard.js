@@ -2,6 +2,7 @@
 'use strict';
 
 const REFRESH_MS = 5000;
+const MAX_TOPIC_ROWS = 100; // worst first: a fleet of thousands of topics shows its worst, the filter finds the rest
 const VERDICTS = ['COMPLETE', 'PENDING', 'STALLED', 'LOSS', 'DUPLICATION', 'MIXED', 'LATENCY', 'AUDIT_GAP',
   'NOT_OBSERVED', 'NOT_JUDGED'];
 const state = { topic: null, cell: null, discrepancy: null, charts: {} };
@@ -53,12 +54,14 @@ async function refresh() {
       api('/api/v1/tiers'),
       api('/api/v1/discrepancies?limit=50' + ($('#discrepancy-status').value ? '&status=' + $('#discrepancy-status').value : '')),
     ]);
+    state.lastTopics = topics;
     renderTopics(topics);
     renderTiers(tiers);
     renderDiscrepancies(discrepancies);
     if (!state.topic && topics.topics.length) state.topic = topics.topics[0].topic;
     if (state.topic) await renderTopic(state.topic);
     setStatus('updated ' + new Date().toLocaleTimeString() + ' · ' + topics.topics.length + ' topics');
+    if (!performance.getEntriesByName('tally:first-data').length) performance.mark('tally:first-data');
   } catch (e) {
     if (e instanceof Unauthorized) { setStatus('a token is needed', true); askToken(); } else setStatus('error: ' + e.message, true);
   }
@@ -66,7 +69,12 @@ async function refresh() {
 
 function renderTopics(data) {
   const body = $('#topics tbody');
-  body.replaceChildren(...data.topics.map((t) => {
+  const filter = $('#topic-filter').value.trim().toLowerCase();
+  const matching = filter ? data.topics.filter((t) => t.topic.toLowerCase().includes(filter)) : data.topics;
+  const shown = matching.slice(0, MAX_TOPIC_ROWS);
+  $('#topic-count').textContent = shown.length < data.topics.length
+    ? 'showing ' + shown.length + ' of ' + fmtCount(matching.length) + (filter ? ' matching' : '') : '';
+  body.replaceChildren(...shown.map((t) => {
     const open = el('td');
     Object.entries(t.openByKind).forEach(([kind, n]) => open.append(el('span', { class: 'badge kind-' + kind, text: kind + ' ' + n })));
     if (!t.openDiscrepancies) open.append(el('span', { class: 'good', text: 'none' }));
@@ -215,6 +223,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#token-button').addEventListener('click', askToken);
   $('#range').addEventListener('change', () => refresh());
   $('#discrepancy-status').addEventListener('change', () => refresh());
+  $('#topic-filter').addEventListener('input', () => { if (state.lastTopics) renderTopics(state.lastTopics); });
   window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
   refresh();
   setInterval(refresh, REFRESH_MS);

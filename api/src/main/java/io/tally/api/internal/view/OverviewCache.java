@@ -2,40 +2,60 @@ package io.tally.api.internal.view;
 
 import io.tally.core.Clock;
 import io.tally.storage.AuditStore;
+import io.tally.storage.StorageException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Overviews kept for {@code refreshMs}, one per window asked for, so that a dashboard polling every few seconds and
- * Prometheus scraping cost one read of the store per refresh, not one per request; and a short history of each
- * tier's largest lag, sampled at every read of the default window, for the dashboard's lag chart. A read that
- * fails is not cached: the next request tries again (and fails with the store's error). Thread-safe.
+ * Overviews kept per window asked for, so that a dashboard polling every few seconds and Prometheus scraping cost
+ * one read of the store per refresh interval, not one per request; and a short history of each tier's largest lag,
+ * sampled at every read of the default window, for the dashboard's lag chart.
+ *
+ * <p>A request never waits for a refresh once a window has been read: it gets the kept overview (its
+ * {@code generatedAt} says how old it is), and an overview older than the refresh interval is read again in the
+ * background. Only the first request of a window reads it while waiting. When the latest read failed, requests get
+ * that failure (the store is down: answer 503, not old figures as if they were current) until a read succeeds.
+ * Thread-safe.
  */
 public final class OverviewCache {
-    /** Most windows cached at once; more distinct windows evict the least recently read. */
+    /** Most windows kept at once; more distinct windows evict the one read longest ago. */
     private static final int MAX_WINDOWS = 16;
 
+    /** The latest read of one window: its overview (null if none succeeded yet), and its failure if it failed. */
+    private record Entry(Overview overview, StorageException failure, long readAt) {
+    }
+
     private final AuditStore store;
-    private final ExecutorService pool;
+    private final ExecutorService readers;
+    private final Executor refresher;
     private final Clock clock;
     private final long refreshMs;
     private final long livenessMs;
     private final long defaultWindowMs;
     private final int historySize;
-    private final Map<Long, Overview> byWindow = new ConcurrentHashMap<>();
-    private final Map<Long, Object> locks = new ConcurrentHashMap<>();
+    private final Map<Long, Entry> byWindow = new ConcurrentHashMap<>();
+    private final Map<Long, Object> firstReads = new ConcurrentHashMap<>();
+    private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<double[]>> lagHistory = new LinkedHashMap<>();
 
-    public OverviewCache(AuditStore store, ExecutorService pool, Clock clock, long refreshMs, long livenessMs,
-            long defaultWindowMs, int historySize) {
+    /**
+     * @param readers   runs the per-topic reads of one overview
+     * @param refresher runs background refreshes (one at a time is enough)
+     */
+    public OverviewCache(AuditStore store, ExecutorService readers, Executor refresher, Clock clock, long refreshMs,
+            long livenessMs, long defaultWindowMs, int historySize) {
         this.store = store;
-        this.pool = pool;
+        this.readers = readers;
+        this.refresher = refresher;
         this.clock = clock;
         this.refreshMs = refreshMs;
         this.livenessMs = livenessMs;
@@ -43,42 +63,81 @@ public final class OverviewCache {
         this.historySize = historySize;
     }
 
-    /** @return the overview of the default window, read again if older than the refresh interval */
+    /** @return the overview of the default window; see {@link #get(long)} */
     public Overview get() {
         return get(defaultWindowMs);
     }
 
     /**
-     * @return the overview of {@code windowMs}, read again if older than the refresh interval
-     * @throws io.tally.storage.StorageException if it had to be read and the store failed
+     * @return the kept overview of {@code windowMs}, reading it first if it never was
+     * @throws StorageException if the latest read failed (or the first one does)
      */
     public Overview get(long windowMs) {
-        Overview o = byWindow.get(windowMs);
-        if (o != null && clock.millis() - o.generatedAt() < refreshMs) {
-            return o;
-        }
-        synchronized (locks.computeIfAbsent(windowMs, k -> new Object())) {
-            o = byWindow.get(windowMs);
-            if (o != null && clock.millis() - o.generatedAt() < refreshMs) {
-                return o; // another thread read it meanwhile
+        Entry e = byWindow.get(windowMs);
+        if (e == null) {
+            synchronized (firstReads.computeIfAbsent(windowMs, k -> new Object())) {
+                e = byWindow.get(windowMs);
+                if (e == null) {
+                    return refresh(windowMs);
+                }
             }
-            return refresh(windowMs);
+        }
+        if (clock.millis() - e.readAt() >= refreshMs) {
+            refreshInBackground(windowMs);
+        }
+        if (e.failure() != null || e.overview() == null) {
+            throw e.failure();
+        }
+        return e.overview();
+    }
+
+    /**
+     * Reads the overview of {@code windowMs} now and keeps it.
+     *
+     * @throws StorageException if the store fails (the failure is kept for {@link #get(long)})
+     */
+    public Overview refresh(long windowMs) {
+        long now = clock.millis();
+        try {
+            Overview fresh = Overview.read(store, readers, now, windowMs, livenessMs);
+            keep(windowMs, new Entry(fresh, null, now));
+            if (windowMs == defaultWindowMs) {
+                record(fresh);
+            }
+            return fresh;
+        } catch (StorageException failure) {
+            Entry old = byWindow.get(windowMs);
+            keep(windowMs, new Entry(old == null ? null : old.overview(), failure, now));
+            throw failure;
         }
     }
 
-    /** Reads the overview of {@code windowMs} now. */
-    public Overview refresh(long windowMs) {
-        Overview fresh = Overview.read(store, pool, clock.millis(), windowMs, livenessMs);
+    private void refreshInBackground(long windowMs) {
+        if (!refreshing.add(windowMs)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    refresh(windowMs);
+                } catch (RuntimeException e) {
+                    // kept in the entry; requests answer it
+                } finally {
+                    refreshing.remove(windowMs);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.remove(windowMs); // shutting down
+        }
+    }
+
+    private void keep(long windowMs, Entry entry) {
         if (byWindow.size() >= MAX_WINDOWS && !byWindow.containsKey(windowMs)) {
-            byWindow.keySet().stream().filter(w -> w != defaultWindowMs)
-                    .min((a, b) -> Long.compare(byWindow.get(a).generatedAt(), byWindow.get(b).generatedAt()))
-                    .ifPresent(byWindow::remove);
+            byWindow.entrySet().stream().filter(w -> w.getKey() != defaultWindowMs)
+                    .min((a, b) -> Long.compare(a.getValue().readAt(), b.getValue().readAt()))
+                    .ifPresent(oldest -> byWindow.remove(oldest.getKey()));
         }
-        byWindow.put(windowMs, fresh);
-        if (windowMs == defaultWindowMs) {
-            record(fresh);
-        }
-        return fresh;
+        byWindow.put(windowMs, entry);
     }
 
     private synchronized void record(Overview o) {
