@@ -9,7 +9,6 @@ import io.tally.storage.AuditStore;
 import io.tally.storage.StorageException;
 import java.net.URI;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -28,20 +27,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    /** Threads that read one topic's verdicts each while an overview is built. */
-    private static final int READ_THREADS = 8;
 
     private final Javalin app;
-    private final ExecutorService readers;
     private final ScheduledExecutorService refresher;
     private volatile boolean lastRefreshFailed;
 
     private ApiServer(AuditStore store, ApiConfig config, Clock clock) {
-        readers = Executors.newFixedThreadPool(READ_THREADS, daemon("tally-api-read"));
         refresher = Executors.newSingleThreadScheduledExecutor(daemon("tally-api-refresh"));
         long window = config.getLong(ApiConfig.WINDOW_MS);
         long refreshMs = config.getLong(ApiConfig.REFRESH_MS);
-        OverviewCache overview = new OverviewCache(store, readers, refresher, clock, refreshMs,
+        OverviewCache overview = new OverviewCache(store, refresher, clock, refreshMs,
                 config.getLong(ApiConfig.LIVENESS_MS), window, config.getInt(ApiConfig.LAG_HISTORY));
         ApiMetrics metrics = new ApiMetrics();
         Routes routes = new Routes(store, overview, metrics, config.getList(ApiConfig.TOKENS), clock, window);
@@ -106,7 +101,6 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
-        readers.shutdownNow();
         app.stop();
     }
 

@@ -9,6 +9,7 @@ import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.EdgeVerdict;
 import io.tally.storage.Verdict;
+import io.tally.storage.VerdictRollup;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,9 +90,36 @@ final class AuditFixtures {
         }
         store.putAggregates(aggregates);
         store.putVerdicts(verdicts);
+        store.putRollups(rollups(verdicts, now));
         store.putProgress(new TierProgress("producer", topic, now - 10_000, now - 1_000, 2, now - 1_000));
         store.putProgress(new TierProgress("log", topic, now - 10_000, now - 1_000, 1, now - 1_000));
         store.putProgress(new TierProgress(CONSUMER, topic, now - 10_000 - LAG_MS, now - 2_000, 3, now - 2_000));
+    }
+
+    /** What the reconciler writes with {@code verdicts}: their hourly rollups, recomputed whole. */
+    static List<VerdictRollup> rollups(List<EdgeVerdict> verdicts, long now) {
+        java.util.Map<String, List<EdgeVerdict>> byHour = new java.util.TreeMap<>();
+        verdicts.forEach(v -> byHour.computeIfAbsent(v.topic() + '|' + VerdictRollup.hourOf(v.bucket().start()),
+                k -> new ArrayList<>()).add(v));
+        List<VerdictRollup> out = new ArrayList<>();
+        for (List<EdgeVerdict> hour : byHour.values()) {
+            java.util.Map<Verdict, Long> counts = new java.util.EnumMap<>(Verdict.class);
+            long up = 0;
+            long delivered = 0;
+            long last = -1;
+            for (EdgeVerdict v : hour) {
+                counts.merge(v.verdict(), 1L, Long::sum);
+                if (v.verdict().isFinal()) {
+                    last = Math.max(last, v.bucket().start());
+                    up += v.upstreamCount();
+                    delivered += Math.min(v.upstreamCount(), v.downstreamCount());
+                }
+            }
+            EdgeVerdict first = hour.get(0);
+            out.add(new VerdictRollup(first.topic(), VerdictRollup.hourOf(first.bucket().start()), counts, up,
+                    delivered, last, first.bucket().sizeMs(), now));
+        }
+        return out;
     }
 
     private static TierAggregate aggregate(String topic, String tier, Bucket b, long count, long latencyMs) {

@@ -89,28 +89,6 @@ public final class AuditIds {
         return new String(toHex(id), StandardCharsets.US_ASCII);
     }
 
-    /**
-     * The strict inverse of {@link #hex}: for reading ids people type, not headers (which {@link #fromHeader}
-     * reads leniently).
-     *
-     * @throws IllegalArgumentException unless {@code text} is exactly 16 hex digits (either case)
-     */
-    public static long parseHex(String text) {
-        if (text == null || text.length() != 16) {
-            throw new IllegalArgumentException("an audit id is 16 hex digits, was '" + text + "'");
-        }
-        long id = 0;
-        for (int i = 0; i < 16; i++) {
-            char c = text.charAt(i);
-            int digit = c < 256 ? DIGITS[c] : -1;
-            if (digit < 0) {
-                throw new IllegalArgumentException("an audit id is 16 hex digits, was '" + text + "'");
-            }
-            id = (id << 4) | digit;
-        }
-        return id;
-    }
-
     private static long hashOf(byte[] value) {
         long h = SEED_BYTES;
         for (byte b : value) {

@@ -18,18 +18,12 @@ class AuditIdsTest {
     }
 
     @Test
-    void ids_are_shown_as_their_header_and_read_back_strictly() {
+    void ids_are_shown_as_their_header_carries_them() {
         for (long id : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123456789abcdefL}) {
             assertThat(AuditIds.hex(id)).isEqualTo(new String(AuditIds.toHex(id), StandardCharsets.US_ASCII));
-            assertThat(AuditIds.parseHex(AuditIds.hex(id))).isEqualTo(id);
+            assertThat(AuditIds.fromHeader(AuditIds.hex(id).getBytes(StandardCharsets.US_ASCII))).isEqualTo(id);
         }
         assertThat(AuditIds.hex(-1)).isEqualTo("ffffffffffffffff");
-        assertThat(AuditIds.parseHex("ABCDEF0123456789")).isEqualTo(0xabcdef0123456789L);
-        for (String bad : new String[] {null, "", "123", "0123456789abcdeg", "0123456789abcdef0", "-123456789abcdef",
-            "0123456789abcde\u0100"}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditIds.parseHex(bad))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16 hex digits");
-        }
     }
 
     @Test

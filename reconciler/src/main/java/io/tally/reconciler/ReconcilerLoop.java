@@ -42,6 +42,7 @@ final class ReconcilerLoop implements Runnable {
     private final Map<String, TierProgress> unstoredProgress = new LinkedHashMap<>();
     private final List<io.tally.storage.EdgeVerdict> unstoredVerdicts = new ArrayList<>();
     private final Map<java.util.UUID, Discrepancy> unstoredDiscrepancies = new LinkedHashMap<>();
+    private final Map<String, io.tally.storage.VerdictRollup> unstoredRollups = new LinkedHashMap<>();
     private volatile boolean running = true;
     private volatile ReconcilerStats stats = new ReconcilerStats(0, 0, 0, 0, 0, 0, 0);
     private long aggregatesStored;
@@ -140,9 +141,14 @@ final class ReconcilerLoop implements Runnable {
         // kept until stored, so that a failing store loses no verdict or discrepancy change
         unstoredVerdicts.addAll(e.verdicts());
         e.discrepancies().forEach(d -> unstoredDiscrepancies.put(d.id(), d));
+        e.rollups().forEach(r -> unstoredRollups.put(r.topic() + '|' + r.hourStart(), r));
         if (!unstoredVerdicts.isEmpty()) {
             store.putVerdicts(unstoredVerdicts);
             unstoredVerdicts.clear();
+        }
+        if (!unstoredRollups.isEmpty()) {
+            store.putRollups(unstoredRollups.values());
+            unstoredRollups.clear();
         }
         for (var it = unstoredDiscrepancies.values().iterator(); it.hasNext(); ) {
             dispatcher.offer(List.of(store.putDiscrepancy(it.next())));

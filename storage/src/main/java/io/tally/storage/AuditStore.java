@@ -38,6 +38,12 @@ public interface AuditStore extends AutoCloseable {
     /** @return the verdicts of {@code topic} for buckets starting in {@code [fromMs, toMs)}, by bucket */
     List<EdgeVerdict> verdicts(String topic, long fromMs, long toMs);
 
+    /** Upserts rollups of verdicts, keyed by (hour, topic). */
+    void putRollups(Collection<VerdictRollup> rollups);
+
+    /** @return the rollups of every topic for the hours starting in {@code [fromMs, toMs)}, by hour then topic */
+    List<VerdictRollup> rollups(long fromMs, long toMs);
+
     /**
      * Upserts a discrepancy by id. If the id is already stored, its first {@code detectedAt} is kept, so the
      * discrepancy stays one row wherever it is listed.

@@ -142,6 +142,43 @@ public final class CassandraAuditStore implements AuditStore {
     }
 
     @Override
+    public void putRollups(Collection<VerdictRollup> rollups) {
+        writeByPartition(rollups, r -> Long.toString(r.hourStart()), r -> RowMapper.bind(statements, r), r -> 300,
+                "verdict rollups");
+    }
+
+    /** {@inheritDoc} One partition per hour, read in parallel. */
+    @Override
+    public List<VerdictRollup> rollups(long fromMs, long toMs) {
+        List<java.util.concurrent.CompletionStage<com.datastax.oss.driver.api.core.cql.AsyncResultSet>> reads =
+                new ArrayList<>();
+        for (long hour = VerdictRollup.hourOf(fromMs + VerdictRollup.HOUR_MS - 1); hour < toMs;
+                hour += VerdictRollup.HOUR_MS) {
+            reads.add(session.executeAsync(statements.selectRollupsOfHour.bind(Instant.ofEpochMilli(hour))));
+        }
+        List<VerdictRollup> out = new ArrayList<>();
+        for (var read : reads) {
+            try {
+                var page = read.toCompletableFuture().get();
+                while (true) {
+                    page.currentPage().forEach(r -> out.add(RowMapper.rollup(r)));
+                    if (!page.hasMorePages()) {
+                        break;
+                    }
+                    page = page.fetchNextPage().toCompletableFuture().get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted while reading verdict rollups", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new StorageException("reading verdict rollups failed: " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        }
+        return out;
+    }
+
+    @Override
     public Discrepancy putDiscrepancy(Discrepancy discrepancy) {
         Row where = execute(statements.selectDiscrepancyById.bind(discrepancy.id()), "reading a discrepancy").one();
         Discrepancy stored = where == null ? discrepancy

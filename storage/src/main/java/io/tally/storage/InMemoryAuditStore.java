@@ -21,6 +21,7 @@ public final class InMemoryAuditStore implements AuditStore {
     private final Map<String, TierAggregate> aggregates = new TreeMap<>();
     private final Map<String, TierProgress> progress = new TreeMap<>();
     private final Map<String, EdgeVerdict> verdicts = new TreeMap<>();
+    private final Map<String, VerdictRollup> rollups = new TreeMap<>();
     private final Map<UUID, Discrepancy> discrepancies = new ConcurrentHashMap<>();
     private final Map<String, AlertState> alertStates = new ConcurrentHashMap<>();
 
@@ -59,6 +60,18 @@ public final class InMemoryAuditStore implements AuditStore {
                 .filter(v -> v.topic().equals(topic) && v.bucket().start() >= fromMs && v.bucket().start() < toMs)
                 .sorted(Comparator.comparing(EdgeVerdict::bucket).thenComparing(EdgeVerdict::upstreamTier)
                         .thenComparing(EdgeVerdict::downstreamTier))
+                .toList();
+    }
+
+    @Override
+    public synchronized void putRollups(Collection<VerdictRollup> batch) {
+        batch.forEach(r -> rollups.put(r.hourStart() + "|" + r.topic(), r));
+    }
+
+    @Override
+    public synchronized List<VerdictRollup> rollups(long fromMs, long toMs) {
+        return rollups.values().stream().filter(r -> r.hourStart() >= fromMs && r.hourStart() < toMs)
+                .sorted(Comparator.comparingLong(VerdictRollup::hourStart).thenComparing(VerdictRollup::topic))
                 .toList();
     }
 

@@ -111,6 +111,19 @@ public final class SchemaStatements {
                         + "day = UTC day of bucket_start'"
                         + options,
 
+                "CREATE TABLE IF NOT EXISTS " + ks + "verdict_rollups ("
+                        + "hour_start timestamp, "
+                        + "topic text, "
+                        + "edge_buckets map<text, bigint>, "
+                        + "upstream bigint, "
+                        + "delivered bigint, "
+                        + "last_final_bucket timestamp, "
+                        + "bucket_size_ms bigint, "
+                        + "updated_at timestamp, "
+                        + "PRIMARY KEY ((hour_start), topic)"
+                        + ") WITH comment = 'What the verdicts of each topic add up to per hour of bucket starts'"
+                        + options,
+
                 // columns added after a table's first release: ADD IF NOT EXISTS keeps a re-run a no-op
                 "ALTER TABLE " + ks + "edge_verdicts ADD IF NOT EXISTS reason text");
     }

@@ -15,6 +15,7 @@ import io.tally.storage.DiscrepancyQuery;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.EdgeVerdict;
 import io.tally.storage.Verdict;
+import io.tally.storage.VerdictRollup;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -195,6 +196,24 @@ public abstract class AuditStoreContract {
         assertThat(store().discrepancies(ofTopic.withAfter(new DiscrepancyCursor(t0 - 1, new UUID(0, 0))))).isEmpty();
         assertThat(store().discrepancies(ofTopic.withAfter(new DiscrepancyCursor(t0 + DAY + MINUTE, new UUID(0, 0)))))
                 .hasSameSizeAs(all);
+    }
+
+    @Test
+    void stores_verdict_rollups_by_hour_and_topic() {
+        long hour = VerdictRollup.hourOf(t0);
+        VerdictRollup a = new VerdictRollup(topic + "-a", hour, java.util.Map.of(Verdict.COMPLETE, 170L,
+                Verdict.LOSS, 2L), 172_000, 171_990, hour + 59 * MINUTE, MINUTE, t0 + 1);
+        VerdictRollup b = new VerdictRollup(topic + "-b", hour, java.util.Map.of(), 0, 0, -1, MINUTE, t0 + 1);
+        VerdictRollup later = new VerdictRollup(topic + "-a", hour + VerdictRollup.HOUR_MS,
+                java.util.Map.of(Verdict.PENDING, 3L), 0, 0, -1, MINUTE, t0 + 2);
+        store().putRollups(List.of(a, b, later));
+        VerdictRollup updated = new VerdictRollup(topic + "-b", hour, java.util.Map.of(Verdict.COMPLETE, 1L), 10, 10,
+                hour, MINUTE, t0 + 3);
+        store().putRollups(List.of(updated));
+
+        assertThat(store().rollups(hour, hour + VerdictRollup.HOUR_MS)).containsExactly(a, updated);
+        assertThat(store().rollups(hour - 1, hour + 2 * VerdictRollup.HOUR_MS)).containsExactly(a, updated, later);
+        assertThat(store().rollups(hour + 1, hour + VerdictRollup.HOUR_MS + 1)).containsExactly(later);
     }
 
     @Test

@@ -5,8 +5,8 @@ import io.tally.storage.AuditStore;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyQuery;
 import io.tally.storage.DiscrepancyStatus;
-import io.tally.storage.EdgeVerdict;
 import io.tally.storage.Verdict;
+import io.tally.storage.VerdictRollup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -16,16 +16,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * Every audited topic and every tier at one moment, read from the store: what {@code /api/v1/topics},
  * {@code /api/v1/tiers}, the metrics and the dashboard's first screen show. Immutable once built.
  *
  * @param generatedAt    when it was read, epoch ms
- * @param windowMs       the window of completeness and verdict counts, ending at {@code generatedAt}
+ * @param windowMs       the window of completeness and verdict counts, ending at {@code generatedAt}, counted in
+ *                       whole hours of bucket starts (see {@link #read})
  * @param topics         every topic, worst first (lowest completeness, then most open discrepancies, then name)
  * @param tiers          every tier, by name
  * @param openByKind     open discrepancies of every topic by kind
@@ -84,20 +82,24 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
     }
 
     /**
-     * Reads an overview; per-topic reads run on {@code pool}.
+     * Reads an overview: every tier's progress, the verdict rollups of the hours of the window, and the open
+     * discrepancies — three reads, however many topics there are.
      *
+     * @param windowMs completeness and verdict counts cover the buckets of the hours from the one holding
+     *                 {@code now - windowMs} to the current one (rollups are hourly)
      * @throws io.tally.storage.StorageException if the store fails
      */
-    public static Overview read(AuditStore store, ExecutorService pool, long now, long windowMs, long livenessMs) {
+    public static Overview read(AuditStore store, long now, long windowMs, long livenessMs) {
         Map<String, List<TierProgress>> byTopic = new TreeMap<>();
         for (TierProgress p : store.progress()) {
             byTopic.computeIfAbsent(p.topic(), k -> new ArrayList<>()).add(p);
         }
-        Map<String, Map<Verdict, Long>> open = openDiscrepancies(store, now);
-        Map<String, Future<List<EdgeVerdict>>> verdicts = new HashMap<>();
-        for (String topic : byTopic.keySet()) {
-            verdicts.put(topic, pool.submit(() -> store.verdicts(topic, now - windowMs, now)));
+        Map<String, List<VerdictRollup>> rollups = new HashMap<>();
+        for (VerdictRollup r : store.rollups(VerdictRollup.hourOf(now - windowMs), now + 1)) {
+            rollups.computeIfAbsent(r.topic(), k -> new ArrayList<>()).add(r);
+            byTopic.computeIfAbsent(r.topic(), k -> new ArrayList<>());
         }
+        Map<String, Map<Verdict, Long>> open = openDiscrepancies(store, now);
         List<TopicSummary> topics = new ArrayList<>();
         Map<String, List<TierOnTopic>> tiers = new TreeMap<>();
         Map<String, Long> openByKind = new TreeMap<>();
@@ -115,7 +117,7 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
             }
             Map<Verdict, Long> openKinds = open.getOrDefault(topic, Map.of());
             openKinds.forEach((k, n) -> openByKind.merge(k.name(), n, Long::sum));
-            TopicSummary summary = summarize(topic, names, join(verdicts.get(topic)), openKinds, now);
+            TopicSummary summary = summarize(topic, names, rollups.getOrDefault(topic, List.of()), openKinds, now);
             summary.edgeBuckets().forEach((k, n) -> verdictsByKind.merge(k, n, Long::sum));
             topics.add(summary);
         }
@@ -126,25 +128,20 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
         return new Overview(now, windowMs, List.copyOf(topics), List.copyOf(tierList), openByKind, verdictsByKind);
     }
 
-    private static TopicSummary summarize(String topic, Set<String> tiers, List<EdgeVerdict> verdicts,
+    private static TopicSummary summarize(String topic, Set<String> tiers, List<VerdictRollup> rollups,
             Map<Verdict, Long> open, long now) {
         long upstream = 0;
         long delivered = 0;
         Long lastJudged = null;
         Long lastJudgedEnd = null;
         Map<String, Long> counts = new TreeMap<>();
-        for (EdgeVerdict v : verdicts) {
-            counts.merge(v.verdict().name(), 1L, Long::sum);
-            if (!v.verdict().isFinal()) {
-                continue;
-            }
-            if (lastJudged == null || v.bucket().start() > lastJudged) {
-                lastJudged = v.bucket().start();
-                lastJudgedEnd = v.bucket().end();
-            }
-            if (v.verdict() != Verdict.NOT_OBSERVED && v.verdict() != Verdict.NOT_JUDGED) {
-                upstream += v.upstreamCount();
-                delivered += Math.min(v.upstreamCount(), v.downstreamCount());
+        for (VerdictRollup r : rollups) {
+            r.edgeBuckets().forEach((v, n) -> counts.merge(v.name(), n, Long::sum));
+            upstream += r.upstream();
+            delivered += r.delivered();
+            if (r.lastFinalBucket() >= 0 && (lastJudged == null || r.lastFinalBucket() > lastJudged)) {
+                lastJudged = r.lastFinalBucket();
+                lastJudgedEnd = r.lastFinalBucket() + r.bucketSizeMs();
             }
         }
         Map<String, Long> openKinds = new TreeMap<>();
@@ -196,19 +193,5 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
             }
         } while (page.size() == q.limit());
         return open;
-    }
-
-    private static <T> T join(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.tally.storage.StorageException("interrupted while reading verdicts", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new io.tally.storage.StorageException("reading verdicts failed: " + e.getCause(), e.getCause());
-        }
     }
 }

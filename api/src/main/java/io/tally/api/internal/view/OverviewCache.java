@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -35,7 +34,6 @@ public final class OverviewCache {
     }
 
     private final AuditStore store;
-    private final ExecutorService readers;
     private final Executor refresher;
     private final Clock clock;
     private final long refreshMs;
@@ -47,14 +45,10 @@ public final class OverviewCache {
     private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<double[]>> lagHistory = new LinkedHashMap<>();
 
-    /**
-     * @param readers   runs the per-topic reads of one overview
-     * @param refresher runs background refreshes (one at a time is enough)
-     */
-    public OverviewCache(AuditStore store, ExecutorService readers, Executor refresher, Clock clock, long refreshMs,
-            long livenessMs, long defaultWindowMs, int historySize) {
+    /** @param refresher runs background refreshes (one at a time is enough) */
+    public OverviewCache(AuditStore store, Executor refresher, Clock clock, long refreshMs, long livenessMs,
+            long defaultWindowMs, int historySize) {
         this.store = store;
-        this.readers = readers;
         this.refresher = refresher;
         this.clock = clock;
         this.refreshMs = refreshMs;
@@ -99,7 +93,7 @@ public final class OverviewCache {
     public Overview refresh(long windowMs) {
         long now = clock.millis();
         try {
-            Overview fresh = Overview.read(store, readers, now, windowMs, livenessMs);
+            Overview fresh = Overview.read(store, now, windowMs, livenessMs);
             keep(windowMs, new Entry(fresh, null, now));
             if (windowMs == defaultWindowMs) {
                 record(fresh);

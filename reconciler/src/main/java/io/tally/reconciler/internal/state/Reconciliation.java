@@ -11,6 +11,10 @@ import io.tally.reconciler.internal.verdict.TierView;
 import io.tally.reconciler.internal.verdict.TierViews;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.EdgeVerdict;
+import io.tally.storage.Verdict;
+import io.tally.storage.VerdictRollup;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -113,15 +117,63 @@ public final class Reconciliation {
             }
         }
         Map<String, TierView> viewCache = new HashMap<>();
+        Map<String, List<Edge>> edgesByUpstream = new HashMap<>();
         int count = 0;
         for (List<Edge> edges : edgesByTopic.values()) {
             for (Edge edge : edges) {
+                edgesByUpstream.computeIfAbsent(edge.upstreamTopic(), k -> new ArrayList<>()).add(edge);
                 TierView upView = view(edge.upstreamTier(), edge.upstreamTopic(), now, lag, upstreamOf, viewCache);
                 TierView downView = view(edge.downstreamTier(), edge.downstreamTopic(), now, lag, upstreamOf, viewCache);
                 count += judgeEdge(edge, upView, downView, now, verdicts, discrepancies);
             }
         }
-        return new Evaluation(verdicts, discrepancies, count);
+        return new Evaluation(verdicts, discrepancies, count, rollups(verdicts, edgesByUpstream, now));
+    }
+
+    /** Recomputes, whole, the rollup of each topic-hour in which a verdict changed. */
+    private List<VerdictRollup> rollups(List<EdgeVerdict> changed, Map<String, List<Edge>> edgesByUpstream,
+            long now) {
+        Map<String, EdgeVerdict> dirty = new LinkedHashMap<>();
+        changed.forEach(v -> dirty.putIfAbsent(v.topic() + '|' + VerdictRollup.hourOf(v.bucket().start()), v));
+        List<VerdictRollup> out = new ArrayList<>(dirty.size());
+        for (EdgeVerdict v : dirty.values()) {
+            long hour = VerdictRollup.hourOf(v.bucket().start());
+            Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+            long upstream = 0;
+            long delivered = 0;
+            long lastFinal = -1;
+            for (Edge edge : edgesByUpstream.getOrDefault(v.topic(), List.of())) {
+                for (long start : bucketsOfHour(edge, hour)) {
+                    Last last = judged.get(new Key(edge, start));
+                    if (last == null) {
+                        continue;
+                    }
+                    Judgement j = last.judgement();
+                    counts.merge(j.verdict(), 1L, Long::sum);
+                    if (j.verdict().isFinal()) {
+                        lastFinal = Math.max(lastFinal, start);
+                        if (j.verdict() != Verdict.NOT_OBSERVED && j.verdict() != Verdict.NOT_JUDGED) {
+                            upstream += j.upstreamCount();
+                            delivered += Math.min(j.upstreamCount(), j.downstreamCount());
+                        }
+                    }
+                }
+            }
+            out.add(new VerdictRollup(v.topic(), hour, counts, upstream, delivered, lastFinal, v.bucket().sizeMs(),
+                    now));
+        }
+        return out;
+    }
+
+    private Collection<Long> bucketsOfHour(Edge edge, long hour) {
+        TreeSet<Long> starts = new TreeSet<>();
+        for (String topic : new String[] {edge.upstreamTopic(), edge.downstreamTopic()}) {
+            BucketTable table = topics.get(topic);
+            if (table != null) {
+                starts.addAll(table.buckets().subMap(hour, true, hour + VerdictRollup.HOUR_MS, false).keySet());
+            }
+        }
+        return starts;
     }
 
     private int judgeEdge(Edge edge, TierView upView, TierView downView, long now, List<EdgeVerdict> verdicts,

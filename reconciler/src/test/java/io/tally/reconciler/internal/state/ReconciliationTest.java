@@ -130,6 +130,37 @@ class ReconciliationTest {
     }
 
     @Test
+    void rolls_up_each_changed_topic_hour_whole_and_again_when_late_data_changes_it() {
+        Bucket second = B.next();
+        for (Bucket b : List.of(B, second)) {
+            rec.accept(agg("producer", b, 0, 100));
+            rec.accept(agg("log", b, 0, 100));
+        }
+        rec.accept(agg(CONSUMER, B, 0, 97));
+        rec.accept(agg(CONSUMER, second, 0, 100));
+        clock.set(second.end() + 3_000);
+        allAt(second.end() + 2_500);
+
+        Evaluation first = tick();
+
+        assertThat(first.rollups()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo("orders");
+            assertThat(r.hourStart()).isEqualTo(io.tally.storage.VerdictRollup.hourOf(B.start()));
+            assertThat(r.edgeBuckets()).containsExactlyInAnyOrderEntriesOf(Map.of(Verdict.COMPLETE, 3L, Verdict.LOSS, 1L));
+            assertThat(r.upstream()).isEqualTo(400);
+            assertThat(r.delivered()).isEqualTo(397);
+            assertThat(r.lastFinalBucket()).isEqualTo(second.start());
+        });
+        assertThat(tick().rollups()).as("nothing changed").isEmpty();
+
+        rec.accept(agg(CONSUMER, B, 0, 100));
+        assertThat(tick().rollups()).singleElement().satisfies(r -> {
+            assertThat(r.edgeBuckets()).containsExactlyEntriesOf(Map.of(Verdict.COMPLETE, 4L));
+            assertThat(r.delivered()).isEqualTo(400);
+        });
+    }
+
+    @Test
     void late_data_resolves_a_loss() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));

@@ -12,6 +12,10 @@ import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.EdgeVerdict;
 import io.tally.storage.Verdict;
+import io.tally.storage.VerdictRollup;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -101,6 +105,23 @@ public final class RowMapper {
                 lost == null ? List.of() : lost, duplicated == null ? List.of() : duplicated, r.getString("detail"),
                 DiscrepancyStatus.valueOf(r.getString("status")), millis(r, "detected_at"),
                 resolved == null ? 0 : resolved.toEpochMilli());
+    }
+
+    public static BoundStatement bind(Statements s, VerdictRollup r) {
+        Map<String, Long> counts = new HashMap<>();
+        r.edgeBuckets().forEach((k, n) -> counts.put(k.name(), n));
+        return s.insertRollup.bind(Instant.ofEpochMilli(r.hourStart()), r.topic(), counts, r.upstream(), r.delivered(),
+                r.lastFinalBucket() < 0 ? null : Instant.ofEpochMilli(r.lastFinalBucket()), r.bucketSizeMs(),
+                Instant.ofEpochMilli(r.updatedAt()));
+    }
+
+    public static VerdictRollup rollup(Row r) {
+        Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+        r.getMap("edge_buckets", String.class, Long.class).forEach((k, n) -> counts.put(Verdict.valueOf(k), n));
+        Instant last = r.getInstant("last_final_bucket");
+        return new VerdictRollup(r.getString("topic"), millis(r, "hour_start"), counts, r.getLong("upstream"),
+                r.getLong("delivered"), last == null ? -1 : last.toEpochMilli(), r.getLong("bucket_size_ms"),
+                millis(r, "updated_at"));
     }
 
     public static BoundStatement bind(Statements s, AlertState a) {

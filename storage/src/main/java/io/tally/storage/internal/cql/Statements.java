@@ -13,6 +13,8 @@ public final class Statements {
     static final String VERDICT_COLUMNS = "topic, day, bucket_start, upstream_tier, downstream_tier, bucket_size_ms, "
             + "verdict, upstream_count, downstream_count, judged_at, reason";
     static final String PROGRESS_COLUMNS = "tier, topic, watermark, last_heartbeat, live_agents, updated_at";
+    static final String ROLLUP_COLUMNS = "hour_start, topic, edge_buckets, upstream, delivered, last_final_bucket, "
+            + "bucket_size_ms, updated_at";
     static final String ALERT_COLUMNS = "discrepancy_id, sink, last_sent_status, sent_at, attempts, last_error";
 
     public final PreparedStatement insertTierBucket;
@@ -30,6 +32,8 @@ public final class Statements {
     public final PreparedStatement selectDiscrepanciesOfTopic;
     public final PreparedStatement selectDiscrepanciesOfDayAfter;
     public final PreparedStatement selectDiscrepanciesOfTopicAfter;
+    public final PreparedStatement insertRollup;
+    public final PreparedStatement selectRollupsOfHour;
     public final PreparedStatement insertAlertState;
     public final PreparedStatement selectAlertState;
 
@@ -59,6 +63,9 @@ public final class Statements {
                 + "discrepancies WHERE day = ? AND detected_at = ? AND id > ?");
         selectDiscrepanciesOfTopicAfter = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
                 + "discrepancies_by_topic WHERE topic = ? AND bucket_start = ? AND id > ?");
+        insertRollup = session.prepare(insert(ks + "verdict_rollups", ROLLUP_COLUMNS));
+        selectRollupsOfHour = session.prepare("SELECT " + ROLLUP_COLUMNS + " FROM " + ks + "verdict_rollups "
+                + "WHERE hour_start = ?");
         insertAlertState = session.prepare(insert(ks + "alert_state", ALERT_COLUMNS));
         selectAlertState = session.prepare("SELECT " + ALERT_COLUMNS + " FROM " + ks + "alert_state "
                 + "WHERE discrepancy_id = ? AND sink = ?");
