@@ -46,8 +46,7 @@ public final class ApiServer implements AutoCloseable {
             c.jetty.port = config.getInt(ApiConfig.PORT);
             routes.install(c);
         });
-        refresher.scheduleWithFixedDelay(() -> refresh(overview, metrics, window), 0, refreshMs,
-                TimeUnit.MILLISECONDS);
+        refresher.execute(() -> refresh(overview, metrics, window));
     }
 
     /**
@@ -81,7 +80,21 @@ public final class ApiServer implements AutoCloseable {
         return URI.create("http://localhost:" + port());
     }
 
+    /** Reads the default overview, updates the metrics, and comes back after the cache's refresh interval. */
     private void refresh(OverviewCache overview, ApiMetrics metrics, long window) {
+        try {
+            refreshOnce(overview, metrics, window);
+        } finally {
+            try {
+                refresher.schedule(() -> refresh(overview, metrics, window), overview.refreshInterval(),
+                        TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed
+            }
+        }
+    }
+
+    private void refreshOnce(OverviewCache overview, ApiMetrics metrics, long window) {
         try {
             metrics.update(overview.refresh(window));
             if (lastRefreshFailed) {

@@ -161,6 +161,15 @@ class ApiServerIT {
         assertThat(lossy.get("lastJudgedBucket").asLong()).isEqualTo(data.t0 + 5 * AuditFixtures.MINUTE);
         assertThat(lossy.get("edgeBuckets").get("PENDING").asLong()).isEqualTo(1);
         assertThat(a.json().get("openByKind").get("LOSS").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(a.json().get("total").asInt()).isEqualTo(topics.size());
+
+        Http.Answer worst = get("/api/v1/topics", "/api/v1/topics?limit=1");
+        Http.Answer matching = get("/api/v1/topics", "/api/v1/topics?match=PAY");
+        assertThat(worst.json().get("topics")).hasSize(1);
+        assertThat(worst.json().get("topics").get(0).get("topic").asText()).isEqualTo(LOSSY);
+        assertThat(worst.json().get("total").asInt()).isEqualTo(topics.size());
+        assertThat(matching.json().get("topics")).extracting(t -> t.get("topic").asText()).containsExactly(HEALTHY);
+        assertThat(matching.json().get("total").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -206,6 +215,10 @@ class ApiServerIT {
         assertThat(onLossy.get("liveAgents").asInt()).isEqualTo(3);
         assertThat(onLossy.get("status").asText()).isEqualTo("live");
         assertThat(a.json().get("lagHistory").get(CONSUMER)).isNotEmpty();
+
+        Http.Answer summary = get("/api/v1/tiers", "/api/v1/tiers?detail=false");
+        assertThat(summary.json().get("tiers")).allSatisfy(t -> assertThat(t.has("topics")).isFalse());
+        assertThat(summary.json().get("tiers").findValues("maxLagSeconds")).hasSize(3);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -224,6 +237,8 @@ class ApiServerIT {
         "/api/v1/discrepancies/not-a-uuid|/api/v1/discrepancies/{id}|id",
         "/api/v1/topics?window=forever|/api/v1/topics|window",
         "/api/v1/topics?window=30s|/api/v1/topics|window",
+        "/api/v1/topics?limit=0|/api/v1/topics|limit",
+        "/api/v1/tiers?detail=maybe|/api/v1/tiers|detail",
         "/api/v1/topics/orders/buckets?from=0&to=172800000|/api/v1/topics/{topic}/buckets|from",
         "/api/v1/topics/orders/buckets?to=-5|/api/v1/topics/{topic}/buckets|to",
         "/api/v1/topics/bad$topic/buckets|/api/v1/topics/{topic}/buckets|topic"})

@@ -221,9 +221,10 @@ public final class CassandraAuditStore implements AuditStore {
             }
             if (after.position() < q.toMs()) {
                 Instant at = Instant.ofEpochMilli(after.position());
-                var rest = q.topic() != null
+                var rest = (q.topic() != null
                         ? statements.selectDiscrepanciesOfTopicAfter.bind(q.topic(), at, after.id())
-                        : statements.selectDiscrepanciesOfDayAfter.bind(RowMapper.day(after.position()), at, after.id());
+                        : statements.selectDiscrepanciesOfDayAfter.bind(RowMapper.day(after.position()), at, after.id()))
+                        .setPageSize(pageSize(q));
                 if (collect(execute(rest, "reading discrepancies"), q, out)) {
                     return out;
                 }
@@ -236,12 +237,12 @@ public final class CassandraAuditStore implements AuditStore {
         Instant from = Instant.ofEpochMilli(q.fromMs());
         Instant to = Instant.ofEpochMilli(toMs);
         if (q.topic() != null) {
-            collect(execute(statements.selectDiscrepanciesOfTopic.bind(q.topic(), from, to), "reading discrepancies"),
-                    q, out);
+            collect(execute(statements.selectDiscrepanciesOfTopic.bind(q.topic(), from, to).setPageSize(pageSize(q)),
+                    "reading discrepancies"), q, out);
         } else {
             for (LocalDate day : days(q.fromMs(), toMs, true)) {
-                if (collect(execute(statements.selectDiscrepanciesOfDay.bind(day, from, to), "reading discrepancies"),
-                        q, out)) {
+                if (collect(execute(statements.selectDiscrepanciesOfDay.bind(day, from, to).setPageSize(pageSize(q)),
+                        "reading discrepancies"), q, out)) {
                     break;
                 }
             }
@@ -270,6 +271,14 @@ public final class CassandraAuditStore implements AuditStore {
         if (ownsSession) {
             session.close();
         }
+    }
+
+    /**
+     * Rows fetched per page of a discrepancy read: the query's limit (a page of 100 reads about 100 rows, not the
+     * driver's default of 5,000), at least 100 so that filters on kind and status do not cost a round trip per row.
+     */
+    private static int pageSize(DiscrepancyQuery q) {
+        return Math.max(100, Math.min(q.limit(), 5_000));
     }
 
     /** Adds the rows passing the filters; @return whether the limit is reached */

@@ -50,11 +50,10 @@ function setStatus(text, error) {
 async function refresh() {
   try {
     const [topics, tiers, discrepancies] = await Promise.all([
-      api('/api/v1/topics'),
-      api('/api/v1/tiers'),
+      api('/api/v1/topics?limit=' + MAX_TOPIC_ROWS + '&match=' + encodeURIComponent($('#topic-filter').value.trim())),
+      api('/api/v1/tiers?detail=false'),
       api('/api/v1/discrepancies?limit=50' + ($('#discrepancy-status').value ? '&status=' + $('#discrepancy-status').value : '')),
     ]);
-    state.lastTopics = topics;
     renderTopics(topics);
     renderTiers(tiers);
     renderDiscrepancies(discrepancies);
@@ -69,11 +68,10 @@ async function refresh() {
 
 function renderTopics(data) {
   const body = $('#topics tbody');
-  const filter = $('#topic-filter').value.trim().toLowerCase();
-  const matching = filter ? data.topics.filter((t) => t.topic.toLowerCase().includes(filter)) : data.topics;
-  const shown = matching.slice(0, MAX_TOPIC_ROWS);
-  $('#topic-count').textContent = shown.length < data.topics.length
-    ? 'showing ' + shown.length + ' of ' + fmtCount(matching.length) + (filter ? ' matching' : '') : '';
+  const filter = $('#topic-filter').value.trim();
+  const shown = data.topics;
+  $('#topic-count').textContent = shown.length < data.total || filter
+    ? 'showing ' + shown.length + ' of ' + fmtCount(data.total) + (filter ? ' matching' : '') : '';
   body.replaceChildren(...shown.map((t) => {
     const open = el('td');
     Object.entries(t.openByKind).forEach(([kind, n]) => open.append(el('span', { class: 'badge kind-' + kind, text: kind + ' ' + n })));
@@ -223,7 +221,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#token-button').addEventListener('click', askToken);
   $('#range').addEventListener('change', () => refresh());
   $('#discrepancy-status').addEventListener('change', () => refresh());
-  $('#topic-filter').addEventListener('input', () => { if (state.lastTopics) renderTopics(state.lastTopics); });
+  let typing;
+  $('#topic-filter').addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(refresh, 300); });
   window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
   refresh();
   setInterval(refresh, REFRESH_MS);

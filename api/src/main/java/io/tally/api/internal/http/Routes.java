@@ -154,12 +154,18 @@ public final class Routes {
 
     private void topics(Context ctx) {
         long window = Params.window(ctx, 60_000, 7 * 86_400_000L, defaultWindowMs);
+        int limit = Params.intIn(ctx, "limit", 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        String match = ctx.queryParam("match");
         Overview o = overview.get(window);
+        List<Overview.TopicSummary> matching = match == null || match.isEmpty() ? o.topics()
+                : o.topics().stream().filter(t -> t.topic().toLowerCase(java.util.Locale.ROOT)
+                        .contains(match.toLowerCase(java.util.Locale.ROOT))).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("generatedAt", o.generatedAt());
         body.put("windowMs", o.windowMs());
         body.put("openByKind", o.openByKind());
-        body.put("topics", o.topics());
+        body.put("total", matching.size());
+        body.put("topics", matching.subList(0, Math.min(limit, matching.size())));
         Json.write(ctx, 200, body);
     }
 
@@ -177,10 +183,15 @@ public final class Routes {
     }
 
     private void tiers(Context ctx) {
+        String detail = ctx.queryParam("detail");
+        if (detail != null && !detail.equals("true") && !detail.equals("false")) {
+            throw ApiError.badParameter("detail", "detail must be true or false, was '" + detail + "'");
+        }
         Overview o = overview.get();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("generatedAt", o.generatedAt());
-        body.put("tiers", o.tiers());
+        body.put("tiers", "false".equals(detail) ? o.tiers().stream().map(Overview.TierSummary::withoutTopics).toList()
+                : o.tiers());
         body.put("lagHistory", overview.lagHistory());
         Json.write(ctx, 200, body);
     }

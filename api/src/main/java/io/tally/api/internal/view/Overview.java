@@ -1,5 +1,6 @@
 package io.tally.api.internal.view;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.core.TierProgress;
 import io.tally.storage.AuditStore;
 import io.tally.storage.Discrepancy;
@@ -62,10 +63,14 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
      * @param liveAgents    the most live agents it has on one topic
      * @param lastHeartbeat its newest heartbeat, epoch ms
      * @param status        {@code live} if any topic is live, else {@code closed} or {@code silent}
-     * @param topics        the tier on each topic
+     * @param topics        the tier on each topic; null when left out ({@code ?detail=false})
      */
     public record TierSummary(String tier, Double maxLagSeconds, int liveAgents, long lastHeartbeat, String status,
-            List<TierOnTopic> topics) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<TierOnTopic> topics) {
+        /** @return this summary without its per-topic list (a fleet of thousands of topics makes it megabytes) */
+        public TierSummary withoutTopics() {
+            return new TierSummary(tier, maxLagSeconds, liveAgents, lastHeartbeat, status, null);
+        }
     }
 
     /**

@@ -44,6 +44,7 @@ public final class OverviewCache {
     private final Map<Long, Object> firstReads = new ConcurrentHashMap<>();
     private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<double[]>> lagHistory = new LinkedHashMap<>();
+    private volatile long lastReadMs;
 
     /** @param refresher runs background refreshes (one at a time is enough) */
     public OverviewCache(AuditStore store, Executor refresher, Clock clock, long refreshMs, long livenessMs,
@@ -76,13 +77,22 @@ public final class OverviewCache {
                 }
             }
         }
-        if (clock.millis() - e.readAt() >= refreshMs) {
+        if (clock.millis() - e.readAt() >= refreshInterval()) {
             refreshInBackground(windowMs);
         }
         if (e.failure() != null || e.overview() == null) {
             throw e.failure();
         }
         return e.overview();
+    }
+
+    /**
+     * How long an overview is kept before it is read again: the configured interval, but at least twice as long as the
+     * last read took, so that reading a large store never keeps it (and this machine) busy more than a third of the
+     * time.
+     */
+    public long refreshInterval() {
+        return Math.max(refreshMs, 2 * lastReadMs);
     }
 
     /**
@@ -93,7 +103,9 @@ public final class OverviewCache {
     public Overview refresh(long windowMs) {
         long now = clock.millis();
         try {
+            long begin = System.nanoTime();
             Overview fresh = Overview.read(store, now, windowMs, livenessMs);
+            lastReadMs = (System.nanoTime() - begin) / 1_000_000;
             keep(windowMs, new Entry(fresh, null, now));
             if (windowMs == defaultWindowMs) {
                 record(fresh);

@@ -36,12 +36,16 @@ public final class RowMapper {
         return day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
+    /**
+     * Binds an aggregate. No digest is written as an empty blob, not a null: a null is a tombstone in every row
+     * (the reconciler stores aggregates without digests by default), and tombstones slow every read of the partition.
+     */
     public static BoundStatement bind(Statements s, TierAggregate a) {
         long start = a.bucket().start();
         return s.insertTierBucket.bind(a.topic(), day(start), Instant.ofEpochMilli(start), a.tier(),
                 a.bucket().sizeMs(), a.count(), a.bytes(), a.noTimestamp(), a.skewed(), a.failed(), a.records(),
                 ByteBuffer.wrap(a.latency().toBytes()),
-                a.digest() == null ? null : ByteBuffer.wrap(a.digest().toBytes()),
+                ByteBuffer.wrap(a.digest() == null ? new byte[0] : a.digest().toBytes()),
                 Instant.ofEpochMilli(a.updatedAt()));
     }
 
@@ -52,6 +56,7 @@ public final class RowMapper {
 
     public static TierAggregate aggregate(Row r) {
         ByteBuffer digest = r.getByteBuffer("id_digest");
+        digest = digest == null || !digest.hasRemaining() ? null : digest;
         return new TierAggregate(r.getString("topic"), r.getString("tier"),
                 new Bucket(millis(r, "bucket_start"), r.getLong("bucket_size_ms")),
                 r.getLong("count"), r.getLong("bytes"), r.getLong("no_timestamp_count"), r.getLong("skewed_count"),
@@ -85,13 +90,18 @@ public final class RowMapper {
                 r.getString("reason"));
     }
 
-    /** Binds a discrepancy to {@code discrepancies} or {@code discrepancies_by_topic} (same columns). */
+    /**
+     * Binds a discrepancy to {@code discrepancies} or {@code discrepancies_by_topic} (same columns). An open one leaves
+     * {@code resolved_at} unset rather than null (a null is a tombstone per row, which slows every page read);
+     * readers take {@code resolved_at} only from resolved rows.
+     */
     public static BoundStatement bind(com.datastax.oss.driver.api.core.cql.PreparedStatement insert, Discrepancy d) {
-        return insert.bind(day(d.detectedAt()), Instant.ofEpochMilli(d.detectedAt()), d.id(), d.topic(),
+        BoundStatement b = insert.bind(day(d.detectedAt()), Instant.ofEpochMilli(d.detectedAt()), d.id(), d.topic(),
                 Instant.ofEpochMilli(d.bucket().start()), d.bucket().sizeMs(), d.upstreamTier(), d.downstreamTier(),
                 d.kind().name(), d.upstreamCount(), d.downstreamCount(), d.missing(), d.duplicated(), d.lostIds(),
                 d.duplicatedIds(), d.detail(), d.status().name(),
                 d.resolvedAt() == 0 ? null : Instant.ofEpochMilli(d.resolvedAt()));
+        return d.resolvedAt() == 0 ? b.unset("resolved_at") : b;
     }
 
     public static Discrepancy discrepancy(Row r) {
@@ -104,15 +114,17 @@ public final class RowMapper {
                 r.getLong("downstream_count"), r.getLong("missing"), r.getLong("duplicated"),
                 lost == null ? List.of() : lost, duplicated == null ? List.of() : duplicated, r.getString("detail"),
                 DiscrepancyStatus.valueOf(r.getString("status")), millis(r, "detected_at"),
-                resolved == null ? 0 : resolved.toEpochMilli());
+                resolved == null || !"RESOLVED".equals(r.getString("status")) ? 0 : resolved.toEpochMilli());
     }
 
+    /** Binds a rollup; without a final bucket {@code last_final_bucket} is left unset (no tombstone). */
     public static BoundStatement bind(Statements s, VerdictRollup r) {
         Map<String, Long> counts = new HashMap<>();
         r.edgeBuckets().forEach((k, n) -> counts.put(k.name(), n));
-        return s.insertRollup.bind(Instant.ofEpochMilli(r.hourStart()), r.topic(), counts, r.upstream(), r.delivered(),
-                r.lastFinalBucket() < 0 ? null : Instant.ofEpochMilli(r.lastFinalBucket()), r.bucketSizeMs(),
-                Instant.ofEpochMilli(r.updatedAt()));
+        BoundStatement b = s.insertRollup.bind(Instant.ofEpochMilli(r.hourStart()), r.topic(), counts, r.upstream(),
+                r.delivered(), r.lastFinalBucket() < 0 ? null : Instant.ofEpochMilli(r.lastFinalBucket()),
+                r.bucketSizeMs(), Instant.ofEpochMilli(r.updatedAt()));
+        return r.lastFinalBucket() < 0 ? b.unset("last_final_bucket") : b;
     }
 
     public static VerdictRollup rollup(Row r) {
