@@ -101,10 +101,12 @@ class ApiBenchmarkIT {
             measure(server, "/api/v1/discrepancies (first page of 100)", "/api/v1/discrepancies");
             measure(server, "/api/v1/discrepancies (11th page of 100)", "/api/v1/discrepancies?cursor=" + page10);
             measure(server, "/api/v1/discrepancies?topic= (first page)", "/api/v1/discrepancies?topic=topic-00000");
-            measure(server, "/api/v1/topics (" + TOPICS + " topics)", "/api/v1/topics");
+            measure(server, "/api/v1/topics (all " + TOPICS + " topics)", "/api/v1/topics");
+            measure(server, "/api/v1/topics?limit=100 (the dashboard's)", "/api/v1/topics?limit=100");
             measure(server, "/api/v1/topics/{topic}/buckets (6 h)", "/api/v1/topics/topic-00000/buckets?from="
                     + (end - 6 * 60 * MINUTE) + "&to=" + end);
-            measure(server, "/api/v1/tiers", "/api/v1/tiers");
+            measure(server, "/api/v1/tiers (every tier on every topic)", "/api/v1/tiers");
+            measure(server, "/api/v1/tiers?detail=false (the dashboard's)", "/api/v1/tiers?detail=false");
             firstPaint(server);
         }
         store.close();

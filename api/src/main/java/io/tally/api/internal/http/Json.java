@@ -15,8 +15,16 @@ final class Json {
     }
 
     static void write(Context ctx, int status, Object body) {
+        writeBytes(ctx, status, bytes(body));
+    }
+
+    static void writeBytes(Context ctx, int status, byte[] json) {
+        ctx.status(status).contentType("application/json").result(json);
+    }
+
+    static byte[] bytes(Object body) {
         try {
-            ctx.status(status).contentType("application/json").result(MAPPER.writeValueAsBytes(body));
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
         }

@@ -48,6 +48,7 @@ public final class Routes {
     private final Clock clock;
     private final long defaultWindowMs;
     private final byte[] openApi;
+    private final RenderedOverview rendered = new RenderedOverview();
 
     public Routes(AuditStore store, OverviewCache overview, ApiMetrics metrics, List<String> tokens, Clock clock,
             long defaultWindowMs) {
@@ -157,16 +158,19 @@ public final class Routes {
         int limit = Params.intIn(ctx, "limit", 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
         String match = ctx.queryParam("match");
         Overview o = overview.get(window);
-        List<Overview.TopicSummary> matching = match == null || match.isEmpty() ? o.topics()
-                : o.topics().stream().filter(t -> t.topic().toLowerCase(java.util.Locale.ROOT)
-                        .contains(match.toLowerCase(java.util.Locale.ROOT))).toList();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("generatedAt", o.generatedAt());
-        body.put("windowMs", o.windowMs());
-        body.put("openByKind", o.openByKind());
-        body.put("total", matching.size());
-        body.put("topics", matching.subList(0, Math.min(limit, matching.size())));
-        Json.write(ctx, 200, body);
+        String variant = "topics|" + window + '|' + limit + '|' + (match == null ? "" : match);
+        Json.writeBytes(ctx, 200, rendered.json(o, variant, () -> {
+            List<Overview.TopicSummary> matching = match == null || match.isEmpty() ? o.topics()
+                    : o.topics().stream().filter(t -> t.topic().toLowerCase(java.util.Locale.ROOT)
+                            .contains(match.toLowerCase(java.util.Locale.ROOT))).toList();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("generatedAt", o.generatedAt());
+            body.put("windowMs", o.windowMs());
+            body.put("openByKind", o.openByKind());
+            body.put("total", matching.size());
+            body.put("topics", matching.subList(0, Math.min(limit, matching.size())));
+            return body;
+        }));
     }
 
     private void buckets(Context ctx) {
@@ -188,12 +192,14 @@ public final class Routes {
             throw ApiError.badParameter("detail", "detail must be true or false, was '" + detail + "'");
         }
         Overview o = overview.get();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("generatedAt", o.generatedAt());
-        body.put("tiers", "false".equals(detail) ? o.tiers().stream().map(Overview.TierSummary::withoutTopics).toList()
-                : o.tiers());
-        body.put("lagHistory", overview.lagHistory());
-        Json.write(ctx, 200, body);
+        Json.writeBytes(ctx, 200, rendered.json(o, "tiers|" + detail, () -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("generatedAt", o.generatedAt());
+            body.put("tiers", "false".equals(detail)
+                    ? o.tiers().stream().map(Overview.TierSummary::withoutTopics).toList() : o.tiers());
+            body.put("lagHistory", overview.lagHistory());
+            return body;
+        }));
     }
 
     private Handler named(String endpoint, Handler handler) {

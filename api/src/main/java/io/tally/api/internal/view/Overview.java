@@ -33,6 +33,8 @@ import java.util.TreeSet;
 public record Overview(long generatedAt, long windowMs, List<TopicSummary> topics, List<TierSummary> tiers,
         Map<String, Long> openByKind, Map<String, Long> verdictsByKind) {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Overview.class);
+
     /** How far back open discrepancies are looked for: the store's default TTL. */
     static final long OPEN_LOOKBACK_MS = 14 * 86_400_000L;
 
@@ -95,16 +97,21 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
      * @throws io.tally.storage.StorageException if the store fails
      */
     public static Overview read(AuditStore store, long now, long windowMs, long livenessMs) {
+        long t0 = System.nanoTime();
         Map<String, List<TierProgress>> byTopic = new TreeMap<>();
         for (TierProgress p : store.progress()) {
             byTopic.computeIfAbsent(p.topic(), k -> new ArrayList<>()).add(p);
         }
+        long t1 = System.nanoTime();
         Map<String, List<VerdictRollup>> rollups = new HashMap<>();
         for (VerdictRollup r : store.rollups(VerdictRollup.hourOf(now - windowMs), now + 1)) {
             rollups.computeIfAbsent(r.topic(), k -> new ArrayList<>()).add(r);
             byTopic.computeIfAbsent(r.topic(), k -> new ArrayList<>());
         }
+        long t2 = System.nanoTime();
         Map<String, Map<Verdict, Long>> open = openDiscrepancies(store, now);
+        LOG.debug("overview of {} topics read: progress {} ms, rollups {} ms, open discrepancies {} ms",
+                byTopic.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         List<TopicSummary> topics = new ArrayList<>();
         Map<String, List<TierOnTopic>> tiers = new TreeMap<>();
         Map<String, Long> openByKind = new TreeMap<>();
