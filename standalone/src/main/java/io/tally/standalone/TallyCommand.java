@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = TallyCommand.Version.class,
         description = "End-to-end audit for Kafka pipelines: did every message reach every stage, once, and how late?",
         subcommands = {DemoCommand.class, BrokerCommand.class, CassandraCommand.class, AggregatorCommand.class,
-            ReconcilerCommand.class, ApiCommand.class, QueryCommand.class,
+            ReconcilerCommand.class, ApiCommand.class, QueryCommand.class, StandaloneCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'tally <command> --help' for the options of a command."})
 public final class TallyCommand implements Runnable {

@@ -1,0 +1,224 @@
+package io.tally.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.core.TallyException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline in one {@link Standalone}: a producer and a consumer group with the agents, configured by
+ * properties only as a user's application would be, through the bundled broker, the aggregator's jobs, the
+ * reconciler and Cassandra, to verdicts read from the API. Then what a second instance on the same folder or ports
+ * answers, and a restart on the same folder.
+ */
+class StandaloneIT {
+    private static final long BUCKET_MS = 2_000;
+    private static final String TOPIC = "orders";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Standalone.Options options(Path dir, int kafkaPort, int apiPort) {
+        return new Standalone.Options(Duration.ofMillis(BUCKET_MS), Duration.ofSeconds(2), kafkaPort, apiPort, 0, dir,
+                List.of(), Map.of(
+                        "tally.aggregator.emit.interval.ms", "300",
+                        "tally.aggregator.checkpoint.interval.ms", "1000",
+                        "tally.log.flush.interval.ms", "500",
+                        "tally.reconciler.evaluate.interval.ms", "200",
+                        "tally.reconciler.idle.after.ms", "2000",
+                        "tally.reconciler.idle.lag.ms", "1000",
+                        "tally.reconciler.alert.hold.ms", "1000"));
+    }
+
+    @Test
+    void counts_a_pipeline_end_to_end_refuses_a_second_instance_and_resumes(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        Standalone tally = Standalone.start(options(dir, 0, 0), out);
+        URI api;
+        long produced = 600;
+        try {
+            api = URI.create(tally.endpoints().api());
+            String kafka = tally.endpoints().kafka();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
+            }
+            produce(kafka, (int) produced);
+            consume(kafka, "billing", (int) produced);
+
+            JsonNode report = await(api, buckets(), r -> r.get("buckets")
+                    .findValues("verdict").stream().filter(v -> v.asText().equals("COMPLETE")).count() >= 2
+                    && allFinalComplete(r));
+            assertThat(report.get("tiers")).extracting(JsonNode::asText)
+                    .contains("producer", "log", "consumer.billing");
+            assertThat(sum(report, "producer")).isEqualTo(produced);
+            assertThat(sum(report, "log")).isEqualTo(produced);
+            assertThat(sum(report, "consumer.billing")).isEqualTo(produced);
+            JsonNode discrepancies = get(api, "/api/v1/discrepancies?topic=" + TOPIC);
+            assertThat(discrepancies.get("items")).as("a healthy pipeline has no discrepancy").isEmpty();
+
+            assertThatThrownBy(() -> Standalone.start(options(dir, 0, 0), out))
+                    .isInstanceOf(TallyException.class).hasMessageContaining("in use by another tally standalone");
+            try (ServerSocket busy = new ServerSocket(0)) {
+                assertThatThrownBy(() -> Standalone.start(options(dir.resolve("other"), busy.getLocalPort(), 0), out))
+                        .isInstanceOf(TallyException.class)
+                        .hasMessageContaining("port " + busy.getLocalPort() + " (Kafka) is in use");
+            }
+        } finally {
+            tally.close();
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("Stopped the API", "Stopped the reconciler",
+                "Stopped the aggregator", "Stopped Kafka", "Stopped Cassandra");
+
+        Standalone again = Standalone.start(options(dir, 0, 0), out);
+        try {
+            URI api2 = URI.create(again.endpoints().api());
+            JsonNode report = await(api2, buckets(), r -> sum(r, "log") > 0);
+            assertThat(sum(report, "producer")).as("nothing counted twice after a restart").isEqualTo(produced);
+            assertThat(sum(report, "log")).isEqualTo(produced);
+            assertThat(sum(report, "consumer.billing")).isEqualTo(produced);
+        } finally {
+            again.close();
+        }
+    }
+
+    /** The topic's buckets of the last hour: the whole test. */
+    private static String buckets() {
+        return "/api/v1/topics/" + TOPIC + "/buckets?from=" + (io.tally.core.Clock.system().millis() - 3_600_000);
+    }
+
+    private static boolean allFinalComplete(JsonNode report) {
+        long judged = 0;
+        for (JsonNode b : report.get("buckets")) {
+            for (JsonNode e : b.get("edges")) {
+                if (e.get("isFinal").asBoolean()) {
+                    judged++;
+                    if (!e.get("verdict").asText().equals("COMPLETE")) {
+                        return false;
+                    }
+                }
+            }
+            for (JsonNode e : b.get("edges")) {
+                if (!e.get("isFinal").asBoolean()) {
+                    return false; // wait until every bucket with data is judged
+                }
+            }
+        }
+        return judged > 0;
+    }
+
+    private static long sum(JsonNode report, String tier) {
+        long total = 0;
+        for (JsonNode b : report.get("buckets")) {
+            JsonNode t = b.get("tiers").get(tier);
+            if (t != null && !t.isNull()) {
+                total += t.get("count").asLong();
+            }
+        }
+        return total;
+    }
+
+    private static void produce(String kafka, int n) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        p.put("interceptor.classes", "io.tally.agent.AuditProducerInterceptor");
+        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
+        p.put("tally.flush.interval.ms", "200");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, "key-" + i, "order " + i));
+                if (i % 100 == 99) {
+                    pause(700); // spread over several buckets
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static void consume(String kafka, String group, int expected) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("group.id", group);
+        p.put("auto.offset.reset", "earliest");
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        p.put("interceptor.classes", "io.tally.agent.AuditConsumerInterceptor");
+        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
+        p.put("tally.flush.interval.ms", "200");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(TOPIC));
+            int seen = 0;
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (seen < expected && Instant.now().isBefore(deadline)) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                seen += records.count();
+                consumer.commitSync();
+            }
+            assertThat(seen).isEqualTo(expected);
+        }
+    }
+
+    private static JsonNode await(URI api, String path, Predicate<JsonNode> done) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(120);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                last = get(api, path);
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (IllegalStateException e) {
+                // not there yet (404 until the topic is known)
+            }
+            pause(500);
+        }
+        throw new AssertionError("GET " + path + " did not get there in 120 s; last: " + last);
+    }
+
+    private static JsonNode get(URI api, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(api.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
