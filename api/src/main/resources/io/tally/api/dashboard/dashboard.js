@@ -137,16 +137,18 @@ function renderLatency(report) {
   if (!window.echarts) return;
   const series = [];
   report.tiers.forEach((tier) => {
-    ['p99', 'p50'].forEach((p) => series.push({
-      name: tier + ' ' + p, type: 'line', showSymbol: false, lineStyle: p === 'p50' ? { type: 'dashed' } : {},
-      data: report.buckets.filter((b) => b.tiers[tier] && b.tiers[tier].latencyMs)
-        .map((b) => [b.bucketStart, Math.round(b.tiers[tier].latencyMs[p])]),
-    }));
+    ['p99', 'p50'].forEach((p) => {
+      const data = report.buckets.filter((b) => b.tiers[tier] && b.tiers[tier].latencyMs)
+        .map((b) => [b.bucketStart, Math.round(b.tiers[tier].latencyMs[p])]);
+      // a lone point draws no line: show the points while there are few
+      series.push({ name: tier + ' ' + p, type: 'line', showSymbol: data.length < 20, symbolSize: 5,
+        lineStyle: p === 'p50' ? { type: 'dashed' } : {}, data });
+    });
   });
   chart('latency-chart').setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { type: 'scroll', bottom: 0 },
-    grid: { left: 50, right: 20, top: 10, bottom: 50 }, xAxis: { type: 'time' }, yAxis: { type: 'value', name: 'ms' },
-    series,
+    grid: { left: 50, right: 20, top: 10, bottom: 50 }, xAxis: { type: 'time', min: report.from, max: report.to },
+    yAxis: { type: 'value', name: 'ms' }, series,
   }, true);
 }
 
@@ -161,7 +163,8 @@ function renderTiers(data) {
   chart('lag-chart').setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { type: 'scroll', bottom: 0 },
     grid: { left: 50, right: 20, top: 10, bottom: 50 }, xAxis: { type: 'time' }, yAxis: { type: 'value', name: 's' },
-    series: Object.entries(data.lagHistory).map(([tier, samples]) => ({ name: tier, type: 'line', showSymbol: false, data: samples })),
+    series: Object.entries(data.lagHistory).map(([tier, samples]) => ({
+      name: tier, type: 'line', showSymbol: samples.length < 20, symbolSize: 5, data: samples })),
   }, true);
 }
 
