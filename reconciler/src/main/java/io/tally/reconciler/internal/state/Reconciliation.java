@@ -1,5 +1,6 @@
 package io.tally.reconciler.internal.state;
 
+import io.tally.core.Bucket;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.reconciler.internal.topology.Edge;
@@ -13,15 +14,17 @@ import io.tally.storage.Discrepancy;
 import io.tally.storage.EdgeVerdict;
 import io.tally.storage.Verdict;
 import io.tally.storage.VerdictRollup;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The reconciler's state and evaluation: aggregates and progress in, changed verdicts and discrepancies out.
@@ -50,7 +53,7 @@ public final class Reconciliation {
     private record Key(Edge edge, long bucketStart) {
     }
 
-    private record Last(Judgement judgement, long version) {
+    private record Last(Judgement judgement, long version, Bucket bucket) {
     }
 
     private record Progress(TierProgress progress, long lastAdvanceAt) {
@@ -64,6 +67,7 @@ public final class Reconciliation {
     private final Map<String, BucketTable> topics = new HashMap<>();
     private final Map<String, Progress> progress = new HashMap<>();
     private final Map<Key, Last> judged = new HashMap<>();
+    private final Map<String, Set<Edge>> edgesOf = new HashMap<>();
     private final DiscrepancyBook book = new DiscrepancyBook();
     private long version;
 
@@ -116,6 +120,7 @@ public final class Reconciliation {
                         .add(new String[] {e.upstreamTier(), e.upstreamTopic()});
             }
         }
+        retireVanishedEdges(edgesByTopic, now, verdicts, discrepancies);
         Map<String, TierView> viewCache = new HashMap<>();
         Map<String, List<Edge>> edgesByUpstream = new HashMap<>();
         int count = 0;
@@ -128,6 +133,46 @@ public final class Reconciliation {
             }
         }
         return new Evaluation(verdicts, discrepancies, count, rollups(verdicts, edgesByUpstream, now));
+    }
+
+    /**
+     * An edge the topology no longer has (the default topology routes consumers through {@code log} once the log
+     * tier reports, which can be after a consumer's first bucket was judged against the producer) keeps no verdict
+     * that would otherwise stay PENDING forever: each of its judged buckets becomes NOT_JUDGED, saying why, and an
+     * open discrepancy on it is resolved. The edges that replace it judge the same buckets.
+     */
+    private void retireVanishedEdges(Map<String, List<Edge>> edgesByTopic, long now, List<EdgeVerdict> verdicts,
+            List<Discrepancy> discrepancies) {
+        for (Map.Entry<String, List<Edge>> t : edgesByTopic.entrySet()) {
+            Set<Edge> current = Set.copyOf(t.getValue());
+            Set<Edge> before = edgesOf.put(t.getKey(), current);
+            if (before == null || current.containsAll(before)) {
+                continue;
+            }
+            Set<Edge> vanished = new HashSet<>(before);
+            vanished.removeAll(current);
+            for (var it = judged.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Key, Last> e = it.next();
+                if (!vanished.contains(e.getKey().edge())) {
+                    continue;
+                }
+                Edge edge = e.getKey().edge();
+                Judgement old = e.getValue().judgement();
+                String reason = "NOT_JUDGED: the topology no longer has the edge " + edge.upstreamTier() + " → "
+                        + edge.downstreamTier() + " (now: " + current.stream().map(c -> c.upstreamTier() + " → "
+                        + c.downstreamTier()).sorted().collect(Collectors.joining(", ")) + ")";
+                Judgement retired = new Judgement(Verdict.NOT_JUDGED, old.upstreamCount(),
+                        old.downstreamCount(), 0, 0, List.of(), List.of(), "edge no longer in the topology", reason);
+                Bucket bucket = e.getValue().bucket();
+                verdicts.add(new EdgeVerdict(edge.upstreamTopic(), bucket, edge.upstreamTier(), edge.downstreamTier(),
+                        retired.verdict(), retired.upstreamCount(), retired.downstreamCount(), now, reason));
+                Discrepancy d = book.apply(edge, bucket, retired, now);
+                if (d != null) {
+                    discrepancies.add(d);
+                }
+                it.remove();
+            }
+        }
     }
 
     /** Recomputes, whole, the rollup of each topic-hour in which a verdict changed. */
@@ -194,7 +239,7 @@ public final class Reconciliation {
             long v = Math.max(upSlot == null ? 0 : upSlot.version, downSlot == null ? 0 : downSlot.version);
             Key key = new Key(edge, start);
             Last last = judged.get(key);
-            io.tally.core.Bucket bucket = up != null ? up.bucket() : down.bucket();
+            Bucket bucket = up != null ? up.bucket() : down.bucket();
             if (last != null && last.version() == v && last.judgement().verdict().isFinal()
                     && !(last.judgement().verdict().isDiscrepancy()
                             && now < bucket.end() + settings.graceMs() + settings.rejudgeMs())) {
@@ -205,7 +250,7 @@ public final class Reconciliation {
                     upView, downView, () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket,
                             now) + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now),
                     now);
-            judged.put(key, new Last(j, v));
+            judged.put(key, new Last(j, v, bucket));
             if (last == null || last.judgement().verdict() != j.verdict()
                     || last.judgement().upstreamCount() != j.upstreamCount()
                     || last.judgement().downstreamCount() != j.downstreamCount()) {

@@ -161,6 +161,34 @@ class ReconciliationTest {
     }
 
     @Test
+    void an_edge_replaced_when_the_log_tier_appears_is_not_left_pending() {
+        rec.accept(agg("producer", B, 0, 10));
+        rec.accept(agg(CONSUMER, B, 0, 10));
+        progress("producer", B.start() + 500);
+        progress(CONSUMER, B.start() + 500);
+        Evaluation early = tick();
+        assertThat(verdictOf(early, CONSUMER)).as("no log tier yet: producer → consumer").contains(Verdict.PENDING);
+
+        rec.accept(agg("log", B, 0, 10));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        Evaluation routed = tick();
+
+        assertThat(routed.verdicts()).filteredOn(v -> v.upstreamTier().equals("producer")
+                && v.downstreamTier().equals(CONSUMER)).singleElement().satisfies(v -> {
+                    assertThat(v.verdict()).isEqualTo(Verdict.NOT_JUDGED);
+                    assertThat(v.reason()).contains("no longer has the edge producer → " + CONSUMER)
+                            .contains("log → " + CONSUMER);
+                });
+        assertThat(routed.verdicts()).filteredOn(v -> v.verdict() == Verdict.COMPLETE)
+                .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier())
+                .containsExactlyInAnyOrder("producer→log", "log→" + CONSUMER);
+        assertThat(routed.rollups()).singleElement()
+                .satisfies(r -> assertThat(r.edgeBuckets()).containsExactlyEntriesOf(Map.of(Verdict.COMPLETE, 2L)));
+        assertThat(tick().verdicts()).as("retired once").isEmpty();
+    }
+
+    @Test
     void late_data_resolves_a_loss() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
