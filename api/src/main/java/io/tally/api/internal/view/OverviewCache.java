@@ -41,7 +41,8 @@ public final class OverviewCache {
     private final long defaultWindowMs;
     private final int historySize;
     private final Map<Long, Entry> byWindow = new ConcurrentHashMap<>();
-    private final Map<Long, Object> firstReads = new ConcurrentHashMap<>();
+    /** One read of a window at a time. */
+    private final Map<Long, Object> readLocks = new ConcurrentHashMap<>();
     private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<double[]>> lagHistory = new LinkedHashMap<>();
     private volatile long lastReadMs;
@@ -70,7 +71,7 @@ public final class OverviewCache {
     public Overview get(long windowMs) {
         Entry e = byWindow.get(windowMs);
         if (e == null) {
-            synchronized (firstReads.computeIfAbsent(windowMs, k -> new Object())) {
+            synchronized (lockOf(windowMs)) { // a read under way (the server's first) is waited for, not repeated
                 e = byWindow.get(windowMs);
                 if (e == null) {
                     return refresh(windowMs);
@@ -101,6 +102,16 @@ public final class OverviewCache {
      * @throws StorageException if the store fails (the failure is kept for {@link #get(long)})
      */
     public Overview refresh(long windowMs) {
+        synchronized (lockOf(windowMs)) {
+            return read(windowMs);
+        }
+    }
+
+    private Object lockOf(long windowMs) {
+        return readLocks.computeIfAbsent(windowMs, k -> new Object());
+    }
+
+    private Overview read(long windowMs) {
         long now = clock.millis();
         try {
             long begin = System.nanoTime();
