@@ -32,8 +32,10 @@ class TallyCommandTest {
     }
 
     @Test
-    void the_demo_says_it_is_not_there_yet() {
-        run(DemoCommand.NOT_YET, "demo");
+    void the_demo_takes_a_duration_and_refuses_a_bad_one() {
+        assertThat(run(0, "demo", "--help")).contains("--duration", "--api-port");
+        assertThat(run(1, "demo", "--duration", "0s")).contains("--duration must be positive");
+        assertThat(run(2, "demo", "--duration", "soon")).contains("'soon' is not a duration");
     }
 
     @Test
