@@ -96,7 +96,9 @@ final class Standalone implements AutoCloseable {
 
         log.println("Starting Cassandra (a child JVM, data in " + o.dataDir().resolve("cassandra") + ")...");
         LocalCassandraNode cassandra = new LocalCassandraNode(LocalCassandraConfig.builder()
-                .dataDir(o.dataDir().resolve("cassandra")).cqlPort(o.cassandraPort()).build());
+                .dataDir(o.dataDir().resolve("cassandra")).cqlPort(o.cassandraPort())
+                .stopOnJvmExit(false) // closed last, by close(), after everything that uses it
+                .build());
         started.push(new Part("Cassandra", cassandra));
         cassandra.start();
         String cql = cassandra.contactPoint().getHostString() + ":" + cassandra.cqlPort();

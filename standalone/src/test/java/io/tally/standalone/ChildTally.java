@@ -2,7 +2,6 @@ package io.tally.standalone;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +16,20 @@ import java.util.regex.Pattern;
 
 /**
  * {@code java -jar target/tally.jar ...} as a child process, the way the launcher runs it: its output kept line by
- * line (stdout and stderr merged), and the signals a user sends it.
+ * line (stdout and stderr merged), and the signals a user sends it. The output goes to a file that is followed, not
+ * to a pipe: what a process writes while it exits is then never lost.
  */
 final class ChildTally implements AutoCloseable {
     private static final Path JAR = Path.of("target", "tally.jar").toAbsolutePath();
 
     private final Process process;
+    private final Path log;
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
 
-    private ChildTally(Process process) {
+    private ChildTally(Process process, Path log) {
         this.process = process;
+        this.log = log;
         this.reader = new Thread(this::read, "child-tally-output");
         reader.setDaemon(true);
         reader.start();
@@ -40,21 +42,46 @@ final class ChildTally implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return new ChildTally(new ProcessBuilder(command).redirectErrorStream(true).start());
+        Path log = Files.createTempFile("tally-child-", ".log");
+        return new ChildTally(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start(), log);
     }
 
+    /** Follows the output file until the process has exited and every line is read. */
     private void read() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                System.out.println("[tally " + process.pid() + "] " + line);
-                synchronized (lines) {
-                    lines.add(line);
-                    lines.notifyAll();
+        try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+            StringBuilder partial = new StringBuilder();
+            while (true) {
+                boolean exited = !process.isAlive();
+                int c;
+                boolean any = false;
+                while ((c = in.read()) >= 0) {
+                    any = true;
+                    if (c == '\n') {
+                        add(partial.toString());
+                        partial.setLength(0);
+                    } else {
+                        partial.append((char) c);
+                    }
                 }
+                if (exited && !any) {
+                    if (partial.length() > 0) {
+                        add(partial.toString());
+                    }
+                    return;
+                }
+                Thread.sleep(100);
             }
-        } catch (IOException e) {
-            // the process ended
+        } catch (IOException | InterruptedException e) {
+            // the test is over
+        }
+    }
+
+    private void add(String line) {
+        System.out.println("[tally " + process.pid() + "] " + line);
+        synchronized (lines) {
+            lines.add(line);
+            lines.notifyAll();
         }
     }
 
@@ -111,15 +138,17 @@ final class ChildTally implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             return Optional.empty();
         }
-        reader.join(5_000);
+        reader.join(10_000);
         return Optional.of(process.exitValue());
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         List<ProcessHandle> children = descendants();
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
         children.forEach(ProcessHandle::destroyForcibly);
+        reader.join(10_000);
+        Files.deleteIfExists(log);
     }
 }

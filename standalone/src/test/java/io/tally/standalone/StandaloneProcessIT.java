@@ -107,7 +107,8 @@ class StandaloneProcessIT {
             }
             assertThat(losses).as("the deleted records are a LOSS on log → consumer." + GROUP).isNotEmpty()
                     .allSatisfy(d -> assertThat(d.get("downstreamTier").asText()).isEqualTo("consumer." + GROUP));
-            assertThat(losses.stream().mapToLong(d -> d.get("missing").asLong()).sum()).isEqualTo(lostIds.size());
+            assertThat(losses.stream().mapToLong(d -> d.get("missing").asLong()).sum())
+                    .as("missing, in %s; buckets: %s", losses, report(api)).isEqualTo(lostIds.size());
             assertThat(named(losses)).as("the lost ids are the deleted records' ids").isEqualTo(lostIds);
             discrepancyIds = losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet());
             awaitAlerts(kafka, discrepancyIds);
@@ -293,6 +294,11 @@ class StandaloneProcessIT {
             assertThat(Instant.now()).as("the log tier counts " + total + " records").isBefore(deadline);
             Thread.sleep(500);
         }
+    }
+
+    private static String report(URI api) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(api.resolve("/api/v1/topics/" + TOPIC + "/buckets?from="
+                + (System.currentTimeMillis() - 3_600_000))).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static List<JsonNode> losses(URI api) throws Exception {

@@ -73,6 +73,7 @@ public final class LocalCassandraConfig {
     private final Path javaHome;
     private final Duration startTimeout;
     private final Duration stopTimeout;
+    private final boolean stopOnJvmExit;
 
     private LocalCassandraConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -83,6 +84,7 @@ public final class LocalCassandraConfig {
         this.javaHome = b.javaHome;
         this.startTimeout = b.startTimeout;
         this.stopTimeout = b.stopTimeout;
+        this.stopOnJvmExit = b.stopOnJvmExit;
     }
 
     /** A builder with every default: temporary data folder, CQL port 9042, 512 MiB heap. */
@@ -166,6 +168,11 @@ public final class LocalCassandraConfig {
         return stopTimeout;
     }
 
+    /** Whether the node registers a JVM shutdown hook that stops it (true unless its owner stops it in order). */
+    public boolean stopOnJvmExit() {
+        return stopOnJvmExit;
+    }
+
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -177,6 +184,7 @@ public final class LocalCassandraConfig {
         b.javaHome = javaHome;
         b.startTimeout = startTimeout;
         b.stopTimeout = stopTimeout;
+        b.stopOnJvmExit = stopOnJvmExit;
         return b;
     }
 
@@ -226,6 +234,7 @@ public final class LocalCassandraConfig {
         private Path javaHome;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private boolean stopOnJvmExit = true;
 
         private Builder() {}
 
@@ -298,6 +307,16 @@ public final class LocalCassandraConfig {
          */
         public Builder stopTimeout(Duration timeout) {
             this.stopTimeout = checkPositive(STOP_TIMEOUT_MS, timeout);
+            return this;
+        }
+
+        /**
+         * @param stop false when the owner of the node stops it at JVM exit itself, after what uses it: the node's
+         *             own shutdown hook would otherwise stop it at the same time, under its users' feet. The child
+         *             exits when this process dies in any case.
+         */
+        public Builder stopOnJvmExit(boolean stop) {
+            this.stopOnJvmExit = stop;
             return this;
         }
 

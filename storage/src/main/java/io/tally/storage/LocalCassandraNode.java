@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} writes a generated configuration into the data folder, starts the JVM (Java 17, the server
  * jars of {@code storage/cassandra-dist}) and blocks until the node answers a CQL query. The node never outlives
- * this process: {@link #stop()}/{@link #close()} stop it cleanly, a JVM shutdown hook does the same on a normal exit,
+ * this process: {@link #stop()}/{@link #close()} stop it cleanly, a JVM shutdown hook does the same on a normal exit
+ * (unless {@link LocalCassandraConfig#stopOnJvmExit()} is false),
  * and the child itself exits when this process dies, even by {@code kill -9}.
  *
  * <p>Ports set to 0 are chosen at the first start and kept by later starts of the same object, so
@@ -90,8 +91,10 @@ public final class LocalCassandraNode implements AutoCloseable {
             process = NodeProcess.launch(layout,
                     ChildJvmCommand.build(javaHome, config.heapMb(), layout, libDir, ProcessHandle.current().pid()),
                     cqlPort, storagePort);
-            shutdownHook = new Thread(this::stopOnExit, "tally-cassandra-stop");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            if (config.stopOnJvmExit()) {
+                shutdownHook = new Thread(this::stopOnExit, "tally-cassandra-stop");
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+            }
             releaseVersion = process.awaitCql(config.startTimeout());
         } catch (RuntimeException e) {
             stopProcess();
