@@ -22,6 +22,7 @@ public final class ApiConfig {
     public static final String CASSANDRA_CONTACT_POINTS = PREFIX + "cassandra.contact.points";
     public static final String CASSANDRA_DATACENTER = PREFIX + "cassandra.datacenter";
     public static final String CASSANDRA_KEYSPACE = PREFIX + "cassandra.keyspace";
+    public static final String CASSANDRA_REPLICATION = PREFIX + "cassandra.replication";
     public static final String REFRESH_MS = PREFIX + "refresh.ms";
     public static final String LIVENESS_MS = PREFIX + "liveness.ms";
     public static final String WINDOW_MS = PREFIX + "window.ms";
@@ -51,6 +52,7 @@ public final class ApiConfig {
             new Option(CASSANDRA_CONTACT_POINTS, Type.STRING, "localhost:9042", null, null, "Cassandra nodes, `host[:port]` comma-separated."),
             new Option(CASSANDRA_DATACENTER, Type.STRING, "datacenter1", null, null, "Local data center of the Cassandra driver."),
             new Option(CASSANDRA_KEYSPACE, Type.STRING, "tally", null, null, "Keyspace the reconciler writes."),
+            new Option(CASSANDRA_REPLICATION, Type.STRING, "1", null, null, "Replication of the keyspace if the API creates it (it does when it starts before any reconciler): give it the reconcilers' `tally.reconciler.cassandra.replication`."),
             new Option(REFRESH_MS, Type.LONG, "5000", 100L, null, "How often the overview of topics and tiers (and the metrics drawn from it) is read again from the store."),
             new Option(LIVENESS_MS, Type.LONG, "30000", 1_000L, null, "A tier whose last heartbeat on a topic is older than this is shown as silent."),
             new Option(WINDOW_MS, Type.LONG, "3600000", 60_000L, 604_800_000L, "Default window of `/api/v1/topics` (completeness, verdict counts) and of the metrics drawn from it."),

@@ -2,10 +2,13 @@ package io.tally.standalone;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.aggregator.LocalAggregator;
+import io.tally.api.ApiConfig;
+import io.tally.reconciler.ReconcilerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,8 +21,9 @@ import java.util.concurrent.Callable;
             "For a Flink cluster use aggregator/target/tally-aggregator-job.jar with 'flink run' instead."})
 final class AggregatorCommand implements Callable<Integer> {
 
-    @Option(names = "--kafka", defaultValue = "localhost:9092", paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    // No picocli default: a flag left out must not hide the same setting given by the environment or a file.
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (default: tally.kafka.bootstrap.servers, else localhost:9092).")
     String kafka;
 
     @Option(names = "--bucket", paramLabel = "DURATION",
@@ -35,17 +39,29 @@ final class AggregatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> values = settings.load();
-        values.put(AggregatorConfig.BOOTSTRAP_SERVERS.key(), kafka);
-        if (bucket != null) {
-            values.put(AggregatorConfig.BUCKET_MS.key(), String.valueOf(bucket.toMillis()));
-        }
+        Map<String, String> values = values(System.getenv());
         Path dir = dataDir != null ? dataDir : DataDirs.defaultFor("aggregator");
         values.putIfAbsent(AggregatorConfig.CHECKPOINT_DIR.key(), dir.resolve("checkpoints").toUri().toString());
-        LocalAggregator aggregator = LocalAggregator.start(AggregatorConfig.fromMap(values));
-        System.out.printf("Aggregator running against %s%s (checkpoints in %s)%n", kafka,
+        AggregatorConfig config = AggregatorConfig.fromMap(values);
+        LocalAggregator aggregator = LocalAggregator.start(config);
+        System.out.printf("Aggregator running against %s%s (checkpoints in %s)%n",
+                config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
                 aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""), dir);
         ForegroundService.runUntilStopped("the aggregator", aggregator);
         return 0;
+    }
+
+    /** @return the settings of {@code environment}, --config and --set, with this command's flags on top */
+    Map<String, String> values(Map<String, String> environment) throws IOException {
+        Map<String, String> values = settings.load(environment);
+        // the other roles' keys (a shared environment or file) are theirs, as in `tally standalone`
+        values.keySet().removeIf(k -> k.startsWith(ReconcilerConfig.PREFIX) || k.startsWith(ApiConfig.PREFIX));
+        if (kafka != null) {
+            values.put(AggregatorConfig.BOOTSTRAP_SERVERS.key(), kafka);
+        }
+        if (bucket != null) {
+            values.put(AggregatorConfig.BUCKET_MS.key(), String.valueOf(bucket.toMillis()));
+        }
+        return values;
     }
 }

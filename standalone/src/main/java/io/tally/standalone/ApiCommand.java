@@ -6,7 +6,9 @@ import io.tally.core.Clock;
 import io.tally.storage.AuditStore;
 import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.CassandraSessions;
+import io.tally.storage.Replication;
 import io.tally.storage.TallySchema;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +23,9 @@ import picocli.CommandLine.Option;
                 + "cluster until Ctrl-C. Settings: see api/README.md.")
 final class ApiCommand implements Callable<Integer> {
 
-    @Option(names = "--cassandra", defaultValue = "localhost:9042", paramLabel = "HOST[:PORT][,...]",
-            description = "Cassandra contact points (default: ${DEFAULT-VALUE}).")
+    // No picocli default: a flag left out must not hide the same setting given by the environment or a file.
+    @Option(names = "--cassandra", paramLabel = "HOST[:PORT][,...]",
+            description = "Cassandra contact points (default: tally.api.cassandra.contact.points, else localhost:9042).")
     String cassandra;
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: 8080; 0 picks a free one).")
@@ -37,18 +40,12 @@ final class ApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> values = settings.load();
-        values.put(ApiConfig.CASSANDRA_CONTACT_POINTS, cassandra);
-        if (port != null) {
-            values.put(ApiConfig.PORT, String.valueOf(port));
-        }
-        if (!tokens.isEmpty()) {
-            values.put(ApiConfig.TOKENS, String.join(",", tokens));
-        }
-        ApiConfig config = ApiConfig.fromProperties(values);
-        AuditStore store = CassandraAuditStore.connect(CassandraSessions.parseContactPoints(cassandra),
+        ApiConfig config = ApiConfig.fromProperties(values(System.getenv()));
+        String contactPoints = config.getString(ApiConfig.CASSANDRA_CONTACT_POINTS);
+        AuditStore store = CassandraAuditStore.connect(CassandraSessions.parseContactPoints(contactPoints),
                 config.getString(ApiConfig.CASSANDRA_DATACENTER),
-                TallySchema.builder().keyspace(config.getString(ApiConfig.CASSANDRA_KEYSPACE)).build());
+                TallySchema.builder().keyspace(config.getString(ApiConfig.CASSANDRA_KEYSPACE))
+                        .replication(Replication.parse(config.getString(ApiConfig.CASSANDRA_REPLICATION))).build());
         ApiServer server;
         try {
             server = ApiServer.start(store, config, Clock.system());
@@ -57,11 +54,26 @@ final class ApiCommand implements Callable<Integer> {
             throw e;
         }
         System.out.printf("API at %s/api/v1, dashboard at %s/ (Cassandra %s%s)%n", server.url(), server.url(),
-                cassandra, tokens.isEmpty() ? "" : ", bearer token required");
+                contactPoints, config.getList(ApiConfig.TOKENS).isEmpty() ? "" : ", bearer token required");
         ForegroundService.runUntilStopped("the API", () -> {
             server.close();
             store.close();
         });
         return 0;
+    }
+
+    /** @return the settings of {@code environment}, --config and --set, with this command's flags on top */
+    Map<String, String> values(Map<String, String> environment) throws IOException {
+        Map<String, String> values = settings.load(environment);
+        if (cassandra != null) {
+            values.put(ApiConfig.CASSANDRA_CONTACT_POINTS, cassandra);
+        }
+        if (port != null) {
+            values.put(ApiConfig.PORT, String.valueOf(port));
+        }
+        if (!tokens.isEmpty()) {
+            values.put(ApiConfig.TOKENS, String.join(",", tokens));
+        }
+        return values;
     }
 }

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,12 +17,14 @@ import java.util.concurrent.Callable;
                 + "tally.aggregates, stores aggregates and verdicts, and alerts. Settings: see reconciler/README.md.")
 final class ReconcilerCommand implements Callable<Integer> {
 
-    @Option(names = "--kafka", defaultValue = "localhost:9092", paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    // No picocli defaults: a flag left out must not hide the same setting given by the environment or a file.
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (default: tally.reconciler.bootstrap.servers, else localhost:9092).")
     String kafka;
 
-    @Option(names = "--cassandra", defaultValue = "localhost:9042", paramLabel = "HOST[:PORT][,...]",
-            description = "Cassandra contact points (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cassandra", paramLabel = "HOST[:PORT][,...]",
+            description = "Cassandra contact points (default: tally.reconciler.cassandra.contact.points, else "
+                    + "localhost:9042).")
     String cassandra;
 
     @Option(names = "--grace", paramLabel = "DURATION",
@@ -37,21 +40,33 @@ final class ReconcilerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> values = settings.load();
-        values.put(ReconcilerConfig.BOOTSTRAP_SERVERS, kafka);
-        values.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cassandra);
+        ReconcilerConfig config = ReconcilerConfig.fromProperties(values(System.getenv()));
+        ReconcilerService reconciler = ReconcilerService.builder(config).build().start();
+        System.out.printf("Reconciler running: Kafka %s, Cassandra %s%n",
+                config.getString(ReconcilerConfig.BOOTSTRAP_SERVERS),
+                config.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS));
+        ForegroundService.runUntilStopped("the reconciler", () -> {
+            System.out.println("Counters: " + reconciler.stats());
+            reconciler.close();
+        });
+        return 0;
+    }
+
+    /** @return the settings of {@code environment}, --config and --set, with this command's flags on top */
+    Map<String, String> values(Map<String, String> environment) throws IOException {
+        Map<String, String> values = settings.load(environment);
+        if (kafka != null) {
+            values.put(ReconcilerConfig.BOOTSTRAP_SERVERS, kafka);
+        }
+        if (cassandra != null) {
+            values.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cassandra);
+        }
         if (grace != null) {
             values.put(ReconcilerConfig.PREFIX + "grace.ms", String.valueOf(grace.toMillis()));
         }
         if (webhook != null) {
             values.put(ReconcilerConfig.PREFIX + "alert.webhook.url", webhook);
         }
-        ReconcilerService reconciler = ReconcilerService.builder(ReconcilerConfig.fromProperties(values)).build().start();
-        System.out.printf("Reconciler running: Kafka %s, Cassandra %s%n", kafka, cassandra);
-        ForegroundService.runUntilStopped("the reconciler", () -> {
-            System.out.println("Counters: " + reconciler.stats());
-            reconciler.close();
-        });
-        return 0;
+        return values;
     }
 }
