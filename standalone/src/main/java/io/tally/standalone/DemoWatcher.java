@@ -13,10 +13,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -38,7 +37,8 @@ final class DemoWatcher {
     private final PrintStream out;
     private final LongSupplier elapsedSeconds;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Set<String> seen = new HashSet<>();
+    /** Each discrepancy's figures as last printed, by id. */
+    private final Map<String, String> seen = new HashMap<>();
     private final Map<String, Integer> kinds = new TreeMap<>();
 
     DemoWatcher(URI api, String topic, long since, PrintStream out, LongSupplier elapsedSeconds) {
@@ -49,19 +49,26 @@ final class DemoWatcher {
         this.elapsedSeconds = elapsedSeconds;
     }
 
-    /** Prints the discrepancies that appeared since the last call. */
+    /**
+     * Prints the discrepancies that appeared since the last call, and those whose figures changed (late counts
+     * arrived: a bucket is judged again when its aggregates change) or that were resolved.
+     */
     void printNew() throws IOException, InterruptedException {
         JsonNode page = get("/api/v1/discrepancies?topic=" + topic + "&limit=500");
-        List<JsonNode> fresh = new ArrayList<>();
-        for (JsonNode d : page.get("items")) {
-            if (seen.add(d.get("id").asText())) {
-                fresh.add(d);
-                kinds.merge(d.get("kind").asText(), 1, Integer::sum);
+        List<JsonNode> items = new ArrayList<>();
+        page.get("items").forEach(items::add);
+        items.sort((a, b) -> Long.compare(a.get("bucketStart").asLong(), b.get("bucketStart").asLong()));
+        kinds.clear();
+        for (JsonNode d : items) {
+            String kind = d.get("status").asText().equals("RESOLVED") ? "resolved" : d.get("kind").asText();
+            kinds.merge(kind, 1, Integer::sum);
+            String figures = kind + " " + describe(d);
+            String before = seen.put(d.get("id").asText(), figures);
+            if (figures.equals(before)) {
+                continue;
             }
-        }
-        fresh.sort((a, b) -> Long.compare(a.get("bucketStart").asLong(), b.get("bucketStart").asLong()));
-        for (JsonNode d : fresh) {
-            out.printf("[%3ds] found %-11s bucket %s  %s → %s: %s%n", elapsedSeconds.getAsLong(),
+            String what = before == null ? "found" : kind.equals("resolved") ? "resolved" : "now";
+            out.printf("[%3ds] %-8s %-11s bucket %s  %s → %s: %s%n", elapsedSeconds.getAsLong(), what,
                     d.get("kind").asText(), CLOCK.format(Instant.ofEpochMilli(d.get("bucketStart").asLong())),
                     d.get("upstreamTier").asText(), d.get("downstreamTier").asText(), describe(d));
         }
@@ -81,7 +88,7 @@ final class DemoWatcher {
                 kinds.isEmpty() ? "nothing yet" : found());
     }
 
-    /** What was found so far, in words: {@code 2 LOSS, 1 DUPLICATION}. */
+    /** What was found so far, in words: {@code 2 LOSS, 1 DUPLICATION, 1 resolved}. */
     String found() {
         return kinds.isEmpty() ? "no discrepancy" : kinds.entrySet().stream()
                 .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
