@@ -95,7 +95,7 @@ public final class ReconcilerConfig {
             new Option(LATENCY_PERCENTILE, Type.DOUBLE, "0.99", 0d, "Default percentile compared with the SLA, in (0, 1]."),
             new Option(ALERT_MIN_MISSING, Type.LONG, "1", 1d, "Default smallest number of missing messages that alerts."),
             new Option(ALERT_MIN_DUPLICATED, Type.LONG, "1", 1d, "Default smallest number of duplicated messages that alerts."),
-            new Option(ALERT_HOLD_MS, Type.LONG, "30000", 0d, "A discrepancy alerts only once its bucket has been due this long, so a death noticed late turns it into AUDIT_GAP first."),
+            new Option(ALERT_HOLD_MS, Type.LONG, "30000", 0d, "A discrepancy alerts only once its bucket has been due this long and the discrepancy has been known this long: a death noticed late turns it into AUDIT_GAP first, and a bucket judged before its last counts arrived (or late, after a lag) is corrected or resolved first."),
             new Option(ALERT_LOG, Type.BOOLEAN, "true", null, "Log alerts (logger `io.tally.reconciler.alerts`, WARN)."),
             new Option(ALERT_KAFKA, Type.BOOLEAN, "true", null, "Write alerts as JSON to the alerts topic."),
             new Option(WEBHOOK_URL, Type.STRING, "", null, "POST alerts as JSON with a Slack-compatible `text` to this URL; empty for none."),

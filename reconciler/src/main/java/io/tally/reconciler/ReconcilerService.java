@@ -108,8 +108,8 @@ public final class ReconcilerService implements AutoCloseable {
             long now = clock.millis();
             reconciliation.loadDiscrepancies(store.discrepancies(
                     DiscrepancyQuery.detectedBetween(now - window - 86_400_000L, now + 1)));
-            AlertDispatcher dispatcher = new AlertDispatcher(sinks, store, topology::policy,
-                    grace + config.getLong(ReconcilerConfig.ALERT_HOLD_MS));
+            long hold = config.getLong(ReconcilerConfig.ALERT_HOLD_MS);
+            AlertDispatcher dispatcher = new AlertDispatcher(sinks, store, topology::policy, grace + hold, hold);
             String auditTopic = config.getString(ReconcilerConfig.AUDIT_TOPIC);
             loop = new ReconcilerLoop(config, clock, store, ownsStore, sinks, reconciliation, agents, dispatcher,
                     new AggregatesReader(KafkaClients.consumer(config, "tally-reconciler",

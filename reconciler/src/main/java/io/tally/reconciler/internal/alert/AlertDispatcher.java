@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * Decides which discrepancies alert, on which sink, and sends them grouped. Rules:
  * <ul>
  *   <li>an OPEN discrepancy alerts when its kind alerts for its topic and it passes the topic's thresholds
- *       (default: any loss or duplication; AUDIT_GAP never), once its bucket has been due for {@code hold};</li>
+ *       (default: any loss or duplication; AUDIT_GAP never), once its bucket has been due for {@code hold} and
+ *       the discrepancy has been known for {@code hold}: a bucket judged late (its tier lagged) or before its last
+ *       counts arrived is judged again within the hold, and a figure corrected or a loss resolved in it never
+ *       alerted;</li>
  *   <li>each sink sends it once per status and kind: what was sent is stored in the alert state, so neither a
  *       new evaluation nor a restart sends it again; a RESOLVED notice is sent only where an OPEN one was;</li>
  *   <li>discrepancies of the same topic, edge, kind and status that are ready together make one alert;</li>
@@ -41,6 +44,7 @@ public final class AlertDispatcher {
     private final AuditStore store;
     private final Function<String, TopicPolicy> policies;
     private final long dueAfterEndMs;
+    private final long holdMs;
     private final Map<UUID, Discrepancy> pending = new LinkedHashMap<>();
     private final Map<String, AlertState> states = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
@@ -49,13 +53,15 @@ public final class AlertDispatcher {
 
     /**
      * @param dueAfterEndMs how long after its bucket's end a discrepancy may alert (grace + hold)
+     * @param holdMs        how long after it was detected a discrepancy may alert
      */
     public AlertDispatcher(List<AlertSink> sinks, AuditStore store, Function<String, TopicPolicy> policies,
-            long dueAfterEndMs) {
+            long dueAfterEndMs, long holdMs) {
         this.sinks = List.copyOf(sinks);
         this.store = store;
         this.policies = policies;
         this.dueAfterEndMs = dueAfterEndMs;
+        this.holdMs = holdMs;
     }
 
     /** Takes new or changed discrepancies; the latest version of each is what alerts. */
@@ -72,8 +78,8 @@ public final class AlertDispatcher {
                 it.remove();
                 continue;
             }
-            if (d.bucket().end() + dueAfterEndMs > now) {
-                continue;
+            if (d.bucket().end() + dueAfterEndMs > now || d.detectedAt() + holdMs > now) {
+                continue; // the hold counts from the bucket's due time and from the discrepancy's detection
             }
             boolean waiting = false;
             for (AlertSink sink : sinks) {

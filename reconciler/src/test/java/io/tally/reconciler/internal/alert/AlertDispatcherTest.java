@@ -23,7 +23,7 @@ class AlertDispatcherTest {
     private AlertDispatcher dispatcher = newDispatcher();
 
     private AlertDispatcher newDispatcher() {
-        return new AlertDispatcher(List.of(sink), store, topic -> policy, 5_000);
+        return new AlertDispatcher(List.of(sink), store, topic -> policy, 5_000, 5_000);
     }
 
     private static Discrepancy d(int bucket, Verdict kind, long missing) {
@@ -67,6 +67,33 @@ class AlertDispatcherTest {
         dispatcher.offer(List.of(d(0, Verdict.AUDIT_GAP, 2)));
         dispatcher.dispatch(LATER);
         assertThat(sink.alerts).as("turned into an audit gap before the hold ended").isEmpty();
+    }
+
+    @Test
+    void a_bucket_judged_late_waits_the_hold_from_its_detection_and_a_loss_resolved_in_it_never_alerts() {
+        // the consumer lagged: its bucket was judged an hour after it was due, before its last counts arrived
+        Discrepancy early = detected(d(0, Verdict.LOSS, 40), LATER);
+        dispatcher.offer(List.of(early));
+        dispatcher.dispatch(LATER + 4_999);
+        assertThat(sink.alerts).as("held from the detection, not from the bucket's end").isEmpty();
+
+        dispatcher.offer(List.of(early.withStatus(DiscrepancyStatus.RESOLVED, LATER + 2_000)));
+        dispatcher.dispatch(LATER + 60_000);
+        assertThat(sink.alerts).as("the counts arrived within the hold: no alert, and no resolution either").isEmpty();
+
+        Discrepancy real = detected(d(1, Verdict.LOSS, 40), LATER);
+        dispatcher.offer(List.of(real));
+        dispatcher.dispatch(LATER + 2_000);
+        dispatcher.offer(List.of(detected(d(1, Verdict.LOSS, 30), LATER)));
+        dispatcher.dispatch(LATER + 5_000);
+        assertThat(sink.alerts).as("a loss corrected within the hold alerts once, with its settled figure")
+                .singleElement().satisfies(a -> assertThat(a.missing()).isEqualTo(30));
+    }
+
+    private static Discrepancy detected(Discrepancy d, long at) {
+        return new Discrepancy(d.id(), d.topic(), d.bucket(), d.upstreamTier(), d.downstreamTier(), d.kind(),
+                d.upstreamCount(), d.downstreamCount(), d.missing(), d.duplicated(), d.lostIds(), d.duplicatedIds(),
+                d.detail(), d.status(), at, d.resolvedAt());
     }
 
     @Test
