@@ -44,6 +44,7 @@ final class ReconcilerLoop implements Runnable {
     private final Map<java.util.UUID, Discrepancy> unstoredDiscrepancies = new LinkedHashMap<>();
     private final Map<String, io.tally.storage.VerdictRollup> unstoredRollups = new LinkedHashMap<>();
     private volatile boolean running = true;
+    private boolean replayed;
     private volatile ReconcilerStats stats = new ReconcilerStats(0, 0, 0, 0, 0, 0, 0);
     private long aggregatesStored;
     private long progressStored;
@@ -99,7 +100,9 @@ final class ReconcilerLoop implements Runnable {
                         nextLagCheck = now + lagEvery;
                     }
                     if (now >= nextEvaluation || now < nextEvaluation - evaluateEvery) {
-                        evaluate(now);
+                        if (replayed()) {
+                            evaluate(now);
+                        }
                         nextEvaluation = now + evaluateEvery;
                     }
                 } catch (WakeupException e) {
@@ -112,6 +115,24 @@ final class ReconcilerLoop implements Runnable {
         } finally {
             closeAll();
         }
+    }
+
+    /**
+     * Whether what the aggregates topic (and the liveness look-back) held when its partitions were assigned has been
+     * read: nothing is judged before, at start or after a rebalance brings partitions to replay.
+     */
+    private boolean replayed() {
+        boolean now = aggregates.replayed() && (audit == null || audit.replayed());
+        if (now != replayed) {
+            if (now) {
+                LOG.info("Read what tally.aggregates held ({} aggregates, {} progress); judging", aggregatesStored,
+                        progressStored);
+            } else {
+                LOG.info("Replaying newly assigned partitions of tally.aggregates; judging resumes when done");
+            }
+            replayed = now;
+        }
+        return now;
     }
 
     private void flushWrites() {

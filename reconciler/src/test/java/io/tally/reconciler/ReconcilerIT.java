@@ -86,13 +86,17 @@ class ReconcilerIT {
     }
 
     private static TierAggregate agg(String tier, Bucket b, long from, long to) {
+        return agg("orders", tier, b, from, to);
+    }
+
+    private static TierAggregate agg(String topic, String tier, Bucket b, long from, long to) {
         IdDigest d = new IdDigest(IdDigest.DEFAULT_CELLS);
         LatencySketch l = new LatencySketch();
         for (long id = from; id < to; id++) {
             d.add(id);
             l.add(30);
         }
-        return new TierAggregate("orders", tier, b, to - from, (to - from) * 10, 0, 0, 0, 1, l, d, b.end());
+        return new TierAggregate(topic, tier, b, to - from, (to - from) * 10, 0, 0, 0, 1, l, d, b.end());
     }
 
     private static void publish(List<WireMessage> messages) throws Exception {
@@ -108,8 +112,12 @@ class ReconcilerIT {
     }
 
     private static ReconcilerService service(LocalCassandraNode node, Clock clock) {
+        return service(node, clock, Map.of());
+    }
+
+    private static ReconcilerService service(LocalCassandraNode node, Clock clock, Map<String, Object> extra) {
         InetSocketAddress cql = node.contactPoint();
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(extra);
         props.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         props.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
         props.put(ReconcilerConfig.CASSANDRA_KEYSPACE, KEYSPACE);
@@ -176,6 +184,67 @@ class ReconcilerIT {
         }
 
         assertThat(alertsOnKafka()).hasSize(2);
+    }
+
+    @Test
+    void judges_nothing_before_it_has_read_what_the_aggregates_topic_already_holds(LocalCassandraNode node,
+            CqlSession session) throws Exception {
+        long start = Bucket.startOf(Clock.system().millis(), SIZE) - 10 * SIZE;
+        Bucket b = new Bucket(start, SIZE);
+        ManualClock clock = new ManualClock(b.end() + 20_000);
+        long wm = b.end() + 5_000;
+        // in one partition, in this order: every tier's progress, a bucket before, the producer's and the log's
+        // counts, much else, then the consumer's counts; read one message per poll while the clock runs fast
+        Bucket before = new Bucket(start - SIZE, SIZE);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (String tier : List.of("producer", "log", "consumer.refunds")) {
+            records.add(record(0, new TierProgress(tier, "refunds", wm, clock.millis(), 1, clock.millis())));
+        }
+        for (String tier : List.of("producer", "log", "consumer.refunds")) {
+            records.add(record(0, agg("refunds", tier, before, 1_000, 1_050)));
+        }
+        records.add(record(0, agg("refunds", "producer", b, 0, 100)));
+        records.add(record(0, agg("refunds", "log", b, 0, 100)));
+        for (int i = 0; i < 3_000; i++) {
+            records.add(new ProducerRecord<>("tally.aggregates", 0, ("filler|" + i).getBytes(StandardCharsets.UTF_8),
+                    null));
+        }
+        records.add(record(0, agg("refunds", "consumer.refunds", b, 0, 100)));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(r);
+            }
+            producer.flush();
+        }
+        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+
+        Thread ticking = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                clock.advance(100); // an evaluation at every turn of the reconciler's loop
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (ReconcilerService reconciler = service(node, clock,
+                Map.of(ReconcilerConfig.KAFKA_PREFIX + "max.poll.records", "1"))) {
+            ticking.start();
+            await(clock, "both edges judged", () -> store.verdicts("refunds", start, start + 1).stream()
+                    .filter(v -> v.verdict() == Verdict.COMPLETE).count() == 2);
+            ticking.interrupt();
+            assertThat(store.discrepancies(DiscrepancyQuery.ofTopic("refunds", before.start(), start + 1)))
+                    .as("no bucket judged from half of what was there").isEmpty();
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(int partition, WireMessage m) {
+        return new ProducerRecord<>("tally.aggregates", partition,
+                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -33,6 +34,9 @@ public final class AggregatesReader implements AutoCloseable {
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** Per assigned partition, the end offset it had when assigned: what it held then is read once this is reached. */
+    private final Map<TopicPartition, Long> replayTo = new HashMap<>();
+    private boolean assignedOnce;
     private long malformed;
 
     public AggregatesReader(Map<String, Object> consumerConfig, String topic) {
@@ -40,12 +44,14 @@ public final class AggregatesReader implements AutoCloseable {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // nothing to hand over: the next owner replays the partition
+                partitions.forEach(replayTo::remove); // nothing to hand over: the next owner replays the partition
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 consumer.seekToBeginning(partitions);
+                replayTo.putAll(consumer.endOffsets(partitions));
+                assignedOnce = true;
                 LOG.info("Reading {} from the beginning", partitions);
             }
         });
@@ -73,6 +79,21 @@ public final class AggregatesReader implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Whether every assigned partition has been read up to the end offset it had when it was assigned: until then a
+     * bucket's state may hold one tier's progress without another tier's counts (they are in other partitions, or
+     * further on in the same one), and judging it would report a loss that is only unread.
+     *
+     * @return false also before the first assignment
+     */
+    public boolean replayed() {
+        if (!assignedOnce) {
+            return false;
+        }
+        replayTo.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+        return replayTo.isEmpty();
     }
 
     /** @return malformed messages skipped */

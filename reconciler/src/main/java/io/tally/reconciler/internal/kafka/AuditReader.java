@@ -26,6 +26,9 @@ public final class AuditReader implements AutoCloseable {
     private final String topic;
     private final long lookbackMs;
     private boolean assigned;
+    private boolean absent;
+    /** Per partition, the end offset it had when assigned: the look-back is read once this is reached. */
+    private final Map<TopicPartition, Long> replayTo = new HashMap<>();
 
     public AuditReader(Map<String, Object> consumerConfig, String topic, Duration lookback) {
         this.consumer = new KafkaConsumer<>(consumerConfig);
@@ -53,8 +56,10 @@ public final class AuditReader implements AutoCloseable {
     private boolean assign(long now) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
         if (infos == null || infos.isEmpty()) {
+            absent = true; // no agent has written yet: there is no liveness to read
             return false;
         }
+        absent = false;
         List<TopicPartition> partitions = new ArrayList<>();
         infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
         consumer.assign(partitions);
@@ -70,8 +75,18 @@ public final class AuditReader implements AutoCloseable {
             }
         });
         consumer.seekToEnd(toEnd);
+        replayTo.putAll(consumer.endOffsets(partitions));
         assigned = true;
         return true;
+    }
+
+    /** Whether the look-back has been read up to the end offsets seen at assignment (true while the topic is absent). */
+    public boolean replayed() {
+        if (!assigned) {
+            return absent;
+        }
+        replayTo.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+        return replayTo.isEmpty();
     }
 
     /** Interrupts a blocked poll from another thread. */

@@ -26,7 +26,7 @@ public final class KafkaClients {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000); // tally.reconciler.kafka.max.poll.records wins
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         } else {
