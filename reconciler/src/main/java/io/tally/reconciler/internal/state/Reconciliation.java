@@ -280,7 +280,8 @@ public final class Reconciliation {
         Progress p = progress.get(key);
         BucketTable table = topics.get(topic);
         TierView v = views.view(tier, p == null ? null : p.progress(), p == null ? Long.MIN_VALUE : p.lastAdvanceAt(),
-                table == null ? Long.MAX_VALUE : table.firstBucket(tier), lag.caughtUp(tier, topic), ups, now);
+                table == null ? Long.MAX_VALUE : table.firstBucket(tier), lag.caughtUp(tier, topic),
+                liveness.allClosed(tier, topic), ups, now);
         cache.put(key, v);
         return v;
     }

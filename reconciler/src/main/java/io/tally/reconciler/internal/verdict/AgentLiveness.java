@@ -110,6 +110,23 @@ public final class AgentLiveness {
         return total;
     }
 
+    /**
+     * @return whether {@code tier} has agents that reported {@code topic} and every one of them closed cleanly
+     *         (false when none is known: a restarted reconciler knows only its look-back)
+     */
+    public boolean allClosed(String tier, String topic) {
+        boolean any = false;
+        for (AgentState a : agents.values()) {
+            if (a.tier.equals(tier) && (a.watermarks.containsKey(topic) || a.rates.containsKey(topic))) {
+                if (!a.closed) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
     /** Forgets agents silent since before {@code cutoff}. */
     public void evictSilentSince(long cutoff) {
         for (Iterator<AgentState> it = agents.values().iterator(); it.hasNext(); ) {

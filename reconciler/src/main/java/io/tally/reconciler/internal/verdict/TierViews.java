@@ -12,7 +12,11 @@ import java.util.List;
  *       ({@code groupCaughtUp}, when known);</li>
  *   <li>any other tier (a producer, the log tier, or a group whose offsets are not known), when its agents still
  *       send heartbeats, its watermark has not moved for {@code idle.after}, it is not behind any upstream tier's
- *       watermark, and every upstream tier is caught up itself.</li>
+ *       watermark, and every upstream tier is caught up itself;</li>
+ *   <li>such a tier whose agents all closed cleanly (a batch producer that finished, a console tool), when it is
+ *       not behind any upstream tier and every upstream tier is caught up: a {@code closed} record says everything
+ *       it counted has been sent, so nothing more is coming from it — without it the tier's last bucket would stay
+ *       PENDING, then STALLED.</li>
  * </ul>
  * A caught-up tier's effective watermark follows the clock, {@code idle.lag} behind it (to let the last counts
  * reach the aggregates), so an idle pipeline still finalizes its last buckets.
@@ -42,6 +46,15 @@ public final class TierViews {
      */
     public TierView view(String tier, TierProgress progress, long lastAdvanceAt, long firstBucketStart,
             Boolean groupCaughtUp, List<TierView> upstream, long now) {
+        return view(tier, progress, lastAdvanceAt, firstBucketStart, groupCaughtUp, false, upstream, now);
+    }
+
+    /**
+     * As {@link #view(String, TierProgress, long, long, Boolean, List, long)}, knowing whether every agent of the
+     * tier that reported the topic has closed cleanly ({@code allClosed}).
+     */
+    public TierView view(String tier, TierProgress progress, long lastAdvanceAt, long firstBucketStart,
+            Boolean groupCaughtUp, boolean allClosed, List<TierView> upstream, long now) {
         long watermark = progress == null ? Long.MIN_VALUE : progress.watermark();
         boolean caughtUp;
         if (groupCaughtUp != null) {
@@ -52,7 +65,8 @@ public final class TierViews {
             boolean alive = now - progress.lastHeartbeatAt() <= livenessMs;
             boolean quiet = now - lastAdvanceAt >= idleAfterMs;
             boolean upstreamDone = upstream.stream().allMatch(u -> u.caughtUp() && watermark >= u.watermark());
-            caughtUp = alive && quiet && upstreamDone;
+            boolean finished = allClosed && progress.liveAgents() == 0;
+            caughtUp = ((alive && quiet) || finished) && upstreamDone;
         }
         long effective = caughtUp ? Math.max(watermark, now - idleLagMs) : watermark;
         return new TierView(tier, watermark, effective, lastAdvanceAt, caughtUp, firstBucketStart);

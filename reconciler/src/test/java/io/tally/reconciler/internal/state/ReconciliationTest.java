@@ -2,7 +2,11 @@ package io.tally.reconciler.internal.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
@@ -100,6 +104,36 @@ class ReconciliationTest {
         Evaluation caughtUp = tick();
         assertThat(verdictOf(caughtUp, CONSUMER)).contains(Verdict.COMPLETE);
         assertThat(caughtUp.discrepancies()).isEmpty();
+    }
+
+    @Test
+    void a_batch_producer_whose_agents_all_closed_mid_bucket_has_its_last_bucket_judged_not_stalled() {
+        AgentLiveness liveness = new AgentLiveness(30_000, 5_000, 60_000);
+        Reconciliation batch = new Reconciliation(Topology.defaults(), SETTINGS, liveness);
+        long closedAt = B.start() + 4_000;
+        // two producer instances write the bucket's first four seconds on three partitions, then close
+        for (String instance : List.of("p1", "p2")) {
+            AgentIdentity agent = new AgentIdentity(instance, "host");
+            liveness.on(new AuditRecord(agent, 0, closedAt, "producer", "orders", B, CountingMode.values()[0], 50, 50,
+                    0, 0, 0, new LatencySketch(), null));
+            liveness.on(new Heartbeat(agent, 1, closedAt, "producer", Map.of("orders", closedAt), true, 0));
+        }
+        batch.accept(agg("producer", B, 0, 100));
+        batch.accept(agg("log", B, 0, 100));
+        batch.accept(agg(CONSUMER, B, 0, 100));
+        batch.accept(new TierProgress("producer", "orders", closedAt, closedAt, 0, closedAt), closedAt);
+        clock.set(B.end() + 120_000);
+        long now = clock.millis();
+        // the log tier and the group are live and caught up with what was written
+        batch.accept(new TierProgress("log", "orders", closedAt, now, 2, now), closedAt);
+        batch.accept(new TierProgress(CONSUMER, "orders", closedAt, now, 3, now), closedAt);
+        lag.put(CONSUMER, true);
+
+        Evaluation e = batch.evaluate(now, lagView);
+
+        assertThat(verdictOf(e, "log")).as("producer → log").contains(Verdict.COMPLETE);
+        assertThat(verdictOf(e, CONSUMER)).contains(Verdict.COMPLETE);
+        assertThat(e.discrepancies()).isEmpty();
     }
 
     @Test

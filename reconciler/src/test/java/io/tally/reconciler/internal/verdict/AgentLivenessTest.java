@@ -43,4 +43,17 @@ class AgentLivenessTest {
 
         assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 200_000)).isZero();
     }
+
+    @Test
+    void a_tier_is_all_closed_only_when_every_agent_that_reported_the_topic_closed() {
+        assertThat(liveness.allClosed("consumer.g", "orders")).as("no agent known").isFalse();
+        records("a", 100, true);
+        records("b", 100, false);
+        assertThat(liveness.allClosed("consumer.g", "orders")).as("b has not closed").isFalse();
+
+        records("b", 100, true);
+        assertThat(liveness.allClosed("consumer.g", "orders")).isTrue();
+        assertThat(liveness.allClosed("consumer.g", "payments")).as("no agent reported payments").isFalse();
+        assertThat(liveness.allClosed("log", "orders")).isFalse();
+    }
 }

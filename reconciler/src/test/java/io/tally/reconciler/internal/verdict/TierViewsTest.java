@@ -49,4 +49,21 @@ class TierViewsTest {
         assertThat(views.view("consumer.g", p, NOW - 60_000, 0, false, List.of(), NOW).effectiveWatermark())
                 .isEqualTo(NOW - 60_000);
     }
+
+    @Test
+    void a_tier_whose_agents_all_closed_is_caught_up_but_not_one_whose_agents_died() {
+        // the producers finished a minute ago and said so; their heartbeats stopped with them
+        TierProgress finished = new TierProgress("producer", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
+
+        TierView closed = views.view("producer", finished, NOW - 60_000, 0, null, true, List.of(), NOW);
+        assertThat(closed.caughtUp()).isTrue();
+        assertThat(closed.effectiveWatermark()).isEqualTo(NOW - 10_000);
+        assertThat(views.view("producer", finished, NOW - 60_000, 0, null, false, List.of(), NOW).caughtUp())
+                .as("agents that died without closing: their last counts may be missing").isFalse();
+
+        TierView producer = new TierView("producer", NOW - 30_000, NOW - 30_000, NOW - 30_000, false, 0);
+        TierProgress log = new TierProgress("log", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
+        assertThat(views.view("log", log, NOW - 60_000, 0, null, true, List.of(producer), NOW).caughtUp())
+                .as("closed, but behind an upstream tier that is still going").isFalse();
+    }
 }
