@@ -43,6 +43,7 @@ final class ReconcilerLoop implements Runnable {
     private final List<io.tally.storage.EdgeVerdict> unstoredVerdicts = new ArrayList<>();
     private final Map<java.util.UUID, Discrepancy> unstoredDiscrepancies = new LinkedHashMap<>();
     private final Map<String, io.tally.storage.VerdictRollup> unstoredRollups = new LinkedHashMap<>();
+    private final Map<String, io.tally.storage.AgentSnapshot> unstoredAgents = new LinkedHashMap<>();
     private volatile boolean running = true;
     private boolean replayed;
     private volatile ReconcilerStats stats = new ReconcilerStats(0, 0, 0, 0, 0, 0, 0);
@@ -156,6 +157,12 @@ final class ReconcilerLoop implements Runnable {
     }
 
     private void evaluate(long now) {
+        // what is known about agents is kept first: a restarted reconciler judges with it as this one does
+        agents.drainChanged().forEach(a -> unstoredAgents.put(a.instanceId(), a));
+        if (!unstoredAgents.isEmpty()) {
+            store.putAgents(unstoredAgents.values());
+            unstoredAgents.clear();
+        }
         Evaluation e = reconciliation.evaluate(now, lag);
         evaluations++;
         judged += e.judged();

@@ -105,6 +105,7 @@ public final class ReconcilerService implements AutoCloseable {
                     config.getLong(ReconcilerConfig.STALL_TIMEOUT_MS), config.getLong(ReconcilerConfig.IDLE_AFTER_MS),
                     config.getLong(ReconcilerConfig.IDLE_LAG_MS), liveness, window,
                     config.getLong(ReconcilerConfig.ALERT_HOLD_MS), config.getInt(ReconcilerConfig.MAX_IDS)), agents);
+            agents.restore(store.agents()); // which agents died or closed before this instance's look-back
             long now = clock.millis();
             reconciliation.loadDiscrepancies(store.discrepancies(
                     DiscrepancyQuery.detectedBetween(now - window - 86_400_000L, now + 1)));

@@ -6,8 +6,12 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.sun.net.httpserver.HttpServer;
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
+import io.tally.core.AgentIdentity;
+import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.Clock;
+import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
@@ -32,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -240,6 +245,58 @@ class ReconcilerIT {
             assertThat(store.discrepancies(DiscrepancyQuery.ofTopic("refunds", before.start(), start + 1)))
                     .as("no bucket judged from half of what was there").isEmpty();
         }
+    }
+
+    @Test
+    void a_restarted_reconciler_still_knows_an_agent_that_died_before_its_look_back(LocalCassandraNode node,
+            CqlSession session) throws Exception {
+        long realNow = Clock.system().millis();
+        Bucket b = new Bucket(Bucket.startOf(realNow, SIZE) - 3 * SIZE, SIZE);
+        // consumer c1 counted 95 of the bucket's 100 in two flushes, then was killed: 5 never sent
+        AgentIdentity c1 = new AgentIdentity("c1-" + realNow, "pod-1");
+        List<ProducerRecord<byte[], byte[]>> audit = new ArrayList<>();
+        for (int flush = 0; flush < 2; flush++) {
+            long at = b.start() + 2_000 + flush * 5_000L;
+            audit.add(new ProducerRecord<>("tally.audit", null, AuditCodec.encode(new AuditRecord(c1, flush * 2, at,
+                    "consumer.ledger", "ledger", b, CountingMode.COMMIT, flush == 0 ? 50 : 45, 0, 0, 0, 0,
+                    new LatencySketch(), null))));
+            audit.add(new ProducerRecord<>("tally.audit", null, AuditCodec.encode(new Heartbeat(c1, flush * 2 + 1, at,
+                    "consumer.ledger", Map.of("ledger", at), false, 0))));
+        }
+        long wm = b.end() + 5_000;
+        List<WireMessage> aggregates = new ArrayList<>(List.of(agg("ledger", "producer", b, 0, 100),
+                agg("ledger", "log", b, 0, 100), agg("ledger", "consumer.ledger", b, 0, 95)));
+        for (String tier : List.of("producer", "log", "consumer.ledger")) {
+            aggregates.add(new TierProgress(tier, "ledger", wm, realNow, 1, realNow));
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            audit.forEach(producer::send);
+        }
+        publish(aggregates);
+        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        UUID id = Discrepancy.idOf("ledger", "log", "consumer.ledger", b.start());
+        ManualClock clock = new ManualClock(realNow + 20_000);
+
+        try (ReconcilerService first = service(node, clock)) {
+            await(clock, "the bucket judged", () -> store.discrepancy(id).isPresent());
+            assertThat(store.discrepancy(id)).hasValueSatisfying(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
+            await(clock, "the agent kept", () -> store.agents().stream().anyMatch(a -> a.instanceId()
+                    .equals(c1.instanceId())));
+        }
+
+        // half an hour later: the look-back of tally.audit no longer reaches the agent's messages
+        clock.advance(1_800_000);
+        long restartedAt = clock.millis();
+        try (ReconcilerService restarted = service(node, clock)) {
+            await(clock, "the bucket judged again", () -> store.verdicts("ledger", b.start(), b.start() + 1).stream()
+                    .anyMatch(v -> v.downstreamTier().equals("consumer.ledger") && v.judgedAt() >= restartedAt));
+            assertThat(store.discrepancy(id)).as("judged as before the restart, not LOSS")
+                    .hasValueSatisfying(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
+        }
+        assertThat(posts).as("an audit gap never alerts").noneMatch(post -> post.contains("ledger"));
     }
 
     private static ProducerRecord<byte[], byte[]> record(int partition, WireMessage m) {

@@ -58,6 +58,12 @@ public interface AuditStore extends AutoCloseable {
     /** @return the discrepancies the query selects; see {@link DiscrepancyQuery} for ranges and order */
     List<Discrepancy> discrepancies(DiscrepancyQuery query);
 
+    /** Upserts what the reconciler knows about these agents (one row per instance). */
+    void putAgents(Collection<AgentSnapshot> agents);
+
+    /** @return every agent the store knows (within the retention) */
+    List<AgentSnapshot> agents();
+
     /** Upserts what a sink last sent about a discrepancy, keyed by (discrepancy id, sink). */
     void putAlertState(AlertState state);
 

@@ -251,6 +251,23 @@ public final class CassandraAuditStore implements AuditStore {
     }
 
     @Override
+    public void putAgents(Collection<AgentSnapshot> agents) {
+        if (agents.isEmpty()) {
+            return;
+        }
+        AsyncWrites writes = new AsyncWrites(session, DEFAULT_MAX_IN_FLIGHT);
+        agents.forEach(a -> writes.submit(RowMapper.bind(statements, a)));
+        writes.await("writing agent states");
+    }
+
+    @Override
+    public List<AgentSnapshot> agents() {
+        List<AgentSnapshot> out = new ArrayList<>();
+        execute(statements.selectAgents.bind(), "reading agent states").forEach(r -> out.add(RowMapper.agent(r)));
+        return out;
+    }
+
+    @Override
     public void putAlertState(AlertState state) {
         execute(RowMapper.bind(statements, state), "writing alert state");
     }

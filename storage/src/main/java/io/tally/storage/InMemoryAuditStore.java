@@ -24,6 +24,7 @@ public final class InMemoryAuditStore implements AuditStore {
     private final Map<String, VerdictRollup> rollups = new TreeMap<>();
     private final Map<UUID, Discrepancy> discrepancies = new ConcurrentHashMap<>();
     private final Map<String, AlertState> alertStates = new ConcurrentHashMap<>();
+    private final Map<String, AgentSnapshot> agents = new ConcurrentHashMap<>();
 
     @Override
     public synchronized void putAggregates(Collection<TierAggregate> batch) {
@@ -103,6 +104,16 @@ public final class InMemoryAuditStore implements AuditStore {
                 : Comparator.comparingLong(Discrepancy::detectedAt).reversed();
         result.sort(order.thenComparing(Discrepancy::id, DiscrepancyCursor.ID_ORDER));
         return List.copyOf(result.subList(0, Math.min(result.size(), q.limit())));
+    }
+
+    @Override
+    public void putAgents(Collection<AgentSnapshot> snapshots) {
+        snapshots.forEach(a -> agents.put(a.instanceId(), a));
+    }
+
+    @Override
+    public List<AgentSnapshot> agents() {
+        return List.copyOf(agents.values());
     }
 
     @Override

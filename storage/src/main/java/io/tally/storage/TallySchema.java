@@ -53,9 +53,11 @@ public final class TallySchema {
     public static final String EDGE_VERDICTS = "edge_verdicts";
     /** Per hour of bucket starts: what each topic's verdicts add up to (edge-buckets by verdict, messages). */
     public static final String VERDICT_ROLLUPS = "verdict_rollups";
+    /** Per tier: what the reconciler knows about each agent instance (liveness, rates), across its restarts. */
+    public static final String AGENTS = "agents";
     /** Every table, in creation order. */
     public static final List<String> TABLES = List.of(TIER_BUCKETS, DISCREPANCIES, DISCREPANCIES_BY_TOPIC,
-            DISCREPANCIES_BY_ID, TIER_PROGRESS, ALERT_STATE, EDGE_VERDICTS, VERDICT_ROLLUPS);
+            DISCREPANCIES_BY_ID, TIER_PROGRESS, ALERT_STATE, EDGE_VERDICTS, VERDICT_ROLLUPS, AGENTS);
 
     private static final Logger LOG = LoggerFactory.getLogger(TallySchema.class);
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");

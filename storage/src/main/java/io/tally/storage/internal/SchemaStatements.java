@@ -124,6 +124,19 @@ public final class SchemaStatements {
                         + ") WITH comment = 'What the verdicts of each topic add up to per hour of bucket starts'"
                         + options,
 
+                "CREATE TABLE IF NOT EXISTS " + ks + "agents ("
+                        + "tier text, "
+                        + "instance_id text, "
+                        + "last_seen_at timestamp, "
+                        + "interval_ms bigint, "
+                        + "closed boolean, "
+                        + "watermarks map<text, bigint>, "
+                        + "rates map<text, frozen<list<bigint>>>, "
+                        + "PRIMARY KEY ((tier), instance_id)"
+                        + ") WITH comment = 'What the reconciler knows about each agent: closed or silent, its "
+                        + "spacing and recent rate per topic (AUDIT_GAP); read at its start'"
+                        + options,
+
                 // columns added after a table's first release: ADD IF NOT EXISTS keeps a re-run a no-op
                 "ALTER TABLE " + ks + "edge_verdicts ADD IF NOT EXISTS reason text");
     }

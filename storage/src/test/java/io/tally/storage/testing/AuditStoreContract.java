@@ -7,6 +7,7 @@ import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import io.tally.storage.AgentSnapshot;
 import io.tally.storage.AlertState;
 import io.tally.storage.AuditStore;
 import io.tally.storage.Discrepancy;
@@ -17,6 +18,7 @@ import io.tally.storage.EdgeVerdict;
 import io.tally.storage.Verdict;
 import io.tally.storage.VerdictRollup;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -226,6 +228,24 @@ public abstract class AuditStoreContract {
         assertThat(store().alertState(id, "webhook")).contains(new AlertState(id, "webhook", "OPEN LOSS", t0 + 5, 0, ""));
         assertThat(store().alertState(id, "log")).contains(new AlertState(id, "log", "OPEN LOSS", t0 + 1, 0, ""));
         assertThat(store().alertState(id, "kafka")).isEmpty();
+    }
+
+    @Test
+    void keeps_what_the_reconciler_knows_about_agents_one_row_per_instance() {
+        String a = "agent-" + UUID.randomUUID();
+        String b = "agent-" + UUID.randomUUID();
+        store().putAgents(List.of(
+                new AgentSnapshot(a, "consumer.billing", t0, 5_000, false, Map.of(topic, t0 - 2_000),
+                        Map.of(topic, List.of(t0 - 60_000, 40L, 35L, t0 - 120_000))),
+                new AgentSnapshot(b, "producer", t0 + 1, 0, true, Map.of(), Map.of())));
+        store().putAgents(List.of(new AgentSnapshot(a, "consumer.billing", t0 + 5_000, 5_000, true,
+                Map.of(topic, t0 + 3_000), Map.of(topic, List.of(t0 - 60_000, 41L, 35L, t0 - 120_000)))));
+
+        assertThat(store().agents()).filteredOn(s -> s.instanceId().equals(a) || s.instanceId().equals(b))
+                .containsExactlyInAnyOrder(
+                        new AgentSnapshot(a, "consumer.billing", t0 + 5_000, 5_000, true, Map.of(topic, t0 + 3_000),
+                                Map.of(topic, List.of(t0 - 60_000, 41L, 35L, t0 - 120_000))),
+                        new AgentSnapshot(b, "producer", t0 + 1, 0, true, Map.of(), Map.of()));
     }
 
     private TierAggregate aggregate(String tier, long bucketStart, long count, long... ids) {

@@ -4,9 +4,15 @@ import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.Heartbeat;
+import io.tally.storage.AgentSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Each agent's liveness and recent rate, from the messages agents send on {@code tally.audit}: memory is
@@ -22,6 +28,8 @@ public final class AgentLiveness {
     private final long flushIntervalMs;
     private final long rateWindowMs;
     private final Map<String, AgentState> agents = new HashMap<>();
+    /** Agents whose state changed since the last {@link #drainChanged()}. */
+    private final Set<String> changed = new HashSet<>();
 
     private static final class Rate {
         long windowStart;
@@ -35,6 +43,8 @@ public final class AgentLiveness {
         long lastSeenAt = Long.MIN_VALUE;
         long intervalEwma;
         boolean closed;
+        /** Messages up to this emit time are already in the state restored from the store. */
+        long restoredUpTo = Long.MIN_VALUE;
         final Map<String, Long> watermarks = new HashMap<>();
         final Map<String, Rate> rates = new HashMap<>();
 
@@ -58,6 +68,10 @@ public final class AgentLiveness {
     public void on(AuditMessage message) {
         AgentState a = agents.computeIfAbsent(message.agent().instanceId(), k -> new AgentState(message.tier()));
         long t = message.emittedAt();
+        if (t <= a.restoredUpTo) {
+            return; // counted before the restart
+        }
+        changed.add(message.agent().instanceId());
         if (a.lastSeenAt != Long.MIN_VALUE && t > a.lastSeenAt) {
             long gap = t - a.lastSeenAt;
             a.intervalEwma = a.intervalEwma == 0 ? gap : (a.intervalEwma * 3 + gap) / 4;
@@ -125,6 +139,51 @@ public final class AgentLiveness {
             }
         }
         return any;
+    }
+
+    /**
+     * Takes back what a previous reconciler knew (from the store), for agents this one has not heard from since it
+     * started: a restarted reconciler then knows which agents died or closed before its look-back began.
+     */
+    public void restore(Collection<AgentSnapshot> snapshots) {
+        for (AgentSnapshot s : snapshots) {
+            AgentState known = agents.get(s.instanceId());
+            if (known != null && known.lastSeenAt >= s.lastSeenAt()) {
+                continue;
+            }
+            AgentState a = new AgentState(s.tier());
+            a.lastSeenAt = s.lastSeenAt();
+            a.intervalEwma = s.intervalMs();
+            a.closed = s.closed() || (known != null && known.closed);
+            a.restoredUpTo = s.lastSeenAt();
+            a.watermarks.putAll(s.watermarks());
+            s.rates().forEach((topic, r) -> {
+                Rate rate = new Rate();
+                rate.windowStart = r.get(0);
+                rate.current = r.get(1);
+                rate.previous = r.get(2);
+                rate.previousStart = r.get(3);
+                a.rates.put(topic, rate);
+            });
+            agents.put(s.instanceId(), a);
+        }
+    }
+
+    /** @return the agents whose state changed since the last call, to keep in the store */
+    public List<AgentSnapshot> drainChanged() {
+        List<AgentSnapshot> out = new ArrayList<>(changed.size());
+        for (String id : changed) {
+            AgentState a = agents.get(id);
+            if (a == null) {
+                continue;
+            }
+            Map<String, List<Long>> rates = new HashMap<>();
+            a.rates.forEach((topic, r) -> rates.put(topic, List.of(r.windowStart, r.current, r.previous,
+                    r.previousStart)));
+            out.add(new AgentSnapshot(id, a.tier, a.lastSeenAt, a.intervalEwma, a.closed, a.watermarks, rates));
+        }
+        changed.clear();
+        return out;
     }
 
     /** Forgets agents silent since before {@code cutoff}. */

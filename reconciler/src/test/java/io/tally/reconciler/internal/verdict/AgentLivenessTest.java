@@ -8,6 +8,7 @@ import io.tally.core.Bucket;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.sketch.LatencySketch;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,10 @@ class AgentLivenessTest {
     private final AgentLiveness liveness = new AgentLiveness(30_000, 5_000, 60_000);
 
     private void records(String instance, long perFlush, boolean closeAtEnd) {
+        records(liveness, instance, perFlush, closeAtEnd);
+    }
+
+    private static void records(AgentLiveness liveness, String instance, long perFlush, boolean closeAtEnd) {
         AgentIdentity agent = new AgentIdentity(instance, "host");
         for (int i = 0; i < 6; i++) {
             long t = T + i * 5_000L;
@@ -55,5 +60,24 @@ class AgentLivenessTest {
         assertThat(liveness.allClosed("consumer.g", "orders")).isTrue();
         assertThat(liveness.allClosed("consumer.g", "payments")).as("no agent reported payments").isFalse();
         assertThat(liveness.allClosed("log", "orders")).isFalse();
+    }
+
+    @Test
+    void what_it_kept_is_restored_by_the_next_reconciler_and_messages_it_had_are_not_counted_twice() {
+        records("a", 100, false);
+        records("b", 100, true);
+        long allowance = liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 100_000);
+        List<io.tally.storage.AgentSnapshot> kept = liveness.drainChanged();
+        assertThat(kept).hasSize(2);
+        assertThat(liveness.drainChanged()).as("only what changed since").isEmpty();
+
+        AgentLiveness next = new AgentLiveness(30_000, 5_000, 60_000);
+        next.restore(kept);
+        assertThat(next.gapAllowance("consumer.g", "orders", BUCKET, T + 100_000)).isEqualTo(allowance).isPositive();
+        assertThat(next.allClosed("consumer.g", "orders")).isFalse();
+
+        records(next, "a", 100, false); // the restarted reconciler's look-back reads the same messages again
+        assertThat(next.gapAllowance("consumer.g", "orders", BUCKET, T + 100_000)).as("not counted twice")
+                .isEqualTo(allowance);
     }
 }

@@ -7,6 +7,8 @@ import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import com.datastax.oss.driver.api.core.type.reflect.GenericType;
+import io.tally.storage.AgentSnapshot;
 import io.tally.storage.AlertState;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
@@ -24,6 +26,10 @@ import java.util.List;
 
 /** Binds Tally's types to the prepared statements of {@link Statements} and reads them back from rows. */
 public final class RowMapper {
+    /** {@code map<text, frozen<list<bigint>>>}: the driver needs the nested type spelled out. */
+    private static final GenericType<Map<String, List<Long>>> RATES =
+            GenericType.mapOf(GenericType.STRING, GenericType.listOf(GenericType.LONG));
+
     private RowMapper() {}
 
     /** @return the UTC day of an epoch-ms time: the partition of day-partitioned tables */
@@ -141,9 +147,21 @@ public final class RowMapper {
                 Instant.ofEpochMilli(a.sentAt()), a.attempts(), a.lastError());
     }
 
+    public static BoundStatement bind(Statements s, AgentSnapshot a) {
+        return s.insertAgent.bind(a.tier(), a.instanceId(), Instant.ofEpochMilli(a.lastSeenAt()), a.intervalMs(),
+                a.closed(), a.watermarks(), null).set("rates", a.rates(), RATES);
+    }
+
     public static AlertState alertState(Row r) {
         return new AlertState(r.getUuid("discrepancy_id"), r.getString("sink"), r.getString("last_sent_status"),
                 millis(r, "sent_at"), r.getInt("attempts"), r.getString("last_error"));
+    }
+
+    public static AgentSnapshot agent(Row r) {
+        Map<String, List<Long>> rates = r.get("rates", RATES);
+        return new AgentSnapshot(r.getString("instance_id"), r.getString("tier"), millis(r, "last_seen_at"),
+                r.getLong("interval_ms"), r.getBoolean("closed"), r.getMap("watermarks", String.class, Long.class),
+                rates == null ? Map.of() : rates);
     }
 
     private static long millis(Row r, String column) {

@@ -16,6 +16,7 @@ public final class Statements {
     static final String ROLLUP_COLUMNS = "hour_start, topic, edge_buckets, upstream, delivered, last_final_bucket, "
             + "bucket_size_ms, updated_at";
     static final String ALERT_COLUMNS = "discrepancy_id, sink, last_sent_status, sent_at, attempts, last_error";
+    static final String AGENT_COLUMNS = "tier, instance_id, last_seen_at, interval_ms, closed, watermarks, rates";
 
     public final PreparedStatement insertTierBucket;
     public final PreparedStatement selectTierBuckets;
@@ -36,6 +37,8 @@ public final class Statements {
     public final PreparedStatement selectRollupsOfHour;
     public final PreparedStatement insertAlertState;
     public final PreparedStatement selectAlertState;
+    public final PreparedStatement insertAgent;
+    public final PreparedStatement selectAgents;
 
     public Statements(CqlSession session, String keyspace) {
         String ks = keyspace + '.';
@@ -69,6 +72,8 @@ public final class Statements {
         insertAlertState = session.prepare(insert(ks + "alert_state", ALERT_COLUMNS));
         selectAlertState = session.prepare("SELECT " + ALERT_COLUMNS + " FROM " + ks + "alert_state "
                 + "WHERE discrepancy_id = ? AND sink = ?");
+        insertAgent = session.prepare(insert(ks + "agents", AGENT_COLUMNS));
+        selectAgents = session.prepare("SELECT " + AGENT_COLUMNS + " FROM " + ks + "agents");
     }
 
     private static String insert(String table, String columns) {
