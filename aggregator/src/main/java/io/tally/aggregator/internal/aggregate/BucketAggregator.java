@@ -16,6 +16,10 @@ import java.time.Duration;
  * Keyed by {@code topic|tier|bucketStart}: adds each partial sum of deduplicated audit records (from the
  * {@link LocalCombiner}s) to its bucket's accumulator and upserts the cumulative aggregate to the aggregates topic
  * at most once per emit interval per key.
+ *
+ * <p>Once a bucket is older than the retention (its start plus {@code ttl}, by the processing-time clock: the decoder
+ * refuses records that old) its key gets a tombstone, so the compacted aggregates topic holds only the buckets
+ * within the retention and a reconciler's replay stays bounded however long the job runs.
  */
 public final class BucketAggregator extends KeyedProcessFunction<String, Accumulator, Envelope> {
     private static final long serialVersionUID = 1L;
@@ -46,12 +50,21 @@ public final class BucketAggregator extends KeyedProcessFunction<String, Accumul
         state = getRuntimeContext().getState(descriptor);
     }
 
+    /** When the bucket of {@code key} ({@code topic|tier|bucketStart}) leaves the retention. */
+    private long expiryOf(String key) {
+        long bucketStart = Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
+        return bucketStart + ttl.toMillis();
+    }
+
     @Override
     public void processElement(Accumulator partial, Context ctx, Collector<Envelope> out) throws Exception {
         Accumulator acc = state.value();
         if (acc == null) {
             acc = partial;
             acc.emitPending = false;
+            // one timer per key and timestamp: registering again after the state expired changes nothing
+            ctx.timerService().registerProcessingTimeTimer(Math.max(expiryOf(ctx.getCurrentKey()),
+                    ctx.timerService().currentProcessingTime() + 1));
         } else {
             acc.merge(partial);
         }
@@ -65,6 +78,12 @@ public final class BucketAggregator extends KeyedProcessFunction<String, Accumul
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Envelope> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        if (timestamp >= expiryOf(key)) {
+            state.clear();
+            out.collect(Envelope.partitioned(aggregatesTopic, key, null, key.substring(0, key.indexOf('|'))));
+            return;
+        }
         Accumulator acc = state.value();
         if (acc == null || !acc.emitPending) {
             return;

@@ -93,6 +93,28 @@ class BucketAggregatorTest {
     }
 
     @Test
+    void a_bucket_past_the_retention_leaves_a_tombstone_so_the_compacted_topic_stays_bounded() throws Exception {
+        try (var h = harness()) {
+            h.processElement(record(0, 3, null, 10), 0);
+            h.processElement(record(60_000, 2, null, 10), 0);
+            h.setProcessingTime(1_000);
+            assertThat(emitted(h)).extracting(TierAggregate::count).containsExactly(3L, 2L);
+
+            h.setProcessingTime(Duration.ofDays(2).toMillis()); // the first bucket's start + the state's ttl
+            Envelope tombstone = h.extractOutputValues().get(2);
+            assertThat(new String(tombstone.key, StandardCharsets.UTF_8)).isEqualTo("t|producer|0");
+            assertThat(tombstone.value).isNull();
+            assertThat(tombstone.partitionBy).as("in the partition of the topic's aggregates").isEqualTo("t");
+            assertThat(h.extractOutputValues()).as("the second bucket is not there yet").hasSize(3);
+
+            h.setProcessingTime(Duration.ofDays(2).toMillis() + 60_000);
+            assertThat(h.extractOutputValues()).hasSize(4);
+            assertThat(new String(h.extractOutputValues().get(3).key, StandardCharsets.UTF_8))
+                    .isEqualTo("t|producer|60000");
+        }
+    }
+
+    @Test
     void a_late_record_updates_its_bucket_and_the_whole_sum_is_emitted_again() throws Exception {
         try (var h = harness()) {
             h.processElement(record(0, 3, null, 10), 0);
