@@ -1,5 +1,7 @@
 package io.tally.aggregator;
 
+import io.tally.aggregator.internal.kafka.CheckpointCluster;
+import io.tally.aggregator.internal.kafka.TopicSetup;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -23,7 +25,8 @@ import java.util.stream.Stream;
  * Runs the aggregation and log-tier pipelines as one job on a Flink MiniCluster inside this JVM, against any Kafka
  * cluster: what {@code ./tally aggregator} and the one-JVM {@code standalone} mode use. With
  * {@link AggregatorConfig#CHECKPOINT_DIR} set to a local {@code file://} directory, a new instance resumes from the
- * newest checkpoint found there.
+ * newest checkpoint found there — only against the Kafka cluster those checkpoints belong to (the folder remembers
+ * its id): resuming against another one is refused with how to start fresh.
  *
  * <pre>{@code
  * try (LocalAggregator aggregator = LocalAggregator.start(AggregatorConfig.defaults()
@@ -56,7 +59,13 @@ public final class LocalAggregator implements AutoCloseable {
     public static LocalAggregator start(AggregatorConfig config) {
         Jobs.ensureTopics(config);
         Configuration flink = Jobs.flinkSettings(config);
-        String restore = latestCheckpoint(config.getOptional(AggregatorConfig.CHECKPOINT_DIR)).orElse(null);
+        String dir = config.getOptional(AggregatorConfig.CHECKPOINT_DIR);
+        String restore = latestCheckpoint(dir).orElse(null);
+        Optional<Path> local = localDir(dir);
+        if (local.isPresent()) {
+            CheckpointCluster.bind(local.get(), TopicSetup.clusterId(config),
+                    config.get(AggregatorConfig.BOOTSTRAP_SERVERS), restore != null);
+        }
         if (restore != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
             LOG.info("resuming from checkpoint {}", restore);
@@ -98,18 +107,11 @@ public final class LocalAggregator implements AutoCloseable {
 
     /** @return the newest complete checkpoint ({@code chk-N} with a {@code _metadata} file) under a local dir */
     static Optional<String> latestCheckpoint(String dir) {
-        if (dir == null) {
+        Optional<Path> local = localDir(dir);
+        if (local.isEmpty() || !Files.isDirectory(local.get())) {
             return Optional.empty();
         }
-        Path root;
-        try {
-            root = dir.contains("://") ? Path.of(URI.create(dir)) : Path.of(dir);
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return Optional.empty(); // not a local file system: nothing to resume from here
-        }
-        if (!Files.isDirectory(root)) {
-            return Optional.empty();
-        }
+        Path root = local.get();
         try (Stream<Path> files = Files.find(root, 3, (p, a) -> p.getFileName().toString().equals("_metadata")
                 && p.getParent().getFileName().toString().startsWith("chk-"))) {
             return files.max(Comparator.comparing(LocalAggregator::modified))
@@ -117,6 +119,18 @@ public final class LocalAggregator implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot look for checkpoints in {}: {}", root, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /** @return the folder of a checkpoint setting on the local file system, or empty (none, or s3://, hdfs://...) */
+    private static Optional<Path> localDir(String dir) {
+        if (dir == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(dir.contains("://") ? Path.of(URI.create(dir)) : Path.of(dir));
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return Optional.empty(); // not a local file system: nothing to resume from here
         }
     }
 

@@ -25,6 +25,24 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
+    /**
+     * @return the id of the Kafka cluster at the configured bootstrap servers
+     * @throws RetriableTallyException if it cannot be reached
+     */
+    public static String clusterId(AggregatorConfig config) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RetriableTallyException("cannot reach Kafka at "
+                    + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableTallyException("interrupted while asking Kafka its cluster id", e);
+        }
+    }
+
     /** @throws RetriableTallyException if the cluster cannot be reached or refuses */
     public static void ensureTopics(AggregatorConfig config) {
         int partitions = config.get(AggregatorConfig.TOPIC_PARTITIONS);

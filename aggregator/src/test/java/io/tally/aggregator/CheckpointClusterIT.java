@@ -1,0 +1,60 @@
+package io.tally.aggregator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tally.broker.BrokerConfig;
+import io.tally.broker.BundledBroker;
+import io.tally.core.TallyException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trap a new user fell into: {@code ./tally aggregator} (default data folder) against a broker whose data folder
+ * had been recreated resumed from checkpoints taken against the old cluster and failed at every restore, silently.
+ * Checkpoints now remember their cluster: resuming on it works, resuming on another is refused at start.
+ */
+class CheckpointClusterIT {
+    @TempDir
+    Path checkpoints;
+
+    private AggregatorConfig config(String bootstrap) {
+        return AggregatorConfig.defaults()
+                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrap)
+                .with(AggregatorConfig.AUDIT_TOPIC, "tally.cluster-it.audit")
+                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.cluster-it.aggregates")
+                .with(AggregatorConfig.DLQ_TOPIC, "tally.cluster-it.dlq")
+                .with(AggregatorConfig.GROUP_ID, "cluster-it")
+                .with(AggregatorConfig.LOG_TOPICS, "clusterit\\..*")
+                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
+                .with(AggregatorConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());
+    }
+
+    @Test
+    void resumes_on_its_own_cluster_and_refuses_another_one() throws Exception {
+        String first = TestCluster.bootstrapServers();
+        try (LocalAggregator aggregator = LocalAggregator.start(config(first))) {
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (LocalAggregator.latestCheckpoint(checkpoints.toUri().toString()).isEmpty()) {
+                assertThat(Instant.now()).as("a checkpoint is taken").isBefore(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(aggregator.restoredFrom()).isEmpty();
+        }
+
+        try (BundledBroker other = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
+            assertThatThrownBy(() -> LocalAggregator.start(config(other.bootstrapServers())))
+                    .isInstanceOf(TallyException.class)
+                    .hasMessageContaining("belong to the Kafka cluster")
+                    .hasMessageContaining(other.bootstrapServers() + " is the cluster")
+                    .hasMessageContaining("To start fresh, delete");
+        }
+
+        try (LocalAggregator again = LocalAggregator.start(config(first))) {
+            assertThat(again.restoredFrom()).as("its own cluster: resumed").isPresent();
+        }
+    }
+}
