@@ -145,8 +145,11 @@ final class ChildTally implements AutoCloseable {
     @Override
     public void close() throws InterruptedException, IOException {
         List<ProcessHandle> children = descendants();
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.destroy(); // a clean stop first, so that it removes what it made (the demo's folder)
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
         children.forEach(ProcessHandle::destroyForcibly);
         reader.join(10_000);
         Files.deleteIfExists(log);
