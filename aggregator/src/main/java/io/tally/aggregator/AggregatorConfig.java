@@ -63,6 +63,12 @@ public final class AggregatorConfig {
             .withDescription("Where checkpoints are kept (a Flink file system URI, e.g. file:///var/tally/ckpt). "
                     + "Unset: the Flink cluster's own setting (in memory on a local MiniCluster). Checkpoints are "
                     + "retained on cancellation; the local aggregator resumes from the latest one at start.");
+    public static final ConfigOption<Integer> MAX_RESTARTS = ConfigOptions.key("tally.aggregator.max.restarts")
+            .intType().defaultValue(10)
+            .withDescription("Restarts after failures (with exponential back-off, from 1 s up to 1 min) before the "
+                    + "job gives up and fails; the count starts again after an hour without failure. A failed job "
+                    + "makes 'tally aggregator' and 'tally standalone' stop with exit status 1, saying why, "
+                    + "instead of restarting for ever. Valid: [0,...].");
     public static final ConfigOption<Duration> LIVENESS_TIMEOUT = ConfigOptions.key("tally.agent.liveness.timeout.ms")
             .durationType().defaultValue(Duration.ofSeconds(60))
             .withDescription("An agent is live while its latest heartbeat (by its emit time) is younger than this "
@@ -110,7 +116,7 @@ public final class AggregatorConfig {
     /** Every option, in documentation order. */
     public static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, AUDIT_TOPIC, AGGREGATES_TOPIC,
             DLQ_TOPIC, BUCKET_MS, PARALLELISM, STATE_RETENTION, EMIT_INTERVAL, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-            LIVENESS_TIMEOUT, DEDUP_WINDOW, LOG_TOPICS, LOG_EVENT_TIME, LOG_STARTING_OFFSETS, LOG_FLUSH_INTERVAL,
+            MAX_RESTARTS, LIVENESS_TIMEOUT, DEDUP_WINDOW, LOG_TOPICS, LOG_EVENT_TIME, LOG_STARTING_OFFSETS, LOG_FLUSH_INTERVAL,
             DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS, GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS);
 
     private final Configuration conf;
@@ -188,6 +194,7 @@ public final class AggregatorConfig {
         }
         atLeast(BUCKET_MS, 1000);
         atLeast(PARALLELISM, 1);
+        atLeast(MAX_RESTARTS, 0);
         atLeast(DEDUP_WINDOW, 64);
         atMost(DEDUP_WINDOW, 1 << 24);
         atLeast(TOPIC_PARTITIONS, 1);

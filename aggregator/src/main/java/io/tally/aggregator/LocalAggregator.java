@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,10 +45,18 @@ public final class LocalAggregator implements AutoCloseable {
 
     private final JobClient job;
     private final String restoredFrom;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    private volatile boolean closing;
 
     private LocalAggregator(JobClient job, String restoredFrom) {
         this.job = job;
         this.restoredFrom = restoredFrom;
+        job.getJobExecutionResult().whenComplete((result, error) -> {
+            if (!closing) {
+                failed.complete(error != null ? error
+                        : new IllegalStateException("the aggregator job ended by itself"));
+            }
+        });
     }
 
     /**
@@ -86,6 +95,14 @@ public final class LocalAggregator implements AutoCloseable {
         return job;
     }
 
+    /**
+     * Completes, with the cause, if the job ends while this aggregator is not being closed: it failed more often
+     * than {@link AggregatorConfig#MAX_RESTARTS} allows, or ended by itself. Never completes otherwise.
+     */
+    public CompletableFuture<Throwable> failed() {
+        return failed;
+    }
+
     /** @return the checkpoint this instance resumed from, if any */
     public Optional<String> restoredFrom() {
         return Optional.ofNullable(restoredFrom);
@@ -94,10 +111,11 @@ public final class LocalAggregator implements AutoCloseable {
     /** Cancels the job and waits up to 30 s for it; the MiniCluster shuts down with it. */
     @Override
     public void close() {
+        closing = true;
         try {
             job.cancel().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            LOG.debug("job already ended", e);
+        } catch (ExecutionException | IllegalStateException e) {
+            LOG.debug("job already ended", e); // a job that failed has taken its MiniCluster down with it
         } catch (TimeoutException e) {
             LOG.warn("the aggregator job did not cancel within 30 s");
         } catch (InterruptedException e) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The trap a new user fell into: {@code ./tally aggregator} (default data folder) against a broker whose data folder
  * had been recreated resumed from checkpoints taken against the old cluster and failed at every restore, silently.
- * Checkpoints now remember their cluster: resuming on it works, resuming on another is refused at start.
+ * Checkpoints now remember their cluster: resuming on it works, resuming on another is refused at start; and a job
+ * whose restore cannot succeed gives up after {@code tally.aggregator.max.restarts}, which {@link LocalAggregator#failed()}
+ * reports (the CLI then stops with exit status 1).
  */
 class CheckpointClusterIT {
     @TempDir
@@ -34,7 +36,7 @@ class CheckpointClusterIT {
     }
 
     @Test
-    void resumes_on_its_own_cluster_and_refuses_another_one() throws Exception {
+    void resumes_on_its_own_cluster_refuses_another_and_gives_up_a_restore_that_cannot_succeed() throws Exception {
         String first = TestCluster.bootstrapServers();
         try (LocalAggregator aggregator = LocalAggregator.start(config(first))) {
             Instant deadline = Instant.now().plusSeconds(60);
@@ -51,6 +53,18 @@ class CheckpointClusterIT {
                     .hasMessageContaining("belong to the Kafka cluster")
                     .hasMessageContaining(other.bootstrapServers() + " is the cluster")
                     .hasMessageContaining("To start fresh, delete");
+
+            // what happened before the folder remembered its cluster: the restore cannot succeed, and the job
+            // now gives up after its allowed restarts instead of restarting for ever, unseen
+            Path marker = checkpoints.resolve(io.tally.aggregator.internal.kafka.CheckpointCluster.FILE);
+            String owner = java.nio.file.Files.readString(marker);
+            java.nio.file.Files.delete(marker);
+            try (LocalAggregator lost = LocalAggregator.start(config(other.bootstrapServers())
+                    .with(AggregatorConfig.MAX_RESTARTS, 1))) {
+                Throwable cause = lost.failed().get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(cause).isNotNull();
+            }
+            java.nio.file.Files.writeString(marker, owner);
         }
 
         try (LocalAggregator again = LocalAggregator.start(config(first))) {

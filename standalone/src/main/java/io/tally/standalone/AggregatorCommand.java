@@ -47,8 +47,7 @@ final class AggregatorCommand implements Callable<Integer> {
         System.out.printf("Aggregator running against %s%s (checkpoints in %s)%n",
                 config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
                 aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""), dir);
-        ForegroundService.runUntilStopped("the aggregator", aggregator);
-        return 0;
+        return ForegroundService.runUntilStopped("the aggregator", aggregator, aggregator.failed());
     }
 
     /** @return the settings of {@code environment}, --config and --set, with this command's flags on top */

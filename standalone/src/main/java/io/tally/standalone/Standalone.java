@@ -33,6 +33,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Every role of Tally in one JVM, with Cassandra as its child process: the bundled broker, the aggregator's Flink
@@ -63,6 +64,7 @@ final class Standalone implements AutoCloseable {
     private final PrintStream log;
     private Endpoints endpoints;
     private FileChannel lockChannel;
+    private CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
     private Standalone(PrintStream log) {
         this.log = log;
@@ -86,6 +88,11 @@ final class Standalone implements AutoCloseable {
 
     Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** Completes, with the cause, if a part fails by itself (the aggregator's job gave up restarting). */
+    CompletableFuture<Throwable> failed() {
+        return failed;
     }
 
     private void startAll(Options o) {
@@ -125,7 +132,9 @@ final class Standalone implements AutoCloseable {
         aggregator.put(AggregatorConfig.BUCKET_MS.key(), String.valueOf(o.bucket().toMillis()));
         aggregator.putIfAbsent(AggregatorConfig.CHECKPOINT_DIR.key(),
                 o.dataDir().resolve("aggregator").resolve("checkpoints").toUri().toString());
-        started.push(new Part("the aggregator", LocalAggregator.start(AggregatorConfig.fromMap(aggregator))));
+        LocalAggregator jobs = LocalAggregator.start(AggregatorConfig.fromMap(aggregator));
+        started.push(new Part("the aggregator", jobs));
+        failed = jobs.failed();
 
         log.println("Starting the reconciler...");
         reconciler.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());

@@ -68,7 +68,6 @@ final class StandaloneCommand implements Callable<Integer> {
                 + "Then: ./tally query --url %s%n",
                 e.dataDir(), e.kafka(), e.cassandra(), e.api(), apiTokens.isEmpty() ? "" : " (bearer token required)",
                 e.api(), e.kafka(), bucket.toMillis(), e.api());
-        ForegroundService.runUntilStopped("Tally", tally);
-        return 0;
+        return ForegroundService.runUntilStopped("Tally", tally, tally.failed());
     }
 }
