@@ -12,6 +12,7 @@ import io.tally.reconciler.internal.state.Reconciliation;
 import io.tally.reconciler.internal.verdict.AgentLiveness;
 import io.tally.storage.AuditStore;
 import io.tally.storage.Discrepancy;
+import io.tally.storage.DiscrepancyQuery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ final class ReconcilerLoop implements Runnable {
     private final Map<String, io.tally.storage.AgentSnapshot> unstoredAgents = new LinkedHashMap<>();
     private volatile boolean running = true;
     private boolean replayed;
+    private int assignmentsSeen;
     private volatile ReconcilerStats stats = new ReconcilerStats(0, 0, 0, 0, 0, 0, 0);
     private long aggregatesStored;
     private long progressStored;
@@ -90,7 +92,22 @@ final class ReconcilerLoop implements Runnable {
                             unstoredProgress.put(p.tier() + '|' + p.topic(), p);
                             reconciliation.accept(p, clock.millis());
                         }
+
+                        @Override
+                        public void revoked(java.util.Set<String> topics) {
+                            reconciliation.forget(topics);
+                            dispatcher.forgetTopics(topics);
+                        }
                     });
+                    if (aggregates.assignments() != assignmentsSeen) {
+                        // partitions arrived: what other instances decided about them is in the store
+                        if (assignmentsSeen > 0) {
+                            long at = clock.millis();
+                            reconciliation.loadDiscrepancies(store.discrepancies(DiscrepancyQuery.detectedBetween(
+                                    at - config.getLong(ReconcilerConfig.WINDOW_MS) - 86_400_000L, at + 1)));
+                        }
+                        assignmentsSeen = aggregates.assignments();
+                    }
                     if (audit != null) {
                         audit.poll(Duration.ZERO, clock.millis(), agents::on);
                     }
@@ -100,10 +117,8 @@ final class ReconcilerLoop implements Runnable {
                         lag.refresh(reconciliation.tiersByTopic());
                         nextLagCheck = now + lagEvery;
                     }
-                    if (now >= nextEvaluation || now < nextEvaluation - evaluateEvery) {
-                        if (replayed()) {
-                            evaluate(now);
-                        }
+                    if ((now >= nextEvaluation || now < nextEvaluation - evaluateEvery) && replayed()) {
+                        evaluate(now); // the first one as soon as the replay is done
                         nextEvaluation = now + evaluateEvery;
                     }
                 } catch (WakeupException e) {

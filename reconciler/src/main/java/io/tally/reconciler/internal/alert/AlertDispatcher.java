@@ -177,6 +177,11 @@ public final class AlertDispatcher {
         return pending.size();
     }
 
+    /** Drops what waits to alert about {@code topics}: their new owner judges and alerts them. */
+    public void forgetTopics(java.util.Set<String> topics) {
+        pending.values().removeIf(d -> topics.contains(d.topic()));
+    }
+
     /** Forgets cached alert state of discrepancies of buckets before {@code cutoff}. */
     public void evictBefore(long cutoff) {
         pending.values().removeIf(d -> d.bucket().start() < cutoff && d.status() == DiscrepancyStatus.RESOLVED);

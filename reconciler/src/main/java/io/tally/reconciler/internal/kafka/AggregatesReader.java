@@ -8,8 +8,10 @@ import io.tally.core.codec.AuditCodec;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,12 +33,24 @@ public final class AggregatesReader implements AutoCloseable {
         void aggregate(TierAggregate aggregate);
 
         void progress(TierProgress progress);
+
+        /**
+         * The partitions holding these topics went to another instance (or were lost): forget them. Called from
+         * within {@link #poll}, on the polling thread.
+         */
+        default void revoked(Set<String> topics) {
+        }
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     /** Per assigned partition, the end offset it had when assigned: what it held then is read once this is reached. */
     private final Map<TopicPartition, Long> replayTo = new HashMap<>();
     private boolean assignedOnce;
+    /** The audited topics read from each assigned partition: what to forget when it is revoked. */
+    private final Map<TopicPartition, Set<String>> topicsByPartition = new HashMap<>();
+    private Handler handler;
+    /** Counts assignments; a reconciler reloads what the store knows when it changes. */
+    private int assignments;
     private long malformed;
 
     public AggregatesReader(Map<String, Object> consumerConfig, String topic) {
@@ -44,7 +58,19 @@ public final class AggregatesReader implements AutoCloseable {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                partitions.forEach(replayTo::remove); // nothing to hand over: the next owner replays the partition
+                // nothing to hand over: the next owner replays the partition; this one forgets its topics
+                Set<String> topics = new HashSet<>();
+                for (TopicPartition tp : partitions) {
+                    replayTo.remove(tp);
+                    Set<String> held = topicsByPartition.remove(tp);
+                    if (held != null) {
+                        topics.addAll(held);
+                    }
+                }
+                if (!topics.isEmpty() && handler != null) {
+                    LOG.info("Partitions {} went elsewhere: forgetting {} topics", partitions, topics.size());
+                    handler.revoked(topics);
+                }
             }
 
             @Override
@@ -52,6 +78,7 @@ public final class AggregatesReader implements AutoCloseable {
                 consumer.seekToBeginning(partitions);
                 replayTo.putAll(consumer.endOffsets(partitions));
                 assignedOnce = true;
+                assignments++;
                 LOG.info("Reading {} from the beginning", partitions);
             }
         });
@@ -59,6 +86,7 @@ public final class AggregatesReader implements AutoCloseable {
 
     /** Polls once and hands each message to {@code handler}; @return messages read */
     public int poll(Duration timeout, Handler handler) {
+        this.handler = handler;
         int n = 0;
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             n++;
@@ -68,8 +96,10 @@ public final class AggregatesReader implements AutoCloseable {
             try {
                 WireMessage m = AuditCodec.decodeAggregatorMessage(r.value());
                 if (m instanceof TierAggregate a) {
+                    topicsOf(r).add(a.topic());
                     handler.aggregate(a);
                 } else if (m instanceof TierProgress p) {
+                    topicsOf(r).add(p.topic());
                     handler.progress(p);
                 }
             } catch (CodecException e) {
@@ -94,6 +124,15 @@ public final class AggregatesReader implements AutoCloseable {
         }
         replayTo.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
         return replayTo.isEmpty();
+    }
+
+    private Set<String> topicsOf(ConsumerRecord<?, ?> r) {
+        return topicsByPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new HashSet<>());
+    }
+
+    /** @return how many times partitions were assigned (a change means a rebalance brought partitions) */
+    public int assignments() {
+        return assignments;
     }
 
     /** @return malformed messages skipped */

@@ -57,6 +57,10 @@ final class DiscrepancyBook {
                 && a.duplicated() == b.duplicated();
     }
 
+    void forgetTopics(java.util.Set<String> topics) {
+        byId.values().removeIf(d -> topics.contains(d.topic()));
+    }
+
     void evictBucketsBefore(long cutoff) {
         byId.values().removeIf(d -> d.bucket().start() < cutoff);
     }

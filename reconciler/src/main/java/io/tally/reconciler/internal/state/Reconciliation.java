@@ -105,6 +105,23 @@ public final class Reconciliation {
         }
     }
 
+    /**
+     * Forgets everything about {@code forgotten} topics: their partition of the aggregates topic went to another
+     * reconciler, which judges them from now on. Kept, their state would go on being judged from what no longer
+     * arrives here (a bucket PENDING for ever, then STALLED: an alert about a topic this instance does not own).
+     */
+    public void forget(Set<String> forgotten) {
+        if (forgotten.isEmpty()) {
+            return;
+        }
+        topics.keySet().removeAll(forgotten);
+        progress.keySet().removeIf(key -> forgotten.contains(key.substring(key.indexOf('|') + 1)));
+        judged.keySet().removeIf(k -> forgotten.contains(k.edge().upstreamTopic())
+                || forgotten.contains(k.edge().downstreamTopic()));
+        edgesOf.keySet().removeAll(forgotten);
+        book.forgetTopics(forgotten);
+    }
+
     /** Judges what needs judging at {@code now}; @return what changed */
     public Evaluation evaluate(long now, LagView lag) {
         evict(now);

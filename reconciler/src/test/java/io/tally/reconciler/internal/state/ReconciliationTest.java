@@ -137,6 +137,29 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_topic_whose_partition_went_to_another_reconciler_is_forgotten_not_judged_stalled_from_stale_state() {
+        for (String topic : List.of("orders", "refunds")) {
+            rec.accept(new TierAggregate(topic, "producer", B, 10, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
+            rec.accept(new TierAggregate(topic, "log", B, 10, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
+            rec.accept(new TierAggregate(topic, CONSUMER, B, 4, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
+            for (String tier : List.of("producer", "log")) {
+                rec.accept(new TierProgress(tier, topic, B.end() + 3_000, T0, 1, T0), T0);
+            }
+            rec.accept(new TierProgress(CONSUMER, topic, B.start() + 4_000, T0, 1, T0), T0); // lagging
+        }
+        clock.set(B.end() + 3_000);
+        assertThat(verdictOf(tick(), CONSUMER)).contains(Verdict.PENDING);
+
+        rec.forget(java.util.Set.of("refunds"));
+        clock.set(B.end() + 600_000); // far past the stall timeout: only what this instance still owns is judged
+        Evaluation later = tick();
+
+        assertThat(later.verdicts()).allSatisfy(v -> assertThat(v.topic()).isEqualTo("orders"));
+        assertThat(later.discrepancies()).extracting(Discrepancy::topic).containsOnly("orders");
+        assertThat(rec.tiersByTopic()).containsOnlyKeys("orders");
+    }
+
+    @Test
     void a_stuck_consumer_is_stalled_and_resolved_when_it_moves_again_never_a_loss() {
         clock.set(B.end() + 120_000);
         Reconciliation fresh = new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
