@@ -30,9 +30,7 @@ public final class TopicSetup {
      * @throws RetriableTallyException if it cannot be reached
      */
     public static String clusterId(AggregatorConfig config) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        try (Admin admin = admin(config)) {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException("cannot reach Kafka at "
@@ -51,9 +49,7 @@ public final class TopicSetup {
                 new NewTopic(config.get(AggregatorConfig.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
                 new NewTopic(config.get(AggregatorConfig.AGGREGATES_TOPIC), Optional.of(partitions), Optional.empty())
                         .configs(Map.of("cleanup.policy", "compact")));
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        try (Admin admin = admin(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (NewTopic t : wanted) {
@@ -81,5 +77,11 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new RetriableTallyException("interrupted while creating Tally's topics", e);
         }
+    }
+
+    private static Admin admin(AggregatorConfig config) {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 }
