@@ -100,12 +100,11 @@ final class ReconcilerLoop implements Runnable {
                         }
                     });
                     if (aggregates.assignments() != assignmentsSeen) {
-                        // partitions arrived: what other instances decided about them is in the store
-                        if (assignmentsSeen > 0) {
-                            long at = clock.millis();
-                            reconciliation.loadDiscrepancies(store.discrepancies(DiscrepancyQuery.detectedBetween(
-                                    at - config.getLong(ReconcilerConfig.WINDOW_MS) - 86_400_000L, at + 1)));
-                        }
+                        // partitions arrived (at start, or in a rebalance): what was decided about their topics,
+                        // by this instance before a restart or by another one, is in the store
+                        long at = clock.millis();
+                        reconciliation.loadDiscrepancies(store.discrepancies(DiscrepancyQuery.detectedBetween(
+                                at - config.getLong(ReconcilerConfig.WINDOW_MS) - 86_400_000L, at + 1)));
                         assignmentsSeen = aggregates.assignments();
                     }
                     if (audit != null) {

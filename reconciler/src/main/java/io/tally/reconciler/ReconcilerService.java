@@ -19,7 +19,6 @@ import io.tally.reconciler.internal.verdict.AgentLiveness;
 import io.tally.storage.AuditStore;
 import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.CassandraSessions;
-import io.tally.storage.DiscrepancyQuery;
 import io.tally.storage.InMemoryAuditStore;
 import io.tally.storage.Replication;
 import io.tally.storage.TallySchema;
@@ -106,9 +105,6 @@ public final class ReconcilerService implements AutoCloseable {
                     config.getLong(ReconcilerConfig.IDLE_LAG_MS), liveness, window,
                     config.getLong(ReconcilerConfig.ALERT_HOLD_MS), config.getInt(ReconcilerConfig.MAX_IDS)), agents);
             agents.restore(store.agents()); // which agents died or closed before this instance's look-back
-            long now = clock.millis();
-            reconciliation.loadDiscrepancies(store.discrepancies(
-                    DiscrepancyQuery.detectedBetween(now - window - 86_400_000L, now + 1)));
             long hold = config.getLong(ReconcilerConfig.ALERT_HOLD_MS);
             AlertDispatcher dispatcher = new AlertDispatcher(sinks, store, topology::policy, grace + hold, hold);
             String auditTopic = config.getString(ReconcilerConfig.AUDIT_TOPIC);

@@ -44,7 +44,7 @@ public final class AggregatesReader implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     /** Per assigned partition, the end offset it had when assigned: what it held then is read once this is reached. */
-    private final Map<TopicPartition, Long> replayTo = new HashMap<>();
+    private final ReplayTarget replayTo = new ReplayTarget();
     private boolean assignedOnce;
     /** The audited topics read from each assigned partition: what to forget when it is revoked. */
     private final Map<TopicPartition, Set<String>> topicsByPartition = new HashMap<>();
@@ -76,7 +76,7 @@ public final class AggregatesReader implements AutoCloseable {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 consumer.seekToBeginning(partitions);
-                replayTo.putAll(consumer.endOffsets(partitions));
+                replayTo.add(consumer, partitions);
                 assignedOnce = true;
                 assignments++;
                 LOG.info("Reading {} from the beginning", partitions);
@@ -122,8 +122,7 @@ public final class AggregatesReader implements AutoCloseable {
         if (!assignedOnce) {
             return false;
         }
-        replayTo.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-        return replayTo.isEmpty();
+        return replayTo.reached(consumer);
     }
 
     private Set<String> topicsOf(ConsumerRecord<?, ?> r) {

@@ -28,7 +28,7 @@ public final class AuditReader implements AutoCloseable {
     private boolean assigned;
     private boolean absent;
     /** Per partition, the end offset it had when assigned: the look-back is read once this is reached. */
-    private final Map<TopicPartition, Long> replayTo = new HashMap<>();
+    private final ReplayTarget replayTo = new ReplayTarget();
 
     public AuditReader(Map<String, Object> consumerConfig, String topic, Duration lookback) {
         this.consumer = new KafkaConsumer<>(consumerConfig);
@@ -75,7 +75,7 @@ public final class AuditReader implements AutoCloseable {
             }
         });
         consumer.seekToEnd(toEnd);
-        replayTo.putAll(consumer.endOffsets(partitions));
+        replayTo.add(consumer, partitions);
         assigned = true;
         return true;
     }
@@ -85,8 +85,7 @@ public final class AuditReader implements AutoCloseable {
         if (!assigned) {
             return absent;
         }
-        replayTo.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-        return replayTo.isEmpty();
+        return replayTo.reached(consumer);
     }
 
     /** Interrupts a blocked poll from another thread. */
