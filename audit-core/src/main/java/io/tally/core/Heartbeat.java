@@ -7,14 +7,21 @@ import java.util.TreeMap;
 
 /**
  * An agent's liveness and progress, sent when it is idle and with every flush: per topic, the highest event time
- * it has seen and passed on. A {@code closed} heartbeat is the last message of an agent that shut down cleanly, so
- * that the reconciler can tell a finished agent from a dead one.
+ * it has seen and passed on, and, for an agent that reads partitions (a consumer, the log tier), the same per
+ * partition it is reading now. A {@code closed} heartbeat is the last message of an agent that shut down cleanly,
+ * so that the reconciler can tell a finished agent from a dead one.
  *
  * @param agent      who sends it
  * @param seq        the agent's message sequence number
  * @param emittedAt  when it was sent, epoch ms
  * @param tier       the tier the agent reports as
  * @param watermarks topic → highest event time passed, epoch ms; unmodifiable, sorted by topic
+ * @param partitions for an agent that reports per partition: topic → partition → highest event time passed there,
+ *                   for the partitions it is reading now (a partition revoked from it, or idle, is left out; one it
+ *                   reads but has passed nothing of yet maps to {@link EventTimes#NONE}; a topic none of whose
+ *                   partitions it reads now is absent); unmodifiable, sorted.
+ *                   {@code null} for an agent that does not (a producer): its {@code watermarks} stand for whole
+ *                   topics
  * @param closed     whether this is the agent's final message
  * @param dropped    messages the agent could not count since it started (bounds reached, audit topic
  *                   unreachable), cumulative
@@ -25,10 +32,11 @@ public record Heartbeat(
         long emittedAt,
         String tier,
         Map<String, Long> watermarks,
+        Map<String, Map<Integer, Long>> partitions,
         boolean closed,
         long dropped) implements AuditMessage {
 
-    /** @throws IllegalArgumentException if a name is empty or too long, or seq or dropped is negative */
+    /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
     public Heartbeat {
         Objects.requireNonNull(agent, "agent");
         Names.nonNegative("seq", seq);
@@ -37,5 +45,35 @@ public record Heartbeat(
         TreeMap<String, Long> copy = new TreeMap<>();
         watermarks.forEach((topic, watermark) -> copy.put(Names.topic(topic), Objects.requireNonNull(watermark)));
         watermarks = Collections.unmodifiableMap(copy);
+        if (partitions != null) {
+            TreeMap<String, Map<Integer, Long>> byTopic = new TreeMap<>();
+            partitions.forEach((topic, marks) -> {
+                TreeMap<Integer, Long> p = new TreeMap<>();
+                marks.forEach((partition, mark) -> p.put((int) Names.nonNegative("partition", partition),
+                        Objects.requireNonNull(mark)));
+                if (!p.isEmpty()) { // a topic none of whose partitions is read now is simply absent
+                    byTopic.put(Names.topic(topic), Collections.unmodifiableMap(p));
+                }
+            });
+            partitions = Collections.unmodifiableMap(byTopic);
+        }
+    }
+
+    /** A heartbeat of an agent that reports whole topics only (a producer). */
+    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
+            boolean closed, long dropped) {
+        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped);
+    }
+
+    /** @return the number of (topic, partition) watermarks it carries */
+    public int partitionCount() {
+        if (partitions == null) {
+            return 0;
+        }
+        int n = 0;
+        for (Map<Integer, Long> p : partitions.values()) {
+            n += p.size();
+        }
+        return n;
     }
 }

@@ -31,6 +31,8 @@ final class WireReader {
     private static final int MAX_NAME = 255;
     private static final int MAX_DIGEST_BYTES = 2 + 3 + IdDigest.MAX_CELLS / 8 + IdDigest.MAX_CELLS * 26;
     private static final int MAX_WATERMARKS = 100_000;
+    /** Between the topic and the partition in a key of a heartbeat's {@code partitions}: {@code orders|3}. */
+    static final char PARTITION_SEPARATOR = '|';
 
     private static final Set<String> BASE64_FIELDS = Set.of("latency", "digest");
 
@@ -95,7 +97,39 @@ final class WireReader {
             watermarks.put(e.getKey(), mark);
         }
         return new Heartbeat(agent(f), f.nonNegative("seq"), f.longValue("emittedAt"), f.text("tier", MAX_NAME),
-                watermarks, f.booleanValue("closed"), f.nonNegative("dropped"));
+                watermarks, partitions(f), f.booleanValue("closed"), f.nonNegative("dropped"));
+    }
+
+    /** @return {@code partitions}, keyed {@code topic|partition}, or null when absent (a producer's heartbeat) */
+    private static Map<String, Map<Integer, Long>> partitions(JsonFields f) {
+        if (!f.has("partitions")) {
+            return null;
+        }
+        Map<String, Object> marks = f.object("partitions");
+        if (marks.size() > MAX_WATERMARKS) {
+            throw f.error("partitions", "has more than " + MAX_WATERMARKS + " partitions");
+        }
+        Map<String, Map<Integer, Long>> partitions = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : marks.entrySet()) {
+            String key = e.getKey();
+            int at = key.lastIndexOf(PARTITION_SEPARATOR);
+            int partition = -1;
+            if (at > 0) {
+                try {
+                    partition = Integer.parseInt(key.substring(at + 1));
+                } catch (NumberFormatException notANumber) {
+                    partition = -1;
+                }
+            }
+            if (partition < 0) {
+                throw f.error("partitions." + key, "must be keyed topic|partition (a partition number >= 0)");
+            }
+            if (!(e.getValue() instanceof Long mark)) {
+                throw f.error("partitions." + key, "must be an integer (epoch ms)");
+            }
+            partitions.computeIfAbsent(key.substring(0, at), t -> new LinkedHashMap<>()).put(partition, mark);
+        }
+        return partitions;
     }
 
     private static TierAggregate readAggregate(JsonFields f) {

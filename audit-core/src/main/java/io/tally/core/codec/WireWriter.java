@@ -63,6 +63,15 @@ final class WireWriter {
             json.writeNumberField(e.getKey(), e.getValue());
         }
         json.writeEndObject();
+        if (h.partitions() != null) {
+            json.writeObjectFieldStart("partitions");
+            for (Map.Entry<String, Map<Integer, Long>> t : h.partitions().entrySet()) {
+                for (Map.Entry<Integer, Long> e : t.getValue().entrySet()) {
+                    json.writeNumberField(t.getKey() + WireReader.PARTITION_SEPARATOR + e.getKey(), e.getValue());
+                }
+            }
+            json.writeEndObject();
+        }
         json.writeBooleanField("closed", h.closed());
         json.writeNumberField("dropped", h.dropped());
     }

@@ -108,6 +108,11 @@ public final class JsonFields {
         return (Map<String, Object>) value;
     }
 
+    /** @return whether the field is present (a JSON {@code null} counts as absent) */
+    public boolean has(String field) {
+        return fields.get(field) != null;
+    }
+
     public CodecException error(String field, String problem) {
         return new CodecException(what + ": field '" + field + "' " + problem);
     }

@@ -74,6 +74,21 @@ class AuditCodecTest {
     }
 
     @Test
+    void a_heartbeat_carries_per_partition_watermarks_only_when_its_agent_reads_partitions() {
+        Heartbeat consumer = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.partitionedHeartbeat()));
+        assertThat(consumer.partitions()).containsOnlyKeys("orders", "payments");
+        assertThat(consumer.partitions().get("orders")).containsExactly(
+                java.util.Map.entry(0, 1_764_000_069_999L), java.util.Map.entry(5, 1_764_000_061_000L));
+        assertThat(consumer.partitions().get("payments")).containsExactly(
+                java.util.Map.entry(2, io.tally.core.EventTimes.NONE));
+        assertThat(consumer.partitionCount()).isEqualTo(3);
+        Heartbeat producer = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.heartbeat()));
+        assertThat(producer.partitions()).isNull();
+        assertThat(new String(AuditCodec.encode(WireSamples.heartbeat()), StandardCharsets.UTF_8))
+                .doesNotContain("partitions");
+    }
+
+    @Test
     void errors_name_what_was_wrong() throws Exception {
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("v", 2)), "unsupported wire version 2");
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("type", "gossip")), "unknown message type 'gossip'");
@@ -88,6 +103,12 @@ class AuditCodecTest {
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("latency", "AAAA")), "field 'latency' is invalid");
         assertRejected(mutate(WireSamples.heartbeat(), n -> ((ObjectNode) n.get("watermarks")).put("orders", "x")),
                 "watermarks.orders");
+        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions"))
+                .put("orders|x", 1)), "partitions.orders|x' must be keyed topic|partition");
+        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions"))
+                .put("orders", 1)), "partitions.orders' must be keyed topic|partition");
+        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions"))
+                .put("orders|1", "x")), "partitions.orders|1' must be an integer");
         assertRejected("{\"v\":1,".getBytes(StandardCharsets.UTF_8), "not valid JSON");
         assertRejected("[1,2]".getBytes(StandardCharsets.UTF_8), "must be a JSON object");
         assertRejected("{\"v\":1,\"type\":\"progress\"} x".getBytes(StandardCharsets.UTF_8), "not valid JSON");

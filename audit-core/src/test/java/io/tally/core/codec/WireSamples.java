@@ -38,6 +38,15 @@ final class WireSamples {
                 Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L), false, 17);
     }
 
+    /** A consumer's heartbeat: per partition it reads, one of them with nothing passed yet. */
+    static Heartbeat partitionedHeartbeat() {
+        return new Heartbeat(AGENT, 43, 1_764_000_075_000L, "consumer.billing",
+                Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
+                Map.of("orders", Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
+                        "payments", Map.of(2, io.tally.core.EventTimes.NONE), "refunds", Map.of()),
+                false, 17);
+    }
+
     static TierAggregate aggregate() {
         return TierAggregate.empty("orders", "producer", BUCKET).plus(counts(true)).plus(counts(true));
     }
@@ -47,7 +56,7 @@ final class WireSamples {
     }
 
     static List<WireMessage> all() {
-        return List.of(counts(true), counts(false), heartbeat(), aggregate(), progress(),
+        return List.of(counts(true), counts(false), heartbeat(), partitionedHeartbeat(), aggregate(), progress(),
                 new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
     }
 }

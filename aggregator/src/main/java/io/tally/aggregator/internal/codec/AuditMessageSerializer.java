@@ -23,8 +23,9 @@ import java.util.Map;
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
  * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
  *
- * <p>Layout: a type byte (0 counts, 1 heartbeat), then the fields in declaration order; sketches as their
- * documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
+ * <p>Layout: a type byte (0 counts, 2 heartbeat; 1, a heartbeat without per-partition watermarks, is still read from
+ * checkpoints taken before them), then the fields in declaration order (a heartbeat's partitions after {@code dropped},
+ * -1 for none); sketches as their documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
  */
 public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
     private static final long serialVersionUID = 1L;
@@ -32,6 +33,9 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     public static final TypeInformation<AuditMessage> TYPE_INFO =
             new SerializerTypeInfo<>(AuditMessage.class, INSTANCE);
     private static final CountingMode[] MODES = CountingMode.values();
+    /** The type byte of a heartbeat written before per-partition watermarks; still read from older checkpoints. */
+    private static final byte HEARTBEAT = 1;
+    private static final byte HEARTBEAT_WITH_PARTITIONS = 2;
 
     /** @return type information for one kind of audit message, serialized by this serializer */
     @SuppressWarnings("unchecked")
@@ -83,7 +87,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             writeBytes(r.digest() == null ? null : r.digest().toBytes(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
-            out.writeByte(1);
+            out.writeByte(HEARTBEAT_WITH_PARTITIONS);
             writeCommon(h, out);
             out.writeInt(h.watermarks().size());
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
@@ -92,6 +96,19 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             }
             out.writeBoolean(h.closed());
             out.writeLong(h.dropped());
+            if (h.partitions() == null) {
+                out.writeInt(-1);
+            } else {
+                out.writeInt(h.partitions().size());
+                for (Map.Entry<String, Map<Integer, Long>> t : h.partitions().entrySet()) {
+                    out.writeUTF(t.getKey());
+                    out.writeInt(t.getValue().size());
+                    for (Map.Entry<Integer, Long> e : t.getValue().entrySet()) {
+                        out.writeInt(e.getKey());
+                        out.writeLong(e.getValue());
+                    }
+                }
+            }
         }
     }
 
@@ -116,12 +133,33 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             return new AuditRecord(agent, seq, emittedAt, tier, topic, bucket, mode, count, bytes, noTimestamp,
                     skewed, failed, latency, digest == null ? null : IdDigest.fromBytes(digest));
         }
+        if (type != HEARTBEAT && type != HEARTBEAT_WITH_PARTITIONS) {
+            throw new IOException("unknown audit message type " + type + " in serialized state");
+        }
         int n = in.readInt();
         Map<String, Long> watermarks = new LinkedHashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             watermarks.put(in.readUTF(), in.readLong());
         }
-        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, in.readBoolean(), in.readLong());
+        boolean closed = in.readBoolean();
+        long dropped = in.readLong();
+        Map<String, Map<Integer, Long>> partitions = null;
+        if (type == HEARTBEAT_WITH_PARTITIONS) {
+            int topics = in.readInt();
+            if (topics >= 0) {
+                partitions = new LinkedHashMap<>(topics * 2);
+                for (int i = 0; i < topics; i++) {
+                    String topic = in.readUTF();
+                    int count = in.readInt();
+                    Map<Integer, Long> marks = new LinkedHashMap<>(count * 2);
+                    for (int j = 0; j < count; j++) {
+                        marks.put(in.readInt(), in.readLong());
+                    }
+                    partitions.put(topic, marks);
+                }
+            }
+        }
+        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped);
     }
 
     @Override

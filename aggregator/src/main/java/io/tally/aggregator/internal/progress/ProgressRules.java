@@ -5,6 +5,7 @@ import io.tally.core.TierProgress;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,13 +15,19 @@ import java.util.TreeMap;
  * <ul>
  *   <li>an agent is <em>live</em> while it has not sent {@code closed} and its latest heartbeat was emitted less
  *       than the liveness timeout ago;</li>
- *   <li>{@code watermark} of a topic = the lowest watermark among the live agents that report the topic; when none
- *       of them is live any more (all closed or gone), the highest watermark any agent reached — nothing earlier
- *       is still coming from them;</li>
+ *   <li>watermarks are per partition where the agents report partitions (consumers, the log tier): a partition's
+ *       watermark is the highest any live agent reading it reports (after a rebalance, the new owner re-reads from
+ *       the committed offset what the old one had not passed on, so the furthest report is covered); agents leave
+ *       out partitions revoked from them and idle ones, so those hold nothing back;</li>
+ *   <li>{@code watermark} of a topic = the lowest over its partitions read now, and over the live agents that
+ *       report the whole topic (a producer); when nothing is read now (every partition idle, the agents closed or
+ *       gone), the highest watermark a live agent reached, or else any agent — nothing earlier is still coming
+ *       from them;</li>
  *   <li>{@code lastHeartbeatAt} = the latest heartbeat emit time of any agent of the tier;</li>
  *   <li>{@code liveAgents} = live agents of the tier.</li>
  * </ul>
- * Stateless and thread-safe.
+ * So one slow partition holds its topic back however far the others are, and an agent that no longer reads a
+ * partition does not hold it back for ever. Stateless and thread-safe.
  */
 public final class ProgressRules {
     private ProgressRules() {
@@ -46,7 +53,7 @@ public final class ProgressRules {
     public static List<TierProgress> compute(String tier, Collection<Heartbeat> agents, long now, long livenessMs) {
         long lastHeartbeat = Long.MIN_VALUE;
         int live = 0;
-        Map<String, long[]> topics = new TreeMap<>(); // topic -> {min over live, max over all, live count}
+        Map<String, TopicMarks> topics = new TreeMap<>();
         for (Heartbeat h : agents) {
             lastHeartbeat = Math.max(lastHeartbeat, h.emittedAt());
             boolean isLive = isLive(h, now, livenessMs);
@@ -54,22 +61,51 @@ public final class ProgressRules {
                 live++;
             }
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
-                long[] t = topics.computeIfAbsent(e.getKey(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0});
+                TopicMarks t = topics.computeIfAbsent(e.getKey(), k -> new TopicMarks());
                 long mark = e.getValue();
-                t[1] = Math.max(t[1], mark);
+                t.highest = Math.max(t.highest, mark);
                 if (isLive) {
-                    t[0] = Math.min(t[0], mark);
-                    t[2]++;
+                    t.highestLive = Math.max(t.highestLive, mark);
+                    if (h.partitions() == null) {
+                        t.readNow = Math.min(t.readNow, mark);
+                        t.anyReadNow = true;
+                    }
                 }
+            }
+            if (isLive && h.partitions() != null) {
+                h.partitions().forEach((topic, marks) -> {
+                    TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
+                    marks.forEach((partition, mark) -> t.partitions.merge(partition, mark, Math::max));
+                });
             }
         }
         List<TierProgress> out = new ArrayList<>(topics.size());
-        for (Map.Entry<String, long[]> e : topics.entrySet()) {
-            long[] t = e.getValue();
-            long watermark = t[2] > 0 ? t[0] : t[1];
-            out.add(new TierProgress(tier, e.getKey(), watermark, lastHeartbeat, live, now));
+        for (Map.Entry<String, TopicMarks> e : topics.entrySet()) {
+            out.add(new TierProgress(tier, e.getKey(), e.getValue().watermark(), lastHeartbeat, live, now));
         }
         return out;
+    }
+
+    /** What the agents of one tier report on one topic. */
+    private static final class TopicMarks {
+        /** partition → the highest watermark a live agent reading it reports */
+        final Map<Integer, Long> partitions = new HashMap<>();
+        /** the lowest watermark of the live agents that report the whole topic */
+        long readNow = Long.MAX_VALUE;
+        boolean anyReadNow;
+        long highestLive = Long.MIN_VALUE;
+        long highest = Long.MIN_VALUE;
+
+        long watermark() {
+            if (anyReadNow || !partitions.isEmpty()) {
+                long low = readNow;
+                for (long mark : partitions.values()) {
+                    low = Math.min(low, mark);
+                }
+                return low;
+            }
+            return highestLive != Long.MIN_VALUE ? highestLive : highest;
+        }
     }
 
     /** @return when the next live agent stops being live if nothing more arrives, or {@link Long#MAX_VALUE} */

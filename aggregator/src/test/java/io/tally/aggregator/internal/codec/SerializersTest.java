@@ -42,10 +42,31 @@ class SerializersTest {
         IdDigest digest = new IdDigest(64);
         digest.add(5);
         for (AuditMessage m : new AuditMessage[] {record(digest), record(null),
-                new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L, "b", 7L), true, 4)}) {
+                new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L, "b", 7L), true, 4),
+                new Heartbeat(AGENT, 11, 2_000, "consumer.g", Map.of("orders", 5L),
+                        Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)), false, 0)}) {
             AuditMessage back = roundTrip(AuditMessageSerializer.INSTANCE, m);
             assertThat(AuditCodec.encode(back)).isEqualTo(AuditCodec.encode(m));
         }
+    }
+
+    @Test
+    void a_heartbeat_from_a_checkpoint_taken_before_per_partition_watermarks_is_still_read() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(1); // the earlier layout: no partitions after dropped
+        out.writeUTF("agent-1");
+        out.writeUTF("host");
+        out.writeLong(10);
+        out.writeLong(2_000);
+        out.writeUTF("consumer.g");
+        out.writeInt(1);
+        out.writeUTF("orders");
+        out.writeLong(5);
+        out.writeBoolean(false);
+        out.writeLong(4);
+        Heartbeat back = (Heartbeat) AuditMessageSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).isEqualTo(new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L), false, 4));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tally.aggregator.internal.progress;
 
 import io.tally.core.AgentIdentity;
+import io.tally.core.EventTimes;
 import io.tally.core.Heartbeat;
 import io.tally.core.TierProgress;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,61 @@ class ProgressRulesTest {
         assertThat(p.get(0).liveAgents()).isEqualTo(2);
         assertThat(p.get(0).lastHeartbeatAt()).isEqualTo(NOW - 1_000);
         assertThat(p.get(1).watermark()).isEqualTo(900);
+    }
+
+    private static Heartbeat reader(String agent, long emittedAt, Map<String, Long> marks,
+            Map<String, Map<Integer, Long>> partitions) {
+        return new Heartbeat(new AgentIdentity(agent, "h"), 1, emittedAt, "consumer.g", marks, partitions, false, 0);
+    }
+
+    @Test
+    void one_slow_partition_holds_its_topic_back_however_far_the_others_and_its_own_reader_are() {
+        // a reads partitions 0-2, b reads 3-5; partition 4 is three minutes behind the others
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                reader("a", NOW - 1_000, Map.of("t", 500_000L),
+                        Map.of("t", Map.of(0, 500_000L, 1, 499_000L, 2, 500_000L))),
+                reader("b", NOW - 1_000, Map.of("t", 500_000L),
+                        Map.of("t", Map.of(3, 500_000L, 4, 320_000L, 5, 500_000L)))), NOW, LIVENESS);
+        assertThat(p.get(0).watermark()).isEqualTo(320_000);
+    }
+
+    @Test
+    void a_partition_its_agent_no_longer_reads_holds_nothing_back_and_the_furthest_reader_of_a_moved_one_counts() {
+        // a once read partition 1 and lost it in a rebalance: it still reports t at 100 but reads nothing of it now;
+        // c has more instances than partitions: it reads nothing; b took partition 1 over and is past where a was
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                reader("a", NOW - 1_000, Map.of("t", 100L), Map.of()),
+                reader("b", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L, 1, 700L))),
+                reader("c", NOW - 1_000, Map.of(), Map.of()),
+                // d still lists partition 1 for a moment after the rebalance: the furthest report counts
+                reader("d", NOW - 1_000, Map.of("t", 650L), Map.of("t", Map.of(1, 650L)))), NOW, LIVENESS);
+        assertThat(p.get(0).watermark()).isEqualTo(700);
+        assertThat(p.get(0).liveAgents()).isEqualTo(4);
+    }
+
+    @Test
+    void a_partition_read_but_with_nothing_passed_yet_holds_the_topic_at_the_start() {
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                reader("a", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L, 1, EventTimes.NONE)))),
+                NOW, LIVENESS);
+        assertThat(p.get(0).watermark()).isEqualTo(EventTimes.NONE);
+    }
+
+    @Test
+    void when_no_partition_is_read_now_the_topic_is_at_the_highest_watermark_reached() {
+        // every partition idle: nothing more is coming, the reconciler's idle rules take it from there
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                reader("a", NOW - 1_000, Map.of("t", 900L), Map.of()),
+                reader("b", NOW - 1_000, Map.of("t", 800L), Map.of())), NOW, LIVENESS);
+        assertThat(p.get(0).watermark()).isEqualTo(900);
+    }
+
+    @Test
+    void whole_topic_reports_and_partition_reports_of_one_tier_both_hold_it_back() {
+        List<TierProgress> p = ProgressRules.compute("log", List.of(
+                reader("a", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L))),
+                hb("older-agent", 1, NOW - 1_000, Map.of("t", 600L), false)), NOW, LIVENESS);
+        assertThat(p.get(0).watermark()).isEqualTo(600);
     }
 
     @Test
