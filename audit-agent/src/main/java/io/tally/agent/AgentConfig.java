@@ -33,6 +33,7 @@ public final class AgentConfig extends AbstractConfig {
     public static final String SKEW_FUTURE_MS = "tally.skew.future.ms";
     public static final String SKEW_PAST_MS = "tally.skew.past.ms";
     public static final String COMMIT_WAIT_MS = "tally.consumer.commit.wait.ms";
+    public static final String PARTITION_IDLE_MS = "tally.consumer.partition.idle.ms";
     public static final String MAX_OPEN_BUCKETS = "tally.max.open.buckets";
     public static final String MAX_BUFFERED_RECORDS = "tally.max.buffered.records";
     public static final String CLOSE_TIMEOUT_MS = "tally.close.timeout.ms";
@@ -77,6 +78,11 @@ public final class AgentConfig extends AbstractConfig {
                     "Consumers count a record when its offset is committed. If this consumer has committed "
                             + "nothing for this long since it first consumed, it counts on consume instead (mode "
                             + "'consume' in its records).")
+            .define(PARTITION_IDLE_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+                    "Consumers report a watermark per partition they read, and a tier's watermark is the lowest of "
+                            + "them. A partition that has returned no records for this long and has none waiting "
+                            + "for a commit (caught up, or revoked in a rebalance) is left out, so that it does not "
+                            + "hold the tier back.")
             .define(MAX_OPEN_BUCKETS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
                     "Most (topic, bucket) counters held between flushes; past it, messages are dropped from the "
                             + "audit and counted as dropped, never blocking the client.")

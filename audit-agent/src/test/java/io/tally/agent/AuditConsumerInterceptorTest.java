@@ -3,6 +3,7 @@ package io.tally.agent;
 import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -54,6 +55,30 @@ class AuditConsumerInterceptorTest {
                     headers, Optional.empty()));
         }
         interceptor.onConsume(new ConsumerRecords<>(Map.of(P0, batch), Map.of()));
+    }
+
+    /** A poll of the given offsets of one partition, each stored at T0 + offset ms. */
+    private void poll(TopicPartition tp, long fromOffset, long toOffset) {
+        List<ConsumerRecord<Object, Object>> batch = new ArrayList<>();
+        for (long o = fromOffset; o < toOffset; o++) {
+            batch.add(new ConsumerRecord<>(tp.topic(), tp.partition(), o, T0 + o, TimestampType.CREATE_TIME, 1, 9,
+                    "k", "v", new RecordHeaders(), Optional.empty()));
+        }
+        interceptor.onConsume(new ConsumerRecords<>(Map.of(tp, batch), Map.of()));
+    }
+
+    /** Commits, and waits for the flush that the commit asks for. */
+    private Heartbeat commitAndFlush(Map<TopicPartition, Long> offsets) throws InterruptedException {
+        int before = sink.heartbeats().size();
+        Map<TopicPartition, OffsetAndMetadata> committed = new java.util.HashMap<>();
+        offsets.forEach((tp, o) -> committed.put(tp, new OffsetAndMetadata(o)));
+        interceptor.onCommit(committed);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (sink.heartbeats().size() == before && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(sink.heartbeats()).as("a heartbeat after the commit").hasSizeGreaterThan(before);
+        return sink.heartbeats().get(sink.heartbeats().size() - 1);
     }
 
     private void commit(long offset) {
@@ -155,6 +180,35 @@ class AuditConsumerInterceptorTest {
         poll(10, 20);
         commit(20);
         assertThat(countedAfterClose()).isEqualTo(20);
+    }
+
+    @Test
+    void heartbeats_carry_a_watermark_per_partition_read_now_and_leave_out_one_that_stopped_returning_records()
+            throws Exception {
+        start(AgentConfig.PARTITION_IDLE_MS, "30000");
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        TopicPartition p2 = new TopicPartition("orders", 2);
+        poll(P0, 0, 10);
+        poll(p1, 0, 10);
+        poll(p2, 0, 5);
+        Heartbeat first = commitAndFlush(Map.of(P0, 10L, p1, 10L, p2, 5L));
+        assertThat(first.partitions().get("orders")).containsExactlyInAnyOrderEntriesOf(
+                Map.of(0, T0 + 9, 1, T0 + 9, 2, T0 + 4));
+
+        clock.advance(31_000);
+        // partition 2 returns nothing more (caught up, or revoked); partition 1's new records wait for a commit
+        poll(P0, 10, 20);
+        poll(p1, 10, 20);
+        Heartbeat second = commitAndFlush(Map.of(P0, 20L));
+        assertThat(second.partitions().get("orders")).as("partition 2 left out, partition 1 at what passed")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(0, T0 + 19, 1, T0 + 9));
+        assertThat(second.watermarks()).containsEntry("orders", T0 + 19);
+
+        clock.advance(31_000);
+        poll(P0, 20, 30);
+        Heartbeat third = commitAndFlush(Map.of(P0, 30L, p1, 20L));
+        assertThat(third.partitions().get("orders")).as("partition 1 released and idle: out as well")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(0, T0 + 29));
     }
 
     @Test

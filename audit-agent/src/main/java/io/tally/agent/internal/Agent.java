@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * One running agent: its identity, its counters (one per counting mode it uses) and its message sequence. The
@@ -28,6 +29,9 @@ public final class Agent {
     private final AtomicLong nextSeq = new AtomicLong();
     private final LongAdder dropped = new LongAdder();
     private final AgentMetrics metrics;
+    /** For a consumer: what it read of each partition, published after each poll and commit; else null. */
+    private volatile Supplier<List<PartitionReport>> partitions;
+    private long partitionIdleMs;
 
     Agent(AgentIdentity identity, String tier, Clock clock, CountingRules rules) {
         this.identity = identity;
@@ -66,6 +70,15 @@ public final class Agent {
         return metrics;
     }
 
+    /**
+     * Makes the heartbeats report per partition: {@code source} gives what the agent's client read of each one. It
+     * must not block: the emitter calls it while the client may be waiting for the emitter.
+     */
+    void reportPartitions(Supplier<List<PartitionReport>> source, long idleMs) {
+        this.partitionIdleMs = idleMs;
+        this.partitions = source;
+    }
+
     /** Counts messages that could not be counted (bounds, or their audit record was dropped). */
     void addDropped(long messages) {
         dropped.add(messages);
@@ -83,6 +96,11 @@ public final class Agent {
         long now = clock.millis();
         List<AuditMessage> out = new ArrayList<>();
         Map<String, Long> watermarks = new TreeMap<>();
+        // read before the counters are drained: whatever a partition's watermark covers was counted before it was
+        // published, so it is in this drain, never in a later message than the heartbeat that claims it
+        Supplier<List<PartitionReport>> source = partitions;
+        Map<String, Map<Integer, Long>> read = source == null ? null
+                : PartitionReport.readNow(source.get(), now, partitionIdleMs);
         List<TierCounter> snapshot;
         synchronized (counters) {
             snapshot = new ArrayList<>(counters);
@@ -98,7 +116,8 @@ public final class Agent {
             });
             counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));
         }
-        out.add(new Heartbeat(identity, nextSeq.getAndIncrement(), now, tier, watermarks, closing, dropped.sum()));
+        out.add(new Heartbeat(identity, nextSeq.getAndIncrement(), now, tier, watermarks, read, closing,
+                dropped.sum()));
         return out;
     }
 }

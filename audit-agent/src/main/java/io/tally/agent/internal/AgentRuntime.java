@@ -29,16 +29,19 @@ public final class AgentRuntime implements AutoCloseable {
     private final EventTimeSource eventTime;
     private final Duration closeTimeout;
     private final long commitWaitMs;
+    private final long partitionIdleMs;
     private boolean epochAcquired;
 
     private AgentRuntime(Agent agent, Emitter emitter, String emitterKey,
-                         EventTimeSource eventTime, Duration closeTimeout, long commitWaitMs) {
+                         EventTimeSource eventTime, Duration closeTimeout, long commitWaitMs,
+                         long partitionIdleMs) {
         this.agent = agent;
         this.emitter = emitter;
         this.emitterKey = emitterKey;
         this.eventTime = eventTime;
         this.closeTimeout = closeTimeout;
         this.commitWaitMs = commitWaitMs;
+        this.partitionIdleMs = partitionIdleMs;
     }
 
     /**
@@ -82,7 +85,7 @@ public final class AgentRuntime implements AutoCloseable {
         agent.metrics().register();
         return new AgentRuntime(agent, emitter, key, EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
                 Duration.ofMillis(config.getLong(AgentConfig.CLOSE_TIMEOUT_MS)),
-                config.getLong(AgentConfig.COMMIT_WAIT_MS));
+                config.getLong(AgentConfig.COMMIT_WAIT_MS), config.getLong(AgentConfig.PARTITION_IDLE_MS));
     }
 
     public Agent agent() {
@@ -99,6 +102,11 @@ public final class AgentRuntime implements AutoCloseable {
 
     public long commitWaitMs() {
         return commitWaitMs;
+    }
+
+    /** @return how long a consumer's partition stays in its reports after its last records: see {@link PartitionReport} */
+    public long partitionIdleMs() {
+        return partitionIdleMs;
     }
 
     /**

@@ -54,8 +54,10 @@ final class CommitTracker {
             firstPollAt = now;
         }
         PartitionState state = partition(tp);
+        state.lastRecordsAt = now;
         long discarded = state.rewindTo(first, tp.topic());
         if (consumeMode) {
+            state.passed(counts);
             consumed.absorb(tp.topic(), counts);
         } else if (!counts.isEmpty()) {
             state.segments.addLast(new Segment(first, next, counts, now));
@@ -90,6 +92,7 @@ final class CommitTracker {
             consumeMode = true;
             for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
                 for (Segment s : e.getValue().segments) {
+                    e.getValue().passed(s.counts);
                     consumed.absorb(e.getKey().topic(), s.counts);
                 }
                 e.getValue().segments.clear();
@@ -127,11 +130,26 @@ final class CommitTracker {
         return consumeMode;
     }
 
+    /** @return what the agent must report of each partition this consumer has read, as of now */
+    java.util.List<PartitionReport> report() {
+        java.util.List<PartitionReport> out = new java.util.ArrayList<>(partitions.size());
+        partitions.forEach((tp, state) -> out.add(new PartitionReport(tp.topic(), tp.partition(), state.watermark,
+                state.lastRecordsAt, !state.segments.isEmpty())));
+        return out;
+    }
+
     /** What this consumer knows of one partition. */
     final class PartitionState {
         private final ArrayDeque<Segment> segments = new ArrayDeque<>();
         private long lastCommitted = -1;
         private long countedUpTo = -1;
+        /** the highest event time among this partition's records counted into the agent's counters */
+        private long watermark = EventTimeSource.NONE;
+        private long lastRecordsAt = Long.MIN_VALUE;
+
+        private void passed(BucketSet counts) {
+            watermark = Math.max(watermark, counts.maxEventTime());
+        }
 
         /** @return whether the record at {@code offset} was counted ahead of a commit and must not be again */
         boolean countedAhead(long offset) {
@@ -143,6 +161,7 @@ final class CommitTracker {
             boolean released = false;
             while (!segments.isEmpty() && segments.peekFirst().first < offset) {
                 Segment s = segments.pollFirst();
+                passed(s.counts);
                 committed.absorb(topic, s.counts);
                 countedUpTo = Math.max(countedUpTo, s.next);
                 released = true;
@@ -161,6 +180,7 @@ final class CommitTracker {
                 } else {
                     // cut in two by the rewind: the part before it was read; count it all, skip the repeat
                     segments.pollLast();
+                    passed(last.counts);
                     committed.absorb(topic, last.counts);
                     countedUpTo = Math.max(countedUpTo, last.next);
                 }

@@ -18,6 +18,8 @@ public final class ConsumerCounting {
     private final EventTimeSource eventTime;
     private final CountingRules rules;
     private final CommitTracker tracker;
+    /** What was read of each partition, republished after every poll and commit for the agent's heartbeats. */
+    private volatile List<PartitionReport> partitions = List.of();
 
     public ConsumerCounting(AgentRuntime runtime) {
         this.runtime = runtime;
@@ -26,6 +28,7 @@ public final class ConsumerCounting {
         this.rules = runtime.agent().rules();
         this.tracker = new CommitTracker(runtime.counter(CountingMode.COMMIT), runtime.counter(CountingMode.CONSUME),
                 runtime.commitWaitMs());
+        runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs());
     }
 
     // synchronized: a consumer calls these from its polling thread, but nothing forbids another one; the cost is
@@ -63,6 +66,7 @@ public final class ConsumerCounting {
             discarded += tracker.add(tp, first, next, segment, now);
         }
         discarded += tracker.expire(now);
+        partitions = tracker.report();
         if (dropped > 0) {
             runtime.agent().addDropped(dropped);
         }
@@ -78,7 +82,9 @@ public final class ConsumerCounting {
                 committed.put(tp, meta.offset());
             }
         });
-        if (tracker.commit(committed)) {
+        boolean released = tracker.commit(committed);
+        partitions = tracker.report();
+        if (released) {
             runtime.requestFlush();
         }
     }
@@ -86,6 +92,7 @@ public final class ConsumerCounting {
     /** Uncommitted segments are given up (their records will be delivered again); then the agent closes. */
     public synchronized void close() {
         long discarded = tracker.discardAll();
+        partitions = tracker.report();
         if (discarded > 0) {
             runtime.uncommittedDiscarded(discarded);
         }

@@ -1,0 +1,38 @@
+package io.tally.agent.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a consumer agent knows of one partition it has read, for its heartbeat (DESIGN.md, "Lag is not loss":
+ * watermarks are per partition).
+ *
+ * @param topic         the topic
+ * @param partition     the partition
+ * @param watermark     the highest event time among its records counted so far, or {@link EventTimeSource#NONE}
+ * @param lastRecordsAt when a poll last returned records of it, agent clock
+ * @param pending       whether some of its records wait for a commit
+ */
+record PartitionReport(String topic, int partition, long watermark, long lastRecordsAt, boolean pending) {
+
+    /**
+     * A partition is read now while records of it wait for a commit or a poll returned some within {@code idleMs}.
+     * One that was revoked, or is caught up, drops out after that: it must not hold the tier back, and a
+     * partition's new owner reports it from its first poll.
+     */
+    boolean readNow(long now, long idleMs) {
+        return pending || (lastRecordsAt != Long.MIN_VALUE && now - lastRecordsAt < idleMs);
+    }
+
+    /** @return topic → partition → watermark of the partitions read now */
+    static Map<String, Map<Integer, Long>> readNow(List<PartitionReport> reports, long now, long idleMs) {
+        Map<String, Map<Integer, Long>> out = new TreeMap<>();
+        for (PartitionReport r : reports) {
+            if (r.readNow(now, idleMs)) {
+                out.computeIfAbsent(r.topic, t -> new TreeMap<>()).put(r.partition, r.watermark);
+            }
+        }
+        return out;
+    }
+}
