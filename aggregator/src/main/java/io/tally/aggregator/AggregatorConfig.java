@@ -93,6 +93,12 @@ public final class AggregatorConfig {
     public static final ConfigOption<Duration> LOG_FLUSH_INTERVAL = ConfigOptions.key("tally.log.flush.interval.ms")
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("How often the log-tier job emits its counts and heartbeat (also at every checkpoint).");
+    public static final ConfigOption<Duration> LOG_PARTITION_IDLE = ConfigOptions.key(
+                    "tally.log.partition.idle.ms")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("The log tier reports a watermark per partition it reads, and its watermark on a topic "
+                    + "is the lowest of them; a partition with no new record for this long (caught up) is left out, "
+                    + "so that it does not hold the tier back.");
     public static final ConfigOption<Integer> DIGEST_CELLS = ConfigOptions.key("tally.digest.cells")
             .intType().defaultValue(128)
             .withDescription("Id digest cells of the log tier; must match the agents'. 0 turns it off.");
@@ -117,6 +123,7 @@ public final class AggregatorConfig {
     public static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, AUDIT_TOPIC, AGGREGATES_TOPIC,
             DLQ_TOPIC, BUCKET_MS, PARALLELISM, STATE_RETENTION, EMIT_INTERVAL, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
             MAX_RESTARTS, LIVENESS_TIMEOUT, DEDUP_WINDOW, LOG_TOPICS, LOG_EVENT_TIME, LOG_STARTING_OFFSETS, LOG_FLUSH_INTERVAL,
+            LOG_PARTITION_IDLE,
             DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS, GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS);
 
     private final Configuration conf;
@@ -209,6 +216,7 @@ public final class AggregatorConfig {
         positive(CHECKPOINT_INTERVAL);
         positive(LIVENESS_TIMEOUT);
         positive(LOG_FLUSH_INTERVAL);
+        positive(LOG_PARTITION_IDLE);
         try {
             Pattern.compile(read(LOG_TOPICS));
         } catch (PatternSyntaxException e) {

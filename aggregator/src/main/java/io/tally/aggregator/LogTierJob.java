@@ -50,7 +50,8 @@ public final class LogTierJob {
                         config.get(AggregatorConfig.AUDIT_TOPIC), config.get(AggregatorConfig.BUCKET_MS),
                         config.get(AggregatorConfig.DIGEST_CELLS), config.get(AggregatorConfig.SKEW_FUTURE_MS),
                         config.get(AggregatorConfig.SKEW_PAST_MS),
-                        config.get(AggregatorConfig.LOG_FLUSH_INTERVAL).toMillis()))
+                        config.get(AggregatorConfig.LOG_FLUSH_INTERVAL).toMillis(),
+                        config.get(AggregatorConfig.LOG_PARTITION_IDLE).toMillis()))
                 .uid("tally-log-counter").setParallelism(parallelism)
                 .sinkTo(KafkaEdges.transactionalSink(config, config.get(AggregatorConfig.GROUP_ID) + "-log"))
                 .name("audit records").uid("tally-log-sink").setParallelism(parallelism);

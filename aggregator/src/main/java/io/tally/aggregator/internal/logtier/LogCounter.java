@@ -19,7 +19,9 @@ import java.util.TreeMap;
 /**
  * What one log-tier agent counted since its last drain, per (topic, bucket), with the agents' rules: a message
  * without an event time, or with one beyond the skew bounds, is counted apart in the bucket of the observation
- * time. Not thread-safe.
+ * time. Its heartbeat carries a watermark per partition it reads now, like a consumer's: a partition with no record
+ * for {@code partitionIdleMs} (caught up, or moved to another subtask) is left out, so an idle partition never holds
+ * the tier back. Not thread-safe.
  */
 public final class LogCounter {
     /** The tier the log-tier auditor reports as. */
@@ -30,20 +32,28 @@ public final class LogCounter {
     private final long maxFutureMs;
     private final long maxPastMs;
     private final Map<String, Map<Long, Counts>> topics = new HashMap<>();
-    private final Map<String, Long> watermarks = new TreeMap<>();
+    private final long partitionIdleMs;
+    /** topic → partition → {highest event time counted, observation time of its last record} */
+    private final Map<String, Map<Integer, long[]>> partitions = new HashMap<>();
+    private String lastPartitionTopic;
+    private int lastPartition = -1;
+    private long[] lastMarks;
     private String lastTopic;
     private Map<Long, Counts> lastBuckets;
     private Counts last;
 
-    public LogCounter(long bucketMs, int digestCells, long maxFutureMs, long maxPastMs) {
+    public LogCounter(long bucketMs, int digestCells, long maxFutureMs, long maxPastMs, long partitionIdleMs) {
+        this.partitionIdleMs = partitionIdleMs;
         this.bucketMs = bucketMs;
         this.digestCells = digestCells;
         this.maxFutureMs = maxFutureMs;
         this.maxPastMs = maxPastMs;
     }
 
-    /** Counts one message observed at {@code now}. */
-    public void count(String topic, long eventTime, long now, long bytes, long id) {
+    /** Counts one message of {@code partition} observed at {@code now}. */
+    public void count(String topic, int partition, long eventTime, long now, long bytes, long id) {
+        long[] marks = marks(topic, partition);
+        marks[1] = now;
         if (eventTime == EventTimes.NONE) {
             counts(topic, Bucket.startOf(now, bucketMs)).noTimestamp++;
             return;
@@ -59,10 +69,21 @@ public final class LogCounter {
         if (c.digest != null) {
             c.digest.add(id);
         }
-        Long mark = watermarks.get(topic);
-        if (mark == null || eventTime > mark) {
-            watermarks.put(topic, eventTime);
+        if (eventTime > marks[0]) {
+            marks[0] = eventTime;
         }
+    }
+
+    private long[] marks(String topic, int partition) {
+        if (partition == lastPartition && topic.equals(lastPartitionTopic)) {
+            return lastMarks;
+        }
+        long[] marks = partitions.computeIfAbsent(topic, t -> new HashMap<>())
+                .computeIfAbsent(partition, p -> new long[] {EventTimes.NONE, Long.MIN_VALUE});
+        lastPartitionTopic = topic;
+        lastPartition = partition;
+        lastMarks = marks;
+        return marks;
     }
 
     /**
@@ -85,7 +106,17 @@ public final class LogCounter {
         lastTopic = null;
         lastBuckets = null;
         last = null;
-        out.add(new Heartbeat(agent, seq, now, TIER, watermarks, closed, 0));
+        Map<String, Long> watermarks = new TreeMap<>();
+        Map<String, Map<Integer, Long>> readNow = new TreeMap<>();
+        partitions.forEach((topic, byPartition) -> byPartition.forEach((partition, marks) -> {
+            if (marks[0] != EventTimes.NONE) {
+                watermarks.merge(topic, marks[0], Math::max);
+            }
+            if (now - marks[1] < partitionIdleMs) {
+                readNow.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, marks[0]);
+            }
+        }));
+        out.add(new Heartbeat(agent, seq, now, TIER, watermarks, readNow, closed, 0));
         return out;
     }
 

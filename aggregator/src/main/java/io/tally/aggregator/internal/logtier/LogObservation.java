@@ -3,6 +3,7 @@ package io.tally.aggregator.internal.logtier;
 /** One record of an audited topic as the log tier needs it; a Flink POJO. */
 public final class LogObservation {
     public String topic;
+    public int partition;
     /** Event time, epoch ms, or {@link io.tally.core.EventTimes#NONE}. */
     public long eventTime;
     public long id;
@@ -12,8 +13,9 @@ public final class LogObservation {
     public LogObservation() {
     }
 
-    public LogObservation(String topic, long eventTime, long id, long bytes) {
+    public LogObservation(String topic, int partition, long eventTime, long id, long bytes) {
         this.topic = topic;
+        this.partition = partition;
         this.eventTime = eventTime;
         this.id = id;
         this.bytes = bytes;

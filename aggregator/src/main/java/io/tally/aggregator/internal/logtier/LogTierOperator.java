@@ -36,6 +36,7 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     private final long maxFutureMs;
     private final long maxPastMs;
     private final long flushIntervalMs;
+    private final long partitionIdleMs;
 
     private transient LogCounter counter;
     private transient AgentIdentity identity;
@@ -45,7 +46,8 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     private transient boolean finished;
 
     public LogTierOperator(String auditTopic, long bucketMs, int digestCells, long maxFutureMs, long maxPastMs,
-                           long flushIntervalMs) {
+                           long flushIntervalMs, long partitionIdleMs) {
+        this.partitionIdleMs = partitionIdleMs;
         this.auditTopic = auditTopic;
         this.bucketMs = bucketMs;
         this.digestCells = digestCells;
@@ -79,14 +81,14 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     @Override
     public void open() throws Exception {
         super.open();
-        counter = new LogCounter(bucketMs, digestCells, maxFutureMs, maxPastMs);
+        counter = new LogCounter(bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
         scheduleFlush();
     }
 
     @Override
     public void processElement(StreamRecord<LogObservation> element) {
         LogObservation o = element.getValue();
-        counter.count(o.topic, o.eventTime, getProcessingTimeService().getCurrentProcessingTime(), o.bytes, o.id);
+        counter.count(o.topic, o.partition, o.eventTime, getProcessingTimeService().getCurrentProcessingTime(), o.bytes, o.id);
     }
 
     @Override
