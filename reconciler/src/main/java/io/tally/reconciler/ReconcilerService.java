@@ -27,7 +27,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
@@ -154,7 +156,11 @@ public final class ReconcilerService implements AutoCloseable {
                 config.getDouble(ReconcilerConfig.LATENCY_PERCENTILE), config.getLong(ReconcilerConfig.ALERT_MIN_MISSING),
                 config.getLong(ReconcilerConfig.ALERT_MIN_DUPLICATED), TopicPolicy.DEFAULT_ALERT_KINDS);
         String file = config.getString(ReconcilerConfig.TOPOLOGY_FILE);
-        return file.isEmpty() ? Topology.defaults().withDefaultPolicy(defaults) : TopologyFile.read(Path.of(file), defaults);
+        Topology topology = file.isEmpty() ? Topology.defaults().withDefaultPolicy(defaults)
+                : TopologyFile.read(Path.of(file), defaults);
+        return topology.withLogTier(
+                Topology.LogTier.valueOf(config.getString(ReconcilerConfig.LOG_TIER).toUpperCase(Locale.ROOT)),
+                Pattern.compile(config.getString(ReconcilerConfig.LOG_TOPICS)));
     }
 
     private AuditStore openStore() {

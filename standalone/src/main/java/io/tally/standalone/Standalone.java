@@ -132,7 +132,8 @@ final class Standalone implements AutoCloseable {
         aggregator.put(AggregatorConfig.BUCKET_MS.key(), String.valueOf(o.bucket().toMillis()));
         aggregator.putIfAbsent(AggregatorConfig.CHECKPOINT_DIR.key(),
                 o.dataDir().resolve("aggregator").resolve("checkpoints").toUri().toString());
-        LocalAggregator jobs = LocalAggregator.start(AggregatorConfig.fromMap(aggregator));
+        AggregatorConfig aggregatorConfig = AggregatorConfig.fromMap(aggregator);
+        LocalAggregator jobs = LocalAggregator.start(aggregatorConfig);
         started.push(new Part("the aggregator", jobs));
         failed = jobs.failed();
 
@@ -140,6 +141,9 @@ final class Standalone implements AutoCloseable {
         reconciler.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         reconciler.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql);
         reconciler.put(ReconcilerConfig.GRACE_MS, o.grace().toMillis());
+        // the log-tier job runs here, on the topics it reads: they wait for it rather than be judged without it
+        reconciler.putIfAbsent(ReconcilerConfig.LOG_TIER, "expected");
+        reconciler.putIfAbsent(ReconcilerConfig.LOG_TOPICS, aggregatorConfig.get(AggregatorConfig.LOG_TOPICS));
         started.push(new Part("the reconciler",
                 ReconcilerService.builder(ReconcilerConfig.fromProperties(reconciler)).build().start()));
 

@@ -61,6 +61,8 @@ public final class Reconciliation {
 
     private final Topology topology;
     private final Settings settings;
+    /** Whether the log tier has reported on any topic: from then on every topic expects it (see {@link Topology}). */
+    private boolean logTierSeen;
     private final AgentLiveness liveness;
     private final EdgeJudge judge;
     private final TierViews views;
@@ -94,6 +96,7 @@ public final class Reconciliation {
 
     /** Takes a tier's progress on a topic, seen at clock time {@code now}. */
     public void accept(TierProgress p, long now) {
+        logTierSeen |= p.tier().equals(topology.logTier());
         String key = p.tier() + '|' + p.topic();
         Progress old = progress.get(key);
         boolean advanced = old == null || p.watermark() > old.progress().watermark();
@@ -130,7 +133,7 @@ public final class Reconciliation {
         Map<String, List<Edge>> edgesByTopic = new HashMap<>();
         Map<String, List<String[]>> upstreamOf = new HashMap<>();
         for (Map.Entry<String, BucketTable> t : topics.entrySet()) {
-            List<Edge> edges = topology.edges(t.getKey(), t.getValue().tiers(), this::tiersOf);
+            List<Edge> edges = topology.edges(t.getKey(), t.getValue().tiers(), this::tiersOf, logTierSeen);
             edgesByTopic.put(t.getKey(), edges);
             for (Edge e : edges) {
                 upstreamOf.computeIfAbsent(e.downstreamTier() + '|' + e.downstreamTopic(), k -> new ArrayList<>())

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The edges to judge and the policy of each topic. Without explicit edges it is the default topology: for each
  * topic, {@code producer → log} and {@code log → every other tier} that reported on it (with no log tier,
- * {@code producer → every other tier}). With explicit edges, exactly those (an edge without topics applies to every
- * topic that both of its tiers reported on). Immutable and thread-safe.
+ * {@code producer → every other tier}). Whether a topic has a log tier does not depend on timing: once the log tier
+ * is expected ({@link LogTier}), a topic it has not reported on yet still has the log edges, which wait for it
+ * (PENDING, then STALLED) instead of being judged without it. With explicit edges, exactly those (an edge without
+ * topics applies to every topic that both of its tiers reported on). Immutable and thread-safe.
  */
 public final class Topology {
     private final String producerTier;
@@ -18,6 +21,18 @@ public final class Topology {
     private final List<EdgeRule> rules;
     private final Map<String, TopicPolicy> policies;
     private final TopicPolicy defaultPolicy;
+    private final LogTier logTierMode;
+    private final Pattern logTopics;
+
+    /** When the default topology expects the log tier on a topic. */
+    public enum LogTier {
+        /** Once the log tier has reported on any topic (this reconciler has then seen it run for the cluster). */
+        AUTO,
+        /** Always: the deployment runs the log-tier job. */
+        EXPECTED,
+        /** Only on topics it has reported on. */
+        NONE
+    }
 
     /**
      * One configured edge.
@@ -42,11 +57,18 @@ public final class Topology {
 
     public Topology(String producerTier, String logTier, List<EdgeRule> rules, Map<String, TopicPolicy> policies,
             TopicPolicy defaultPolicy) {
+        this(producerTier, logTier, rules, policies, defaultPolicy, LogTier.AUTO, Pattern.compile(".*"));
+    }
+
+    private Topology(String producerTier, String logTier, List<EdgeRule> rules, Map<String, TopicPolicy> policies,
+            TopicPolicy defaultPolicy, LogTier logTierMode, Pattern logTopics) {
         this.producerTier = Objects.requireNonNull(producerTier);
         this.logTier = Objects.requireNonNull(logTier);
         this.rules = List.copyOf(rules);
         this.policies = Map.copyOf(policies);
         this.defaultPolicy = Objects.requireNonNull(defaultPolicy);
+        this.logTierMode = Objects.requireNonNull(logTierMode);
+        this.logTopics = Objects.requireNonNull(logTopics);
     }
 
     /** The default topology with default policies. */
@@ -56,7 +78,21 @@ public final class Topology {
 
     /** @return this topology with another default policy (topics without their own use it) */
     public Topology withDefaultPolicy(TopicPolicy policy) {
-        return new Topology(producerTier, logTier, rules, policies, policy);
+        return new Topology(producerTier, logTier, rules, policies, policy, logTierMode, logTopics);
+    }
+
+    /**
+     * @param mode   when the log tier is expected on a topic
+     * @param topics the topics the log-tier job reads (its {@code tally.log.topics}); others never expect it
+     * @return this topology with that expectation of the log tier
+     */
+    public Topology withLogTier(LogTier mode, Pattern topics) {
+        return new Topology(producerTier, logTier, rules, policies, defaultPolicy, mode, topics);
+    }
+
+    /** @return the log tier's name */
+    public String logTier() {
+        return logTier;
     }
 
     /** @return the policy of {@code topic} */
@@ -69,16 +105,29 @@ public final class Topology {
         return producerTier;
     }
 
+    /** As {@link #edges(String, Set, java.util.function.Function, boolean)} before the log tier was seen anywhere. */
+    public List<Edge> edges(String topic, Set<String> tiers, java.util.function.Function<String, Set<String>> tiersOf) {
+        return edges(topic, tiers, tiersOf, false);
+    }
+
     /**
      * The edges whose upstream topic is {@code topic}.
      *
      * @param tiers       tiers that reported on {@code topic}
      * @param tiersOf     tiers that reported on another topic (for renamed edges), by topic
+     * @param logTierSeen whether the log tier has reported on any topic
      */
-    public List<Edge> edges(String topic, Set<String> tiers, java.util.function.Function<String, Set<String>> tiersOf) {
+    public List<Edge> edges(String topic, Set<String> tiers, java.util.function.Function<String, Set<String>> tiersOf,
+            boolean logTierSeen) {
         List<Edge> edges = new ArrayList<>();
         if (rules.isEmpty()) {
-            String root = tiers.contains(logTier) ? logTier : tiers.contains(producerTier) ? producerTier : null;
+            boolean logExpected = switch (logTierMode) {
+                case AUTO -> logTierSeen;
+                case EXPECTED -> true;
+                case NONE -> false;
+            } && logTopics.matcher(topic).matches();
+            String root = tiers.contains(logTier) || logExpected ? logTier
+                    : tiers.contains(producerTier) ? producerTier : null;
             if (root == null) {
                 return edges;
             }

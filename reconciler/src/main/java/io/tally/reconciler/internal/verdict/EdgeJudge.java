@@ -84,12 +84,14 @@ public final class EdgeJudge {
             TierView lagging = downFinal ? upView : downView;
             TierView other = downFinal ? downView : upView;
             boolean othersAhead = other.watermark() > lagging.watermark() || upCount > 0 || downCount > 0;
-            boolean stalled = now >= due && !lagging.caughtUp() && othersAhead
-                    && now - lagging.lastAdvanceAt() >= stallTimeoutMs;
+            // a tier that never reported (an expected log tier that is silent) has stood still since the bucket was due
+            long since = lagging.lastAdvanceAt() == Long.MIN_VALUE ? due : lagging.lastAdvanceAt();
+            boolean stalled = now >= due && !lagging.caughtUp() && othersAhead && now - since >= stallTimeoutMs;
             return stalled
-                    ? Judgement.of(Verdict.STALLED, upCount, downCount, "tier " + lagging.tier()
-                            + " has not advanced since " + Reasons.time(lagging.lastAdvanceAt()) + " (watermark "
-                            + Reasons.time(lagging.watermark()) + ")")
+                    ? Judgement.of(Verdict.STALLED, upCount, downCount, lagging.watermark() == Long.MIN_VALUE
+                            ? "tier " + lagging.tier() + " is expected and has not reported on this topic"
+                            : "tier " + lagging.tier() + " has not advanced since " + Reasons.time(lagging.lastAdvanceAt())
+                                    + " (watermark " + Reasons.time(lagging.watermark()) + ")")
                     : Judgement.of(Verdict.PENDING, upCount, downCount, "");
         }
         return compare(edge, policy, up, down, upCount, downCount, gapAllowance);

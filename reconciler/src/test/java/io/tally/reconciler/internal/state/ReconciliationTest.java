@@ -246,6 +246,60 @@ class ReconciliationTest {
     }
 
     @Test
+    void once_the_log_tier_runs_a_topic_it_has_not_reported_on_waits_for_it_and_stalls_never_judged_without_it() {
+        // the log tier reports on another topic: it runs for this cluster
+        rec.accept(new TierProgress("log", "payments", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        rec.accept(agg("producer", B, 0, 10));
+        rec.accept(agg(CONSUMER, B, 0, 7)); // 3 missing: judged against the producer it would be a LOSS
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        progress(CONSUMER, B.end() + 2_500);
+        Evaluation waiting = tick();
+        assertThat(waiting.verdicts()).filteredOn(v -> v.topic().equals("orders"))
+                .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
+                .containsExactlyInAnyOrder("producer→log PENDING", "log→" + CONSUMER + " PENDING");
+        assertThat(waiting.discrepancies()).isEmpty();
+
+        clock.set(B.end() + 2_000 + SETTINGS.stallTimeoutMs());
+        progress("producer", clock.millis() - 1_000);
+        progress(CONSUMER, clock.millis() - 1_000);
+        Evaluation stalled = tick();
+        assertThat(stalled.discrepancies()).extracting(d -> d.upstreamTier() + "→" + d.downstreamTier() + " " + d.kind())
+                .containsExactlyInAnyOrder("producer→log STALLED", "log→" + CONSUMER + " STALLED");
+        assertThat(stalled.verdicts()).filteredOn(v -> v.verdict() == Verdict.STALLED).allSatisfy(v ->
+                assertThat(v.reason()).contains("log"));
+    }
+
+    @Test
+    void a_topology_set_to_expect_the_log_tier_waits_for_it_from_the_start() {
+        Reconciliation expecting = new Reconciliation(Topology.defaults().withLogTier(Topology.LogTier.EXPECTED,
+                java.util.regex.Pattern.compile("ord.*")), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        expecting.accept(agg("producer", B, 0, 10));
+        expecting.accept(agg(CONSUMER, B, 0, 10));
+        clock.set(B.end() + 3_000);
+        expecting.accept(new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        expecting.accept(new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        assertThat(expecting.evaluate(clock.millis(), lagView).verdicts())
+                .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
+                .containsExactlyInAnyOrder("producer→log PENDING", "log→" + CONSUMER + " PENDING");
+
+        Reconciliation notRead = new Reconciliation(Topology.defaults().withLogTier(Topology.LogTier.EXPECTED,
+                java.util.regex.Pattern.compile("payments")), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        notRead.accept(agg("producer", B, 0, 10));
+        notRead.accept(agg(CONSUMER, B, 0, 10));
+        notRead.accept(new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        notRead.accept(new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        assertThat(notRead.evaluate(clock.millis(), lagView).verdicts()).as("a topic the log-tier job does not read")
+                .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
+                .containsExactly("producer→" + CONSUMER + " COMPLETE");
+    }
+
+    @Test
     void late_data_resolves_a_loss() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
