@@ -9,11 +9,14 @@ import io.tally.core.AuditRecord;
 import io.tally.core.CodecException;
 import io.tally.core.Heartbeat;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -21,22 +24,33 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Keyed by agent instance id: decodes each record routed here ({@link AuditDecoder}; what cannot be used goes to
- * {@link #DEAD_LETTERS} with the reason) and passes each {@code (agent, seq)} on once — audit records on the main
- * output, heartbeats on {@link #HEARTBEATS}. Metrics: {@value #DEAD_LETTER_METRIC}, {@value #DUPLICATES},
- * {@value #GIVEN_UP}. Flink's processing-time clock decides which buckets are past the retention.
+ * {@link #DEAD_LETTERS} with the reason) and passes each {@code (agent, seq)} on once.
+ *
+ * <p>A heartbeat is passed on only after every message the agent numbered before it (DESIGN.md, "progress never
+ * gets ahead of the counts it covers"): the agent's counts and its heartbeats travel on different partitions of the
+ * audit topic, so a heartbeat can be read before counts sent ahead of it, and the progress computed from it would
+ * then cover counts not yet summed. It waits until the seqs below its own have all been seen; one that waits longer
+ * than {@code heartbeatHold} (the agent dropped audit records it had numbered, so they never come) is passed on then,
+ * counted in {@value #HELD_TOO_LONG}. Downstream, everything of one agent then leaves this operator in seq order.
+ *
+ * <p>Metrics: {@value #DEAD_LETTER_METRIC}, {@value #DUPLICATES}, {@value #GIVEN_UP}, {@value #HELD_TOO_LONG}.
+ * Flink's processing-time clock decides which buckets are past the retention.
  */
-public final class DedupFunction extends KeyedProcessFunction<String, RawRecord, AuditRecord>
-        implements ResultTypeQueryable<AuditRecord> {
+public final class DedupFunction extends KeyedProcessFunction<String, RawRecord, AuditMessage>
+        implements ResultTypeQueryable<AuditMessage> {
     private static final long serialVersionUID = 1L;
     public static final String DEAD_LETTER_METRIC = "deadLetters";
     public static final String DUPLICATES = "duplicatesDropped";
     public static final String GIVEN_UP = "seqGivenUp";
-    /** Side output of the heartbeats. */
-    public static final OutputTag<Heartbeat> HEARTBEATS =
-            new OutputTag<>("heartbeats", AuditMessageSerializer.typeInfo(Heartbeat.class));
+    public static final String HELD_TOO_LONG = "heartbeatsHeldTooLong";
+    /** Heartbeats waiting for earlier seqs kept per agent; past it the oldest is dropped (a newer one supersedes it). */
+    private static final int MAX_HELD = 16;
     /** Side output of the records that go to the dead-letter topic. */
     public static final OutputTag<Envelope> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(Envelope.class));
@@ -45,12 +59,18 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
     private final String dlqTopic;
     private final Duration retention;
     private final int window;
+    private final long heartbeatHoldMs;
     private transient ValueState<long[]> seen;
+    private transient ListState<AuditMessage> held;
+    private transient ValueState<Long> holdUntil;
+    private transient Counter heldTooLong;
     private transient Counter deadLetters;
     private transient Counter duplicates;
     private transient Counter givenUp;
 
-    public DedupFunction(AuditDecoder decoder, String dlqTopic, Duration retention, int window) {
+    public DedupFunction(AuditDecoder decoder, String dlqTopic, Duration retention, int window,
+            Duration heartbeatHold) {
+        this.heartbeatHoldMs = heartbeatHold.toMillis();
         this.decoder = decoder;
         this.dlqTopic = dlqTopic;
         this.retention = retention;
@@ -66,13 +86,17 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         seen = getRuntimeContext().getState(descriptor);
+        held = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("held-heartbeats", AuditMessageSerializer.TYPE_INFO));
+        holdUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("hold-until", Types.LONG));
+        heldTooLong = getRuntimeContext().getMetricGroup().counter(HELD_TOO_LONG);
         deadLetters = getRuntimeContext().getMetricGroup().counter(DEAD_LETTER_METRIC);
         duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES);
         givenUp = getRuntimeContext().getMetricGroup().counter(GIVEN_UP);
     }
 
     @Override
-    public void processElement(RawRecord raw, Context ctx, Collector<AuditRecord> out) throws Exception {
+    public void processElement(RawRecord raw, Context ctx, Collector<AuditMessage> out) throws Exception {
         AuditMessage message;
         try {
             message = decoder.decode(raw, ctx.timerService().currentProcessingTime());
@@ -94,13 +118,69 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         if (message instanceof AuditRecord r) {
             out.collect(r);
         } else {
-            ctx.output(HEARTBEATS, (Heartbeat) message);
+            hold((Heartbeat) message, ctx);
+        }
+        release(w.firstUnseen(), out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AuditMessage> out) throws Exception {
+        Long until = holdUntil.value();
+        if (until == null || timestamp < until) {
+            return; // the heartbeats it was set for were passed on
+        }
+        // what they wait for is not coming: pass on the newest
+        release(Long.MAX_VALUE, out);
+        heldTooLong.inc();
+    }
+
+    private void hold(Heartbeat heartbeat, Context ctx) throws Exception {
+        List<AuditMessage> waiting = new ArrayList<>();
+        held.get().forEach(waiting::add);
+        waiting.add(heartbeat);
+        waiting.sort(Comparator.comparingLong(AuditMessage::seq));
+        if (waiting.size() > MAX_HELD) {
+            waiting = waiting.subList(waiting.size() - MAX_HELD, waiting.size());
+        }
+        held.update(waiting);
+        if (holdUntil.value() == null) {
+            long until = ctx.timerService().currentProcessingTime() + heartbeatHoldMs;
+            holdUntil.update(until);
+            ctx.timerService().registerProcessingTimeTimer(until);
+        }
+    }
+
+    /** Passes on the newest held heartbeat all of whose earlier seqs were seen, and drops the older ones. */
+    private void release(long firstUnseen, Collector<AuditMessage> out) throws Exception {
+        if (holdUntil.value() == null) {
+            return; // nothing held
+        }
+        List<AuditMessage> waiting = new ArrayList<>();
+        held.get().forEach(waiting::add);
+        AuditMessage newest = null;
+        List<AuditMessage> still = new ArrayList<>();
+        for (AuditMessage h : waiting) {
+            if (h.seq() < firstUnseen) {
+                newest = h;
+            } else {
+                still.add(h);
+            }
+        }
+        if (newest == null) {
+            return;
+        }
+        out.collect(newest);
+        if (still.isEmpty()) {
+            held.clear();
+            holdUntil.clear();
+        } else {
+            held.update(still);
         }
     }
 
     @Override
-    public TypeInformation<AuditRecord> getProducedType() {
-        return AuditMessageSerializer.typeInfo(AuditRecord.class);
+    public TypeInformation<AuditMessage> getProducedType() {
+        return AuditMessageSerializer.TYPE_INFO;
     }
 
     private void reject(RawRecord raw, String reason, Context ctx) {

@@ -79,6 +79,16 @@ public final class SeqWindow {
         return word < words.length && (words[word] & (1L << (offset & 63))) != 0;
     }
 
+    /** @return the lowest seq not seen (nor given up): every seq below it was */
+    public long firstUnseen() {
+        for (int i = 0; i < words.length; i++) {
+            if (words[i] != -1L) {
+                return base + 64L * i + Long.numberOfTrailingZeros(~words[i]);
+            }
+        }
+        return base + 64L * words.length;
+    }
+
     /** @return seqs given up (never seen, passed by the base) by this instance since it was created */
     public long givenUp() {
         return givenUp;

@@ -46,15 +46,16 @@ class DedupFunctionTest {
                 1, 0, 0, 0, new LatencySketch(), null);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditRecord> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditMessage> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DedupFunction(
-                new AuditDecoder(60_000, 2 * 86_400_000L), "dlq", Duration.ofDays(2), 65_536)),
+                new AuditDecoder(60_000, 2 * 86_400_000L), "dlq", Duration.ofDays(2), 65_536, Duration.ofSeconds(30))),
                 (RawRecord r) -> r.agent, Types.STRING);
+        h.setup(io.tally.aggregator.internal.codec.AuditMessageSerializer.INSTANCE);
         h.setProcessingTime(NOW);
         return h;
     }
 
-    private static List<Envelope> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditRecord> h) {
+    private static List<Envelope> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditMessage> h) {
         var out = h.getSideOutput(DedupFunction.DEAD_LETTERS);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
@@ -74,15 +75,43 @@ class DedupFunctionTest {
     }
 
     @Test
-    void heartbeats_are_deduplicated_too_and_go_to_their_own_output() throws Exception {
+    void heartbeats_are_deduplicated_too() throws Exception {
         try (var h = harness()) {
             h.open();
-            Heartbeat hb = new Heartbeat(A, 7, 0, "producer", Map.of(), false, 0);
+            Heartbeat hb = new Heartbeat(A, 0, 0, "producer", Map.of(), false, 0);
             h.processElement(raw(hb), 0);
             h.processElement(raw(hb), 0);
-            assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(h.getSideOutput(DedupFunction.HEARTBEATS)).extracting(StreamRecord::getValue)
-                    .containsExactly(hb);
+            assertThat(h.extractOutputValues()).containsExactly(hb);
+        }
+    }
+
+    @Test
+    void a_heartbeat_read_before_counts_numbered_ahead_of_it_waits_for_them() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            Heartbeat first = new Heartbeat(A, 2, 0, "producer", Map.of("t", 1L), false, 0);
+            Heartbeat second = new Heartbeat(A, 4, 0, "producer", Map.of("t", 2L), false, 0);
+            h.processElement(raw(first), 0);  // seqs 0 and 1 are on another partition of the audit topic
+            h.processElement(raw(record(A, 1)), 0);
+            h.processElement(raw(second), 0);
+            assertThat(h.extractOutputValues()).extracting(m -> m.seq()).containsExactly(1L);
+            h.processElement(raw(record(A, 0)), 0); // releases the first heartbeat, not the second (3 missing)
+            h.processElement(raw(record(A, 3)), 0); // releases the second
+            assertThat(h.extractOutputValues()).extracting(m -> m.seq()).containsExactly(1L, 0L, 2L, 3L, 4L);
+        }
+    }
+
+    @Test
+    void a_heartbeat_whose_earlier_messages_never_come_goes_on_after_the_hold() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(raw(record(A, 0)), 0);
+            Heartbeat hb = new Heartbeat(A, 5, 0, "producer", Map.of("t", 1L), false, 0); // 1-4 were dropped
+            h.processElement(raw(hb), 0);
+            h.setProcessingTime(NOW + 29_000);
+            assertThat(h.extractOutputValues()).extracting(m -> m.seq()).containsExactly(0L);
+            h.setProcessingTime(NOW + 30_000);
+            assertThat(h.extractOutputValues()).extracting(m -> m.seq()).containsExactly(0L, 5L);
         }
     }
 
@@ -121,7 +150,7 @@ class DedupFunctionTest {
             h.processElement(raw(record(A, 5)), 0);
             h.processElement(raw(record(A, 0)), 0);
             h.processElement(raw(record(A, 1)), 0);
-            assertThat(h.extractOutputValues()).extracting(AuditRecord::seq).containsExactly(1L);
+            assertThat(h.extractOutputValues()).extracting(AuditMessage::seq).containsExactly(1L);
         }
     }
 }

@@ -5,7 +5,10 @@ import io.tally.core.AgentIdentity;
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.CountingMode;
+import io.tally.core.Heartbeat;
 import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
@@ -19,19 +22,20 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class BucketAggregatorTest {
+class TopicTierAggregatorTest {
     private static final AgentIdentity A = new AgentIdentity("a", "h");
     private static long seq;
 
     /** @return a partial sum of one record, as a combiner would pass it on */
-    private static Accumulator record(long bucketStart, int count, IdDigest digest, long latency) {
+    private static Partial record(long bucketStart, int count, IdDigest digest, long latency) {
         AuditRecord r = auditRecord(bucketStart, count, digest, latency);
         Accumulator partial = Accumulator.startingWith(r);
         partial.add(r);
-        return partial;
+        return Partial.of(partial);
     }
 
     private static AuditRecord auditRecord(long bucketStart, int count, IdDigest digest, long latency) {
@@ -49,24 +53,36 @@ class BucketAggregatorTest {
         return d;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Accumulator, Envelope> harness() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new BucketAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2)),
-                Accumulator::key, Types.STRING);
+    private static TopicTierAggregator aggregator() {
+        return new TopicTierAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2), Duration.ofSeconds(30),
+                Duration.ofDays(2));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> harness() throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(aggregator(), Partial::key, Types.STRING);
         h.setProcessingTime(0);
         return h;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Accumulator, Envelope> restored() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new BucketAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2))),
-                Accumulator::key, Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> restored() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(aggregator()), Partial::key,
+                Types.STRING);
         h.setProcessingTime(0);
         return h;
     }
 
-    private static List<TierAggregate> emitted(KeyedOneInputStreamOperatorTestHarness<String, Accumulator, Envelope> h) {
-        return h.extractOutputValues().stream().map(e -> (TierAggregate) AuditCodec.decode(e.value)).toList();
+    private static Partial mark(String agent, long seq, long emittedAt, long watermark) {
+        return Partial.of(new Heartbeat(new AgentIdentity(agent, "h"), seq, emittedAt, "producer",
+                Map.of("t", watermark), false, 0));
+    }
+
+    private static List<TierAggregate> emitted(KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> h) {
+        return h.extractOutputValues().stream().map(e -> AuditCodec.decode(e.value))
+                .filter(TierAggregate.class::isInstance).map(TierAggregate.class::cast).toList();
+    }
+
+    private static List<WireMessage> all(KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> h) {
+        return h.extractOutputValues().stream().map(e -> AuditCodec.decode(e.value)).toList();
     }
 
     @Test
@@ -89,6 +105,47 @@ class BucketAggregatorTest {
 
             h.setProcessingTime(5_000); // nothing new: nothing emitted
             assertThat(h.extractOutputValues()).hasSize(1);
+        }
+    }
+
+    @Test
+    void every_emission_writes_the_changed_aggregates_before_the_progress_that_covers_them() throws Exception {
+        try (var h = harness()) {
+            h.processElement(record(0, 3, null, 10), 0);
+            h.processElement(mark("a", 5, 0, 60_000), 0); // a's heartbeat, after its counts
+            h.processElement(record(60_000, 2, null, 10), 0);
+            h.setProcessingTime(1_000);
+            assertThat(all(h)).extracting(m -> m.getClass().getSimpleName())
+                    .containsExactly("TierAggregate", "TierAggregate", "TierProgress");
+            TierProgress p = (TierProgress) all(h).get(2);
+            assertThat(p.tier()).isEqualTo("producer");
+            assertThat(p.topic()).isEqualTo("t");
+            assertThat(p.watermark()).isEqualTo(60_000);
+            assertThat(new String(h.extractOutputValues().get(2).key, StandardCharsets.UTF_8))
+                    .isEqualTo("progress|producer|t");
+            assertThat(h.extractOutputValues()).extracting(e -> e.partitionBy).containsOnly("t");
+        }
+    }
+
+    @Test
+    void progress_is_the_lowest_live_mark_and_an_agent_that_goes_silent_stops_holding_it_back() throws Exception {
+        try (var h = harness()) {
+            h.processElement(mark("a", 0, 0, 500), 0);
+            h.processElement(mark("b", 0, -10_000, 100), 0);
+            h.processElement(mark("b", 0, -20_000, 50), 0); // not newer than what b sent: ignored
+            h.setProcessingTime(1_000);
+            List<WireMessage> out = all(h);
+            assertThat(out).singleElement().isInstanceOfSatisfying(TierProgress.class, p -> {
+                assertThat(p.watermark()).isEqualTo(100);
+                assertThat(p.liveAgents()).isEqualTo(2);
+                assertThat(p.lastHeartbeatAt()).isZero();
+            });
+            // b's last heartbeat is 30 s old at 20 s: the progress is written again without it
+            h.setProcessingTime(20_000);
+            assertThat(all(h)).hasSize(2).last().isInstanceOfSatisfying(TierProgress.class, p -> {
+                assertThat(p.watermark()).isEqualTo(500);
+                assertThat(p.liveAgents()).isEqualTo(1);
+            });
         }
     }
 

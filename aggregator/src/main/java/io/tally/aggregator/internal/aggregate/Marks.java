@@ -1,0 +1,42 @@
+package io.tally.aggregator.internal.aggregate;
+
+import io.tally.core.Heartbeat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Splits a heartbeat into one mark per topic it reports, for the aggregators keyed by {@code topic|tier}. */
+final class Marks {
+    private Marks() {
+    }
+
+    /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks */
+    static List<Heartbeat> split(Heartbeat h) {
+        TreeSet<String> topics = new TreeSet<>(h.watermarks().keySet());
+        if (h.partitions() != null) {
+            topics.addAll(h.partitions().keySet());
+        }
+        List<Heartbeat> out = new ArrayList<>(topics.size());
+        for (String topic : topics) {
+            Long mark = h.watermarks().get(topic);
+            Map<String, Map<Integer, Long>> partitions = null;
+            if (h.partitions() != null) {
+                Map<Integer, Long> p = h.partitions().get(topic);
+                partitions = p == null ? Map.of() : Map.of(topic, p);
+            }
+            out.add(new Heartbeat(h.agent(), h.seq(), h.emittedAt(), h.tier(),
+                    mark == null ? Map.of() : Map.of(topic, mark), partitions, h.closed(), h.dropped()));
+        }
+        return out;
+    }
+
+    /** @return the one topic a mark reports */
+    static String topicOf(Heartbeat mark) {
+        if (!mark.watermarks().isEmpty()) {
+            return mark.watermarks().keySet().iterator().next();
+        }
+        return mark.partitions().keySet().iterator().next();
+    }
+}

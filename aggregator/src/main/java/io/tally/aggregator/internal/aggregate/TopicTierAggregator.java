@@ -1,0 +1,187 @@
+package io.tally.aggregator.internal.aggregate;
+
+import io.tally.aggregator.internal.codec.AuditMessageSerializer;
+import io.tally.aggregator.internal.kafka.Envelope;
+import io.tally.aggregator.internal.progress.ProgressRules;
+import io.tally.core.AuditMessage;
+import io.tally.core.Heartbeat;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.codec.AuditCodec;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Keyed by {@code topic|tier}: sums the partial sums of its buckets and keeps each agent's latest mark (its
+ * heartbeat for the topic), and upserts to the aggregates topic, at most once per emit interval, the cumulative
+ * {@link TierAggregate} of every bucket that changed and then the tier's {@link TierProgress} on the topic
+ * ({@link ProgressRules}) — again when a live agent's liveness runs out.
+ *
+ * <p>The order is what keeps progress from getting ahead of the counts it covers (DESIGN.md, "Lag is not loss"):
+ * an agent's mark arrives after the partial sums of every count it sent before its heartbeat (the dedup step passes
+ * an agent's messages on in seq order, the combiner flushes a topic's sums ahead of its mark), and each emission
+ * writes the changed aggregates before the progress, through the same sink subtask to the same partition of the
+ * aggregates topic. A reconciler reading that partition in order never sees a watermark before the counts under it.
+ *
+ * <p>Once a bucket is older than the retention (its start plus {@code ttl}, by the processing-time clock: the
+ * decoder refuses records that old) its key gets a tombstone, so the compacted aggregates topic holds only the
+ * buckets within the retention and a reconciler's replay stays bounded however long the job runs.
+ */
+public final class TopicTierAggregator extends KeyedProcessFunction<String, Partial, Envelope> {
+    private static final long serialVersionUID = 1L;
+
+    private final String aggregatesTopic;
+    private final long emitIntervalMs;
+    private final Duration ttl;
+    private final long livenessMs;
+    private final Duration retention;
+    private transient MapState<Long, Accumulator> sums;
+    private transient MapState<Long, Boolean> changed;
+    private transient MapState<String, AuditMessage> marks;
+    private transient ValueState<Long> emitAt;
+    private transient ValueState<Boolean> progressChanged;
+    private transient ValueState<Long> livenessCheckAt;
+
+    /**
+     * @param ttl       how long a bucket's sum is kept after its start: the retention plus a margin, so that a record
+     *                  the decoder accepts finds its bucket's sum
+     * @param liveness  how long an agent counts as live after its last heartbeat
+     * @param retention how long an agent's last mark is kept
+     */
+    public TopicTierAggregator(String aggregatesTopic, Duration emitInterval, Duration ttl, Duration liveness,
+            Duration retention) {
+        this.aggregatesTopic = aggregatesTopic;
+        this.emitIntervalMs = emitInterval.toMillis();
+        this.ttl = ttl;
+        this.livenessMs = liveness.toMillis();
+        this.retention = retention;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        MapStateDescriptor<Long, Accumulator> sumsDescriptor =
+                new MapStateDescriptor<>("bucket-sums", Types.LONG, AccumulatorSerializer.TYPE_INFO);
+        sumsDescriptor.enableTimeToLive(ttl(ttl));
+        sums = getRuntimeContext().getMapState(sumsDescriptor);
+        changed = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed-buckets", Types.LONG,
+                Types.BOOLEAN));
+        MapStateDescriptor<String, AuditMessage> marksDescriptor =
+                new MapStateDescriptor<>("agent-marks", Types.STRING, AuditMessageSerializer.TYPE_INFO);
+        marksDescriptor.enableTimeToLive(ttl(retention));
+        marks = getRuntimeContext().getMapState(marksDescriptor);
+        emitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("emit-at", Types.LONG));
+        progressChanged = getRuntimeContext().getState(new ValueStateDescriptor<>("progress-changed", Types.BOOLEAN));
+        livenessCheckAt = getRuntimeContext().getState(new ValueStateDescriptor<>("liveness-check-at", Types.LONG));
+    }
+
+    private static StateTtlConfig ttl(Duration ttl) {
+        return StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build();
+    }
+
+    @Override
+    public void processElement(Partial partial, Context ctx, Collector<Envelope> out) throws Exception {
+        TimerService timers = ctx.timerService();
+        long now = timers.currentProcessingTime();
+        if (partial.sum() != null) {
+            Accumulator sum = partial.sum();
+            Accumulator acc = sums.get(sum.bucketStart);
+            if (acc == null) {
+                acc = sum;
+                timers.registerProcessingTimeTimer(Math.max(sum.bucketStart + ttl.toMillis(), now + 1));
+            } else {
+                acc.merge(sum);
+            }
+            sums.put(sum.bucketStart, acc);
+            changed.put(sum.bucketStart, Boolean.TRUE);
+        } else {
+            Heartbeat mark = partial.mark();
+            String agent = mark.agent().instanceId();
+            if (!ProgressRules.supersedes(mark, (Heartbeat) marks.get(agent))) {
+                return;
+            }
+            marks.put(agent, mark);
+            progressChanged.update(Boolean.TRUE);
+        }
+        if (emitAt.value() == null) {
+            emitAt.update(now + emitIntervalMs);
+            timers.registerProcessingTimeTimer(now + emitIntervalMs);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Envelope> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        String topic = key.substring(0, key.indexOf('|'));
+        long expired = timestamp - ttl.toMillis();
+        if (sums.contains(expired)) {
+            sums.remove(expired);
+            changed.remove(expired);
+            out.collect(Envelope.partitioned(aggregatesTopic, key + '|' + expired, null, topic));
+        }
+        Long check = livenessCheckAt.value();
+        if (check != null && timestamp >= check) {
+            livenessCheckAt.clear();
+            progressChanged.update(Boolean.TRUE);
+            emitAt.update(timestamp); // a live agent went silent: the progress changes now
+        }
+        Long due = emitAt.value();
+        if (due == null || timestamp < due) {
+            return;
+        }
+        emitAt.clear();
+        emit(key.substring(key.indexOf('|') + 1), topic, ctx, out);
+    }
+
+    /** Writes the changed aggregates, then (if it changed) the progress: never the other way round. */
+    private void emit(String tier, String topic, OnTimerContext ctx, Collector<Envelope> out) throws Exception {
+        for (long bucket : new TreeSet<>(iterable(changed.keys()))) {
+            Accumulator acc = sums.get(bucket);
+            if (acc != null) {
+                TierAggregate aggregate = acc.toAggregate();
+                out.collect(Envelope.partitioned(aggregatesTopic, aggregate.key(), AuditCodec.encode(aggregate),
+                        topic));
+            }
+        }
+        changed.clear();
+        if (!Boolean.TRUE.equals(progressChanged.value())) {
+            return;
+        }
+        progressChanged.clear();
+        long now = ctx.timerService().currentProcessingTime();
+        List<Heartbeat> latest = new ArrayList<>();
+        for (AuditMessage m : marks.values()) {
+            latest.add((Heartbeat) m);
+        }
+        for (TierProgress p : ProgressRules.compute(tier, latest, now, livenessMs)) {
+            out.collect(Envelope.partitioned(aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p), topic));
+        }
+        long expiry = ProgressRules.nextExpiry(latest, now, livenessMs);
+        if (expiry != Long.MAX_VALUE) {
+            long at = Math.max(expiry, now + 1);
+            livenessCheckAt.update(at);
+            ctx.timerService().registerProcessingTimeTimer(at);
+        }
+    }
+
+    private static <T> List<T> iterable(Iterable<T> values) {
+        List<T> out = new ArrayList<>();
+        values.forEach(out::add);
+        return out;
+    }
+}
