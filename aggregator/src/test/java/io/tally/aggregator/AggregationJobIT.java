@@ -32,16 +32,7 @@ class AggregationJobIT {
     void aggregates_are_exact_despite_duplicates_reordering_and_late_records_and_bad_input_goes_to_the_dlq()
             throws Exception {
         String bootstrap = TestCluster.bootstrapServers();
-        AggregatorConfig config = AggregatorConfig.defaults()
-                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrap)
-                .with(AggregatorConfig.AUDIT_TOPIC, "tally.agg-it.audit")
-                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.agg-it.aggregates")
-                .with(AggregatorConfig.DLQ_TOPIC, "tally.agg-it.dlq")
-                .with(AggregatorConfig.GROUP_ID, "agg-it")
-                .with(AggregatorConfig.BUCKET_MS, BUCKET)
-                .with(AggregatorConfig.PARALLELISM, 2)
-                .with(AggregatorConfig.EMIT_INTERVAL, Duration.ofMillis(200))
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        AggregatorConfig config = TestCluster.config("agg-it", BUCKET, Duration.ofMillis(200));
         Jobs.ensureTopics(config);
         String audit = config.get(AggregatorConfig.AUDIT_TOPIC);
 

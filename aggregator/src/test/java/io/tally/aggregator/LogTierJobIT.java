@@ -31,18 +31,9 @@ class LogTierJobIT {
     void log_tier_counts_what_is_in_the_audited_topics_per_bucket_with_ids_from_headers_or_log_positions()
             throws Exception {
         String bootstrap = TestCluster.bootstrapServers();
-        AggregatorConfig config = AggregatorConfig.defaults()
-                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrap)
-                .with(AggregatorConfig.AUDIT_TOPIC, "tally.log-it.audit")
-                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.log-it.aggregates")
-                .with(AggregatorConfig.DLQ_TOPIC, "tally.log-it.dlq")
-                .with(AggregatorConfig.GROUP_ID, "log-it")
+        AggregatorConfig config = TestCluster.config("log-it", BUCKET, Duration.ofMillis(200))
                 .with(AggregatorConfig.LOG_TOPICS, "logit\\..*")
-                .with(AggregatorConfig.BUCKET_MS, BUCKET)
-                .with(AggregatorConfig.PARALLELISM, 2)
-                .with(AggregatorConfig.EMIT_INTERVAL, Duration.ofMillis(200))
-                .with(AggregatorConfig.LOG_FLUSH_INTERVAL, Duration.ofMillis(500))
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+                .with(AggregatorConfig.LOG_FLUSH_INTERVAL, Duration.ofMillis(500));
         Jobs.ensureTopics(config);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic("logit.orders", 3, (short) 1),

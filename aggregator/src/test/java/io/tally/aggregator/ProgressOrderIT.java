@@ -41,16 +41,7 @@ class ProgressOrderIT {
     @Test
     void no_progress_record_comes_before_the_counts_it_covers() throws Exception {
         String bootstrap = TestCluster.bootstrapServers();
-        AggregatorConfig config = AggregatorConfig.defaults()
-                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrap)
-                .with(AggregatorConfig.AUDIT_TOPIC, "tally.order-it.audit")
-                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.order-it.aggregates")
-                .with(AggregatorConfig.DLQ_TOPIC, "tally.order-it.dlq")
-                .with(AggregatorConfig.GROUP_ID, "order-it")
-                .with(AggregatorConfig.BUCKET_MS, BUCKET)
-                .with(AggregatorConfig.PARALLELISM, 2)
-                .with(AggregatorConfig.EMIT_INTERVAL, Duration.ofMillis(200))
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        AggregatorConfig config = TestCluster.config("order-it", BUCKET, Duration.ofMillis(200));
         Jobs.ensureTopics(config);
         String audit = config.get(AggregatorConfig.AUDIT_TOPIC);
 

@@ -49,16 +49,8 @@ class RestartIT {
     @Test
     void aggregates_are_exact_after_cancel_mid_stream_and_restore_from_the_last_checkpoint() throws Exception {
         String bootstrap = TestCluster.bootstrapServers();
-        AggregatorConfig config = AggregatorConfig.defaults()
-                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrap)
-                .with(AggregatorConfig.AUDIT_TOPIC, "tally.restart-it.audit")
-                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.restart-it.aggregates")
-                .with(AggregatorConfig.DLQ_TOPIC, "tally.restart-it.dlq")
-                .with(AggregatorConfig.GROUP_ID, "restart-it")
+        AggregatorConfig config = TestCluster.config("restart-it", BUCKET, Duration.ofMillis(100))
                 .with(AggregatorConfig.LOG_TOPICS, "restartit\\..*")
-                .with(AggregatorConfig.BUCKET_MS, BUCKET)
-                .with(AggregatorConfig.PARALLELISM, 2)
-                .with(AggregatorConfig.EMIT_INTERVAL, Duration.ofMillis(100))
                 .with(AggregatorConfig.LOG_FLUSH_INTERVAL, Duration.ofMillis(200))
                 .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofMillis(700))
                 .with(AggregatorConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());

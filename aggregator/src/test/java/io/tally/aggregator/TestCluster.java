@@ -10,6 +10,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -32,6 +33,23 @@ final class TestCluster {
     static synchronized MiniCluster flink() {
         start();
         return flink;
+    }
+
+    /**
+     * @param name names the test's own topics ({@code tally.NAME.audit}, {@code .aggregates}, {@code .dlq}) and group
+     * @return settings for a test on this cluster at parallelism 2, with checkpoints every second
+     */
+    static AggregatorConfig config(String name, long bucketMs, Duration emitInterval) {
+        return AggregatorConfig.defaults()
+                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrapServers())
+                .with(AggregatorConfig.AUDIT_TOPIC, "tally." + name + ".audit")
+                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally." + name + ".aggregates")
+                .with(AggregatorConfig.DLQ_TOPIC, "tally." + name + ".dlq")
+                .with(AggregatorConfig.GROUP_ID, name)
+                .with(AggregatorConfig.BUCKET_MS, bucketMs)
+                .with(AggregatorConfig.PARALLELISM, 2)
+                .with(AggregatorConfig.EMIT_INTERVAL, emitInterval)
+                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
     }
 
     /** @return an environment that submits to the shared MiniCluster with these Flink settings */

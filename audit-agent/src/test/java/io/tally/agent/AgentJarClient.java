@@ -17,7 +17,15 @@ import java.util.Properties;
  * An ordinary application, run in its own JVM with only kafka-clients, SLF4J and {@code tally-agent.jar} on its
  * class path: the agent is attached by properties alone. Uses nothing of Tally's.
  *
- * <p>{@code produce BOOTSTRAP TOPIC N [key=value...]} or {@code consume BOOTSTRAP TOPIC N GROUP [key=value...]}.
+ * <p>{@code produce BOOTSTRAP TOPIC N [key=value...]}, or {@code MODE BOOTSTRAP TOPIC N GROUP [key=value...]} for a
+ * consumer, where MODE is
+ * <ul>
+ *   <li>{@code consume}: reads N records, commits, closes;</li>
+ *   <li>{@code crash}: reads at least N records, commits them, prints {@code committed <count>}, reads some more
+ *       without committing, prints {@code ready} and waits to be killed;</li>
+ *   <li>{@code stall}: the same, then stops polling — its processing hangs — until the group evicts it after
+ *       {@code max.poll.interval.ms}, and closes 30 s later without committing.</li>
+ * </ul>
  */
 public final class AgentJarClient {
     private AgentJarClient() {
@@ -48,18 +56,48 @@ public final class AgentJarClient {
             props.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.tally.agent.AuditConsumerInterceptor");
             props.put(ConsumerConfig.GROUP_ID_CONFIG, args[4]);
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            int seen = 0;
+            props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             try (KafkaConsumer<String, String> consumer =
                          new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of(topic));
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (seen < n && System.nanoTime() < deadline) {
-                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
-                    seen += records.count();
-                }
+                int seen = readAtLeast(consumer, n);
                 consumer.commitSync();
+                if (mode.equals("consume")) {
+                    System.out.println("consumed " + seen);
+                    return;
+                }
+                System.out.println("committed " + seen);
+                int more = readAtLeast(consumer, 1);
+                System.out.println("read " + more + " more, not committed");
+                sleep(2_000); // a few flush intervals: anything counted on consume would have been sent
+                System.out.println("ready");
+                if (mode.equals("crash")) {
+                    sleep(Long.MAX_VALUE);
+                }
+                long stallUntil = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+                while (System.nanoTime() < stallUntil) {
+                    sleep(1_000); // no poll: the group evicts this member and gives its partitions to another
+                }
+                System.out.println("closing without a commit");
             }
-            System.out.println("consumed " + seen);
+        }
+    }
+
+    private static int readAtLeast(KafkaConsumer<String, String> consumer, int n) {
+        int seen = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (seen < n && System.nanoTime() < deadline) {
+            ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+            seen += records.count();
+        }
+        return seen;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

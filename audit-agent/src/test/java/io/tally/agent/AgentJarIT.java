@@ -92,22 +92,129 @@ class AgentJarIT {
         }
     }
 
+    @Test
+    void a_consumer_killed_between_commits_is_not_a_duplicate_when_its_successor_reads_again() throws Exception {
+        String topic = "orders-crash";
+        int n = 2_000;
+        createTopic(topic);
+        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000");
+        String[] consumer = {broker.bootstrapServers(), topic, "", "crashing", "tally.bucket.ms=10000",
+                "tally.flush.interval.ms=200", "max.poll.records=100"};
+        Process crashing = startClient("crash", with(consumer, 2, "1000"));
+        long committed = awaitCommitted(crashing, "crash");
+        try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
+            List<AuditMessage> messages = reader.readUntil(
+                    m -> AuditTopicReader.counted(m, "consumer.crashing") >= committed, Duration.ofSeconds(30));
+            assertThat(AuditTopicReader.counted(messages, "consumer.crashing"))
+                    .as("what it read after its last commit is not counted").isEqualTo(committed);
+            crashing.destroyForcibly(); // SIGKILL: no close, no last flush
+            assertThat(crashing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            runClient(with(with(consumer, 2, String.valueOf(n - committed)), -1, "consume"));
+            messages = reader.readUntil(m -> AuditTopicReader.closedAgents(m, "consumer.crashing") == 1
+                    && AuditTopicReader.counted(m, "consumer.crashing") >= n, Duration.ofSeconds(60));
+            assertThat(AuditTopicReader.counted(messages, "consumer.crashing")).isEqualTo(n);
+            assertSameIds(messages, topic, "consumer.crashing");
+        }
+    }
+
+    @Test
+    void a_consumer_evicted_from_its_group_mid_batch_leaves_its_uncommitted_records_to_the_next_owner()
+            throws Exception {
+        String topic = "orders-stall";
+        int n = 2_000;
+        createTopic(topic);
+        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000");
+        String[] consumer = {broker.bootstrapServers(), topic, "", "stalling", "tally.bucket.ms=10000",
+                "tally.flush.interval.ms=200", "max.poll.records=100", "max.poll.interval.ms=10000",
+                "tally.consumer.commit.wait.ms=5000"};
+        Process stalled = startClient("stall", with(consumer, 2, "1000"));
+        long committed = awaitCommitted(stalled, "stall");
+        // its partitions go to a new member once the group evicts it; that one reads on from the commits
+        runClient(with(with(consumer, 2, String.valueOf(n - committed)), -1, "consume"));
+        assertThat(stalled.waitFor(90, TimeUnit.SECONDS)).as("the stalled consumer closes").isTrue();
+        try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
+            List<AuditMessage> messages = reader.readUntil(
+                    m -> AuditTopicReader.closedAgents(m, "consumer.stalling") == 2, Duration.ofSeconds(60));
+            assertThat(AuditTopicReader.counted(messages, "consumer.stalling")).isEqualTo(n);
+            assertSameIds(messages, topic, "consumer.stalling");
+        }
+    }
+
+    /** Every id the producer counted on {@code topic} is counted once by {@code tier}, bucket by bucket. */
+    private static void assertSameIds(List<AuditMessage> messages, String topic, String tier) {
+        for (Long bucket : perBucket(messages, "producer", topic).keySet()) {
+            IdDigest produced = digest(messages, "producer", topic, bucket);
+            IdDigest consumed = digest(messages, tier, topic, bucket);
+            assertThat(consumed.minus(produced).isEmpty()).as("ids of bucket %d", bucket).isTrue();
+        }
+    }
+
+    private static void createTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** @return {@code args} with {@code value} at {@code index}, or first for -1 */
+    private static String[] with(String[] args, int index, String value) {
+        List<String> out = new ArrayList<>(List.of(args));
+        if (index < 0) {
+            out.add(0, value);
+        } else {
+            out.set(index, value);
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** Waits for a {@code crash} or {@code stall} client to say it is ready; @return how many records it committed */
+    private static long awaitCommitted(Process client, String mode) throws Exception {
+        Path log = Path.of("target", "agent-jar-client-" + mode + ".log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            String out = Files.exists(log) ? Files.readString(log) : "";
+            if (out.contains("ready")) {
+                return out.lines().filter(l -> l.startsWith("committed ")).mapToLong(l -> Long.parseLong(l.substring(10)))
+                        .findFirst().orElseThrow();
+            }
+            assertThat(client.isAlive()).as("client %s is running; see %s", mode, log).isTrue();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("client " + mode + " never got ready; see " + log);
+    }
+
     private static Map<Long, Long> perBucket(List<AuditMessage> messages, String tier) {
-        return AuditTopicReader.records(messages, tier).stream().filter(r -> r.topic().equals("orders-jar"))
+        return perBucket(messages, tier, "orders-jar");
+    }
+
+    private static Map<Long, Long> perBucket(List<AuditMessage> messages, String tier, String topic) {
+        return AuditTopicReader.records(messages, tier).stream().filter(r -> r.topic().equals(topic))
                 .collect(Collectors.groupingBy(r -> r.bucket().start(), TreeMap::new,
                         Collectors.summingLong(AuditRecord::count)));
     }
 
     private static IdDigest digest(List<AuditMessage> messages, String tier, long bucket) {
+        return digest(messages, tier, "orders-jar", bucket);
+    }
+
+    private static IdDigest digest(List<AuditMessage> messages, String tier, String topic, long bucket) {
         IdDigest sum = new IdDigest(IdDigest.DEFAULT_CELLS);
         AuditTopicReader.records(messages, tier).stream()
-                .filter(r -> r.topic().equals("orders-jar") && r.bucket().equals(new Bucket(bucket, 10_000)))
+                .filter(r -> r.topic().equals(topic) && r.bucket().equals(new Bucket(bucket, 10_000)))
                 .forEach(r -> sum.merge(r.digest()));
         return sum;
     }
 
-    /** Runs {@link AgentJarClient} in a JVM whose class path has the agent jar and no other Tally class. */
+    /** Runs {@link AgentJarClient} to its end in a JVM whose class path has the agent jar and no other Tally class. */
     private static void runClient(String... args) throws Exception {
+        Process process = startClient(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("client %s finished", args[0]).isTrue();
+        assertThat(process.exitValue()).as("client %s exit code; see target/agent-jar-client-%s.log", args[0], args[0])
+                .isZero();
+    }
+
+    /** Starts {@link AgentJarClient} in mode {@code mode}; its output goes to target/agent-jar-client-MODE.log. */
+    private static Process startClient(String mode, String... args) throws Exception {
         List<String> classPath = new ArrayList<>();
         classPath.add(AGENT_JAR.toAbsolutePath().toString());
         classPath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
@@ -120,12 +227,9 @@ class AgentJarIT {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", String.join(File.pathSeparator, classPath), AgentJarClient.class.getName()));
+                "-cp", String.join(File.pathSeparator, classPath), AgentJarClient.class.getName(), mode));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "agent-jar-client-" + args[0] + ".log").toFile()).start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("client %s finished", args[0]).isTrue();
-        assertThat(process.exitValue()).as("client %s exit code; see target/agent-jar-client-%s.log", args[0], args[0])
-                .isZero();
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "agent-jar-client-" + mode + ".log").toFile()).start();
     }
 }

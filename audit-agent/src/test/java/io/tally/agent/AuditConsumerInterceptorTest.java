@@ -105,26 +105,6 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
-    void a_crash_before_the_commit_is_not_a_duplicate_after_redelivery() {
-        start();
-        poll(0, 100);
-        commit(100);
-        poll(100, 200);
-        // the first instance crashes; a new one re-reads from the committed offset
-        interceptor.close();
-        AuditConsumerInterceptor first = interceptor;
-        start();
-        poll(100, 200);
-        commit(200);
-        assertThat(first).isNotNull();
-        assertThat(countedAfterClose()).isEqualTo(200);
-        assertThat(sink.records().stream().map(AuditRecord::digest).reduce((a, b) -> {
-            a.merge(b);
-            return a;
-        }).orElseThrow().totalCount()).isEqualTo(200);
-    }
-
-    @Test
     void a_commit_inside_a_poll_counts_it_and_a_retry_of_its_tail_is_not_counted_twice() {
         start();
         poll(0, 10);
@@ -164,22 +144,6 @@ class AuditConsumerInterceptorTest {
         poll(20, 30);
         assertThat(countedAfterClose()).isEqualTo(30);
         assertThat(sink.records()).allMatch(r -> r.mode() == CountingMode.CONSUME);
-    }
-
-    @Test
-    void segments_never_committed_by_a_committing_consumer_are_discarded() {
-        start(AgentConfig.COMMIT_WAIT_MS, "30000");
-        TopicPartition p1 = new TopicPartition("orders", 1);
-        poll(0, 10);
-        commit(10);
-        // partition 1 is read, then lost in a rebalance before its commit: its next owner counts these
-        List<ConsumerRecord<Object, Object>> lost = List.of(new ConsumerRecord<>("orders", 1, 0, T0, TimestampType.CREATE_TIME,
-                1, 1, "k", "v", new RecordHeaders(), Optional.empty()));
-        interceptor.onConsume(new ConsumerRecords<>(Map.of(p1, lost), Map.of()));
-        clock.advance(31_000);
-        poll(10, 20);
-        commit(20);
-        assertThat(countedAfterClose()).isEqualTo(20);
     }
 
     @Test

@@ -271,30 +271,8 @@ class PartitionWatermarksIT {
 
     /** @return how many OPEN alerts the alerts topic holds about the group */
     private static long alertsOnGroup(String kafka) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka);
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        long n = 0;
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor("tally.alerts").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = c.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-                for (var r : c.poll(Duration.ofMillis(500))) {
-                    JsonNode alert = JSON.readTree(r.value());
-                    if (alert.get("status").asText().equals("OPEN")
-                            && alert.get("downstreamTier").asText().equals("consumer." + GROUP)) {
-                        n++;
-                    }
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return n;
+        return AlertsTopic.open(kafka).stream()
+                .filter(alert -> alert.get("downstreamTier").asText().equals("consumer." + GROUP)).count();
     }
 
     private static boolean allFinal(JsonNode report) {

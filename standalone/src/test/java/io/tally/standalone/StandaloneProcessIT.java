@@ -330,25 +330,12 @@ class StandaloneProcessIT {
     }
 
     /** How many times the alerts topic names one of these discrepancies in an OPEN alert. */
-    private static long alertsFor(String kafka, Set<String> discrepancyIds) throws Exception {
+    private static long alertsFor(String kafka, Set<String> discrepancyIds) {
         long n = 0;
-        try (KafkaConsumer<byte[], byte[]> c = plainConsumer(kafka)) {
-            List<TopicPartition> tps = c.partitionsFor("tally.alerts").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = c.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    JsonNode alert = JSON.readTree(r.value());
-                    if (!alert.get("status").asText().equals("OPEN")) {
-                        continue;
-                    }
-                    for (JsonNode d : alert.get("discrepancies")) {
-                        if (discrepancyIds.contains(d.get("id").asText())) {
-                            n++;
-                        }
-                    }
+        for (JsonNode alert : AlertsTopic.open(kafka)) {
+            for (JsonNode d : alert.get("discrepancies")) {
+                if (discrepancyIds.contains(d.get("id").asText())) {
+                    n++;
                 }
             }
         }
