@@ -195,6 +195,10 @@ class AuditProducerInterceptorTest {
         assertThat(sink.counted()).isEqualTo(2);
         Heartbeat last = sink.heartbeats().get(sink.heartbeats().size() - 1);
         assertThat(last.dropped()).isEqualTo(2);
+        long bucketMs = 10_000;
+        assertThat(last.droppedByBucket()).as("where they would have counted")
+                .containsExactly(java.util.Map.entry("orders",
+                        java.util.Map.of(T0 + 20_000 - Math.floorMod(T0 + 20_000, bucketMs), 2L)));
     }
 
     @Test

@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * @param closed     whether this is the agent's final message
  * @param dropped    messages the agent could not count since it started (bounds reached, audit topic
  *                   unreachable), cumulative
+ * @param droppedByBucket the same where the agent knows their topic and bucket: topic → bucket start → messages,
+ *                   cumulative, for its most recent buckets; unmodifiable, sorted; empty when it dropped nothing
  */
 public record Heartbeat(
         AgentIdentity agent,
@@ -34,7 +36,8 @@ public record Heartbeat(
         Map<String, Long> watermarks,
         Map<String, Map<Integer, Long>> partitions,
         boolean closed,
-        long dropped) implements AuditMessage {
+        long dropped,
+        Map<String, Map<Long, Long>> droppedByBucket) implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
     public Heartbeat {
@@ -57,12 +60,27 @@ public record Heartbeat(
             });
             partitions = Collections.unmodifiableMap(byTopic);
         }
+        TreeMap<String, Map<Long, Long>> droppedCopy = new TreeMap<>();
+        droppedByBucket.forEach((topic, buckets) -> {
+            TreeMap<Long, Long> b = new TreeMap<>();
+            buckets.forEach((bucket, n) -> b.put(Objects.requireNonNull(bucket), Names.nonNegative("dropped", n)));
+            if (!b.isEmpty()) {
+                droppedCopy.put(Names.topic(topic), Collections.unmodifiableMap(b));
+            }
+        });
+        droppedByBucket = Collections.unmodifiableMap(droppedCopy);
+    }
+
+    /** A heartbeat that knows no topic and bucket of what its agent dropped. */
+    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
+            Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped) {
+        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, Map.of());
     }
 
     /** A heartbeat of an agent that reports whole topics only (a producer). */
     public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
             boolean closed, long dropped) {
-        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped);
+        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped, Map.of());
     }
 
     /** @return the number of (topic, partition) watermarks it carries */

@@ -1,5 +1,10 @@
 package io.tally.core;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
 /**
  * How far one tier has got on one topic, as the aggregator learned it from heartbeats and records: the reconciler
  * judges a bucket only once the downstream tier's watermark is past it.
@@ -10,6 +15,9 @@ package io.tally.core;
  * @param lastHeartbeatAt the last time any agent of the tier reported, epoch ms
  * @param liveAgents      agents of the tier that have reported and not closed
  * @param updatedAt       when this progress was computed, epoch ms
+ * @param dropped         bucket start → messages of this topic that the tier's agents could not count in that
+ *                        bucket (their buffer full, a bucket bound reached), summed over the agents, for recent
+ *                        buckets; unmodifiable, sorted; empty when none were
  */
 public record TierProgress(
         String tier,
@@ -17,12 +25,27 @@ public record TierProgress(
         long watermark,
         long lastHeartbeatAt,
         int liveAgents,
-        long updatedAt) implements WireMessage {
+        long updatedAt,
+        Map<Long, Long> dropped) implements WireMessage {
 
-    /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents is negative */
+    /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
     public TierProgress {
         Names.tier(tier);
         Names.topic(topic);
         Names.nonNegative("liveAgents", liveAgents);
+        TreeMap<Long, Long> copy = new TreeMap<>();
+        dropped.forEach((bucket, n) -> copy.put(Objects.requireNonNull(bucket), Names.nonNegative("dropped", n)));
+        dropped = Collections.unmodifiableMap(copy);
+    }
+
+    /** Progress of a tier none of whose agents dropped counts. */
+    public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
+            long updatedAt) {
+        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, Map.of());
+    }
+
+    /** @return messages the tier's agents dropped in the bucket starting at {@code bucketStart} */
+    public long droppedIn(long bucketStart) {
+        return dropped.getOrDefault(bucketStart, 0L);
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +26,7 @@ public final class Agent {
     private final CountingRules rules;
     private final List<TierCounter> counters = new ArrayList<>();
     private final AtomicLong nextSeq = new AtomicLong();
-    private final LongAdder dropped = new LongAdder();
+    private final Drops drops = new Drops();
     private final AgentMetrics metrics;
     /** For a consumer: what it read of each partition, published after each poll and commit; else null. */
     private volatile Supplier<List<PartitionReport>> partitions;
@@ -44,7 +43,7 @@ public final class Agent {
     /** @return a new counter of this agent for messages counted in {@code mode} */
     TierCounter counter(CountingMode mode) {
         synchronized (counters) {
-            TierCounter counter = new TierCounter(rules, mode, dropped);
+            TierCounter counter = new TierCounter(rules, mode, drops);
             counters.add(counter);
             return counter;
         }
@@ -79,13 +78,13 @@ public final class Agent {
         this.partitions = source;
     }
 
-    /** Counts messages that could not be counted (bounds, or their audit record was dropped). */
-    void addDropped(long messages) {
-        dropped.add(messages);
+    /** What could not be counted (bounds, or an audit record that was dropped), by topic and bucket. */
+    Drops drops() {
+        return drops;
     }
 
     long dropped() {
-        return dropped.sum();
+        return drops.total();
     }
 
     /**
@@ -117,7 +116,7 @@ public final class Agent {
             counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));
         }
         out.add(new Heartbeat(identity, nextSeq.getAndIncrement(), now, tier, watermarks, read, closing,
-                dropped.sum()));
+                drops.total(), drops.byBucket()));
         return out;
     }
 }

@@ -35,7 +35,6 @@ public final class ConsumerCounting {
     // per poll, not per record
     public synchronized void onConsume(ConsumerRecords<?, ?> records) {
         long now = clock.millis();
-        long dropped = 0;
         long discarded = 0;
         for (TopicPartition tp : records.partitions()) {
             if (!Topics.audited(tp.topic())) {
@@ -58,7 +57,7 @@ public final class ConsumerCounting {
                 long id = AuditIds.read(r.headers(), tp.topic(), tp.partition(), r.offset());
                 long bytes = Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
                 if (!segment.count(time, now, bytes, id)) {
-                    dropped++;
+                    runtime.agent().drops().add(tp.topic(), Drops.bucketOf(rules, time, now), 1);
                 }
             }
             long first = batch.get(0).offset();
@@ -67,9 +66,6 @@ public final class ConsumerCounting {
         }
         discarded += tracker.expire(now);
         partitions = tracker.report();
-        if (dropped > 0) {
-            runtime.agent().addDropped(dropped);
-        }
         if (discarded > 0) {
             runtime.uncommittedDiscarded(discarded);
         }

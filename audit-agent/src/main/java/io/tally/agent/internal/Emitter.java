@@ -216,7 +216,8 @@ public final class Emitter {
         }
         pending.agent.metrics().buffered(-1);
         if (pending.message instanceof AuditRecord r) {
-            pending.agent.addDropped(r.count() + r.noTimestamp() + r.skewed() + r.failed());
+            pending.agent.drops().add(r.topic(), r.bucket().start(),
+                    r.count() + r.noTimestamp() + r.skewed() + r.failed());
         }
         pending.done();
     }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counts of one agent in one counting mode, per topic, since the last {@link #drain()}. Thread-safe: each topic
@@ -21,17 +20,17 @@ public final class TierCounter {
     private final CountingRules rules;
     private final CountingMode mode;
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
-    private final LongAdder dropped;
+    private final Drops drops;
     /**
      * The topic counted last. Racy on purpose: a stale value is still a valid entry of {@link #topics} (entries are
      * never replaced), and it spares the map lookup for the common run of messages of one topic.
      */
     private Topic last;
 
-    TierCounter(CountingRules rules, CountingMode mode, LongAdder dropped) {
+    TierCounter(CountingRules rules, CountingMode mode, Drops drops) {
         this.rules = rules;
         this.mode = mode;
-        this.dropped = dropped;
+        this.drops = drops;
     }
 
     CountingMode mode() {
@@ -49,7 +48,7 @@ public final class TierCounter {
             t.unlock();
         }
         if (!counted) {
-            dropped.increment();
+            drops.add(topic, Drops.bucketOf(rules, eventTime, now), 1);
         }
     }
 
@@ -63,7 +62,7 @@ public final class TierCounter {
             t.unlock();
         }
         if (!counted) {
-            dropped.increment();
+            drops.add(topic, rules.bucketStart(now), 1);
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +19,7 @@ class TierCounterTest {
     private static final long T0 = 1_764_000_000_000L;
     private static final long BUCKET_MS = 10_000;
 
-    private final LongAdder dropped = new LongAdder();
+    private final Drops dropped = new Drops();
     private final TierCounter counter = new TierCounter(
             new CountingRules(BUCKET_MS, 64, 60_000, 3_600_000, 1_000), CountingMode.ACK, dropped);
 
@@ -81,7 +80,7 @@ class TierCounterTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(dropped.sum()).isZero();
+        assertThat(dropped.total()).isZero();
         assertThat(drained).isEqualTo((long) writers * perWriter);
     }
 

@@ -97,7 +97,40 @@ final class WireReader {
             watermarks.put(e.getKey(), mark);
         }
         return new Heartbeat(agent(f), f.nonNegative("seq"), f.longValue("emittedAt"), f.text("tier", MAX_NAME),
-                watermarks, partitions(f), f.booleanValue("closed"), f.nonNegative("dropped"));
+                watermarks, partitions(f), f.booleanValue("closed"), f.nonNegative("dropped"), droppedByBucket(f));
+    }
+
+    /** @return {@code droppedByBucket}, keyed {@code topic|bucketStart}; empty when absent */
+    private static Map<String, Map<Long, Long>> droppedByBucket(JsonFields f) {
+        if (!f.has("droppedByBucket")) {
+            return Map.of();
+        }
+        Map<String, Object> counts = f.object("droppedByBucket");
+        if (counts.size() > MAX_WATERMARKS) {
+            throw f.error("droppedByBucket", "has more than " + MAX_WATERMARKS + " buckets");
+        }
+        Map<String, Map<Long, Long>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : counts.entrySet()) {
+            String key = e.getKey();
+            int at = key.lastIndexOf(PARTITION_SEPARATOR);
+            Long bucket = at > 0 ? parseLong(key.substring(at + 1)) : null;
+            if (bucket == null) {
+                throw f.error("droppedByBucket." + key, "must be keyed topic|bucketStart");
+            }
+            if (!(e.getValue() instanceof Long n) || n < 0) {
+                throw f.error("droppedByBucket." + key, "must be an integer >= 0");
+            }
+            out.computeIfAbsent(key.substring(0, at), t -> new LinkedHashMap<>()).put(bucket, n);
+        }
+        return out;
+    }
+
+    private static Long parseLong(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** @return {@code partitions}, keyed {@code topic|partition}, or null when absent (a producer's heartbeat) */
@@ -141,8 +174,18 @@ final class WireReader {
     }
 
     private static TierProgress readProgress(JsonFields f) {
+        Map<Long, Long> dropped = new LinkedHashMap<>();
+        if (f.has("dropped")) {
+            for (Map.Entry<String, Object> e : f.object("dropped").entrySet()) {
+                Long bucket = parseLong(e.getKey());
+                if (bucket == null || !(e.getValue() instanceof Long n) || n < 0) {
+                    throw f.error("dropped." + e.getKey(), "must map a bucket start to an integer >= 0");
+                }
+                dropped.put(bucket, n);
+            }
+        }
         return new TierProgress(f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), f.longValue("watermark"),
-                f.longValue("lastHeartbeatAt"), f.nonNegativeInt("liveAgents"), f.longValue("updatedAt"));
+                f.longValue("lastHeartbeatAt"), f.nonNegativeInt("liveAgents"), f.longValue("updatedAt"), dropped);
     }
 
     private static AgentIdentity agent(JsonFields f) {

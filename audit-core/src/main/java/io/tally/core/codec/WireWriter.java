@@ -74,6 +74,15 @@ final class WireWriter {
         }
         json.writeBooleanField("closed", h.closed());
         json.writeNumberField("dropped", h.dropped());
+        if (!h.droppedByBucket().isEmpty()) {
+            json.writeObjectFieldStart("droppedByBucket");
+            for (Map.Entry<String, Map<Long, Long>> t : h.droppedByBucket().entrySet()) {
+                for (Map.Entry<Long, Long> e : t.getValue().entrySet()) {
+                    json.writeNumberField(t.getKey() + WireReader.PARTITION_SEPARATOR + e.getKey(), e.getValue());
+                }
+            }
+            json.writeEndObject();
+        }
     }
 
     private static void writeAggregate(JsonGenerator json, TierAggregate a) throws IOException {
@@ -98,6 +107,13 @@ final class WireWriter {
         json.writeNumberField("lastHeartbeatAt", p.lastHeartbeatAt());
         json.writeNumberField("liveAgents", p.liveAgents());
         json.writeNumberField("updatedAt", p.updatedAt());
+        if (!p.dropped().isEmpty()) {
+            json.writeObjectFieldStart("dropped");
+            for (Map.Entry<Long, Long> e : p.dropped().entrySet()) {
+                json.writeNumberField(String.valueOf(e.getKey()), e.getValue());
+            }
+            json.writeEndObject();
+        }
     }
 
     private static void writeSketches(JsonGenerator json, LatencySketch latency, IdDigest digest) throws IOException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.core.AuditRecord;
 import io.tally.core.CodecException;
 import io.tally.core.Heartbeat;
+import io.tally.core.TierProgress;
 import io.tally.core.TierAggregate;
 import io.tally.core.WireMessage;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,21 @@ class AuditCodecTest {
         assertThat(producer.partitions()).isNull();
         assertThat(new String(AuditCodec.encode(WireSamples.heartbeat()), StandardCharsets.UTF_8))
                 .doesNotContain("partitions");
+    }
+
+    @Test
+    void what_agents_dropped_travels_per_topic_and_bucket_in_heartbeats_and_per_bucket_in_progress() throws Exception {
+        Heartbeat h = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.partitionedHeartbeat()));
+        assertThat(h.droppedByBucket()).containsOnlyKeys("orders");
+        assertThat(h.droppedByBucket().get("orders")).containsEntry(1_764_000_060_000L, 12L).hasSize(2);
+        TierProgress p = (TierProgress) AuditCodec.decode(AuditCodec.encode(WireSamples.progressWithDrops()));
+        assertThat(p.droppedIn(1_764_000_060_000L)).isEqualTo(12);
+        assertThat(p.droppedIn(1_764_000_120_000L)).isZero();
+        assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(WireSamples.progress()))).dropped()).isEmpty();
+        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("droppedByBucket"))
+                .put("orders|x", 1)), "droppedByBucket.orders|x' must be keyed topic|bucketStart");
+        assertRejected(mutate(WireSamples.progressWithDrops(), n -> ((ObjectNode) n.get("dropped"))
+                .put("1764000060000", -1)), "dropped.1764000060000' must map a bucket start");
     }
 
     @Test

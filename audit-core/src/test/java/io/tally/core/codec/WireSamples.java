@@ -44,7 +44,7 @@ final class WireSamples {
                 Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
                 Map.of("orders", Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
                         "payments", Map.of(2, io.tally.core.EventTimes.NONE), "refunds", Map.of()),
-                false, 17);
+                false, 17, Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)));
     }
 
     static TierAggregate aggregate() {
@@ -55,8 +55,14 @@ final class WireSamples {
         return new TierProgress("log", "orders", 1_764_000_069_000L, 1_764_000_075_000L, 2, 1_764_000_076_000L);
     }
 
+    /** Progress of a tier whose agents dropped counts in two buckets. */
+    static TierProgress progressWithDrops() {
+        return new TierProgress("consumer.billing", "orders", 1_764_000_069_000L, 1_764_000_075_000L, 2,
+                1_764_000_076_000L, Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L));
+    }
+
     static List<WireMessage> all() {
         return List.of(counts(true), counts(false), heartbeat(), partitionedHeartbeat(), aggregate(), progress(),
-                new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
+                progressWithDrops(), new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
     }
 }

@@ -12,12 +12,13 @@ final class Marks {
     private Marks() {
     }
 
-    /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks */
+    /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks and drops */
     static List<Heartbeat> split(Heartbeat h) {
         TreeSet<String> topics = new TreeSet<>(h.watermarks().keySet());
         if (h.partitions() != null) {
             topics.addAll(h.partitions().keySet());
         }
+        topics.addAll(h.droppedByBucket().keySet());
         List<Heartbeat> out = new ArrayList<>(topics.size());
         for (String topic : topics) {
             Long mark = h.watermarks().get(topic);
@@ -26,8 +27,10 @@ final class Marks {
                 Map<Integer, Long> p = h.partitions().get(topic);
                 partitions = p == null ? Map.of() : Map.of(topic, p);
             }
+            Map<Long, Long> drops = h.droppedByBucket().get(topic);
             out.add(new Heartbeat(h.agent(), h.seq(), h.emittedAt(), h.tier(),
-                    mark == null ? Map.of() : Map.of(topic, mark), partitions, h.closed(), h.dropped()));
+                    mark == null ? Map.of() : Map.of(topic, mark), partitions, h.closed(), h.dropped(),
+                    drops == null ? Map.of() : Map.of(topic, drops)));
         }
         return out;
     }
@@ -37,6 +40,9 @@ final class Marks {
         if (!mark.watermarks().isEmpty()) {
             return mark.watermarks().keySet().iterator().next();
         }
-        return mark.partitions().keySet().iterator().next();
+        if (mark.partitions() != null && !mark.partitions().isEmpty()) {
+            return mark.partitions().keySet().iterator().next();
+        }
+        return mark.droppedByBucket().keySet().iterator().next();
     }
 }

@@ -23,9 +23,10 @@ import java.util.Map;
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
  * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
  *
- * <p>Layout: a type byte (0 counts, 2 heartbeat; 1, a heartbeat without per-partition watermarks, is still read from
- * checkpoints taken before them), then the fields in declaration order (a heartbeat's partitions after {@code dropped},
- * -1 for none); sketches as their documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
+ * <p>Layout: a type byte (0 counts, 3 heartbeat; 1 and 2, heartbeats without per-partition watermarks or without
+ * drops by bucket, are still read from checkpoints taken before them), then the fields in declaration order (a
+ * heartbeat's partitions after {@code dropped}, -1 for none, then its drops by bucket); sketches as their documented
+ * binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
  */
 public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
     private static final long serialVersionUID = 1L;
@@ -36,6 +37,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     /** The type byte of a heartbeat written before per-partition watermarks; still read from older checkpoints. */
     private static final byte HEARTBEAT = 1;
     private static final byte HEARTBEAT_WITH_PARTITIONS = 2;
+    private static final byte HEARTBEAT_WITH_DROPS = 3;
 
     /** @return type information for one kind of audit message, serialized by this serializer */
     @SuppressWarnings("unchecked")
@@ -87,7 +89,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             writeBytes(r.digest() == null ? null : r.digest().toBytes(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
-            out.writeByte(HEARTBEAT_WITH_PARTITIONS);
+            out.writeByte(HEARTBEAT_WITH_DROPS);
             writeCommon(h, out);
             out.writeInt(h.watermarks().size());
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
@@ -107,6 +109,15 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                         out.writeInt(e.getKey());
                         out.writeLong(e.getValue());
                     }
+                }
+            }
+            out.writeInt(h.droppedByBucket().size());
+            for (Map.Entry<String, Map<Long, Long>> t : h.droppedByBucket().entrySet()) {
+                out.writeUTF(t.getKey());
+                out.writeInt(t.getValue().size());
+                for (Map.Entry<Long, Long> e : t.getValue().entrySet()) {
+                    out.writeLong(e.getKey());
+                    out.writeLong(e.getValue());
                 }
             }
         }
@@ -133,7 +144,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             return new AuditRecord(agent, seq, emittedAt, tier, topic, bucket, mode, count, bytes, noTimestamp,
                     skewed, failed, latency, digest == null ? null : IdDigest.fromBytes(digest));
         }
-        if (type != HEARTBEAT && type != HEARTBEAT_WITH_PARTITIONS) {
+        if (type != HEARTBEAT && type != HEARTBEAT_WITH_PARTITIONS && type != HEARTBEAT_WITH_DROPS) {
             throw new IOException("unknown audit message type " + type + " in serialized state");
         }
         int n = in.readInt();
@@ -144,7 +155,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
         boolean closed = in.readBoolean();
         long dropped = in.readLong();
         Map<String, Map<Integer, Long>> partitions = null;
-        if (type == HEARTBEAT_WITH_PARTITIONS) {
+        if (type >= HEARTBEAT_WITH_PARTITIONS) {
             int topics = in.readInt();
             if (topics >= 0) {
                 partitions = new LinkedHashMap<>(topics * 2);
@@ -159,7 +170,20 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 }
             }
         }
-        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped);
+        Map<String, Map<Long, Long>> droppedByBucket = new LinkedHashMap<>();
+        if (type >= HEARTBEAT_WITH_DROPS) {
+            int topics = in.readInt();
+            for (int i = 0; i < topics; i++) {
+                String topic = in.readUTF();
+                int count = in.readInt();
+                Map<Long, Long> buckets = new LinkedHashMap<>(count * 2);
+                for (int j = 0; j < count; j++) {
+                    buckets.put(in.readLong(), in.readLong());
+                }
+                droppedByBucket.put(topic, buckets);
+            }
+        }
+        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket);
     }
 
     @Override

@@ -24,12 +24,17 @@ import java.util.TreeMap;
  *       gone), the highest watermark a live agent reached, or else any agent — nothing earlier is still coming
  *       from them;</li>
  *   <li>{@code lastHeartbeatAt} = the latest heartbeat emit time of any agent of the tier;</li>
- *   <li>{@code liveAgents} = live agents of the tier.</li>
+ *   <li>{@code liveAgents} = live agents of the tier;</li>
+ *   <li>{@code dropped} = per bucket, what the agents of the tier could not count there, summed over every agent
+ *       (live or not: each reports its own cumulative figure), for the most recent buckets.</li>
  * </ul>
  * So one slow partition holds its topic back however far the others are, and an agent that no longer reads a
  * partition does not hold it back for ever. Stateless and thread-safe.
  */
 public final class ProgressRules {
+    /** Most buckets with drops a progress carries: the most recent ones. */
+    static final int MAX_DROPPED_BUCKETS = 1_000;
+
     private ProgressRules() {
     }
 
@@ -72,6 +77,10 @@ public final class ProgressRules {
                     }
                 }
             }
+            h.droppedByBucket().forEach((topic, buckets) -> {
+                TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
+                buckets.forEach((bucket, n) -> t.dropped.merge(bucket, n, Long::sum));
+            });
             if (isLive && h.partitions() != null) {
                 h.partitions().forEach((topic, marks) -> {
                     TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
@@ -81,13 +90,16 @@ public final class ProgressRules {
         }
         List<TierProgress> out = new ArrayList<>(topics.size());
         for (Map.Entry<String, TopicMarks> e : topics.entrySet()) {
-            out.add(new TierProgress(tier, e.getKey(), e.getValue().watermark(), lastHeartbeat, live, now));
+            out.add(new TierProgress(tier, e.getKey(), e.getValue().watermark(), lastHeartbeat, live, now,
+                    e.getValue().recentDrops()));
         }
         return out;
     }
 
     /** What the agents of one tier report on one topic. */
     private static final class TopicMarks {
+        /** bucket start → messages the agents dropped there, summed over them (each reports its own cumulative) */
+        final TreeMap<Long, Long> dropped = new TreeMap<>();
         /** partition → the highest watermark a live agent reading it reports */
         final Map<Integer, Long> partitions = new HashMap<>();
         /** the lowest watermark of the live agents that report the whole topic */
@@ -95,6 +107,13 @@ public final class ProgressRules {
         boolean anyReadNow;
         long highestLive = Long.MIN_VALUE;
         long highest = Long.MIN_VALUE;
+
+        Map<Long, Long> recentDrops() {
+            while (dropped.size() > MAX_DROPPED_BUCKETS) {
+                dropped.pollFirstEntry();
+            }
+            return dropped;
+        }
 
         long watermark() {
             if (anyReadNow || !partitions.isEmpty()) {

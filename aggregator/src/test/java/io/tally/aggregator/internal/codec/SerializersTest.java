@@ -44,7 +44,9 @@ class SerializersTest {
         for (AuditMessage m : new AuditMessage[] {record(digest), record(null),
                 new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L, "b", 7L), true, 4),
                 new Heartbeat(AGENT, 11, 2_000, "consumer.g", Map.of("orders", 5L),
-                        Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)), false, 0)}) {
+                        Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)), false, 0),
+                new Heartbeat(AGENT, 12, 2_000, "consumer.g", Map.of("orders", 5L), null, false, 9,
+                        Map.of("orders", Map.of(60_000L, 9L)))}) {
             AuditMessage back = roundTrip(AuditMessageSerializer.INSTANCE, m);
             assertThat(AuditCodec.encode(back)).isEqualTo(AuditCodec.encode(m));
         }

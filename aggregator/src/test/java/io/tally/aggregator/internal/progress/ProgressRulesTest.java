@@ -87,6 +87,17 @@ class ProgressRulesTest {
     }
 
     @Test
+    void what_the_agents_dropped_is_summed_per_bucket_over_every_agent_live_or_not() {
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                new Heartbeat(new AgentIdentity("a", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L), null,
+                        false, 7, Map.of("t", Map.of(60_000L, 5L, 120_000L, 2L))),
+                new Heartbeat(new AgentIdentity("dead", "h"), 1, NOW - LIVENESS * 2, "consumer.g", Map.of("t", 100L),
+                        null, false, 3, Map.of("t", Map.of(60_000L, 3L)))), NOW, LIVENESS);
+        assertThat(p.get(0).dropped()).containsExactly(Map.entry(60_000L, 8L), Map.entry(120_000L, 2L));
+        assertThat(p.get(0).droppedIn(60_000L)).isEqualTo(8);
+    }
+
+    @Test
     void closed_and_silent_agents_no_longer_hold_the_watermark_back() {
         List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
                 hb("live", 1, NOW - 1_000, Map.of("t", 800L), false),

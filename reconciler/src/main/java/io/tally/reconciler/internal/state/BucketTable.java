@@ -45,6 +45,14 @@ final class BucketTable {
         buckets.values().forEach(s -> s.version = version);
     }
 
+    /** Marks one bucket changed, if it is known. */
+    void touch(long bucketStart, long version) {
+        Slot slot = buckets.get(bucketStart);
+        if (slot != null) {
+            slot.version = version;
+        }
+    }
+
     Slot slot(long bucketStart) {
         return buckets.get(bucketStart);
     }

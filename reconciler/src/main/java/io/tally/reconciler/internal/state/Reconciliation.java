@@ -106,6 +106,16 @@ public final class Reconciliation {
         if (p.lastHeartbeatAt() > 0 && table.seenAt(p.tier(), p.lastHeartbeatAt())) {
             table.touchAll(++version);
         }
+        // drops reported late (an agent's buffer overflowed while the audit topic was down) re-open their buckets
+        Map<Long, Long> before = old == null ? Map.of() : old.progress().dropped();
+        if (!kept.dropped().equals(before)) {
+            long v = ++version;
+            kept.dropped().forEach((bucket, n) -> {
+                if (!n.equals(before.get(bucket))) {
+                    table.touch(bucket, v);
+                }
+            });
+        }
     }
 
     /**
@@ -269,7 +279,8 @@ public final class Reconciliation {
             Judgement j = judge.judge(edge, judgedEdge, topology.policy(edge.upstreamTopic()), bucket, up, down,
                     upView, downView, () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket,
                             now) + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now),
-                    now);
+                    droppedIn(edge.upstreamTier(), edge.upstreamTopic(), start),
+                    droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start), now);
             judged.put(key, new Last(j, v, bucket));
             if (last == null || last.judgement().verdict() != j.verdict()
                     || last.judgement().upstreamCount() != j.upstreamCount()
@@ -283,6 +294,12 @@ public final class Reconciliation {
             }
         }
         return count;
+    }
+
+    /** @return what the tier's agents reported dropping in the topic's bucket */
+    private long droppedIn(String tier, String topic, long bucketStart) {
+        Progress p = progress.get(tier + '|' + topic);
+        return p == null ? 0 : p.progress().droppedIn(bucketStart);
     }
 
     private TierView view(String tier, String topic, long now, LagView lag, Map<String, List<String[]>> upstreamOf,

@@ -62,12 +62,30 @@ public final class EdgeJudge {
     public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
             TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
             long now) {
-        Judgement j = decide(edge, judged, policy, bucket, up, down, upView, downView, gapAllowance, now);
+        return judge(edge, judged, policy, bucket, up, down, upView, downView, gapAllowance, 0, 0, now);
+    }
+
+    /**
+     * As {@link #judge(Edge, boolean, TopicPolicy, Bucket, TierAggregate, TierAggregate, TierView, TierView,
+     * java.util.function.LongSupplier, long)}, knowing what each tier's agents reported dropping in the bucket.
+     *
+     * @param droppedUp   messages the upstream tier's agents could not count in this bucket
+     * @param droppedDown messages the downstream tier's agents could not count in this bucket
+     */
+    public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
+            TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
+            long droppedUp, long droppedDown, long now) {
+        Judgement j = decide(edge, judged, policy, bucket, up, down, upView, downView,
+                new Gaps(gapAllowance, droppedUp, droppedDown), now);
         return j.withReason(Reasons.explain(j, edge, bucket, saturatedAdd(bucket.end(), graceMs), upView, downView));
     }
 
+    /** What the audit itself may have missed in a bucket: agents that died unclosed, and counts agents dropped. */
+    private record Gaps(java.util.function.LongSupplier deadAgents, long droppedUp, long droppedDown) {
+    }
+
     private Judgement decide(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
-            TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
+            TierAggregate down, TierView upView, TierView downView, Gaps gaps,
             long now) {
         long upCount = up == null ? 0 : up.count();
         long downCount = down == null ? 0 : down.count();
@@ -94,11 +112,11 @@ public final class EdgeJudge {
                                     + " (watermark " + Reasons.time(lagging.watermark()) + ")")
                     : Judgement.of(Verdict.PENDING, upCount, downCount, "");
         }
-        return compare(edge, policy, up, down, upCount, downCount, gapAllowance);
+        return compare(edge, policy, up, down, upCount, downCount, gaps);
     }
 
     private Judgement compare(Edge edge, TopicPolicy policy, TierAggregate up, TierAggregate down, long upCount,
-            long downCount, java.util.function.LongSupplier gapAllowanceSupplier) {
+            long downCount, Gaps gaps) {
         long missing = Math.max(0, upCount - downCount);
         long duplicated = Math.max(0, downCount - upCount);
         List<Long> lostIds = List.of();
@@ -134,10 +152,20 @@ public final class EdgeJudge {
             Verdict kind = missing > 0 && duplicated > 0 ? Verdict.MIXED
                     : missing > 0 ? Verdict.LOSS : Verdict.DUPLICATION;
             String detail = missing + " missing, " + duplicated + " duplicated";
-            long gapAllowance = gapAllowanceSupplier.getAsLong();
-            if (missing + duplicated <= gapAllowance) {
+            long dropped = gaps.droppedUp() + gaps.droppedDown();
+            // counts the downstream agents dropped look like a loss, the upstream ones' like a duplication
+            if (dropped > 0 && missing <= gaps.droppedDown() && duplicated <= gaps.droppedUp()) {
                 kind = Verdict.AUDIT_GAP;
-                detail += "; an agent that died unclosed could have left up to " + gapAllowance + " uncounted";
+                detail += "; the agents dropped " + dropped + " counts of this bucket (" + droppedBy(edge, gaps)
+                        + "), which explains it";
+            } else {
+                long gapAllowance = gaps.deadAgents().getAsLong();
+                if (missing + duplicated <= gapAllowance + dropped) {
+                    kind = Verdict.AUDIT_GAP;
+                    detail += "; an agent that died unclosed could have left up to " + gapAllowance + " uncounted"
+                            + (dropped > 0 ? ", and the agents dropped " + dropped + " counts of this bucket ("
+                                    + droppedBy(edge, gaps) + ")" : "");
+                }
             }
             return new Judgement(kind, upCount, downCount, missing, duplicated, lostIds, duplicatedIds, detail);
         }
@@ -150,6 +178,17 @@ public final class EdgeJudge {
             }
         }
         return Judgement.of(Verdict.COMPLETE, upCount, downCount, "");
+    }
+
+    private static String droppedBy(Edge edge, Gaps gaps) {
+        List<String> by = new java.util.ArrayList<>();
+        if (gaps.droppedUp() > 0) {
+            by.add(edge.upstreamTier() + " " + gaps.droppedUp());
+        }
+        if (gaps.droppedDown() > 0) {
+            by.add(edge.downstreamTier() + " " + gaps.droppedDown());
+        }
+        return String.join(", ", by) + ": audit buffer full or bucket bound reached";
     }
 
     /** The tier that started later than the other is not judged at or before its first bucket. */

@@ -354,6 +354,38 @@ class ReconciliationTest {
     }
 
     @Test
+    void counts_the_agents_report_dropping_turn_a_difference_they_explain_into_an_audit_gap_even_reported_late() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(CONSUMER, B, 0, 97)); // the consumer's agents dropped 3 counts of B (their buffer was full)
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        assertThat(verdictOf(tick(), CONSUMER)).as("before the drops are known").contains(Verdict.LOSS);
+
+        clock.advance(60_000); // the audit topic is back: the heartbeat that reports the drops arrives
+        rec.accept(new TierProgress(CONSUMER, "orders", clock.millis() - 1_000, clock.millis(), 2, clock.millis(),
+                Map.of(B.start(), 3L)), clock.millis());
+        Evaluation gap = tick();
+        assertThat(verdictOf(gap, CONSUMER)).contains(Verdict.AUDIT_GAP);
+        assertThat(gap.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP);
+            assertThat(d.detail()).contains("dropped 3 counts").contains(CONSUMER + " 3");
+        });
+
+        Bucket next = new Bucket(B.end(), SIZE);
+        rec.accept(agg("producer", next, 0, 100));
+        rec.accept(agg("log", next, 0, 100));
+        rec.accept(agg(CONSUMER, next, 0, 95)); // 5 missing, 2 dropped: a loss the drops do not explain
+        clock.set(next.end() + 3_000);
+        progress("producer", next.end() + 2_500);
+        progress("log", next.end() + 2_500);
+        rec.accept(new TierProgress(CONSUMER, "orders", next.end() + 2_500, clock.millis(), 2, clock.millis(),
+                Map.of(B.start(), 3L, next.start(), 2L)), clock.millis());
+        assertThat(tick().verdicts()).filteredOn(v -> v.bucket().equals(next) && v.downstreamTier().equals(CONSUMER))
+                .extracting(EdgeVerdict::verdict).containsExactly(Verdict.LOSS);
+    }
+
+    @Test
     void a_restarted_reconciler_keeps_the_detection_time_and_reports_no_change_for_a_known_discrepancy() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 97));
