@@ -97,7 +97,9 @@ class AgentJarIT {
         String topic = "orders-crash";
         int n = 2_000;
         createTopic(topic);
-        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000");
+        // a tier of its own: the other tests' producers write to the same audit topic
+        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
+                "tally.tier=producer.crash");
         String[] consumer = {broker.bootstrapServers(), topic, "", "crashing", "tally.bucket.ms=10000",
                 "tally.flush.interval.ms=200", "max.poll.records=100"};
         Process crashing = startClient("crash", with(consumer, 2, "1000"));
@@ -114,7 +116,7 @@ class AgentJarIT {
             messages = reader.readUntil(m -> AuditTopicReader.closedAgents(m, "consumer.crashing") == 1
                     && AuditTopicReader.counted(m, "consumer.crashing") >= n, Duration.ofSeconds(60));
             assertThat(AuditTopicReader.counted(messages, "consumer.crashing")).isEqualTo(n);
-            assertSameIds(messages, topic, "consumer.crashing");
+            assertSameIds(messages, topic, "producer.crash", "consumer.crashing");
         }
     }
 
@@ -124,7 +126,8 @@ class AgentJarIT {
         String topic = "orders-stall";
         int n = 2_000;
         createTopic(topic);
-        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000");
+        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
+                "tally.tier=producer.stall");
         String[] consumer = {broker.bootstrapServers(), topic, "", "stalling", "tally.bucket.ms=10000",
                 "tally.flush.interval.ms=200", "max.poll.records=100", "max.poll.interval.ms=10000",
                 "tally.consumer.commit.wait.ms=5000"};
@@ -137,14 +140,14 @@ class AgentJarIT {
             List<AuditMessage> messages = reader.readUntil(
                     m -> AuditTopicReader.closedAgents(m, "consumer.stalling") == 2, Duration.ofSeconds(60));
             assertThat(AuditTopicReader.counted(messages, "consumer.stalling")).isEqualTo(n);
-            assertSameIds(messages, topic, "consumer.stalling");
+            assertSameIds(messages, topic, "producer.stall", "consumer.stalling");
         }
     }
 
     /** Every id the producer counted on {@code topic} is counted once by {@code tier}, bucket by bucket. */
-    private static void assertSameIds(List<AuditMessage> messages, String topic, String tier) {
-        for (Long bucket : perBucket(messages, "producer", topic).keySet()) {
-            IdDigest produced = digest(messages, "producer", topic, bucket);
+    private static void assertSameIds(List<AuditMessage> messages, String topic, String producer, String tier) {
+        for (Long bucket : perBucket(messages, producer, topic).keySet()) {
+            IdDigest produced = digest(messages, producer, topic, bucket);
             IdDigest consumed = digest(messages, tier, topic, bucket);
             assertThat(consumed.minus(produced).isEmpty()).as("ids of bucket %d", bucket).isTrue();
         }

@@ -1,0 +1,214 @@
+package io.tally.reconciler;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.broker.BrokerConfig;
+import io.tally.broker.BundledBroker;
+import io.tally.core.Bucket;
+import io.tally.core.Clock;
+import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
+import io.tally.core.WireMessage;
+import io.tally.core.codec.AuditCodec;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.LatencySketch;
+import io.tally.storage.CassandraAuditStore;
+import io.tally.storage.EdgeVerdict;
+import io.tally.storage.LocalCassandraNode;
+import io.tally.storage.TallySchema;
+import io.tally.storage.testing.CassandraNodeExtension;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The finalization figures of BENCHMARKS.md: 1,000 topics with four tiers each, one bucket after another. For each
+ * bucket the counts are published first, then — at the moment the bucket becomes final — the progress of every tier
+ * past its end plus grace; one topic in a hundred has a loss. Measured per topic: from the write of the progress that
+ * makes the bucket final to the evaluation that stored its verdicts ({@code judgedAt}, the reconciler's clock), and
+ * for a loss to its alert on {@code tally.alerts} (the record's timestamp), with {@code alert.hold.ms} 0 so that the
+ * figure is the machinery's (the hold is then added by design). The reconciler runs as deployed: its own Kafka
+ * clients, the real Cassandra node, the system clock. Prints p50/p99; asserts nothing about time. Run with
+ * {@code mvn -pl reconciler verify -Dit.test=FinalizationLatencyIT -Dtally.benchmark=true -Dtest=NONE
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@EnabledIfSystemProperty(named = "tally.benchmark", matches = "true")
+@ExtendWith(CassandraNodeExtension.class)
+class FinalizationLatencyIT {
+    private static final long SIZE = 10_000;
+    private static final long GRACE = 2_000;
+    private static final int TOPICS = 1_000;
+    private static final int ROUNDS = 5;
+    private static final String KEYSPACE = "tally_finalization";
+    private static final String[] TIERS = {"producer", "log", "consumer.a", "consumer.b"};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void from_final_to_verdict_and_to_alert(LocalCassandraNode node, CqlSession session) throws Exception {
+        try (BundledBroker broker = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(
+                        new NewTopic("tally.aggregates", 6, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                        new NewTopic("tally.audit", 2, (short) 1),
+                        new NewTopic("tally.alerts", 1, (short) 1))).all().get();
+            }
+            InetSocketAddress cql = node.contactPoint();
+            Map<String, Object> props = new HashMap<>();
+            props.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            props.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
+            props.put(ReconcilerConfig.CASSANDRA_KEYSPACE, KEYSPACE);
+            props.put(ReconcilerConfig.GRACE_MS, GRACE);
+            props.put(ReconcilerConfig.ALERT_HOLD_MS, 0);
+            props.put(ReconcilerConfig.ALERT_LOG, false);
+            // buckets here are in the past: no tier may count as idle (its watermark would follow the clock and
+            // finalize the bucket before its progress is written)
+            props.put(ReconcilerConfig.IDLE_AFTER_MS, 600_000);
+            CassandraAuditStore store = CassandraAuditStore.create(session,
+                    TallySchema.builder().keyspace(KEYSPACE).build());
+            List<Long> toVerdict = new ArrayList<>();
+            List<Long> toAlert = new ArrayList<>();
+            try (ReconcilerService service = ReconcilerService.builder(ReconcilerConfig.fromProperties(props))
+                    .build().start();
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                         broker.bootstrapServers(), "linger.ms", 5), new ByteArraySerializer(),
+                         new ByteArraySerializer())) {
+                long first = Bucket.startOf(Clock.system().millis(), SIZE) - (ROUNDS + 2) * SIZE;
+                for (int round = 0; round < ROUNDS; round++) {
+                    Bucket b = new Bucket(first + round * SIZE, SIZE);
+                    List<WireMessage> counts = new ArrayList<>();
+                    for (int t = 0; t < TOPICS; t++) {
+                        for (String tier : TIERS) {
+                            boolean loss = t % 100 == 0 && tier.equals("consumer.a");
+                            counts.add(aggregate("topic-" + t, tier, b, loss ? 97 : 100));
+                        }
+                    }
+                    send(producer, counts).forEach(f -> join(f));
+                    Thread.sleep(2_000); // the counts are in; now every tier passes the bucket's end plus grace
+                    List<WireMessage> progress = new ArrayList<>();
+                    for (int t = 0; t < TOPICS; t++) {
+                        for (String tier : TIERS) {
+                            progress.add(new TierProgress(tier, "topic-" + t, b.end() + GRACE, Clock.system().millis(),
+                                    1, Clock.system().millis()));
+                        }
+                    }
+                    Map<String, Long> finalAt = new HashMap<>();
+                    List<Future<RecordMetadata>> sent = send(producer, progress);
+                    for (int i = 0; i < sent.size(); i++) {
+                        String topic = ((TierProgress) progress.get(i)).topic();
+                        finalAt.merge(topic, join(sent.get(i)).timestamp(), Math::max);
+                    }
+                    Map<String, Long> judgedAt = awaitVerdicts(store, b);
+                    judgedAt.forEach((topic, at) -> toVerdict.add(at - finalAt.get(topic)));
+                    alertTimes(broker.bootstrapServers(), b).forEach((topic, at) -> toAlert.add(at - finalAt.get(topic)));
+                }
+                System.out.printf(Locale.ROOT, "BENCH finalization topics=%d tiers=%d rounds=%d stats=%s%n", TOPICS,
+                        TIERS.length, ROUNDS, service.stats());
+            }
+            print("to verdict", toVerdict);
+            print("to alert (hold 0)", toAlert);
+        }
+    }
+
+    private static TierAggregate aggregate(String topic, String tier, Bucket b, long count) {
+        IdDigest d = new IdDigest(IdDigest.DEFAULT_CELLS);
+        LatencySketch l = new LatencySketch();
+        for (long id = 0; id < count; id++) {
+            d.add(id);
+        }
+        l.add(30, count);
+        return new TierAggregate(topic, tier, b, count, count * 10, 0, 0, 0, 1, l, d, b.end());
+    }
+
+    private static List<Future<RecordMetadata>> send(KafkaProducer<byte[], byte[]> producer,
+            List<WireMessage> messages) {
+        List<Future<RecordMetadata>> out = new ArrayList<>(messages.size());
+        for (WireMessage m : messages) {
+            String topic = m instanceof TierAggregate a ? a.topic() : ((TierProgress) m).topic();
+            // partitioned by audited topic, as the aggregator writes them
+            int partition = Math.floorMod(topic.hashCode(), 6);
+            out.add(producer.send(new ProducerRecord<>("tally.aggregates", partition,
+                    AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m))));
+        }
+        return out;
+    }
+
+    private static RecordMetadata join(Future<RecordMetadata> f) {
+        try {
+            return f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return per topic, the latest {@code judgedAt} of its three edges' final verdicts of {@code b} */
+    private static Map<String, Long> awaitVerdicts(CassandraAuditStore store, Bucket b) throws Exception {
+        Map<String, Long> done = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (done.size() < TOPICS && System.nanoTime() < deadline) {
+            for (int t = 0; t < TOPICS; t++) {
+                String topic = "topic-" + t;
+                if (done.containsKey(topic)) {
+                    continue;
+                }
+                List<EdgeVerdict> verdicts = store.verdicts(topic, b.start(), b.start() + 1);
+                if (verdicts.size() == 3 && verdicts.stream().allMatch(v -> v.verdict().isFinal())) {
+                    done.put(topic, verdicts.stream().mapToLong(EdgeVerdict::judgedAt).max().orElseThrow());
+                }
+            }
+            Thread.sleep(200);
+        }
+        if (done.size() < TOPICS) {
+            throw new AssertionError("verdicts of " + (TOPICS - done.size()) + " topics missing after 120 s");
+        }
+        return done;
+    }
+
+    /** @return per topic with a loss in {@code b}, when its OPEN alert was written */
+    private static Map<String, Long> alertTimes(String bootstrap, Bucket b) throws Exception {
+        Map<String, Long> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition("tally.alerts", 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < TOPICS / 100 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    JsonNode alert = JSON.readTree(r.value());
+                    if (alert.get("status").asText().equals("OPEN") && alert.toString().contains(
+                            "\"bucketStart\":" + b.start())) {
+                        out.putIfAbsent(alert.get("topic").asText(), r.timestamp());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void print(String what, List<Long> ms) {
+        List<Long> sorted = ms.stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "BENCH finalization %s n=%d p50=%d ms p99=%d ms max=%d ms%n", what,
+                sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1),
+                sorted.get(sorted.size() - 1));
+    }
+}
