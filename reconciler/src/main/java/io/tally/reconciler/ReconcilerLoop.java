@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class ReconcilerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcilerService.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How soon after the last evaluation new progress is judged (else at the evaluation interval). */
+    private static final long EAGER_EVALUATION_MS = 100;
 
     private final ReconcilerConfig config;
     private final Clock clock;
@@ -48,6 +50,7 @@ final class ReconcilerLoop implements Runnable {
     private volatile boolean running = true;
     private boolean replayed;
     private int assignmentsSeen;
+    private boolean progressSinceEvaluation;
     private volatile ReconcilerStats stats = new ReconcilerStats(0, 0, 0, 0, 0, 0, 0);
     private long aggregatesStored;
     private long progressStored;
@@ -75,6 +78,7 @@ final class ReconcilerLoop implements Runnable {
         long evaluateEvery = config.getLong(ReconcilerConfig.EVALUATE_INTERVAL_MS);
         long lagEvery = config.getLong(ReconcilerConfig.LAG_CHECK_INTERVAL_MS);
         long nextEvaluation = 0;
+        long lastEvaluation = Long.MIN_VALUE / 2;
         long nextLagCheck = 0;
         LOG.info("Reconciler started: {}", config);
         try {
@@ -91,6 +95,7 @@ final class ReconcilerLoop implements Runnable {
                         public void progress(TierProgress p) {
                             unstoredProgress.put(p.tier() + '|' + p.topic(), p);
                             reconciliation.accept(p, clock.millis());
+                            progressSinceEvaluation = true;
                         }
 
                         @Override
@@ -110,16 +115,21 @@ final class ReconcilerLoop implements Runnable {
                     if (audit != null) {
                         audit.poll(Duration.ZERO, clock.millis(), agents::on);
                     }
-                    flushWrites();
                     long now = clock.millis();
                     if (now >= nextLagCheck || now < nextLagCheck - lagEvery) {
                         lag.refresh(reconciliation.tiersByTopic());
                         nextLagCheck = now + lagEvery;
                     }
-                    if ((now >= nextEvaluation || now < nextEvaluation - evaluateEvery) && replayed()) {
+                    // progress is what makes buckets final: judge soon after it arrives, not at the next tick
+                    boolean eager = progressSinceEvaluation && now - lastEvaluation >= EAGER_EVALUATION_MS;
+                    if ((eager || now >= nextEvaluation || now < nextEvaluation - evaluateEvery) && replayed()) {
                         evaluate(now); // the first one as soon as the replay is done
                         nextEvaluation = now + evaluateEvery;
+                        lastEvaluation = now;
+                        progressSinceEvaluation = false;
                     }
+                    // what was read is stored after the verdicts it led to, so that they wait for nothing
+                    flushWrites();
                 } catch (WakeupException e) {
                     // close() woke the poll up
                 } catch (RuntimeException e) {
@@ -157,10 +167,10 @@ final class ReconcilerLoop implements Runnable {
             aggregatesStored += unstored.size();
             unstored.clear();
         }
-        for (var it = unstoredProgress.values().iterator(); it.hasNext(); ) {
-            store.putProgress(it.next());
-            progressStored++;
-            it.remove();
+        if (!unstoredProgress.isEmpty()) {
+            store.putProgress(unstoredProgress.values());
+            progressStored += unstoredProgress.size();
+            unstoredProgress.clear();
         }
         publishStats();
     }
@@ -184,6 +194,13 @@ final class ReconcilerLoop implements Runnable {
         unstoredVerdicts.addAll(e.verdicts());
         e.discrepancies().forEach(d -> unstoredDiscrepancies.put(d.id(), d));
         e.rollups().forEach(r -> unstoredRollups.put(r.topic() + '|' + r.hourStart(), r));
+        // discrepancies and their alerts first: a loss is not kept waiting behind a thousand COMPLETE verdicts
+        for (var it = unstoredDiscrepancies.values().iterator(); it.hasNext(); ) {
+            dispatcher.offer(List.of(store.putDiscrepancy(it.next())));
+            it.remove();
+        }
+        dispatcher.evictBefore(now - config.getLong(ReconcilerConfig.WINDOW_MS));
+        dispatcher.dispatch(now);
         if (!unstoredVerdicts.isEmpty()) {
             store.putVerdicts(unstoredVerdicts);
             unstoredVerdicts.clear();
@@ -192,13 +209,7 @@ final class ReconcilerLoop implements Runnable {
             store.putRollups(unstoredRollups.values());
             unstoredRollups.clear();
         }
-        for (var it = unstoredDiscrepancies.values().iterator(); it.hasNext(); ) {
-            dispatcher.offer(List.of(store.putDiscrepancy(it.next())));
-            it.remove();
-        }
         agents.evictSilentSince(now - config.getLong(ReconcilerConfig.WINDOW_MS));
-        dispatcher.evictBefore(now - config.getLong(ReconcilerConfig.WINDOW_MS));
-        dispatcher.dispatch(now);
         publishStats();
     }
 

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The finalization figures of BENCHMARKS.md: 1,000 topics with four tiers each, one bucket after another. For each
  * bucket the counts are published first, then — at the moment the bucket becomes final — the progress of every tier
  * past its end plus grace; one topic in a hundred has a loss. Measured per topic: from the write of the progress that
- * makes the bucket final to the evaluation that stored its verdicts ({@code judgedAt}, the reconciler's clock), and
+ * makes the bucket final (the broker's acknowledgement of the last of its four tiers' progress) to the write of the last of its verdicts in Cassandra (the cell's write time), and
  * for a loss to its alert on {@code tally.alerts} (the record's timestamp), with {@code alert.hold.ms} 0 so that the
  * figure is the machinery's (the hold is then added by design). The reconciler runs as deployed: its own Kafka
  * clients, the real Cassandra node, the system clock. Prints p50/p99; asserts nothing about time. Run with
@@ -111,14 +111,17 @@ class FinalizationLatencyIT {
                                     1, Clock.system().millis()));
                         }
                     }
-                    Map<String, Long> finalAt = new HashMap<>();
-                    List<Future<RecordMetadata>> sent = send(producer, progress);
-                    for (int i = 0; i < sent.size(); i++) {
-                        String topic = ((TierProgress) progress.get(i)).topic();
-                        finalAt.merge(topic, join(sent.get(i)).timestamp(), Math::max);
+                    // final when the last of its tiers' progress is written (acknowledged by the broker)
+                    Map<String, Long> finalAt = new java.util.concurrent.ConcurrentHashMap<>();
+                    List<Future<RecordMetadata>> sent = new ArrayList<>();
+                    for (WireMessage m : progress) {
+                        String topic = ((TierProgress) m).topic();
+                        sent.add(send(producer, m, (meta, e) -> finalAt.merge(topic, System.currentTimeMillis(),
+                                Math::max)));
                     }
-                    Map<String, Long> judgedAt = awaitVerdicts(store, b);
-                    judgedAt.forEach((topic, at) -> toVerdict.add(at - finalAt.get(topic)));
+                    sent.forEach(FinalizationLatencyIT::join);
+                    awaitVerdicts(store, b);
+                    storedAt(session, b).forEach((topic, at) -> toVerdict.add(at - finalAt.get(topic)));
                     alertTimes(broker.bootstrapServers(), b).forEach((topic, at) -> toAlert.add(at - finalAt.get(topic)));
                 }
                 System.out.printf(Locale.ROOT, "BENCH finalization topics=%d tiers=%d rounds=%d stats=%s%n", TOPICS,
@@ -143,13 +146,18 @@ class FinalizationLatencyIT {
             List<WireMessage> messages) {
         List<Future<RecordMetadata>> out = new ArrayList<>(messages.size());
         for (WireMessage m : messages) {
-            String topic = m instanceof TierAggregate a ? a.topic() : ((TierProgress) m).topic();
-            // partitioned by audited topic, as the aggregator writes them
-            int partition = Math.floorMod(topic.hashCode(), 6);
-            out.add(producer.send(new ProducerRecord<>("tally.aggregates", partition,
-                    AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m))));
+            out.add(send(producer, m, (meta, e) -> { }));
         }
         return out;
+    }
+
+    private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, WireMessage m,
+            org.apache.kafka.clients.producer.Callback acked) {
+        String topic = m instanceof TierAggregate a ? a.topic() : ((TierProgress) m).topic();
+        // partitioned by audited topic, as the aggregator writes them
+        int partition = Math.floorMod(topic.hashCode(), 6);
+        return producer.send(new ProducerRecord<>("tally.aggregates", partition,
+                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m)), acked);
     }
 
     private static RecordMetadata join(Future<RecordMetadata> f) {
@@ -160,7 +168,7 @@ class FinalizationLatencyIT {
         }
     }
 
-    /** @return per topic, the latest {@code judgedAt} of its three edges' final verdicts of {@code b} */
+    /** Waits until every topic has the three edges' final verdicts of {@code b} in the store. */
     private static Map<String, Long> awaitVerdicts(CassandraAuditStore store, Bucket b) throws Exception {
         Map<String, Long> done = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -181,6 +189,24 @@ class FinalizationLatencyIT {
             throw new AssertionError("verdicts of " + (TOPICS - done.size()) + " topics missing after 120 s");
         }
         return done;
+    }
+
+    /** @return per topic, when the last of its verdicts of {@code b} was written (Cassandra's write time) */
+    private static Map<String, Long> storedAt(CqlSession session, Bucket b) {
+        Map<String, Long> out = new HashMap<>();
+        var statement = session.prepare("SELECT writetime(verdict) FROM " + KEYSPACE + ".edge_verdicts "
+                + "WHERE topic = ? AND day = ? AND bucket_start = ?");
+        java.time.LocalDate day = java.time.Instant.ofEpochMilli(b.start()).atZone(java.time.ZoneOffset.UTC)
+                .toLocalDate();
+        for (int t = 0; t < TOPICS; t++) {
+            String topic = "topic-" + t;
+            long latest = 0;
+            for (var row : session.execute(statement.bind(topic, day, java.time.Instant.ofEpochMilli(b.start())))) {
+                latest = Math.max(latest, row.getLong(0) / 1_000); // microseconds
+            }
+            out.put(topic, latest);
+        }
+        return out;
     }
 
     /** @return per topic with a loss in {@code b}, when its OPEN alert was written */

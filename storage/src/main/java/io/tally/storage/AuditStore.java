@@ -29,6 +29,11 @@ public interface AuditStore extends AutoCloseable {
     /** Upserts a tier's progress on a topic, keyed by (tier, topic). */
     void putProgress(TierProgress progress);
 
+    /** Upserts many tiers' progress; a store may write them concurrently. */
+    default void putProgress(Collection<TierProgress> progress) {
+        progress.forEach(this::putProgress);
+    }
+
     /** @return the progress of every tier on every topic */
     List<TierProgress> progress();
 

@@ -118,6 +118,17 @@ public final class CassandraAuditStore implements AuditStore {
         execute(RowMapper.bind(statements, progress), "writing tier progress");
     }
 
+    /** Pipelined: a burst of progress (every topic of a tier moving at once) is not one round trip per row. */
+    @Override
+    public void putProgress(Collection<TierProgress> progress) {
+        if (progress.isEmpty()) {
+            return;
+        }
+        AsyncWrites writes = new AsyncWrites(session, DEFAULT_MAX_IN_FLIGHT);
+        progress.forEach(p -> writes.submit(RowMapper.bind(statements, p)));
+        writes.await("writing tier progress");
+    }
+
     @Override
     public List<TierProgress> progress() {
         List<TierProgress> out = new ArrayList<>();

@@ -112,6 +112,12 @@ public abstract class AuditStoreContract {
 
         assertThat(store().progress()).filteredOn(p -> p.topic().equals(topic))
                 .containsExactly(new TierProgress("producer", topic, t0 + MINUTE, t0 + 65, 1, t0 + 66));
+
+        store().putProgress(List.of(new TierProgress("log", topic, t0, t0 + 5, 1, t0 + 6),
+                new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126)));
+        assertThat(store().progress()).filteredOn(p -> p.topic().equals(topic)).containsExactlyInAnyOrder(
+                new TierProgress("log", topic, t0, t0 + 5, 1, t0 + 6),
+                new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126));
     }
 
     @Test
