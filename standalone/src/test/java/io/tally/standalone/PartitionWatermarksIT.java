@@ -1,15 +1,13 @@
 package io.tally.standalone;
 
+import static io.tally.standalone.ApiClient.get;
+import static io.tally.standalone.ApiClient.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +47,6 @@ class PartitionWatermarksIT {
     private static final String TOPIC = "clicks";
     private static final String GROUP = "slow";
     private static final TopicPartition SLOW = new TopicPartition(TOPIC, 0);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void a_slow_partition_holds_its_topic_back_and_a_rebalance_moves_partitions_without_a_false_alarm(
@@ -308,22 +304,4 @@ class PartitionWatermarksIT {
     }
 
     /** @return the response, or null while the API does not know the topic yet */
-    private static JsonNode get(URI api, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(api.resolve(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 404) {
-            return null;
-        }
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,18 +1,16 @@
 package io.tally.standalone;
 
+import static io.tally.standalone.ApiClient.get;
+import static io.tally.standalone.ApiClient.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.TallyException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneIT {
     private static final long BUCKET_MS = 2_000;
     private static final String TOPIC = "orders";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Standalone.Options options(Path dir, int kafkaPort, int apiPort) {
         return new Standalone.Options(Duration.ofMillis(BUCKET_MS), Duration.ofSeconds(2), kafkaPort, apiPort, 0, dir,
@@ -191,34 +187,12 @@ class StandaloneIT {
         Instant deadline = Instant.now().plusSeconds(120);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
-            try {
-                last = get(api, path);
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (IllegalStateException e) {
-                // not there yet (404 until the topic is known)
+            last = get(api, path); // null until the API knows the topic
+            if (last != null && done.test(last)) {
+                return last;
             }
             pause(500);
         }
         throw new AssertionError("GET " + path + " did not get there in 120 s; last: " + last);
-    }
-
-    private static JsonNode get(URI api, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(api.resolve(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

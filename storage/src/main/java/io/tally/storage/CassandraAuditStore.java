@@ -121,12 +121,7 @@ public final class CassandraAuditStore implements AuditStore {
     /** Pipelined: a burst of progress (every topic of a tier moving at once) is not one round trip per row. */
     @Override
     public void putProgress(Collection<TierProgress> progress) {
-        if (progress.isEmpty()) {
-            return;
-        }
-        AsyncWrites writes = new AsyncWrites(session, DEFAULT_MAX_IN_FLIGHT);
-        progress.forEach(p -> writes.submit(RowMapper.bind(statements, p)));
-        writes.await("writing tier progress");
+        writeAll(progress, p -> RowMapper.bind(statements, p), "writing tier progress");
     }
 
     @Override
@@ -263,12 +258,17 @@ public final class CassandraAuditStore implements AuditStore {
 
     @Override
     public void putAgents(Collection<AgentSnapshot> agents) {
-        if (agents.isEmpty()) {
+        writeAll(agents, a -> RowMapper.bind(statements, a), "writing agent states");
+    }
+
+    /** Writes one row per item, pipelined (rows of different partitions: no batch would help). */
+    private <T> void writeAll(Collection<T> items, Function<T, BoundStatement> bind, String what) {
+        if (items.isEmpty()) {
             return;
         }
         AsyncWrites writes = new AsyncWrites(session, DEFAULT_MAX_IN_FLIGHT);
-        agents.forEach(a -> writes.submit(RowMapper.bind(statements, a)));
-        writes.await("writing agent states");
+        items.forEach(item -> writes.submit(bind.apply(item)));
+        writes.await(what);
     }
 
     @Override

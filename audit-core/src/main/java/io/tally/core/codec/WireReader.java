@@ -146,17 +146,11 @@ final class WireReader {
         for (Map.Entry<String, Object> e : marks.entrySet()) {
             String key = e.getKey();
             int at = key.lastIndexOf(PARTITION_SEPARATOR);
-            int partition = -1;
-            if (at > 0) {
-                try {
-                    partition = Integer.parseInt(key.substring(at + 1));
-                } catch (NumberFormatException notANumber) {
-                    partition = -1;
-                }
-            }
-            if (partition < 0) {
+            Long number = at > 0 ? parseLong(key.substring(at + 1)) : null;
+            if (number == null || number < 0 || number > Integer.MAX_VALUE) {
                 throw f.error("partitions." + key, "must be keyed topic|partition (a partition number >= 0)");
             }
+            int partition = number.intValue();
             if (!(e.getValue() instanceof Long mark)) {
                 throw f.error("partitions." + key, "must be an integer (epoch ms)");
             }
