@@ -3,6 +3,7 @@ package io.tally.aggregator;
 import io.tally.aggregator.internal.aggregate.LocalCombiner;
 import io.tally.aggregator.internal.aggregate.Partial;
 import io.tally.aggregator.internal.aggregate.PartialSerializer;
+import io.tally.aggregator.internal.aggregate.TopicGroups;
 import io.tally.aggregator.internal.aggregate.TopicTierAggregator;
 import io.tally.aggregator.internal.decode.AuditDecoder;
 import io.tally.aggregator.internal.dedup.DedupFunction;
@@ -82,7 +83,9 @@ public final class AggregationJob {
                 .uid("tally-combine").setParallelism(parallelism)
                 .keyBy(Partial::key, Types.STRING)
                 .process(new TopicTierAggregator(aggregates, emit, bucketTtl,
-                        config.get(AggregatorConfig.LIVENESS_TIMEOUT), retention), TypeInformation.of(Envelope.class))
+                        config.get(AggregatorConfig.LIVENESS_TIMEOUT), retention,
+                        TopicGroups.parse(config.get(AggregatorConfig.TOPIC_GROUPS))),
+                        TypeInformation.of(Envelope.class))
                 .name("sum and progress per topic|tier").uid("tally-topic-tier").setParallelism(parallelism);
 
         sums.union(unique.getSideOutput(DedupFunction.DEAD_LETTERS))

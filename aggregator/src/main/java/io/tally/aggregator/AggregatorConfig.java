@@ -115,6 +115,11 @@ public final class AggregatorConfig {
     public static final ConfigOption<Boolean> CREATE_TOPICS = ConfigOptions.key("tally.aggregator.create.topics")
             .booleanType().defaultValue(true)
             .withDescription("Create the audit, aggregates (compacted) and dead-letter topics when missing.");
+    public static final ConfigOption<String> TOPIC_GROUPS = ConfigOptions.key("tally.aggregator.topic.groups")
+            .stringType().defaultValue("")
+            .withDescription("Topics whose aggregates go to one partition of the aggregates topic, so that one "
+                    + "reconciler judges an edge between them (a mirror, a rename in the topology file): "
+                    + "'orders,orders.mirror;payments,payments.dr'. Empty: every topic on its own.");
     public static final ConfigOption<Integer> TOPIC_PARTITIONS = ConfigOptions.key("tally.topic.partitions")
             .intType().defaultValue(3)
             .withDescription("Partitions of the topics created by the aggregator.");
@@ -124,7 +129,8 @@ public final class AggregatorConfig {
             DLQ_TOPIC, BUCKET_MS, PARALLELISM, STATE_RETENTION, EMIT_INTERVAL, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
             MAX_RESTARTS, LIVENESS_TIMEOUT, DEDUP_WINDOW, LOG_TOPICS, LOG_EVENT_TIME, LOG_STARTING_OFFSETS, LOG_FLUSH_INTERVAL,
             LOG_PARTITION_IDLE,
-            DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS, GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS);
+            DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS, GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS,
+            TOPIC_GROUPS);
 
     private final Configuration conf;
 
@@ -226,6 +232,11 @@ public final class AggregatorConfig {
         if (!eventTime.equals("record") && !(eventTime.startsWith("header:") && eventTime.length() > 7)
                 && !(eventTime.startsWith("json:") && eventTime.length() > 5)) {
             throw invalid(LOG_EVENT_TIME, "must be 'record', 'header:NAME' or 'json:PATH'");
+        }
+        try {
+            io.tally.aggregator.internal.aggregate.TopicGroups.parse(read(TOPIC_GROUPS));
+        } catch (IllegalArgumentException e) {
+            throw invalid(TOPIC_GROUPS, e.getMessage());
         }
         String offsets = read(LOG_STARTING_OFFSETS);
         if (!offsets.equals("earliest") && !offsets.equals("latest")) {

@@ -48,6 +48,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
     private final Duration ttl;
     private final long livenessMs;
     private final Duration retention;
+    private final TopicGroups groups;
     private transient MapState<Long, Accumulator> sums;
     private transient MapState<Long, Boolean> changed;
     private transient MapState<String, AuditMessage> marks;
@@ -63,6 +64,13 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
      */
     public TopicTierAggregator(String aggregatesTopic, Duration emitInterval, Duration ttl, Duration liveness,
             Duration retention) {
+        this(aggregatesTopic, emitInterval, ttl, liveness, retention, TopicGroups.parse(""));
+    }
+
+    /** @param groups topics written to one partition of the aggregates topic */
+    public TopicTierAggregator(String aggregatesTopic, Duration emitInterval, Duration ttl, Duration liveness,
+            Duration retention, TopicGroups groups) {
+        this.groups = groups;
         this.aggregatesTopic = aggregatesTopic;
         this.emitIntervalMs = emitInterval.toMillis();
         this.ttl = ttl;
@@ -132,7 +140,8 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
         if (sums.contains(expired)) {
             sums.remove(expired);
             changed.remove(expired);
-            out.collect(Envelope.partitioned(aggregatesTopic, key + '|' + expired, null, topic));
+            out.collect(Envelope.partitioned(aggregatesTopic, key + '|' + expired, null,
+                    groups.partitionKey(topic)));
         }
         Long check = livenessCheckAt.value();
         if (check != null && timestamp >= check) {
@@ -155,7 +164,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
             if (acc != null) {
                 TierAggregate aggregate = acc.toAggregate();
                 out.collect(Envelope.partitioned(aggregatesTopic, aggregate.key(), AuditCodec.encode(aggregate),
-                        topic));
+                        groups.partitionKey(topic)));
             }
         }
         changed.clear();
@@ -169,7 +178,8 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
             latest.add((Heartbeat) m);
         }
         for (TierProgress p : ProgressRules.compute(tier, latest, now, livenessMs)) {
-            out.collect(Envelope.partitioned(aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p), topic));
+            out.collect(Envelope.partitioned(aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p),
+                    groups.partitionKey(topic)));
         }
         long expiry = ProgressRules.nextExpiry(latest, now, livenessMs);
         if (expiry != Long.MAX_VALUE) {

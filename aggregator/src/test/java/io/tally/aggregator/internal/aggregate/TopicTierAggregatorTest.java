@@ -128,6 +128,24 @@ class TopicTierAggregatorTest {
     }
 
     @Test
+    void topics_of_a_group_are_written_to_the_partition_of_its_first_topic() throws Exception {
+        var aggregator = new TopicTierAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2),
+                Duration.ofSeconds(30), Duration.ofDays(2), TopicGroups.parse("orders,t; payments,payments.dr"));
+        try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(aggregator, Partial::key, Types.STRING)) {
+            h.setProcessingTime(0);
+            h.processElement(record(0, 3, null, 10), 0); // topic t
+            h.processElement(mark("a", 5, 0, 60_000), 0);
+            h.setProcessingTime(1_000);
+            assertThat(h.extractOutputValues()).hasSize(2).extracting(e -> e.partitionBy).containsOnly("orders");
+        }
+        assertThat(TopicGroups.parse("").partitionKey("t")).isEqualTo("t");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopicGroups.parse("a,b;b,c"))
+                .hasMessageContaining("topic 'b' is in two groups");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopicGroups.parse("a,,b"))
+                .hasMessageContaining("an empty topic name");
+    }
+
+    @Test
     void progress_is_the_lowest_live_mark_and_an_agent_that_goes_silent_stops_holding_it_back() throws Exception {
         try (var h = harness()) {
             h.processElement(mark("a", 0, 0, 500), 0);

@@ -260,7 +260,7 @@ public final class Reconciliation {
         int count = 0;
         for (long start : starts) {
             BucketTable.Slot upSlot = upTable.slot(start);
-            BucketTable.Slot downSlot = downTable.slot(start);
+            BucketTable.Slot downSlot = downTable == null ? null : downTable.slot(start);
             TierAggregate up = upSlot == null ? null : upSlot.tiers.get(edge.upstreamTier());
             TierAggregate down = downSlot == null ? null : downSlot.tiers.get(edge.downstreamTier());
             if (up == null && down == null) {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * {@code producer → every other tier}). Whether a topic has a log tier does not depend on timing: once the log tier
  * is expected ({@link LogTier}), a topic it has not reported on yet still has the log edges, which wait for it
  * (PENDING, then STALLED) instead of being judged without it. With explicit edges, exactly those (an edge without
- * topics applies to every topic that both of its tiers reported on). Immutable and thread-safe.
+ * topics applies to every topic that both of its tiers reported on; one declared for a topic, as soon as its upstream
+ * tier reported on it). Immutable and thread-safe.
  */
 public final class Topology {
     private final String producerTier;
@@ -147,7 +148,10 @@ public final class Topology {
             }
             String downTopic = r.downstreamTopic() == null ? topic : r.downstreamTopic();
             Set<String> downTiers = downTopic.equals(topic) ? tiers : tiersOf.apply(downTopic);
-            if (tiers.contains(r.upstreamTier()) && downTiers.contains(r.downstreamTier())) {
+            // an edge declared for this topic is expected: a downstream side that has not reported (silent, or
+            // its aggregates arriving at another reconciler) waits, then stalls, rather than going unjudged
+            boolean declared = r.upstreamTopic() != null;
+            if (tiers.contains(r.upstreamTier()) && (declared || downTiers.contains(r.downstreamTier()))) {
                 edges.add(new Edge(r.upstreamTier(), topic, r.downstreamTier(), downTopic, r.partial(),
                         r.judgeCompacted()));
             }

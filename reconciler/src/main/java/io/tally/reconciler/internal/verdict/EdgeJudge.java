@@ -108,6 +108,10 @@ public final class EdgeJudge {
             return stalled
                     ? Judgement.of(Verdict.STALLED, upCount, downCount, lagging.watermark() == Long.MIN_VALUE
                             ? "tier " + lagging.tier() + " is expected and has not reported on this topic"
+                                    + (edge.upstreamTopic().equals(edge.downstreamTopic()) ? ""
+                                            : " (if it reports on " + edge.downstreamTopic() + " and another "
+                                            + "reconciler receives that topic, list both topics in one "
+                                            + "tally.aggregator.topic.groups entry)")
                             : "tier " + lagging.tier() + " has not advanced since " + Reasons.time(lagging.lastAdvanceAt())
                                     + " (watermark " + Reasons.time(lagging.watermark()) + ")")
                     : Judgement.of(Verdict.PENDING, upCount, downCount, "");

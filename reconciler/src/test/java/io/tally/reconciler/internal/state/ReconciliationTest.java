@@ -300,6 +300,29 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_declared_edge_to_a_topic_whose_data_never_arrive_here_stalls_instead_of_going_unjudged() {
+        Topology mirror = new Topology("producer", "log", List.of(new Topology.EdgeRule("log", "consumer.mirror",
+                "orders", "orders.mirror", false, false)), Map.of(), TopicPolicy.defaults());
+        Reconciliation alone = new Reconciliation(mirror, SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        alone.accept(agg("log", B, 0, 10)); // orders.mirror lands on a partition another reconciler reads
+        clock.set(B.end() + 3_000);
+        alone.accept(new TierProgress("log", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        assertThat(alone.evaluate(clock.millis(), lagView).verdicts())
+                .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
+                .containsExactly("log→consumer.mirror PENDING");
+
+        clock.set(B.end() + 2_000 + SETTINGS.stallTimeoutMs());
+        alone.accept(new TierProgress("log", "orders", clock.millis() - 1_000, clock.millis(), 1, clock.millis()),
+                clock.millis());
+        assertThat(alone.evaluate(clock.millis(), lagView).discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(Verdict.STALLED);
+            assertThat(d.downstreamTier()).isEqualTo("consumer.mirror");
+            assertThat(d.detail()).contains("tally.aggregator.topic.groups");
+        });
+    }
+
+    @Test
     void late_data_resolves_a_loss() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
