@@ -25,8 +25,6 @@ public final class Accumulator {
     LatencySketch latency = new LatencySketch();
     IdDigest digest;
     boolean digestLost;
-    /** Whether an emit timer is pending. */
-    boolean emitPending;
 
     Accumulator() {
     }
@@ -118,7 +116,6 @@ public final class Accumulator {
         a.latency = latency.copy();
         a.digest = digest == null ? null : digest.copy();
         a.digestLost = digestLost;
-        a.emitPending = emitPending;
         return a;
     }
 

@@ -57,7 +57,7 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
         out.writeLong(a.records);
         out.writeLong(a.updatedAt);
         out.writeBoolean(a.digestLost);
-        out.writeBoolean(a.emitPending);
+        out.writeBoolean(false); // was "emit pending": now kept per (topic, tier) apart; the layout stays
         byte[] latency = a.latency.toBytes();
         out.writeInt(latency.length);
         out.write(latency);
@@ -85,7 +85,7 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
         a.records = in.readLong();
         a.updatedAt = in.readLong();
         a.digestLost = in.readBoolean();
-        a.emitPending = in.readBoolean();
+        in.readBoolean(); // see serialize
         byte[] latency = new byte[in.readInt()];
         in.readFully(latency);
         a.latency = LatencySketch.fromBytes(latency);
