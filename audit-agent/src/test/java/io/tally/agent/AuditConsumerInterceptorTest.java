@@ -176,6 +176,20 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void heartbeats_carry_the_offset_each_partition_was_first_read_from() throws Exception {
+        start();
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        poll(P0, 500, 510);   // started at `latest`, or resumed from a commit
+        poll(p1, 0, 10);      // from the beginning
+        Heartbeat first = commitAndFlush(Map.of(P0, 510L, p1, 10L));
+        assertThat(first.startOffsets().get("orders")).containsExactlyInAnyOrderEntriesOf(Map.of(0, 500L, 1, 0L));
+        poll(P0, 510, 520);
+        poll(P0, 400, 410);   // reset back: the tier has read from 400 on
+        Heartbeat second = commitAndFlush(Map.of(P0, 410L));
+        assertThat(second.startOffsets().get("orders")).containsEntry(0, 400L);
+    }
+
+    @Test
     void records_without_an_id_header_get_the_id_of_their_log_position() {
         start();
         ConsumerRecord<Object, Object> bare = new ConsumerRecord<>("orders", 0, 7, T0, TimestampType.CREATE_TIME, 1, 1,

@@ -3,6 +3,7 @@ package io.tally.core;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,8 @@ import java.util.Objects;
  * @param failed      sends that failed (producer tiers); not in {@code count}
  * @param latency     observation time − event time of the counted messages, ms
  * @param digest      the audit ids of the counted messages that had one, or null when the digest is turned off
+ * @param firstOffsets for an agent that knows the offsets of what it counts (the log tier): partition → lowest offset
+ *                    among the counted messages; unmodifiable, sorted; empty otherwise
  */
 public record AuditRecord(
         AgentIdentity agent,
@@ -41,7 +44,8 @@ public record AuditRecord(
         long skewed,
         long failed,
         LatencySketch latency,
-        IdDigest digest) implements AuditMessage {
+        IdDigest digest,
+        Map<Integer, Long> firstOffsets) implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
     public AuditRecord {
@@ -57,5 +61,14 @@ public record AuditRecord(
         Names.nonNegative("skewed", skewed);
         Names.nonNegative("failed", failed);
         Objects.requireNonNull(latency, "latency");
+        firstOffsets = PartitionOffsets.copyOf(firstOffsets);
+    }
+
+    /** A record of an agent that does not know the offsets of what it counts. */
+    public AuditRecord(AgentIdentity agent, long seq, long emittedAt, String tier, String topic, Bucket bucket,
+            CountingMode mode, long count, long bytes, long noTimestamp, long skewed, long failed,
+            LatencySketch latency, IdDigest digest) {
+        this(agent, seq, emittedAt, tier, topic, bucket, mode, count, bytes, noTimestamp, skewed, failed, latency,
+                digest, Map.of());
     }
 }

@@ -27,6 +27,9 @@ import java.util.TreeMap;
  *                   unreachable), cumulative
  * @param droppedByBucket the same where the agent knows their topic and bucket: topic → bucket start → messages,
  *                   cumulative, for its most recent buckets; unmodifiable, sorted; empty when it dropped nothing
+ * @param startOffsets for an agent that reads partitions: topic → partition → the offset it started reading the
+ *                   partition at (or the lowest it went back to), for every partition it has read since it
+ *                   started, read now or not; unmodifiable, sorted; empty otherwise
  */
 public record Heartbeat(
         AgentIdentity agent,
@@ -37,7 +40,8 @@ public record Heartbeat(
         Map<String, Map<Integer, Long>> partitions,
         boolean closed,
         long dropped,
-        Map<String, Map<Long, Long>> droppedByBucket) implements AuditMessage {
+        Map<String, Map<Long, Long>> droppedByBucket,
+        Map<String, Map<Integer, Long>> startOffsets) implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
     public Heartbeat {
@@ -69,18 +73,32 @@ public record Heartbeat(
             }
         });
         droppedByBucket = Collections.unmodifiableMap(droppedCopy);
+        TreeMap<String, Map<Integer, Long>> starts = new TreeMap<>();
+        startOffsets.forEach((topic, offsets) -> {
+            if (!offsets.isEmpty()) {
+                starts.put(Names.topic(topic), PartitionOffsets.copyOf(offsets));
+            }
+        });
+        startOffsets = Collections.unmodifiableMap(starts);
+    }
+
+    /** A heartbeat that reports no start offsets. */
+    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
+            Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped,
+            Map<String, Map<Long, Long>> droppedByBucket) {
+        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket, Map.of());
     }
 
     /** A heartbeat that knows no topic and bucket of what its agent dropped. */
     public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
             Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped) {
-        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, Map.of());
+        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, Map.of(), Map.of());
     }
 
     /** A heartbeat of an agent that reports whole topics only (a producer). */
     public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
             boolean closed, long dropped) {
-        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped, Map.of());
+        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped, Map.of(), Map.of());
     }
 
     /** @return the number of (topic, partition) watermarks it carries */

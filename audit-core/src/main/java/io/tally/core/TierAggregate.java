@@ -3,6 +3,7 @@ package io.tally.core;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,6 +29,8 @@ import java.util.Objects;
  * @param latency     merged latency sketch
  * @param digest      merged id digest, or null (see above)
  * @param updatedAt   emit time of the newest record merged, epoch ms
+ * @param firstOffsets partition → lowest offset among the counted messages, for a tier whose agents know offsets
+ *                    (the log tier); unmodifiable, sorted; empty otherwise
  */
 public record TierAggregate(
         String topic,
@@ -41,7 +44,8 @@ public record TierAggregate(
         long records,
         LatencySketch latency,
         IdDigest digest,
-        long updatedAt) implements WireMessage {
+        long updatedAt,
+        Map<Integer, Long> firstOffsets) implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
     public TierAggregate {
@@ -55,6 +59,14 @@ public record TierAggregate(
         Names.nonNegative("failed", failed);
         Names.nonNegative("records", records);
         Objects.requireNonNull(latency, "latency");
+        firstOffsets = PartitionOffsets.copyOf(firstOffsets);
+    }
+
+    /** An aggregate of a tier whose agents do not know offsets. */
+    public TierAggregate(String topic, String tier, Bucket bucket, long count, long bytes, long noTimestamp,
+            long skewed, long failed, long records, LatencySketch latency, IdDigest digest, long updatedAt) {
+        this(topic, tier, bucket, count, bytes, noTimestamp, skewed, failed, records, latency, digest, updatedAt,
+                Map.of());
     }
 
     /** @return an aggregate of nothing yet */
@@ -87,7 +99,8 @@ public record TierAggregate(
                 records + 1,
                 mergedLatency,
                 mergeDigest(record.digest()),
-                Math.max(updatedAt, record.emittedAt()));
+                Math.max(updatedAt, record.emittedAt()),
+                PartitionOffsets.min(firstOffsets, record.firstOffsets()));
     }
 
     private IdDigest mergeDigest(IdDigest other) {

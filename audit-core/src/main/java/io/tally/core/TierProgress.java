@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * @param dropped         bucket start → messages of this topic that the tier's agents could not count in that
  *                        bucket (their buffer full, a bucket bound reached), summed over the agents, for recent
  *                        buckets; unmodifiable, sorted; empty when none were
+ * @param startOffsets    for a tier whose agents read partitions (consumers): partition → the lowest offset any of its
+ *                        agents started reading at, over the agents known for the retention; a bucket with a record
+ *                        below it was not observed by the tier; unmodifiable, sorted; empty otherwise
  */
 public record TierProgress(
         String tier,
@@ -26,7 +29,8 @@ public record TierProgress(
         long lastHeartbeatAt,
         int liveAgents,
         long updatedAt,
-        Map<Long, Long> dropped) implements WireMessage {
+        Map<Long, Long> dropped,
+        Map<Integer, Long> startOffsets) implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
     public TierProgress {
@@ -36,12 +40,19 @@ public record TierProgress(
         TreeMap<Long, Long> copy = new TreeMap<>();
         dropped.forEach((bucket, n) -> copy.put(Objects.requireNonNull(bucket), Names.nonNegative("dropped", n)));
         dropped = Collections.unmodifiableMap(copy);
+        startOffsets = PartitionOffsets.copyOf(startOffsets);
+    }
+
+    /** Progress of a tier that reports no start offsets. */
+    public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
+            long updatedAt, Map<Long, Long> dropped) {
+        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, Map.of());
     }
 
     /** Progress of a tier none of whose agents dropped counts. */
     public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
             long updatedAt) {
-        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, Map.of());
+        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, Map.of(), Map.of());
     }
 
     /** @return messages the tier's agents dropped in the bucket starting at {@code bucketStart} */

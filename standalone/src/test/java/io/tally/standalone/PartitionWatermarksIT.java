@@ -1,6 +1,5 @@
 package io.tally.standalone;
 
-import static io.tally.standalone.ApiClient.get;
 import static io.tally.standalone.ApiClient.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,13 +10,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,7 +68,7 @@ class PartitionWatermarksIT {
             AtomicLong produced = new AtomicLong();
             AtomicLong consumed = new AtomicLong();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
-            Map<String, JsonNode> falseAlarms = new ConcurrentHashMap<>();
+            GroupWatch watch = new GroupWatch(api, TOPIC, GROUP);
             List<Thread> threads = new ArrayList<>();
             threads.add(start("producer", failures, () -> produce(kafka, producing, produced)));
             AtomicBoolean stopAll = new AtomicBoolean();
@@ -83,30 +79,30 @@ class PartitionWatermarksIT {
                 pause(8_000);
                 AtomicBoolean thirdLeaves = new AtomicBoolean();
                 Thread third = start("consumer-3", failures, () -> consume(kafka, thirdLeaves, slowDown, consumed));
-                watchFor(api, falseAlarms, 8_000);
+                watch.watchFor(8_000);
                 thirdLeaves.set(true);
                 third.join(30_000);
-                watchFor(api, falseAlarms, 8_000);
+                watch.watchFor(8_000);
                 producing.set(false);
                 threads.get(0).join(30_000);
                 lagAtEnd = lag(kafka);
-                watchFor(api, falseAlarms, 6_000);
+                watch.watchFor(6_000);
                 slowDown.set(false); // the slow partition catches up
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (consumed.get() < produced.get() && System.nanoTime() < deadline) {
-                    watchFor(api, falseAlarms, 500);
+                    watch.watchFor(500);
                 }
                 assertThat(consumed.get()).as("the group read everything").isGreaterThanOrEqualTo(produced.get());
-                JsonNode report = awaitAllFinal(api, falseAlarms);
-                watchFor(api, falseAlarms, 12_000); // past the alert hold
+                JsonNode report = watch.awaitAllFinal();
+                watch.watchFor(12_000); // past the alert hold
                 assertThat(failures).isEmpty();
                 assertThat(lagAtEnd).as("the slow partition was behind when production stopped")
                         .isGreaterThan(20);
-                assertThat(falseAlarms.values()).as("no loss, duplication or stall on the group, lagging or catching up")
+                assertThat(watch.falseAlarms.values()).as("no loss, duplication or stall on the group, lagging or catching up")
                         .isEmpty();
-                assertThat(groupVerdicts(report)).as("every bucket of the group").containsOnly("COMPLETE");
-                assertThat(openOnGroup(api)).as("nothing open on the group").isEmpty();
-                assertThat(alertsOnGroup(kafka)).as("no alert about the group").isZero();
+                assertThat(watch.groupVerdicts(report, 10)).as("every bucket of the group").containsOnly("COMPLETE");
+                assertThat(watch.openOnGroup()).as("nothing open on the group").isEmpty();
+                assertThat(watch.alertsOnGroup(kafka)).as("no alert about the group").isZero();
             } finally {
                 producing.set(false);
                 stopAll.set(true);
@@ -207,101 +203,4 @@ class PartitionWatermarksIT {
             return end - committed;
         }
     }
-
-    /** Records, for {@code ms}, every loss, duplication or stall the API shows on the group. */
-    private static void watchFor(URI api, Map<String, JsonNode> falseAlarms, long ms) throws Exception {
-        long until = System.nanoTime() + ms * 1_000_000;
-        do {
-            JsonNode page = get(api, "/api/v1/discrepancies?topic=" + TOPIC + "&limit=500");
-            if (page != null) {
-                for (JsonNode d : page.get("items")) {
-                    boolean onGroup = d.get("downstreamTier").asText().equals("consumer." + GROUP);
-                    if (onGroup && Set.of("LOSS", "DUPLICATION", "MIXED", "STALLED").contains(d.get("kind").asText())) {
-                        falseAlarms.putIfAbsent(d.get("id").asText(), d);
-                    }
-                }
-            }
-            JsonNode report = get(api, buckets());
-            if (report != null) {
-                for (JsonNode b : report.get("buckets")) {
-                    for (JsonNode e : b.get("edges")) {
-                        if (e.get("downstreamTier").asText().equals("consumer." + GROUP)
-                                && e.get("verdict").asText().equals("STALLED")) {
-                            falseAlarms.putIfAbsent("stalled " + b.get("bucketStart").asText(), e);
-                        }
-                    }
-                }
-            }
-            pause(250);
-        } while (System.nanoTime() < until);
-    }
-
-    /**
-     * Waits until every bucket with data has a final verdict on every edge (the log tier is expected from the start,
-     * so no bucket is ever judged as producer → group).
-     */
-    private static JsonNode awaitAllFinal(URI api, Map<String, JsonNode> falseAlarms) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(api, buckets());
-            if (last != null && allFinal(last)) {
-                return last;
-            }
-            watchFor(api, falseAlarms, 500);
-        }
-        throw new AssertionError("not every bucket was judged in 90 s; last: " + last);
-    }
-
-    /** @return the discrepancies on the group that are not resolved */
-    private static List<JsonNode> openOnGroup(URI api) throws Exception {
-        List<JsonNode> open = new ArrayList<>();
-        for (JsonNode d : get(api, "/api/v1/discrepancies?topic=" + TOPIC + "&limit=500").get("items")) {
-            if (d.get("downstreamTier").asText().equals("consumer." + GROUP)
-                    && !d.get("status").asText().equals("RESOLVED")) {
-                open.add(d);
-            }
-        }
-        return open;
-    }
-
-    /** @return how many OPEN alerts the alerts topic holds about the group */
-    private static long alertsOnGroup(String kafka) {
-        return AlertsTopic.open(kafka).stream()
-                .filter(alert -> alert.get("downstreamTier").asText().equals("consumer." + GROUP)).count();
-    }
-
-    private static boolean allFinal(JsonNode report) {
-        boolean any = false;
-        for (JsonNode b : report.get("buckets")) {
-            for (JsonNode e : b.get("edges")) {
-                if (!e.get("isFinal").asBoolean()) {
-                    return false;
-                }
-                any = true;
-            }
-        }
-        return any;
-    }
-
-    /** @return bucket start → verdict of log → the group, for every bucket */
-    private static List<String> groupVerdicts(JsonNode report) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode b : report.get("buckets")) {
-            for (JsonNode e : b.get("edges")) {
-                if (e.get("upstreamTier").asText().equals("log")
-                        && e.get("downstreamTier").asText().equals("consumer." + GROUP)) {
-                    out.put(b.get("bucketStart").asText(), e.get("verdict").asText());
-                }
-            }
-        }
-        assertThat(out).as("buckets judged on the group").hasSizeGreaterThan(10);
-        return Collections.unmodifiableList(new ArrayList<>(out.values()));
-    }
-
-    private static String buckets() {
-        return "/api/v1/topics/" + TOPIC + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000);
-    }
-
-    /** @return the response, or null while the API does not know the topic yet */
 }

@@ -98,8 +98,11 @@ public final class Agent {
         // read before the counters are drained: whatever a partition's watermark covers was counted before it was
         // published, so it is in this drain, never in a later message than the heartbeat that claims it
         Supplier<List<PartitionReport>> source = partitions;
-        Map<String, Map<Integer, Long>> read = source == null ? null
-                : PartitionReport.readNow(source.get(), now, partitionIdleMs);
+        List<PartitionReport> reports = source == null ? null : source.get();
+        Map<String, Map<Integer, Long>> read = reports == null ? null
+                : PartitionReport.readNow(reports, now, partitionIdleMs);
+        Map<String, Map<Integer, Long>> starts = reports == null ? Map.of()
+                : PartitionReport.startOffsets(reports);
         List<TierCounter> snapshot;
         synchronized (counters) {
             snapshot = new ArrayList<>(counters);
@@ -116,7 +119,7 @@ public final class Agent {
             counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));
         }
         out.add(new Heartbeat(identity, nextSeq.getAndIncrement(), now, tier, watermarks, read, closing,
-                drops.total(), drops.byBucket()));
+                drops.total(), drops.byBucket(), starts));
         return out;
     }
 }

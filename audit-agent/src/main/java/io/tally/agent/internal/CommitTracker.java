@@ -55,6 +55,7 @@ final class CommitTracker {
         }
         PartitionState state = partition(tp);
         state.lastRecordsAt = now;
+        state.startOffset = state.startOffset < 0 ? first : Math.min(state.startOffset, first);
         long discarded = state.rewindTo(first, tp.topic());
         if (consumeMode) {
             state.passed(counts);
@@ -134,7 +135,7 @@ final class CommitTracker {
     java.util.List<PartitionReport> report() {
         java.util.List<PartitionReport> out = new java.util.ArrayList<>(partitions.size());
         partitions.forEach((tp, state) -> out.add(new PartitionReport(tp.topic(), tp.partition(), state.watermark,
-                state.lastRecordsAt, !state.segments.isEmpty())));
+                state.lastRecordsAt, !state.segments.isEmpty(), state.startOffset)));
         return out;
     }
 
@@ -146,6 +147,8 @@ final class CommitTracker {
         /** the highest event time among this partition's records counted into the agent's counters */
         private long watermark = EventTimeSource.NONE;
         private long lastRecordsAt = Long.MIN_VALUE;
+        /** the lowest offset this consumer has read the partition from, -1 before its first records */
+        private long startOffset = -1;
 
         private void passed(BucketSet counts) {
             watermark = Math.max(watermark, counts.maxEventTime());

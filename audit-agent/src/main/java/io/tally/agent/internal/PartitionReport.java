@@ -13,8 +13,11 @@ import java.util.TreeMap;
  * @param watermark     the highest event time among its records counted so far, or {@link EventTimeSource#NONE}
  * @param lastRecordsAt when a poll last returned records of it, agent clock
  * @param pending       whether some of its records wait for a commit
+ * @param startOffset   the lowest offset this consumer has read it from (where it started, or rewound to), or -1
+ *                      before its first records: what anchors NOT_OBSERVED to where the tier started
  */
-record PartitionReport(String topic, int partition, long watermark, long lastRecordsAt, boolean pending) {
+record PartitionReport(String topic, int partition, long watermark, long lastRecordsAt, boolean pending,
+        long startOffset) {
 
     /**
      * A partition is read now while records of it wait for a commit or a poll returned some within {@code idleMs}.
@@ -31,6 +34,20 @@ record PartitionReport(String topic, int partition, long watermark, long lastRec
         for (PartitionReport r : reports) {
             if (r.readNow(now, idleMs)) {
                 out.computeIfAbsent(r.topic, t -> new TreeMap<>()).put(r.partition, r.watermark);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return topic → partition → start offset of every partition read since the agent started, read now or not: a
+     *         tier's start is the lowest over its agents' latest reports, so none may forget one
+     */
+    static Map<String, Map<Integer, Long>> startOffsets(List<PartitionReport> reports) {
+        Map<String, Map<Integer, Long>> out = new TreeMap<>();
+        for (PartitionReport r : reports) {
+            if (r.startOffset >= 0) {
+                out.computeIfAbsent(r.topic, t -> new TreeMap<>()).put(r.partition, r.startOffset);
             }
         }
         return out;

@@ -81,7 +81,7 @@ final class WireReader {
                 f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), bucket(f), countingMode,
                 f.nonNegative("count"), f.nonNegative("bytes"), f.nonNegative("noTimestamp"),
                 f.nonNegative("skewed"), f.nonNegative("failed"),
-                latency(f), digest(f));
+                latency(f), digest(f), offsets(f, "firstOffsets"));
     }
 
     private static Heartbeat readHeartbeat(JsonFields f) {
@@ -97,7 +97,8 @@ final class WireReader {
             watermarks.put(e.getKey(), mark);
         }
         return new Heartbeat(agent(f), f.nonNegative("seq"), f.longValue("emittedAt"), f.text("tier", MAX_NAME),
-                watermarks, partitions(f), f.booleanValue("closed"), f.nonNegative("dropped"), droppedByBucket(f));
+                watermarks, partitions(f, "partitions"), f.booleanValue("closed"), f.nonNegative("dropped"),
+                droppedByBucket(f), f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of());
     }
 
     /** @return {@code droppedByBucket}, keyed {@code topic|bucketStart}; empty when absent */
@@ -133,14 +134,17 @@ final class WireReader {
         }
     }
 
-    /** @return {@code partitions}, keyed {@code topic|partition}, or null when absent (a producer's heartbeat) */
-    private static Map<String, Map<Integer, Long>> partitions(JsonFields f) {
-        if (!f.has("partitions")) {
+    /**
+     * @return a heartbeat's per-partition field ({@code partitions}, {@code startOffsets}), keyed
+     *         {@code topic|partition}, or null when absent (a producer's heartbeat)
+     */
+    private static Map<String, Map<Integer, Long>> partitions(JsonFields f, String field) {
+        if (!f.has(field)) {
             return null;
         }
-        Map<String, Object> marks = f.object("partitions");
+        Map<String, Object> marks = f.object(field);
         if (marks.size() > MAX_WATERMARKS) {
-            throw f.error("partitions", "has more than " + MAX_WATERMARKS + " partitions");
+            throw f.error(field, "has more than " + MAX_WATERMARKS + " partitions");
         }
         Map<String, Map<Integer, Long>> partitions = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : marks.entrySet()) {
@@ -148,11 +152,11 @@ final class WireReader {
             int at = key.lastIndexOf(PARTITION_SEPARATOR);
             Long number = at > 0 ? parseLong(key.substring(at + 1)) : null;
             if (number == null || number < 0 || number > Integer.MAX_VALUE) {
-                throw f.error("partitions." + key, "must be keyed topic|partition (a partition number >= 0)");
+                throw f.error(field + "." + key, "must be keyed topic|partition (a partition number >= 0)");
             }
             int partition = number.intValue();
             if (!(e.getValue() instanceof Long mark)) {
-                throw f.error("partitions." + key, "must be an integer (epoch ms)");
+                throw f.error(field + "." + key, "must be an integer");
             }
             partitions.computeIfAbsent(key.substring(0, at), t -> new LinkedHashMap<>()).put(partition, mark);
         }
@@ -164,7 +168,28 @@ final class WireReader {
                 f.text("topic", MAX_NAME), f.text("tier", MAX_NAME), bucket(f),
                 f.nonNegative("count"), f.nonNegative("bytes"), f.nonNegative("noTimestamp"),
                 f.nonNegative("skewed"), f.nonNegative("failed"), f.nonNegative("records"),
-                latency(f), digest(f), f.longValue("updatedAt"));
+                latency(f), digest(f), f.longValue("updatedAt"), offsets(f, "firstOffsets"));
+    }
+
+    /** @return an optional partition → offset object; empty when absent */
+    private static Map<Integer, Long> offsets(JsonFields f, String field) {
+        if (!f.has(field)) {
+            return Map.of();
+        }
+        Map<String, Object> offsets = f.object(field);
+        if (offsets.size() > MAX_WATERMARKS) {
+            throw f.error(field, "has more than " + MAX_WATERMARKS + " partitions");
+        }
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : offsets.entrySet()) {
+            Long partition = parseLong(e.getKey());
+            if (partition == null || partition < 0 || partition > Integer.MAX_VALUE
+                    || !(e.getValue() instanceof Long offset) || offset < 0) {
+                throw f.error(field + "." + e.getKey(), "must map a partition number to an offset >= 0");
+            }
+            out.put(partition.intValue(), offset);
+        }
+        return out;
     }
 
     private static TierProgress readProgress(JsonFields f) {
@@ -179,7 +204,8 @@ final class WireReader {
             }
         }
         return new TierProgress(f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), f.longValue("watermark"),
-                f.longValue("lastHeartbeatAt"), f.nonNegativeInt("liveAgents"), f.longValue("updatedAt"), dropped);
+                f.longValue("lastHeartbeatAt"), f.nonNegativeInt("liveAgents"), f.longValue("updatedAt"), dropped,
+                offsets(f, "startOffsets"));
     }
 
     private static AgentIdentity agent(JsonFields f) {

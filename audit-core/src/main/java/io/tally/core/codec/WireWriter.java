@@ -50,6 +50,7 @@ final class WireWriter {
         json.writeNumberField("skewed", r.skewed());
         json.writeNumberField("failed", r.failed());
         writeSketches(json, r.latency(), r.digest());
+        writeOffsets(json, "firstOffsets", r.firstOffsets());
     }
 
     private static void writeHeartbeat(JsonGenerator json, Heartbeat h) throws IOException {
@@ -83,6 +84,15 @@ final class WireWriter {
             }
             json.writeEndObject();
         }
+        if (!h.startOffsets().isEmpty()) {
+            json.writeObjectFieldStart("startOffsets");
+            for (Map.Entry<String, Map<Integer, Long>> t : h.startOffsets().entrySet()) {
+                for (Map.Entry<Integer, Long> e : t.getValue().entrySet()) {
+                    json.writeNumberField(t.getKey() + WireReader.PARTITION_SEPARATOR + e.getKey(), e.getValue());
+                }
+            }
+            json.writeEndObject();
+        }
     }
 
     private static void writeAggregate(JsonGenerator json, TierAggregate a) throws IOException {
@@ -98,6 +108,7 @@ final class WireWriter {
         json.writeNumberField("records", a.records());
         json.writeNumberField("updatedAt", a.updatedAt());
         writeSketches(json, a.latency(), a.digest());
+        writeOffsets(json, "firstOffsets", a.firstOffsets());
     }
 
     private static void writeProgress(JsonGenerator json, TierProgress p) throws IOException {
@@ -114,6 +125,20 @@ final class WireWriter {
             }
             json.writeEndObject();
         }
+        writeOffsets(json, "startOffsets", p.startOffsets());
+    }
+
+    /** Writes a partition → offset map as an object keyed by partition number, nothing when it is empty. */
+    private static void writeOffsets(JsonGenerator json, String field, Map<Integer, Long> offsets)
+            throws IOException {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        json.writeObjectFieldStart(field);
+        for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+            json.writeNumberField(String.valueOf(e.getKey()), e.getValue());
+        }
+        json.writeEndObject();
     }
 
     private static void writeSketches(JsonGenerator json, LatencySketch latency, IdDigest digest) throws IOException {

@@ -105,6 +105,31 @@ class AuditCodecTest {
     }
 
     @Test
+    void offsets_travel_where_a_tier_knows_them_and_are_absent_elsewhere() throws Exception {
+        TierAggregate log = (TierAggregate) AuditCodec.decode(AuditCodec.encode(
+                TierAggregate.empty("orders", "log", WireSamples.BUCKET).plus(WireSamples.logCounts())
+                        .plus(WireSamples.logCounts())));
+        assertThat(log.firstOffsets()).containsExactly(java.util.Map.entry(0, 12_345L), java.util.Map.entry(3, 9_000L));
+        assertThat(((AuditRecord) AuditCodec.decode(AuditCodec.encode(WireSamples.logCounts()))).firstOffsets())
+                .containsEntry(3, 9_000L);
+        Heartbeat h = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.partitionedHeartbeat()));
+        assertThat(h.startOffsets().get("orders")).containsExactly(java.util.Map.entry(0, 1_200L),
+                java.util.Map.entry(5, 0L));
+        assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(WireSamples.progressWithDrops())))
+                .startOffsets()).containsEntry(0, 1_200L);
+        for (WireMessage plain : java.util.List.of(WireSamples.counts(true), WireSamples.aggregate(),
+                WireSamples.heartbeat(), WireSamples.progress())) {
+            assertThat(new String(AuditCodec.encode(plain), StandardCharsets.UTF_8)).doesNotContain("Offsets");
+        }
+        assertRejected(mutate(WireSamples.logCounts(), n -> ((ObjectNode) n.get("firstOffsets")).put("x", 1)),
+                "firstOffsets.x' must map a partition number to an offset >= 0");
+        assertRejected(mutate(WireSamples.progressWithDrops(), n -> ((ObjectNode) n.get("startOffsets"))
+                .put("1", -4)), "startOffsets.1' must map a partition number to an offset >= 0");
+        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("startOffsets"))
+                .put("orders|1", -4)), "offset");
+    }
+
+    @Test
     void errors_name_what_was_wrong() throws Exception {
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("v", 2)), "unsupported wire version 2");
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("type", "gossip")), "unknown message type 'gossip'");

@@ -44,7 +44,15 @@ final class WireSamples {
                 Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
                 Map.of("orders", Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
                         "payments", Map.of(2, io.tally.core.EventTimes.NONE), "refunds", Map.of()),
-                false, 17, Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)));
+                false, 17, Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)),
+                Map.of("orders", Map.of(0, 1_200L, 5, 0L), "payments", Map.of(2, 77L)));
+    }
+
+    /** The log tier's counts: with the lowest offset it counted per partition. */
+    static AuditRecord logCounts() {
+        AuditRecord c = counts(true);
+        return new AuditRecord(AGENT, 44, c.emittedAt(), "log", "orders", BUCKET, CountingMode.LOG, 250, 250 * 1024,
+                0, 0, 0, c.latency(), c.digest(), Map.of(3, 9_000L, 0, 12_345L));
     }
 
     static TierAggregate aggregate() {
@@ -58,11 +66,13 @@ final class WireSamples {
     /** Progress of a tier whose agents dropped counts in two buckets. */
     static TierProgress progressWithDrops() {
         return new TierProgress("consumer.billing", "orders", 1_764_000_069_000L, 1_764_000_075_000L, 2,
-                1_764_000_076_000L, Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L));
+                1_764_000_076_000L, Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L),
+                Map.of(0, 1_200L, 5, 0L));
     }
 
     static List<WireMessage> all() {
         return List.of(counts(true), counts(false), heartbeat(), partitionedHeartbeat(), aggregate(), progress(),
-                progressWithDrops(), new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
+                progressWithDrops(), logCounts(), TierAggregate.empty("orders", "log", BUCKET).plus(logCounts()),
+                new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
     }
 }

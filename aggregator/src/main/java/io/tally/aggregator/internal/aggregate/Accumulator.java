@@ -2,9 +2,12 @@ package io.tally.aggregator.internal.aggregate;
 
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
+import io.tally.core.PartitionOffsets;
 import io.tally.core.TierAggregate;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+
+import java.util.Map;
 
 /**
  * The running sum of one (topic, tier, bucket); the mutable counterpart of {@link TierAggregate}, with the same
@@ -25,6 +28,8 @@ public final class Accumulator {
     LatencySketch latency = new LatencySketch();
     IdDigest digest;
     boolean digestLost;
+    /** partition → lowest offset counted, for a tier whose agents know offsets (the log tier); unmodifiable */
+    Map<Integer, Long> firstOffsets = Map.of();
 
     Accumulator() {
     }
@@ -50,6 +55,7 @@ public final class Accumulator {
         mergeDigest(r.digest());
         records++;
         updatedAt = Math.max(updatedAt, r.emittedAt());
+        firstOffsets = PartitionOffsets.min(firstOffsets, r.firstOffsets());
     }
 
     /**
@@ -74,6 +80,7 @@ public final class Accumulator {
         }
         records += other.records;
         updatedAt = Math.max(updatedAt, other.updatedAt);
+        firstOffsets = PartitionOffsets.min(firstOffsets, other.firstOffsets);
     }
 
     private void mergeDigest(IdDigest other) {
@@ -96,7 +103,7 @@ public final class Accumulator {
     /** @return the cumulative aggregate; it shares this accumulator's sketches, so encode it before the next add */
     public TierAggregate toAggregate() {
         return new TierAggregate(topic, tier, new Bucket(bucketStart, bucketMs), count, bytes, noTimestamp, skewed,
-                failed, records, latency, digestLost ? null : digest, updatedAt);
+                failed, records, latency, digestLost ? null : digest, updatedAt, firstOffsets);
     }
 
     /** @return a deep copy */
@@ -116,6 +123,7 @@ public final class Accumulator {
         a.latency = latency.copy();
         a.digest = digest == null ? null : digest.copy();
         a.digestLost = digestLost;
+        a.firstOffsets = firstOffsets;
         return a;
     }
 

@@ -1,6 +1,7 @@
 package io.tally.aggregator.internal.aggregate;
 
 import io.tally.aggregator.internal.codec.SerializerTypeInfo;
+import io.tally.core.PartitionOffsets;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -11,12 +12,20 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** State serializer of {@link Accumulator}: fields in order, sketches in their documented binary layouts. */
+/**
+ * State serializer of {@link Accumulator}: fields in order, sketches in their documented binary layouts. The byte
+ * after {@code digestLost} says what follows the sketches: {@link #WITH_OFFSETS} the first offsets per partition;
+ * 0 or 1 (state written before they existed) nothing.
+ */
 public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumulator> {
     private static final long serialVersionUID = 1L;
     public static final AccumulatorSerializer INSTANCE = new AccumulatorSerializer();
     public static final TypeInformation<Accumulator> TYPE_INFO = new SerializerTypeInfo<>(Accumulator.class, INSTANCE);
+    /** The layout byte of state that carries first offsets. */
+    static final byte WITH_OFFSETS = 2;
 
     @Override
     public boolean isImmutableType() {
@@ -57,7 +66,7 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
         out.writeLong(a.records);
         out.writeLong(a.updatedAt);
         out.writeBoolean(a.digestLost);
-        out.writeBoolean(false); // was "emit pending": now kept per (topic, tier) apart; the layout stays
+        out.writeByte(WITH_OFFSETS);
         byte[] latency = a.latency.toBytes();
         out.writeInt(latency.length);
         out.write(latency);
@@ -67,6 +76,11 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             byte[] digest = a.digest.toBytes();
             out.writeInt(digest.length);
             out.write(digest);
+        }
+        out.writeInt(a.firstOffsets.size());
+        for (Map.Entry<Integer, Long> e : a.firstOffsets.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeLong(e.getValue());
         }
     }
 
@@ -85,7 +99,7 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
         a.records = in.readLong();
         a.updatedAt = in.readLong();
         a.digestLost = in.readBoolean();
-        in.readBoolean(); // see serialize
+        byte layout = in.readByte();
         byte[] latency = new byte[in.readInt()];
         in.readFully(latency);
         a.latency = LatencySketch.fromBytes(latency);
@@ -94,6 +108,14 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             byte[] digest = new byte[n];
             in.readFully(digest);
             a.digest = IdDigest.fromBytes(digest);
+        }
+        if (layout == WITH_OFFSETS) {
+            int partitions = in.readInt();
+            Map<Integer, Long> offsets = new TreeMap<>();
+            for (int i = 0; i < partitions; i++) {
+                offsets.put(in.readInt(), in.readLong());
+            }
+            a.firstOffsets = PartitionOffsets.copyOf(offsets);
         }
         return a;
     }

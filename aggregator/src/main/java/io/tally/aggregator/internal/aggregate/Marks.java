@@ -12,13 +12,14 @@ final class Marks {
     private Marks() {
     }
 
-    /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks and drops */
+    /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks, drops and starts */
     static List<Heartbeat> split(Heartbeat h) {
         TreeSet<String> topics = new TreeSet<>(h.watermarks().keySet());
         if (h.partitions() != null) {
             topics.addAll(h.partitions().keySet());
         }
         topics.addAll(h.droppedByBucket().keySet());
+        topics.addAll(h.startOffsets().keySet());
         List<Heartbeat> out = new ArrayList<>(topics.size());
         for (String topic : topics) {
             Long mark = h.watermarks().get(topic);
@@ -28,9 +29,11 @@ final class Marks {
                 partitions = p == null ? Map.of() : Map.of(topic, p);
             }
             Map<Long, Long> drops = h.droppedByBucket().get(topic);
+            Map<Integer, Long> starts = h.startOffsets().get(topic);
             out.add(new Heartbeat(h.agent(), h.seq(), h.emittedAt(), h.tier(),
                     mark == null ? Map.of() : Map.of(topic, mark), partitions, h.closed(), h.dropped(),
-                    drops == null ? Map.of() : Map.of(topic, drops)));
+                    drops == null ? Map.of() : Map.of(topic, drops),
+                    starts == null ? Map.of() : Map.of(topic, starts)));
         }
         return out;
     }
@@ -43,6 +46,9 @@ final class Marks {
         if (mark.partitions() != null && !mark.partitions().isEmpty()) {
             return mark.partitions().keySet().iterator().next();
         }
-        return mark.droppedByBucket().keySet().iterator().next();
+        if (!mark.droppedByBucket().isEmpty()) {
+            return mark.droppedByBucket().keySet().iterator().next();
+        }
+        return mark.startOffsets().keySet().iterator().next();
     }
 }

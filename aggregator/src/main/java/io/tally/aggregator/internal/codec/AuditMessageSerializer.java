@@ -23,10 +23,11 @@ import java.util.Map;
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
  * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
  *
- * <p>Layout: a type byte (0 counts, 3 heartbeat; 1 and 2, heartbeats without per-partition watermarks or without
- * drops by bucket, are still read from checkpoints taken before them), then the fields in declaration order (a
- * heartbeat's partitions after {@code dropped}, -1 for none, then its drops by bucket); sketches as their documented
- * binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
+ * <p>Layout: a type byte (4 counts, 5 heartbeat; the earlier layouts 0 (counts without first offsets) and 1 to 3
+ * (heartbeats without per-partition watermarks, drops by bucket or start offsets) are still read from checkpoints
+ * taken before them), then the fields in declaration order (a heartbeat's partitions after {@code dropped}, -1 for
+ * none, then its drops by bucket, then its start offsets; a count's first offsets last); sketches as their
+ * documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
  */
 public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
     private static final long serialVersionUID = 1L;
@@ -38,6 +39,9 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final byte HEARTBEAT = 1;
     private static final byte HEARTBEAT_WITH_PARTITIONS = 2;
     private static final byte HEARTBEAT_WITH_DROPS = 3;
+    private static final byte COUNTS = 0;
+    private static final byte COUNTS_WITH_OFFSETS = 4;
+    private static final byte HEARTBEAT_WITH_STARTS = 5;
 
     /** @return type information for one kind of audit message, serialized by this serializer */
     @SuppressWarnings("unchecked")
@@ -74,7 +78,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     @Override
     public void serialize(AuditMessage message, DataOutputView out) throws IOException {
         if (message instanceof AuditRecord r) {
-            out.writeByte(0);
+            out.writeByte(COUNTS_WITH_OFFSETS);
             writeCommon(r, out);
             out.writeUTF(r.topic());
             out.writeLong(r.bucket().start());
@@ -87,9 +91,10 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             out.writeLong(r.failed());
             writeBytes(r.latency().toBytes(), out);
             writeBytes(r.digest() == null ? null : r.digest().toBytes(), out);
+            writeOffsets(r.firstOffsets(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
-            out.writeByte(HEARTBEAT_WITH_DROPS);
+            out.writeByte(HEARTBEAT_WITH_STARTS);
             writeCommon(h, out);
             out.writeInt(h.watermarks().size());
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
@@ -120,7 +125,29 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                     out.writeLong(e.getValue());
                 }
             }
+            out.writeInt(h.startOffsets().size());
+            for (Map.Entry<String, Map<Integer, Long>> t : h.startOffsets().entrySet()) {
+                out.writeUTF(t.getKey());
+                writeOffsets(t.getValue(), out);
+            }
         }
+    }
+
+    private static void writeOffsets(Map<Integer, Long> offsets, DataOutputView out) throws IOException {
+        out.writeInt(offsets.size());
+        for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static Map<Integer, Long> readOffsets(DataInputView in) throws IOException {
+        int n = in.readInt();
+        Map<Integer, Long> offsets = new LinkedHashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            offsets.put(in.readInt(), in.readLong());
+        }
+        return offsets;
     }
 
     @Override
@@ -130,7 +157,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
         long seq = in.readLong();
         long emittedAt = in.readLong();
         String tier = in.readUTF();
-        if (type == 0) {
+        if (type == COUNTS || type == COUNTS_WITH_OFFSETS) {
             String topic = in.readUTF();
             Bucket bucket = new Bucket(in.readLong(), in.readLong());
             CountingMode mode = MODES[in.readByte()];
@@ -142,9 +169,11 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             LatencySketch latency = LatencySketch.fromBytes(readBytes(in));
             byte[] digest = readBytes(in);
             return new AuditRecord(agent, seq, emittedAt, tier, topic, bucket, mode, count, bytes, noTimestamp,
-                    skewed, failed, latency, digest == null ? null : IdDigest.fromBytes(digest));
+                    skewed, failed, latency, digest == null ? null : IdDigest.fromBytes(digest),
+                    type == COUNTS_WITH_OFFSETS ? readOffsets(in) : Map.of());
         }
-        if (type != HEARTBEAT && type != HEARTBEAT_WITH_PARTITIONS && type != HEARTBEAT_WITH_DROPS) {
+        if (type != HEARTBEAT && type != HEARTBEAT_WITH_PARTITIONS && type != HEARTBEAT_WITH_DROPS
+                && type != HEARTBEAT_WITH_STARTS) {
             throw new IOException("unknown audit message type " + type + " in serialized state");
         }
         int n = in.readInt();
@@ -183,7 +212,15 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 droppedByBucket.put(topic, buckets);
             }
         }
-        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket);
+        Map<String, Map<Integer, Long>> startOffsets = new LinkedHashMap<>();
+        if (type >= HEARTBEAT_WITH_STARTS) {
+            int topics = in.readInt();
+            for (int i = 0; i < topics; i++) {
+                startOffsets.put(in.readUTF(), readOffsets(in));
+            }
+        }
+        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket,
+                startOffsets);
     }
 
     @Override

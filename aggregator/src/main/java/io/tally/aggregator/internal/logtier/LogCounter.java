@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * without an event time, or with one beyond the skew bounds, is counted apart in the bucket of the observation
  * time. Its heartbeat carries a watermark per partition it reads now, like a consumer's: a partition with no record
  * for {@code partitionIdleMs} (caught up, or moved to another subtask) is left out, so an idle partition never holds
- * the tier back. Not thread-safe.
+ * the tier back. Each bucket's counts carry the lowest offset counted per partition, which tells the reconciler
+ * whether a consumer tier that started at some offset can have read the whole bucket. Not thread-safe.
  */
 public final class LogCounter {
     /** The tier the log-tier auditor reports as. */
@@ -50,8 +51,8 @@ public final class LogCounter {
         this.maxPastMs = maxPastMs;
     }
 
-    /** Counts one message of {@code partition} observed at {@code now}. */
-    public void count(String topic, int partition, long eventTime, long now, long bytes, long id) {
+    /** Counts the message at {@code offset} of {@code partition}, observed at {@code now}. */
+    public void count(String topic, int partition, long offset, long eventTime, long now, long bytes, long id) {
         long[] marks = marks(topic, partition);
         marks[1] = now;
         if (eventTime == EventTimes.NONE) {
@@ -69,6 +70,7 @@ public final class LogCounter {
         if (c.digest != null) {
             c.digest.add(id);
         }
+        c.offset(partition, offset);
         if (eventTime > marks[0]) {
             marks[0] = eventTime;
         }
@@ -99,7 +101,8 @@ public final class LogCounter {
             for (Map.Entry<Long, Counts> b : new TreeMap<>(t.getValue()).entrySet()) {
                 Counts c = b.getValue();
                 out.add(new AuditRecord(agent, seq++, now, TIER, t.getKey(), new Bucket(b.getKey(), bucketMs),
-                        CountingMode.LOG, c.count, c.bytes, c.noTimestamp, c.skewed, 0, c.latency, c.digest));
+                        CountingMode.LOG, c.count, c.bytes, c.noTimestamp, c.skewed, 0, c.latency, c.digest,
+                        c.firstOffsets));
             }
         }
         topics.clear();
@@ -150,10 +153,22 @@ public final class LogCounter {
         long skewed;
         final LatencySketch latency = new LatencySketch();
         final IdDigest digest;
+        final Map<Integer, Long> firstOffsets = new HashMap<>();
+        private int lastPartition = -1;
 
         Counts(long bucketStart, int digestCells) {
             this.bucketStart = bucketStart;
             this.digest = digestCells > 0 ? new IdDigest(digestCells) : null;
+        }
+
+        /** A partition is read in offset order: its first offset here is its lowest, until a restart re-reads. */
+        void offset(int partition, long offset) {
+            if (partition != lastPartition) {
+                lastPartition = partition;
+                firstOffsets.merge(partition, offset, Math::min);
+            } else if (offset < firstOffsets.get(partition)) {
+                firstOffsets.put(partition, offset);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ package io.tally.aggregator.internal.logtier;
 public final class LogObservation {
     public String topic;
     public int partition;
+    public long offset;
     /** Event time, epoch ms, or {@link io.tally.core.EventTimes#NONE}. */
     public long eventTime;
     public long id;
@@ -13,9 +14,10 @@ public final class LogObservation {
     public LogObservation() {
     }
 
-    public LogObservation(String topic, int partition, long eventTime, long id, long bytes) {
+    public LogObservation(String topic, int partition, long offset, long eventTime, long id, long bytes) {
         this.topic = topic;
         this.partition = partition;
+        this.offset = offset;
         this.eventTime = eventTime;
         this.id = id;
         this.bytes = bytes;

@@ -88,7 +88,8 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     @Override
     public void processElement(StreamRecord<LogObservation> element) {
         LogObservation o = element.getValue();
-        counter.count(o.topic, o.partition, o.eventTime, getProcessingTimeService().getCurrentProcessingTime(), o.bytes, o.id);
+        counter.count(o.topic, o.partition, o.offset, o.eventTime,
+                getProcessingTimeService().getCurrentProcessingTime(), o.bytes, o.id);
     }
 
     @Override

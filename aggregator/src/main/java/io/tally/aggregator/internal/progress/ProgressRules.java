@@ -26,7 +26,10 @@ import java.util.TreeMap;
  *   <li>{@code lastHeartbeatAt} = the latest heartbeat emit time of any agent of the tier;</li>
  *   <li>{@code liveAgents} = live agents of the tier;</li>
  *   <li>{@code dropped} = per bucket, what the agents of the tier could not count there, summed over every agent
- *       (live or not: each reports its own cumulative figure), for the most recent buckets.</li>
+ *       (live or not: each reports its own cumulative figure), for the most recent buckets;</li>
+ *   <li>{@code startOffsets} = per partition, the lowest offset any agent (live or not, for as long as its last
+ *       heartbeat is kept) started reading at: where the tier started, which a restart or a rebalance (a new
+ *       owner resumes from a commit, above it) does not move.</li>
  * </ul>
  * So one slow partition holds its topic back however far the others are, and an agent that no longer reads a
  * partition does not hold it back for ever. Stateless and thread-safe.
@@ -77,6 +80,10 @@ public final class ProgressRules {
                     }
                 }
             }
+            h.startOffsets().forEach((topic, starts) -> {
+                TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
+                starts.forEach((partition, offset) -> t.starts.merge(partition, offset, Math::min));
+            });
             h.droppedByBucket().forEach((topic, buckets) -> {
                 TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
                 buckets.forEach((bucket, n) -> t.dropped.merge(bucket, n, Long::sum));
@@ -91,7 +98,7 @@ public final class ProgressRules {
         List<TierProgress> out = new ArrayList<>(topics.size());
         for (Map.Entry<String, TopicMarks> e : topics.entrySet()) {
             out.add(new TierProgress(tier, e.getKey(), e.getValue().watermark(), lastHeartbeat, live, now,
-                    e.getValue().recentDrops()));
+                    e.getValue().recentDrops(), e.getValue().starts));
         }
         return out;
     }
@@ -102,6 +109,8 @@ public final class ProgressRules {
         final TreeMap<Long, Long> dropped = new TreeMap<>();
         /** partition → the highest watermark a live agent reading it reports */
         final Map<Integer, Long> partitions = new HashMap<>();
+        /** partition → the lowest offset an agent started reading it at */
+        final Map<Integer, Long> starts = new HashMap<>();
         /** the lowest watermark of the live agents that report the whole topic */
         long readNow = Long.MAX_VALUE;
         boolean anyReadNow;

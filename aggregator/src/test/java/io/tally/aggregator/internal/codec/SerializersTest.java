@@ -46,7 +46,11 @@ class SerializersTest {
                 new Heartbeat(AGENT, 11, 2_000, "consumer.g", Map.of("orders", 5L),
                         Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)), false, 0),
                 new Heartbeat(AGENT, 12, 2_000, "consumer.g", Map.of("orders", 5L), null, false, 9,
-                        Map.of("orders", Map.of(60_000L, 9L)))}) {
+                        Map.of("orders", Map.of(60_000L, 9L))),
+                new Heartbeat(AGENT, 13, 2_000, "consumer.g", Map.of("orders", 5L), Map.of("orders", Map.of(0, 5L)),
+                        false, 0, Map.of(), Map.of("orders", Map.of(0, 1_200L))),
+                new AuditRecord(AGENT, 14, 1_000, "log", "orders", new Bucket(60_000, 60_000), CountingMode.LOG, 3,
+                        300, 0, 0, 0, new LatencySketch(), null, Map.of(0, 9L, 4, 12L))}) {
             AuditMessage back = roundTrip(AuditMessageSerializer.INSTANCE, m);
             assertThat(AuditCodec.encode(back)).isEqualTo(AuditCodec.encode(m));
         }
@@ -84,6 +88,30 @@ class SerializersTest {
         copy.add(record(digest));
         assertThat(acc.toAggregate().count()).isEqualTo(3);
         assertThat(copy.toAggregate().count()).isEqualTo(6);
+    }
+
+    @Test
+    void an_accumulator_keeps_its_first_offsets_and_one_from_a_checkpoint_taken_before_them_is_still_read()
+            throws Exception {
+        AuditRecord log = new AuditRecord(AGENT, 1, 1_000, "log", "orders", new Bucket(60_000, 60_000),
+                CountingMode.LOG, 3, 300, 0, 0, 0, new LatencySketch(), null, Map.of(0, 9L, 4, 12L));
+        Accumulator acc = Accumulator.startingWith(log);
+        acc.add(log);
+        assertThat(roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate().firstOffsets())
+                .containsExactly(Map.entry(0, 9L), Map.entry(4, 12L));
+
+        Accumulator plain = Accumulator.startingWith(record(null));
+        plain.add(record(null));
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        AccumulatorSerializer.INSTANCE.serialize(plain, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        // the earlier layout: a boolean where the layout byte is, nothing after the digest
+        int layoutAt = 2 + "orders".length() + 2 + "consumer.g".length() + 9 * 8 + 1;
+        assertThat(bytes[layoutAt]).isEqualTo((byte) 2);
+        bytes[layoutAt] = 0;
+        byte[] earlier = java.util.Arrays.copyOf(bytes, bytes.length - 4);
+        Accumulator back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(earlier));
+        assertThat(AuditCodec.encode(back.toAggregate())).isEqualTo(AuditCodec.encode(plain.toAggregate()));
     }
 
     @Test

@@ -21,10 +21,10 @@ class LogCounterTest {
     @Test
     void counts_per_topic_and_event_time_bucket_as_tier_log_with_dense_seqs_then_a_heartbeat() {
         LogCounter c = new LogCounter(60_000, 128, 3_600_000, 1_209_600_000, 30_000);
-        c.count("orders", 0, NOW - 100, NOW, 10, 1);
-        c.count("orders", 0, NOW - 200, NOW, 20, 2);
-        c.count("orders", 0, NOW - 120_000, NOW, 5, 3);
-        c.count("payments", 0, NOW - 1, NOW, 7, 4);
+        c.count("orders", 0, 0, NOW - 100, NOW, 10, 1);
+        c.count("orders", 0, 0, NOW - 200, NOW, 20, 2);
+        c.count("orders", 0, 0, NOW - 120_000, NOW, 5, 3);
+        c.count("payments", 0, 0, NOW - 1, NOW, 7, 4);
         List<AuditMessage> out = c.drain(AGENT, 17, NOW, false);
         assertThat(out).extracting(AuditMessage::seq).containsExactly(17L, 18L, 19L, 20L);
         assertThat(out).allMatch(m -> m.tier().equals("log"));
@@ -46,11 +46,28 @@ class LogCounterTest {
     }
 
     @Test
+    void each_bucket_carries_the_lowest_offset_it_counted_per_partition() {
+        LogCounter c = new LogCounter(60_000, 0, 3_600_000, 1_209_600_000, 30_000);
+        long bucket = NOW - Math.floorMod(NOW, 60_000);
+        c.count("t", 0, 100, bucket + 1, NOW, 1, 1);
+        c.count("t", 1, 7, bucket + 2, NOW, 1, 2);
+        c.count("t", 0, 101, bucket + 3, NOW, 1, 3);
+        c.count("t", 0, 102, bucket - 1, NOW, 1, 4);      // a late record: the bucket before starts at 102
+        c.count("t", 0, 90, bucket + 4, NOW, 1, 5);       // re-read after a restart
+        c.count("t", 2, 50, EventTimes.NONE, NOW, 1, 6);  // not counted in a bucket: no offset either
+        List<AuditMessage> out = c.drain(AGENT, 0, NOW, false);
+        AuditRecord earlier = (AuditRecord) out.get(0);
+        AuditRecord current = (AuditRecord) out.get(1);
+        assertThat(earlier.firstOffsets()).containsExactly(java.util.Map.entry(0, 102L));
+        assertThat(current.firstOffsets()).containsExactly(java.util.Map.entry(0, 90L), java.util.Map.entry(1, 7L));
+    }
+
+    @Test
     void messages_without_or_with_a_skewed_event_time_are_counted_apart_in_the_bucket_of_the_clock() {
         LogCounter c = new LogCounter(60_000, 0, 1_000, 5_000, 30_000);
-        c.count("t", 0, EventTimes.NONE, NOW, 1, 1);
-        c.count("t", 0, NOW + 2_000, NOW, 1, 2);
-        c.count("t", 0, NOW - 6_000, NOW, 1, 3);
+        c.count("t", 0, 0, EventTimes.NONE, NOW, 1, 1);
+        c.count("t", 0, 0, NOW + 2_000, NOW, 1, 2);
+        c.count("t", 0, 0, NOW - 6_000, NOW, 1, 3);
         List<AuditMessage> out = c.drain(AGENT, 0, NOW, false);
         AuditRecord r = (AuditRecord) out.get(0);
         assertThat(r.count()).isZero();
@@ -64,7 +81,7 @@ class LogCounterTest {
     @Test
     void an_idle_drain_is_a_heartbeat_that_keeps_the_watermarks() {
         LogCounter c = new LogCounter(60_000, 128, 3_600_000, 1_209_600_000, 30_000);
-        c.count("t", 0, NOW - 5, NOW, 1, 1);
+        c.count("t", 0, 0, NOW - 5, NOW, 1, 1);
         c.drain(AGENT, 0, NOW, false);
         List<AuditMessage> idle = c.drain(AGENT, 2, NOW + 5_000, true);
         assertThat(idle).singleElement().isInstanceOfSatisfying(Heartbeat.class, hb -> {
@@ -77,11 +94,11 @@ class LogCounterTest {
     @Test
     void the_heartbeat_carries_a_watermark_per_partition_with_records_in_the_idle_window() {
         LogCounter c = new LogCounter(60_000, 0, 3_600_000, 1_209_600_000, 30_000);
-        c.count("t", 0, NOW - 500, NOW - 40_000, 1, 1); // partition 0: caught up 40 s ago
-        c.count("t", 1, NOW - 9_000, NOW - 1_000, 1, 2); // partition 1: behind, still delivering
-        c.count("t", 2, NOW - 100, NOW - 1_000, 1, 3);
-        c.count("t", 2, EventTimes.NONE, NOW - 1_000, 1, 4);
-        c.count("u", 0, EventTimes.NONE, NOW, 1, 5); // read, with nothing that has an event time
+        c.count("t", 0, 0, NOW - 500, NOW - 40_000, 1, 1); // partition 0: caught up 40 s ago
+        c.count("t", 1, 0, NOW - 9_000, NOW - 1_000, 1, 2); // partition 1: behind, still delivering
+        c.count("t", 2, 0, NOW - 100, NOW - 1_000, 1, 3);
+        c.count("t", 2, 0, EventTimes.NONE, NOW - 1_000, 1, 4);
+        c.count("u", 0, 0, EventTimes.NONE, NOW, 1, 5); // read, with nothing that has an event time
         List<AuditMessage> out = c.drain(AGENT, 0, NOW, false);
         Heartbeat hb = (Heartbeat) out.get(out.size() - 1);
         assertThat(hb.partitions()).containsOnlyKeys("t", "u");

@@ -98,6 +98,19 @@ class ProgressRulesTest {
     }
 
     @Test
+    void the_tier_started_where_any_agent_live_or_not_first_read_each_partition() {
+        Map<String, Map<Integer, Long>> live = Map.of("t", Map.of(0, 5_000L, 1, 700L));   // resumed from commits
+        Map<String, Map<Integer, Long>> gone = Map.of("t", Map.of(0, 1_000L, 2, 40L));     // the first instance
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                new Heartbeat(new AgentIdentity("a", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L),
+                        Map.of("t", Map.of(0, 900L)), false, 0, Map.of(), live),
+                new Heartbeat(new AgentIdentity("old", "h"), 9, NOW - LIVENESS * 5, "consumer.g", Map.of("t", 100L),
+                        Map.of(), true, 0, Map.of(), gone)), NOW, LIVENESS);
+        assertThat(p.get(0).startOffsets()).containsExactly(Map.entry(0, 1_000L), Map.entry(1, 700L),
+                Map.entry(2, 40L));
+    }
+
+    @Test
     void closed_and_silent_agents_no_longer_hold_the_watermark_back() {
         List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
                 hb("live", 1, NOW - 1_000, Map.of("t", 800L), false),

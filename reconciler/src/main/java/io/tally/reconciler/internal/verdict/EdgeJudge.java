@@ -1,6 +1,7 @@
 package io.tally.reconciler.internal.verdict;
 
 import io.tally.core.Bucket;
+import io.tally.core.PartitionOffsets;
 import io.tally.core.TierAggregate;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.PeelResult;
@@ -17,9 +18,12 @@ import java.util.Map;
  * <p>The rules, in order:
  * <ol>
  *   <li>an edge the topology does not judge (a consumer of a compacted topic) is NOT_JUDGED;</li>
- *   <li>a bucket at or before the first bucket of a tier that started later than the other is NOT_OBSERVED
- *       (a tier is judged from the first bucket after its earliest reported event time, unless it started no
- *       later than its partner, like a group reading from {@code earliest});</li>
+ *   <li>a bucket the downstream tier cannot have read whole is NOT_OBSERVED: where the upstream tier knows the
+ *       offsets it counted (the log tier) and the downstream one reports where it started reading (consumers),
+ *       a bucket with a record below the downstream tier's start offset on some partition; elsewhere, a bucket at
+ *       or before the first bucket of a tier that started later than the other (a tier is judged from the first
+ *       bucket after its earliest reported event time, unless it started no later than its partner, like a group
+ *       reading from {@code earliest});</li>
  *   <li>until both tiers' effective watermarks pass {@code bucket end + grace} the bucket is PENDING, or STALLED
  *       if the lagging tier is not caught up, its watermark has not moved for {@code stall timeout} and the other
  *       side has data past it: lag is never reported as loss;</li>
@@ -92,8 +96,9 @@ public final class EdgeJudge {
         if (!judged) {
             return Judgement.of(Verdict.NOT_JUDGED, upCount, downCount, "compacted topic: edge not judged");
         }
-        if (notObserved(bucket, upView, downView)) {
-            return Judgement.of(Verdict.NOT_OBSERVED, upCount, downCount, "a tier started after this bucket");
+        String notObserved = notObserved(bucket, up, upView, downView);
+        if (notObserved != null) {
+            return Judgement.of(Verdict.NOT_OBSERVED, upCount, downCount, notObserved);
         }
         long due = saturatedAdd(bucket.end(), graceMs);
         boolean upFinal = upView.effectiveWatermark() >= due;
@@ -195,14 +200,28 @@ public final class EdgeJudge {
         return String.join(", ", by) + ": audit buffer full or bucket bound reached";
     }
 
-    /** The tier that started later than the other is not judged at or before its first bucket. */
-    private static boolean notObserved(Bucket bucket, TierView up, TierView down) {
+    /**
+     * @return why the bucket was not observed whole by one of the tiers, or null if it was: the downstream tier by
+     *         its start offsets where both sides know offsets, else the tier that started later than the other at
+     *         or before its first bucket
+     */
+    private static String notObserved(Bucket bucket, TierAggregate upAggregate, TierView up, TierView down) {
         long upFirst = up.firstBucketStart();
         long downFirst = down.firstBucketStart();
-        if (downFirst > upFirst && downFirst != Long.MAX_VALUE && bucket.start() <= downFirst) {
-            return true;
+        boolean byOffsets = !down.startOffsets().isEmpty() && upAggregate != null
+                && !upAggregate.firstOffsets().isEmpty();
+        if (byOffsets) {
+            int partition = PartitionOffsets.startedInside(upAggregate.firstOffsets(), down.startOffsets());
+            if (partition >= 0) {
+                return down.tier() + " started reading partition " + partition + " at offset "
+                        + down.startOffsets().get(partition) + ", after this bucket's first record there (offset "
+                        + upAggregate.firstOffsets().get(partition) + ")";
+            }
+        } else if (downFirst > upFirst && downFirst != Long.MAX_VALUE && bucket.start() <= downFirst) {
+            return "a tier started after this bucket";
         }
-        return upFirst > downFirst && upFirst != Long.MAX_VALUE && bucket.start() <= upFirst;
+        return upFirst > downFirst && upFirst != Long.MAX_VALUE && bucket.start() <= upFirst
+                ? "a tier started after this bucket" : null;
     }
 
     /** The digest of {@code a}, an empty one when {@code a} reported nothing but {@code other} has a digest. */

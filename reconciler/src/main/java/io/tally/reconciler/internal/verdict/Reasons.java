@@ -32,8 +32,9 @@ final class Reasons {
             case PENDING -> "waiting for " + lagging(upView, downView, due) + " to pass " + time(due)
                     + " (bucket end + grace); " + counts + " so far";
             case STALLED -> j.detail() + "; " + counts + " so far";
-            case NOT_OBSERVED -> j.detail() + " (" + down + " from " + time(downView.firstBucketStart()) + ", " + up
-                    + " from " + time(upView.firstBucketStart()) + ")";
+            case NOT_OBSERVED -> j.detail().startsWith(down + " started reading") ? j.detail()
+                    : j.detail() + " (" + down + " from " + time(downView.firstBucketStart()) + ", " + up + " from "
+                            + time(upView.firstBucketStart()) + ")";
             case NOT_JUDGED -> j.detail();
             case COMPLETE -> (j.detail().isEmpty() ? counts : counts + "; " + j.detail()) + "; " + watermarks;
             case LATENCY -> j.detail() + "; counts agree (" + count(j.upstreamCount()) + "); " + watermarks;

@@ -1,5 +1,7 @@
 package io.tally.reconciler.internal.verdict;
 
+import java.util.Map;
+
 /**
  * What the reconciler knows about one tier on one topic at one moment.
  *
@@ -11,9 +13,17 @@ package io.tally.reconciler.internal.verdict;
  * @param lastAdvanceAt      clock time when {@code watermark} last advanced (or was first seen)
  * @param caughtUp           the tier has nothing in flight (consumer group at the log end, idle producer or log)
  * @param firstBucketStart   start of the first bucket the tier reported on the topic, or {@link Long#MAX_VALUE}
+ * @param startOffsets       partition → the offset the tier started reading at, for a tier whose agents report it
+ *                           (consumers); empty otherwise
  */
 public record TierView(String tier, long watermark, long effectiveWatermark, long lastAdvanceAt, boolean caughtUp,
-        long firstBucketStart) {
+        long firstBucketStart, Map<Integer, Long> startOffsets) {
+
+    /** A view of a tier whose start offsets are not known. */
+    public TierView(String tier, long watermark, long effectiveWatermark, long lastAdvanceAt, boolean caughtUp,
+            long firstBucketStart) {
+        this(tier, watermark, effectiveWatermark, lastAdvanceAt, caughtUp, firstBucketStart, Map.of());
+    }
 
     /** A tier that reported nothing. */
     public static TierView unknown(String tier) {

@@ -2,6 +2,7 @@ package io.tally.reconciler.internal.verdict;
 
 import io.tally.core.TierProgress;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How far a tier has got, for finalization. Pure and thread-safe.
@@ -69,6 +70,7 @@ public final class TierViews {
             caughtUp = ((alive && quiet) || finished) && upstreamDone;
         }
         long effective = caughtUp ? Math.max(watermark, now - idleLagMs) : watermark;
-        return new TierView(tier, watermark, effective, lastAdvanceAt, caughtUp, firstBucketStart);
+        return new TierView(tier, watermark, effective, lastAdvanceAt, caughtUp, firstBucketStart,
+                progress == null ? Map.of() : progress.startOffsets());
     }
 }

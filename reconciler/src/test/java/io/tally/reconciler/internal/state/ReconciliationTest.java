@@ -492,4 +492,53 @@ class ReconciliationTest {
                         B.next().start() + "=COMPLETE");
         assertThat(e.discrepancies()).isEmpty();
     }
+
+    /** The log tier's aggregate of ids {@code from..to-1}, with the lowest offset it counted per partition. */
+    private static TierAggregate logAgg(Bucket b, long from, long to, Map<Integer, Long> firstOffsets) {
+        TierAggregate a = agg("log", b, from, to);
+        return new TierAggregate(a.topic(), a.tier(), b, a.count(), 0, 0, 0, 0, 1, a.latency(), a.digest(),
+                b.start(), firstOffsets);
+    }
+
+    @Test
+    void a_group_that_started_at_latest_mid_bucket_is_judged_from_the_offsets_it_started_at_not_its_first_event_time() {
+        // the group starts at `latest` 2 s into B on three partitions; the first record it reads is a late one of the
+        // bucket before B, so the earliest event time it ever saw says nothing about what it missed of B
+        Map<Integer, Long> starts = Map.of(0, 100L, 1, 200L, 2, 300L);
+        Bucket earlier = new Bucket(T0 - SIZE, SIZE);
+        Bucket later = B.next();
+        rec.accept(agg("producer", earlier, 0, 10));
+        rec.accept(logAgg(earlier, 0, 10, Map.of(0, 50L, 1, 150L, 2, 250L)));
+        rec.accept(agg(CONSUMER, earlier, 9, 10));           // the late record, appended at offset 100 of partition 0
+        rec.accept(agg("producer", B, 10, 30));
+        rec.accept(logAgg(B, 10, 30, Map.of(0, 90L, 1, 195L, 2, 300L)));
+        rec.accept(agg(CONSUMER, B, 14, 30));                 // 10..13 were appended before the group started
+        rec.accept(agg("producer", later, 30, 40));
+        rec.accept(logAgg(later, 30, 40, Map.of(0, 110L, 1, 210L, 2, 310L)));
+        rec.accept(agg(CONSUMER, later, 30, 40));
+        Bucket lossy = later.next();
+        rec.accept(agg("producer", lossy, 40, 50));
+        rec.accept(logAgg(lossy, 40, 50, Map.of(0, 120L, 1, 220L, 2, 320L)));
+        rec.accept(agg(CONSUMER, lossy, 40, 48));             // a real loss after the start: still judged
+        clock.set(lossy.end() + 3_000);
+        progress("producer", lossy.end() + 2_500);
+        progress("log", lossy.end() + 2_500);
+        rec.accept(new TierProgress(CONSUMER, "orders", lossy.end() + 2_500, clock.millis(), 2, clock.millis(),
+                Map.of(), starts), clock.millis());
+
+        Evaluation e = tick();
+
+        assertThat(e.verdicts()).filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .extracting(v -> v.bucket().start() + "=" + v.verdict())
+                .containsExactlyInAnyOrder(earlier.start() + "=NOT_OBSERVED", B.start() + "=NOT_OBSERVED",
+                        later.start() + "=COMPLETE", lossy.start() + "=LOSS");
+        assertThat(e.verdicts()).filteredOn(v -> v.downstreamTier().equals(CONSUMER) && v.bucket().equals(B))
+                .singleElement().satisfies(v -> assertThat(v.reason()).contains(
+                        "consumer.billing started reading partition 0 at offset 100, after this bucket's first record "
+                                + "there (offset 90)"));
+        assertThat(e.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.bucket()).isEqualTo(lossy);
+            assertThat(d.kind()).isEqualTo(Verdict.LOSS);
+        });
+    }
 }

@@ -1,0 +1,61 @@
+package io.tally.core;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Maps of partition → offset, as the wire messages carry them: the lowest offset a tier counted in a bucket, or the
+ * offset a tier started reading a partition at. They are what anchors NOT_OBSERVED to where a tier started
+ * (DESIGN.md, "Late starters"): a bucket some of whose records lie below a tier's start offsets is not observed by
+ * that tier, whatever event times the tier saw first. Thread-safe; all methods are static.
+ */
+public final class PartitionOffsets {
+    private PartitionOffsets() {
+    }
+
+    /**
+     * @return a sorted, unmodifiable copy
+     * @throws IllegalArgumentException if a partition or an offset is negative
+     */
+    public static Map<Integer, Long> copyOf(Map<Integer, Long> offsets) {
+        if (offsets.isEmpty()) {
+            return Map.of();
+        }
+        TreeMap<Integer, Long> copy = new TreeMap<>();
+        offsets.forEach((partition, offset) -> copy.put(
+                (int) Names.nonNegative("partition", Objects.requireNonNull(partition)),
+                Names.nonNegative("offset", Objects.requireNonNull(offset))));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** @return per partition the lower offset of the two; unmodifiable */
+    public static Map<Integer, Long> min(Map<Integer, Long> a, Map<Integer, Long> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        TreeMap<Integer, Long> out = new TreeMap<>(a);
+        b.forEach((partition, offset) -> out.merge(partition, offset, Math::min));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * @param firstOffsets the lowest offset per partition among the records a tier counted in a bucket
+     * @param startOffsets the offset per partition another tier started reading at
+     * @return the first partition on which the bucket has a record below the start, or -1 if none has: the other
+     *         tier read the whole bucket, as far as these partitions tell
+     */
+    public static int startedInside(Map<Integer, Long> firstOffsets, Map<Integer, Long> startOffsets) {
+        for (Map.Entry<Integer, Long> e : firstOffsets.entrySet()) {
+            Long start = startOffsets.get(e.getKey());
+            if (start != null && e.getValue() < start) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+}

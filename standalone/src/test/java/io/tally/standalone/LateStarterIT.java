@@ -1,0 +1,165 @@
+package io.tally.standalone;
+
+import static io.tally.standalone.ApiClient.pause;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DESIGN.md, "Late starters", on the whole pipeline: a group of two instances starts at {@code latest} while two
+ * producers write a topic of 3 partitions, one of them with event times a bucket and more behind (late events). The
+ * first records the group reads are late ones, so its earliest event time lies a bucket before the one it started
+ * in, and judged by that, the bucket it started in would be a LOSS of everything written there before it started.
+ * Anchored to the offsets it started at, that bucket and the ones before are NOT_OBSERVED, every later one is
+ * COMPLETE, and nothing is alerted.
+ */
+class LateStarterIT {
+    private static final long BUCKET_MS = 2_000;
+    private static final String TOPIC = "signups";
+    private static final String GROUP = "late";
+
+    @Test
+    void a_group_that_starts_at_latest_with_a_late_record_first_is_judged_from_the_offsets_it_started_at(
+            @TempDir Path dir) throws Exception {
+        Standalone.Options options = new Standalone.Options(Duration.ofMillis(BUCKET_MS), Duration.ofSeconds(2), 0,
+                0, 0, dir, List.of(), Map.of(
+                        "tally.aggregator.emit.interval.ms", "300",
+                        "tally.aggregator.checkpoint.interval.ms", "1000",
+                        "tally.log.flush.interval.ms", "500",
+                        "tally.log.partition.idle.ms", "5000",
+                        "tally.reconciler.evaluate.interval.ms", "200",
+                        "tally.reconciler.idle.after.ms", "2000",
+                        "tally.reconciler.idle.lag.ms", "1000",
+                        "tally.reconciler.alert.hold.ms", "10000"));
+        try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+            URI api = URI.create(tally.endpoints().api());
+            String kafka = tally.endpoints().kafka();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
+            }
+            AtomicBoolean producing = new AtomicBoolean(true);
+            AtomicBoolean consuming = new AtomicBoolean(true);
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            GroupWatch watch = new GroupWatch(api, TOPIC, GROUP);
+            List<Thread> producers = List.of(
+                    start("on-time", failures, () -> produce(kafka, producing, List.of(0, 1), 0)),
+                    start("late", failures, () -> produce(kafka, producing, List.of(2), BUCKET_MS + 500)));
+            List<Thread> consumers = new ArrayList<>();
+            try {
+                pause(6_000); // buckets the group will never have read
+                consumers.add(start("instance-1", failures, () -> consume(kafka, consuming, List.of(2))));
+                consumers.add(start("instance-2", failures, () -> consume(kafka, consuming, List.of(0, 1))));
+                watch.watchFor(12_000);
+                producing.set(false);
+                for (Thread t : producers) {
+                    t.join(30_000);
+                }
+                watch.watchFor(4_000);
+                consuming.set(false);
+                for (Thread t : consumers) {
+                    t.join(30_000);
+                }
+                JsonNode report = watch.awaitAllFinal();
+                watch.watchFor(12_000); // past the alert hold
+                assertThat(failures).isEmpty();
+                assertThat(watch.falseAlarms.values()).as("no loss, duplication or stall on the group").isEmpty();
+                List<String> verdicts = watch.groupVerdicts(report, 8);
+                assertThat(verdicts).as("buckets before and at its start not observed, every later one complete")
+                        .containsOnly("NOT_OBSERVED", "COMPLETE");
+                assertThat(verdicts.stream().filter("COMPLETE"::equals).count()).isGreaterThanOrEqualTo(4);
+                assertThat(verdicts.indexOf("COMPLETE")).as("not observed only before it started")
+                        .isGreaterThan(verdicts.lastIndexOf("NOT_OBSERVED"));
+                assertThat(watch.openOnGroup()).as("nothing open on the group").isEmpty();
+                assertThat(watch.alertsOnGroup(kafka)).as("no alert about the group").isZero();
+            } finally {
+                producing.set(false);
+                consuming.set(false);
+                for (Thread t : consumers) {
+                    t.join(30_000);
+                }
+            }
+        }
+    }
+
+    private static Thread start(String name, List<Throwable> failures, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        }, name);
+        t.start();
+        return t;
+    }
+
+    /** Writes 10 records/s to each partition, stamped {@code lateByMs} before now. */
+    private static void produce(String kafka, AtomicBoolean producing, List<Integer> partitions, long lateByMs) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        p.put("linger.ms", "5");
+        p.put("interceptor.classes", "io.tally.agent.AuditProducerInterceptor");
+        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
+        p.put("tally.flush.interval.ms", "200");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            long i = 0;
+            while (producing.get()) {
+                for (int partition : partitions) {
+                    producer.send(new ProducerRecord<>(TOPIC, partition, System.currentTimeMillis() - lateByMs,
+                            "k" + i, "signup " + i));
+                    i++;
+                }
+                pause(100);
+            }
+            producer.flush();
+        }
+    }
+
+    /** One instance of the group, assigned {@code partitions}, starting at the log end and committing each poll. */
+    private static void consume(String kafka, AtomicBoolean consuming, List<Integer> partitions) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("group.id", GROUP);
+        p.put("auto.offset.reset", "latest");
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        p.put("interceptor.classes", "io.tally.agent.AuditConsumerInterceptor");
+        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
+        p.put("tally.flush.interval.ms", "200");
+        p.put("tally.consumer.partition.idle.ms", "5000");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.assign(partitions.stream().map(n -> new TopicPartition(TOPIC, n)).toList());
+            while (consuming.get()) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(50));
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        }
+    }
+}
