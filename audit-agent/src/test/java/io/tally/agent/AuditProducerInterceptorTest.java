@@ -61,6 +61,18 @@ class AuditProducerInterceptorTest {
     }
 
     @Test
+    void an_agent_announces_itself_within_a_second_of_starting_whatever_its_flush_interval() throws Exception {
+        start(AgentConfig.FLUSH_INTERVAL_MS, "600000");
+        sendAndAck("orders", T0, 0);
+        long deadline = System.nanoTime() + 30_000_000_000L; // generous: this checks that it comes, not how fast
+        while (sink.heartbeats().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sink.heartbeats()).as("a first heartbeat long before the 10-minute interval").isNotEmpty();
+        assertThat(sink.heartbeats().get(0).closed()).isFalse();
+    }
+
+    @Test
     void stamps_an_id_header_unless_the_record_has_one() {
         start();
         ProducerRecord<Object, Object> fresh = new ProducerRecord<>("orders", "v");

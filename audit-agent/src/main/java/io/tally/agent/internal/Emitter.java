@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #close(Agent, Duration)}, which waits at most the given time.
  */
 public final class Emitter {
+    /** Most time from the start to the first flush. */
+    static final long FIRST_FLUSH_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(Emitter.class);
     private static final long RETRY_BACKOFF_MS = 1_000;
     /**
@@ -111,7 +113,9 @@ public final class Emitter {
     }
 
     private void run() {
-        long nextFlush = System.nanoTime() + flushIntervalMs * 1_000_000L;
+        // the first heartbeat goes out within a second: an agent killed before its first full interval is then
+        // known to the reconciler, which allows for what it may have left uncounted
+        long nextFlush = System.nanoTime() + Math.min(flushIntervalMs, FIRST_FLUSH_MS) * 1_000_000L;
         long lastFlush = System.nanoTime() - MIN_REQUESTED_FLUSH_GAP_MS * 1_000_000L;
         while (true) {
             boolean flush;

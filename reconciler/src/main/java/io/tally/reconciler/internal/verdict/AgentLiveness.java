@@ -21,7 +21,11 @@ import java.util.Set;
  * <p>An agent is <em>dead</em> when it has not sent anything for {@code death.after} and its last message was not
  * {@code closed}. A dead agent can have left up to one flush interval of counts unsent: its recent rate on the topic
  * (messages per ms, over the last two rate windows) × its flush interval (the larger of the configured one and
- * the spacing observed between its messages), for buckets around its death. Not thread-safe.
+ * the spacing observed between its messages), for buckets around its death. An agent killed before it flushed
+ * counts of the topic (it announced itself with its first heartbeat, which agents send within a second of starting,
+ * but no rate of its own tells what it was counting), or whose own rate covers less than one flush interval, is
+ * allowed the highest rate among its tier's agents on the topic instead: one agent's share, for one flush interval.
+ * Not thread-safe.
  */
 public final class AgentLiveness {
     private final long deathAfterMs;
@@ -103,13 +107,15 @@ public final class AgentLiveness {
      */
     public long gapAllowance(String tier, String topic, Bucket bucket, long now) {
         long total = 0;
+        double peerRate = -1; // computed once, when an agent without a rate of its own needs it
         for (AgentState a : agents.values()) {
             if (!a.tier.equals(tier) || a.closed || now - a.lastSeenAt < deathAfterMs) {
                 continue;
             }
             Rate rate = a.rates.get(topic);
-            if (rate == null) {
-                continue;
+            boolean knewNothing = a.rates.isEmpty() && a.watermarks.isEmpty();
+            if (rate == null && !knewNothing && !a.watermarks.containsKey(topic)) {
+                continue; // it reported other topics, never this one
             }
             long flush = Math.max(flushIntervalMs, a.intervalEwma);
             long lo = Math.min(a.lastSeenAt, a.watermarks.getOrDefault(topic, a.lastSeenAt)) - flush;
@@ -117,11 +123,35 @@ public final class AgentLiveness {
             if (bucket.end() <= lo || bucket.start() > hi) {
                 continue;
             }
-            long span = Math.max(1, a.lastSeenAt - rate.previousStart);
-            double perMs = (double) (rate.previous + rate.current) / Math.max(span, flush);
+            double perMs = rate == null ? 0 : ownRate(rate, a.lastSeenAt, flush);
+            if (rate == null || a.lastSeenAt - rate.previousStart < flush) {
+                if (peerRate < 0) {
+                    peerRate = peerRate(tier, topic);
+                }
+                perMs = Math.max(perMs, peerRate);
+            }
             total += (long) Math.ceil(perMs * flush);
         }
         return total;
+    }
+
+    /** @return messages per ms over the agent's last two rate windows, at least one flush interval long */
+    private static double ownRate(Rate rate, long lastSeenAt, long flush) {
+        long span = Math.max(1, lastSeenAt - rate.previousStart);
+        return (double) (rate.previous + rate.current) / Math.max(span, flush);
+    }
+
+    /** @return the highest rate on the topic among the tier's agents whose rate covers a flush interval */
+    private double peerRate(String tier, String topic) {
+        double highest = 0;
+        for (AgentState p : agents.values()) {
+            Rate r = p.tier.equals(tier) ? p.rates.get(topic) : null;
+            long flush = Math.max(flushIntervalMs, p.intervalEwma);
+            if (r != null && p.lastSeenAt - r.previousStart >= flush) {
+                highest = Math.max(highest, ownRate(r, p.lastSeenAt, flush));
+            }
+        }
+        return highest;
     }
 
     /**

@@ -43,6 +43,33 @@ class AgentLivenessTest {
     }
 
     @Test
+    void an_agent_killed_before_it_flushed_counts_is_allowed_its_busiest_peer_s_share_around_its_death() {
+        records("a", 100, false);                     // a peer, alive: 100 per 5 s flush
+        records("b", 40, true);
+        AgentIdentity killed = new AgentIdentity("killed", "host");
+        long startedAt = T + 20_000;
+        liveness.on(new Heartbeat(killed, 0, startedAt, "consumer.g", Map.of(), false, 0)); // its first heartbeat
+        liveness.on(new Heartbeat(new AgentIdentity("a", "host"), 100, startedAt + 40_000, "consumer.g",
+                Map.of("orders", startedAt + 40_000), false, 0)); // a is still alive
+        long now = startedAt + 40_000;
+
+        long gap = liveness.gapAllowance("consumer.g", "orders", BUCKET, now);
+        assertThat(gap).as("the peer's rate (600 over the 60 s since its window began) over one 5 s flush")
+                .isBetween(45L, 75L);
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET.next().next(), now))
+                .as("only around its death").isZero();
+        assertThat(liveness.gapAllowance("log", "orders", BUCKET, now)).isZero();
+
+        AgentLiveness otherTopic = new AgentLiveness(30_000, 5_000, 60_000);
+        records(otherTopic, "a", 100, false);
+        otherTopic.on(new Heartbeat(new AgentIdentity("a", "host"), 100, now, "consumer.g", Map.of("orders", now),
+                false, 0));
+        otherTopic.on(new Heartbeat(killed, 0, startedAt, "consumer.g", Map.of("payments", startedAt), false, 0));
+        assertThat(otherTopic.gapAllowance("consumer.g", "orders", BUCKET, now))
+                .as("an agent that reported only another topic leaves nothing on this one").isZero();
+    }
+
+    @Test
     void an_agent_that_closed_cleanly_leaves_no_gap() {
         records("b", 100, true);
 
