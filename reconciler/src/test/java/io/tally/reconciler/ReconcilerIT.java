@@ -352,6 +352,71 @@ class ReconcilerIT {
         assertThat(posts).noneMatch(post -> post.contains("shared-"));
     }
 
+    @Test
+    void a_reconciler_stopped_mid_run_hands_its_topics_over_and_every_loss_is_alerted_exactly_once(
+            LocalCassandraNode node, CqlSession session) throws Exception {
+        long realNow = Clock.system().millis();
+        Bucket b0 = new Bucket(Bucket.startOf(realNow, SIZE) - 8 * SIZE, SIZE);
+        Bucket b1 = b0.next();
+        Bucket b2 = b1.next();
+        List<String> topics = List.of("relay-a", "relay-b"); // one in each partition of tally.aggregates
+        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        ManualClock clock = new ManualClock(b2.end() + 20_000);
+        Map<String, Object> settings = Map.of(ReconcilerConfig.GROUP_ID, "it-relay");
+        try (ReconcilerService first = service(node, clock, settings)) {
+            ReconcilerService second = service(node, clock, settings);
+            try {
+                send(bucket(topics, b0, 100, b0.end() + 5_000, realNow)); // complete: both instances get some
+                awaitReal("each instance has a partition", () -> first.stats().aggregatesStored() > 0
+                        && second.stats().aggregatesStored() > 0);
+                send(bucket(topics, b1, 95, b1.end() + 5_000, realNow + 1));
+                await(clock, "both losses of the first bucket alerted", () -> topics.stream().allMatch(t ->
+                        alerts(t, "5 missing") == 1));
+            } finally {
+                second.close(); // stopped mid-run: the first instance takes its partition over
+            }
+            send(bucket(topics, b2, 93, b2.end() + 5_000, realNow + 2));
+            await(clock, "both losses of the next bucket alerted", () -> topics.stream().allMatch(t ->
+                    alerts(t, "7 missing") == 1));
+            long evaluations = first.stats().evaluations();
+            await(clock, "a while after the hand-over", () -> first.stats().evaluations() >= evaluations + 20);
+        }
+        for (String topic : topics) {
+            assertThat(alerts(topic, "5 missing")).as("the first bucket's loss on " + topic + ", once").isEqualTo(1);
+            assertThat(alerts(topic, "7 missing")).as("the next bucket's loss on " + topic + ", once").isEqualTo(1);
+            assertThat(posts).as("nothing resolved: nothing was wrong")
+                    .noneMatch(post -> post.contains(topic) && post.contains("RESOLVED"));
+            for (Bucket b : List.of(b0, b1, b2)) {
+                assertThat(store.verdicts(topic, b.start(), b.start() + 1))
+                        .filteredOn(v -> v.downstreamTier().equals("consumer.relay"))
+                        .as("bucket " + b + " of " + topic + " judged").singleElement()
+                        .satisfies(v -> assertThat(v.verdict()).isIn(Verdict.COMPLETE, Verdict.LOSS));
+            }
+        }
+    }
+
+    /** One bucket of every topic: producer and log count 100, the consumer group {@code consumed}; all past it. */
+    private static List<ProducerRecord<byte[], byte[]>> bucket(List<String> topics, Bucket b, long consumed,
+            long watermark, long at) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (int i = 0; i < topics.size(); i++) {
+            String topic = topics.get(i);
+            out.add(record(i, agg(topic, "producer", b, 0, 100)));
+            out.add(record(i, agg(topic, "log", b, 0, 100)));
+            out.add(record(i, agg(topic, "consumer.relay", b, 0, consumed)));
+            for (String tier : List.of("producer", "log", "consumer.relay")) {
+                out.add(record(i, new TierProgress(tier, topic, watermark, at, 1, at)));
+            }
+        }
+        return out;
+    }
+
+    /** @return webhook calls that alert a LOSS on {@code topic} with {@code detail} */
+    private static long alerts(String topic, String detail) {
+        return posts.stream().filter(post -> post.contains("LOSS on topic " + topic + ",") && post.contains(detail)
+                && !post.contains("RESOLVED")).count();
+    }
+
     private static void send(List<ProducerRecord<byte[], byte[]>> records) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
