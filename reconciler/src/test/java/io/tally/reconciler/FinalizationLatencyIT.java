@@ -48,7 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * makes the bucket final (the broker's acknowledgement of the last of its four tiers' progress) to the write of the last of its verdicts in Cassandra (the cell's write time), and
  * for a loss to its alert on {@code tally.alerts} (the record's timestamp), with {@code alert.hold.ms} 0 so that the
  * figure is the machinery's (the hold is then added by design). The reconciler runs as deployed: its own Kafka
- * clients, the real Cassandra node, the system clock. Prints p50/p99; asserts nothing about time. Run with
+ * clients, the real Cassandra node, the system clock. Prints p50/p99 per round and over the rounds after the first
+ * (which runs while the JIT compiles the loop); asserts nothing about time. Run with
  * {@code mvn -pl reconciler verify -Dit.test=FinalizationLatencyIT -Dtally.benchmark=true -Dtest=NONE
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -58,7 +59,9 @@ class FinalizationLatencyIT {
     private static final long SIZE = 10_000;
     private static final long GRACE = 2_000;
     private static final int TOPICS = 1_000;
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 6;
+    /** Rounds printed but left out of the figures: the first one runs while the JIT compiles the loop. */
+    private static final int WARM_UP_ROUNDS = 1;
     private static final String KEYSPACE = "tally_finalization";
     private static final String[] TIERS = {"producer", "log", "consumer.a", "consumer.b"};
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,8 +124,14 @@ class FinalizationLatencyIT {
                     }
                     sent.forEach(FinalizationLatencyIT::join);
                     awaitVerdicts(store, b);
-                    storedAt(session, b).forEach((topic, at) -> toVerdict.add(at - finalAt.get(topic)));
-                    alertTimes(broker.bootstrapServers(), b).forEach((topic, at) -> toAlert.add(at - finalAt.get(topic)));
+                    List<Long> roundVerdicts = new ArrayList<>();
+                    storedAt(session, b).forEach((topic, at) -> roundVerdicts.add(at - finalAt.get(topic)));
+                    print("round " + round + " to verdict", roundVerdicts);
+                    if (round >= WARM_UP_ROUNDS) {
+                        toVerdict.addAll(roundVerdicts);
+                        alertTimes(broker.bootstrapServers(), b).forEach((topic, at) ->
+                                toAlert.add(at - finalAt.get(topic)));
+                    }
                 }
                 System.out.printf(Locale.ROOT, "BENCH finalization topics=%d tiers=%d rounds=%d stats=%s%n", TOPICS,
                         TIERS.length, ROUNDS, service.stats());

@@ -276,15 +276,19 @@ public final class Reconciliation {
                 continue;
             }
             count++;
-            Judgement j = judge.judge(edge, judgedEdge, topology.policy(edge.upstreamTopic()), bucket, up, down,
-                    upView, downView, () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket,
+            Judgement j = judge.judgeUnexplained(edge, judgedEdge, topology.policy(edge.upstreamTopic()), bucket, up,
+                    down, upView, downView, () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket,
                             now) + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now),
                     droppedIn(edge.upstreamTier(), edge.upstreamTopic(), start),
                     droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start), now);
-            judged.put(key, new Last(j, v, bucket));
-            if (last == null || last.judgement().verdict() != j.verdict()
+            boolean changed = last == null || last.judgement().verdict() != j.verdict()
                     || last.judgement().upstreamCount() != j.upstreamCount()
-                    || last.judgement().downstreamCount() != j.downstreamCount()) {
+                    || last.judgement().downstreamCount() != j.downstreamCount();
+            if (changed) {
+                j = judge.explain(j, edge, bucket, upView, downView); // words only for what is kept
+            }
+            judged.put(key, new Last(j, v, bucket));
+            if (changed) {
                 verdicts.add(new EdgeVerdict(edge.upstreamTopic(), bucket, edge.upstreamTier(), edge.downstreamTier(),
                         j.verdict(), j.upstreamCount(), j.downstreamCount(), now, j.reason()));
             }

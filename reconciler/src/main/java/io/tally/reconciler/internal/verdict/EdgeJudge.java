@@ -79,8 +79,25 @@ public final class EdgeJudge {
     public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
             TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
             long droppedUp, long droppedDown, long now) {
-        Judgement j = decide(edge, judged, policy, bucket, up, down, upView, downView,
+        Judgement j = judgeUnexplained(edge, judged, policy, bucket, up, down, upView, downView, gapAllowance,
+                droppedUp, droppedDown, now);
+        return explain(j, edge, bucket, upView, downView);
+    }
+
+    /**
+     * As {@link #judge(Edge, boolean, TopicPolicy, Bucket, TierAggregate, TierAggregate, TierView, TierView,
+     * java.util.function.LongSupplier, long, long, long)} without the reason in words, which costs more than the
+     * judgement: a caller that re-judges open buckets often asks for it with {@link #explain} only when it keeps one.
+     */
+    public Judgement judgeUnexplained(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket,
+            TierAggregate up, TierAggregate down, TierView upView, TierView downView,
+            java.util.function.LongSupplier gapAllowance, long droppedUp, long droppedDown, long now) {
+        return decide(edge, judged, policy, bucket, up, down, upView, downView,
                 new Gaps(gapAllowance, droppedUp, droppedDown), now);
+    }
+
+    /** @return {@code j} with the rule that decided it in words, as the tiers were when it was judged */
+    public Judgement explain(Judgement j, Edge edge, Bucket bucket, TierView upView, TierView downView) {
         return j.withReason(Reasons.explain(j, edge, bucket, saturatedAdd(bucket.end(), graceMs), upView, downView));
     }
 

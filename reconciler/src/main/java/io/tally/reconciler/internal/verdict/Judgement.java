@@ -33,7 +33,7 @@ public record Judgement(Verdict verdict, long upstreamCount, long downstreamCoun
         return new Judgement(verdict, up, down, 0, 0, List.of(), List.of(), detail);
     }
 
-    Judgement withReason(String newReason) {
+    public Judgement withReason(String newReason) {
         return new Judgement(verdict, upstreamCount, downstreamCount, missing, duplicated, lostIds, duplicatedIds,
                 detail, newReason);
     }
