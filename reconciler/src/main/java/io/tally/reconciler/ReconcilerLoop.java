@@ -84,11 +84,20 @@ final class ReconcilerLoop implements Runnable {
         try {
             while (running) {
                 try {
+                    boolean replaying = !aggregates.replayed();
+                    long judgedFrom = clock.millis() - config.getLong(ReconcilerConfig.WINDOW_MS);
                     aggregates.poll(POLL, new AggregatesReader.Handler() {
                         @Override
                         public void aggregate(TierAggregate a) {
-                            unstored.put(a.key(), a);
-                            reconciliation.accept(a);
+                            boolean old = a.bucket().start() < judgedFrom;
+                            // a replay re-reads the whole retention: what is older than the window is not judged
+                            // again, and was stored when it was first read (a crash loses only recent reads)
+                            if (!(replaying && old)) {
+                                unstored.put(a.key(), a);
+                            }
+                            if (!old) {
+                                reconciliation.accept(a);
+                            }
                         }
 
                         @Override
@@ -103,7 +112,7 @@ final class ReconcilerLoop implements Runnable {
                             reconciliation.forget(topics);
                             dispatcher.forgetTopics(topics);
                         }
-                    });
+                    }, replaying ? judgedFrom : Long.MIN_VALUE);
                     if (aggregates.assignments() != assignmentsSeen) {
                         // partitions arrived (at start, or in a rebalance): what was decided about their topics,
                         // by this instance before a restart or by another one, is in the store

@@ -84,14 +84,28 @@ public final class AggregatesReader implements AutoCloseable {
         });
     }
 
+    private static final byte[] PROGRESS_KEY = "progress|".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** Polls once and hands each message to {@code handler}; @return messages read */
     public int poll(Duration timeout, Handler handler) {
+        return poll(timeout, handler, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #poll(Duration, Handler)}, skipping undecoded the aggregates of buckets that start before
+     * {@code skipBucketsBefore}, told by their key ({@code topic|tier|bucketStart}): a replay of the whole retention
+     * decodes only what will be judged.
+     */
+    public int poll(Duration timeout, Handler handler, long skipBucketsBefore) {
         this.handler = handler;
         int n = 0;
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             n++;
             if (r.value() == null) {
                 continue; // a tombstone
+            }
+            if (skipBucketsBefore != Long.MIN_VALUE && bucketStartOf(r.key()) < skipBucketsBefore) {
+                continue;
             }
             try {
                 WireMessage m = AuditCodec.decodeAggregatorMessage(r.value());
@@ -109,6 +123,45 @@ public final class AggregatesReader implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * @return the bucket start in an aggregate's key, or {@link Long#MAX_VALUE} when the key is not one (a progress
+     *         key {@code progress|tier|topic}, or anything unexpected: then the message is decoded)
+     */
+    static long bucketStartOf(byte[] key) {
+        if (key == null || key.length < 2 || startsWith(key, PROGRESS_KEY)) {
+            return Long.MAX_VALUE;
+        }
+        int at = key.length - 1;
+        while (at >= 0 && key[at] != '|') {
+            at--;
+        }
+        if (at < 0 || at == key.length - 1 || key.length - at > 21) {
+            return Long.MAX_VALUE;
+        }
+        long value = 0;
+        boolean negative = key[at + 1] == '-';
+        for (int i = at + (negative ? 2 : 1); i < key.length; i++) {
+            int digit = key[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return Long.MAX_VALUE;
+            }
+            value = value * 10 + digit;
+        }
+        return negative ? -value : value;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
