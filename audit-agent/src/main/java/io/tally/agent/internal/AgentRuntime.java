@@ -20,19 +20,19 @@ import java.util.UUID;
  * settings share one emitter and so one producer.
  */
 public final class AgentRuntime implements AutoCloseable {
-    private static final Map<String, SharedEmitter> EMITTERS = new HashMap<>();
+    private static final Map<EmitterKey, SharedEmitter> EMITTERS = new HashMap<>();
     private static volatile String localHost;
 
     private final Agent agent;
     private final Emitter emitter;
-    private final String emitterKey;
+    private final EmitterKey emitterKey;
     private final EventTimeSource eventTime;
     private final Duration closeTimeout;
     private final long commitWaitMs;
     private final long partitionIdleMs;
     private boolean epochAcquired;
 
-    private AgentRuntime(Agent agent, Emitter emitter, String emitterKey,
+    private AgentRuntime(Agent agent, Emitter emitter, EmitterKey emitterKey,
                          EventTimeSource eventTime, Duration closeTimeout, long commitWaitMs,
                          long partitionIdleMs) {
         this.agent = agent;
@@ -68,7 +68,7 @@ public final class AgentRuntime implements AutoCloseable {
         Agent agent = new Agent(new AgentIdentity(UUID.randomUUID().toString(), host), tier, clock, rules);
 
         Object injectedSink = settings.get(InternalSettings.SINK);
-        String key;
+        EmitterKey key;
         Emitter emitter;
         long flushMs = config.getLong(AgentConfig.FLUSH_INTERVAL_MS);
         int maxBuffered = config.getInt(AgentConfig.MAX_BUFFERED_RECORDS);
@@ -77,8 +77,8 @@ public final class AgentRuntime implements AutoCloseable {
             emitter = new Emitter(sink, flushMs, maxBuffered, tier);
         } else {
             Map<String, Object> producer = ownProducerSettings(config, settings, tier);
-            key = config.getString(AgentConfig.AUDIT_TOPIC) + '|' + flushMs + '|' + maxBuffered + '|'
-                    + new TreeMap<>(producer);
+            key = new EmitterKey(config.getString(AgentConfig.AUDIT_TOPIC), flushMs, maxBuffered,
+                    new TreeMap<>(producer));
             emitter = acquireEmitter(key, config.getString(AgentConfig.AUDIT_TOPIC), producer, flushMs, maxBuffered);
         }
         emitter.register(agent);
@@ -206,7 +206,24 @@ public final class AgentRuntime implements AutoCloseable {
         return IsolatedAuditSink.create(topic, producer).orElseGet(() -> new KafkaAuditSink(topic, producer));
     }
 
-    private static Emitter acquireEmitter(String key, String topic, Map<String, Object> producer, long flushMs,
+    /**
+     * Agents whose own producers would be configured alike share one emitter. Compared by value, passwords included
+     * ({@code Password} compares its value; its text is {@code [hidden]}, so a key built from text would make
+     * agents with different credentials share one producer).
+     */
+    record EmitterKey(String topic, long flushMs, int maxBuffered, Map<String, Object> producer) {
+        @Override
+        public String toString() {
+            return "EmitterKey[" + topic + ", " + flushMs + " ms, " + maxBuffered + ", " + producer.keySet() + "]";
+        }
+    }
+
+    /** @return the emitter this agent sends through */
+    Emitter emitter() {
+        return emitter;
+    }
+
+    private static Emitter acquireEmitter(EmitterKey key, String topic, Map<String, Object> producer, long flushMs,
                                           int maxBuffered) {
         synchronized (EMITTERS) {
             SharedEmitter shared = EMITTERS.get(key);
@@ -220,7 +237,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    private static void releaseEmitter(String key, Duration timeout) {
+    private static void releaseEmitter(EmitterKey key, Duration timeout) {
         Emitter toShutdown = null;
         synchronized (EMITTERS) {
             SharedEmitter shared = EMITTERS.get(key);
