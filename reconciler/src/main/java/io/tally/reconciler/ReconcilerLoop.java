@@ -91,12 +91,11 @@ final class ReconcilerLoop implements Runnable {
                         public void aggregate(TierAggregate a) {
                             boolean old = a.bucket().start() < judgedFrom;
                             // a replay re-reads the whole retention: what is older than the window is not judged
-                            // again, and was stored when it was first read (a crash loses only recent reads)
-                            if (!(replaying && old)) {
+                            // again, and was stored when it was first read (a crash loses only recent reads); an
+                            // older, lower total published again after a restore is neither judged nor stored
+                            boolean kept = old || reconciliation.accept(a);
+                            if (kept && !(replaying && old)) {
                                 unstored.put(a.key(), a);
-                            }
-                            if (!old) {
-                                reconciliation.accept(a);
                             }
                         }
 

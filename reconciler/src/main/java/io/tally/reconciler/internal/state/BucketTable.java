@@ -27,18 +27,32 @@ final class BucketTable {
     private final NavigableMap<Long, Slot> buckets = new TreeMap<>();
     private final Map<String, Long> firstBucket = new HashMap<>();
 
-    /** @return whether the tier's first bucket moved earlier (older buckets must be judged again) */
-    boolean put(TierAggregate a, long version) {
+    /**
+     * Keeps {@code a} unless the tier's aggregate of the bucket already merges more audit records: totals are
+     * cumulative, so a lower one is an older state the aggregator published again after a restore (its sink is
+     * at-least-once), which would otherwise be judged as a transient loss.
+     *
+     * @return {@link Put#STALE} if it was not kept, {@link Put#EARLIER} if the tier's first bucket moved earlier
+     *         (older buckets must be judged again), else {@link Put#KEPT}
+     */
+    Put put(TierAggregate a, long version) {
         Slot slot = buckets.computeIfAbsent(a.bucket().start(), k -> new Slot(a.bucket()));
+        TierAggregate before = slot.tiers.get(a.tier());
+        if (before != null && before.records() > a.records()) {
+            return Put.STALE;
+        }
         slot.tiers.put(a.tier(), a);
         slot.version = version;
         Long first = firstBucket.get(a.tier());
         if (first == null || a.bucket().start() < first) {
             firstBucket.put(a.tier(), a.bucket().start());
-            return first != null;
+            return first != null ? Put.EARLIER : Put.KEPT;
         }
-        return false;
+        return Put.KEPT;
     }
+
+    /** What {@link #put} did. */
+    enum Put { KEPT, EARLIER, STALE }
 
     /** Marks every bucket changed. */
     void touchAll(long version) {

@@ -86,12 +86,19 @@ public final class Reconciliation {
         book.load(known);
     }
 
-    /** Takes a cumulative aggregate (replacing the tier's previous one for the bucket). */
-    public void accept(TierAggregate aggregate) {
+    /**
+     * Takes a cumulative aggregate, replacing the tier's previous one for the bucket unless that one merges more
+     * audit records (totals only grow; a lower one is an older state published again after a restore).
+     *
+     * @return whether it was kept
+     */
+    public boolean accept(TierAggregate aggregate) {
         BucketTable table = topics.computeIfAbsent(aggregate.topic(), t -> new BucketTable());
-        if (table.put(aggregate, ++version)) {
+        BucketTable.Put put = table.put(aggregate, ++version);
+        if (put == BucketTable.Put.EARLIER) {
             table.touchAll(++version);
         }
+        return put != BucketTable.Put.STALE;
     }
 
     /** Takes a tier's progress on a topic, seen at clock time {@code now}. */

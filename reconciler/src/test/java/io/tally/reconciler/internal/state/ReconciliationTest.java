@@ -541,4 +541,23 @@ class ReconciliationTest {
             assertThat(d.kind()).isEqualTo(Verdict.LOSS);
         });
     }
+
+    @Test
+    void a_lower_total_published_again_after_the_aggregator_s_restore_does_not_replace_the_higher_one() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        TierAggregate full = agg(CONSUMER, B, 0, 100);
+        TierAggregate older = new TierAggregate("orders", CONSUMER, B, 60, 0, 0, 0, 0, 0, full.latency(),
+                agg(CONSUMER, B, 0, 60).digest(), B.start());
+        assertThat(rec.accept(new TierAggregate("orders", CONSUMER, B, 100, 0, 0, 0, 0, 2, full.latency(),
+                full.digest(), B.start()))).isTrue();
+        assertThat(rec.accept(older)).as("merges fewer records: an older state").isFalse();
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+
+        Evaluation e = tick();
+
+        assertThat(verdictOf(e, CONSUMER)).contains(Verdict.COMPLETE);
+        assertThat(e.discrepancies()).isEmpty();
+    }
 }
