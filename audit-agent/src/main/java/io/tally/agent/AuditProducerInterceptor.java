@@ -61,7 +61,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
                 Headers headers = record.headers();
                 AuditIds.stamp(headers);
                 attempts.increment();
-                if (eventTime.readsValue()) {
+                if (eventTime.readsValue() && headers.lastHeader(EventTimeSource.EVENT_TIME_HEADER) == null) {
                     long time = eventTime.extract(-1, headers, record.value());
                     if (time != EventTimeSource.NONE) {
                         headers.add(new RecordHeader(EventTimeSource.EVENT_TIME_HEADER,

@@ -1,5 +1,6 @@
 package io.tally.agent;
 
+import io.tally.agent.internal.EventTimeSource;
 import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.CountingMode;
@@ -187,6 +188,32 @@ class AuditConsumerInterceptorTest {
         poll(P0, 400, 410);   // reset back: the tier has read from 400 on
         Heartbeat second = commitAndFlush(Map.of(P0, 410L));
         assertThat(second.startOffsets().get("orders")).containsEntry(0, 400L);
+    }
+
+    @Test
+    void with_event_time_from_the_value_the_producer_s_stamp_is_read_first_so_objects_of_any_type_are_bucketed()
+            throws Exception {
+        start(AgentConfig.EVENT_TIME, "json:ts");
+        record Order(long ts) { } // what a POJO or Avro deserializer hands the application
+        long stamped = T0 - 120_000;
+        List<ConsumerRecord<Object, Object>> batch = new ArrayList<>();
+        for (long o = 0; o < 3; o++) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(EventTimeSource.EVENT_TIME_HEADER, java.nio.ByteBuffer.allocate(8).putLong(stamped).array());
+            batch.add(new ConsumerRecord<>("orders", 0, o, T0 + o, TimestampType.CREATE_TIME, 1, 9, "k",
+                    new Order(stamped), headers, Optional.empty()));
+        }
+        batch.add(new ConsumerRecord<>("orders", 0, 3, T0 + 3, TimestampType.CREATE_TIME, 1, 9, "k",
+                new Order(stamped), new RecordHeaders(), Optional.empty())); // no stamp: cannot be read
+        batch.add(new ConsumerRecord<>("orders", 0, 4, T0 + 4, TimestampType.CREATE_TIME, 1, 9, "k",
+                "{\"ts\":" + stamped + "}", new RecordHeaders(), Optional.empty()));
+        interceptor.onConsume(new ConsumerRecords<>(Map.of(P0, batch), Map.of()));
+        commitAndFlush(Map.of(P0, 5L));
+        long bucket = stamped - Math.floorMod(stamped, 60_000);
+        assertThat(sink.records()).filteredOn(r -> r.bucket().start() == bucket)
+                .extracting(AuditRecord::count).containsExactly(4L);
+        assertThat(sink.records().stream().mapToLong(AuditRecord::noTimestamp).sum())
+                .as("the unreadable one, visibly").isEqualTo(1);
     }
 
     @Test

@@ -80,8 +80,17 @@ public abstract class EventTimeSource {
         }
     }
 
+    /**
+     * A field of a JSON value. The {@link #EVENT_TIME_HEADER} a producer agent stamped is read first: it holds what
+     * that agent extracted, so every tier of the pipeline buckets the message alike, and a consumer whose
+     * deserializer turns values into objects (a POJO, an Avro record) still finds it. Only a message without it is
+     * parsed, and only a {@code String} or {@code byte[]} value can be: any other is counted as without event time,
+     * and said once in the log.
+     */
     private static final class FromJson extends EventTimeSource {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventTimeSource.class);
         private final String[] path;
+        private volatile boolean warned;
 
         FromJson(String[] path) {
             this.path = path;
@@ -94,10 +103,23 @@ public abstract class EventTimeSource {
 
         @Override
         public long extract(long recordTimestamp, Headers headers, Object value) {
+            Header stamped = headers == null ? null : headers.lastHeader(EVENT_TIME_HEADER);
+            if (stamped != null) {
+                long t = fromHeaderBytes(stamped.value());
+                if (t != NONE) {
+                    return t;
+                }
+            }
             if (value instanceof byte[] b) {
                 return EventTimes.fromJson(b, path);
             } else if (value instanceof String s) {
                 return EventTimes.fromJson(s.getBytes(StandardCharsets.UTF_8), path);
+            }
+            if (value != null && !warned) {
+                warned = true;
+                LOG.warn("Tally agent: tally.event.time=json:{} cannot read values of type {} (only String and "
+                        + "byte[]); messages without a '{}' header are counted as without event time (noTimestamp)",
+                        String.join(".", path), value.getClass().getName(), EVENT_TIME_HEADER);
             }
             return NONE;
         }
