@@ -12,14 +12,27 @@ import java.util.Objects;
  * @param downstreamTopic topic as the downstream tier names it
  * @param partial         the downstream tier reads a subset of the partitions by design: only duplication is judged
  * @param judgeCompacted  judge the edge even on a compacted topic
+ * @param lossOnly        the upstream tier counts only some of the writers (producers declared partial): only loss
+ *                        is judged, messages the downstream tier has beyond it are expected
  */
 public record Edge(String upstreamTier, String upstreamTopic, String downstreamTier, String downstreamTopic,
-        boolean partial, boolean judgeCompacted) {
+        boolean partial, boolean judgeCompacted, boolean lossOnly) {
     public Edge {
         Objects.requireNonNull(upstreamTier, "upstreamTier");
         Objects.requireNonNull(upstreamTopic, "upstreamTopic");
         Objects.requireNonNull(downstreamTier, "downstreamTier");
         Objects.requireNonNull(downstreamTopic, "downstreamTopic");
+    }
+
+    /** An edge whose upstream tier counts every writer. */
+    public Edge(String upstreamTier, String upstreamTopic, String downstreamTier, String downstreamTopic,
+            boolean partial, boolean judgeCompacted) {
+        this(upstreamTier, upstreamTopic, downstreamTier, downstreamTopic, partial, judgeCompacted, false);
+    }
+
+    /** @return this edge judged for loss only */
+    public Edge asLossOnly() {
+        return new Edge(upstreamTier, upstreamTopic, downstreamTier, downstreamTopic, partial, judgeCompacted, true);
     }
 
     /** A plain edge on one topic. */

@@ -12,9 +12,12 @@ import java.util.Set;
  * @param alertMinMissing    smallest missing count that alerts (LOSS, MIXED)
  * @param alertMinDuplicated smallest extra count that alerts (DUPLICATION, MIXED)
  * @param alertKinds         discrepancy kinds that alert at all (AUDIT_GAP never does)
+ * @param partialProducers   some writers of the topic carry no agent (a rollout, a Kafka Connect source, a service
+ *                           in another language): the producer tier's edges are judged for loss only, and the log
+ *                           tier is the reference for the tiers below it
  */
 public record TopicPolicy(boolean compacted, long latencySlaMs, double latencyPercentile, long alertMinMissing,
-        long alertMinDuplicated, Set<Verdict> alertKinds) {
+        long alertMinDuplicated, Set<Verdict> alertKinds, boolean partialProducers) {
 
     /** The kinds that alert by default. */
     public static final Set<Verdict> DEFAULT_ALERT_KINDS =
@@ -33,6 +36,12 @@ public record TopicPolicy(boolean compacted, long latencySlaMs, double latencyPe
                     + alertMinDuplicated);
         }
         alertKinds = Set.copyOf(alertKinds);
+    }
+
+    /** A policy whose producers are all instrumented. */
+    public TopicPolicy(boolean compacted, long latencySlaMs, double latencyPercentile, long alertMinMissing,
+            long alertMinDuplicated, Set<Verdict> alertKinds) {
+        this(compacted, latencySlaMs, latencyPercentile, alertMinMissing, alertMinDuplicated, alertKinds, false);
     }
 
     /** Any loss or duplication alerts; no SLA; not compacted. */

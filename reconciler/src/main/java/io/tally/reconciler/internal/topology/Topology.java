@@ -120,6 +120,15 @@ public final class Topology {
      */
     public List<Edge> edges(String topic, Set<String> tiers, java.util.function.Function<String, Set<String>> tiersOf,
             boolean logTierSeen) {
+        List<Edge> edges = rawEdges(topic, tiers, tiersOf, logTierSeen);
+        if (policy(topic).partialProducers()) {
+            edges.replaceAll(e -> e.upstreamTier().equals(producerTier) ? e.asLossOnly() : e);
+        }
+        return edges;
+    }
+
+    private List<Edge> rawEdges(String topic, Set<String> tiers,
+            java.util.function.Function<String, Set<String>> tiersOf, boolean logTierSeen) {
         List<Edge> edges = new ArrayList<>();
         if (rules.isEmpty()) {
             boolean logExpected = switch (logTierMode) {

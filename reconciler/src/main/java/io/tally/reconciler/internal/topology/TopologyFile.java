@@ -21,7 +21,7 @@ public final class TopologyFile {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> EDGE_FIELDS = Set.of("from", "to", "topics", "toTopic", "partial",
             "judgeCompacted");
-    private static final Set<String> POLICY_FIELDS = Set.of("compacted", "latencySlaMs", "latencyPercentile",
+    private static final Set<String> POLICY_FIELDS = Set.of("partialProducers", "compacted", "latencySlaMs", "latencyPercentile",
             "alertMinMissing", "alertMinDuplicated", "alertKinds");
 
     private TopologyFile() {}
@@ -99,7 +99,8 @@ public final class TopologyFile {
                     p.path("latencySlaMs").asLong(base.latencySlaMs()),
                     p.path("latencyPercentile").asDouble(base.latencyPercentile()),
                     p.path("alertMinMissing").asLong(base.alertMinMissing()),
-                    p.path("alertMinDuplicated").asLong(base.alertMinDuplicated()), kinds);
+                    p.path("alertMinDuplicated").asLong(base.alertMinDuplicated()), kinds,
+                    p.path("partialProducers").asBoolean(base.partialProducers()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

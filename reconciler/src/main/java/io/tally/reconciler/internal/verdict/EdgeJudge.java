@@ -30,7 +30,8 @@ import java.util.Map;
  *   <li>then the counts and, when both tiers have compatible digests, {@code downstream − upstream} peeled: ids
  *       missing and extra, which finds MIXED even when the counts agree; LOSS, DUPLICATION or MIXED;</li>
  *   <li>a difference no larger than what dead agents of the two tiers could have left uncounted is AUDIT_GAP;</li>
- *   <li>a partial reader (declared in the topology) is judged for duplication only;</li>
+ *   <li>a partial reader (declared in the topology) is judged for duplication only; the producer tier of a topic
+ *       whose producers are declared partial (writers without the agent) for loss only;</li>
  *   <li>otherwise LATENCY when the downstream percentile is over the topic's SLA, else COMPLETE.</li>
  * </ol>
  */
@@ -161,11 +162,23 @@ public final class EdgeJudge {
                 if (peeled.complete() && covers) {
                     missing = peeled.lostCount();
                     duplicated = peeled.duplicatedCount();
+                } else if (edge.lossOnly()) {
+                    // many extras from writers without the agent: what peeled is certain, the counts tell the rest
+                    missing = Math.max(missing, peeled.lostCount());
                 } else if (missing == 0 && duplicated == 0) {
                     missing = Math.max(1, peeled.lostCount());
                     duplicated = Math.max(1, peeled.duplicatedCount());
                 }
             }
+        }
+        if (edge.lossOnly() && missing == 0) {
+            long extra = Math.max(0, downCount - upCount);
+            return Judgement.of(Verdict.COMPLETE, upCount, downCount, extra == 0 ? "" : "partial producers: "
+                    + extra + " more from writers without the agent");
+        }
+        if (edge.lossOnly()) {
+            duplicated = 0;
+            duplicatedIds = List.of();
         }
         if (edge.partial()) {
             long extra = Math.max(0, downCount - upCount);

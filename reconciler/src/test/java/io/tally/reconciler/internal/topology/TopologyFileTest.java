@@ -50,6 +50,21 @@ class TopologyFileTest {
     }
 
     @Test
+    void a_topic_whose_producers_are_declared_partial_has_its_producer_edges_judged_for_loss_only() {
+        Topology t = TopologyFile.parse("""
+                {"topics": {"orders": {"partialProducers": true}}}
+                """, TopicPolicy.defaults());
+
+        assertThat(t.edges("orders", Set.of("producer", "log", "consumer.a"), x -> Set.of()))
+                .containsExactlyInAnyOrder(Edge.of("orders", "producer", "log").asLossOnly(),
+                        Edge.of("orders", "log", "consumer.a"));
+        assertThat(t.edges("orders", Set.of("producer", "consumer.a"), x -> Set.of()))
+                .as("without a log tier").containsExactly(Edge.of("orders", "producer", "consumer.a").asLossOnly());
+        assertThat(t.edges("payments", Set.of("producer", "log"), x -> Set.of()))
+                .containsExactly(Edge.of("payments", "producer", "log"));
+    }
+
+    @Test
     void errors_name_the_field() {
         assertThatThrownBy(() -> TopologyFile.parse("{\"edges\": [{\"from\": \"producer\"}]}", TopicPolicy.defaults()))
                 .hasMessageContaining("edges[0]: missing 'to'");

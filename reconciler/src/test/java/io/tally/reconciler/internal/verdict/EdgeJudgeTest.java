@@ -204,4 +204,26 @@ class EdgeJudgeTest {
         assertThat(more.verdict()).isEqualTo(Verdict.DUPLICATION);
         assertThat(more.duplicated()).isEqualTo(2);
     }
+
+    @Test
+    void the_producers_of_a_topic_declared_partial_are_judged_for_loss_only() {
+        Edge partialProducers = new Edge("producer", "orders", "log", "orders", false, false, true);
+
+        // writers without the agent put 400 more in the log: more than a 128-cell digest can peel
+        Judgement extra = judge.judge(partialProducers, true, TopicPolicy.defaults(), BUCKET, ids("producer", 0, 100),
+                ids("log", 0, 500), at("producer", DONE), at("log", DONE), 0, DONE);
+        Judgement lost = judge.judge(partialProducers, true, TopicPolicy.defaults(), BUCKET,
+                ids("producer", 0, 100), ids("log", 5, 100), at("producer", DONE), at("log", DONE), 0, DONE);
+        Judgement lostAmongExtras = judge.judge(partialProducers, true, TopicPolicy.defaults(), BUCKET,
+                ids("producer", 0, 100), ids("log", 3, 103), at("producer", DONE), at("log", DONE), 0, DONE);
+
+        assertThat(extra.verdict()).isEqualTo(Verdict.COMPLETE);
+        assertThat(extra.reason()).contains("partial producers: 400 more from writers without the agent");
+        assertThat(lost.verdict()).isEqualTo(Verdict.LOSS);
+        assertThat(lost.lostIds()).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
+        assertThat(lostAmongExtras.verdict()).as("as many in the log, but 3 acknowledged ones missing")
+                .isEqualTo(Verdict.LOSS);
+        assertThat(lostAmongExtras.missing()).isEqualTo(3);
+        assertThat(lostAmongExtras.duplicated()).isZero();
+    }
 }
