@@ -69,7 +69,8 @@ public final class AggregationJob {
         // an agent's heartbeat leaves after every message it numbered before it
         SingleOutputStreamOperator<AuditMessage> unique = raw
                 .keyBy(r -> r.agent, Types.STRING)
-                .process(new DedupFunction(new AuditDecoder(bucketMs, retention.toMillis()),
+                .process(new DedupFunction(new AuditDecoder(bucketMs, retention.toMillis(),
+                                config.get(AggregatorConfig.SKEW_FUTURE_MS)),
                         config.get(AggregatorConfig.DLQ_TOPIC), retention, config.get(AggregatorConfig.DEDUP_WINDOW),
                         HEARTBEAT_HOLD))
                 .name("decode, dedup (agent, seq)").uid("tally-dedup").setParallelism(parallelism);

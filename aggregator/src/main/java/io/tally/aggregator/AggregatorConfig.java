@@ -104,7 +104,10 @@ public final class AggregatorConfig {
             .withDescription("Id digest cells of the log tier; must match the agents'. 0 turns it off.");
     public static final ConfigOption<Long> SKEW_FUTURE_MS = ConfigOptions.key("tally.skew.future.ms")
             .longType().defaultValue(3_600_000L)
-            .withDescription("Log tier: event times further ahead of the clock are counted apart as skewed.");
+            .withDescription("Log tier: event times further ahead of the clock are counted apart as skewed. Also the "
+                    + "furthest an agent's record may count ahead of the agent's clock: a record with a bucket "
+                    + "further ahead is refused (dead-letter topic); keep the agents' tally.skew.future.ms at most "
+                    + "this.");
     public static final ConfigOption<Long> SKEW_PAST_MS = ConfigOptions.key("tally.skew.past.ms")
             .longType().defaultValue(1_209_600_000L)
             .withDescription("Log tier: event times further behind the clock are counted apart as skewed.");

@@ -46,11 +46,11 @@ public final class Accumulator {
 
     /** Adds one record of the same key. */
     public void add(AuditRecord r) {
-        count = Math.addExact(count, r.count());
-        bytes = Math.addExact(bytes, r.bytes());
-        noTimestamp = Math.addExact(noTimestamp, r.noTimestamp());
-        skewed = Math.addExact(skewed, r.skewed());
-        failed = Math.addExact(failed, r.failed());
+        count = plus(count, r.count());
+        bytes = plus(bytes, r.bytes());
+        noTimestamp = plus(noTimestamp, r.noTimestamp());
+        skewed = plus(skewed, r.skewed());
+        failed = plus(failed, r.failed());
         latency.merge(r.latency());
         mergeDigest(r.digest());
         records++;
@@ -66,11 +66,11 @@ public final class Accumulator {
         if (other.records == 0) {
             return;
         }
-        count = Math.addExact(count, other.count);
-        bytes = Math.addExact(bytes, other.bytes);
-        noTimestamp = Math.addExact(noTimestamp, other.noTimestamp);
-        skewed = Math.addExact(skewed, other.skewed);
-        failed = Math.addExact(failed, other.failed);
+        count = plus(count, other.count);
+        bytes = plus(bytes, other.bytes);
+        noTimestamp = plus(noTimestamp, other.noTimestamp);
+        skewed = plus(skewed, other.skewed);
+        failed = plus(failed, other.failed);
         latency.merge(other.latency);
         if (other.digestLost) {
             digestLost = true;
@@ -81,6 +81,12 @@ public final class Accumulator {
         records += other.records;
         updatedAt = Math.max(updatedAt, other.updatedAt);
         firstOffsets = PartitionOffsets.min(firstOffsets, other.firstOffsets);
+    }
+
+    /** Saturating: input is bounded by the decoder, and a sum must never fail the job whatever arrives. */
+    private static long plus(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
     private void mergeDigest(IdDigest other) {

@@ -9,22 +9,38 @@ import io.tally.core.codec.AuditCodec;
 import java.io.Serializable;
 
 /**
- * Decodes an audit topic record and checks it against the deployment: the codec's own checks (JSON, version,
- * fields, sketches, size), then the bucket size and the retention. Stateless; thread-safe.
+ * Decodes an audit topic record and checks it, as a whole, before it counts: the codec's own checks (JSON, version,
+ * fields, sketches and their sizes, message size), then against the deployment — the bucket size, the retention,
+ * counts no flush interval of one agent can reach ({@link #MAX_COUNT}, which also keeps every sum of them far from
+ * overflowing), and a bucket no further ahead of the agent's own clock than the skew bound (an agent counts a later
+ * event time apart, in the bucket of its clock). What fails goes to the dead-letter topic with the reason. Stateless;
+ * thread-safe.
  */
 public final class AuditDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Most messages (and separately noTimestamp, skewed, failed) one audit record may count: 2^40, about 10^12. */
+    public static final long MAX_COUNT = 1L << 40;
+    /** Most bytes one audit record may count: 2^50, about a petabyte. */
+    public static final long MAX_BYTES = 1L << 50;
+
     private final long bucketMs;
     private final long retentionMs;
+    private final long maxFutureMs;
 
     /**
      * @param bucketMs    the deployment's bucket size: records of another size are refused
      * @param retentionMs records for buckets that ended longer ago than this are refused
      */
     public AuditDecoder(long bucketMs, long retentionMs) {
+        this(bucketMs, retentionMs, 3_600_000L);
+    }
+
+    /** @param maxFutureMs how far ahead of its agent's clock at emission a bucket may start */
+    public AuditDecoder(long bucketMs, long retentionMs, long maxFutureMs) {
         this.bucketMs = bucketMs;
         this.retentionMs = retentionMs;
+        this.maxFutureMs = maxFutureMs;
     }
 
     /**
@@ -51,7 +67,23 @@ public final class AuditDecoder implements Serializable {
                 throw new CodecException("bucket " + r.bucket().start() + " ended more than the state retention ("
                         + retentionMs + " ms) ago");
             }
+            if (r.bucket().start() - r.emittedAt() > maxFutureMs) {
+                throw new CodecException("bucket " + r.bucket().start() + " starts more than the skew bound ("
+                        + maxFutureMs + " ms, tally.skew.future.ms) after the agent's clock when it sent it ("
+                        + r.emittedAt() + ")");
+            }
+            bounded("count", r.count(), MAX_COUNT);
+            bounded("noTimestamp", r.noTimestamp(), MAX_COUNT);
+            bounded("skewed", r.skewed(), MAX_COUNT);
+            bounded("failed", r.failed(), MAX_COUNT);
+            bounded("bytes", r.bytes(), MAX_BYTES);
         }
         return message;
+    }
+
+    private static void bounded(String field, long value, long max) {
+        if (value > max) {
+            throw new CodecException(field + " " + value + " is more than one audit record can count (" + max + ")");
+        }
     }
 }

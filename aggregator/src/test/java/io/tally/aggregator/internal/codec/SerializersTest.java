@@ -159,4 +159,14 @@ class SerializersTest {
         assertThat(total.toAggregate().digest()).isNull();
         assertThat(total.toAggregate().records()).isEqualTo(6);
     }
+
+    @Test
+    void sums_saturate_instead_of_failing_the_job() {
+        AuditRecord huge = new AuditRecord(AGENT, 9, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
+                CountingMode.COMMIT, Long.MAX_VALUE / 2 + 1, 1, 0, 0, 0, new LatencySketch(), null);
+        Accumulator acc = Accumulator.startingWith(huge);
+        acc.add(huge);
+        acc.merge(acc.copy());
+        assertThat(acc.toAggregate().count()).isEqualTo(Long.MAX_VALUE);
+    }
 }

@@ -66,6 +66,20 @@ class AuditDecoderTest {
     }
 
     @Test
+    void absurd_counts_and_buckets_far_ahead_of_the_agent_s_clock_are_refused_whole_with_the_reason() {
+        refused(AuditCodec.encode(new AuditRecord(AGENT, 1, NOW, "producer", "orders", Bucket.of(NOW, BUCKET),
+                CountingMode.ACK, Long.MAX_VALUE - 1, 10, 0, 0, 0, new LatencySketch(), null)),
+                "count 9223372036854775806 is more than one audit record can count");
+        refused(AuditCodec.encode(new AuditRecord(AGENT, 1, NOW, "producer", "orders", Bucket.of(NOW, BUCKET),
+                CountingMode.ACK, 1, 1L << 60, 0, 0, 0, new LatencySketch(), null)), "bytes");
+        refused(AuditCodec.encode(new AuditRecord(AGENT, 1, NOW, "producer", "orders", Bucket.of(NOW, BUCKET),
+                CountingMode.ACK, 1, 1, 0, 0, AuditDecoder.MAX_COUNT + 1, new LatencySketch(), null)), "failed");
+        refused(AuditCodec.encode(record(NOW + 2 * 3_600_000L, BUCKET)), "starts more than the skew bound");
+        assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW + 3_000_000L - Math.floorMod(NOW + 3_000_000L,
+                BUCKET), BUCKET))), NOW)).as("within the bound").isNotNull();
+    }
+
+    @Test
     void the_agent_is_found_without_decoding_or_is_unknown() {
         assertThat(AgentPeek.agentOf(AuditCodec.encode(record(0, BUCKET)))).isEqualTo("a");
         // the first one routes; the decoder reads the last, and the dedup function refuses the mismatch

@@ -42,7 +42,7 @@ class DedupFunctionTest {
     }
 
     private static AuditRecord record(AgentIdentity agent, long seq) {
-        return new AuditRecord(agent, seq, 0, "producer", "t", new Bucket(NOW - 60_000, 60_000), CountingMode.ACK, 1,
+        return new AuditRecord(agent, seq, NOW, "producer", "t", new Bucket(NOW - 60_000, 60_000), CountingMode.ACK, 1,
                 1, 0, 0, 0, new LatencySketch(), null);
     }
 
