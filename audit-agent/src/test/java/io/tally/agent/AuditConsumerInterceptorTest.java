@@ -116,6 +116,15 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void a_commit_inside_a_poll_counts_exactly_the_records_below_it_so_the_next_owner_alone_counts_the_rest() {
+        start();
+        poll(0, 10);
+        commit(4);      // a Streams or Connect task committed part of the batch; then the partition moves away
+        assertThat(countedAfterClose()).as("only what the commit covers").isEqualTo(4);
+        // the partition's new owner reads again from 4 and counts 4..9: each record once in the group
+    }
+
+    @Test
     void re_reading_committed_records_is_a_true_duplicate() {
         start();
         poll(0, 10);

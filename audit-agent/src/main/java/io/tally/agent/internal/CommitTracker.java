@@ -10,11 +10,12 @@ import java.util.Map;
 /**
  * A consumer's counts that wait for a commit (DESIGN.md, "Consumer counts follow commits").
  *
- * <p>Each poll's records of one partition form a segment {@code [first, next)} of offsets, counted into its own
- * {@link BucketSet}. A commit of offset O for the partition releases every segment that begins below O into the
- * agent's counter — also one that O cuts in two: its tail is then <em>counted ahead</em>, and if those records come
- * back uncommitted (a retry that seeks to O) they are not counted again. A crash before a commit loses only
- * segments, never counts: their records are delivered again and counted then. Records re-read below the last
+ * <p>Each poll's records of one partition wait as a segment ({@link PendingRecords}). A commit of offset O for the
+ * partition counts exactly the records below O into the agent's counter — also when O cuts a poll's batch (Kafka
+ * Streams, Connect, the Parallel Consumer commit inside a batch): the records from O on keep waiting, so that a new
+ * owner after a rebalance, which reads again from O, is the only one to count them. A crash before a commit loses
+ * only waiting records, never counts: they are delivered again and counted then. A consumer that goes back before
+ * its waiting records (a retry that seeks back) gives up the ones it will read again. Records re-read below the last
  * commit (an offset reset) are counted again: that is a true duplicate.
  *
  * <p>A consumer that has committed nothing for {@code commitWaitMs} after its first poll never commits through the
@@ -28,40 +29,42 @@ final class CommitTracker {
     private final TierCounter committed;
     private final TierCounter consumed;
     private final long commitWaitMs;
+    private final CountingRules rules;
+    private final Drops drops;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private long firstPollAt = Long.MIN_VALUE;
     private boolean everCommitted;
     private boolean consumeMode;
 
-    CommitTracker(TierCounter committed, TierCounter consumed, long commitWaitMs) {
+    CommitTracker(TierCounter committed, TierCounter consumed, long commitWaitMs, CountingRules rules, Drops drops) {
         this.committed = committed;
         this.consumed = consumed;
         this.commitWaitMs = commitWaitMs;
-    }
-
-    /** @return where the partition's records of this poll must go, or records to skip: see {@link PartitionState} */
-    PartitionState partition(TopicPartition tp) {
-        return partitions.computeIfAbsent(tp, k -> new PartitionState());
+        this.rules = rules;
+        this.drops = drops;
     }
 
     /**
-     * Files a poll's segment of one partition.
+     * Files a poll's records of one partition.
      *
-     * @return messages discarded from earlier segments the consumer has just rewound over
+     * @return messages given up from earlier segments the consumer has just gone back over
      */
-    long add(TopicPartition tp, long first, long next, BucketSet counts, long now) {
+    long add(TopicPartition tp, PendingRecords records, long now) {
         if (firstPollAt == Long.MIN_VALUE) {
             firstPollAt = now;
         }
-        PartitionState state = partition(tp);
+        PartitionState state = partitions.computeIfAbsent(tp, k -> new PartitionState(k.topic()));
         state.lastRecordsAt = now;
+        if (records.isEmpty()) {
+            return 0;
+        }
+        long first = records.first();
         state.startOffset = state.startOffset < 0 ? first : Math.min(state.startOffset, first);
-        long discarded = state.rewindTo(first, tp.topic());
+        long discarded = state.rewindTo(first);
         if (consumeMode) {
-            state.passed(counts);
-            consumed.absorb(tp.topic(), counts);
-        } else if (!counts.isEmpty()) {
-            state.segments.addLast(new Segment(first, next, counts, now));
+            state.release(records, Long.MAX_VALUE, consumed);
+        } else {
+            state.segments.addLast(records);
         }
         return discarded;
     }
@@ -74,7 +77,7 @@ final class CommitTracker {
         for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
             PartitionState state = partitions.get(e.getKey());
             if (state != null) {
-                released |= state.commit(e.getValue(), e.getKey().topic());
+                released |= state.commit(e.getValue());
             }
         }
         return released;
@@ -91,22 +94,21 @@ final class CommitTracker {
         }
         if (!everCommitted && !consumeMode && now - firstPollAt >= commitWaitMs) {
             consumeMode = true;
-            for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
-                for (Segment s : e.getValue().segments) {
-                    e.getValue().passed(s.counts);
-                    consumed.absorb(e.getKey().topic(), s.counts);
+            for (PartitionState state : partitions.values()) {
+                for (PendingRecords s : state.segments) {
+                    state.release(s, Long.MAX_VALUE, consumed);
                 }
-                e.getValue().segments.clear();
+                state.segments.clear();
             }
             return 0;
         }
         long discarded = 0;
         if (everCommitted) {
             for (PartitionState state : partitions.values()) {
-                for (Iterator<Segment> it = state.segments.iterator(); it.hasNext(); ) {
-                    Segment s = it.next();
-                    if (now - s.consumedAt >= commitWaitMs) {
-                        discarded += s.counts.discard();
+                for (Iterator<PendingRecords> it = state.segments.iterator(); it.hasNext(); ) {
+                    PendingRecords s = it.next();
+                    if (now - s.consumedAt() >= commitWaitMs) {
+                        discarded += s.size();
                         it.remove();
                     }
                 }
@@ -119,8 +121,8 @@ final class CommitTracker {
     long discardAll() {
         long discarded = 0;
         for (PartitionState state : partitions.values()) {
-            for (Segment s : state.segments) {
-                discarded += s.counts.discard();
+            for (PendingRecords s : state.segments) {
+                discarded += s.size();
             }
             state.segments.clear();
         }
@@ -140,69 +142,54 @@ final class CommitTracker {
     }
 
     /** What this consumer knows of one partition. */
-    final class PartitionState {
-        private final ArrayDeque<Segment> segments = new ArrayDeque<>();
-        private long lastCommitted = -1;
-        private long countedUpTo = -1;
+    private final class PartitionState {
+        private final String topic;
+        private final ArrayDeque<PendingRecords> segments = new ArrayDeque<>();
         /** the highest event time among this partition's records counted into the agent's counters */
         private long watermark = EventTimeSource.NONE;
         private long lastRecordsAt = Long.MIN_VALUE;
         /** the lowest offset this consumer has read the partition from, -1 before its first records */
         private long startOffset = -1;
 
-        private void passed(BucketSet counts) {
+        private PartitionState(String topic) {
+            this.topic = topic;
+        }
+
+        /** Counts the records of {@code s} below {@code upTo} into {@code counter}. */
+        private void release(PendingRecords s, long upTo, TierCounter counter) {
+            BucketSet counts = new BucketSet(rules);
+            long at = s.consumedAt();
+            s.releaseBelow(upTo, counts, time -> drops.add(topic, Drops.bucketOf(rules, time, at), 1));
             watermark = Math.max(watermark, counts.maxEventTime());
+            counter.absorb(topic, counts);
         }
 
-        /** @return whether the record at {@code offset} was counted ahead of a commit and must not be again */
-        boolean countedAhead(long offset) {
-            return offset < countedUpTo && offset >= lastCommitted;
-        }
-
-        private boolean commit(long offset, String topic) {
-            lastCommitted = offset;
+        private boolean commit(long offset) {
             boolean released = false;
-            while (!segments.isEmpty() && segments.peekFirst().first < offset) {
-                Segment s = segments.pollFirst();
-                passed(s.counts);
-                committed.absorb(topic, s.counts);
-                countedUpTo = Math.max(countedUpTo, s.next);
+            while (!segments.isEmpty() && segments.peekFirst().first() < offset) {
+                PendingRecords s = segments.peekFirst();
+                release(s, offset, committed);
                 released = true;
+                if (!s.isEmpty()) {
+                    break; // the commit cut it: the rest waits for the next one
+                }
+                segments.pollFirst();
             }
             return released;
         }
 
-        /** The consumer went back to {@code first}: what it will read again is counted again. */
-        private long rewindTo(long first, String topic) {
+        /** The consumer went back to {@code first}: what it will read again is given up here. */
+        private long rewindTo(long first) {
             long discarded = 0;
-            while (!segments.isEmpty() && segments.peekLast().next > first) {
-                Segment last = segments.peekLast();
-                if (last.first >= first) {
-                    discarded += last.counts.discard();
-                    segments.pollLast();
-                } else {
-                    // cut in two by the rewind: the part before it was read; count it all, skip the repeat
-                    segments.pollLast();
-                    passed(last.counts);
-                    committed.absorb(topic, last.counts);
-                    countedUpTo = Math.max(countedUpTo, last.next);
+            while (!segments.isEmpty() && segments.peekLast().next() > first) {
+                PendingRecords last = segments.peekLast();
+                discarded += last.removeFrom(first);
+                if (!last.isEmpty()) {
+                    break;
                 }
+                segments.pollLast();
             }
             return discarded;
-        }
-    }
-
-    private static final class Segment {
-        final long first;
-        final long next;
-        final BucketSet counts;
-        final long consumedAt;
-
-        Segment(long first, long next, BucketSet counts, long consumedAt) {
-            this.first = first;
-            this.next = next;
-            this.counts = counts;
-            this.consumedAt = consumedAt;
         }
     }
 }

@@ -11,7 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The consumer interceptor's work: count each poll into per-partition segments, release them on commit. */
+/**
+ * The consumer interceptor's work: file each poll's records per partition (their event time, id and size), count
+ * them when a commit covers them.
+ */
 public final class ConsumerCounting {
     private final AgentRuntime runtime;
     private final Clock clock;
@@ -27,7 +30,7 @@ public final class ConsumerCounting {
         this.eventTime = runtime.eventTime();
         this.rules = runtime.agent().rules();
         this.tracker = new CommitTracker(runtime.counter(CountingMode.COMMIT), runtime.counter(CountingMode.CONSUME),
-                runtime.commitWaitMs());
+                runtime.commitWaitMs(), rules, runtime.agent().drops());
         runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs());
     }
 
@@ -44,25 +47,17 @@ public final class ConsumerCounting {
             if (batch.isEmpty()) {
                 continue;
             }
-            CommitTracker.PartitionState state = tracker.partition(tp);
-            BucketSet segment = new BucketSet(rules);
+            PendingRecords pending = new PendingRecords(now, batch.size());
             boolean recordTime = eventTime.isRecordTimestamp();
             boolean readsValue = eventTime.readsValue();
             for (ConsumerRecord<?, ?> r : batch) {
-                if (state.countedAhead(r.offset())) {
-                    continue;
-                }
                 long time = recordTime ? (r.timestamp() >= 0 ? r.timestamp() : EventTimeSource.NONE)
                         : eventTime.extract(r.timestamp(), r.headers(), readsValue ? r.value() : null);
                 long id = AuditIds.read(r.headers(), tp.topic(), tp.partition(), r.offset());
                 long bytes = Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
-                if (!segment.count(time, now, bytes, id)) {
-                    runtime.agent().drops().add(tp.topic(), Drops.bucketOf(rules, time, now), 1);
-                }
+                pending.add(r.offset(), time, id, bytes);
             }
-            long first = batch.get(0).offset();
-            long next = batch.get(batch.size() - 1).offset() + 1;
-            discarded += tracker.add(tp, first, next, segment, now);
+            discarded += tracker.add(tp, pending, now);
         }
         discarded += tracker.expire(now);
         partitions = tracker.report();
