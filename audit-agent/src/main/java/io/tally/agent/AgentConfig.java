@@ -34,6 +34,8 @@ public final class AgentConfig extends AbstractConfig {
     public static final String SKEW_PAST_MS = "tally.skew.past.ms";
     public static final String COMMIT_WAIT_MS = "tally.consumer.commit.wait.ms";
     public static final String PARTITION_IDLE_MS = "tally.consumer.partition.idle.ms";
+    public static final String PENDING_IDLE_MS = "tally.consumer.pending.idle.ms";
+    public static final String MAX_PENDING_RECORDS = "tally.consumer.max.pending.records";
     public static final String MAX_OPEN_BUCKETS = "tally.max.open.buckets";
     public static final String MAX_BUFFERED_RECORDS = "tally.max.buffered.records";
     public static final String CLOSE_TIMEOUT_MS = "tally.close.timeout.ms";
@@ -75,9 +77,20 @@ public final class AgentConfig extends AbstractConfig {
             .define(SKEW_PAST_MS, Type.LONG, 14L * 24 * 3_600_000L, Range.atLeast(0), Importance.LOW,
                     "Event times further than this behind the agent's clock are counted apart as skewed.")
             .define(COMMIT_WAIT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
-                    "Consumers count a record when its offset is committed. If this consumer has committed "
-                            + "nothing for this long since it first consumed, it counts on consume instead (mode "
-                            + "'consume' in its records).")
+                    "Consumers count a record when its offset is committed, however late the commit comes. A "
+                            + "partition none of whose records was committed for this long since it was first read "
+                            + "is read by a client that does not commit through the consumer: it counts on consume "
+                            + "instead (mode 'consume' in its records) until a commit for it comes. A consumer "
+                            + "without a group.id counts on consume from the start.")
+            .define(PENDING_IDLE_MS, Type.LONG, 1_800_000L, Range.atLeast(1), Importance.LOW,
+                    "Records waiting for a commit in a partition that has returned nothing for this long belong to "
+                            + "a partition this consumer lost in a rebalance: they are given up (its next owner "
+                            + "counts them). Keep it above the longest commit interval (Kafka Connect flushes every "
+                            + "60 s, Flink commits at checkpoints).")
+            .define(MAX_PENDING_RECORDS, Type.LONG, 500_000L, Range.atLeast(1), Importance.LOW,
+                    "Most records waiting for a commit, in all partitions (about 28 bytes each). A partition that "
+                            + "would bring more counts on consume from then on (mode 'consume' in its records, a "
+                            + "warning in the log): a crash can then count some of its records twice.")
             .define(PARTITION_IDLE_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
                     "Consumers report a watermark per partition they read, and a tier's watermark is the lowest of "
                             + "them. A partition that has returned no records for this long and has none waiting "

@@ -14,10 +14,12 @@ import java.util.Map;
  * Audits a consumer: set {@code interceptor.classes=io.tally.agent.AuditConsumerInterceptor}.
  *
  * <p>{@link #onConsume} counts each record (bucket of its stored timestamp, id from {@code tally.id}, bytes,
- * latency = now − event time) into pending per-partition segments; {@link #onCommit} releases what the committed
- * offsets cover and flushes at once. So a crash before a commit, whose records are delivered again, is not a
- * false duplicate. A consumer that never commits through the client counts on consume after
- * {@code tally.consumer.commit.wait.ms}. Tier: {@code consumer.<group.id>} unless {@code tally.tier} says otherwise.
+ * latency = now − event time) into pending per-partition segments; {@link #onCommit} counts exactly the records
+ * below the committed offsets, however late it comes, and flushes at once. So a crash before a commit, whose records
+ * are delivered again, is not a false duplicate. A consumer without a group, or one that never commits through the
+ * client ({@code tally.consumer.commit.wait.ms}), counts on consume; so does a partition past the bound on waiting
+ * records ({@code tally.consumer.max.pending.records}). Tier: {@code consumer.<group.id>} unless {@code tally.tier}
+ * says otherwise.
  *
  * <p>Called by the consumer's polling thread. Exceptions never reach the consumer: they are counted and logged
  * (rate-limited).
@@ -36,7 +38,7 @@ public class AuditConsumerInterceptor implements ConsumerInterceptor<Object, Obj
         Object group = configs.get("group.id");
         String defaultTier = group == null || group.toString().isEmpty() ? "consumer" : "consumer." + group;
         runtime = AgentRuntime.start(configs, defaultTier);
-        counting = new ConsumerCounting(runtime);
+        counting = new ConsumerCounting(runtime, group != null && !group.toString().isEmpty());
         callbacks = new Callbacks(runtime, AuditConsumerInterceptor.class);
     }
 

@@ -125,6 +125,58 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void a_late_committer_s_records_wait_for_its_commit_however_long_it_takes() throws Exception {
+        start();
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        poll(P0, 0, 10);
+        poll(p1, 0, 10);
+        commitAndFlush(Map.of(P0, 10L, p1, 10L));   // it commits: a committing consumer
+        poll(P0, 10, 20);
+        poll(p1, 10, 20);
+        clock.advance(240_000);                      // Flink checkpoints every 5 minutes; p1 returns nothing more
+        poll(P0, 20, 30);
+        commitAndFlush(Map.of(P0, 30L, p1, 20L));
+        assertThat(countedAfterClose()).as("nothing given up while the commit was late").isEqualTo(50);
+        assertThat(sink.records()).allMatch(r -> r.mode() == CountingMode.COMMIT);
+    }
+
+    @Test
+    void records_waiting_in_a_partition_that_moved_away_are_given_up_after_the_pending_idle_time() {
+        start(AgentConfig.PENDING_IDLE_MS, "600000");
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        poll(P0, 0, 10);
+        poll(p1, 0, 10);
+        commit(10);                                  // p0 committed; p1's records are left waiting: revoked
+        clock.advance(600_000);
+        poll(P0, 10, 20);                            // p1 returned nothing for 10 minutes: its next owner counts them
+        commit(20);
+        assertThat(countedAfterClose()).isEqualTo(20);
+    }
+
+    @Test
+    void past_the_bound_on_waiting_records_the_partition_that_brings_more_counts_on_consume_and_says_so()
+            throws Exception {
+        start(AgentConfig.MAX_PENDING_RECORDS, "15");
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        poll(P0, 0, 10);
+        poll(p1, 0, 10);                             // 20 would wait: p1 counts on consume from now on
+        poll(p1, 10, 15);
+        commitAndFlush(Map.of(P0, 10L));
+        assertThat(countedAfterClose()).isEqualTo(25);
+        assertThat(sink.records()).filteredOn(r -> r.mode() == CountingMode.CONSUME)
+                .extracting(AuditRecord::count).containsExactly(15L);
+    }
+
+    @Test
+    void a_consumer_without_a_group_cannot_commit_and_counts_on_consume_from_the_start() {
+        interceptor = new AuditConsumerInterceptor();
+        interceptor.configure(AgentSettings.of(clock, sink));
+        poll(0, 10);
+        assertThat(countedAfterClose()).isEqualTo(10);
+        assertThat(sink.records()).allMatch(r -> r.mode() == CountingMode.CONSUME);
+    }
+
+    @Test
     void re_reading_committed_records_is_a_true_duplicate() {
         start();
         poll(0, 10);

@@ -30,11 +30,13 @@ public final class AgentRuntime implements AutoCloseable {
     private final Duration closeTimeout;
     private final long commitWaitMs;
     private final long partitionIdleMs;
+    private final AgentConfig config;
     private boolean epochAcquired;
 
     private AgentRuntime(Agent agent, Emitter emitter, EmitterKey emitterKey,
                          EventTimeSource eventTime, Duration closeTimeout, long commitWaitMs,
-                         long partitionIdleMs) {
+                         long partitionIdleMs, AgentConfig config) {
+        this.config = config;
         this.agent = agent;
         this.emitter = emitter;
         this.emitterKey = emitterKey;
@@ -85,7 +87,7 @@ public final class AgentRuntime implements AutoCloseable {
         agent.metrics().register();
         return new AgentRuntime(agent, emitter, key, EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
                 Duration.ofMillis(config.getLong(AgentConfig.CLOSE_TIMEOUT_MS)),
-                config.getLong(AgentConfig.COMMIT_WAIT_MS), config.getLong(AgentConfig.PARTITION_IDLE_MS));
+                config.getLong(AgentConfig.COMMIT_WAIT_MS), config.getLong(AgentConfig.PARTITION_IDLE_MS), config);
     }
 
     public Agent agent() {
@@ -102,6 +104,11 @@ public final class AgentRuntime implements AutoCloseable {
 
     public long commitWaitMs() {
         return commitWaitMs;
+    }
+
+    /** @return the agent's settings */
+    public AgentConfig config() {
+        return config;
     }
 
     /** @return how long a consumer's partition stays in its reports after its last records: see {@link PartitionReport} */

@@ -18,10 +18,14 @@ import java.util.Map;
  * its waiting records (a retry that seeks back) gives up the ones it will read again. Records re-read below the last
  * commit (an offset reset) are counted again: that is a true duplicate.
  *
- * <p>A consumer that has committed nothing for {@code commitWaitMs} after its first poll never commits through the
- * client (manual assignment, offsets kept elsewhere, transactions): it switches to counting on consume. In commit
- * mode, a segment left uncommitted for {@code commitWaitMs} belongs to a partition this consumer lost in a
- * rebalance; it is discarded, since the partition's next owner counts those records.
+ * <p>Records wait for their commit however long it takes (Kafka Connect flushes offsets every minute, Flink commits
+ * at checkpoints), within a bound on memory: past {@code maxPending} records waiting in all, the partition that
+ * brings more counts on consume from then on (mode {@code consume} in its records). What counts on consume is
+ * decided per partition: a consumer without a group cannot commit and counts on consume from the start; a
+ * partition none of whose records was committed in {@code commitWaitMs} after its first poll, while the consumer
+ * committed nothing else either, is read by a client that never commits through the consumer (offsets kept
+ * elsewhere, transactions) and counts on consume until a commit for it comes. Records waiting in a partition that has returned nothing for {@code pendingIdleMs} belong to a partition this
+ * consumer lost in a rebalance: they are given up, since its next owner counts them.
  *
  * <p>Not thread-safe: the consumer calls it from its polling thread.
  */
@@ -31,17 +35,29 @@ final class CommitTracker {
     private final long commitWaitMs;
     private final CountingRules rules;
     private final Drops drops;
+    private final long pendingIdleMs;
+    private final boolean canCommit;
+    private final long maxPending;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
-    private long firstPollAt = Long.MIN_VALUE;
-    private boolean everCommitted;
-    private boolean consumeMode;
+    private long pending;
+    /** when the consumer last committed anything, or {@link Long#MIN_VALUE} */
+    private long lastCommitAt = Long.MIN_VALUE;
 
-    CommitTracker(TierCounter committed, TierCounter consumed, long commitWaitMs, CountingRules rules, Drops drops) {
+    /**
+     * @param pendingIdleMs how long a partition that returns nothing keeps its waiting records
+     * @param canCommit  whether the consumer can commit at all (it has a group)
+     * @param maxPending most records waiting for a commit, in all partitions
+     */
+    CommitTracker(TierCounter committed, TierCounter consumed, long commitWaitMs, long pendingIdleMs,
+            CountingRules rules, Drops drops, boolean canCommit, long maxPending) {
+        this.pendingIdleMs = pendingIdleMs;
         this.committed = committed;
         this.consumed = consumed;
         this.commitWaitMs = commitWaitMs;
         this.rules = rules;
         this.drops = drops;
+        this.canCommit = canCommit;
+        this.maxPending = maxPending;
     }
 
     /**
@@ -50,10 +66,7 @@ final class CommitTracker {
      * @return messages given up from earlier segments the consumer has just gone back over
      */
     long add(TopicPartition tp, PendingRecords records, long now) {
-        if (firstPollAt == Long.MIN_VALUE) {
-            firstPollAt = now;
-        }
-        PartitionState state = partitions.computeIfAbsent(tp, k -> new PartitionState(k.topic()));
+        PartitionState state = partitions.computeIfAbsent(tp, k -> new PartitionState(k.topic(), now, !canCommit));
         state.lastRecordsAt = now;
         if (records.isEmpty()) {
             return 0;
@@ -61,18 +74,22 @@ final class CommitTracker {
         long first = records.first();
         state.startOffset = state.startOffset < 0 ? first : Math.min(state.startOffset, first);
         long discarded = state.rewindTo(first);
-        if (consumeMode) {
+        if (!state.consumeMode && pending + records.size() > maxPending) {
+            state.overflowed = true;
+            state.countOnConsume();
+        }
+        if (state.consumeMode) {
             state.release(records, Long.MAX_VALUE, consumed);
         } else {
             state.segments.addLast(records);
+            pending += records.size();
         }
         return discarded;
     }
 
     /** Releases what the committed offsets cover. @return whether anything was released */
-    boolean commit(Map<TopicPartition, Long> offsets) {
-        everCommitted = true;
-        consumeMode = false;
+    boolean commit(Map<TopicPartition, Long> offsets, long now) {
+        lastCommitAt = now;
         boolean released = false;
         for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
             PartitionState state = partitions.get(e.getKey());
@@ -84,34 +101,26 @@ final class CommitTracker {
     }
 
     /**
-     * Applies the time rules: the switch to consume mode, and discarding segments that waited too long.
+     * Applies the time rules: a partition never committed for {@code commitWaitMs} counts on consume; the records
+     * waiting in a partition that returned nothing for {@code pendingIdleMs} are given up (it moved away).
      *
-     * @return messages discarded
+     * @return messages given up
      */
     long expire(long now) {
-        if (firstPollAt == Long.MIN_VALUE || commitWaitMs == Long.MAX_VALUE) {
-            return 0;
-        }
-        if (!everCommitted && !consumeMode && now - firstPollAt >= commitWaitMs) {
-            consumeMode = true;
-            for (PartitionState state : partitions.values()) {
+        long discarded = 0;
+        for (PartitionState state : partitions.values()) {
+            if (state.consumeMode || state.segments.isEmpty()) {
+                continue;
+            }
+            boolean neverCommits = !state.everCommitted && lastCommitAt < state.firstPollAt;
+            if (neverCommits && now - state.firstPollAt >= commitWaitMs && commitWaitMs != Long.MAX_VALUE) {
+                state.countOnConsume();
+            } else if (!neverCommits && now - state.lastRecordsAt >= pendingIdleMs) {
                 for (PendingRecords s : state.segments) {
-                    state.release(s, Long.MAX_VALUE, consumed);
+                    discarded += s.size();
+                    pending -= s.size();
                 }
                 state.segments.clear();
-            }
-            return 0;
-        }
-        long discarded = 0;
-        if (everCommitted) {
-            for (PartitionState state : partitions.values()) {
-                for (Iterator<PendingRecords> it = state.segments.iterator(); it.hasNext(); ) {
-                    PendingRecords s = it.next();
-                    if (now - s.consumedAt() >= commitWaitMs) {
-                        discarded += s.size();
-                        it.remove();
-                    }
-                }
             }
         }
         return discarded;
@@ -126,11 +135,19 @@ final class CommitTracker {
             }
             state.segments.clear();
         }
+        pending = 0;
         return discarded;
     }
 
-    boolean consumeMode() {
-        return consumeMode;
+    /** @return the partitions that count on consume because the bound on waiting records was reached */
+    java.util.List<TopicPartition> overflowed() {
+        java.util.List<TopicPartition> out = new java.util.ArrayList<>();
+        partitions.forEach((tp, state) -> {
+            if (state.overflowed) {
+                out.add(tp);
+            }
+        });
+        return out;
     }
 
     /** @return what the agent must report of each partition this consumer has read, as of now */
@@ -144,15 +161,33 @@ final class CommitTracker {
     /** What this consumer knows of one partition. */
     private final class PartitionState {
         private final String topic;
+        private final long firstPollAt;
         private final ArrayDeque<PendingRecords> segments = new ArrayDeque<>();
         /** the highest event time among this partition's records counted into the agent's counters */
         private long watermark = EventTimeSource.NONE;
         private long lastRecordsAt = Long.MIN_VALUE;
         /** the lowest offset this consumer has read the partition from, -1 before its first records */
         private long startOffset = -1;
+        private boolean everCommitted;
+        /** its records count when consumed, not when committed */
+        private boolean consumeMode;
+        /** it counts on consume because the bound on waiting records was reached */
+        private boolean overflowed;
 
-        private PartitionState(String topic) {
+        private PartitionState(String topic, long firstPollAt, boolean consumeMode) {
             this.topic = topic;
+            this.firstPollAt = firstPollAt;
+            this.consumeMode = consumeMode;
+        }
+
+        /** From now on its records count when consumed; those waiting count now. */
+        private void countOnConsume() {
+            consumeMode = true;
+            for (PendingRecords s : segments) {
+                pending -= s.size();
+                release(s, Long.MAX_VALUE, consumed);
+            }
+            segments.clear();
         }
 
         /** Counts the records of {@code s} below {@code upTo} into {@code counter}. */
@@ -165,10 +200,16 @@ final class CommitTracker {
         }
 
         private boolean commit(long offset) {
+            everCommitted = true;
+            if (!overflowed) {
+                consumeMode = false; // it commits after all: what it reads from now on waits for its commits
+            }
             boolean released = false;
             while (!segments.isEmpty() && segments.peekFirst().first() < offset) {
                 PendingRecords s = segments.peekFirst();
+                int before = s.size();
                 release(s, offset, committed);
+                pending -= before - s.size();
                 released = true;
                 if (!s.isEmpty()) {
                     break; // the commit cut it: the rest waits for the next one
@@ -183,7 +224,9 @@ final class CommitTracker {
             long discarded = 0;
             while (!segments.isEmpty() && segments.peekLast().next() > first) {
                 PendingRecords last = segments.peekLast();
-                discarded += last.removeFrom(first);
+                int removed = last.removeFrom(first);
+                discarded += removed;
+                pending -= removed;
                 if (!last.isEmpty()) {
                     break;
                 }

@@ -1,5 +1,6 @@
 package io.tally.agent.internal;
 
+import io.tally.agent.AgentConfig;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,14 +24,18 @@ public final class ConsumerCounting {
     private final CommitTracker tracker;
     /** What was read of each partition, republished after every poll and commit for the agent's heartbeats. */
     private volatile List<PartitionReport> partitions = List.of();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsumerCounting.class);
+    private int warnedOverflow;
 
-    public ConsumerCounting(AgentRuntime runtime) {
+    /** @param canCommit whether the consumer can commit at all (it has a group) */
+    public ConsumerCounting(AgentRuntime runtime, boolean canCommit) {
         this.runtime = runtime;
         this.clock = runtime.clock();
         this.eventTime = runtime.eventTime();
         this.rules = runtime.agent().rules();
         this.tracker = new CommitTracker(runtime.counter(CountingMode.COMMIT), runtime.counter(CountingMode.CONSUME),
-                runtime.commitWaitMs(), rules, runtime.agent().drops());
+                runtime.commitWaitMs(), runtime.config().getLong(AgentConfig.PENDING_IDLE_MS), rules,
+                runtime.agent().drops(), canCommit, runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS));
         runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs());
     }
 
@@ -61,6 +66,13 @@ public final class ConsumerCounting {
         }
         discarded += tracker.expire(now);
         partitions = tracker.report();
+        List<TopicPartition> overflowed = tracker.overflowed();
+        if (overflowed.size() > warnedOverflow) {
+            warnedOverflow = overflowed.size();
+            LOG.warn("Tally agent: more than {} records wait for a commit; {} now count on consume, and a crash may "
+                    + "count some of their records twice (tally.consumer.max.pending.records)",
+                    runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS), overflowed);
+        }
         if (discarded > 0) {
             runtime.uncommittedDiscarded(discarded);
         }
@@ -73,7 +85,7 @@ public final class ConsumerCounting {
                 committed.put(tp, meta.offset());
             }
         });
-        boolean released = tracker.commit(committed);
+        boolean released = tracker.commit(committed, clock.millis());
         partitions = tracker.report();
         if (released) {
             runtime.requestFlush();
