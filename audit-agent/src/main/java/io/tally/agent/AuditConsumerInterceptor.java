@@ -38,7 +38,7 @@ public class AuditConsumerInterceptor implements ConsumerInterceptor<Object, Obj
         Object group = configs.get("group.id");
         String defaultTier = group == null || group.toString().isEmpty() ? "consumer" : "consumer." + group;
         runtime = AgentRuntime.start(configs, defaultTier);
-        counting = new ConsumerCounting(runtime, group != null && !group.toString().isEmpty());
+        counting = new ConsumerCounting(runtime, configs);
         callbacks = new Callbacks(runtime, AuditConsumerInterceptor.class);
     }
 

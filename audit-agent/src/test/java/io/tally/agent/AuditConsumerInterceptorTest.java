@@ -177,6 +177,34 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void offsets_committed_with_a_transaction_are_learned_from_the_group_and_an_aborted_one_s_reread_counts_once()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS,
+                (io.tally.agent.internal.GroupCommits.Source) group::get);
+        poll(0, 10);
+        group.set(Map.of(P0, 6L));      // sendOffsetsToTransaction(6) committed with the transaction of 0..5
+        clock.advance(20_000);          // no commit through the client: the agent reads the group's
+        poll(10, 12);
+        awaitCounted(6);
+        poll(6, 12);                    // the next transaction aborted: the application read 6.. again
+        group.set(Map.of(P0, 12L));
+        awaitCounted(12);
+        assertThat(countedAfterClose()).isEqualTo(12);
+        assertThat(sink.records()).allMatch(r -> r.mode() == CountingMode.COMMIT);
+    }
+
+    private void awaitCounted(long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (sink.counted() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            poll(12, 12); // polls go on
+        }
+        assertThat(sink.counted()).isEqualTo(expected);
+    }
+
+    @Test
     void re_reading_committed_records_is_a_true_duplicate() {
         start();
         poll(0, 10);

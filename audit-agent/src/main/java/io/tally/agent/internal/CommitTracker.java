@@ -139,6 +139,18 @@ final class CommitTracker {
         return discarded;
     }
 
+    /** @return when the records waiting longest were consumed, or {@link Long#MAX_VALUE} when none waits */
+    long oldestWaitingSince() {
+        long oldest = Long.MAX_VALUE;
+        for (PartitionState state : partitions.values()) {
+            PendingRecords first = state.segments.peekFirst();
+            if (first != null) {
+                oldest = Math.min(oldest, first.consumedAt());
+            }
+        }
+        return oldest;
+    }
+
     /** @return the partitions that count on consume because the bound on waiting records was reached */
     java.util.List<TopicPartition> overflowed() {
         java.util.List<TopicPartition> out = new java.util.ArrayList<>();

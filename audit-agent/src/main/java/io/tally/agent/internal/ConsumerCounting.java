@@ -26,9 +26,22 @@ public final class ConsumerCounting {
     private volatile List<PartitionReport> partitions = List.of();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsumerCounting.class);
     private int warnedOverflow;
+    private final Map<String, ?> settings;
+    private final String group;
+    private boolean committedThroughClient;
+    private GroupCommits groupCommits;
 
-    /** @param canCommit whether the consumer can commit at all (it has a group) */
-    public ConsumerCounting(AgentRuntime runtime, boolean canCommit) {
+    /** Records waiting this long without any commit through the client start reading the group's commits. */
+    static final long LEARN_AFTER_MS = 15_000;
+
+    /**
+     * @param settings the consumer's configuration: its group, client.id and cluster, for {@link GroupCommits}
+     */
+    public ConsumerCounting(AgentRuntime runtime, Map<String, ?> settings) {
+        this.settings = settings;
+        Object group = settings.get("group.id");
+        this.group = group == null || group.toString().isEmpty() ? null : group.toString();
+        boolean canCommit = this.group != null;
         this.runtime = runtime;
         this.clock = runtime.clock();
         this.eventTime = runtime.eventTime();
@@ -66,6 +79,10 @@ public final class ConsumerCounting {
         }
         discarded += tracker.expire(now);
         partitions = tracker.report();
+        if (group != null && !committedThroughClient && groupCommits == null
+                && tracker.oldestWaitingSince() <= now - LEARN_AFTER_MS) {
+            startLearningCommits();
+        }
         List<TopicPartition> overflowed = tracker.overflowed();
         if (overflowed.size() > warnedOverflow) {
             warnedOverflow = overflowed.size();
@@ -78,7 +95,31 @@ public final class ConsumerCounting {
         }
     }
 
+    /** Commits made without the client (a transaction's offsets): read from the group from now on. */
+    private void startLearningCommits() {
+        Object injected = settings.get(InternalSettings.GROUP_COMMITS);
+        Object clientId = settings.get("client.id");
+        GroupCommits.Source source = injected instanceof GroupCommits.Source s ? s
+                : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString());
+        long interval = Math.min(5_000, runtime.config().getLong(AgentConfig.FLUSH_INTERVAL_MS));
+        groupCommits = new GroupCommits(source, interval, this::learned);
+    }
+
+    /** Offsets the group committed for this consumer's partitions outside the client (a transaction's). */
+    synchronized void learned(Map<TopicPartition, Long> offsets) {
+        boolean released = tracker.commit(offsets, clock.millis());
+        partitions = tracker.report();
+        if (released) {
+            runtime.requestFlush();
+        }
+    }
+
     public synchronized void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        committedThroughClient = true;
+        if (groupCommits != null) {
+            groupCommits.close(); // it commits through the client after all
+            groupCommits = null;
+        }
         Map<TopicPartition, Long> committed = new HashMap<>(offsets.size() * 2);
         offsets.forEach((tp, meta) -> {
             if (meta != null) {
@@ -94,6 +135,9 @@ public final class ConsumerCounting {
 
     /** Uncommitted segments are given up (their records will be delivered again); then the agent closes. */
     public synchronized void close() {
+        if (groupCommits != null) {
+            groupCommits.close();
+        }
         long discarded = tracker.discardAll();
         partitions = tracker.report();
         if (discarded > 0) {

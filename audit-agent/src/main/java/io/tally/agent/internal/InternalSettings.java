@@ -10,6 +10,8 @@ public final class InternalSettings {
     public static final String CLOCK = PREFIX + "clock";
     /** An {@link AuditSink} to use instead of a Kafka producer. */
     public static final String SINK = PREFIX + "sink";
+    /** A {@link GroupCommits.Source} to use instead of an admin client reading the consumer's group. */
+    public static final String GROUP_COMMITS = PREFIX + "group.commits";
 
     private InternalSettings() {
     }
