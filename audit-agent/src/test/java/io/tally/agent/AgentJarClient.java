@@ -25,6 +25,12 @@ import java.util.Properties;
  *       without committing, prints {@code ready} and waits to be killed;</li>
  *   <li>{@code stall}: the same, then stops polling — its processing hangs — until the group evicts it after
  *       {@code max.poll.interval.ms}, and closes 30 s later without committing.</li>
+ *   <li>{@code eos}: consume-transform-produce with exactly-once: each poll's records are copied to
+ *       {@code TOPIC-out} in a transaction that also commits the consumer's offsets ({@code sendOffsetsToTransaction};
+ *       the consumer itself never commits), every fourth transaction aborted and its records read again; ends once
+ *       it has committed at least N and read nothing for 10 s;</li>
+ *   <li>{@code eos-crash}: the same until it has committed at least N (prints {@code committed <count>}), then
+ *       reads more in a transaction it never ends, prints {@code ready} and waits to be killed.</li>
  * </ul>
  */
 public final class AgentJarClient {
@@ -52,6 +58,8 @@ public final class AgentJarClient {
                 producer.flush();
             }
             System.out.println("produced " + n);
+        } else if (mode.startsWith("eos")) {
+            transform(mode, props, topic, n, args[4]);
         } else {
             props.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.tally.agent.AuditConsumerInterceptor");
             props.put(ConsumerConfig.GROUP_ID_CONFIG, args[4]);
@@ -79,6 +87,64 @@ public final class AgentJarClient {
                     sleep(1_000); // no poll: the group evicts this member and gives its partitions to another
                 }
                 System.out.println("closing without a commit");
+            }
+        }
+    }
+
+    private static void transform(String mode, Properties props, String topic, int n, String group) {
+        Properties c = new Properties();
+        c.putAll(props);
+        c.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.tally.agent.AuditConsumerInterceptor");
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.get("bootstrap.servers"));
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-transform"); // the same after a restart: fences
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new StringDeserializer());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                     new StringSerializer())) {
+            producer.initTransactions();
+            consumer.subscribe(List.of(topic));
+            int committed = 0;
+            int transactions = 0;
+            long lastRecords = System.nanoTime();
+            while (true) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    if (committed >= n && System.nanoTime() - lastRecords > 10_000_000_000L) {
+                        System.out.println("consumed " + committed);
+                        return;
+                    }
+                    continue;
+                }
+                lastRecords = System.nanoTime();
+                producer.beginTransaction();
+                java.util.Map<org.apache.kafka.common.TopicPartition,
+                        org.apache.kafka.clients.consumer.OffsetAndMetadata> next = new java.util.HashMap<>();
+                java.util.Map<org.apache.kafka.common.TopicPartition, Long> first = new java.util.HashMap<>();
+                for (var r : records) {
+                    producer.send(new ProducerRecord<>(topic + "-out", r.key(), r.value()));
+                    var tp = new org.apache.kafka.common.TopicPartition(r.topic(), r.partition());
+                    first.putIfAbsent(tp, r.offset());
+                    next.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(r.offset() + 1));
+                }
+                producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+                if (mode.equals("eos-crash") && committed >= n) {
+                    System.out.println("committed " + committed);
+                    sleep(2_000); // a few flush intervals: anything counted on consume would have been sent
+                    System.out.println("ready");
+                    sleep(Long.MAX_VALUE);
+                }
+                if (++transactions % 4 == 0) {
+                    producer.abortTransaction(); // and read them again
+                    first.forEach(consumer::seek);
+                    continue;
+                }
+                producer.commitTransaction();
+                committed += records.count();
             }
         }
     }

@@ -121,6 +121,38 @@ class AgentJarIT {
     }
 
     @Test
+    void an_exactly_once_consumer_killed_mid_transaction_counts_each_record_once_with_its_commits_learned_from_the_group()
+            throws Exception {
+        String topic = "orders-eos";
+        int n = 2_000;
+        createTopic(topic);
+        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
+                "tally.tier=producer.eos");
+        String[] transform = {broker.bootstrapServers(), topic, "", "transform", "tally.bucket.ms=10000",
+                "tally.flush.interval.ms=200", "max.poll.records=100"};
+        Process crashing = startClient("eos-crash", plus(with(transform, 2, "1000"), "client.id=transform-1"));
+        long committed = awaitCommitted(crashing, "eos-crash");
+        try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
+            List<AuditMessage> messages = reader.readUntil(
+                    m -> AuditTopicReader.counted(m, "consumer.transform") >= committed, Duration.ofSeconds(60));
+            assertThat(AuditTopicReader.counted(messages, "consumer.transform"))
+                    .as("what its transactions committed, learned from the group; not its open transaction")
+                    .isEqualTo(committed);
+            crashing.destroyForcibly(); // SIGKILL mid-transaction: the next instance fences and aborts it
+            assertThat(crashing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            runClient(with(plus(with(transform, 2, String.valueOf(n - committed)), "client.id=transform-2"), -1,
+                    "eos"));
+            messages = reader.readUntil(m -> AuditTopicReader.closedAgents(m, "consumer.transform") == 1
+                    && AuditTopicReader.counted(m, "consumer.transform") >= n, Duration.ofSeconds(60));
+            assertThat(AuditTopicReader.counted(messages, "consumer.transform")).isEqualTo(n);
+            assertThat(AuditTopicReader.records(messages, "consumer.transform"))
+                    .allMatch(r -> r.mode() == io.tally.core.CountingMode.COMMIT);
+            assertSameIds(messages, topic, "producer.eos", "consumer.transform");
+        }
+    }
+
+    @Test
     void a_consumer_evicted_from_its_group_mid_batch_leaves_its_uncommitted_records_to_the_next_owner()
             throws Exception {
         String topic = "orders-stall";
@@ -160,6 +192,12 @@ class AgentJarIT {
     }
 
     /** @return {@code args} with {@code value} at {@code index}, or first for -1 */
+    private static String[] plus(String[] args, String value) {
+        List<String> out = new ArrayList<>(List.of(args));
+        out.add(value);
+        return out.toArray(String[]::new);
+    }
+
     private static String[] with(String[] args, int index, String value) {
         List<String> out = new ArrayList<>(List.of(args));
         if (index < 0) {

@@ -30,9 +30,12 @@ public final class ConsumerCounting {
     private final String group;
     private boolean committedThroughClient;
     private GroupCommits groupCommits;
+    private boolean learning;
 
     /** Records waiting this long without any commit through the client start reading the group's commits. */
-    static final long LEARN_AFTER_MS = 15_000;
+    static final long LEARN_AFTER_MS = 5_000;
+    /** How often the group's commits are read while they are wanted. */
+    static final long LEARN_INTERVAL_MS = 2_000;
 
     /**
      * @param settings the consumer's configuration: its group, client.id and cluster, for {@link GroupCommits}
@@ -79,8 +82,7 @@ public final class ConsumerCounting {
         }
         discarded += tracker.expire(now);
         partitions = tracker.report();
-        if (group != null && !committedThroughClient && groupCommits == null
-                && tracker.oldestWaitingSince() <= now - LEARN_AFTER_MS) {
+        if (group != null && !committedThroughClient && groupCommits == null) {
             startLearningCommits();
         }
         List<TopicPartition> overflowed = tracker.overflowed();
@@ -95,14 +97,26 @@ public final class ConsumerCounting {
         }
     }
 
-    /** Commits made without the client (a transaction's offsets): read from the group from now on. */
+    /** Commits made without the client (a transaction's offsets) are read from the group while none come. */
     private void startLearningCommits() {
         Object injected = settings.get(InternalSettings.GROUP_COMMITS);
         Object clientId = settings.get("client.id");
-        GroupCommits.Source source = injected instanceof GroupCommits.Source s ? s
-                : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString());
-        long interval = Math.min(5_000, runtime.config().getLong(AgentConfig.FLUSH_INTERVAL_MS));
-        groupCommits = new GroupCommits(source, interval, this::learned);
+        groupCommits = new GroupCommits(() -> injected instanceof GroupCommits.Source s ? s
+                : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString()),
+                this::wantsGroupCommits, LEARN_INTERVAL_MS, this::learned);
+    }
+
+    /**
+     * @return whether records wait for commits the client has not reported: once some waited {@code LEARN_AFTER_MS}
+     *         (a consumer whose commits the client reports never gets there), whenever any wait
+     */
+    private synchronized boolean wantsGroupCommits() {
+        long oldest = tracker.oldestWaitingSince();
+        if (committedThroughClient || oldest == Long.MAX_VALUE) {
+            return false;
+        }
+        learning |= oldest <= clock.millis() - LEARN_AFTER_MS;
+        return learning;
     }
 
     /** Offsets the group committed for this consumer's partitions outside the client (a transaction's). */

@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * ({@code sendOffsetsToTransaction}, exactly-once consume-transform-produce), learned from the group's committed
  * offsets. Polled on a thread of its own every {@code intervalMs}; applied only to the partitions the group assigns
  * to this consumer now (the one member with its {@code client.id}), so that a partition's next owner's commits never
- * release records this consumer read but did not commit. Started only for a consumer that has never committed
- * through the client and whose records have waited for a commit a while.
+ * release records this consumer read but did not commit. Runs from a group consumer's first poll until its first
+ * commit through the client; reads the group (an admin client, made then) only while records wait for a commit
+ * the client has not reported.
  */
 public final class GroupCommits implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommits.class);
@@ -36,46 +37,51 @@ public final class GroupCommits implements AutoCloseable {
         }
     }
 
-    private final Source source;
     private final Thread thread;
     private final RateLimitedLog failures = new RateLimitedLog(LOG);
     private volatile boolean running = true;
 
-    GroupCommits(Source source, long intervalMs, Consumer<Map<TopicPartition, Long>> learned) {
-        this.source = source;
+    /**
+     * @param sources gives the source the first time the commits are wanted (an admin client is made only then)
+     * @param wanted  asked every {@code intervalMs}: whether records wait for commits the client does not report
+     * @param learned told the offsets the group committed for this consumer's partitions
+     */
+    GroupCommits(java.util.function.Supplier<Source> sources, java.util.function.BooleanSupplier wanted,
+            long intervalMs, Consumer<Map<TopicPartition, Long>> learned) {
         this.thread = new Thread(() -> {
+            Source source = null;
             try {
-                poll(intervalMs, learned);
+                while (running) {
+                    try {
+                        Thread.sleep(intervalMs);
+                        if (!running || !wanted.getAsBoolean()) {
+                            continue;
+                        }
+                        if (source == null) {
+                            source = sources.get();
+                        }
+                        Map<TopicPartition, Long> offsets = source.committedToMe();
+                        if (!offsets.isEmpty()) {
+                            learned.accept(offsets);
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        failures.warn("Tally agent: reading the group's committed offsets failed; will retry", e);
+                    }
+                }
             } finally {
-                try {
-                    source.close();
-                } catch (Exception e) {
-                    LOG.debug("closing the group's offsets reader failed", e);
+                if (source != null) {
+                    try {
+                        source.close();
+                    } catch (Exception e) {
+                        LOG.debug("closing the group's offsets reader failed", e);
+                    }
                 }
             }
         }, "tally-agent-group-commits");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private void poll(long intervalMs, Consumer<Map<TopicPartition, Long>> learned) {
-        while (running) {
-            try {
-                Map<TopicPartition, Long> offsets = source.committedToMe();
-                if (!offsets.isEmpty()) {
-                    learned.accept(offsets);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                failures.warn("Tally agent: reading the group's committed offsets failed; will retry", e);
-            }
-            try {
-                Thread.sleep(intervalMs);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     /** A source reading the group through an admin client of the consumer's own cluster and credentials. */
