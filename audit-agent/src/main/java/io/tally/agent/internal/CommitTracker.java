@@ -40,6 +40,8 @@ final class CommitTracker {
     private final long maxPending;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private long pending;
+    /** emptied segments, whose arrays the next polls reuse */
+    private final ArrayDeque<PendingRecords> spare = new ArrayDeque<>();
     /** when the consumer last committed anything, or {@link Long#MIN_VALUE} */
     private long lastCommitAt = Long.MIN_VALUE;
 
@@ -80,11 +82,28 @@ final class CommitTracker {
         }
         if (state.consumeMode) {
             state.release(records, Long.MAX_VALUE, consumed);
+            recycle(records);
         } else {
             state.segments.addLast(records);
             pending += records.size();
         }
         return discarded;
+    }
+
+    /** @return an empty segment for a poll of about {@code size} records of one partition */
+    PendingRecords newSegment(long now, int size) {
+        PendingRecords s = spare.pollFirst();
+        if (s == null || s.capacity() < size) {
+            return new PendingRecords(now, size);
+        }
+        s.reset(now);
+        return s;
+    }
+
+    private void recycle(PendingRecords s) {
+        if (spare.size() < 4) {
+            spare.addFirst(s);
+        }
     }
 
     /** Releases what the committed offsets cover. @return whether anything was released */
@@ -226,7 +245,7 @@ final class CommitTracker {
                 if (!s.isEmpty()) {
                     break; // the commit cut it: the rest waits for the next one
                 }
-                segments.pollFirst();
+                recycle(segments.pollFirst());
             }
             return released;
         }

@@ -68,7 +68,7 @@ public final class ConsumerCounting {
             if (batch.isEmpty()) {
                 continue;
             }
-            PendingRecords pending = new PendingRecords(now, batch.size());
+            PendingRecords pending = tracker.newSegment(now, batch.size());
             boolean recordTime = eventTime.isRecordTimestamp();
             boolean readsValue = eventTime.readsValue();
             for (ConsumerRecord<?, ?> r : batch) {

@@ -8,7 +8,10 @@ import java.util.Arrays;
  * commits"), also one that cuts the poll's batch. About 28 bytes a record. Not thread-safe.
  */
 final class PendingRecords {
-    private final long consumedAt;
+    private long consumedAt;
+    /** offsets are {@code firstOffset + index} until a gap (a compacted topic, transaction markers) fills them in */
+    private boolean dense = true;
+    private long firstOffset;
     private long[] offsets;
     private long[] times;
     private long[] ids;
@@ -26,15 +29,38 @@ final class PendingRecords {
         bytes = new int[n];
     }
 
+    /** Empties it for another poll's records, keeping its arrays. */
+    void reset(long consumedAt) {
+        this.consumedAt = consumedAt;
+        start = 0;
+        end = 0;
+        dense = true;
+    }
+
+    /** @return how many records it holds without growing */
+    int capacity() {
+        return times.length;
+    }
+
     void add(long offset, long eventTime, long id, long size) {
-        if (end == offsets.length) {
-            int n = offsets.length * 2;
+        if (end == times.length) {
+            int n = times.length * 2;
             offsets = Arrays.copyOf(offsets, n);
             times = Arrays.copyOf(times, n);
             ids = Arrays.copyOf(ids, n);
             bytes = Arrays.copyOf(bytes, n);
         }
-        offsets[end] = offset;
+        if (end == 0) {
+            firstOffset = offset;
+        } else if (dense && offset != firstOffset + end) {
+            dense = false;
+            for (int i = 0; i < end; i++) {
+                offsets[i] = firstOffset + i;
+            }
+        }
+        if (!dense) {
+            offsets[end] = offset;
+        }
         times[end] = eventTime;
         ids[end] = id;
         bytes[end] = (int) Math.min(Integer.MAX_VALUE, size);
@@ -49,14 +75,18 @@ final class PendingRecords {
         return end - start;
     }
 
+    private long offset(int i) {
+        return dense ? firstOffset + i : offsets[i];
+    }
+
     /** @return the offset of the first record waiting */
     long first() {
-        return offsets[start];
+        return offset(start);
     }
 
     /** @return the offset after the last record waiting */
     long next() {
-        return offsets[end - 1] + 1;
+        return offset(end - 1) + 1;
     }
 
     long consumedAt() {
@@ -69,18 +99,33 @@ final class PendingRecords {
      * @param dropped told of each record the agent's bucket bound kept out, with its event time
      */
     void releaseBelow(long upTo, BucketSet into, java.util.function.LongConsumer dropped) {
-        while (start < end && offsets[start] < upTo) {
-            if (!into.count(times[start], consumedAt, bytes[start], ids[start])) {
-                dropped.accept(times[start]);
+        int limit;
+        if (dense) {
+            // offsets follow the index: the records below upTo end at a computed index, no offset compared
+            long below = upTo - firstOffset;
+            limit = below >= end ? end : (int) Math.max(start, below);
+        } else {
+            limit = start;
+            while (limit < end && offsets[limit] < upTo) {
+                limit++;
             }
-            start++;
         }
+        long[] t = times;
+        long[] id = ids;
+        int[] b = bytes;
+        long at = consumedAt;
+        for (int i = start; i < limit; i++) {
+            if (!into.count(t[i], at, b[i], id[i])) {
+                dropped.accept(t[i]);
+            }
+        }
+        start = limit;
     }
 
     /** Removes the records at or above {@code from}; @return how many */
     int removeFrom(long from) {
         int before = end;
-        while (end > start && offsets[end - 1] >= from) {
+        while (end > start && offset(end - 1) >= from) {
             end--;
         }
         return before - end;
