@@ -28,9 +28,17 @@ import java.util.Map;
  * ({@link RecordMetadata#timestamp()}, the broker's own on a {@code LogAppendTime} topic), so that every tier buckets
  * the same value; failed sends are counted apart. Tier: {@code producer} unless {@code tally.tier} says otherwise.
  *
+ * <p>On a client that does not hand the acknowledged record's headers to interceptors (kafka-clients 3.x), the
+ * agent cannot read back the id it stamped: it then counts without ids (no digest in its records, so the
+ * reconciler compares this tier by counts only) and says so once in the log.
+ *
  * <p>Thread-safe. Exceptions never reach the producer: they are counted and logged (rate-limited).
  */
 public class AuditProducerInterceptor implements ProducerInterceptor<Object, Object> {
+    /** Whether the client calls {@code onAcknowledgement} with the record's headers (kafka-clients 4.x). */
+    static final boolean HEADERS_ON_ACKNOWLEDGEMENT = headersOnAcknowledgement();
+    private static volatile boolean warnedNoHeaders;
+
     private AgentRuntime runtime;
     private TierCounter counter;
     private Clock clock;
@@ -45,6 +53,17 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
      */
     @Override
     public void configure(Map<String, ?> configs) {
+        if (!HEADERS_ON_ACKNOWLEDGEMENT) {
+            Map<String, Object> withoutIds = new java.util.HashMap<>(configs);
+            withoutIds.put(AgentConfig.DIGEST_CELLS, "0");
+            configs = withoutIds;
+            if (!warnedNoHeaders) {
+                warnedNoHeaders = true;
+                org.slf4j.LoggerFactory.getLogger(AuditProducerInterceptor.class).warn("Tally agent: this "
+                        + "kafka-clients version does not give interceptors the headers of acknowledged records; the "
+                        + "producer tier is counted without ids (compared by counts only)");
+            }
+        }
         runtime = AgentRuntime.start(configs, "producer");
         counter = runtime.counter(CountingMode.ACK);
         clock = runtime.clock();
@@ -119,6 +138,16 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             }
         } catch (RuntimeException e) {
             callbacks.failed("close", e);
+        }
+    }
+
+    private static boolean headersOnAcknowledgement() {
+        try {
+            ProducerInterceptor.class.getMethod("onAcknowledgement", RecordMetadata.class, Exception.class,
+                    Headers.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 }

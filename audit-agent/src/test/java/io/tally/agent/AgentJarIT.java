@@ -92,6 +92,39 @@ class AgentJarIT {
         }
     }
 
+    /**
+     * The shipped agent jar on the oldest 3.x and the newest 4.x kafka-clients Maven Central serves, through the
+     * bundled broker: exact counts per bucket; on 3.x, whose interceptors get no headers with acknowledgements, the
+     * producer tier counts without ids (no digest: compared by counts only, never a false MIXED), on 4.x with them.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"3.0.0", "4.4.0"})
+    void the_agent_counts_exactly_on_the_client_versions_applications_run(String version) throws Exception {
+        String tag = "v" + version.replace(".", "");
+        String topic = "orders-" + tag;
+        int n = 1_500;
+        createTopic(topic);
+        runClientOn(version, "produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
+                "tally.flush.interval.ms=500", "tally.tier=producer." + tag);
+        runClientOn(version, "consume", broker.bootstrapServers(), topic, String.valueOf(n), tag,
+                "tally.bucket.ms=10000");
+        try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
+            List<AuditMessage> messages = reader.readUntil(
+                    m -> AuditTopicReader.closedAgents(m, "producer." + tag) == 1
+                            && AuditTopicReader.closedAgents(m, "consumer." + tag) == 1, Duration.ofSeconds(60));
+            assertThat(AuditTopicReader.counted(messages, "producer." + tag)).isEqualTo(n);
+            assertThat(AuditTopicReader.counted(messages, "consumer." + tag)).isEqualTo(n);
+            assertThat(perBucket(messages, "consumer." + tag, topic))
+                    .isEqualTo(perBucket(messages, "producer." + tag, topic));
+            if (version.startsWith("3.")) {
+                assertThat(AuditTopicReader.records(messages, "producer." + tag)).as("no ids: counts only")
+                        .allMatch(r -> r.digest() == null);
+            } else {
+                assertSameIds(messages, topic, "producer." + tag, "consumer." + tag);
+            }
+        }
+    }
+
     @Test
     void a_consumer_killed_between_commits_is_not_a_duplicate_when_its_successor_reads_again() throws Exception {
         String topic = "orders-crash";
@@ -248,21 +281,31 @@ class AgentJarIT {
 
     /** Runs {@link AgentJarClient} to its end in a JVM whose class path has the agent jar and no other Tally class. */
     private static void runClient(String... args) throws Exception {
-        Process process = startClient(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("client %s finished", args[0]).isTrue();
-        assertThat(process.exitValue()).as("client %s exit code; see target/agent-jar-client-%s.log", args[0], args[0])
-                .isZero();
+        runClientOn(null, args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 
     /** Starts {@link AgentJarClient} in mode {@code mode}; its output goes to target/agent-jar-client-MODE.log. */
     private static Process startClient(String mode, String... args) throws Exception {
+        return startClient(null, mode, args);
+    }
+
+    /**
+     * As {@link #startClient(String, String...)} on kafka-clients {@code version} (a jar of
+     * target/client-versions), or on the build's when null; output to target/agent-jar-client-MODE[-VERSION].log.
+     */
+    private static Process startClient(String version, String mode, String... args) throws Exception {
         List<String> classPath = new ArrayList<>();
         classPath.add(AGENT_JAR.toAbsolutePath().toString());
         classPath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
+        if (version != null) {
+            Path jar = Path.of("target", "client-versions", "kafka-clients-" + version + ".jar");
+            assertThat(jar).as("copied by the build (pre-integration-test)").exists();
+            classPath.add(jar.toAbsolutePath().toString());
+        }
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            if (name.startsWith("kafka-clients-") || name.startsWith("slf4j-") || name.startsWith("lz4-")
-                    || name.startsWith("snappy-") || name.startsWith("zstd-")) {
+            if ((name.startsWith("kafka-clients-") && version == null) || name.startsWith("slf4j-")
+                    || name.startsWith("lz4-") || name.startsWith("snappy-") || name.startsWith("zstd-")) {
                 classPath.add(entry);
             }
         }
@@ -270,7 +313,16 @@ class AgentJarIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", String.join(File.pathSeparator, classPath), AgentJarClient.class.getName(), mode));
         command.addAll(List.of(args));
+        String log = "agent-jar-client-" + mode + (version == null ? "" : "-" + version) + ".log";
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "agent-jar-client-" + mode + ".log").toFile()).start();
+                .redirectOutput(Path.of("target", log).toFile()).start();
+    }
+
+    /** Runs a client to its end on kafka-clients {@code version}, or the build's when null. */
+    private static void runClientOn(String version, String mode, String... args) throws Exception {
+        Process process = startClient(version, mode, args);
+        String log = "target/agent-jar-client-" + mode + (version == null ? "" : "-" + version) + ".log";
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("client %s finished; see %s", mode, log).isTrue();
+        assertThat(process.exitValue()).as("client %s exit code; see %s", mode, log).isZero();
     }
 }

@@ -1,6 +1,7 @@
 package io.tally.standalone;
 
 import static io.tally.standalone.ApiClient.pause;
+import static io.tally.standalone.AuditedClients.background;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,8 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,16 +42,7 @@ class LateStarterIT {
     @Test
     void a_group_that_starts_at_latest_with_a_late_record_first_is_judged_from_the_offsets_it_started_at(
             @TempDir Path dir) throws Exception {
-        Standalone.Options options = new Standalone.Options(Duration.ofMillis(BUCKET_MS), Duration.ofSeconds(2), 0,
-                0, 0, dir, List.of(), Map.of(
-                        "tally.aggregator.emit.interval.ms", "300",
-                        "tally.aggregator.checkpoint.interval.ms", "1000",
-                        "tally.log.flush.interval.ms", "500",
-                        "tally.log.partition.idle.ms", "5000",
-                        "tally.reconciler.evaluate.interval.ms", "200",
-                        "tally.reconciler.idle.after.ms", "2000",
-                        "tally.reconciler.idle.lag.ms", "1000",
-                        "tally.reconciler.alert.hold.ms", "10000"));
+        Standalone.Options options = AuditedClients.fastTally(dir, BUCKET_MS);
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
@@ -64,13 +54,13 @@ class LateStarterIT {
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             GroupWatch watch = new GroupWatch(api, TOPIC, GROUP);
             List<Thread> producers = List.of(
-                    start("on-time", failures, () -> produce(kafka, producing, List.of(0, 1), 0)),
-                    start("late", failures, () -> produce(kafka, producing, List.of(2), BUCKET_MS + 500)));
+                    background("on-time", failures, () -> produce(kafka, producing, List.of(0, 1), 0)),
+                    background("late", failures, () -> produce(kafka, producing, List.of(2), BUCKET_MS + 500)));
             List<Thread> consumers = new ArrayList<>();
             try {
                 pause(6_000); // buckets the group will never have read
-                consumers.add(start("instance-1", failures, () -> consume(kafka, consuming, List.of(2))));
-                consumers.add(start("instance-2", failures, () -> consume(kafka, consuming, List.of(0, 1))));
+                consumers.add(background("instance-1", failures, () -> consume(kafka, consuming, List.of(2))));
+                consumers.add(background("instance-2", failures, () -> consume(kafka, consuming, List.of(0, 1))));
                 watch.watchFor(12_000);
                 producing.set(false);
                 for (Thread t : producers) {
@@ -103,28 +93,10 @@ class LateStarterIT {
         }
     }
 
-    private static Thread start(String name, List<Throwable> failures, Runnable body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failures.add(e);
-            }
-        }, name);
-        t.start();
-        return t;
-    }
 
     /** Writes 10 records/s to each partition, stamped {@code lateByMs} before now. */
     private static void produce(String kafka, AtomicBoolean producing, List<Integer> partitions, long lateByMs) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka);
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
-        p.put("linger.ms", "5");
-        p.put("interceptor.classes", "io.tally.agent.AuditProducerInterceptor");
-        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
-        p.put("tally.flush.interval.ms", "200");
+        Properties p = AuditedClients.producer(kafka, BUCKET_MS);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             long i = 0;
             while (producing.get()) {
@@ -141,17 +113,7 @@ class LateStarterIT {
 
     /** One instance of the group, assigned {@code partitions}, starting at the log end and committing each poll. */
     private static void consume(String kafka, AtomicBoolean consuming, List<Integer> partitions) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka);
-        p.put("group.id", GROUP);
-        p.put("auto.offset.reset", "latest");
-        p.put("enable.auto.commit", "false");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        p.put("interceptor.classes", "io.tally.agent.AuditConsumerInterceptor");
-        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
-        p.put("tally.flush.interval.ms", "200");
-        p.put("tally.consumer.partition.idle.ms", "5000");
+        Properties p = AuditedClients.consumer(kafka, GROUP, "latest", BUCKET_MS);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             consumer.assign(partitions.stream().map(n -> new TopicPartition(TOPIC, n)).toList());
             while (consuming.get()) {

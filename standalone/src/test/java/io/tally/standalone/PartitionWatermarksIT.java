@@ -1,6 +1,7 @@
 package io.tally.standalone;
 
 import static io.tally.standalone.ApiClient.pause;
+import static io.tally.standalone.AuditedClients.background;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,8 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,16 +46,7 @@ class PartitionWatermarksIT {
     @Test
     void a_slow_partition_holds_its_topic_back_and_a_rebalance_moves_partitions_without_a_false_alarm(
             @TempDir Path dir) throws Exception {
-        Standalone.Options options = new Standalone.Options(Duration.ofMillis(BUCKET_MS), Duration.ofSeconds(2), 0,
-                0, 0, dir, List.of(), Map.of(
-                        "tally.aggregator.emit.interval.ms", "300",
-                        "tally.aggregator.checkpoint.interval.ms", "1000",
-                        "tally.log.flush.interval.ms", "500",
-                        "tally.log.partition.idle.ms", "5000",
-                        "tally.reconciler.evaluate.interval.ms", "200",
-                        "tally.reconciler.idle.after.ms", "2000",
-                        "tally.reconciler.idle.lag.ms", "1000",
-                        "tally.reconciler.alert.hold.ms", "10000"));
+        Standalone.Options options = AuditedClients.fastTally(dir, BUCKET_MS);
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
@@ -70,15 +60,16 @@ class PartitionWatermarksIT {
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             GroupWatch watch = new GroupWatch(api, TOPIC, GROUP);
             List<Thread> threads = new ArrayList<>();
-            threads.add(start("producer", failures, () -> produce(kafka, producing, produced)));
+            threads.add(background("producer", failures, () -> produce(kafka, producing, produced)));
             AtomicBoolean stopAll = new AtomicBoolean();
-            threads.add(start("consumer-1", failures, () -> consume(kafka, stopAll, slowDown, consumed)));
-            threads.add(start("consumer-2", failures, () -> consume(kafka, stopAll, slowDown, consumed)));
+            threads.add(background("consumer-1", failures, () -> consume(kafka, stopAll, slowDown, consumed)));
+            threads.add(background("consumer-2", failures, () -> consume(kafka, stopAll, slowDown, consumed)));
             long lagAtEnd;
             try {
                 pause(8_000);
                 AtomicBoolean thirdLeaves = new AtomicBoolean();
-                Thread third = start("consumer-3", failures, () -> consume(kafka, thirdLeaves, slowDown, consumed));
+                Thread third = background("consumer-3", failures,
+                        () -> consume(kafka, thirdLeaves, slowDown, consumed));
                 watch.watchFor(8_000);
                 thirdLeaves.set(true);
                 third.join(30_000);
@@ -98,7 +89,8 @@ class PartitionWatermarksIT {
                 assertThat(failures).isEmpty();
                 assertThat(lagAtEnd).as("the slow partition was behind when production stopped")
                         .isGreaterThan(20);
-                assertThat(watch.falseAlarms.values()).as("no loss, duplication or stall on the group, lagging or catching up")
+                assertThat(watch.falseAlarms.values())
+                        .as("no loss, duplication or stall on the group, lagging or catching up")
                         .isEmpty();
                 assertThat(watch.groupVerdicts(report, 10)).as("every bucket of the group").containsOnly("COMPLETE");
                 assertThat(watch.openOnGroup()).as("nothing open on the group").isEmpty();
@@ -113,27 +105,9 @@ class PartitionWatermarksIT {
         }
     }
 
-    private static Thread start(String name, List<Throwable> failures, Runnable body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failures.add(e);
-            }
-        }, name);
-        t.start();
-        return t;
-    }
 
     private static void produce(String kafka, AtomicBoolean producing, AtomicLong produced) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka);
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
-        p.put("linger.ms", "5");
-        p.put("interceptor.classes", "io.tally.agent.AuditProducerInterceptor");
-        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
-        p.put("tally.flush.interval.ms", "200");
+        Properties p = AuditedClients.producer(kafka, BUCKET_MS);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             long i = 0;
             while (producing.get()) {
@@ -154,18 +128,8 @@ class PartitionWatermarksIT {
      * other partitions are read as fast as they are written.
      */
     private static void consume(String kafka, AtomicBoolean stop, AtomicBoolean slowDown, AtomicLong consumed) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka);
-        p.put("group.id", GROUP);
-        p.put("auto.offset.reset", "earliest");
-        p.put("enable.auto.commit", "false");
+        Properties p = AuditedClients.consumer(kafka, GROUP, "earliest", BUCKET_MS);
         p.put("max.poll.records", "5");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        p.put("interceptor.classes", "io.tally.agent.AuditConsumerInterceptor");
-        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
-        p.put("tally.flush.interval.ms", "200");
-        p.put("tally.consumer.partition.idle.ms", "5000");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             consumer.subscribe(List.of(TOPIC));
             long lastSlowPoll = 0;

@@ -1,0 +1,71 @@
+package io.tally.standalone;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** What the pipeline tests share: a fast standalone Tally, clients with the agent attached, background threads. */
+final class AuditedClients {
+    private AuditedClients() {
+    }
+
+    /** Standalone options that judge within seconds: short flushes, emits, evaluations and alert hold. */
+    static Standalone.Options fastTally(Path dir, long bucketMs) {
+        return new Standalone.Options(Duration.ofMillis(bucketMs), Duration.ofSeconds(2), 0, 0, 0, dir, List.of(),
+                Map.of(
+                        "tally.aggregator.emit.interval.ms", "300",
+                        "tally.aggregator.checkpoint.interval.ms", "1000",
+                        "tally.log.flush.interval.ms", "500",
+                        "tally.log.partition.idle.ms", "5000",
+                        "tally.reconciler.evaluate.interval.ms", "200",
+                        "tally.reconciler.idle.after.ms", "2000",
+                        "tally.reconciler.idle.lag.ms", "1000",
+                        "tally.reconciler.alert.hold.ms", "10000"));
+    }
+
+    /** A producer's settings with the agent attached. */
+    static Properties producer(String kafka, long bucketMs) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        p.put("linger.ms", "5");
+        p.put("interceptor.classes", "io.tally.agent.AuditProducerInterceptor");
+        p.put("tally.bucket.ms", String.valueOf(bucketMs));
+        p.put("tally.flush.interval.ms", "200");
+        return p;
+    }
+
+    /** A committing consumer's settings with the agent attached, starting at {@code reset} without a commit. */
+    static Properties consumer(String kafka, String group, String reset, long bucketMs) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("group.id", group);
+        p.put("auto.offset.reset", reset);
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        p.put("interceptor.classes", "io.tally.agent.AuditConsumerInterceptor");
+        p.put("tally.bucket.ms", String.valueOf(bucketMs));
+        p.put("tally.flush.interval.ms", "200");
+        p.put("tally.consumer.partition.idle.ms", "5000");
+        return p;
+    }
+
+    /** Runs {@code body} on a thread of its own; whatever it throws lands in {@code failures}. */
+    static Thread background(String name, List<Throwable> failures, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        }, name);
+        t.start();
+        return t;
+    }
+}
