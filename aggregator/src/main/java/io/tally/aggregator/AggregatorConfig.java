@@ -190,11 +190,6 @@ public final class AggregatorConfig {
         return conf.getOptional(option).orElse(null);
     }
 
-    /** @return a copy of the underlying Flink configuration */
-    public Configuration toConfiguration() {
-        return new Configuration(conf);
-    }
-
     private <T> T read(ConfigOption<T> option) {
         try {
             return conf.get(option);

@@ -32,7 +32,8 @@ final class Settings {
     Path file;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "One setting, for example --set tally.reconciler.grace.ms=5000; may be repeated.")
+            description = "One setting of the reference in the README, for example --set tally.bucket.ms=60000; "
+                    + "may be repeated.")
     Map<String, String> single = new LinkedHashMap<>();
 
     /** @return the settings of the environment, then the file's, then the single ones; flags go on top */

@@ -1,6 +1,5 @@
 package io.tally.storage;
 
-import java.util.Optional;
 
 /**
  * Which discrepancies {@link AuditStore#discrepancies} returns.
@@ -69,11 +68,6 @@ public record DiscrepancyQuery(String topic, Verdict kind, DiscrepancyStatus sta
     /** @return the position of {@code d} in this query's order: its bucket start with a topic, else its detection */
     public long positionOf(Discrepancy d) {
         return topic != null ? d.bucket().start() : d.detectedAt();
-    }
-
-    /** @return the topic, if the query has one */
-    public Optional<String> topicFilter() {
-        return Optional.ofNullable(topic);
     }
 
     /** @return whether {@code d} passes the kind and status filters (not the range) */

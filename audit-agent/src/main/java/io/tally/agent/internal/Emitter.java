@@ -93,11 +93,6 @@ public final class Emitter {
         }
     }
 
-    /** @return whether no agent uses this emitter any more */
-    boolean idle() {
-        return agents.isEmpty();
-    }
-
     /** Stops the thread and closes the sink, waiting at most {@code timeout} for buffered messages. */
     void shutdown(Duration timeout) {
         synchronized (lock) {
