@@ -82,6 +82,12 @@ public final class AggregatorConfig {
             .stringType().defaultValue("^(?!tally\\.|__).*")
             .withDescription("Regex of the topics the log-tier job audits; Tally's own (tally.*) and Kafka's "
                     + "internal (__*) topics are never audited, whatever the regex.");
+    public static final ConfigOption<String> LOG_COMMITTED_TOPICS = ConfigOptions.key("tally.log.committed.topics")
+            .stringType().defaultValue("")
+            .withDescription("Regex of the topics the log-tier job also reads with isolation.level=read_committed "
+                    + "and counts as tier log.committed, the reference of read_committed consumers; empty for none. "
+                    + "Set it for topics whose transactional producers abort transactions: the aborted records are "
+                    + "in log but never reach such consumers. Each topic listed is read twice.");
     public static final ConfigOption<String> LOG_EVENT_TIME = ConfigOptions.key("tally.log.event.time")
             .stringType().defaultValue("record")
             .withDescription("Event time of an audited record, as the agents' tally.event.time: 'record' (the "
@@ -131,7 +137,7 @@ public final class AggregatorConfig {
     public static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, AUDIT_TOPIC, AGGREGATES_TOPIC,
             DLQ_TOPIC, BUCKET_MS, PARALLELISM, STATE_RETENTION, EMIT_INTERVAL, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
             MAX_RESTARTS, LIVENESS_TIMEOUT, DEDUP_WINDOW, LOG_TOPICS, LOG_EVENT_TIME, LOG_STARTING_OFFSETS, LOG_FLUSH_INTERVAL,
-            LOG_PARTITION_IDLE,
+            LOG_PARTITION_IDLE, LOG_COMMITTED_TOPICS,
             DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS, GROUP_ID, CREATE_TOPICS, TOPIC_PARTITIONS,
             TOPIC_GROUPS);
 
@@ -225,6 +231,11 @@ public final class AggregatorConfig {
             Pattern.compile(read(LOG_TOPICS));
         } catch (PatternSyntaxException e) {
             throw invalid(LOG_TOPICS, "is not a regular expression: " + e.getDescription());
+        }
+        try {
+            Pattern.compile(read(LOG_COMMITTED_TOPICS));
+        } catch (PatternSyntaxException e) {
+            throw invalid(LOG_COMMITTED_TOPICS, "is not a regular expression: " + e.getDescription());
         }
         String eventTime = read(LOG_EVENT_TIME);
         if (!eventTime.equals("record") && !(eventTime.startsWith("header:") && eventTime.length() > 7)

@@ -3,6 +3,7 @@ package io.tally.aggregator;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.KafkaEdges;
 import io.tally.aggregator.internal.logtier.EventTimeRule;
+import io.tally.aggregator.internal.logtier.LogCounter;
 import io.tally.aggregator.internal.logtier.LogObservation;
 import io.tally.aggregator.internal.logtier.LogRecordDeserializer;
 import io.tally.aggregator.internal.logtier.LogTierOperator;
@@ -16,8 +17,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The log-tier auditor: reads every audited topic ({@link AggregatorConfig#LOG_TOPICS}; never {@code tally.*} or
  * {@code __*}) and counts what is really in the broker as tier {@code log}, in counting mode {@code log}, emitting
- * audit records and heartbeats to the audit topic as an agent would. One agent per source subtask; its audit
- * records are written in Kafka transactions committed at checkpoints, so they appear with each checkpoint and a
+ * audit records and heartbeats to the audit topic as an agent would. The topics of
+ * {@link AggregatorConfig#LOG_COMMITTED_TOPICS} are read a second time, with {@code isolation.level=read_committed},
+ * and counted as tier {@code log.committed}: what transactions committed, the reference of read_committed readers.
+ * One agent per source subtask; its audit records are written in Kafka transactions committed at checkpoints, so they appear with each checkpoint and a
  * restored job neither loses nor repeats a count.
  *
  * <p>It reads timestamps, headers and sizes only; a value is parsed only for a {@code json:PATH} event time.
@@ -36,24 +39,37 @@ public final class LogTierJob {
 
     /** @param bounded whether to stop at the topics' end offsets at start (benchmarks) */
     static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
+        addCounter(env, config, bounded, LogCounter.TIER, config.get(AggregatorConfig.LOG_TOPICS), false, "log");
+        String committed = config.get(AggregatorConfig.LOG_COMMITTED_TOPICS);
+        if (!committed.isEmpty()) {
+            addCounter(env, config, bounded, LogCounter.COMMITTED_TIER, committed, true, "log-committed");
+        }
+    }
+
+    /** Adds one source read one way, counted as {@code tier}; {@code name} sets its group, uids and transactions. */
+    private static void addCounter(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded,
+            String tier, String topicsRegex, boolean readCommitted, String name) {
         int parallelism = config.get(AggregatorConfig.PARALLELISM);
-        KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(config)
+        KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(config,
+                        topicsRegex, readCommitted, "." + name)
                 .setDeserializer(new LogRecordDeserializer(
                         EventTimeRule.parse(config.get(AggregatorConfig.LOG_EVENT_TIME))));
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest()).setProperty("partition.discovery.interval.ms", "-1");
         }
         KafkaSource<LogObservation> source = builder.build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "audited topics")
-                .uid("tally-log-source").setParallelism(parallelism)
-                .transform("count as tier log", TypeInformation.of(Envelope.class), new LogTierOperator(
+        // the first counter keeps the uids it always had, so that existing savepoints restore onto it
+        String uid = "tally-" + name;
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "audited topics (" + tier + ")")
+                .uid(uid + "-source").setParallelism(parallelism)
+                .transform("count as tier " + tier, TypeInformation.of(Envelope.class), new LogTierOperator(tier,
                         config.get(AggregatorConfig.AUDIT_TOPIC), config.get(AggregatorConfig.BUCKET_MS),
                         config.get(AggregatorConfig.DIGEST_CELLS), config.get(AggregatorConfig.SKEW_FUTURE_MS),
                         config.get(AggregatorConfig.SKEW_PAST_MS),
                         config.get(AggregatorConfig.LOG_FLUSH_INTERVAL).toMillis(),
                         config.get(AggregatorConfig.LOG_PARTITION_IDLE).toMillis()))
-                .uid("tally-log-counter").setParallelism(parallelism)
-                .sinkTo(KafkaEdges.transactionalSink(config, config.get(AggregatorConfig.GROUP_ID) + "-log"))
-                .name("audit records").uid("tally-log-sink").setParallelism(parallelism);
+                .uid(uid + "-counter").setParallelism(parallelism)
+                .sinkTo(KafkaEdges.transactionalSink(config, config.get(AggregatorConfig.GROUP_ID) + "-" + name))
+                .name("audit records (" + tier + ")").uid(uid + "-sink").setParallelism(parallelism);
     }
 }

@@ -93,6 +93,23 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void heartbeats_say_whether_the_consumer_reads_committed_records_only() throws Exception {
+        start("isolation.level", "read_committed");
+        poll(0, 10);
+        assertThat(commitAndFlush(Map.of(P0, 10L)).readCommitted()).isTrue();
+        interceptor.close();
+
+        start("isolation.level", "read_uncommitted");
+        poll(0, 10);
+        assertThat(commitAndFlush(Map.of(P0, 10L)).readCommitted()).isFalse();
+        interceptor.close();
+
+        start(); // the client's default
+        poll(0, 10);
+        assertThat(commitAndFlush(Map.of(P0, 10L)).readCommitted()).isFalse();
+    }
+
+    @Test
     void counts_only_what_was_committed() {
         start();
         poll(0, 100);

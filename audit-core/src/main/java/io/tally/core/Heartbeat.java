@@ -30,6 +30,8 @@ import java.util.TreeMap;
  * @param startOffsets for an agent that reads partitions: topic → partition → the offset it started reading the
  *                   partition at (or the lowest it went back to), for every partition it has read since it
  *                   started, read now or not; unmodifiable, sorted; empty otherwise
+ * @param readCommitted whether the agent's client reads with {@code isolation.level=read_committed} (records of
+ *                   aborted transactions never reach it), so that its tier is compared with {@code log.committed}
  */
 public record Heartbeat(
         AgentIdentity agent,
@@ -41,7 +43,8 @@ public record Heartbeat(
         boolean closed,
         long dropped,
         Map<String, Map<Long, Long>> droppedByBucket,
-        Map<String, Map<Integer, Long>> startOffsets) implements AuditMessage {
+        Map<String, Map<Integer, Long>> startOffsets,
+        boolean readCommitted) implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
     public Heartbeat {
@@ -82,23 +85,31 @@ public record Heartbeat(
         startOffsets = Collections.unmodifiableMap(starts);
     }
 
+    /** A heartbeat of a client that reads uncommitted records, or of one that reads nothing. */
+    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
+            Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped,
+            Map<String, Map<Long, Long>> droppedByBucket, Map<String, Map<Integer, Long>> startOffsets) {
+        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket, startOffsets,
+                false);
+    }
+
     /** A heartbeat that reports no start offsets. */
     public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
             Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped,
             Map<String, Map<Long, Long>> droppedByBucket) {
-        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket, Map.of());
+        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket, Map.of(), false);
     }
 
     /** A heartbeat that knows no topic and bucket of what its agent dropped. */
     public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
             Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped) {
-        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, Map.of(), Map.of());
+        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, Map.of(), Map.of(), false);
     }
 
     /** A heartbeat of an agent that reports whole topics only (a producer). */
     public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
             boolean closed, long dropped) {
-        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped, Map.of(), Map.of());
+        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped, Map.of(), Map.of(), false);
     }
 
     /** @return the number of (topic, partition) watermarks it carries */

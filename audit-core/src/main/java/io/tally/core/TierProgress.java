@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * @param startOffsets    for a tier whose agents read partitions (consumers): partition → the lowest offset any of its
  *                        agents started reading at, over the agents known for the retention; a bucket with a record
  *                        below it was not observed by the tier; unmodifiable, sorted; empty otherwise
+ * @param readCommitted   whether the tier's agents read with {@code isolation.level=read_committed} (any of them,
+ *                        over the agents known for the retention): such a tier is compared with
+ *                        {@code log.committed} where that tier counts the topic
  */
 public record TierProgress(
         String tier,
@@ -30,7 +33,8 @@ public record TierProgress(
         int liveAgents,
         long updatedAt,
         Map<Long, Long> dropped,
-        Map<Integer, Long> startOffsets) implements WireMessage {
+        Map<Integer, Long> startOffsets,
+        boolean readCommitted) implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
     public TierProgress {
@@ -43,16 +47,22 @@ public record TierProgress(
         startOffsets = PartitionOffsets.copyOf(startOffsets);
     }
 
+    /** Progress of a tier that reads uncommitted records, or that reads nothing. */
+    public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
+            long updatedAt, Map<Long, Long> dropped, Map<Integer, Long> startOffsets) {
+        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, startOffsets, false);
+    }
+
     /** Progress of a tier that reports no start offsets. */
     public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
             long updatedAt, Map<Long, Long> dropped) {
-        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, Map.of());
+        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, Map.of(), false);
     }
 
     /** Progress of a tier none of whose agents dropped counts. */
     public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
             long updatedAt) {
-        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, Map.of(), Map.of());
+        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, Map.of(), Map.of(), false);
     }
 
     /** @return messages the tier's agents dropped in the bucket starting at {@code bucketStart} */

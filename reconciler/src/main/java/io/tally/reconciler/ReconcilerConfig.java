@@ -33,6 +33,7 @@ public final class ReconcilerConfig {
     public static final String TOPOLOGY_FILE = PREFIX + "topology.file";
     public static final String LOG_TIER = PREFIX + "log.tier";
     public static final String LOG_TOPICS = PREFIX + "log.topics";
+    public static final String LOG_COMMITTED_TOPICS = PREFIX + "log.committed.topics";
     public static final String GRACE_MS = PREFIX + "grace.ms";
     public static final String STALL_TIMEOUT_MS = PREFIX + "stall.timeout.ms";
     public static final String IDLE_AFTER_MS = PREFIX + "idle.after.ms";
@@ -86,6 +87,7 @@ public final class ReconcilerConfig {
             new Option(TOPOLOGY_FILE, Type.STRING, "", null, "JSON file of explicit edges, topic renames and per-topic policies; empty for the default topology `producer → log → every other tier`."),
             new Option(LOG_TIER, Type.STRING, "auto", null, "When the default topology expects the log tier on a topic: `auto` once it has reported on any topic, `expected` always (the deployment runs the log-tier job), `none` only where it has reported. A topic that expects it and that it has not reported on waits for it (PENDING, then STALLED) instead of being judged without it."),
             new Option(LOG_TOPICS, Type.STRING, ".*", null, "The topics the log-tier job reads (its `tally.log.topics`, a regular expression); the others never expect the log tier."),
+            new Option(LOG_COMMITTED_TOPICS, Type.STRING, "", null, "The topics the log-tier job also counts as `log.committed` (its `tally.log.committed.topics`, a regular expression; empty for none): where the log tier is expected, their `read_committed` consumer tiers wait for `log.committed` rather than being judged against `log`."),
             new Option(GRACE_MS, Type.LONG, "10000", 0d, "How long after a bucket's end counts may still arrive: a bucket is judged once both tiers' watermarks pass its end plus this."),
             new Option(STALL_TIMEOUT_MS, Type.LONG, "300000", 1000d, "A tier whose watermark has not moved for this long while upstream has data is STALLED."),
             new Option(IDLE_AFTER_MS, Type.LONG, "15000", 0d, "A tier with live agents whose watermark has not moved for this long, and is not behind its upstream, is idle: its watermark follows the clock."),
@@ -182,7 +184,7 @@ public final class ReconcilerConfig {
             if (o.key().equals(LOG_TIER) && !java.util.Set.of("auto", "expected", "none").contains(text)) {
                 throw new IllegalArgumentException(o.key() + " must be auto, expected or none, was '" + text + "'");
             }
-            if (o.key().equals(LOG_TOPICS)) {
+            if (o.key().equals(LOG_TOPICS) || o.key().equals(LOG_COMMITTED_TOPICS)) {
                 try {
                     java.util.regex.Pattern.compile(text);
                 } catch (java.util.regex.PatternSyntaxException e) {

@@ -125,7 +125,7 @@ final class ReconcilerLoop implements Runnable {
                     }
                     long now = clock.millis();
                     if (now >= nextLagCheck || now < nextLagCheck - lagEvery) {
-                        lag.refresh(reconciliation.tiersByTopic());
+                        lag.refresh(reconciliation.tiersByTopic(), reconciliation::readsCommitted);
                         nextLagCheck = now + lagEvery;
                     }
                     // progress is what makes buckets final: judge soon after it arrives, not at the next tick

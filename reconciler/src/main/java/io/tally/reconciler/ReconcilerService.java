@@ -10,6 +10,7 @@ import io.tally.reconciler.internal.alert.WebhookAlertSink;
 import io.tally.reconciler.internal.kafka.AggregatesReader;
 import io.tally.reconciler.internal.kafka.AuditReader;
 import io.tally.reconciler.internal.kafka.GroupLagProbe;
+import io.tally.reconciler.internal.kafka.TailCheck;
 import io.tally.reconciler.internal.kafka.KafkaClients;
 import io.tally.reconciler.internal.state.Reconciliation;
 import io.tally.reconciler.internal.topology.TopicPolicy;
@@ -117,7 +118,8 @@ public final class ReconcilerService implements AutoCloseable {
                     auditTopic.isEmpty() ? null : new AuditReader(KafkaClients.consumer(config,
                             "tally-reconciler-liveness", null), auditTopic, Duration.ofMillis(Math.max(liveness * 4,
                             120_000))),
-                    new GroupLagProbe(KafkaClients.admin(config, "tally-reconciler-lag"), Duration.ofSeconds(5)));
+                    new GroupLagProbe(KafkaClients.admin(config, "tally-reconciler-lag"), Duration.ofSeconds(5),
+                            new TailCheck(KafkaClients.consumer(config, "tally-reconciler-tail", null))));
         } catch (RuntimeException e) {
             sinks.forEach(AlertSink::close);
             if (ownsStore) {
@@ -160,7 +162,8 @@ public final class ReconcilerService implements AutoCloseable {
                 : TopologyFile.read(Path.of(file), defaults);
         return topology.withLogTier(
                 Topology.LogTier.valueOf(config.getString(ReconcilerConfig.LOG_TIER).toUpperCase(Locale.ROOT)),
-                Pattern.compile(config.getString(ReconcilerConfig.LOG_TOPICS)));
+                Pattern.compile(config.getString(ReconcilerConfig.LOG_TOPICS))).withLogCommitted(
+                Pattern.compile(config.getString(ReconcilerConfig.LOG_COMMITTED_TOPICS)));
     }
 
     private AuditStore openStore() {

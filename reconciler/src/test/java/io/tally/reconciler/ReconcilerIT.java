@@ -19,6 +19,9 @@ import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import io.tally.reconciler.internal.kafka.GroupLagProbe;
+import io.tally.reconciler.internal.kafka.KafkaClients;
+import io.tally.reconciler.internal.kafka.TailCheck;
 import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyQuery;
@@ -43,9 +46,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -461,8 +466,7 @@ class ReconcilerIT {
                 .with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
                      new StringDeserializer());
-             io.tally.reconciler.internal.kafka.GroupLagProbe probe = new io.tally.reconciler.internal.kafka.GroupLagProbe(
-                     io.tally.reconciler.internal.kafka.KafkaClients.admin(config, "it-lag"), Duration.ofSeconds(10))) {
+             GroupLagProbe probe = lagProbe(config)) {
             consumer.subscribe(List.of("payments"));
             int read = 0;
             for (int i = 0; i < 100 && read < 6; i++) {
@@ -479,12 +483,68 @@ class ReconcilerIT {
             assertThat(probe.caughtUp("consumer.ledger", "payments")).isFalse();
             assertThat(probe.caughtUp("consumer.nobody", "payments")).isNull();
             assertThat(probe.caughtUp("producer", "payments")).isNull();
+            probe.refresh(tiers); // the same commits again: what lies beyond them is read, and is records
+            assertThat(probe.caughtUp("consumer.ledger", "payments")).isFalse();
 
             consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition("payments", 1),
                     new org.apache.kafka.clients.consumer.OffsetAndMetadata(5)));
             probe.refresh(tiers);
             assertThat(probe.caughtUp("consumer.ledger", "payments")).isTrue();
         }
+    }
+
+    @Test
+    void a_group_short_of_the_end_only_by_what_it_is_never_given_is_at_the_end_once_its_commit_stands_still()
+            throws Exception {
+        String topic = "settlements";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "settler");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction(); // offsets 0-2, its commit marker at 3
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {1}));
+            }
+            producer.commitTransaction();
+            producer.beginTransaction(); // offsets 4-5, its abort marker at 6: the end is 7
+            for (int i = 0; i < 2; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {2}));
+            }
+            producer.flush();
+            producer.abortTransaction();
+        }
+        // each group committed after the last record it was given: 3 (read_committed: 0-2), 6 (read_uncommitted:
+        // 0-2, 4-5), and one that read only the committed transaction while reading uncommitted (a lag of 2 records)
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.alterConsumerGroupOffsets("committed-reader", Map.of(tp, new OffsetAndMetadata(3))).all().get();
+            admin.alterConsumerGroupOffsets("full-reader", Map.of(tp, new OffsetAndMetadata(6))).all().get();
+            admin.alterConsumerGroupOffsets("slow-reader", Map.of(tp, new OffsetAndMetadata(3))).all().get();
+        }
+        ReconcilerConfig config = ReconcilerConfig.defaults()
+                .with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        Map<String, java.util.Set<String>> tiers = Map.of(topic,
+                java.util.Set.of("consumer.committed-reader", "consumer.full-reader", "consumer.slow-reader"));
+        try (GroupLagProbe probe = lagProbe(config)) {
+            probe.refresh(tiers, (tier, t) -> tier.equals("consumer.committed-reader"));
+            assertThat(probe.caughtUp("consumer.committed-reader", topic)).as("a commit seen once may still move")
+                    .isFalse();
+            probe.refresh(tiers, (tier, t) -> tier.equals("consumer.committed-reader"));
+            assertThat(probe.caughtUp("consumer.committed-reader", topic)).as("a marker and aborted records")
+                    .isTrue();
+            assertThat(probe.caughtUp("consumer.full-reader", topic)).as("a marker").isTrue();
+            assertThat(probe.caughtUp("consumer.slow-reader", topic)).as("2 records it has not read").isFalse();
+        }
+    }
+
+    private static GroupLagProbe lagProbe(ReconcilerConfig config) {
+        return new GroupLagProbe(KafkaClients.admin(config, "it-lag"), Duration.ofSeconds(10),
+                new TailCheck(KafkaClients.consumer(config, "it-tail", null)));
     }
 
     private static List<String> alertsOnKafka() {

@@ -144,6 +144,8 @@ final class Standalone implements AutoCloseable {
         // the log-tier job runs here, on the topics it reads: they wait for it rather than be judged without it
         reconciler.putIfAbsent(ReconcilerConfig.LOG_TIER, "expected");
         reconciler.putIfAbsent(ReconcilerConfig.LOG_TOPICS, aggregatorConfig.get(AggregatorConfig.LOG_TOPICS));
+        reconciler.putIfAbsent(ReconcilerConfig.LOG_COMMITTED_TOPICS,
+                aggregatorConfig.get(AggregatorConfig.LOG_COMMITTED_TOPICS));
         started.push(new Part("the reconciler",
                 ReconcilerService.builder(ReconcilerConfig.fromProperties(reconciler)).build().start()));
 

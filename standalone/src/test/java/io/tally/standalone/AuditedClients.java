@@ -2,6 +2,7 @@ package io.tally.standalone;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,16 +16,23 @@ final class AuditedClients {
 
     /** Standalone options that judge within seconds: short flushes, emits, evaluations and alert hold. */
     static Standalone.Options fastTally(Path dir, long bucketMs) {
+        return fastTally(dir, bucketMs, Map.of());
+    }
+
+    /** The same, with {@code more} settings. */
+    static Standalone.Options fastTally(Path dir, long bucketMs, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "tally.aggregator.emit.interval.ms", "300",
+                "tally.aggregator.checkpoint.interval.ms", "1000",
+                "tally.log.flush.interval.ms", "500",
+                "tally.log.partition.idle.ms", "5000",
+                "tally.reconciler.evaluate.interval.ms", "200",
+                "tally.reconciler.idle.after.ms", "2000",
+                "tally.reconciler.idle.lag.ms", "1000",
+                "tally.reconciler.alert.hold.ms", "10000"));
+        settings.putAll(more);
         return new Standalone.Options(Duration.ofMillis(bucketMs), Duration.ofSeconds(2), 0, 0, 0, dir, List.of(),
-                Map.of(
-                        "tally.aggregator.emit.interval.ms", "300",
-                        "tally.aggregator.checkpoint.interval.ms", "1000",
-                        "tally.log.flush.interval.ms", "500",
-                        "tally.log.partition.idle.ms", "5000",
-                        "tally.reconciler.evaluate.interval.ms", "200",
-                        "tally.reconciler.idle.after.ms", "2000",
-                        "tally.reconciler.idle.lag.ms", "1000",
-                        "tally.reconciler.alert.hold.ms", "10000"));
+                Map.copyOf(settings));
     }
 
     /** A producer's settings with the agent attached. */

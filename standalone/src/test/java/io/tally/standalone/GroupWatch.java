@@ -109,12 +109,12 @@ final class GroupWatch {
         return any;
     }
 
-    /** @return bucket start → verdict of log → the group, for every bucket */
+    /** @return the verdict of the log tier ({@code log} or {@code log.committed}) → the group, for every bucket */
     List<String> groupVerdicts(JsonNode report, int atLeast) {
         Map<String, String> out = new LinkedHashMap<>();
         for (JsonNode b : report.get("buckets")) {
             for (JsonNode e : b.get("edges")) {
-                if (e.get("upstreamTier").asText().equals("log")
+                if (e.get("upstreamTier").asText().startsWith("log")
                         && e.get("downstreamTier").asText().equals(tier)) {
                     out.put(b.get("bucketStart").asText(), e.get("verdict").asText());
                 }
@@ -122,6 +122,36 @@ final class GroupWatch {
         }
         assertThat(out).as("buckets judged on the group").hasSizeGreaterThanOrEqualTo(atLeast);
         return Collections.unmodifiableList(new ArrayList<>(out.values()));
+    }
+
+    /** @return the tiers the group is judged against, over every bucket */
+    Set<String> upstreamsOfGroup(JsonNode report) {
+        Set<String> ups = new java.util.TreeSet<>();
+        for (JsonNode b : report.get("buckets")) {
+            for (JsonNode e : b.get("edges")) {
+                if (e.get("downstreamTier").asText().equals(tier)) {
+                    ups.add(e.get("upstreamTier").asText());
+                }
+            }
+        }
+        return ups;
+    }
+
+    /** @return a tier's count summed over every bucket of {@code report} it reported */
+    static long total(JsonNode report, String tier) {
+        long sum = 0;
+        for (JsonNode b : report.get("buckets")) {
+            JsonNode figures = b.get("tiers").get(tier);
+            if (figures != null && !figures.isNull()) {
+                sum += figures.get("count").asLong();
+            }
+        }
+        return sum;
+    }
+
+    /** @return the latest bucket report of the topic (the last hour) */
+    JsonNode report() throws Exception {
+        return get(api, buckets());
     }
 
     private String buckets() {

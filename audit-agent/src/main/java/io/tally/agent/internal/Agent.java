@@ -31,6 +31,7 @@ public final class Agent {
     /** For a consumer: what it read of each partition, published after each poll and commit; else null. */
     private volatile Supplier<List<PartitionReport>> partitions;
     private long partitionIdleMs;
+    private volatile boolean readCommitted;
 
     Agent(AgentIdentity identity, String tier, Clock clock, CountingRules rules) {
         this.identity = identity;
@@ -72,9 +73,12 @@ public final class Agent {
     /**
      * Makes the heartbeats report per partition: {@code source} gives what the agent's client read of each one. It
      * must not block: the emitter calls it while the client may be waiting for the emitter.
+     *
+     * @param readCommitted whether the client reads with {@code isolation.level=read_committed}
      */
-    void reportPartitions(Supplier<List<PartitionReport>> source, long idleMs) {
+    void reportPartitions(Supplier<List<PartitionReport>> source, long idleMs, boolean readCommitted) {
         this.partitionIdleMs = idleMs;
+        this.readCommitted = readCommitted;
         this.partitions = source;
     }
 
@@ -119,7 +123,7 @@ public final class Agent {
             counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));
         }
         out.add(new Heartbeat(identity, nextSeq.getAndIncrement(), now, tier, watermarks, read, closing,
-                drops.total(), drops.byBucket(), starts));
+                drops.total(), drops.byBucket(), starts, readCommitted));
         return out;
     }
 }

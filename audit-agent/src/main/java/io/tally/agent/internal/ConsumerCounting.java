@@ -38,7 +38,8 @@ public final class ConsumerCounting {
     static final long LEARN_INTERVAL_MS = 2_000;
 
     /**
-     * @param settings the consumer's configuration: its group, client.id and cluster, for {@link GroupCommits}
+     * @param settings the consumer's configuration: its group, client.id and cluster, for {@link GroupCommits}, and
+     *                 its isolation level, which its heartbeats report
      */
     public ConsumerCounting(AgentRuntime runtime, Map<String, ?> settings) {
         this.settings = settings;
@@ -52,7 +53,9 @@ public final class ConsumerCounting {
         this.tracker = new CommitTracker(runtime.counter(CountingMode.COMMIT), runtime.counter(CountingMode.CONSUME),
                 runtime.commitWaitMs(), runtime.config().getLong(AgentConfig.PENDING_IDLE_MS), rules,
                 runtime.agent().drops(), canCommit, runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS));
-        runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs());
+        // the consumer's own default when unset (read_uncommitted in every client version)
+        boolean readCommitted = "read_committed".equalsIgnoreCase(String.valueOf(settings.get("isolation.level")));
+        runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs(), readCommitted);
     }
 
     // synchronized: a consumer calls these from its polling thread, but nothing forbids another one; the cost is

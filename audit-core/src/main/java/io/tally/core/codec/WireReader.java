@@ -98,7 +98,8 @@ final class WireReader {
         }
         return new Heartbeat(agent(f), f.nonNegative("seq"), f.longValue("emittedAt"), f.text("tier", MAX_NAME),
                 watermarks, partitions(f, "partitions"), f.booleanValue("closed"), f.nonNegative("dropped"),
-                droppedByBucket(f), f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of());
+                droppedByBucket(f), f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of(),
+                f.has("readCommitted") && f.booleanValue("readCommitted"));
     }
 
     /** @return {@code droppedByBucket}, keyed {@code topic|bucketStart}; empty when absent */
@@ -205,7 +206,7 @@ final class WireReader {
         }
         return new TierProgress(f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), f.longValue("watermark"),
                 f.longValue("lastHeartbeatAt"), f.nonNegativeInt("liveAgents"), f.longValue("updatedAt"), dropped,
-                offsets(f, "startOffsets"));
+                offsets(f, "startOffsets"), f.has("readCommitted") && f.booleanValue("readCommitted"));
     }
 
     private static AgentIdentity agent(JsonFields f) {

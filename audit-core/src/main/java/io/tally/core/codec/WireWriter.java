@@ -93,6 +93,9 @@ final class WireWriter {
             }
             json.writeEndObject();
         }
+        if (h.readCommitted()) {
+            json.writeBooleanField("readCommitted", true);
+        }
     }
 
     private static void writeAggregate(JsonGenerator json, TierAggregate a) throws IOException {
@@ -126,6 +129,9 @@ final class WireWriter {
             json.writeEndObject();
         }
         writeOffsets(json, "startOffsets", p.startOffsets());
+        if (p.readCommitted()) {
+            json.writeBooleanField("readCommitted", true);
+        }
     }
 
     /** Writes a partition → offset map as an object keyed by partition number, nothing when it is empty. */

@@ -119,7 +119,8 @@ class AuditCodecTest {
                 .startOffsets()).containsEntry(0, 1_200L);
         for (WireMessage plain : java.util.List.of(WireSamples.counts(true), WireSamples.aggregate(),
                 WireSamples.heartbeat(), WireSamples.progress())) {
-            assertThat(new String(AuditCodec.encode(plain), StandardCharsets.UTF_8)).doesNotContain("Offsets");
+            assertThat(new String(AuditCodec.encode(plain), StandardCharsets.UTF_8)).doesNotContain("Offsets")
+                    .doesNotContain("readCommitted");
         }
         assertRejected(mutate(WireSamples.logCounts(), n -> ((ObjectNode) n.get("firstOffsets")).put("x", 1)),
                 "firstOffsets.x' must map a partition number to an offset >= 0");
@@ -127,6 +128,21 @@ class AuditCodecTest {
                 .put("1", -4)), "startOffsets.1' must map a partition number to an offset >= 0");
         assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("startOffsets"))
                 .put("orders|1", -4)), "offset");
+    }
+
+    @Test
+    void a_read_committed_reader_says_so_in_its_heartbeats_and_its_tier_s_progress() throws Exception {
+        Heartbeat h = WireSamples.partitionedHeartbeat();
+        Heartbeat committed = new Heartbeat(h.agent(), h.seq(), h.emittedAt(), h.tier(), h.watermarks(),
+                h.partitions(), h.closed(), h.dropped(), h.droppedByBucket(), h.startOffsets(), true);
+        assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(committed))).readCommitted()).isTrue();
+        assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(h))).readCommitted()).isFalse();
+        TierProgress p = WireSamples.progressWithDrops();
+        TierProgress committedProgress = new TierProgress(p.tier(), p.topic(), p.watermark(), p.lastHeartbeatAt(),
+                p.liveAgents(), p.updatedAt(), p.dropped(), p.startOffsets(), true);
+        assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(committedProgress))).readCommitted())
+                .isTrue();
+        assertRejected(mutate(committed, n -> n.put("readCommitted", "yes")), "readCommitted");
     }
 
     @Test

@@ -33,7 +33,7 @@ final class Marks {
             out.add(new Heartbeat(h.agent(), h.seq(), h.emittedAt(), h.tier(),
                     mark == null ? Map.of() : Map.of(topic, mark), partitions, h.closed(), h.dropped(),
                     drops == null ? Map.of() : Map.of(topic, drops),
-                    starts == null ? Map.of() : Map.of(topic, starts)));
+                    starts == null ? Map.of() : Map.of(topic, starts), h.readCommitted()));
         }
         return out;
     }

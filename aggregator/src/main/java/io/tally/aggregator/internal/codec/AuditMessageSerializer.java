@@ -23,10 +23,11 @@ import java.util.Map;
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
  * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
  *
- * <p>Layout: a type byte (4 counts, 5 heartbeat; the earlier layouts 0 (counts without first offsets) and 1 to 3
- * (heartbeats without per-partition watermarks, drops by bucket or start offsets) are still read from checkpoints
- * taken before them), then the fields in declaration order (a heartbeat's partitions after {@code dropped}, -1 for
- * none, then its drops by bucket, then its start offsets; a count's first offsets last); sketches as their
+ * <p>Layout: a type byte (4 counts, 6 heartbeat; the earlier layouts 0 (counts without first offsets) and 1 to 3
+ * and 5 (heartbeats without per-partition watermarks, drops by bucket, start offsets or isolation level) are still
+ * read from checkpoints taken before them), then the fields in declaration order (a heartbeat's partitions after
+ * {@code dropped}, -1 for none, then its drops by bucket, its start offsets and its isolation level; a count's first
+ * offsets last); sketches as their
  * documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
  */
 public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
@@ -42,6 +43,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final byte COUNTS = 0;
     private static final byte COUNTS_WITH_OFFSETS = 4;
     private static final byte HEARTBEAT_WITH_STARTS = 5;
+    private static final byte HEARTBEAT_WITH_ISOLATION = 6;
 
     /** @return type information for one kind of audit message, serialized by this serializer */
     @SuppressWarnings("unchecked")
@@ -94,7 +96,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             writeOffsets(r.firstOffsets(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
-            out.writeByte(HEARTBEAT_WITH_STARTS);
+            out.writeByte(HEARTBEAT_WITH_ISOLATION);
             writeCommon(h, out);
             out.writeInt(h.watermarks().size());
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
@@ -130,6 +132,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 out.writeUTF(t.getKey());
                 writeOffsets(t.getValue(), out);
             }
+            out.writeBoolean(h.readCommitted());
         }
     }
 
@@ -173,7 +176,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                     type == COUNTS_WITH_OFFSETS ? readOffsets(in) : Map.of());
         }
         if (type != HEARTBEAT && type != HEARTBEAT_WITH_PARTITIONS && type != HEARTBEAT_WITH_DROPS
-                && type != HEARTBEAT_WITH_STARTS) {
+                && type != HEARTBEAT_WITH_STARTS && type != HEARTBEAT_WITH_ISOLATION) {
             throw new IOException("unknown audit message type " + type + " in serialized state");
         }
         int n = in.readInt();
@@ -219,8 +222,9 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 startOffsets.put(in.readUTF(), readOffsets(in));
             }
         }
+        boolean readCommitted = type >= HEARTBEAT_WITH_ISOLATION && in.readBoolean();
         return new Heartbeat(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket,
-                startOffsets);
+                startOffsets, readCommitted);
     }
 
     @Override

@@ -35,14 +35,22 @@ public final class KafkaEdges {
         return builder.build();
     }
 
-    /** @return a builder for the audited topics' source, offsets and subscription set */
-    public static <T> KafkaSourceBuilder<T> auditedTopicsSource(AggregatorConfig config) {
+    /**
+     * @param topicsRegex   the topics to read ({@link LogTopics#pattern})
+     * @param readCommitted whether to read with {@code isolation.level=read_committed} (else read_uncommitted:
+     *                      everything appended)
+     * @param groupSuffix   appended to the job's group id, one per source
+     * @return a builder for the audited topics' source, offsets and subscription set
+     */
+    public static <T> KafkaSourceBuilder<T> auditedTopicsSource(AggregatorConfig config, String topicsRegex,
+            boolean readCommitted, String groupSuffix) {
         OffsetResetStrategy reset = config.get(AggregatorConfig.LOG_STARTING_OFFSETS).equals("latest")
                 ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
         return KafkaSource.<T>builder()
                 .setBootstrapServers(config.get(AggregatorConfig.BOOTSTRAP_SERVERS))
-                .setTopicPattern(LogTopics.pattern(config.get(AggregatorConfig.LOG_TOPICS)))
-                .setGroupId(config.get(AggregatorConfig.GROUP_ID) + ".log")
+                .setTopicPattern(LogTopics.pattern(topicsRegex))
+                .setGroupId(config.get(AggregatorConfig.GROUP_ID) + groupSuffix)
+                .setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
                 .setProperty("partition.discovery.interval.ms", "5000")
                 .setProperty("commit.offsets.on.checkpoint", "true");

@@ -25,9 +25,12 @@ import java.util.TreeMap;
  * whether a consumer tier that started at some offset can have read the whole bucket. Not thread-safe.
  */
 public final class LogCounter {
-    /** The tier the log-tier auditor reports as. */
+    /** The tier the log-tier auditor reports as: everything appended, as a read_uncommitted reader sees it. */
     public static final String TIER = "log";
+    /** The tier it reports as for what a read_committed reader sees (records of aborted transactions left out). */
+    public static final String COMMITTED_TIER = "log.committed";
 
+    private final String tier;
     private final long bucketMs;
     private final int digestCells;
     private final long maxFutureMs;
@@ -43,7 +46,15 @@ public final class LogCounter {
     private Map<Long, Counts> lastBuckets;
     private Counts last;
 
+    /** A counter of tier {@code log}. */
     public LogCounter(long bucketMs, int digestCells, long maxFutureMs, long maxPastMs, long partitionIdleMs) {
+        this(TIER, bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
+    }
+
+    /** @param tier {@link #TIER} or {@link #COMMITTED_TIER} */
+    public LogCounter(String tier, long bucketMs, int digestCells, long maxFutureMs, long maxPastMs,
+            long partitionIdleMs) {
+        this.tier = tier;
         this.partitionIdleMs = partitionIdleMs;
         this.bucketMs = bucketMs;
         this.digestCells = digestCells;
@@ -100,7 +111,7 @@ public final class LogCounter {
         for (Map.Entry<String, Map<Long, Counts>> t : new TreeMap<>(topics).entrySet()) {
             for (Map.Entry<Long, Counts> b : new TreeMap<>(t.getValue()).entrySet()) {
                 Counts c = b.getValue();
-                out.add(new AuditRecord(agent, seq++, now, TIER, t.getKey(), new Bucket(b.getKey(), bucketMs),
+                out.add(new AuditRecord(agent, seq++, now, tier, t.getKey(), new Bucket(b.getKey(), bucketMs),
                         CountingMode.LOG, c.count, c.bytes, c.noTimestamp, c.skewed, 0, c.latency, c.digest,
                         c.firstOffsets));
             }
@@ -119,7 +130,7 @@ public final class LogCounter {
                 readNow.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, marks[0]);
             }
         }));
-        out.add(new Heartbeat(agent, seq, now, TIER, watermarks, readNow, closed, 0));
+        out.add(new Heartbeat(agent, seq, now, tier, watermarks, readNow, closed, 0));
         return out;
     }
 

@@ -30,6 +30,7 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
         implements OneInputStreamOperator<LogObservation, Envelope> {
     private static final long serialVersionUID = 1L;
 
+    private final String tier;
     private final String auditTopic;
     private final long bucketMs;
     private final int digestCells;
@@ -45,8 +46,10 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     /** Set once the input ended and the closed heartbeat went out: nothing may be emitted after that. */
     private transient boolean finished;
 
-    public LogTierOperator(String auditTopic, long bucketMs, int digestCells, long maxFutureMs, long maxPastMs,
-                           long flushIntervalMs, long partitionIdleMs) {
+    /** @param tier {@link LogCounter#TIER} or {@link LogCounter#COMMITTED_TIER}, as its source reads */
+    public LogTierOperator(String tier, String auditTopic, long bucketMs, int digestCells, long maxFutureMs,
+                           long maxPastMs, long flushIntervalMs, long partitionIdleMs) {
+        this.tier = tier;
         this.partitionIdleMs = partitionIdleMs;
         this.auditTopic = auditTopic;
         this.bucketMs = bucketMs;
@@ -73,7 +76,7 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
             }
         }
         if (identity == null) {
-            identity = new AgentIdentity("log-" + UUID.randomUUID() + "-" + subtask, host);
+            identity = new AgentIdentity(tier + "-" + UUID.randomUUID() + "-" + subtask, host);
             nextSeq = 0;
         }
     }
@@ -81,7 +84,7 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     @Override
     public void open() throws Exception {
         super.open();
-        counter = new LogCounter(bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
+        counter = new LogCounter(tier, bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
         scheduleFlush();
     }
 

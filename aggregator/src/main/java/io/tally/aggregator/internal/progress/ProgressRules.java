@@ -29,7 +29,10 @@ import java.util.TreeMap;
  *       (live or not: each reports its own cumulative figure), for the most recent buckets;</li>
  *   <li>{@code startOffsets} = per partition, the lowest offset any agent (live or not, for as long as its last
  *       heartbeat is kept) started reading at: where the tier started, which a restart or a rebalance (a new
- *       owner resumes from a commit, above it) does not move.</li>
+ *       owner resumes from a commit, above it) does not move;</li>
+ *   <li>{@code readCommitted} = whether any agent that read the topic (live or not) reads with
+ *       {@code isolation.level=read_committed}: a group reads one way, and one such agent is enough to make the
+ *       tier miss aborted records.</li>
  * </ul>
  * So one slow partition holds its topic back however far the others are, and an agent that no longer reads a
  * partition does not hold it back for ever. Stateless and thread-safe.
@@ -83,6 +86,7 @@ public final class ProgressRules {
             h.startOffsets().forEach((topic, starts) -> {
                 TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
                 starts.forEach((partition, offset) -> t.starts.merge(partition, offset, Math::min));
+                t.readCommitted |= h.readCommitted();
             });
             h.droppedByBucket().forEach((topic, buckets) -> {
                 TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
@@ -98,7 +102,7 @@ public final class ProgressRules {
         List<TierProgress> out = new ArrayList<>(topics.size());
         for (Map.Entry<String, TopicMarks> e : topics.entrySet()) {
             out.add(new TierProgress(tier, e.getKey(), e.getValue().watermark(), lastHeartbeat, live, now,
-                    e.getValue().recentDrops(), e.getValue().starts));
+                    e.getValue().recentDrops(), e.getValue().starts, e.getValue().readCommitted));
         }
         return out;
     }
@@ -111,6 +115,8 @@ public final class ProgressRules {
         final Map<Integer, Long> partitions = new HashMap<>();
         /** partition → the lowest offset an agent started reading it at */
         final Map<Integer, Long> starts = new HashMap<>();
+        /** whether an agent that read the topic reads committed records only */
+        boolean readCommitted;
         /** the lowest watermark of the live agents that report the whole topic */
         long readNow = Long.MAX_VALUE;
         boolean anyReadNow;

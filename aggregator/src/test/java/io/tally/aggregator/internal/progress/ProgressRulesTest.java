@@ -111,6 +111,22 @@ class ProgressRulesTest {
     }
 
     @Test
+    void a_tier_reads_committed_records_only_where_an_agent_that_read_the_topic_says_so() {
+        Map<String, Map<Integer, Long>> starts = Map.of("t", Map.of(0, 0L));
+        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
+                new Heartbeat(new AgentIdentity("a", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L, "u", 900L),
+                        Map.of("t", Map.of(0, 900L)), false, 0, Map.of(), starts, false),
+                new Heartbeat(new AgentIdentity("b", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L),
+                        Map.of("t", Map.of(1, 900L)), false, 0, Map.of(), Map.of("t", Map.of(1, 0L)), true),
+                new Heartbeat(new AgentIdentity("c", "h"), 1, NOW - 1_000, "consumer.g", Map.of("u", 900L),
+                        Map.of("u", Map.of(0, 900L)), false, 0, Map.of(), Map.of("u", Map.of(0, 0L)), false)),
+                NOW, LIVENESS);
+        assertThat(p).extracting(TierProgress::topic, TierProgress::readCommitted)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("t", true),
+                        org.assertj.core.groups.Tuple.tuple("u", false));
+    }
+
+    @Test
     void closed_and_silent_agents_no_longer_hold_the_watermark_back() {
         List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
                 hb("live", 1, NOW - 1_000, Map.of("t", 800L), false),

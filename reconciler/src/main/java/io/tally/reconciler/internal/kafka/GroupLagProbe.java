@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether consumer groups have consumed a topic to its log end, as Burrow tells: a tier named
  * {@code consumer.<group>} is caught up on a topic when the group's committed offset of every partition of the topic
- * it has committed is at the partition's end. Unknown (null) for other tiers, for groups without commits on the
- * topic, and when the admin client fails. {@link #refresh} runs the admin calls; {@link #caughtUp} reads the last
+ * it has committed is at the partition's end, or short of it only by what the group is never given (transaction
+ * markers, and aborted records for a read_committed group: {@link TailCheck}, asked once the group's commit there has
+ * stood still for a check). Unknown (null) for other tiers, for groups without commits on the topic, and when the
+ * admin client fails. {@link #refresh} runs the admin calls; {@link #caughtUp} reads the last
  * answers and is thread-safe.
  */
 public final class GroupLagProbe implements LagView, AutoCloseable {
@@ -29,10 +32,15 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     private final Admin admin;
     private final Duration timeout;
     private final Map<String, Boolean> answers = new ConcurrentHashMap<>();
+    private final TailCheck tails;
+    /** group|topic-partition → its committed offset at the previous check */
+    private Map<String, Long> previousCommits = new HashMap<>();
 
-    public GroupLagProbe(Map<String, Object> adminConfig, Duration timeout) {
+    /** @param tails reads what lies between a commit and the end, or null to take any gap as lag */
+    public GroupLagProbe(Map<String, Object> adminConfig, Duration timeout, TailCheck tails) {
         this.admin = Admin.create(adminConfig);
         this.timeout = timeout;
+        this.tails = tails;
     }
 
     @Override
@@ -40,8 +48,19 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
         return answers.get(tier + '|' + topic);
     }
 
-    /** Asks the cluster about each (tier, topic) pair: tiers per topic. */
+    /** Asks the cluster about each (tier, topic) pair: tiers per topic, none reading committed records only. */
     public void refresh(Map<String, Set<String>> tiersByTopic) {
+        refresh(tiersByTopic, (tier, topic) -> false);
+    }
+
+    /**
+     * Asks the cluster about each (tier, topic) pair.
+     *
+     * @param tiersByTopic  tiers per topic
+     * @param readCommitted whether a tier reads a topic with {@code isolation.level=read_committed}
+     */
+    public void refresh(Map<String, Set<String>> tiersByTopic, BiPredicate<String, String> readCommitted) {
+        Map<String, Long> commits = new HashMap<>();
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committedByGroup = new HashMap<>();
         Map<TopicPartition, Long> ends = new HashMap<>();
         try {
@@ -70,7 +89,13 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                     Boolean atEnd = null;
                     for (Map.Entry<TopicPartition, OffsetAndMetadata> c : committed.entrySet()) {
                         if (c.getKey().topic().equals(e.getKey()) && c.getValue() != null) {
-                            boolean here = c.getValue().offset() >= ends.get(c.getKey());
+                            long offset = c.getValue().offset();
+                            long end = ends.get(c.getKey());
+                            String key = group + '|' + c.getKey();
+                            commits.put(key, offset);
+                            boolean here = offset >= end || tails != null
+                                    && Long.valueOf(offset).equals(previousCommits.get(key))
+                                    && tails.nothingToRead(c.getKey(), offset, end, readCommitted.test(tier, e.getKey()));
                             atEnd = atEnd == null ? here : atEnd && here;
                         }
                     }
@@ -81,6 +106,7 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                     }
                 }
             }
+            previousCommits = commits;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -92,5 +118,8 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     @Override
     public void close() {
         admin.close(timeout);
+        if (tails != null) {
+            tails.close();
+        }
     }
 }

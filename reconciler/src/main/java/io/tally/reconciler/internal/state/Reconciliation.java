@@ -142,6 +142,12 @@ public final class Reconciliation {
         book.forgetTopics(forgotten);
     }
 
+    /** @return whether {@code tier}'s agents read {@code topic} with {@code isolation.level=read_committed} */
+    public boolean readsCommitted(String tier, String topic) {
+        Progress p = progress.get(tier + '|' + topic);
+        return p != null && p.progress().readCommitted();
+    }
+
     /** Judges what needs judging at {@code now}; @return what changed */
     public Evaluation evaluate(long now, LagView lag) {
         evict(now);
@@ -150,7 +156,9 @@ public final class Reconciliation {
         Map<String, List<Edge>> edgesByTopic = new HashMap<>();
         Map<String, List<String[]>> upstreamOf = new HashMap<>();
         for (Map.Entry<String, BucketTable> t : topics.entrySet()) {
-            List<Edge> edges = topology.edges(t.getKey(), t.getValue().tiers(), this::tiersOf, logTierSeen);
+            String topic = t.getKey();
+            List<Edge> edges = topology.edges(topic, t.getValue().tiers(), this::tiersOf, logTierSeen,
+                    tier -> readsCommitted(tier, topic));
             edgesByTopic.put(t.getKey(), edges);
             for (Edge e : edges) {
                 upstreamOf.computeIfAbsent(e.downstreamTier() + '|' + e.downstreamTopic(), k -> new ArrayList<>())

@@ -5,18 +5,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * The edges to judge and the policy of each topic. Without explicit edges it is the default topology: for each
  * topic, {@code producer → log} and {@code log → every other tier} that reported on it (with no log tier,
- * {@code producer → every other tier}). Whether a topic has a log tier does not depend on timing: once the log tier
+ * {@code producer → every other tier}); a tier whose agents read with {@code isolation.level=read_committed} hangs
+ * from {@code log.committed} instead, where that tier counts the topic (the records of aborted transactions are in
+ * {@code log} but never reach it). {@code log.committed} itself is not judged against {@code log}: the difference is
+ * what transactions aborted. Whether a topic has a log tier does not depend on timing: once the log tier
  * is expected ({@link LogTier}), a topic it has not reported on yet still has the log edges, which wait for it
  * (PENDING, then STALLED) instead of being judged without it. With explicit edges, exactly those (an edge without
  * topics applies to every topic that both of its tiers reported on; one declared for a topic, as soon as its upstream
  * tier reported on it). Immutable and thread-safe.
  */
 public final class Topology {
+    /** The tier the log-tier job counts what {@code read_committed} readers can see as. */
+    public static final String LOG_COMMITTED = "log.committed";
+    private static final Pattern NO_TOPIC = Pattern.compile("(?!)");
     private final String producerTier;
     private final String logTier;
     private final List<EdgeRule> rules;
@@ -24,6 +32,7 @@ public final class Topology {
     private final TopicPolicy defaultPolicy;
     private final LogTier logTierMode;
     private final Pattern logTopics;
+    private final Pattern committedTopics;
 
     /** When the default topology expects the log tier on a topic. */
     public enum LogTier {
@@ -58,11 +67,11 @@ public final class Topology {
 
     public Topology(String producerTier, String logTier, List<EdgeRule> rules, Map<String, TopicPolicy> policies,
             TopicPolicy defaultPolicy) {
-        this(producerTier, logTier, rules, policies, defaultPolicy, LogTier.AUTO, Pattern.compile(".*"));
+        this(producerTier, logTier, rules, policies, defaultPolicy, LogTier.AUTO, Pattern.compile(".*"), NO_TOPIC);
     }
 
     private Topology(String producerTier, String logTier, List<EdgeRule> rules, Map<String, TopicPolicy> policies,
-            TopicPolicy defaultPolicy, LogTier logTierMode, Pattern logTopics) {
+            TopicPolicy defaultPolicy, LogTier logTierMode, Pattern logTopics, Pattern committedTopics) {
         this.producerTier = Objects.requireNonNull(producerTier);
         this.logTier = Objects.requireNonNull(logTier);
         this.rules = List.copyOf(rules);
@@ -70,6 +79,7 @@ public final class Topology {
         this.defaultPolicy = Objects.requireNonNull(defaultPolicy);
         this.logTierMode = Objects.requireNonNull(logTierMode);
         this.logTopics = Objects.requireNonNull(logTopics);
+        this.committedTopics = Objects.requireNonNull(committedTopics);
     }
 
     /** The default topology with default policies. */
@@ -79,7 +89,7 @@ public final class Topology {
 
     /** @return this topology with another default policy (topics without their own use it) */
     public Topology withDefaultPolicy(TopicPolicy policy) {
-        return new Topology(producerTier, logTier, rules, policies, policy, logTierMode, logTopics);
+        return new Topology(producerTier, logTier, rules, policies, policy, logTierMode, logTopics, committedTopics);
     }
 
     /**
@@ -88,7 +98,17 @@ public final class Topology {
      * @return this topology with that expectation of the log tier
      */
     public Topology withLogTier(LogTier mode, Pattern topics) {
-        return new Topology(producerTier, logTier, rules, policies, defaultPolicy, mode, topics);
+        return new Topology(producerTier, logTier, rules, policies, defaultPolicy, mode, topics, committedTopics);
+    }
+
+    /**
+     * @param topics the topics the log-tier job also counts as {@code log.committed} (its
+     *               {@code tally.log.committed.topics}): where the log tier is expected, their {@code read_committed}
+     *               tiers wait for {@code log.committed} rather than being judged against {@code log}
+     * @return this topology with that expectation of {@code log.committed}
+     */
+    public Topology withLogCommitted(Pattern topics) {
+        return new Topology(producerTier, logTier, rules, policies, defaultPolicy, logTierMode, logTopics, topics);
     }
 
     /** @return the log tier's name */
@@ -106,9 +126,15 @@ public final class Topology {
         return producerTier;
     }
 
-    /** As {@link #edges(String, Set, java.util.function.Function, boolean)} before the log tier was seen anywhere. */
-    public List<Edge> edges(String topic, Set<String> tiers, java.util.function.Function<String, Set<String>> tiersOf) {
-        return edges(topic, tiers, tiersOf, false);
+    /** As {@link #edges(String, Set, Function, boolean, Predicate)} before the log tier was seen anywhere. */
+    public List<Edge> edges(String topic, Set<String> tiers, Function<String, Set<String>> tiersOf) {
+        return edges(topic, tiers, tiersOf, false, tier -> false);
+    }
+
+    /** As {@link #edges(String, Set, Function, boolean, Predicate)} with no tier reading committed records only. */
+    public List<Edge> edges(String topic, Set<String> tiers, Function<String, Set<String>> tiersOf,
+            boolean logTierSeen) {
+        return edges(topic, tiers, tiersOf, logTierSeen, tier -> false);
     }
 
     /**
@@ -117,18 +143,19 @@ public final class Topology {
      * @param tiers       tiers that reported on {@code topic}
      * @param tiersOf     tiers that reported on another topic (for renamed edges), by topic
      * @param logTierSeen whether the log tier has reported on any topic
+     * @param readCommitted whether a tier's agents read {@code topic} with {@code isolation.level=read_committed}
      */
-    public List<Edge> edges(String topic, Set<String> tiers, java.util.function.Function<String, Set<String>> tiersOf,
-            boolean logTierSeen) {
-        List<Edge> edges = rawEdges(topic, tiers, tiersOf, logTierSeen);
+    public List<Edge> edges(String topic, Set<String> tiers, Function<String, Set<String>> tiersOf,
+            boolean logTierSeen, Predicate<String> readCommitted) {
+        List<Edge> edges = rawEdges(topic, tiers, tiersOf, logTierSeen, readCommitted);
         if (policy(topic).partialProducers()) {
             edges.replaceAll(e -> e.upstreamTier().equals(producerTier) ? e.asLossOnly() : e);
         }
         return edges;
     }
 
-    private List<Edge> rawEdges(String topic, Set<String> tiers,
-            java.util.function.Function<String, Set<String>> tiersOf, boolean logTierSeen) {
+    private List<Edge> rawEdges(String topic, Set<String> tiers, Function<String, Set<String>> tiersOf,
+            boolean logTierSeen, Predicate<String> readCommitted) {
         List<Edge> edges = new ArrayList<>();
         if (rules.isEmpty()) {
             boolean logExpected = switch (logTierMode) {
@@ -144,9 +171,12 @@ public final class Topology {
             if (root.equals(logTier) && tiers.contains(producerTier)) {
                 edges.add(Edge.of(topic, producerTier, logTier));
             }
+            boolean committedCounted = root.equals(logTier) && (tiers.contains(LOG_COMMITTED)
+                    || logExpected && committedTopics.matcher(topic).matches());
             for (String tier : tiers) {
-                if (!tier.equals(producerTier) && !tier.equals(logTier)) {
-                    edges.add(Edge.of(topic, root, tier));
+                if (!tier.equals(producerTier) && !tier.equals(logTier) && !tier.equals(LOG_COMMITTED)) {
+                    edges.add(Edge.of(topic, committedCounted && readCommitted.test(tier) ? LOG_COMMITTED : root,
+                            tier));
                 }
             }
             return edges;
@@ -177,7 +207,7 @@ public final class Topology {
     /** @return the tiers that are upstream of {@code tier} on {@code topic} */
     public List<String> upstreamOf(String tier, String topic, Set<String> tiers) {
         List<String> ups = new ArrayList<>();
-        for (Edge e : edges(topic, tiers, t -> Set.of())) {
+        for (Edge e : edges(topic, tiers, t -> Set.of(), false, t -> false)) {
             if (e.downstreamTier().equals(tier)) {
                 ups.add(e.upstreamTier());
             }

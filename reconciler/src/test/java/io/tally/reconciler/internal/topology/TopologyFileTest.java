@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tally.storage.Verdict;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class TopologyFileTest {
@@ -31,6 +32,30 @@ class TopologyFileTest {
     void without_a_log_tier_the_producer_feeds_every_other_tier() {
         assertThat(Topology.defaults().edges("orders", Set.of("producer", "consumer.a"), x -> Set.of()))
                 .containsExactly(Edge.of("orders", "producer", "consumer.a"));
+    }
+
+    @Test
+    void a_read_committed_tier_is_judged_against_log_committed_where_that_tier_counts_the_topic() {
+        Set<String> tiers = Set.of("producer", "log", "log.committed", "consumer.settle", "consumer.mirror");
+        assertThat(Topology.defaults().edges("payments", tiers, x -> Set.of(), true, "consumer.settle"::equals))
+                .as("log.committed is not judged against log: they differ by the aborted records")
+                .containsExactlyInAnyOrder(Edge.of("payments", "producer", "log"),
+                        Edge.of("payments", "log.committed", "consumer.settle"),
+                        Edge.of("payments", "log", "consumer.mirror"));
+        assertThat(Topology.defaults().edges("payments", Set.of("log", "consumer.settle"), x -> Set.of(), true,
+                "consumer.settle"::equals)).as("where log.committed does not count the topic")
+                .containsExactly(Edge.of("payments", "log", "consumer.settle"));
+
+        Topology expecting = Topology.defaults().withLogTier(Topology.LogTier.EXPECTED, Pattern.compile(".*"))
+                .withLogCommitted(Pattern.compile("payments"));
+        assertThat(expecting.edges("payments", Set.of("producer", "consumer.settle"), x -> Set.of(), false,
+                "consumer.settle"::equals)).as("configured, it is waited for before it has reported")
+                .containsExactlyInAnyOrder(Edge.of("payments", "producer", "log"),
+                        Edge.of("payments", "log.committed", "consumer.settle"));
+        assertThat(expecting.edges("orders", Set.of("producer", "consumer.settle"), x -> Set.of(), false,
+                "consumer.settle"::equals)).as("a topic it does not count")
+                .containsExactlyInAnyOrder(Edge.of("orders", "producer", "log"),
+                        Edge.of("orders", "log", "consumer.settle"));
     }
 
     @Test
