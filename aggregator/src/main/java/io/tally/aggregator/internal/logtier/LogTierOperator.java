@@ -3,6 +3,7 @@ package io.tally.aggregator.internal.logtier;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditMessage;
+import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -15,6 +16,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,9 +24,12 @@ import java.util.UUID;
  * (encoded, for the audit topic) every flush interval and before every checkpoint barrier, so that a checkpoint
  * holds no uncounted messages: only the agent's identity and next sequence number are state.
  *
- * <p>Its identity is new when the job starts without state and restored with the state otherwise, so a restored
- * job continues the same agent: whatever it emitted after the checkpoint is in an aborted transaction, and what it
- * emits again reuses the sequence numbers the aggregator has not seen.
+ * <p>Its identity is new at every start, restored or not: what it emitted after the checkpoint it is restored from
+ * is in an aborted transaction and counted again, under the new identity. Continuing the restored agent would reuse
+ * its sequence numbers, and after a restore from an older savepoint the aggregator has seen them (they would be
+ * dropped as repeats: a false loss). The restored agent is closed instead, with a {@code closed} heartbeat at its
+ * next sequence number; after such an older savepoint the aggregator has seen that one too, drops it, and the old
+ * agent only goes silent.
  */
 public final class LogTierOperator extends AbstractStreamOperator<Envelope>
         implements OneInputStreamOperator<LogObservation, Envelope> {
@@ -43,6 +48,9 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     private transient AgentIdentity identity;
     private transient long nextSeq;
     private transient ListState<String> agentState;
+    /** The agent restored from the state, to close at the start, or null */
+    private transient AgentIdentity retired;
+    private transient long retiredSeq;
     /** Set once the input ended and the closed heartbeat went out: nothing may be emitted after that. */
     private transient boolean finished;
 
@@ -70,21 +78,26 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
             for (String entry : agentState.get()) {
                 String[] parts = entry.split("\\|", 3); // subtask|nextSeq|instanceId
                 if (Integer.parseInt(parts[0]) == subtask) {
-                    identity = new AgentIdentity(parts[2], host);
-                    nextSeq = Long.parseLong(parts[1]);
+                    retired = new AgentIdentity(parts[2], host);
+                    retiredSeq = Long.parseLong(parts[1]);
                 }
             }
         }
-        if (identity == null) {
-            identity = new AgentIdentity(tier + "-" + UUID.randomUUID() + "-" + subtask, host);
-            nextSeq = 0;
-        }
+        identity = new AgentIdentity(tier + "-" + UUID.randomUUID() + "-" + subtask, host);
+        nextSeq = 0;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         counter = new LogCounter(tier, bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
+        if (retired != null) {
+            Heartbeat closed = new Heartbeat(retired, retiredSeq, getProcessingTimeService().getCurrentProcessingTime(),
+                    tier, Map.of(), true, 0);
+            output.collect(new StreamRecord<>(
+                    Envelope.of(auditTopic, AuditCodec.kafkaKey(closed), AuditCodec.encode(closed))));
+            retired = null;
+        }
         scheduleFlush();
     }
 
