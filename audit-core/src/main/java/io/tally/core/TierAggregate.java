@@ -31,6 +31,10 @@ import java.util.Objects;
  * @param updatedAt   emit time of the newest record merged, epoch ms
  * @param firstOffsets partition → lowest offset among the counted messages, for a tier whose agents know offsets
  *                    (the log tier); unmodifiable, sorted; empty otherwise
+ * @param countedOnConsume of {@code count}, the messages consumers counted when they read them rather than when
+ *                    their offsets were committed (mode {@link CountingMode#CONSUME}: a reader that does not commit
+ *                    through the consumer, or a partition past the agent's bound on waiting records); a crash there
+ *                    re-reads, and counts twice, what it had read since its last commit
  */
 public record TierAggregate(
         String topic,
@@ -45,7 +49,8 @@ public record TierAggregate(
         LatencySketch latency,
         IdDigest digest,
         long updatedAt,
-        Map<Integer, Long> firstOffsets) implements WireMessage {
+        Map<Integer, Long> firstOffsets,
+        long countedOnConsume) implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
     public TierAggregate {
@@ -58,8 +63,17 @@ public record TierAggregate(
         Names.nonNegative("skewed", skewed);
         Names.nonNegative("failed", failed);
         Names.nonNegative("records", records);
+        Names.nonNegative("countedOnConsume", countedOnConsume);
         Objects.requireNonNull(latency, "latency");
         firstOffsets = PartitionOffsets.copyOf(firstOffsets);
+    }
+
+    /** An aggregate with nothing counted on consume. */
+    public TierAggregate(String topic, String tier, Bucket bucket, long count, long bytes, long noTimestamp,
+            long skewed, long failed, long records, LatencySketch latency, IdDigest digest, long updatedAt,
+            Map<Integer, Long> firstOffsets) {
+        this(topic, tier, bucket, count, bytes, noTimestamp, skewed, failed, records, latency, digest, updatedAt,
+                firstOffsets, 0);
     }
 
     /** An aggregate of a tier whose agents do not know offsets. */
@@ -100,7 +114,9 @@ public record TierAggregate(
                 mergedLatency,
                 mergeDigest(record.digest()),
                 Math.max(updatedAt, record.emittedAt()),
-                PartitionOffsets.min(firstOffsets, record.firstOffsets()));
+                PartitionOffsets.min(firstOffsets, record.firstOffsets()),
+                record.mode() == CountingMode.CONSUME ? Math.addExact(countedOnConsume, record.count())
+                        : countedOnConsume);
     }
 
     private IdDigest mergeDigest(IdDigest other) {

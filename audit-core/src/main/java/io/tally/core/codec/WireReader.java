@@ -169,7 +169,8 @@ final class WireReader {
                 f.text("topic", MAX_NAME), f.text("tier", MAX_NAME), bucket(f),
                 f.nonNegative("count"), f.nonNegative("bytes"), f.nonNegative("noTimestamp"),
                 f.nonNegative("skewed"), f.nonNegative("failed"), f.nonNegative("records"),
-                latency(f), digest(f), f.longValue("updatedAt"), offsets(f, "firstOffsets"));
+                latency(f), digest(f), f.longValue("updatedAt"), offsets(f, "firstOffsets"),
+                f.has("countedOnConsume") ? f.nonNegative("countedOnConsume") : 0);
     }
 
     /** @return an optional partition → offset object; empty when absent */

@@ -112,6 +112,9 @@ final class WireWriter {
         json.writeNumberField("updatedAt", a.updatedAt());
         writeSketches(json, a.latency(), a.digest());
         writeOffsets(json, "firstOffsets", a.firstOffsets());
+        if (a.countedOnConsume() > 0) {
+            json.writeNumberField("countedOnConsume", a.countedOnConsume());
+        }
     }
 
     private static void writeProgress(JsonGenerator json, TierProgress p) throws IOException {

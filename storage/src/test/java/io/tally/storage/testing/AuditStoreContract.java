@@ -64,6 +64,7 @@ public abstract class AuditStoreContract {
         assertThat(back.latency().count()).isEqualTo(a.latency().count());
         assertThat(back.latency().quantile(0.99)).isEqualTo(a.latency().quantile(0.99));
         assertThat(back.updatedAt()).isEqualTo(a.updatedAt());
+        assertThat(back.countedOnConsume()).isEqualTo(a.countedOnConsume()).isPositive();
     }
 
     @Test
@@ -263,7 +264,7 @@ public abstract class AuditStoreContract {
             digest.add(id);
         }
         return new TierAggregate(topic, tier, new Bucket(bucketStart, MINUTE), count, count * 100, 1, 2, 3, 7,
-                latency, digest, bucketStart + 90_000);
+                latency, digest, bucketStart + 90_000, java.util.Map.of(), count / 2);
     }
 
     private Discrepancy discrepancy(String up, String down, long bucketStart, Verdict kind, long detectedAt) {

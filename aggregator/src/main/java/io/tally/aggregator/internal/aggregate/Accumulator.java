@@ -2,6 +2,7 @@ package io.tally.aggregator.internal.aggregate;
 
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
+import io.tally.core.CountingMode;
 import io.tally.core.PartitionOffsets;
 import io.tally.core.TierAggregate;
 import io.tally.core.sketch.IdDigest;
@@ -30,6 +31,8 @@ public final class Accumulator {
     boolean digestLost;
     /** partition → lowest offset counted, for a tier whose agents know offsets (the log tier); unmodifiable */
     Map<Integer, Long> firstOffsets = Map.of();
+    /** of {@code count}, what consumers counted on consume */
+    long countedOnConsume;
 
     Accumulator() {
     }
@@ -56,6 +59,9 @@ public final class Accumulator {
         records++;
         updatedAt = Math.max(updatedAt, r.emittedAt());
         firstOffsets = PartitionOffsets.min(firstOffsets, r.firstOffsets());
+        if (r.mode() == CountingMode.CONSUME) {
+            countedOnConsume = plus(countedOnConsume, r.count());
+        }
     }
 
     /**
@@ -81,6 +87,7 @@ public final class Accumulator {
         records += other.records;
         updatedAt = Math.max(updatedAt, other.updatedAt);
         firstOffsets = PartitionOffsets.min(firstOffsets, other.firstOffsets);
+        countedOnConsume = plus(countedOnConsume, other.countedOnConsume);
     }
 
     /** Saturating: input is bounded by the decoder, and a sum must never fail the job whatever arrives. */
@@ -109,7 +116,7 @@ public final class Accumulator {
     /** @return the cumulative aggregate; it shares this accumulator's sketches, so encode it before the next add */
     public TierAggregate toAggregate() {
         return new TierAggregate(topic, tier, new Bucket(bucketStart, bucketMs), count, bytes, noTimestamp, skewed,
-                failed, records, latency, digestLost ? null : digest, updatedAt, firstOffsets);
+                failed, records, latency, digestLost ? null : digest, updatedAt, firstOffsets, countedOnConsume);
     }
 
     /** @return a deep copy */
@@ -130,6 +137,7 @@ public final class Accumulator {
         a.digest = digest == null ? null : digest.copy();
         a.digestLost = digestLost;
         a.firstOffsets = firstOffsets;
+        a.countedOnConsume = countedOnConsume;
         return a;
     }
 

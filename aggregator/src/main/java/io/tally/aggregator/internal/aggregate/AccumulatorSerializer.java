@@ -17,8 +17,9 @@ import java.util.TreeMap;
 
 /**
  * State serializer of {@link Accumulator}: fields in order, sketches in their documented binary layouts. The byte
- * after {@code digestLost} says what follows the sketches: {@link #WITH_OFFSETS} the first offsets per partition;
- * 0 or 1 (state written before they existed) nothing.
+ * after {@code digestLost} says what follows the sketches: {@link #WITH_CONSUMED} the first offsets per partition,
+ * then what was counted on consume; {@link #WITH_OFFSETS} the first offsets only; 0 or 1 (state written before
+ * they existed) nothing.
  */
 public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumulator> {
     private static final long serialVersionUID = 1L;
@@ -26,6 +27,8 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
     public static final TypeInformation<Accumulator> TYPE_INFO = new SerializerTypeInfo<>(Accumulator.class, INSTANCE);
     /** The layout byte of state that carries first offsets. */
     static final byte WITH_OFFSETS = 2;
+    /** The layout byte of state that carries first offsets, then what was counted on consume. */
+    static final byte WITH_CONSUMED = 3;
 
     @Override
     public boolean isImmutableType() {
@@ -66,7 +69,7 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
         out.writeLong(a.records);
         out.writeLong(a.updatedAt);
         out.writeBoolean(a.digestLost);
-        out.writeByte(WITH_OFFSETS);
+        out.writeByte(WITH_CONSUMED);
         byte[] latency = a.latency.toBytes();
         out.writeInt(latency.length);
         out.write(latency);
@@ -82,6 +85,7 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             out.writeInt(e.getKey());
             out.writeLong(e.getValue());
         }
+        out.writeLong(a.countedOnConsume);
     }
 
     @Override
@@ -109,13 +113,16 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             in.readFully(digest);
             a.digest = IdDigest.fromBytes(digest);
         }
-        if (layout == WITH_OFFSETS) {
+        if (layout == WITH_OFFSETS || layout == WITH_CONSUMED) {
             int partitions = in.readInt();
             Map<Integer, Long> offsets = new TreeMap<>();
             for (int i = 0; i < partitions; i++) {
                 offsets.put(in.readInt(), in.readLong());
             }
             a.firstOffsets = PartitionOffsets.copyOf(offsets);
+        }
+        if (layout == WITH_CONSUMED) {
+            a.countedOnConsume = in.readLong();
         }
         return a;
     }

@@ -107,11 +107,37 @@ class SerializersTest {
         byte[] bytes = out.getCopyOfBuffer();
         // the earlier layout: a boolean where the layout byte is, nothing after the digest
         int layoutAt = 2 + "orders".length() + 2 + "consumer.g".length() + 9 * 8 + 1;
-        assertThat(bytes[layoutAt]).isEqualTo((byte) 2);
-        bytes[layoutAt] = 0;
-        byte[] earlier = java.util.Arrays.copyOf(bytes, bytes.length - 4);
-        Accumulator back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(earlier));
+        assertThat(bytes[layoutAt]).isEqualTo((byte) 3);
+        bytes[layoutAt] = 2; // with first offsets, without what was counted on consume
+        byte[] withOffsets = java.util.Arrays.copyOf(bytes, bytes.length - 8);
+        Accumulator back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(withOffsets));
         assertThat(AuditCodec.encode(back.toAggregate())).isEqualTo(AuditCodec.encode(plain.toAggregate()));
+        bytes[layoutAt] = 0;
+        byte[] earlier = java.util.Arrays.copyOf(bytes, bytes.length - 8 - 4);
+        back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(earlier));
+        assertThat(AuditCodec.encode(back.toAggregate())).isEqualTo(AuditCodec.encode(plain.toAggregate()));
+    }
+
+    @Test
+    void what_consumers_counted_on_consume_is_summed_apart_kept_in_state_and_published() throws Exception {
+        AuditRecord onCommit = new AuditRecord(AGENT, 1, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
+                CountingMode.COMMIT, 5, 500, 0, 0, 0, new LatencySketch(), null);
+        AuditRecord onConsume = new AuditRecord(AGENT, 2, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
+                CountingMode.CONSUME, 3, 300, 0, 0, 0, new LatencySketch(), null);
+        Accumulator acc = Accumulator.startingWith(onCommit);
+        acc.add(onCommit);
+        acc.add(onConsume);
+        Accumulator other = Accumulator.startingWith(onConsume);
+        other.add(onConsume);
+        acc.merge(other);
+        TierAggregate published = (TierAggregate) AuditCodec.decode(AuditCodec.encode(
+                roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate()));
+        assertThat(published.count()).isEqualTo(11);
+        assertThat(published.countedOnConsume()).isEqualTo(6);
+        assertThat(TierAggregate.empty("orders", "consumer.g", onCommit.bucket()).plus(onCommit).plus(onConsume)
+                .countedOnConsume()).isEqualTo(3);
+        assertThat(new String(AuditCodec.encode(TierAggregate.empty("orders", "consumer.g", onCommit.bucket())
+                .plus(onCommit)), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("countedOnConsume");
     }
 
     @Test

@@ -34,9 +34,13 @@ public record BucketReport(String topic, long from, long to, Long bucketSizeMs, 
     public record BucketRow(long bucketStart, long bucketEnd, Map<String, TierFigures> tiers, List<EdgeRow> edges) {
     }
 
-    /** One tier's figures in one bucket; latency percentiles in ms from the tier's merged sketch. */
+    /**
+     * One tier's figures in one bucket; latency percentiles in ms from the tier's merged sketch.
+     * {@code countedOnConsume} is the part of {@code count} that consumers counted when they read it rather than
+     * at its commit (a reader that does not commit through the consumer): a crash there counts a re-read twice.
+     */
     public record TierFigures(long count, long bytes, long noTimestamp, long skewed, long failed,
-            Latency latencyMs) {
+            long countedOnConsume, Latency latencyMs) {
     }
 
     /** Percentiles of observation time − event time, in ms; null when the tier measured no latency. */
@@ -88,7 +92,7 @@ public record BucketReport(String topic, long from, long to, Long bucketSizeMs, 
             for (String tier : tiers) {
                 TierAggregate a = b.getValue().get(tier);
                 figures.put(tier, a == null ? null : new TierFigures(a.count(), a.bytes(), a.noTimestamp(),
-                        a.skewed(), a.failed(), Latency.of(a.latency())));
+                        a.skewed(), a.failed(), a.countedOnConsume(), Latency.of(a.latency())));
             }
             List<EdgeRow> edgeRows = new ArrayList<>(edges.size());
             for (String[] e : edges.values()) {

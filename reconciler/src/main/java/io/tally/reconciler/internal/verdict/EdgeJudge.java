@@ -206,6 +206,11 @@ public final class EdgeJudge {
                                     + droppedBy(edge, gaps) + ")" : "");
                 }
             }
+            if (duplicated > 0 && down != null && down.countedOnConsume() > 0) {
+                detail += "; " + edge.downstreamTier() + " counted " + down.countedOnConsume() + " of its " + downCount
+                        + " when it read them, not at a commit (it does not commit through the consumer): what it"
+                        + " read again after a restart was processed, and counted, twice";
+            }
             return new Judgement(kind, upCount, downCount, missing, duplicated, lostIds, duplicatedIds, detail);
         }
         if (policy.latencySlaMs() > 0 && down != null && !down.latency().isEmpty()) {

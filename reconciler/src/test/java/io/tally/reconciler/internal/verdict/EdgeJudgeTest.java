@@ -12,6 +12,7 @@ import io.tally.core.TierAggregate;
 import io.tally.reconciler.internal.topology.Edge;
 import io.tally.reconciler.internal.topology.TopicPolicy;
 import io.tally.storage.Verdict;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EdgeJudgeTest {
@@ -71,6 +72,19 @@ class EdgeJudgeTest {
         assertThat(j.verdict()).isEqualTo(Verdict.DUPLICATION);
         assertThat(j.duplicated()).isEqualTo(2);
         assertThat(j.duplicatedIds()).containsExactlyInAnyOrder(5L, 6L);
+    }
+
+    @Test
+    void a_duplication_by_a_reader_that_counted_on_consume_says_so() {
+        TierAggregate down = ids("consumer.billing", 0, 100, 5, 6);
+        TierAggregate onConsume = new TierAggregate(down.topic(), down.tier(), down.bucket(), down.count(),
+                down.bytes(), 0, 0, 0, down.records(), down.latency(), down.digest(), down.updatedAt(), Map.of(), 40);
+
+        Judgement j = finalJudge(ids("log", 0, 100), onConsume);
+
+        assertThat(j.verdict()).isEqualTo(Verdict.DUPLICATION);
+        assertThat(j.reason()).contains("consumer.billing counted 40 of its 102 when it read them, not at a commit");
+        assertThat(finalJudge(ids("log", 0, 100), down).reason()).doesNotContain("when it read them");
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class RowMapper {
                 a.bucket().sizeMs(), a.count(), a.bytes(), a.noTimestamp(), a.skewed(), a.failed(), a.records(),
                 ByteBuffer.wrap(a.latency().toBytes()),
                 ByteBuffer.wrap(a.digest() == null ? new byte[0] : a.digest().toBytes()),
-                Instant.ofEpochMilli(a.updatedAt()));
+                Instant.ofEpochMilli(a.updatedAt()), a.countedOnConsume());
     }
 
     /** @return roughly how many bytes the row of {@code a} carries, for sizing batches */
@@ -69,7 +69,7 @@ public final class RowMapper {
                 r.getLong("failed_count"), r.getLong("records"),
                 LatencySketch.fromBytes(bytes(r.getByteBuffer("latency_sketch"))),
                 digest == null ? null : IdDigest.fromBytes(bytes(digest)),
-                millis(r, "updated_at"));
+                millis(r, "updated_at"), java.util.Map.of(), r.getLong("counted_on_consume")); // null, before it: 0
     }
 
     public static BoundStatement bind(Statements s, TierProgress p) {
