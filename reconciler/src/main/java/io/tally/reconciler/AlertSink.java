@@ -2,8 +2,10 @@ package io.tally.reconciler;
 
 /**
  * Where alerts go: the log, a webhook, the Kafka topic {@code tally.alerts}, or your own. The reconciler calls
- * {@link #send} from its evaluation thread, one alert at a time; a sink that fails throws and the alert is tried
- * again later (what each sink sent is kept per discrepancy, so a restart never sends it twice).
+ * {@link #send} from a delivery thread of the sink's own, one alert at a time, so a slow sink holds up neither the
+ * evaluation nor the other sinks; a sink that fails throws and the alert is tried again after a backoff, up to
+ * {@code tally.reconciler.alert.max.attempts} times (what each sink sent is kept per discrepancy, so a restart
+ * never sends it twice).
  */
 public interface AlertSink extends AutoCloseable {
 

@@ -52,8 +52,8 @@ public final class ReconcilerConfig {
     public static final String ALERT_KAFKA = PREFIX + "alert.kafka";
     public static final String WEBHOOK_URL = PREFIX + "alert.webhook.url";
     public static final String WEBHOOK_TIMEOUT_MS = PREFIX + "alert.webhook.timeout.ms";
-    public static final String WEBHOOK_RETRIES = PREFIX + "alert.webhook.retries";
-    public static final String WEBHOOK_BACKOFF_MS = PREFIX + "alert.webhook.backoff.ms";
+    public static final String ALERT_MAX_ATTEMPTS = PREFIX + "alert.max.attempts";
+    public static final String ALERT_BACKOFF_MS = PREFIX + "alert.backoff.ms";
     public static final String MAX_IDS = PREFIX + "max.ids";
     public static final String STORE_DIGESTS = PREFIX + "store.digests";
 
@@ -106,8 +106,8 @@ public final class ReconcilerConfig {
             new Option(ALERT_KAFKA, Type.BOOLEAN, "true", null, "Write alerts as JSON to the alerts topic."),
             new Option(WEBHOOK_URL, Type.STRING, "", null, "POST alerts as JSON with a Slack-compatible `text` to this URL; empty for none."),
             new Option(WEBHOOK_TIMEOUT_MS, Type.LONG, "5000", 1d, "Connect and request timeout of a webhook call."),
-            new Option(WEBHOOK_RETRIES, Type.INT, "3", 0d, "Retries of a failed webhook call (then it is retried at the next evaluation)."),
-            new Option(WEBHOOK_BACKOFF_MS, Type.LONG, "500", 0d, "First backoff between webhook retries; doubles each time."),
+            new Option(ALERT_MAX_ATTEMPTS, Type.INT, "10", 1d, "Deliveries of an alert a sink may fail before it is given up on that sink (an ERROR in the log; the alert state keeps the last error). Sinks run off the reconciler's loop, each on a thread of its own."),
+            new Option(ALERT_BACKOFF_MS, Type.LONG, "1000", 1d, "Wait before an alert that a sink failed to deliver is tried again; doubles with each failure, up to 5 minutes."),
             new Option(MAX_IDS, Type.INT, "100", 0d, "Most lost (and duplicated) ids named per discrepancy."),
             new Option(STORE_DIGESTS, Type.BOOLEAN, "false", null, "Also store each aggregate's id digest in `tier_buckets` (about 3 KB a row at 128 cells; the node is then bound by bytes, see BENCHMARKS.md). The reconciler does not need it: it keeps digests in memory and rebuilds them from the compacted aggregates topic; lost and duplicated ids are stored with each discrepancy."));
 

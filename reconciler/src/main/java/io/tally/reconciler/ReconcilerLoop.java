@@ -244,6 +244,7 @@ final class ReconcilerLoop implements Runnable {
             closeQuietly(audit);
         }
         closeQuietly(lag);
+        closeQuietly(dispatcher); // before the sinks and the store: deliveries in progress end and are recorded
         sinks.forEach(this::closeQuietly);
         if (ownsStore) {
             closeQuietly(store);

@@ -90,9 +90,7 @@ public final class ReconcilerService implements AutoCloseable {
             String webhook = config.getString(ReconcilerConfig.WEBHOOK_URL);
             if (!webhook.isEmpty()) {
                 sinks.add(new WebhookAlertSink(parseUrl(webhook),
-                        Duration.ofMillis(config.getLong(ReconcilerConfig.WEBHOOK_TIMEOUT_MS)),
-                        config.getInt(ReconcilerConfig.WEBHOOK_RETRIES),
-                        Duration.ofMillis(config.getLong(ReconcilerConfig.WEBHOOK_BACKOFF_MS))));
+                        Duration.ofMillis(config.getLong(ReconcilerConfig.WEBHOOK_TIMEOUT_MS))));
             }
             if (config.getBoolean(ReconcilerConfig.ALERT_KAFKA)) {
                 sinks.add(new KafkaAlertSink(new KafkaProducer<>(KafkaClients.producer(config, "tally-reconciler-alerts")),
@@ -109,7 +107,9 @@ public final class ReconcilerService implements AutoCloseable {
                     config.getLong(ReconcilerConfig.ALERT_HOLD_MS), config.getInt(ReconcilerConfig.MAX_IDS)), agents);
             agents.restore(store.agents()); // which agents died or closed before this instance's look-back
             long hold = config.getLong(ReconcilerConfig.ALERT_HOLD_MS);
-            AlertDispatcher dispatcher = new AlertDispatcher(sinks, store, topology::policy, grace + hold, hold);
+            AlertDispatcher dispatcher = new AlertDispatcher(sinks, store, topology::policy, grace + hold, hold,
+                    new AlertDispatcher.RetryPolicy(config.getInt(ReconcilerConfig.ALERT_MAX_ATTEMPTS),
+                            config.getLong(ReconcilerConfig.ALERT_BACKOFF_MS)));
             String auditTopic = config.getString(ReconcilerConfig.AUDIT_TOPIC);
             loop = new ReconcilerLoop(config, clock, store, ownsStore, sinks, reconciliation, agents, dispatcher,
                     new AggregatesReader(KafkaClients.consumer(config, "tally-reconciler",

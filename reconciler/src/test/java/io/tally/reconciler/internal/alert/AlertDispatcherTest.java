@@ -23,7 +23,8 @@ class AlertDispatcherTest {
     private AlertDispatcher dispatcher = newDispatcher();
 
     private AlertDispatcher newDispatcher() {
-        return new AlertDispatcher(List.of(sink), store, topic -> policy, 5_000, 5_000);
+        return new AlertDispatcher(List.of(sink), store, topic -> policy, 5_000, 5_000,
+                new AlertDispatcher.RetryPolicy(3, 1_000), Runnable::run);
     }
 
     private static Discrepancy d(int bucket, Verdict kind, long missing) {
@@ -147,5 +148,103 @@ class AlertDispatcherTest {
         assertThat(dispatcher.failed()).isEqualTo(1);
         assertThat(store.alertState(d(0, Verdict.LOSS, 2).id(), "recording"))
                 .hasValueSatisfying(s -> assertThat(s.lastSentStatus()).isEqualTo("OPEN LOSS"));
+    }
+
+    @Test
+    void one_retry_policy_backs_off_doubling_and_gives_up_on_the_sink_after_the_most_attempts() {
+        sink.failing = true;
+        Discrepancy loss = d(0, Verdict.LOSS, 2);
+        dispatcher.offer(List.of(loss));
+        dispatcher.dispatch(LATER);               // attempt 1
+        dispatcher.dispatch(LATER + 999);         // waits 1 s
+        dispatcher.dispatch(LATER + 1_000);       // attempt 2
+        dispatcher.dispatch(LATER + 2_999);       // waits 2 s
+        assertThat(dispatcher.failed()).isEqualTo(2);
+        dispatcher.dispatch(LATER + 3_000);       // attempt 3: the last
+        dispatcher.dispatch(LATER + 3_600_000);
+        sink.failing = false;
+        dispatcher.dispatch(LATER + 7_200_000);
+
+        assertThat(dispatcher.failed()).isEqualTo(3);
+        assertThat(dispatcher.givenUp()).isEqualTo(1);
+        assertThat(sink.alerts).as("given up: not tried again").isEmpty();
+        assertThat(dispatcher.pending()).isZero();
+        assertThat(store.alertState(loss.id(), "recording")).hasValueSatisfying(s -> {
+            assertThat(s.attempts()).isEqualTo(3);
+            assertThat(s.lastError()).startsWith("gave up after 3 attempts: down");
+        });
+
+        dispatcher = newDispatcher();
+        dispatcher.offer(List.of(loss));
+        dispatcher.dispatch(LATER + 7_300_000);
+        assertThat(sink.alerts).as("nor after a restart").isEmpty();
+    }
+
+    @Test
+    void a_sink_that_hangs_holds_up_neither_the_caller_nor_the_other_sinks() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger hung = new java.util.concurrent.atomic.AtomicInteger();
+        io.tally.reconciler.AlertSink hanging = new io.tally.reconciler.AlertSink() {
+            @Override
+            public String name() {
+                return "hanging";
+            }
+
+            @Override
+            public void send(io.tally.reconciler.Alert alert) {
+                hung.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        java.util.List<io.tally.reconciler.Alert> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.tally.reconciler.AlertSink quick = new io.tally.reconciler.AlertSink() {
+            @Override
+            public String name() {
+                return "quick";
+            }
+
+            @Override
+            public void send(io.tally.reconciler.Alert alert) {
+                received.add(alert);
+            }
+        };
+        try (AlertDispatcher threaded = new AlertDispatcher(List.of(hanging, quick), store, topic -> policy, 5_000,
+                5_000, new AlertDispatcher.RetryPolicy(3, 1_000))) {
+            threaded.offer(List.of(d(0, Verdict.LOSS, 2)));
+            threaded.dispatch(LATER); // returns although "hanging" never does
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((received.isEmpty() || hung.get() == 0) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(received).as("the other sink delivered").hasSize(1);
+            threaded.dispatch(LATER + 60_000);
+            assertThat(hung.get()).as("not sent again while in flight").isEqualTo(1);
+            release.countDown();
+            threaded.close(java.time.Duration.ofSeconds(10));
+            assertThat(threaded.sent()).isEqualTo(2);
+            assertThat(store.alertState(d(0, Verdict.LOSS, 2).id(), "hanging"))
+                    .hasValueSatisfying(s -> assertThat(s.lastSentStatus()).isEqualTo("OPEN LOSS"));
+        }
+    }
+
+    @Test
+    void alert_state_is_cached_only_for_discrepancies_that_can_still_alert() {
+        for (int i = 0; i < 50; i++) {
+            dispatcher.offer(List.of(d(i, Verdict.LOSS, 2)));
+        }
+        dispatcher.dispatch(LATER);
+        dispatcher.dispatch(LATER + 1);
+
+        assertThat(sink.alerts).hasSize(1);
+        assertThat(dispatcher.pending()).isZero();
+        assertThat(dispatcher.cachedStates()).as("the store is the truth for what was sent").isZero();
+
+        dispatcher.offer(List.of(d(3, Verdict.LOSS, 2).withStatus(DiscrepancyStatus.RESOLVED, LATER + 2)));
+        dispatcher.dispatch(LATER + 3);
+        assertThat(sink.alerts).as("read back from the store: its OPEN alert was sent").hasSize(2);
     }
 }
