@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -62,6 +65,21 @@ final class AuditedClients {
         p.put("tally.flush.interval.ms", "200");
         p.put("tally.consumer.partition.idle.ms", "5000");
         return p;
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions, one replica. */
+    static void createTopic(String kafka, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /** Tells the threads of {@code running} to stop, and waits up to 30 s for each. */
+    static void stop(AtomicBoolean running, List<Thread> threads) throws InterruptedException {
+        running.set(false);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
     }
 
     /** Runs {@code body} on a thread of its own; whatever it throws lands in {@code failures}. */

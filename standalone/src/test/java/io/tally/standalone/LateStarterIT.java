@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,9 +44,7 @@ class LateStarterIT {
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-            }
+            AuditedClients.createTopic(kafka, TOPIC, 3);
             AtomicBoolean producing = new AtomicBoolean(true);
             AtomicBoolean consuming = new AtomicBoolean(true);
             List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -62,15 +58,9 @@ class LateStarterIT {
                 consumers.add(background("instance-1", failures, () -> consume(kafka, consuming, List.of(2))));
                 consumers.add(background("instance-2", failures, () -> consume(kafka, consuming, List.of(0, 1))));
                 watch.watchFor(12_000);
-                producing.set(false);
-                for (Thread t : producers) {
-                    t.join(30_000);
-                }
+                AuditedClients.stop(producing, producers);
                 watch.watchFor(4_000);
-                consuming.set(false);
-                for (Thread t : consumers) {
-                    t.join(30_000);
-                }
+                AuditedClients.stop(consuming, consumers);
                 JsonNode report = watch.awaitAllFinal();
                 watch.watchFor(12_000); // past the alert hold
                 assertThat(failures).isEmpty();
@@ -85,10 +75,7 @@ class LateStarterIT {
                 assertThat(watch.alertsOnGroup(kafka)).as("no alert about the group").isZero();
             } finally {
                 producing.set(false);
-                consuming.set(false);
-                for (Thread t : consumers) {
-                    t.join(30_000);
-                }
+                AuditedClients.stop(consuming, consumers);
             }
         }
     }

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -62,9 +60,7 @@ class StandaloneIT {
         try {
             api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-            }
+            AuditedClients.createTopic(kafka, TOPIC, 3);
             produce(kafka, (int) produced);
             consume(kafka, "billing", (int) produced);
 

@@ -28,7 +28,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,9 +69,7 @@ class StandaloneProcessIT {
         Set<String> lostIds;
         Set<String> discrepancyIds;
         try (ChildTally tally = startStandalone(data, kafkaPort, apiPort)) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-            }
+            AuditedClients.createTopic(kafka, TOPIC, 3);
             Process producer = tool(work, "producer", "org.apache.kafka.tools.ConsoleProducer", "--bootstrap-server",
                     kafka, "--topic", TOPIC, "--command-config", producerConfig.toString());
             Writer lines = new OutputStreamWriter(producer.getOutputStream(), StandardCharsets.UTF_8);

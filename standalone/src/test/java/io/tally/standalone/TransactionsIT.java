@@ -17,8 +17,6 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,9 +47,7 @@ class TransactionsIT {
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-            }
+            AuditedClients.createTopic(kafka, TOPIC, 3);
             AtomicBoolean producing = new AtomicBoolean(true);
             AtomicBoolean consuming = new AtomicBoolean(true);
             AtomicLong committed = new AtomicLong();
@@ -78,15 +74,9 @@ class TransactionsIT {
                     committedGroup.watchFor(1_000);
                     everythingGroup.watchFor(1_000);
                 }
-                producing.set(false);
-                for (Thread t : producers) {
-                    t.join(30_000);
-                }
+                AuditedClients.stop(producing, producers);
                 committedGroup.watchFor(3_000);
-                consuming.set(false);
-                for (Thread t : consumers) {
-                    t.join(30_000);
-                }
+                AuditedClients.stop(consuming, consumers);
                 JsonNode report = committedGroup.awaitAllFinal();
                 everythingGroup.awaitAllFinal();
                 for (int i = 0; i < 6; i++) { // past the alert hold
@@ -115,10 +105,7 @@ class TransactionsIT {
                 assertThat(everythingGroup.alertsOnGroup(kafka)).isZero();
             } finally {
                 producing.set(false);
-                consuming.set(false);
-                for (Thread t : consumers) {
-                    t.join(30_000);
-                }
+                AuditedClients.stop(consuming, consumers);
             }
         }
     }

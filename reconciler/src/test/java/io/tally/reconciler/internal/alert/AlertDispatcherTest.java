@@ -184,34 +184,16 @@ class AlertDispatcherTest {
     void a_sink_that_hangs_holds_up_neither_the_caller_nor_the_other_sinks() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger hung = new java.util.concurrent.atomic.AtomicInteger();
-        io.tally.reconciler.AlertSink hanging = new io.tally.reconciler.AlertSink() {
-            @Override
-            public String name() {
-                return "hanging";
+        io.tally.reconciler.AlertSink hanging = sink("hanging", alert -> {
+            hung.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public void send(io.tally.reconciler.Alert alert) {
-                hung.incrementAndGet();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        });
         java.util.List<io.tally.reconciler.Alert> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        io.tally.reconciler.AlertSink quick = new io.tally.reconciler.AlertSink() {
-            @Override
-            public String name() {
-                return "quick";
-            }
-
-            @Override
-            public void send(io.tally.reconciler.Alert alert) {
-                received.add(alert);
-            }
-        };
+        io.tally.reconciler.AlertSink quick = sink("quick", received::add);
         try (AlertDispatcher threaded = new AlertDispatcher(List.of(hanging, quick), store, topic -> policy, 5_000,
                 5_000, new AlertDispatcher.RetryPolicy(3, 1_000))) {
             threaded.offer(List.of(d(0, Verdict.LOSS, 2)));
@@ -229,6 +211,21 @@ class AlertDispatcherTest {
             assertThat(store.alertState(d(0, Verdict.LOSS, 2).id(), "hanging"))
                     .hasValueSatisfying(s -> assertThat(s.lastSentStatus()).isEqualTo("OPEN LOSS"));
         }
+    }
+
+    private static io.tally.reconciler.AlertSink sink(String name,
+            java.util.function.Consumer<io.tally.reconciler.Alert> send) {
+        return new io.tally.reconciler.AlertSink() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void send(io.tally.reconciler.Alert alert) {
+                send.accept(alert);
+            }
+        };
     }
 
     @Test
