@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,11 +38,8 @@ class AuditTopicOutageIT {
     @BeforeAll
     static void start() throws Exception {
         appCluster = BundledBroker.start(BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
-        int auditPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            auditPort = socket.getLocalPort();
-        }
-        auditCluster = BundledBroker.start(BrokerConfig.builder().temporaryDataDir().listenerPort(auditPort).build());
+        // port 0: bound once by the broker and kept across its stop and start, so the agent finds it again
+        auditCluster = BundledBroker.start(BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
     }
 
     @AfterAll
@@ -88,7 +84,11 @@ class AuditTopicOutageIT {
             for (Future<RecordMetadata> send : sends) {
                 assertThat(send.get(30, TimeUnit.SECONDS).hasOffset()).isTrue();
             }
-            Thread.sleep(2_000);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while ((agentMetric("SendErrors") == 0 || agentMetric("BufferedRecords") == 0)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(agentMetric("SendErrors")).as("sends to the stopped audit cluster failed").isPositive();
             assertThat(agentMetric("BufferedRecords")).as("and wait in the buffer").isPositive();
             auditCluster.start();

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalCassandraNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCassandraNode.class);
+    /** Starts tried on freshly picked ports before giving up, when ports are picked (0) rather than fixed. */
+    static final int PORT_ATTEMPTS = 3;
 
     private final LocalCassandraConfig config;
     private NodeLayout layout;
@@ -46,6 +49,8 @@ public final class LocalCassandraNode implements AutoCloseable {
     private Thread shutdownHook;
     private String releaseVersion;
     private boolean closed;
+    /** Picks a free loopback port; replaced in tests to stage another process taking it first. */
+    IntSupplier portPicker = FreePorts::pick;
 
     /**
      * A node that is not started yet. No I/O happens until {@link #start()}.
@@ -81,24 +86,39 @@ public final class LocalCassandraNode implements AutoCloseable {
         if (layout == null) {
             layout = new NodeLayout(config.dataDir().orElseGet(LocalCassandraNode::createTemporaryDir));
         }
-        lock = DataDirLock.acquire(layout);
-        try {
-            cqlPort = FreePorts.resolve(cqlPort, LocalCassandraConfig.CQL_PORT);
-            storagePort = FreePorts.resolve(storagePort, LocalCassandraConfig.STORAGE_PORT);
-            while (storagePort == cqlPort) {
-                storagePort = FreePorts.pick();
+        // a port picked free is released before the child binds it (a socket cannot be handed to another process),
+        // so another process can take it in between: the child then fails to bind, and other ports are tried
+        int attempts = cqlPort == 0 || storagePort == 0 ? PORT_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            lock = DataDirLock.acquire(layout);
+            int cql = cqlPort;
+            int storage = storagePort;
+            try {
+                cql = cqlPort == 0 ? portPicker.getAsInt() : FreePorts.resolve(cqlPort, LocalCassandraConfig.CQL_PORT);
+                storage = storagePort == 0 ? portPicker.getAsInt()
+                        : FreePorts.resolve(storagePort, LocalCassandraConfig.STORAGE_PORT);
+                while (storage == cql) {
+                    storage = portPicker.getAsInt();
+                }
+                process = NodeProcess.launch(layout,
+                        ChildJvmCommand.build(javaHome, config.heapMb(), layout, libDir, ProcessHandle.current().pid()),
+                        cql, storage);
+                if (config.stopOnJvmExit()) {
+                    shutdownHook = new Thread(this::stopOnExit, "tally-cassandra-stop");
+                    Runtime.getRuntime().addShutdownHook(shutdownHook);
+                }
+                releaseVersion = process.awaitCql(config.startTimeout());
+                cqlPort = cql;        // kept for every later start: the contact point does not move
+                storagePort = storage;
+                break;
+            } catch (RuntimeException e) {
+                stopProcess();
+                if (attempt >= attempts || !portTaken(e)) {
+                    throw e;
+                }
+                LOG.warn("Cassandra could not bind port {} or {}, free a moment before (another process took it): "
+                        + "starting it on other ports", cql, storage);
             }
-            process = NodeProcess.launch(layout,
-                    ChildJvmCommand.build(javaHome, config.heapMb(), layout, libDir, ProcessHandle.current().pid()),
-                    cqlPort, storagePort);
-            if (config.stopOnJvmExit()) {
-                shutdownHook = new Thread(this::stopOnExit, "tally-cassandra-stop");
-                Runtime.getRuntime().addShutdownHook(shutdownHook);
-            }
-            releaseVersion = process.awaitCql(config.startTimeout());
-        } catch (RuntimeException e) {
-            stopProcess();
-            throw e;
         }
         LOG.info("Cassandra {} accepts CQL on {} (pid {}, data {}) after {} ms", releaseVersion, contactPoint(),
                 process.pid(), layout.root(), (System.nanoTime() - begin) / 1_000_000);
@@ -197,6 +217,12 @@ public final class LocalCassandraNode implements AutoCloseable {
         } else {
             stopProcess();
         }
+    }
+
+    /** @return whether {@code e} says the child could not bind a port (its log tail is in the message) */
+    static boolean portTaken(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("Address already in use") || message.contains("BindException");
     }
 
     private void stopProcess() {

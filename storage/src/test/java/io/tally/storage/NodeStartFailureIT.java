@@ -3,9 +3,13 @@ package io.tally.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +31,24 @@ class NodeStartFailureIT {
                     .hasMessageContaining("org.apache.cassandra.service.CassandraDaemon");
             assertThat(node.isRunning()).isFalse();
             assertThat(node.pid()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_picked_port_that_another_process_takes_before_the_node_binds_it_is_replaced(@TempDir Path dir)
+            throws Exception {
+        LocalCassandraConfig config = LocalCassandraConfig.builder().dataDir(dir.resolve("data")).cqlPort(0)
+                .storagePort(0).build();
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             LocalCassandraNode node = new LocalCassandraNode(config)) {
+            // the first pick is a port another process binds between the pick and the node's start
+            Iterator<Integer> picks = List.of(taken.getLocalPort()).iterator();
+            node.portPicker = () -> picks.hasNext() ? picks.next() : io.tally.storage.internal.FreePorts.pick();
+
+            node.start();
+
+            assertThat(node.isRunning()).isTrue();
+            assertThat(node.contactPoint().getPort()).isNotEqualTo(taken.getLocalPort());
         }
     }
 
