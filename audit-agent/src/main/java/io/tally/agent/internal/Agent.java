@@ -2,11 +2,10 @@ package io.tally.agent.internal;
 
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditMessage;
-import io.tally.core.AuditRecord;
-import io.tally.core.Bucket;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
+import io.tally.core.counting.BucketCounts;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -114,10 +113,9 @@ public final class Agent {
         for (TierCounter counter : snapshot) {
             counter.drain().forEach((topic, buckets) -> {
                 for (BucketCounts b : buckets) {
-                    out.add(new AuditRecord(identity, nextSeq.getAndIncrement(), now, tier, topic,
-                            new Bucket(b.bucketStart, rules.bucketMs), counter.mode(), b.count, b.bytes,
-                            b.noTimestamp, b.skewed, b.failed, b.latency, b.digest));
-                    metrics.counted(b.count);
+                    out.add(b.toRecord(identity, nextSeq.getAndIncrement(), now, tier, topic, rules.bucketMs,
+                            counter.mode()));
+                    metrics.counted(b.count());
                 }
             });
             counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));

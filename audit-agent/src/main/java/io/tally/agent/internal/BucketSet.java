@@ -1,5 +1,6 @@
 package io.tally.agent.internal;
 
+import io.tally.core.counting.BucketCounts;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,31 +26,21 @@ final class BucketSet {
      * @return false if it could not be counted because the agent's bucket bound is reached
      */
     boolean count(long eventTime, long now, long bytes, long id) {
-        if (eventTime == EventTimeSource.NONE) {
-            BucketCounts b = bucket(rules.bucketStart(now));
-            if (b == null) {
-                return false;
-            }
-            b.noTimestamp++;
-            return true;
-        }
-        if (rules.isSkewed(eventTime, now)) {
-            BucketCounts b = bucket(rules.bucketStart(now));
-            if (b == null) {
-                return false;
-            }
-            b.skewed++;
-            return true;
-        }
         BucketCounts b = last;
-        // the previous message's bucket, recognised without the division that computing a start takes
-        if (b == null || eventTime < b.bucketStart || eventTime - b.bucketStart >= rules.bucketMs) {
-            b = bucket(rules.bucketStart(eventTime));
+        // the previous message's bucket, recognised without the division that computing a start takes (a message
+        // without event time never falls in it: NONE is below every bucket)
+        if (b != null && eventTime >= b.bucketStart() && eventTime - b.bucketStart() < rules.bucketMs
+                && !rules.isSkewed(eventTime, now)) {
+            b.add(bytes, now - eventTime, id);
+        } else {
+            b = bucket(rules.tiers.bucketOf(eventTime, now));
             if (b == null) {
                 return false;
             }
+            if (!b.count(eventTime, now, bytes, id, rules.tiers)) {
+                return true; // counted apart: it moves no watermark
+            }
         }
-        b.add(bytes, now - eventTime, id);
         if (eventTime > maxEventTime) {
             maxEventTime = eventTime;
         }
@@ -62,16 +53,16 @@ final class BucketSet {
         if (b == null) {
             return false;
         }
-        b.failed++;
+        b.countFailed();
         return true;
     }
 
     /** Adds everything of {@code other} into this set; {@code other} must not be used afterwards. */
     void absorb(BucketSet other) {
         for (BucketCounts theirs : other.buckets.values()) {
-            BucketCounts mine = buckets.get(theirs.bucketStart);
+            BucketCounts mine = buckets.get(theirs.bucketStart());
             if (mine == null) {
-                buckets.put(theirs.bucketStart, theirs);
+                buckets.put(theirs.bucketStart(), theirs);
             } else {
                 mine.mergeFrom(theirs);
                 rules.budget.release(1);
@@ -117,7 +108,7 @@ final class BucketSet {
 
     private BucketCounts bucket(long start) {
         BucketCounts b = last;
-        if (b != null && b.bucketStart == start) {
+        if (b != null && b.bucketStart() == start) {
             return b;
         }
         b = buckets.get(start);
@@ -125,7 +116,7 @@ final class BucketSet {
             if (!rules.budget.tryAcquire()) {
                 return null;
             }
-            b = new BucketCounts(start, rules.digestCells);
+            b = rules.tiers.newBucket(start);
             buckets.put(start, b);
         }
         last = b;

@@ -1,30 +1,27 @@
 package io.tally.agent.internal;
 
 /**
- * The settings every counter of one agent shares: bucket size, digest size, skew bounds and the bound on open
- * buckets. Immutable apart from the budget, which is thread-safe.
+ * What every counter of one agent shares: the tiers' counting rules ({@link io.tally.core.counting.CountingRules},
+ * the same for the log tier) and the agent's bound on open buckets. Immutable apart from the budget, which is
+ * thread-safe.
  */
 final class CountingRules {
+    final io.tally.core.counting.CountingRules tiers;
     final long bucketMs;
-    final int digestCells;
-    final long maxFutureMs;
-    final long maxPastMs;
     final BucketBudget budget;
 
     CountingRules(long bucketMs, int digestCells, long maxFutureMs, long maxPastMs, int maxOpenBuckets) {
+        this.tiers = new io.tally.core.counting.CountingRules(bucketMs, digestCells, maxFutureMs, maxPastMs);
         this.bucketMs = bucketMs;
-        this.digestCells = digestCells;
-        this.maxFutureMs = maxFutureMs;
-        this.maxPastMs = maxPastMs;
         this.budget = new BucketBudget(maxOpenBuckets);
     }
 
     /** @return whether {@code eventTime} is too far from {@code now} to be bucketed by it */
     boolean isSkewed(long eventTime, long now) {
-        return eventTime > now + maxFutureMs || eventTime < now - maxPastMs;
+        return tiers.isSkewed(eventTime, now);
     }
 
     long bucketStart(long time) {
-        return time - Math.floorMod(time, bucketMs);
+        return tiers.bucketStart(time);
     }
 }

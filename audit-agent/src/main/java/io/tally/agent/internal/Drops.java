@@ -51,8 +51,7 @@ final class Drops {
 
     /** @return the bucket a message of event time {@code eventTime} seen at {@code now} would have counted in */
     static long bucketOf(CountingRules rules, long eventTime, long now) {
-        boolean byClock = eventTime == EventTimeSource.NONE || rules.isSkewed(eventTime, now);
-        return rules.bucketStart(byClock ? now : eventTime);
+        return rules.tiers.bucketOf(eventTime, now);
     }
 
     private void evictOldest() {

@@ -1,6 +1,7 @@
 package io.tally.agent.internal;
 
 import io.tally.core.CountingMode;
+import io.tally.core.counting.BucketCounts;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,7 @@
 package io.tally.agent.internal;
 
 import io.tally.core.CountingMode;
+import io.tally.core.counting.BucketCounts;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -2,13 +2,11 @@ package io.tally.aggregator.internal.logtier;
 
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditMessage;
-import io.tally.core.AuditRecord;
-import io.tally.core.Bucket;
 import io.tally.core.CountingMode;
 import io.tally.core.EventTimes;
 import io.tally.core.Heartbeat;
-import io.tally.core.sketch.IdDigest;
-import io.tally.core.sketch.LatencySketch;
+import io.tally.core.counting.BucketCounts;
+import io.tally.core.counting.CountingRules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,9 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one log-tier agent counted since its last drain, per (topic, bucket), with the agents' rules: a message
- * without an event time, or with one beyond the skew bounds, is counted apart in the bucket of the observation
- * time. Its heartbeat carries a watermark per partition it reads now, like a consumer's: a partition with no record
+ * What one log-tier agent counted since its last drain, per (topic, bucket), with the agents' rules and counters
+ * ({@link CountingRules}, {@link BucketCounts}): a message without an event time, or with one beyond the skew bounds,
+ * is counted apart in the bucket of the observation time. Its heartbeat carries a watermark per partition it reads now, like a consumer's: a partition with no record
  * for {@code partitionIdleMs} (caught up, or moved to another subtask) is left out, so an idle partition never holds
  * the tier back. Each bucket's counts carry the lowest offset counted per partition, which tells the reconciler
  * whether a consumer tier that started at some offset can have read the whole bucket. Not thread-safe.
@@ -31,11 +29,8 @@ public final class LogCounter {
     public static final String COMMITTED_TIER = "log.committed";
 
     private final String tier;
-    private final long bucketMs;
-    private final int digestCells;
-    private final long maxFutureMs;
-    private final long maxPastMs;
-    private final Map<String, Map<Long, Counts>> topics = new HashMap<>();
+    private final CountingRules rules;
+    private final Map<String, Map<Long, BucketCounts>> topics = new HashMap<>();
     private final long partitionIdleMs;
     /** topic → partition → {highest event time counted, observation time of its last record} */
     private final Map<String, Map<Integer, long[]>> partitions = new HashMap<>();
@@ -43,8 +38,8 @@ public final class LogCounter {
     private int lastPartition = -1;
     private long[] lastMarks;
     private String lastTopic;
-    private Map<Long, Counts> lastBuckets;
-    private Counts last;
+    private Map<Long, BucketCounts> lastBuckets;
+    private BucketCounts last;
 
     /** A counter of tier {@code log}. */
     public LogCounter(long bucketMs, int digestCells, long maxFutureMs, long maxPastMs, long partitionIdleMs) {
@@ -56,34 +51,19 @@ public final class LogCounter {
             long partitionIdleMs) {
         this.tier = tier;
         this.partitionIdleMs = partitionIdleMs;
-        this.bucketMs = bucketMs;
-        this.digestCells = digestCells;
-        this.maxFutureMs = maxFutureMs;
-        this.maxPastMs = maxPastMs;
+        this.rules = new CountingRules(bucketMs, digestCells, maxFutureMs, maxPastMs);
     }
 
     /** Counts the message at {@code offset} of {@code partition}, observed at {@code now}. */
     public void count(String topic, int partition, long offset, long eventTime, long now, long bytes, long id) {
         long[] marks = marks(topic, partition);
         marks[1] = now;
-        if (eventTime == EventTimes.NONE) {
-            counts(topic, Bucket.startOf(now, bucketMs)).noTimestamp++;
-            return;
-        }
-        if (eventTime > now + maxFutureMs || eventTime < now - maxPastMs) {
-            counts(topic, Bucket.startOf(now, bucketMs)).skewed++;
-            return;
-        }
-        Counts c = counts(topic, Bucket.startOf(eventTime, bucketMs));
-        c.count++;
-        c.bytes += bytes;
-        c.latency.add(now - eventTime);
-        if (c.digest != null) {
-            c.digest.add(id);
-        }
-        c.offset(partition, offset);
-        if (eventTime > marks[0]) {
-            marks[0] = eventTime;
+        BucketCounts c = counts(topic, rules.bucketOf(eventTime, now));
+        if (c.count(eventTime, now, bytes, id, rules)) {
+            c.offset(partition, offset);
+            if (eventTime > marks[0]) {
+                marks[0] = eventTime;
+            }
         }
     }
 
@@ -108,12 +88,9 @@ public final class LogCounter {
     public List<AuditMessage> drain(AgentIdentity agent, long firstSeq, long now, boolean closed) {
         List<AuditMessage> out = new ArrayList<>();
         long seq = firstSeq;
-        for (Map.Entry<String, Map<Long, Counts>> t : new TreeMap<>(topics).entrySet()) {
-            for (Map.Entry<Long, Counts> b : new TreeMap<>(t.getValue()).entrySet()) {
-                Counts c = b.getValue();
-                out.add(new AuditRecord(agent, seq++, now, tier, t.getKey(), new Bucket(b.getKey(), bucketMs),
-                        CountingMode.LOG, c.count, c.bytes, c.noTimestamp, c.skewed, 0, c.latency, c.digest,
-                        c.firstOffsets));
+        for (Map.Entry<String, Map<Long, BucketCounts>> t : new TreeMap<>(topics).entrySet()) {
+            for (BucketCounts c : new TreeMap<>(t.getValue()).values()) {
+                out.add(c.toRecord(agent, seq++, now, tier, t.getKey(), rules.bucketMs(), CountingMode.LOG));
             }
         }
         topics.clear();
@@ -139,47 +116,20 @@ public final class LogCounter {
         return topics.isEmpty();
     }
 
-    private Counts counts(String topic, long bucketStart) {
-        if (last != null && last.bucketStart == bucketStart && topic.equals(lastTopic)) {
+    private BucketCounts counts(String topic, long bucketStart) {
+        if (last != null && last.bucketStart() == bucketStart && topic.equals(lastTopic)) {
             return last;
         }
-        Map<Long, Counts> buckets = topic.equals(lastTopic) ? lastBuckets
+        Map<Long, BucketCounts> buckets = topic.equals(lastTopic) ? lastBuckets
                 : topics.computeIfAbsent(topic, k -> new HashMap<>());
-        Counts c = buckets.get(bucketStart);
+        BucketCounts c = buckets.get(bucketStart);
         if (c == null) {
-            c = new Counts(bucketStart, digestCells);
+            c = rules.newBucket(bucketStart);
             buckets.put(bucketStart, c);
         }
         lastTopic = topic;
         lastBuckets = buckets;
         last = c;
         return c;
-    }
-
-    private static final class Counts {
-        final long bucketStart;
-        long count;
-        long bytes;
-        long noTimestamp;
-        long skewed;
-        final LatencySketch latency = new LatencySketch();
-        final IdDigest digest;
-        final Map<Integer, Long> firstOffsets = new HashMap<>();
-        private int lastPartition = -1;
-
-        Counts(long bucketStart, int digestCells) {
-            this.bucketStart = bucketStart;
-            this.digest = digestCells > 0 ? new IdDigest(digestCells) : null;
-        }
-
-        /** A partition is read in offset order: its first offset here is its lowest, until a restart re-reads. */
-        void offset(int partition, long offset) {
-            if (partition != lastPartition) {
-                lastPartition = partition;
-                firstOffsets.merge(partition, offset, Math::min);
-            } else if (offset < firstOffsets.get(partition)) {
-                firstOffsets.put(partition, offset);
-            }
-        }
     }
 }
