@@ -208,11 +208,6 @@ public final class AgentRuntime implements AutoCloseable {
         return KafkaAuditSink.producerSettings(servers, "tally-agent-" + tier, inherited, overrides);
     }
 
-    /** The agent's producer on classes of its own when it can be (see {@link IsolatedAuditSink}), else shared. */
-    private static AuditSink openSink(String topic, Map<String, Object> producer) {
-        return IsolatedAuditSink.create(topic, producer).orElseGet(() -> new KafkaAuditSink(topic, producer));
-    }
-
     /**
      * Agents whose own producers would be configured alike share one emitter. Compared by value, passwords included
      * ({@code Password} compares its value; its text is {@code [hidden]}, so a key built from text would make
@@ -235,7 +230,7 @@ public final class AgentRuntime implements AutoCloseable {
         synchronized (EMITTERS) {
             SharedEmitter shared = EMITTERS.get(key);
             if (shared == null) {
-                shared = new SharedEmitter(new Emitter(openSink(topic, producer), flushMs, maxBuffered,
+                shared = new SharedEmitter(new Emitter(new KafkaAuditSink(topic, producer), flushMs, maxBuffered,
                         String.valueOf(EMITTERS.size())));
                 EMITTERS.put(key, shared);
             }
