@@ -41,4 +41,10 @@ class PackageBoundaryTest {
             .that().resideInAPackage("io.tally.aggregator.internal..")
             .should().dependOnClassesThat().haveSimpleNameEndingWith("Job")
             .orShould().dependOnClassesThat().haveSimpleNameStartingWith("LocalAggregator");
+
+    @ArchTest
+    static final ArchRule depends_on_no_tally_module_but_core_nor_on_its_internals = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage("io.tally.agent..", "io.tally.storage..",
+                    "io.tally.reconciler..", "io.tally.api..", "io.tally.broker..", "io.tally.standalone..",
+                    "io.tally.core.internal..");
 }

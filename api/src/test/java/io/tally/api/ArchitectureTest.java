@@ -27,7 +27,8 @@ class ArchitectureTest {
     void reads_only_the_store_never_the_reconciler_kafka_or_the_driver() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.tally.reconciler..", "io.tally.agent..",
                 "io.tally.aggregator..", "io.tally.broker..", "io.tally.standalone..", "org.apache.kafka..",
-                "org.apache.flink..", "com.datastax..", "org.apache.cassandra..", "io.tally.storage.internal..")
+                "org.apache.flink..", "com.datastax..", "org.apache.cassandra..", "io.tally.storage.internal..",
+                "io.tally.core.internal..")
                 .check(API);
     }
 

@@ -46,4 +46,10 @@ class PackageBoundaryTest {
                             unit, unit.getFullName() + " exposes " + type.getName())));
                 }
             });
+
+    @ArchTest
+    static final ArchRule depends_on_no_other_tally_module = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage("io.tally.core..", "io.tally.agent..",
+                    "io.tally.storage..", "io.tally.aggregator..", "io.tally.reconciler..", "io.tally.api..",
+                    "io.tally.standalone..");
 }

@@ -32,10 +32,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void never_depends_on_the_server_side_of_anything() {
+    void never_depends_on_the_server_side_of_anything_nor_on_another_modules_internals() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.cassandra..", "kafka..",
                 "org.apache.flink..", "io.tally.aggregator..", "io.tally.agent..", "io.tally.api..",
-                "io.tally.broker..", "io.tally.standalone..")
+                "io.tally.broker..", "io.tally.standalone..", "io.tally.storage.internal..", "io.tally.core.internal..")
                 .check(RECONCILER);
     }
 }

@@ -22,7 +22,7 @@ class ArchitectureTest {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(
                         "org.apache.cassandra..", "org.apache.kafka..", "org.apache.flink..",
                         "io.tally.agent..", "io.tally.aggregator..", "io.tally.reconciler..", "io.tally.api..",
-                        "io.tally.broker..", "io.tally.standalone..")
+                        "io.tally.broker..", "io.tally.standalone..", "io.tally.core.internal..")
                 .check(STORAGE);
     }
 

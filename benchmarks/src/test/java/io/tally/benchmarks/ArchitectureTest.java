@@ -1,0 +1,32 @@
+package io.tally.benchmarks;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.tally.agent.internal.AuditIds;
+import io.tally.agent.internal.AuditSink;
+import io.tally.agent.internal.InternalSettings;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks measure the agent as applications run it, through its interceptors; of its internals they use
+ * only the hooks its own tests use: a sink instead of a Kafka producer ({@code InternalSettings}, {@code AuditSink})
+ * and the id stamp, to prepare records as the producer interceptor leaves them ({@code AuditIds}).
+ */
+class ArchitectureTest {
+    private static final JavaClasses BENCHMARKS = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.tally.benchmarks");
+
+    @Test
+    void use_no_internals_of_a_tally_module_but_the_agent_s_test_hooks() {
+        noClasses().should().dependOnClassesThat(resideInAPackage("io.tally..internal..")
+                        .and(not(belongToAnyOf(InternalSettings.class, AuditSink.class, AuditIds.class))))
+                .check(BENCHMARKS);
+    }
+}
