@@ -48,15 +48,25 @@ public final class ApiConfig {
     public static final List<Option> OPTIONS = List.of(
             new Option(HOST, Type.STRING, "0.0.0.0", null, null, "Address the HTTP server binds to."),
             new Option(PORT, Type.INT, "8080", 0L, 65_535L, "HTTP port of the API and dashboard; 0 picks a free one."),
-            new Option(TOKENS, Type.LIST, "", null, null, "Bearer tokens, comma-separated; when set, every endpoint but `/health` answers 401 without one of them (the dashboard's own files are public: they hold no data). Empty: no authentication."),
-            new Option(CASSANDRA_CONTACT_POINTS, Type.STRING, "localhost:9042", null, null, "Cassandra nodes, `host[:port]` comma-separated."),
-            new Option(CASSANDRA_DATACENTER, Type.STRING, "datacenter1", null, null, "Local data center of the Cassandra driver."),
+            new Option(TOKENS, Type.LIST, "", null, null, "Bearer tokens, comma-separated; when set, every endpoint "
+                    + "but `/health` answers 401 without one of them (the dashboard's own files are public: they hold "
+                    + "no data). Empty: no authentication."),
+            new Option(CASSANDRA_CONTACT_POINTS, Type.STRING, "localhost:9042", null, null, "Cassandra nodes, "
+                    + "`host[:port]` comma-separated."),
+            new Option(CASSANDRA_DATACENTER, Type.STRING, "datacenter1", null, null, "Local data center of the "
+                    + "Cassandra driver."),
             new Option(CASSANDRA_KEYSPACE, Type.STRING, "tally", null, null, "Keyspace the reconciler writes."),
-            new Option(CASSANDRA_REPLICATION, Type.STRING, "1", null, null, "Replication of the keyspace if the API creates it (it does when it starts before any reconciler): give it the reconcilers' `tally.reconciler.cassandra.replication`."),
-            new Option(REFRESH_MS, Type.LONG, "5000", 100L, null, "How often the overview of topics and tiers (and the metrics drawn from it) is read again from the store."),
-            new Option(LIVENESS_MS, Type.LONG, "30000", 1_000L, null, "A tier whose last heartbeat on a topic is older than this is shown as silent."),
-            new Option(WINDOW_MS, Type.LONG, "3600000", 60_000L, 604_800_000L, "Default window of `/api/v1/topics` (completeness, verdict counts) and of the metrics drawn from it."),
-            new Option(LAG_HISTORY, Type.INT, "720", 1L, 100_000L, "Samples of each tier's lag kept in memory for the dashboard's lag chart (one per refresh)."));
+            new Option(CASSANDRA_REPLICATION, Type.STRING, "1", null, null, "Replication of the keyspace if the API "
+                    + "creates it (it does when it starts before any reconciler): give it the reconcilers' "
+                    + "`tally.reconciler.cassandra.replication`."),
+            new Option(REFRESH_MS, Type.LONG, "5000", 100L, null, "How often the overview of topics and tiers (and the "
+                    + "metrics drawn from it) is read again from the store."),
+            new Option(LIVENESS_MS, Type.LONG, "30000", 1_000L, null, "A tier whose last heartbeat on a topic is older "
+                    + "than this is shown as silent."),
+            new Option(WINDOW_MS, Type.LONG, "3600000", 60_000L, 604_800_000L, "Default window of `/api/v1/topics` "
+                    + "(completeness, verdict counts) and of the metrics drawn from it."),
+            new Option(LAG_HISTORY, Type.INT, "720", 1L, 100_000L, "Samples of each tier's lag kept in memory for "
+                    + "the dashboard's lag chart (one per refresh)."));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
 

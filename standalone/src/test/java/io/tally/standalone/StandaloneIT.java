@@ -69,9 +69,9 @@ class StandaloneIT {
                     && allFinalComplete(r));
             assertThat(report.get("tiers")).extracting(JsonNode::asText)
                     .contains("producer", "log", "consumer.billing");
-            assertThat(sum(report, "producer")).isEqualTo(produced);
-            assertThat(sum(report, "log")).isEqualTo(produced);
-            assertThat(sum(report, "consumer.billing")).isEqualTo(produced);
+            assertThat(GroupWatch.total(report, "producer")).isEqualTo(produced);
+            assertThat(GroupWatch.total(report, "log")).isEqualTo(produced);
+            assertThat(GroupWatch.total(report, "consumer.billing")).isEqualTo(produced);
             JsonNode discrepancies = get(api, "/api/v1/discrepancies?topic=" + TOPIC);
             assertThat(discrepancies.get("items")).as("a healthy pipeline has no discrepancy").isEmpty();
 
@@ -91,10 +91,11 @@ class StandaloneIT {
         Standalone again = Standalone.start(options(dir, 0, 0), out);
         try {
             URI api2 = URI.create(again.endpoints().api());
-            JsonNode report = await(api2, buckets(), r -> sum(r, "log") > 0);
-            assertThat(sum(report, "producer")).as("nothing counted twice after a restart").isEqualTo(produced);
-            assertThat(sum(report, "log")).isEqualTo(produced);
-            assertThat(sum(report, "consumer.billing")).isEqualTo(produced);
+            JsonNode report = await(api2, buckets(), r -> GroupWatch.total(r, "log") > 0);
+            assertThat(GroupWatch.total(report, "producer")).as("nothing counted twice after a restart")
+                    .isEqualTo(produced);
+            assertThat(GroupWatch.total(report, "log")).isEqualTo(produced);
+            assertThat(GroupWatch.total(report, "consumer.billing")).isEqualTo(produced);
         } finally {
             again.close();
         }
@@ -123,17 +124,6 @@ class StandaloneIT {
             }
         }
         return judged > 0;
-    }
-
-    private static long sum(JsonNode report, String tier) {
-        long total = 0;
-        for (JsonNode b : report.get("buckets")) {
-            JsonNode t = b.get("tiers").get(tier);
-            if (t != null && !t.isNull()) {
-                total += t.get("count").asLong();
-            }
-        }
-        return total;
     }
 
     private static void produce(String kafka, int n) {
