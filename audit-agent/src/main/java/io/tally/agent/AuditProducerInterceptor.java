@@ -18,6 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Audits a producer: set {@code interceptor.classes=io.tally.agent.AuditProducerInterceptor}.
@@ -42,7 +43,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     private AgentRuntime runtime;
     private TierCounter counter;
     private Clock clock;
-    private Clock acknowledgementClock;
+    private LongSupplier acknowledgementClock;
     private EventTimeSource eventTime;
     private Callbacks callbacks;
     private AttemptCounter attempts;
@@ -111,7 +112,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
                 runtime.failedSend();
                 return;
             }
-            long now = acknowledgementClock.millis();
+            long now = acknowledgementClock.getAsLong();
             long time;
             if (eventTime.isRecordTimestamp()) {
                 time = metadata.hasTimestamp() ? metadata.timestamp() : EventTimeSource.NONE;

@@ -3,6 +3,7 @@ package io.tally.agent.internal;
 import io.tally.core.Clock;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * The time at which a producer's acknowledgements arrive, read from the system clock without paying a clock call
@@ -17,10 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * what a thread refreshing a cached time every millisecond gave, without its thousand wake-ups a second, which cost
  * a busy single-core producer several percent of its throughput (BENCHMARKS.md).
  *
- * <p>Not thread-safe: one instance serves one producer's successful acknowledgements, which Kafka delivers on its
- * I/O thread only.
+ * <p>Not thread-safe, so not a {@link Clock} (whose implementations are): one instance serves one producer's
+ * successful acknowledgements, which Kafka delivers on its I/O thread only.
  */
-final class AcknowledgementClock implements Clock {
+final class AcknowledgementClock implements LongSupplier {
     static final int MAX_SKIP = 64;
 
     private final Clock source;
@@ -35,8 +36,9 @@ final class AcknowledgementClock implements Clock {
         this.epoch = epoch;
     }
 
+    /** @return the time of the acknowledgement being handled, epoch ms */
     @Override
-    public long millis() {
+    public long getAsLong() {
         long tick = epoch.current();
         if (++sinceRead >= skip || tick != readAtTick) {
             refresh(tick);

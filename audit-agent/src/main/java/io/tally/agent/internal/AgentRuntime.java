@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * Everything one interceptor or Auditor instance runs on: its {@link Agent}, the clock, the event-time source
@@ -120,10 +121,10 @@ public final class AgentRuntime implements AutoCloseable {
      * @return the clock for a producer's acknowledgements: the system clock read once per run of them
      *         ({@link AcknowledgementClock}), or the clock a test injected, read every time
      */
-    public Clock acknowledgementClock() {
+    public LongSupplier acknowledgementClock() {
         Clock clock = agent.clock();
         if (clock != Clock.system()) {
-            return clock;
+            return clock::millis;
         }
         if (!epochAcquired) {
             epochAcquired = true;

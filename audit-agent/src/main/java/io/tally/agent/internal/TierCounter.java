@@ -3,19 +3,18 @@ package io.tally.agent.internal;
 import io.tally.core.CountingMode;
 import io.tally.core.counting.BucketCounts;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The counts of one agent in one counting mode, per topic, since the last {@link #drain()}. Thread-safe: each topic
- * is guarded by its own short critical section, so threads counting different topics never meet, and the
- * emitter's drain only swaps a reference under the lock. The lock is a spin lock of one compare-and-set: a
- * producer's acknowledgements all come from its one I/O thread, so it is almost never contended, and entering and
- * leaving a monitor costs two atomic instructions per message where this costs one.
+ * is guarded by its own lock, held for a few instructions, so threads counting different topics never meet, and the
+ * emitter's drain only swaps a reference under it. A producer's acknowledgements all come from its one I/O thread,
+ * so the lock is almost never contended. (A spin lock of one compare-and-set measured within the noise of this one:
+ * BENCHMARKS.md.)
  */
 public final class TierCounter {
     private final CountingRules rules;
@@ -133,24 +132,12 @@ public final class TierCounter {
         return t;
     }
 
-    /** One topic's counts, and the spin lock that guards them. */
+    /** One topic's counts, and the lock that guards them. */
     private static final class Topic {
-        private static final VarHandle LOCKED;
-        private static final int SPINS_BEFORE_YIELD = 64;
-
-        static {
-            try {
-                LOCKED = MethodHandles.lookup().findVarHandle(Topic.class, "locked", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
         final String name;
         BucketSet current;
         long watermark = EventTimeSource.NONE;
-        @SuppressWarnings("unused") // through LOCKED
-        private volatile int locked;
+        private final ReentrantLock lock = new ReentrantLock();
 
         Topic(String name, BucketSet current) {
             this.name = name;
@@ -158,29 +145,11 @@ public final class TierCounter {
         }
 
         void lock() {
-            if (!LOCKED.compareAndSet(this, 0, 1)) {
-                lockContended();
-            }
+            lock.lock();
         }
 
-        /**
-         * Holders keep the lock for a few instructions, but one may be descheduled while holding it: after a short
-         * spin, yield the core to it instead of burning the time slice.
-         */
-        private void lockContended() {
-            int spins = 0;
-            while (!LOCKED.compareAndSet(this, 0, 1)) {
-                if (++spins < SPINS_BEFORE_YIELD) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        }
-
-        /** A release store, paired with the next holder's compare-and-set: what was written inside is seen. */
         void unlock() {
-            LOCKED.setRelease(this, 0);
+            lock.unlock();
         }
     }
 }

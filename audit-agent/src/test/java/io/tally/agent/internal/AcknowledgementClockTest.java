@@ -28,7 +28,7 @@ class AcknowledgementClockTest {
     void acknowledgements_more_than_a_millisecond_apart_read_the_clock_every_time() {
         for (int i = 0; i < 100; i++) {
             source.now += 2;
-            assertThat(clock.millis()).isEqualTo(source.now);
+            assertThat(clock.getAsLong()).isEqualTo(source.now);
         }
         assertThat(source.reads).isEqualTo(100);
     }
@@ -39,7 +39,7 @@ class AcknowledgementClockTest {
             if (i % 1_000 == 999) {
                 source.now++;   // 1,000 acknowledgements a millisecond
             }
-            assertThat(clock.millis()).isBetween(source.now - 1, source.now);
+            assertThat(clock.getAsLong()).isBetween(source.now - 1, source.now);
         }
         assertThat(source.reads).isLessThan(10_000 / 32);
     }
@@ -47,22 +47,22 @@ class AcknowledgementClockTest {
     @Test
     void the_first_acknowledgement_after_a_tick_reads_the_clock() {
         for (int i = 0; i < 1_000; i++) {
-            clock.millis();   // the pace of a busy producer: reads are skipped
+            clock.getAsLong();   // the pace of a busy producer: reads are skipped
         }
         source.now += 5_000;   // a pause: the broker stalled
         epoch.advance();
-        assertThat(clock.millis()).isEqualTo(T0 + 5_000);
+        assertThat(clock.getAsLong()).isEqualTo(T0 + 5_000);
     }
 
     @Test
     void after_a_fast_run_a_slower_pace_reads_more_often_again() {
         for (int i = 0; i < 1_000; i++) {
-            clock.millis();
+            clock.getAsLong();
         }
         int readsBefore = source.reads;
         for (int i = 0; i < 200; i++) {
             source.now += 3;
-            long given = clock.millis();
+            long given = clock.getAsLong();
             assertThat(source.now - given).as("never older than the last tick").isLessThanOrEqualTo(9);
             if (i % 3 == 2) {
                 epoch.advance();   // a tick every 10 ms
@@ -72,7 +72,7 @@ class AcknowledgementClockTest {
         int readsAfter = source.reads;
         for (int i = 0; i < 100; i++) {
             source.now += 3;
-            assertThat(clock.millis()).isEqualTo(source.now);
+            assertThat(clock.getAsLong()).isEqualTo(source.now);
         }
         assertThat(source.reads - readsAfter).isEqualTo(100);
         assertThat(readsAfter).isGreaterThan(readsBefore);
@@ -83,7 +83,7 @@ class AcknowledgementClockTest {
         AcknowledgementClock.Epoch ticking = AcknowledgementClock.Epoch.ticking();
         try {
             AcknowledgementClock reader = new AcknowledgementClock(source, ticking);
-            reader.millis();
+            reader.getAsLong();
             awaitParked(ticking, true);
             long parkedAt = ticking.current();
             Thread.sleep(5 * AcknowledgementClock.Epoch.TICK_MS);
@@ -91,7 +91,7 @@ class AcknowledgementClockTest {
 
             source.now += 60_000;   // the producer was idle for a minute
             int reads = source.reads;
-            assertThat(reader.millis()).as("the first acknowledgement after idling reads the clock")
+            assertThat(reader.getAsLong()).as("the first acknowledgement after idling reads the clock")
                     .isEqualTo(source.now);
             assertThat(source.reads).isEqualTo(reads + 1);
             awaitParked(ticking, false);
@@ -120,7 +120,7 @@ class AcknowledgementClockTest {
                     checked++;
                 }
                 source.now += 2;
-                reader.millis();
+                reader.getAsLong();
                 lastRead = System.nanoTime();
                 Thread.sleep(1);
             }
