@@ -2,6 +2,9 @@ package io.tally.core;
 
 import io.tally.core.internal.Mix;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,8 +19,8 @@ public final class AuditIds {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long SEED_POSITION = 0x7f4a7c159e3779b9L;
     private static final long SEED_BYTES = 0x2545f4914f6cdd1dL;
-    /** Value of each ASCII hex digit, -1 for every other byte: parsing is on the agents' hot path. */
-    private static final byte[] DIGITS = new byte[256];
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     /** The two hex digits of every byte value, for stamping ids. */
     private static final byte[] HEX_PAIRS = new byte[512];
@@ -26,14 +29,6 @@ public final class AuditIds {
         for (int b = 0; b < 256; b++) {
             HEX_PAIRS[2 * b] = HEX[b >>> 4];
             HEX_PAIRS[2 * b + 1] = HEX[b & 0xf];
-        }
-        java.util.Arrays.fill(DIGITS, (byte) -1);
-        for (int i = 0; i < 10; i++) {
-            DIGITS['0' + i] = (byte) i;
-        }
-        for (int i = 0; i < 6; i++) {
-            DIGITS['a' + i] = (byte) (10 + i);
-            DIGITS['A' + i] = (byte) (10 + i);
         }
     }
 
@@ -57,16 +52,33 @@ public final class AuditIds {
     /** @return the id in a header value: its hex value, or a hash of the bytes when it is not 16 hex digits */
     public static long fromHeader(byte[] value) {
         if (value.length == 16) {
-            long id = 0;
-            int bad = 0;
-            for (int i = 0; i < 16; i++) {
-                int digit = DIGITS[value[i] & 0xff];
-                bad |= digit;
-                id = (id << 4) | (digit & 0xf);
-            }
-            return bad < 0 ? hashOf(value) : id;
+            long high = hex8((long) LONGS.get(value, 0));
+            long low = hex8((long) LONGS.get(value, 8));
+            return (high | low) < 0 ? hashOf(value) : high << 32 | low;
         }
         return hashOf(value);
+    }
+
+    /**
+     * Eight ASCII hex digits (either case), most significant first, read eight at a time: every consumed record's id
+     * is parsed on a consumer's polling thread.
+     *
+     * @return their value, or -1 if a byte is not a hex digit
+     */
+    private static long hex8(long chars) {
+        // a byte b lies in [lo, hi] when b + (0x80 - lo) reaches 0x80 and b + (0x7f - hi) does not; ASCII bytes
+        // (below 0x80, checked first) never carry into the next byte
+        long digit = (chars + 0x5050505050505050L) & ~(chars + 0x4646464646464646L);
+        long upper = (chars + 0x3f3f3f3f3f3f3f3fL) & ~(chars + 0x3939393939393939L);
+        long lower = (chars + 0x1f1f1f1f1f1f1f1fL) & ~(chars + 0x1919191919191919L);
+        if ((chars & HIGH_BITS) != 0 || ((digit | upper | lower) & HIGH_BITS) != HIGH_BITS) {
+            return -1;
+        }
+        // a digit's value is its low nibble, a letter's its low nibble + 9 (bit 6 tells letters from digits)
+        long nibbles = (chars & 0x0f0f0f0f0f0f0f0fL) + 9 * ((chars >>> 6) & 0x0101010101010101L);
+        long pairs = (nibbles | nibbles >>> 4) & 0x00ff00ff00ff00ffL;
+        long quads = (pairs | pairs >>> 8) & 0x0000ffff0000ffffL;
+        return (quads | quads >>> 16) & 0xffffffffL;
     }
 
     /** @return the header value of {@code id}: 16 lowercase hex characters */

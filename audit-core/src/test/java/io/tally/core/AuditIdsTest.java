@@ -54,4 +54,42 @@ class AuditIdsTest {
         assertThat(EventTimes.fromJson("not json".getBytes(StandardCharsets.UTF_8), new String[] {"ts"}))
                 .isEqualTo(EventTimes.NONE);
     }
+
+    @Test
+    void header_values_parse_exactly_as_one_hex_digit_at_a_time_would_whatever_their_bytes() {
+        java.util.Random random = new java.util.Random(42);
+        byte[] digits = "0123456789abcdefABCDEF".getBytes(StandardCharsets.US_ASCII);
+        for (int n = 0; n < 2_000; n++) {
+            byte[] value = new byte[16];
+            for (int i = 0; i < 16; i++) {
+                value[i] = digits[random.nextInt(digits.length)];
+            }
+            assertThat(AuditIds.fromHeader(value)).isEqualTo(digitByDigit(value));
+            // every other byte at one position makes it malformed: hashed, never misread as another id
+            int at = random.nextInt(16);
+            for (int b = 0; b < 256; b++) {
+                byte[] other = value.clone();
+                other[at] = (byte) b;
+                long expected = digitByDigit(other);
+                assertThat(AuditIds.fromHeader(other)).as("byte %d at %d", b, at).isEqualTo(
+                        expected != Long.MIN_VALUE ? expected : AuditIds.fromHeader(other.clone()));
+                if (expected == Long.MIN_VALUE) {
+                    assertThat(AuditIds.fromHeader(other)).isNotEqualTo(digitByDigit(value));
+                }
+            }
+        }
+    }
+
+    /** @return the value of 16 hex digits read one at a time, or {@code Long.MIN_VALUE} if one is not a digit */
+    private static long digitByDigit(byte[] value) {
+        long id = 0;
+        for (byte b : value) {
+            int digit = Character.digit((char) (b & 0xff), 16);
+            if (digit < 0 || (b & 0xff) > 'f') {
+                return Long.MIN_VALUE;
+            }
+            id = id << 4 | digit;
+        }
+        return id;
+    }
 }
