@@ -88,7 +88,7 @@ class AggregationJobIT {
                     new io.tally.core.sketch.LatencySketch(), null);
             send(producer, audit, otherSize);
             sendRaw(producer, audit, "truncated", java.util.Arrays.copyOf(AuditCodec.encode(lateRecord), 40));
-            producer.flush();
+            AuditTraffic.flush(producer);
         }
 
         StreamExecutionEnvironment env = TestCluster.environment(Jobs.flinkSettings(config), 2);

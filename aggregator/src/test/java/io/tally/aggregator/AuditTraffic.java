@@ -115,13 +115,60 @@ final class AuditTraffic {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Sends made through {@link #send} and {@link #sendRaw} and not yet checked by {@link #flush}, by producer. */
+    private static final Map<KafkaProducer<byte[], byte[]>, List<Sent>> UNCHECKED = new java.util.IdentityHashMap<>();
+
+    private record Sent(ProducerRecord<byte[], byte[]> record, java.util.concurrent.Future<?> result) {
+    }
+
     static void send(KafkaProducer<byte[], byte[]> producer, String topic, WireMessage m) {
-        producer.send(new ProducerRecord<>(topic, AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8),
-                AuditCodec.encode(m)));
+        sendRaw(producer, topic, AuditCodec.kafkaKey(m), AuditCodec.encode(m));
     }
 
     static void sendRaw(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                value);
+        synchronized (UNCHECKED) {
+            UNCHECKED.computeIfAbsent(producer, p -> new ArrayList<>()).add(new Sent(record, producer.send(record)));
+        }
+    }
+
+    /**
+     * Flushes, and sends again what the broker did not take (a partition of a topic just created on a cold broker
+     * can refuse writes until they expire): the tests are about the jobs, and a repeated audit record is what the
+     * jobs deduplicate anyway.
+     *
+     * @throws AssertionError naming the cause when a record still cannot be written after 3 attempts
+     */
+    static void flush(KafkaProducer<byte[], byte[]> producer) {
+        for (int attempt = 1; ; attempt++) {
+            producer.flush();
+            List<Sent> sent;
+            synchronized (UNCHECKED) {
+                sent = UNCHECKED.remove(producer);
+            }
+            List<Sent> failed = new ArrayList<>();
+            Throwable cause = null;
+            for (Sent s : sent == null ? List.<Sent>of() : sent) {
+                try {
+                    s.result().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed.add(s);
+                    cause = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while sending", e);
+                }
+            }
+            if (failed.isEmpty()) {
+                return;
+            }
+            if (attempt == 3) {
+                throw new AssertionError(failed.size() + " records could not be written in 3 attempts", cause);
+            }
+            failed.forEach(s -> sendRaw(producer, s.record().topic(), new String(s.record().key(),
+                    StandardCharsets.UTF_8), s.record().value()));
+        }
     }
 
     /** Reads a topic from the start until {@code done} holds for what was read, or the timeout passes. */

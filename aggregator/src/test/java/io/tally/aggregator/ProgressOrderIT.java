@@ -69,7 +69,7 @@ class ProgressOrderIT {
                     send(producer, audit, new Heartbeat(id, seqs[a]++, System.currentTimeMillis(), TIER,
                             Map.of("orders", bucketStart + BUCKET), false, 0));
                 }
-                producer.flush();
+                AuditTraffic.flush(producer);
                 Thread.sleep(150);
             }
         }

@@ -94,7 +94,7 @@ class RestartIT {
                 AuditTraffic.send(producer, audit, r);
             }
             sendSome(producer, audit, 100);
-            producer.flush();
+            AuditTraffic.flush(producer);
 
             String checkpoint = LocalAggregator.latestCheckpoint(checkpoints.toUri().toString()).orElseThrow();
             JobClient second = start(config, checkpoint);
@@ -145,7 +145,7 @@ class RestartIT {
                 AuditTraffic.send(producer, audit, r);
             }
         }
-        producer.flush();
+        AuditTraffic.flush(producer);
     }
 
     private void awaitExact(String bootstrap, String aggregates, Duration timeout) {
