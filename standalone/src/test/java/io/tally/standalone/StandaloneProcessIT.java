@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.agent.internal.AuditIds;
+import io.tally.core.sketch.IdDigest;
+import io.tally.core.sketch.PeelResult;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -67,6 +69,7 @@ class StandaloneProcessIT {
                 "io.tally.agent.AuditConsumerInterceptor", "group.id", GROUP);
 
         Set<String> lostIds;
+        Set<String> namedIds;
         Set<String> discrepancyIds;
         try (ChildTally tally = startStandalone(data, kafkaPort, apiPort)) {
             AuditedClients.createTopic(kafka, TOPIC, 3);
@@ -100,7 +103,7 @@ class StandaloneProcessIT {
                 // a bucket judged while counts are still on their way is judged again when they arrive (a known
                 // transient: progress can overtake counts in the aggregator); the settled figures must be exact
                 if (losses.stream().mapToLong(d -> d.get("missing").asLong()).sum() == lostIds.size()
-                        && named(losses).equals(lostIds)) {
+                        && namedAsFarAsTheDigestCan(named(losses), lostIds)) {
                     break;
                 }
                 Thread.sleep(1_000);
@@ -109,7 +112,11 @@ class StandaloneProcessIT {
                     .allSatisfy(d -> assertThat(d.get("downstreamTier").asText()).isEqualTo("consumer." + GROUP));
             assertThat(losses.stream().mapToLong(d -> d.get("missing").asLong()).sum())
                     .as("missing, in %s; buckets: %s", losses, report(api)).isEqualTo(lostIds.size());
-            assertThat(named(losses)).as("the lost ids are the deleted records' ids").isEqualTo(lostIds);
+            namedIds = named(losses);
+            assertThat(lostIds).as("the lost ids named are the deleted records' ids").containsAll(namedIds);
+            assertThat(namedAsFarAsTheDigestCan(namedIds, lostIds))
+                    .as("every deleted record's id is named but those the digest cannot tell apart; named %s of %s",
+                            namedIds, lostIds).isTrue();
             discrepancyIds = losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet());
             awaitAlerts(kafka, discrepancyIds);
 
@@ -140,7 +147,7 @@ class StandaloneProcessIT {
                 List<JsonNode> losses = losses(api);
                 assertThat(losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet()))
                         .as("the same discrepancies after a restart, each once").isEqualTo(discrepancyIds);
-                assertThat(named(losses)).isEqualTo(lostIds);
+                assertThat(named(losses)).isEqualTo(namedIds);
                 Thread.sleep(1_000);
             }
             assertThat(alertsFor(kafka, discrepancyIds)).as("no alert is sent again after a restart")
@@ -316,6 +323,28 @@ class StandaloneProcessIT {
         Set<String> ids = new TreeSet<>();
         losses.forEach(d -> d.get("lostIds").forEach(id -> ids.add(id.asText())));
         return ids;
+    }
+
+    /**
+     * Whether {@code named} is all of {@code lost} but ids that the digest cannot name. An id digest names what it can
+     * peel; ids that share every one of their cells (two random ids in 128 cells do with probability about 1.3e-5, so
+     * about 0.6% of runs with 30 lost ids in one bucket) cannot be told apart and are counted without a name. The ids
+     * left unnamed must be such a set: a digest holding only them peels none of them. A single id left unnamed, or a
+     * named id that was not lost, fails.
+     */
+    private static boolean namedAsFarAsTheDigestCan(Set<String> named, Set<String> lost) {
+        if (!lost.containsAll(named)) {
+            return false;
+        }
+        Set<String> unnamed = new TreeSet<>(lost);
+        unnamed.removeAll(named);
+        if (unnamed.isEmpty()) {
+            return true;
+        }
+        IdDigest rest = new IdDigest(IdDigest.DEFAULT_CELLS);
+        unnamed.forEach(id -> rest.add(Long.parseUnsignedLong(id, 16)));
+        PeelResult peeled = rest.peel();
+        return !peeled.complete() && peeled.lost().isEmpty() && peeled.duplicated().isEmpty();
     }
 
     private static void awaitAlerts(String kafka, Set<String> discrepancyIds) throws Exception {
