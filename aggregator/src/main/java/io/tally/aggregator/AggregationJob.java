@@ -11,14 +11,13 @@ import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.KafkaEdges;
 import io.tally.aggregator.internal.kafka.RawRecord;
 import io.tally.core.AuditMessage;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.time.Duration;
 
 /**
  * The aggregation job: {@code tally.audit} → route by agent → decode (bad input to the dead-letter topic with the
@@ -44,8 +43,7 @@ public final class AggregationJob {
     /** Default job name. */
     public static final String NAME = "tally-aggregation";
 
-    private AggregationJob() {
-    }
+    private AggregationJob() {}
 
     /**
      * Adds the aggregation pipeline to {@code env} (its checkpointing is left as it is; see
@@ -63,35 +61,50 @@ public final class AggregationJob {
         Duration emit = config.get(AggregatorConfig.EMIT_INTERVAL);
         String aggregates = config.get(AggregatorConfig.AGGREGATES_TOPIC);
 
-        DataStream<RawRecord> raw = env.fromSource(KafkaEdges.auditSource(config, bounded), WatermarkStrategy.noWatermarks(),
-                        "audit source").uid("tally-audit-source").setParallelism(parallelism);
+        DataStream<RawRecord> raw = env.fromSource(
+                        KafkaEdges.auditSource(config, bounded), WatermarkStrategy.noWatermarks(), "audit source")
+                .uid("tally-audit-source")
+                .setParallelism(parallelism);
         // routed by agent (a streaming scan of the agent field), decoded and deduplicated where the agent's state is;
         // an agent's heartbeat leaves after every message it numbered before it
-        SingleOutputStreamOperator<AuditMessage> unique = raw
-                .keyBy(r -> r.agent, Types.STRING)
-                .process(new DedupFunction(new AuditDecoder(bucketMs, retention.toMillis(),
-                                config.get(AggregatorConfig.SKEW_FUTURE_MS)),
-                        config.get(AggregatorConfig.DLQ_TOPIC), retention, config.get(AggregatorConfig.DEDUP_WINDOW),
+        SingleOutputStreamOperator<AuditMessage> unique = raw.keyBy(r -> r.agent, Types.STRING)
+                .process(new DedupFunction(
+                        new AuditDecoder(bucketMs, retention.toMillis(), config.get(AggregatorConfig.SKEW_FUTURE_MS)),
+                        config.get(AggregatorConfig.DLQ_TOPIC),
+                        retention,
+                        config.get(AggregatorConfig.DEDUP_WINDOW),
                         HEARTBEAT_HOLD))
-                .name("decode, dedup (agent, seq)").uid("tally-dedup").setParallelism(parallelism);
+                .name("decode, dedup (agent, seq)")
+                .uid("tally-dedup")
+                .setParallelism(parallelism);
 
         // a bucket's sum lives the retention past the bucket's end, plus an hour for clocks ahead of the aggregator's
         Duration bucketTtl = retention.plusMillis(bucketMs).plusHours(1);
         long combineMs = Math.max(10, Math.min(250, emit.toMillis() / 4));
-        DataStream<Envelope> sums = unique
-                .transform("combine per topic|tier|bucket", PartialSerializer.TYPE_INFO,
+        DataStream<Envelope> sums = unique.transform(
+                        "combine per topic|tier|bucket",
+                        PartialSerializer.TYPE_INFO,
                         new LocalCombiner(combineMs, 10_000))
-                .uid("tally-combine").setParallelism(parallelism)
+                .uid("tally-combine")
+                .setParallelism(parallelism)
                 .keyBy(Partial::key, Types.STRING)
-                .process(new TopicTierAggregator(aggregates, emit, bucketTtl,
-                        config.get(AggregatorConfig.LIVENESS_TIMEOUT), retention,
-                        TopicGroups.parse(config.get(AggregatorConfig.TOPIC_GROUPS))),
+                .process(
+                        new TopicTierAggregator(
+                                aggregates,
+                                emit,
+                                bucketTtl,
+                                config.get(AggregatorConfig.LIVENESS_TIMEOUT),
+                                retention,
+                                TopicGroups.parse(config.get(AggregatorConfig.TOPIC_GROUPS))),
                         TypeInformation.of(Envelope.class))
-                .name("sum and progress per topic|tier").uid("tally-topic-tier").setParallelism(parallelism);
+                .name("sum and progress per topic|tier")
+                .uid("tally-topic-tier")
+                .setParallelism(parallelism);
 
         sums.union(unique.getSideOutput(DedupFunction.DEAD_LETTERS))
-                .sinkTo(KafkaEdges.upsertSink(config)).name("aggregates and dead letters")
-                .uid("tally-aggregates-sink").setParallelism(parallelism);
+                .sinkTo(KafkaEdges.upsertSink(config))
+                .name("aggregates and dead letters")
+                .uid("tally-aggregates-sink")
+                .setParallelism(parallelism);
     }
-
 }

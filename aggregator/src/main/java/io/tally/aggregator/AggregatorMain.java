@@ -1,9 +1,8 @@
 package io.tally.aggregator;
 
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Entry point of the job jar for {@code flink run}:
@@ -15,8 +14,7 @@ import java.util.Map;
  * settings (state backend, checkpoint storage) come from the cluster or {@code -D} options of {@code flink run}.
  */
 public final class AggregatorMain {
-    private AggregatorMain() {
-    }
+    private AggregatorMain() {}
 
     public static void main(String[] args) throws Exception {
         String which = "all";
@@ -36,11 +34,14 @@ public final class AggregatorMain {
                 AggregationJob.addTo(env, config);
                 LogTierJob.addTo(env, config);
             }
-            default -> throw new IllegalArgumentException(
-                    "first argument must be aggregation, log-tier or all, was '" + which + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "first argument must be aggregation, log-tier or all, was '" + which + "'");
         }
-        env.execute(which.equals("aggregation") ? AggregationJob.NAME
-                : which.equals("log-tier") ? LogTierJob.NAME : LocalAggregator.JOB_NAME);
+        env.execute(
+                which.equals("aggregation")
+                        ? AggregationJob.NAME
+                        : which.equals("log-tier") ? LogTierJob.NAME : LocalAggregator.JOB_NAME);
     }
 
     /** @return the settings in {@code args} from index {@code from}: {@code --key value} or {@code key=value} */

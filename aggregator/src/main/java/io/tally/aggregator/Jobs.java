@@ -1,8 +1,7 @@
 package io.tally.aggregator;
 
-import java.time.Duration;
-
 import io.tally.aggregator.internal.kafka.TopicSetup;
+import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -15,14 +14,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * parallelism) and the creation of Tally's topics.
  */
 public final class Jobs {
-    private Jobs() {
-    }
+    private Jobs() {}
 
     /** @return the Flink settings the jobs need, from {@code config} */
     public static Configuration flinkSettings(AggregatorConfig config) {
         Configuration flink = new Configuration();
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(AggregatorConfig.CHECKPOINT_INTERVAL));
-        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        flink.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         String dir = config.getOptional(AggregatorConfig.CHECKPOINT_DIR);
@@ -35,9 +34,10 @@ public final class Jobs {
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
-                Duration.ofHours(1));
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, Duration.ofHours(1));
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
                 config.get(AggregatorConfig.MAX_RESTARTS));
         // the functions neither keep nor change their inputs, so records can pass between chained operators uncopied
         flink.set(PipelineOptions.OBJECT_REUSE, true);

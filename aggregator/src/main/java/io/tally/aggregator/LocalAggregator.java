@@ -2,13 +2,6 @@ package io.tally.aggregator;
 
 import io.tally.aggregator.internal.kafka.CheckpointCluster;
 import io.tally.aggregator.internal.kafka.TopicSetup;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,6 +14,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the aggregation and log-tier pipelines as one job on a Flink MiniCluster inside this JVM, against any Kafka
@@ -53,8 +52,8 @@ public final class LocalAggregator implements AutoCloseable {
         this.restoredFrom = restoredFrom;
         job.getJobExecutionResult().whenComplete((result, error) -> {
             if (!closing) {
-                failed.complete(error != null ? error
-                        : new IllegalStateException("the aggregator job ended by itself"));
+                failed.complete(
+                        error != null ? error : new IllegalStateException("the aggregator job ended by itself"));
             }
         });
     }
@@ -72,8 +71,11 @@ public final class LocalAggregator implements AutoCloseable {
         String restore = latestCheckpoint(dir).orElse(null);
         Optional<Path> local = localDir(dir);
         if (local.isPresent()) {
-            CheckpointCluster.bind(local.get(), TopicSetup.clusterId(config),
-                    config.get(AggregatorConfig.BOOTSTRAP_SERVERS), restore != null);
+            CheckpointCluster.bind(
+                    local.get(),
+                    TopicSetup.clusterId(config),
+                    config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
+                    restore != null);
         }
         if (restore != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
@@ -132,8 +134,11 @@ public final class LocalAggregator implements AutoCloseable {
             return Optional.empty();
         }
         Path root = local.get();
-        try (Stream<Path> files = Files.find(root, 3, (p, a) -> p.getFileName().toString().equals("_metadata")
-                && p.getParent().getFileName().toString().startsWith("chk-"))) {
+        try (Stream<Path> files = Files.find(
+                root,
+                3,
+                (p, a) -> p.getFileName().toString().equals("_metadata")
+                        && p.getParent().getFileName().toString().startsWith("chk-"))) {
             return files.max(Comparator.comparing(LocalAggregator::modified))
                     .map(p -> p.getParent().toUri().toString());
         } catch (IOException e) {

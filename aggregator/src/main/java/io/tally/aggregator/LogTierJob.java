@@ -29,8 +29,7 @@ public final class LogTierJob {
     /** Default job name. */
     public static final String NAME = "tally-log-tier";
 
-    private LogTierJob() {
-    }
+    private LogTierJob() {}
 
     /** Adds the log-tier pipeline to {@code env}; needs checkpointing on (see {@link Jobs#configure}). */
     public static void addTo(StreamExecutionEnvironment env, AggregatorConfig config) {
@@ -47,13 +46,19 @@ public final class LogTierJob {
     }
 
     /** Adds one source read one way, counted as {@code tier}; {@code name} sets its group, uids and transactions. */
-    private static void addCounter(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded,
-            String tier, String topicsRegex, boolean readCommitted, String name) {
+    private static void addCounter(
+            StreamExecutionEnvironment env,
+            AggregatorConfig config,
+            boolean bounded,
+            String tier,
+            String topicsRegex,
+            boolean readCommitted,
+            String name) {
         int parallelism = config.get(AggregatorConfig.PARALLELISM);
-        KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(config,
-                        topicsRegex, readCommitted, "." + name)
-                .setDeserializer(new LogRecordDeserializer(
-                        EventTimeRule.parse(config.get(AggregatorConfig.LOG_EVENT_TIME))));
+        KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(
+                        config, topicsRegex, readCommitted, "." + name)
+                .setDeserializer(
+                        new LogRecordDeserializer(EventTimeRule.parse(config.get(AggregatorConfig.LOG_EVENT_TIME))));
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest()).setProperty("partition.discovery.interval.ms", "-1");
         }
@@ -61,15 +66,25 @@ public final class LogTierJob {
         // the first counter keeps the uids it always had, so that existing savepoints restore onto it
         String uid = "tally-" + name;
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "audited topics (" + tier + ")")
-                .uid(uid + "-source").setParallelism(parallelism)
-                .transform("count as tier " + tier, TypeInformation.of(Envelope.class), new LogTierOperator(tier,
-                        config.get(AggregatorConfig.AUDIT_TOPIC), config.get(AggregatorConfig.BUCKET_MS),
-                        config.get(AggregatorConfig.DIGEST_CELLS), config.get(AggregatorConfig.SKEW_FUTURE_MS),
-                        config.get(AggregatorConfig.SKEW_PAST_MS),
-                        config.get(AggregatorConfig.LOG_FLUSH_INTERVAL).toMillis(),
-                        config.get(AggregatorConfig.LOG_PARTITION_IDLE).toMillis()))
-                .uid(uid + "-counter").setParallelism(parallelism)
+                .uid(uid + "-source")
+                .setParallelism(parallelism)
+                .transform(
+                        "count as tier " + tier,
+                        TypeInformation.of(Envelope.class),
+                        new LogTierOperator(
+                                tier,
+                                config.get(AggregatorConfig.AUDIT_TOPIC),
+                                config.get(AggregatorConfig.BUCKET_MS),
+                                config.get(AggregatorConfig.DIGEST_CELLS),
+                                config.get(AggregatorConfig.SKEW_FUTURE_MS),
+                                config.get(AggregatorConfig.SKEW_PAST_MS),
+                                config.get(AggregatorConfig.LOG_FLUSH_INTERVAL).toMillis(),
+                                config.get(AggregatorConfig.LOG_PARTITION_IDLE).toMillis()))
+                .uid(uid + "-counter")
+                .setParallelism(parallelism)
                 .sinkTo(KafkaEdges.transactionalSink(config, config.get(AggregatorConfig.GROUP_ID) + "-" + name))
-                .name("audit records (" + tier + ")").uid(uid + "-sink").setParallelism(parallelism);
+                .name("audit records (" + tier + ")")
+                .uid(uid + "-sink")
+                .setParallelism(parallelism);
     }
 }

@@ -1,5 +1,11 @@
 package io.tally.aggregator;
 
+import static io.tally.aggregator.AuditTraffic.agent;
+import static io.tally.aggregator.AuditTraffic.heartbeat;
+import static io.tally.aggregator.AuditTraffic.send;
+import static io.tally.aggregator.AuditTraffic.sendRaw;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditRecord;
@@ -7,23 +13,16 @@ import io.tally.core.Heartbeat;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.codec.AuditCodec;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.tally.aggregator.AuditTraffic.agent;
-import static io.tally.aggregator.AuditTraffic.heartbeat;
-import static io.tally.aggregator.AuditTraffic.send;
-import static io.tally.aggregator.AuditTraffic.sendRaw;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
 
 class AggregationJobIT {
     private static final long BUCKET = 10_000;
@@ -48,8 +47,8 @@ class AggregationJobIT {
         long seqB = 0;
         for (int bucket = 0; bucket < 3; bucket++) {
             for (String topic : List.of("orders", "payments")) {
-                messages.add(traffic.record(producerA, seqA++, "producer", topic, b0 + bucket * BUCKET, 10 + bucket,
-                        now));
+                messages.add(
+                        traffic.record(producerA, seqA++, "producer", topic, b0 + bucket * BUCKET, 10 + bucket, now));
                 messages.add(traffic.record(producerB, seqB++, "producer", topic, b0 + bucket * BUCKET, 7, now));
             }
         }
@@ -57,8 +56,8 @@ class AggregationJobIT {
         // the consumer's records arrive in reverse order of their seqs
         List<AuditRecord> consumerRecords = new ArrayList<>();
         for (int bucket = 0; bucket < 3; bucket++) {
-            consumerRecords.add(traffic.record(consumer, bucket, "consumer.g1", "orders", b0 + bucket * BUCKET, 9,
-                    now));
+            consumerRecords.add(
+                    traffic.record(consumer, bucket, "consumer.g1", "orders", b0 + bucket * BUCKET, 9, now));
         }
         Heartbeat hbA = heartbeat(producerA, seqA++, "producer", Map.of("orders", b0 + 25_000), false, now);
         Heartbeat hbB = heartbeat(producerB, seqB++, "producer", Map.of("orders", b0 + 21_000), false, now);
@@ -83,9 +82,21 @@ class AggregationJobIT {
             // malformed input
             sendRaw(producer, audit, "junk", "not json at all".getBytes(StandardCharsets.UTF_8));
             sendRaw(producer, audit, "future", "{\"v\":99,\"type\":\"counts\"}".getBytes(StandardCharsets.UTF_8));
-            AuditRecord otherSize = new AuditRecord(producerA, 1000, now, "producer", "orders",
-                    new io.tally.core.Bucket(b0, 5_000), io.tally.core.CountingMode.ACK, 1, 1, 0, 0, 0,
-                    new io.tally.core.sketch.LatencySketch(), null);
+            AuditRecord otherSize = new AuditRecord(
+                    producerA,
+                    1000,
+                    now,
+                    "producer",
+                    "orders",
+                    new io.tally.core.Bucket(b0, 5_000),
+                    io.tally.core.CountingMode.ACK,
+                    1,
+                    1,
+                    0,
+                    0,
+                    0,
+                    new io.tally.core.sketch.LatencySketch(),
+                    null);
             send(producer, audit, otherSize);
             sendRaw(producer, audit, "truncated", java.util.Arrays.copyOf(AuditCodec.encode(lateRecord), 40));
             AuditTraffic.flush(producer);
@@ -97,8 +108,10 @@ class AggregationJobIT {
         JobClient job = env.executeAsync("aggregation-it");
         try {
             Map<String, TierAggregate> expected = traffic.expected();
-            List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(bootstrap,
-                    config.get(AggregatorConfig.AGGREGATES_TOPIC), Duration.ofSeconds(60),
+            List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
+                    bootstrap,
+                    config.get(AggregatorConfig.AGGREGATES_TOPIC),
+                    Duration.ofSeconds(60),
                     read -> AuditTraffic.matches(AuditTraffic.latestAggregates(read), expected)
                             && AuditTraffic.latestProgress(read).size() == 2);
             Map<String, TierAggregate> actual = AuditTraffic.latestAggregates(out);
@@ -112,10 +125,14 @@ class AggregationJobIT {
             for (ConsumerRecord<byte[], byte[]> r : out) {
                 io.tally.core.WireMessage m = io.tally.core.codec.AuditCodec.decode(r.value());
                 String topic = m instanceof TierAggregate a ? a.topic() : ((TierProgress) m).topic();
-                partitionsByTopic.computeIfAbsent(topic, t -> new java.util.HashSet<>()).add(r.partition());
+                partitionsByTopic
+                        .computeIfAbsent(topic, t -> new java.util.HashSet<>())
+                        .add(r.partition());
             }
-            assertThat(partitionsByTopic).isNotEmpty().allSatisfy((topic, partitions) ->
-                    assertThat(partitions).as(topic).hasSize(1));
+            assertThat(partitionsByTopic)
+                    .isNotEmpty()
+                    .allSatisfy((topic, partitions) ->
+                            assertThat(partitions).as(topic).hasSize(1));
             Map<String, TierProgress> progress = AuditTraffic.latestProgress(out);
             TierProgress producerOrders = progress.get("progress|producer|orders");
             assertThat(producerOrders.watermark()).isEqualTo(b0 + 21_000); // the slower live agent
@@ -124,11 +141,14 @@ class AggregationJobIT {
             assertThat(consumerOrders.liveAgents()).isZero(); // closed
             assertThat(consumerOrders.watermark()).isEqualTo(b0 + 15_000);
 
-            List<ConsumerRecord<byte[], byte[]>> dlq = AuditTraffic.readUntil(bootstrap,
-                    config.get(AggregatorConfig.DLQ_TOPIC), Duration.ofSeconds(30), read -> read.size() >= 4);
+            List<ConsumerRecord<byte[], byte[]>> dlq = AuditTraffic.readUntil(
+                    bootstrap,
+                    config.get(AggregatorConfig.DLQ_TOPIC),
+                    Duration.ofSeconds(30),
+                    read -> read.size() >= 4);
             List<String> reasons = dlq.stream()
-                    .map(r -> new String(r.headers().lastHeader(Envelope.REASON_HEADER).value(),
-                            StandardCharsets.UTF_8))
+                    .map(r -> new String(
+                            r.headers().lastHeader(Envelope.REASON_HEADER).value(), StandardCharsets.UTF_8))
                     .toList();
             assertThat(reasons).hasSize(4);
             assertThat(reasons).anyMatch(r -> r.contains("not valid JSON"));

@@ -10,6 +10,15 @@ import io.tally.core.CountingMode;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,16 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.function.Consumer;
 
 /**
  * Throughput of the two jobs against a plain {@link KafkaConsumer} reading the same topic, measured in one run on
@@ -49,22 +48,27 @@ public final class AggregatorBenchmark {
     private static final int PARALLELISM = 2;
     private static final int ROUNDS = 3;
 
-    private AggregatorBenchmark() {
-    }
+    private AggregatorBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int logRecords = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int auditRecords = args.length > 1 ? Integer.parseInt(args[1]) : 1_200_000;
         boolean log = args.length < 3 || !args[2].equals("aggregation");
         boolean aggregate = args.length < 3 || !args[2].equals("log");
-        try (BundledBroker broker = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
+        try (BundledBroker broker =
+                BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("bench.events", 2, (short) 1),
-                        new NewTopic("bench.empty", 2, (short) 1), new NewTopic("tally.bench.audit", 2, (short) 1),
-                        new NewTopic("tally.bench.empty", 2, (short) 1), new NewTopic("tally.bench.out", 2, (short) 1),
-                        new NewTopic("tally.bench.aggregates", 2, (short) 1),
-                        new NewTopic("tally.bench.dlq", 1, (short) 1))).all().get();
+                admin.createTopics(List.of(
+                                new NewTopic("bench.events", 2, (short) 1),
+                                new NewTopic("bench.empty", 2, (short) 1),
+                                new NewTopic("tally.bench.audit", 2, (short) 1),
+                                new NewTopic("tally.bench.empty", 2, (short) 1),
+                                new NewTopic("tally.bench.out", 2, (short) 1),
+                                new NewTopic("tally.bench.aggregates", 2, (short) 1),
+                                new NewTopic("tally.bench.dlq", 1, (short) 1)))
+                        .all()
+                        .get();
             }
             produceEvents(bootstrap, log ? logRecords : 0);
             produceAudit(bootstrap, aggregate ? auditRecords : 0);
@@ -78,17 +82,17 @@ public final class AggregatorBenchmark {
             }
 
             double consumerLog = log ? consumerRate(bootstrap, "bench.events", logRecords) : Double.NaN;
-            double logTier = log ? jobRate(bootstrap, logRecords, "bench\\.events", "bench\\.empty", null)
-                    : Double.NaN;
+            double logTier = log ? jobRate(bootstrap, logRecords, "bench\\.events", "bench\\.empty", null) : Double.NaN;
             double consumerAudit = aggregate ? consumerRate(bootstrap, "tally.bench.audit", auditRecords) : Double.NaN;
             double aggregation = aggregate ? jobRate(bootstrap, auditRecords, null, null, "tally.bench") : Double.NaN;
 
-            System.out.printf("%nlog tier, parallelism %d, %,d records of 100 B + tally.id header:%n", PARALLELISM,
-                    logRecords);
+            System.out.printf(
+                    "%nlog tier, parallelism %d, %,d records of 100 B + tally.id header:%n", PARALLELISM, logRecords);
             System.out.printf("  plain KafkaConsumer   %,12.0f records/s%n", consumerLog);
             System.out.printf("  log-tier job          %,12.0f records/s%n", logTier);
             System.out.printf("  ratio                 %12.2f%n", logTier / consumerLog);
-            System.out.printf("aggregation, parallelism %d, %,d audit records (5 ids each, 128-cell digest):%n",
+            System.out.printf(
+                    "aggregation, parallelism %d, %,d audit records (5 ids each, 128-cell digest):%n",
                     PARALLELISM, auditRecords);
             System.out.printf("  plain KafkaConsumer   %,12.0f records/s%n", consumerAudit);
             System.out.printf("  aggregation job       %,12.0f audit records/s%n", aggregation);
@@ -103,8 +107,8 @@ public final class AggregatorBenchmark {
         produce(bootstrap, producer -> {
             for (int i = 0; i < n; i++) {
                 random.nextBytes(value);
-                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("bench.events", null,
-                        now - random.nextInt(600_000), null, value.clone());
+                ProducerRecord<byte[], byte[]> r =
+                        new ProducerRecord<>("bench.events", null, now - random.nextInt(600_000), null, value.clone());
                 r.headers().add(AuditIds.HEADER, AuditIds.toHex(random.nextLong()));
                 producer.send(r);
             }
@@ -129,20 +133,42 @@ public final class AggregatorBenchmark {
                     latency.add(random.nextInt(2_000));
                     digest.add(random.nextLong());
                 }
-                AuditRecord r = new AuditRecord(agents.get(a), seqs[a]++, now, a % 2 == 0 ? "producer" : "consumer.g",
-                        "topic-" + random.nextInt(10), new Bucket(b0 + random.nextInt(60) * 60_000L, 60_000),
-                        CountingMode.ACK, 5, 500, 0, 0, 0, latency, digest);
-                producer.send(new ProducerRecord<>("tally.bench.audit",
-                        AuditCodec.kafkaKey(r).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(r)));
+                AuditRecord r = new AuditRecord(
+                        agents.get(a),
+                        seqs[a]++,
+                        now,
+                        a % 2 == 0 ? "producer" : "consumer.g",
+                        "topic-" + random.nextInt(10),
+                        new Bucket(b0 + random.nextInt(60) * 60_000L, 60_000),
+                        CountingMode.ACK,
+                        5,
+                        500,
+                        0,
+                        0,
+                        0,
+                        latency,
+                        digest);
+                producer.send(new ProducerRecord<>(
+                        "tally.bench.audit",
+                        AuditCodec.kafkaKey(r).getBytes(StandardCharsets.UTF_8),
+                        AuditCodec.encode(r)));
             }
         });
     }
 
     private static void produce(String bootstrap, Consumer<KafkaProducer<byte[], byte[]>> body) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "1",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             body.accept(producer);
         }
     }
@@ -151,11 +177,13 @@ public final class AggregatorBenchmark {
     private static double consumerRate(String bootstrap, String topic, int n) {
         double best = 0;
         for (int round = 0; round < 2; round++) {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                    Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 long start = System.nanoTime();
@@ -172,14 +200,15 @@ public final class AggregatorBenchmark {
     /**
      * @return records per second of the bounded job, the median of {@value #ROUNDS} rounds of (full run − empty run)
      */
-    private static double jobRate(String bootstrap, int n, String logTopics, String emptyLogTopics,
-                                  String auditPrefix) throws Exception {
+    private static double jobRate(String bootstrap, int n, String logTopics, String emptyLogTopics, String auditPrefix)
+            throws Exception {
         double[] rates = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             double empty = runSeconds(bootstrap, emptyLogTopics, auditPrefix == null ? null : auditPrefix + ".empty");
             double full = runSeconds(bootstrap, logTopics, auditPrefix == null ? null : auditPrefix + ".audit");
             rates[round] = n / (full - empty);
-            System.out.printf("  (%s round %d: %.1f s on the full topic, %.1f s on an empty one: %,.0f records/s)%n",
+            System.out.printf(
+                    "  (%s round %d: %.1f s on the full topic, %.1f s on an empty one: %,.0f records/s)%n",
                     logTopics != null ? "log tier" : "aggregation", round + 1, full, empty, rates[round]);
         }
         Arrays.sort(rates);

@@ -1,12 +1,11 @@
 package io.tally.aggregator;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The module README's settings table is generated from {@link AggregatorConfig}; this keeps the two in step. */
 public class AggregatorConfigDocTest {
@@ -30,7 +29,9 @@ public class AggregatorConfigDocTest {
         Path readme = Files.exists(module) ? module : README;
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int from = text.indexOf(BEGIN) + BEGIN.length();
-        Files.writeString(readme, text.substring(0, from) + AggregatorConfig.toMarkdown()
-                + text.substring(text.indexOf(END)), StandardCharsets.UTF_8);
+        Files.writeString(
+                readme,
+                text.substring(0, from) + AggregatorConfig.toMarkdown() + text.substring(text.indexOf(END)),
+                StandardCharsets.UTF_8);
     }
 }

@@ -1,12 +1,11 @@
 package io.tally.aggregator;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AggregatorConfigTest {
 
@@ -23,9 +22,15 @@ class AggregatorConfigTest {
 
     @Test
     void settings_are_read_from_strings_with_durations_in_ms_or_with_units() {
-        AggregatorConfig c = AggregatorConfig.fromMap(Map.of("tally.bucket.ms", "10000",
-                "tally.state.retention.ms", "36 h", "tally.aggregator.emit.interval.ms", "250",
-                "tally.aggregator.parallelism", "2"));
+        AggregatorConfig c = AggregatorConfig.fromMap(Map.of(
+                "tally.bucket.ms",
+                "10000",
+                "tally.state.retention.ms",
+                "36 h",
+                "tally.aggregator.emit.interval.ms",
+                "250",
+                "tally.aggregator.parallelism",
+                "2"));
         assertThat(c.get(AggregatorConfig.BUCKET_MS)).isEqualTo(10_000L);
         assertThat(c.get(AggregatorConfig.STATE_RETENTION)).isEqualTo(Duration.ofHours(36));
         assertThat(c.get(AggregatorConfig.EMIT_INTERVAL)).isEqualTo(Duration.ofMillis(250));
@@ -35,10 +40,12 @@ class AggregatorConfigTest {
     @Test
     void a_bad_or_unknown_setting_is_refused_naming_the_key_and_value() {
         assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.bucket.ms", "500")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tally.bucket.ms")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tally.bucket.ms")
                 .hasMessageContaining("500");
         assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.bucket.ms", "soon")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tally.bucket.ms");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tally.bucket.ms");
         assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.log.topics", "(")))
                 .hasMessageContaining("tally.log.topics");
         assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.log.event.time", "value")))
@@ -51,9 +58,18 @@ class AggregatorConfigTest {
 
     @Test
     void the_job_jar_reads_settings_as_flags_or_key_value_pairs() {
-        assertThat(AggregatorMain.settings(new String[] {"all", "--tally.bucket.ms", "10000",
-                "tally.aggregator.parallelism=2", "--tally.audit.topic=a"}, 1))
-                .containsExactly(Map.entry("tally.bucket.ms", "10000"), Map.entry("tally.aggregator.parallelism", "2"),
+        assertThat(AggregatorMain.settings(
+                        new String[] {
+                            "all",
+                            "--tally.bucket.ms",
+                            "10000",
+                            "tally.aggregator.parallelism=2",
+                            "--tally.audit.topic=a"
+                        },
+                        1))
+                .containsExactly(
+                        Map.entry("tally.bucket.ms", "10000"),
+                        Map.entry("tally.aggregator.parallelism", "2"),
                         Map.entry("tally.audit.topic", "a"));
         assertThatThrownBy(() -> AggregatorMain.settings(new String[] {"--tally.bucket.ms"}, 0))
                 .hasMessageContaining("has no value");

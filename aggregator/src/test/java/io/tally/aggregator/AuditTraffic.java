@@ -11,15 +11,6 @@ import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +20,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Builds agents' audit messages and the aggregates they must add up to; reads Tally's topics back. */
 final class AuditTraffic {
@@ -41,16 +40,29 @@ final class AuditTraffic {
     }
 
     /** @return a counts record of {@code count} messages with random ids; added to the expected aggregates */
-    AuditRecord record(AgentIdentity agent, long seq, String tier, String topic, long bucketStart, int count,
-                       long emittedAt) {
+    AuditRecord record(
+            AgentIdentity agent, long seq, String tier, String topic, long bucketStart, int count, long emittedAt) {
         LatencySketch latency = new LatencySketch();
         IdDigest digest = new IdDigest(IdDigest.DEFAULT_CELLS);
         for (int i = 0; i < count; i++) {
             latency.add(5 + random.nextInt(500));
             digest.add(random.nextLong());
         }
-        AuditRecord r = new AuditRecord(agent, seq, emittedAt, tier, topic, new Bucket(bucketStart, bucketMs),
-                CountingMode.ACK, count, count * 100L, 0, 0, 0, latency, digest);
+        AuditRecord r = new AuditRecord(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                topic,
+                new Bucket(bucketStart, bucketMs),
+                CountingMode.ACK,
+                count,
+                count * 100L,
+                0,
+                0,
+                0,
+                latency,
+                digest);
         expect(r);
         return r;
     }
@@ -70,12 +82,16 @@ final class AuditTraffic {
         Bucket bucket = Bucket.of(timestamp, bucketMs);
         String key = topic + "|log|" + bucket.start();
         TierAggregate a = expected.getOrDefault(key, TierAggregate.empty(topic, "log", bucket));
-        IdDigest digest = a.digest() == null ? new IdDigest(IdDigest.DEFAULT_CELLS) : a.digest().copy();
+        IdDigest digest = a.digest() == null
+                ? new IdDigest(IdDigest.DEFAULT_CELLS)
+                : a.digest().copy();
         digest.add(id);
         LatencySketch latency = a.latency().copy();
         latency.add(1);
-        expected.put(key, new TierAggregate(topic, "log", bucket, a.count() + 1, a.bytes() + bytes, 0, 0, 0, 0,
-                latency, digest, 0));
+        expected.put(
+                key,
+                new TierAggregate(
+                        topic, "log", bucket, a.count() + 1, a.bytes() + bytes, 0, 0, 0, 0, latency, digest, 0));
     }
 
     /**
@@ -96,12 +112,15 @@ final class AuditTraffic {
 
     /** @return the count, bytes, latency count and digest of an aggregate, as a comparable string */
     static String counts(TierAggregate a) {
-        return a.key() + " count=" + a.count() + " bytes=" + a.bytes() + " latencyCount=" + a.latency().count()
-                + " digest=" + (a.digest() == null ? "none" : a.digest().hashCode() + "/" + a.digest().totalCount());
+        return a.key() + " count=" + a.count() + " bytes=" + a.bytes() + " latencyCount="
+                + a.latency().count() + " digest="
+                + (a.digest() == null
+                        ? "none"
+                        : a.digest().hashCode() + "/" + a.digest().totalCount());
     }
 
-    static Heartbeat heartbeat(AgentIdentity agent, long seq, String tier, Map<String, Long> watermarks,
-                               boolean closed, long emittedAt) {
+    static Heartbeat heartbeat(
+            AgentIdentity agent, long seq, String tier, Map<String, Long> watermarks, boolean closed, long emittedAt) {
         return new Heartbeat(agent, seq, emittedAt, tier, watermarks, closed, 0);
     }
 
@@ -110,24 +129,30 @@ final class AuditTraffic {
     }
 
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /** Sends made through {@link #send} and {@link #sendRaw} and not yet checked by {@link #flush}, by producer. */
     private static final Map<KafkaProducer<byte[], byte[]>, List<Sent>> UNCHECKED = new java.util.IdentityHashMap<>();
 
-    private record Sent(ProducerRecord<byte[], byte[]> record, java.util.concurrent.Future<?> result) {
-    }
+    private record Sent(ProducerRecord<byte[], byte[]> record, java.util.concurrent.Future<?> result) {}
 
     static void send(KafkaProducer<byte[], byte[]> producer, String topic, WireMessage m) {
         sendRaw(producer, topic, AuditCodec.kafkaKey(m), AuditCodec.encode(m));
     }
 
     static void sendRaw(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                value);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
         synchronized (UNCHECKED) {
             UNCHECKED.computeIfAbsent(producer, p -> new ArrayList<>()).add(new Sent(record, producer.send(record)));
         }
@@ -166,21 +191,30 @@ final class AuditTraffic {
             if (attempt == 3) {
                 throw new AssertionError(failed.size() + " records could not be written in 3 attempts", cause);
             }
-            failed.forEach(s -> sendRaw(producer, s.record().topic(), new String(s.record().key(),
-                    StandardCharsets.UTF_8), s.record().value()));
+            failed.forEach(s -> sendRaw(
+                    producer,
+                    s.record().topic(),
+                    new String(s.record().key(), StandardCharsets.UTF_8),
+                    s.record().value()));
         }
     }
 
     /** Reads a topic from the start until {@code done} holds for what was read, or the timeout passes. */
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic, Duration timeout,
-                                                          Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+    static List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -234,7 +268,9 @@ final class AuditTraffic {
     static String sums(TierAggregate a) {
         return a.key() + " count=" + a.count() + " bytes=" + a.bytes() + " noTs=" + a.noTimestamp() + " skewed="
                 + a.skewed() + " failed=" + a.failed() + " records=" + a.records() + " latencyCount="
-                + a.latency().count() + " digest=" + (a.digest() == null ? "none" : a.digest().hashCode() + "/"
-                + a.digest().totalCount());
+                + a.latency().count() + " digest="
+                + (a.digest() == null
+                        ? "none"
+                        : a.digest().hashCode() + "/" + a.digest().totalCount());
     }
 }

@@ -40,14 +40,16 @@ class CheckpointClusterIT {
         String first = TestCluster.bootstrapServers();
         try (LocalAggregator aggregator = LocalAggregator.start(config(first))) {
             Instant deadline = Instant.now().plusSeconds(60);
-            while (LocalAggregator.latestCheckpoint(checkpoints.toUri().toString()).isEmpty()) {
+            while (LocalAggregator.latestCheckpoint(checkpoints.toUri().toString())
+                    .isEmpty()) {
                 assertThat(Instant.now()).as("a checkpoint is taken").isBefore(deadline);
                 Thread.sleep(200);
             }
             assertThat(aggregator.restoredFrom()).isEmpty();
         }
 
-        try (BundledBroker other = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
+        try (BundledBroker other =
+                BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
             assertThatThrownBy(() -> LocalAggregator.start(config(other.bootstrapServers())))
                     .isInstanceOf(TallyException.class)
                     .hasMessageContaining("belong to the Kafka cluster")
@@ -59,8 +61,8 @@ class CheckpointClusterIT {
             Path marker = checkpoints.resolve(io.tally.aggregator.internal.kafka.CheckpointCluster.FILE);
             String owner = java.nio.file.Files.readString(marker);
             java.nio.file.Files.delete(marker);
-            try (LocalAggregator lost = LocalAggregator.start(config(other.bootstrapServers())
-                    .with(AggregatorConfig.MAX_RESTARTS, 1))) {
+            try (LocalAggregator lost =
+                    LocalAggregator.start(config(other.bootstrapServers()).with(AggregatorConfig.MAX_RESTARTS, 1))) {
                 Throwable cause = lost.failed().get(120, java.util.concurrent.TimeUnit.SECONDS);
                 assertThat(cause).isNotNull();
             }

@@ -1,10 +1,18 @@
 package io.tally.aggregator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.AuditIds;
 import io.tally.core.Bucket;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.sketch.IdDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,15 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class LogTierJobIT {
     private static final long BUCKET = 10_000;
@@ -36,8 +35,10 @@ class LogTierJobIT {
                 .with(AggregatorConfig.LOG_FLUSH_INTERVAL, Duration.ofMillis(500));
         Jobs.ensureTopics(config);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("logit.orders", 3, (short) 1),
-                    new NewTopic("logit.payments", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic("logit.orders", 3, (short) 1), new NewTopic("logit.payments", 1, (short) 1)))
+                    .all()
+                    .get();
         }
 
         long now = System.currentTimeMillis();
@@ -49,8 +50,8 @@ class LogTierJobIT {
                 String topic = i % 3 == 0 ? "logit.payments" : "logit.orders";
                 long timestamp = b0 + random.nextInt((int) (4 * BUCKET));
                 byte[] value = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp,
-                        ("k" + i).getBytes(StandardCharsets.UTF_8), value);
+                ProducerRecord<byte[], byte[]> record =
+                        new ProducerRecord<>(topic, null, timestamp, ("k" + i).getBytes(StandardCharsets.UTF_8), value);
                 byte[] idHeader = null;
                 if (i % 4 != 0) { // every fourth record carries no tally.id: its id is its log position
                     idHeader = AuditIds.toHex(random.nextLong());
@@ -61,12 +62,26 @@ class LogTierJobIT {
                 Bucket bucket = Bucket.of(timestamp, BUCKET);
                 String key = topic + "|log|" + bucket.start();
                 TierAggregate a = expected.getOrDefault(key, TierAggregate.empty(topic, "log", bucket));
-                IdDigest digest = a.digest() == null ? new IdDigest(IdDigest.DEFAULT_CELLS) : a.digest().copy();
+                IdDigest digest = a.digest() == null
+                        ? new IdDigest(IdDigest.DEFAULT_CELLS)
+                        : a.digest().copy();
                 digest.add(id);
                 a.latency().add(1);
-                expected.put(key, new TierAggregate(topic, "log", bucket, a.count() + 1,
-                        a.bytes() + meta.serializedKeySize() + meta.serializedValueSize(), 0, 0, 0, 0,
-                        a.latency(), digest, 0));
+                expected.put(
+                        key,
+                        new TierAggregate(
+                                topic,
+                                "log",
+                                bucket,
+                                a.count() + 1,
+                                a.bytes() + meta.serializedKeySize() + meta.serializedValueSize(),
+                                0,
+                                0,
+                                0,
+                                0,
+                                a.latency(),
+                                digest,
+                                0));
             }
         }
 
@@ -76,8 +91,10 @@ class LogTierJobIT {
         LogTierJob.addTo(env, config);
         JobClient job = env.executeAsync("log-tier-it");
         try {
-            List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(bootstrap,
-                    config.get(AggregatorConfig.AGGREGATES_TOPIC), Duration.ofSeconds(90),
+            List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
+                    bootstrap,
+                    config.get(AggregatorConfig.AGGREGATES_TOPIC),
+                    Duration.ofSeconds(90),
                     read -> exact(AuditTraffic.latestAggregates(read), expected)
                             && AuditTraffic.latestProgress(read).containsKey("progress|log|logit.orders"));
             Map<String, TierAggregate> actual = AuditTraffic.latestAggregates(out);
@@ -105,7 +122,9 @@ class LogTierJobIT {
         }
         for (Map.Entry<String, TierAggregate> e : expected.entrySet()) {
             TierAggregate a = actual.get(e.getKey());
-            if (a.count() != e.getValue().count() || a.digest() == null || !a.digest().equals(e.getValue().digest())) {
+            if (a.count() != e.getValue().count()
+                    || a.digest() == null
+                    || !a.digest().equals(e.getValue().digest())) {
                 return false;
             }
         }

@@ -1,27 +1,26 @@
 package io.tally.aggregator;
 
+import static io.tally.aggregator.AuditTraffic.agent;
+import static io.tally.aggregator.AuditTraffic.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.AgentIdentity;
 import io.tally.core.Heartbeat;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.tally.aggregator.AuditTraffic.agent;
-import static io.tally.aggregator.AuditTraffic.send;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN.md, "progress never gets ahead of the counts it covers": four agents of one tier send, bucket after
@@ -63,11 +62,23 @@ class ProgressOrderIT {
                 for (int a = 0; a < AGENTS; a++) {
                     AgentIdentity id = agents.get(a);
                     for (int r = 0; r < RECORDS_PER_BUCKET; r++) {
-                        send(producer, audit, traffic.record(id, seqs[a]++, TIER, "orders", bucketStart, COUNT,
-                                System.currentTimeMillis()));
+                        send(
+                                producer,
+                                audit,
+                                traffic.record(
+                                        id, seqs[a]++, TIER, "orders", bucketStart, COUNT, System.currentTimeMillis()));
                     }
-                    send(producer, audit, new Heartbeat(id, seqs[a]++, System.currentTimeMillis(), TIER,
-                            Map.of("orders", bucketStart + BUCKET), false, 0));
+                    send(
+                            producer,
+                            audit,
+                            new Heartbeat(
+                                    id,
+                                    seqs[a]++,
+                                    System.currentTimeMillis(),
+                                    TIER,
+                                    Map.of("orders", bucketStart + BUCKET),
+                                    false,
+                                    0));
                 }
                 AuditTraffic.flush(producer);
                 Thread.sleep(150);
@@ -75,8 +86,8 @@ class ProgressOrderIT {
         }
         try {
             long lastEnd = b0 + BUCKETS * BUCKET;
-            List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(bootstrap,
-                    config.get(AggregatorConfig.AGGREGATES_TOPIC), Duration.ofSeconds(60), read -> {
+            List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
+                    bootstrap, config.get(AggregatorConfig.AGGREGATES_TOPIC), Duration.ofSeconds(60), read -> {
                         TierProgress p = AuditTraffic.latestProgress(read).get("progress|" + TIER + "|orders");
                         return p != null && p.watermark() >= lastEnd;
                     });
@@ -107,7 +118,8 @@ class ProgressOrderIT {
             }
             assertThat(progressRecords).as("progress records read").isGreaterThan(5);
             assertThat(ahead).as("progress ahead of the counts it covers").isEmpty();
-            assertThat(AuditTraffic.matches(AuditTraffic.latestAggregates(out), traffic.expected())).isTrue();
+            assertThat(AuditTraffic.matches(AuditTraffic.latestAggregates(out), traffic.expected()))
+                    .isTrue();
         } finally {
             job.cancel().get();
         }

@@ -1,9 +1,19 @@
 package io.tally.aggregator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.TierAggregate;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -16,17 +26,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Cancels the running jobs while audit records and audited messages keep arriving, restores them from the last
@@ -96,14 +95,19 @@ class RestartIT {
             sendSome(producer, audit, 100);
             AuditTraffic.flush(producer);
 
-            String checkpoint = LocalAggregator.latestCheckpoint(checkpoints.toUri().toString()).orElseThrow();
+            String checkpoint = LocalAggregator.latestCheckpoint(
+                            checkpoints.toUri().toString())
+                    .orElseThrow();
             JobClient second = start(config, checkpoint);
             try {
                 awaitExact(bootstrap, aggregates, Duration.ofSeconds(90));
                 Thread.sleep(3_000); // several checkpoints and emit intervals: a double count would show now
-                Map<String, TierAggregate> actual = AuditTraffic.latestAggregates(AuditTraffic.readUntil(bootstrap,
-                        aggregates, Duration.ofSeconds(30),
-                        read -> AuditTraffic.latestAggregates(read).keySet()
+                Map<String, TierAggregate> actual = AuditTraffic.latestAggregates(AuditTraffic.readUntil(
+                        bootstrap,
+                        aggregates,
+                        Duration.ofSeconds(30),
+                        read -> AuditTraffic.latestAggregates(read)
+                                .keySet()
                                 .containsAll(traffic.expected().keySet())));
                 for (Map.Entry<String, TierAggregate> e : traffic.expected().entrySet()) {
                     assertThat(AuditTraffic.counts(actual.get(e.getKey())))
@@ -131,15 +135,20 @@ class RestartIT {
     private void sendSome(KafkaProducer<byte[], byte[]> producer, String audit, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             long timestamp = b0 + random.nextInt((int) (3 * BUCKET));
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, null, timestamp,
-                    null, ("m" + random.nextInt()).getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                    TOPIC, null, timestamp, null, ("m" + random.nextInt()).getBytes(StandardCharsets.UTF_8));
             byte[] id = AuditIds.toHex(random.nextLong());
             record.headers().add(AuditIds.HEADER, id);
             RecordMetadata meta = producer.send(record).get();
-            traffic.expectLogged(TOPIC, timestamp, id, meta.partition(), meta.offset(),
-                    meta.serializedValueSize());
+            traffic.expectLogged(TOPIC, timestamp, id, meta.partition(), meta.offset(), meta.serializedValueSize());
             if (i % 5 == 0) {
-                AuditRecord r = traffic.record(agent, seq++, "producer", TOPIC, b0 + random.nextInt(3) * BUCKET, 4,
+                AuditRecord r = traffic.record(
+                        agent,
+                        seq++,
+                        "producer",
+                        TOPIC,
+                        b0 + random.nextInt(3) * BUCKET,
+                        4,
                         System.currentTimeMillis());
                 sentRecords.add(r);
                 AuditTraffic.send(producer, audit, r);
@@ -149,7 +158,10 @@ class RestartIT {
     }
 
     private void awaitExact(String bootstrap, String aggregates, Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> read = AuditTraffic.readUntil(bootstrap, aggregates, timeout,
+        List<ConsumerRecord<byte[], byte[]>> read = AuditTraffic.readUntil(
+                bootstrap,
+                aggregates,
+                timeout,
                 r -> AuditTraffic.sameCounts(AuditTraffic.latestAggregates(r), traffic.expected()));
         Map<String, TierAggregate> actual = AuditTraffic.latestAggregates(read);
         for (Map.Entry<String, TierAggregate> e : traffic.expected().entrySet()) {

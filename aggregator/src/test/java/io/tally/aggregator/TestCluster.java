@@ -2,6 +2,8 @@ package io.tally.aggregator;
 
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -9,9 +11,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * One bundled broker and one Flink MiniCluster per test JVM, started on first use and stopped at exit. Tests
@@ -22,8 +21,7 @@ final class TestCluster {
     private static BundledBroker broker;
     private static MiniCluster flink;
 
-    private TestCluster() {
-    }
+    private TestCluster() {}
 
     static synchronized String bootstrapServers() {
         start();
@@ -76,13 +74,16 @@ final class TestCluster {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the test cluster", e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                flink.close();
-            } catch (Exception ignored) {
-                // exiting anyway
-            }
-            broker.close();
-        }, "test-cluster-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                flink.close();
+                            } catch (Exception ignored) {
+                                // exiting anyway
+                            }
+                            broker.close();
+                        },
+                        "test-cluster-shutdown"));
     }
 }

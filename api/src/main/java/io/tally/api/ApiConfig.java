@@ -29,7 +29,12 @@ public final class ApiConfig {
     public static final String LAG_HISTORY = PREFIX + "lag.history";
 
     /** The value types of the table. */
-    public enum Type { STRING, INT, LONG, LIST }
+    public enum Type {
+        STRING,
+        INT,
+        LONG,
+        LIST
+    }
 
     /**
      * One key of the table.
@@ -41,32 +46,75 @@ public final class ApiConfig {
      * @param max          upper bound of a number (inclusive), or null
      * @param doc          what it does
      */
-    public record Option(String key, Type type, String defaultValue, Long min, Long max, String doc) {
-    }
+    public record Option(String key, Type type, String defaultValue, Long min, Long max, String doc) {}
 
     /** Every key, in the order the README shows them. */
     public static final List<Option> OPTIONS = List.of(
             new Option(HOST, Type.STRING, "0.0.0.0", null, null, "Address the HTTP server binds to."),
             new Option(PORT, Type.INT, "8080", 0L, 65_535L, "HTTP port of the API and dashboard; 0 picks a free one."),
-            new Option(TOKENS, Type.LIST, "", null, null, "Bearer tokens, comma-separated; when set, every endpoint "
-                    + "but `/health` answers 401 without one of them (the dashboard's own files are public: they hold "
-                    + "no data). Empty: no authentication."),
-            new Option(CASSANDRA_CONTACT_POINTS, Type.STRING, "localhost:9042", null, null, "Cassandra nodes, "
-                    + "`host[:port]` comma-separated."),
-            new Option(CASSANDRA_DATACENTER, Type.STRING, "datacenter1", null, null, "Local data center of the "
-                    + "Cassandra driver."),
+            new Option(
+                    TOKENS,
+                    Type.LIST,
+                    "",
+                    null,
+                    null,
+                    "Bearer tokens, comma-separated; when set, every endpoint "
+                            + "but `/health` answers 401 without one of them (the dashboard's own files are public: they hold "
+                            + "no data). Empty: no authentication."),
+            new Option(
+                    CASSANDRA_CONTACT_POINTS,
+                    Type.STRING,
+                    "localhost:9042",
+                    null,
+                    null,
+                    "Cassandra nodes, " + "`host[:port]` comma-separated."),
+            new Option(
+                    CASSANDRA_DATACENTER,
+                    Type.STRING,
+                    "datacenter1",
+                    null,
+                    null,
+                    "Local data center of the " + "Cassandra driver."),
             new Option(CASSANDRA_KEYSPACE, Type.STRING, "tally", null, null, "Keyspace the reconciler writes."),
-            new Option(CASSANDRA_REPLICATION, Type.STRING, "1", null, null, "Replication of the keyspace if the API "
-                    + "creates it (it does when it starts before any reconciler): give it the reconcilers' "
-                    + "`tally.reconciler.cassandra.replication`."),
-            new Option(REFRESH_MS, Type.LONG, "5000", 100L, null, "How often the overview of topics and tiers (and the "
-                    + "metrics drawn from it) is read again from the store."),
-            new Option(LIVENESS_MS, Type.LONG, "30000", 1_000L, null, "A tier whose last heartbeat on a topic is older "
-                    + "than this is shown as silent."),
-            new Option(WINDOW_MS, Type.LONG, "3600000", 60_000L, 604_800_000L, "Default window of `/api/v1/topics` "
-                    + "(completeness, verdict counts) and of the metrics drawn from it."),
-            new Option(LAG_HISTORY, Type.INT, "720", 1L, 100_000L, "Samples of each tier's lag kept in memory for "
-                    + "the dashboard's lag chart (one per refresh)."));
+            new Option(
+                    CASSANDRA_REPLICATION,
+                    Type.STRING,
+                    "1",
+                    null,
+                    null,
+                    "Replication of the keyspace if the API "
+                            + "creates it (it does when it starts before any reconciler): give it the reconcilers' "
+                            + "`tally.reconciler.cassandra.replication`."),
+            new Option(
+                    REFRESH_MS,
+                    Type.LONG,
+                    "5000",
+                    100L,
+                    null,
+                    "How often the overview of topics and tiers (and the "
+                            + "metrics drawn from it) is read again from the store."),
+            new Option(
+                    LIVENESS_MS,
+                    Type.LONG,
+                    "30000",
+                    1_000L,
+                    null,
+                    "A tier whose last heartbeat on a topic is older " + "than this is shown as silent."),
+            new Option(
+                    WINDOW_MS,
+                    Type.LONG,
+                    "3600000",
+                    60_000L,
+                    604_800_000L,
+                    "Default window of `/api/v1/topics` "
+                            + "(completeness, verdict counts) and of the metrics drawn from it."),
+            new Option(
+                    LAG_HISTORY,
+                    Type.INT,
+                    "720",
+                    1L,
+                    100_000L,
+                    "Samples of each tier's lag kept in memory for " + "the dashboard's lag chart (one per refresh)."));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
 
@@ -107,8 +155,11 @@ public final class ApiConfig {
     /** @return a copy with {@code key} set to {@code value}, parsed and validated like {@link #fromProperties} */
     public ApiConfig with(String key, Object value) {
         Map<String, Object> all = new LinkedHashMap<>();
-        values.forEach((k, v) -> all.put(k, v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf)
-                .toList()) : String.valueOf(v)));
+        values.forEach((k, v) -> all.put(
+                k,
+                v instanceof List<?> l
+                        ? String.join(",", l.stream().map(String::valueOf).toList())
+                        : String.valueOf(v)));
         all.put(key, value);
         return fromProperties(all);
     }
@@ -119,18 +170,23 @@ public final class ApiConfig {
                 case STRING -> text;
                 case INT -> Integer.parseInt(text);
                 case LONG -> Long.parseLong(text);
-                case LIST -> text.isEmpty() ? List.of()
-                        : Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                case LIST ->
+                    text.isEmpty()
+                            ? List.of()
+                            : Arrays.stream(text.split(","))
+                                    .map(String::trim)
+                                    .filter(s -> !s.isEmpty())
+                                    .toList();
             };
-            if (v instanceof Number n && ((o.min() != null && n.longValue() < o.min())
-                    || (o.max() != null && n.longValue() > o.max()))) {
+            if (v instanceof Number n
+                    && ((o.min() != null && n.longValue() < o.min()) || (o.max() != null && n.longValue() > o.max()))) {
                 throw new IllegalArgumentException(o.key() + " must be in [" + (o.min() == null ? "" : o.min()) + ", "
                         + (o.max() == null ? "" : o.max()) + "], was " + text);
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(o.key() + " must be " + o.type().name().toLowerCase(Locale.ROOT)
-                    + ", was '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    o.key() + " must be " + o.type().name().toLowerCase(Locale.ROOT) + ", was '" + text + "'", e);
         }
     }
 

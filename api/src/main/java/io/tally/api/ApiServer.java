@@ -36,8 +36,14 @@ public final class ApiServer implements AutoCloseable {
         refresher = Executors.newSingleThreadScheduledExecutor(daemon("tally-api-refresh"));
         long window = config.getLong(ApiConfig.WINDOW_MS);
         long refreshMs = config.getLong(ApiConfig.REFRESH_MS);
-        OverviewCache overview = new OverviewCache(store, refresher, clock, refreshMs,
-                config.getLong(ApiConfig.LIVENESS_MS), window, config.getInt(ApiConfig.LAG_HISTORY));
+        OverviewCache overview = new OverviewCache(
+                store,
+                refresher,
+                clock,
+                refreshMs,
+                config.getLong(ApiConfig.LIVENESS_MS),
+                window,
+                config.getInt(ApiConfig.LAG_HISTORY));
         ApiMetrics metrics = new ApiMetrics();
         Routes routes = new Routes(store, overview, metrics, config.getList(ApiConfig.TOKENS), clock, window);
         app = Javalin.create(c -> {
@@ -64,8 +70,10 @@ public final class ApiServer implements AutoCloseable {
             server.app.start();
         } catch (RuntimeException e) {
             server.close();
-            throw new IllegalStateException("Cannot serve the API on " + config.getString(ApiConfig.HOST) + ":"
-                    + config.getInt(ApiConfig.PORT) + ": " + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "Cannot serve the API on " + config.getString(ApiConfig.HOST) + ":" + config.getInt(ApiConfig.PORT)
+                            + ": " + rootMessage(e),
+                    e);
         }
         return server;
     }
@@ -86,8 +94,8 @@ public final class ApiServer implements AutoCloseable {
             refreshOnce(overview, metrics, window);
         } finally {
             try {
-                refresher.schedule(() -> refresh(overview, metrics, window), overview.refreshInterval(),
-                        TimeUnit.MILLISECONDS);
+                refresher.schedule(
+                        () -> refresh(overview, metrics, window), overview.refreshInterval(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // closed
             }

@@ -28,10 +28,16 @@ class ApiAccessIT {
 
     @BeforeAll
     static void start(CqlSession session) {
-        store = CassandraAuditStore.create(session, TallySchema.builder().keyspace("access_it").build());
+        store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace("access_it").build());
         AuditFixtures.write(store, Clock.system().millis());
-        server = ApiServer.start(store, ApiConfig.defaults().with(ApiConfig.PORT, 0)
-                .with(ApiConfig.TOKENS, FIRST + ", " + SECOND).with(ApiConfig.REFRESH_MS, 200), Clock.system());
+        server = ApiServer.start(
+                store,
+                ApiConfig.defaults()
+                        .with(ApiConfig.PORT, 0)
+                        .with(ApiConfig.TOKENS, FIRST + ", " + SECOND)
+                        .with(ApiConfig.REFRESH_MS, 200),
+                Clock.system());
         contract = new OpenApiContract(server.url(), FIRST);
     }
 
@@ -42,8 +48,16 @@ class ApiAccessIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/v1/discrepancies", "/api/v1/topics", "/api/v1/tiers", "/api/v1/openapi.json",
-        "/api/v1/topics/orders/buckets", "/metrics", "/api/v1/no-such-path"})
+    @ValueSource(
+            strings = {
+                "/api/v1/discrepancies",
+                "/api/v1/topics",
+                "/api/v1/tiers",
+                "/api/v1/openapi.json",
+                "/api/v1/topics/orders/buckets",
+                "/metrics",
+                "/api/v1/no-such-path"
+            })
     void every_endpoint_but_health_needs_one_of_the_tokens(String path) {
         Http.Answer none = Http.get(server.url(), path);
         Http.Answer wrong = Http.get(server.url(), path, FIRST + "x");
@@ -54,8 +68,8 @@ class ApiAccessIT {
             assertThat(a.json().get("error").asText()).contains("bearer token");
         }
         if (path.startsWith("/api/v1/") && !path.contains("no-such")) {
-            contract.check(path.equals("/api/v1/topics/orders/buckets") ? "/api/v1/topics/{topic}/buckets" : path,
-                    none);
+            contract.check(
+                    path.equals("/api/v1/topics/orders/buckets") ? "/api/v1/topics/{topic}/buckets" : path, none);
         }
         assertThat(Http.get(server.url(), path, FIRST).status()).isIn(200, 404);
         assertThat(Http.get(server.url(), path, SECOND).status()).isIn(200, 404);

@@ -8,11 +8,11 @@ import io.tally.core.TierProgress;
 import io.tally.core.sketch.LatencySketch;
 import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.CassandraSessions;
-import io.tally.storage.LocalCassandraConfig;
-import io.tally.storage.LocalCassandraNode;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.EdgeVerdict;
+import io.tally.storage.LocalCassandraConfig;
+import io.tally.storage.LocalCassandraNode;
 import io.tally.storage.TallySchema;
 import io.tally.storage.Verdict;
 import io.tally.storage.testing.CassandraNodeExtension;
@@ -58,8 +58,13 @@ class ApiBenchmarkIT {
     void endpoint_latencies_on_a_large_deployment(CqlSession shared) throws Exception {
         // -Dtally.benchmark.dataDir=DIR keeps the loaded node between runs (its own node on that folder)
         String dataDir = System.getProperty("tally.benchmark.dataDir");
-        LocalCassandraNode own = dataDir == null ? null : new LocalCassandraNode(LocalCassandraConfig.builder()
-                .dataDir(java.nio.file.Path.of(dataDir)).cqlPort(0).build()).start();
+        LocalCassandraNode own = dataDir == null
+                ? null
+                : new LocalCassandraNode(LocalCassandraConfig.builder()
+                                .dataDir(java.nio.file.Path.of(dataDir))
+                                .cqlPort(0)
+                                .build())
+                        .start();
         CqlSession session = own == null ? shared : CassandraSessions.open(own.contactPoint());
         try {
             run(session);
@@ -72,28 +77,42 @@ class ApiBenchmarkIT {
     }
 
     private static void run(CqlSession session) throws Exception {
-        CassandraAuditStore store = CassandraAuditStore.create(session,
-                TallySchema.builder().keyspace("api_bench").build());
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace("api_bench").build());
         long now = Clock.system().millis();
         long end = Bucket.startOf(now, MINUTE);
         long loadStart = System.nanoTime();
         if (store.progress().size() >= TOPICS * TIERS.length) {
             end = Bucket.startOf(store.progress().get(0).updatedAt() + 1_000, MINUTE);
-            System.out.printf(Locale.ROOT, "%nreusing the rows loaded by an earlier run (buckets up to %s)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nreusing the rows loaded by an earlier run (buckets up to %s)%n",
                     java.time.Instant.ofEpochMilli(end));
         } else {
             long rows = load(store, end, now);
-            System.out.printf(Locale.ROOT, "%nloaded %,d rows (%d topics × %d tiers × %d h, %d topics × 24 h) in %.0f s%n",
-                    rows, TOPICS, TIERS.length, HOURS, FULL_DAY_TOPICS, (System.nanoTime() - loadStart) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nloaded %,d rows (%d topics × %d tiers × %d h, %d topics × 24 h) in %.0f s%n",
+                    rows,
+                    TOPICS,
+                    TIERS.length,
+                    HOURS,
+                    FULL_DAY_TOPICS,
+                    (System.nanoTime() - loadStart) / 1e9);
         }
 
-        ApiConfig config = ApiConfig.defaults().with(ApiConfig.PORT, 0).with(ApiConfig.REFRESH_MS, 5_000)
+        ApiConfig config = ApiConfig.defaults()
+                .with(ApiConfig.PORT, 0)
+                .with(ApiConfig.REFRESH_MS, 5_000)
                 .with(ApiConfig.WINDOW_MS, Math.max(60_000, now - end + 3_600_000));
         try (ApiServer server = ApiServer.start(store, config, Clock.system())) {
             long cold = System.nanoTime();
             Http.Answer first = Http.get(server.url(), "/api/v1/topics");
-            System.out.printf(Locale.ROOT, "overview of %d topics read from the store (first /api/v1/topics): %.0f ms, "
-                    + "%,d bytes%n", first.json().get("topics").size(), (System.nanoTime() - cold) / 1e6,
+            System.out.printf(
+                    Locale.ROOT,
+                    "overview of %d topics read from the store (first /api/v1/topics): %.0f ms, " + "%,d bytes%n",
+                    first.json().get("topics").size(),
+                    (System.nanoTime() - cold) / 1e6,
                     first.body().length());
             String page10 = cursorOfPage(server, 10);
             System.out.println("| endpoint | p50 ms | p99 ms | bytes |");
@@ -103,8 +122,10 @@ class ApiBenchmarkIT {
             measure(server, "/api/v1/discrepancies?topic= (first page)", "/api/v1/discrepancies?topic=topic-00000");
             measure(server, "/api/v1/topics (all " + TOPICS + " topics)", "/api/v1/topics");
             measure(server, "/api/v1/topics?limit=100 (the dashboard's)", "/api/v1/topics?limit=100");
-            measure(server, "/api/v1/topics/{topic}/buckets (6 h)", "/api/v1/topics/topic-00000/buckets?from="
-                    + (end - 6 * 60 * MINUTE) + "&to=" + end);
+            measure(
+                    server,
+                    "/api/v1/topics/{topic}/buckets (6 h)",
+                    "/api/v1/topics/topic-00000/buckets?from=" + (end - 6 * 60 * MINUTE) + "&to=" + end);
             measure(server, "/api/v1/tiers (every tier on every topic)", "/api/v1/tiers");
             measure(server, "/api/v1/tiers?detail=false (the dashboard's)", "/api/v1/tiers?detail=false");
             firstPaint(server);
@@ -130,14 +151,40 @@ class ApiBenchmarkIT {
                 for (int e = 1; e < TIERS.length; e++) {
                     String up = e == 1 ? "producer" : "log";
                     boolean lost = random.nextInt(LOSS_EVERY) == 0;
-                    verdicts.add(new EdgeVerdict(topic, b, up, TIERS[e], lost ? Verdict.LOSS : Verdict.COMPLETE, 1_000,
-                            lost ? 995 : 1_000, b.end() + 15_000, (lost ? "LOSS" : "COMPLETE") + ": " + up
-                                    + " has 1,000, " + TIERS[e] + (lost ? " 995" : " 1,000")));
+                    verdicts.add(new EdgeVerdict(
+                            topic,
+                            b,
+                            up,
+                            TIERS[e],
+                            lost ? Verdict.LOSS : Verdict.COMPLETE,
+                            1_000,
+                            lost ? 995 : 1_000,
+                            b.end() + 15_000,
+                            (lost ? "LOSS" : "COMPLETE") + ": " + up + " has 1,000, " + TIERS[e]
+                                    + (lost ? " 995" : " 1,000")));
                     if (lost) {
-                        Discrepancy d = new Discrepancy(Discrepancy.idOf(topic, up, TIERS[e], b.start()), topic, b, up,
-                                TIERS[e], Verdict.LOSS, 1_000, 995, 5, 0, List.of(random.nextLong(),
-                                        random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()),
-                                List.of(), "5 missing, 0 duplicated", DiscrepancyStatus.OPEN, b.end() + 15_000, 0);
+                        Discrepancy d = new Discrepancy(
+                                Discrepancy.idOf(topic, up, TIERS[e], b.start()),
+                                topic,
+                                b,
+                                up,
+                                TIERS[e],
+                                Verdict.LOSS,
+                                1_000,
+                                995,
+                                5,
+                                0,
+                                List.of(
+                                        random.nextLong(),
+                                        random.nextLong(),
+                                        random.nextLong(),
+                                        random.nextLong(),
+                                        random.nextLong()),
+                                List.of(),
+                                "5 missing, 0 duplicated",
+                                DiscrepancyStatus.OPEN,
+                                b.end() + 15_000,
+                                0);
                         pending.add(pool.submit(() -> store.putDiscrepancy(d)));
                         rows += 3;
                     }
@@ -177,7 +224,8 @@ class ApiBenchmarkIT {
     private static String cursorOfPage(ApiServer server, int pages) {
         String cursor = null;
         for (int i = 0; i < pages; i++) {
-            Http.Answer a = Http.get(server.url(), "/api/v1/discrepancies" + (cursor == null ? "" : "?cursor=" + cursor));
+            Http.Answer a =
+                    Http.get(server.url(), "/api/v1/discrepancies" + (cursor == null ? "" : "?cursor=" + cursor));
             cursor = a.json().get("nextCursor").asText();
         }
         return cursor;
@@ -199,8 +247,13 @@ class ApiBenchmarkIT {
             bytes = a.body().length();
         }
         Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,d |%n", name, ms[REQUESTS / 2],
-                ms[(int) Math.ceil(REQUESTS * 0.99) - 1], bytes);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.1f | %.1f | %,d |%n",
+                name,
+                ms[REQUESTS / 2],
+                ms[(int) Math.ceil(REQUESTS * 0.99) - 1],
+                bytes);
     }
 
     private static void firstPaint(ApiServer server) {
@@ -211,19 +264,28 @@ class ApiBenchmarkIT {
             try {
                 browser.get(server.url().toString());
                 new WebDriverWait(browser, Duration.ofSeconds(60))
-                        .until(d -> !d.findElements(By.cssSelector("#heatmap td.cell")).isEmpty());
+                        .until(d -> !d.findElements(By.cssSelector("#heatmap td.cell"))
+                                .isEmpty());
                 JavascriptExecutor js = (JavascriptExecutor) browser;
                 paints.add(((Number) js.executeScript("const p = performance.getEntriesByName("
-                        + "'first-contentful-paint')[0]; return p ? p.startTime : -1;")).doubleValue());
+                                + "'first-contentful-paint')[0]; return p ? p.startTime : -1;"))
+                        .doubleValue());
                 data.add(((Number) js.executeScript("const m = performance.getEntriesByName('tally:first-data')[0];"
-                        + " return m ? m.startTime : -1;")).doubleValue());
+                                + " return m ? m.startTime : -1;"))
+                        .doubleValue());
             } finally {
                 browser.quit();
             }
         }
         paints.sort(null);
         data.sort(null);
-        System.out.printf(Locale.ROOT, "dashboard: first contentful paint median %.0f ms (of %s); topics, heatmap "
-                + "and tiers drawn by %.0f ms (median of %s)%n", paints.get(2), paints, data.get(2), data);
+        System.out.printf(
+                Locale.ROOT,
+                "dashboard: first contentful paint median %.0f ms (of %s); topics, heatmap "
+                        + "and tiers drawn by %.0f ms (median of %s)%n",
+                paints.get(2),
+                paints,
+                data.get(2),
+                data);
     }
 }

@@ -34,16 +34,19 @@ class ApiConfigTest {
         assertThatThrownBy(() -> ApiConfig.fromProperties(Map.of("tally.api.prot", "1")))
                 .hasMessageContaining("tally.api.prot");
         assertThatThrownBy(() -> ApiConfig.fromProperties(Map.of(ApiConfig.PORT, "http")))
-                .hasMessageContaining(ApiConfig.PORT).hasMessageContaining("'http'");
+                .hasMessageContaining(ApiConfig.PORT)
+                .hasMessageContaining("'http'");
         assertThatThrownBy(() -> ApiConfig.fromProperties(Map.of(ApiConfig.PORT, "70000")))
-                .hasMessageContaining(ApiConfig.PORT).hasMessageContaining("70000");
+                .hasMessageContaining(ApiConfig.PORT)
+                .hasMessageContaining("70000");
         assertThatThrownBy(() -> ApiConfig.fromProperties(Map.of(ApiConfig.REFRESH_MS, "10")))
                 .hasMessageContaining(ApiConfig.REFRESH_MS);
     }
 
     @Test
     void other_components_keys_are_ignored() {
-        assertThat(ApiConfig.fromProperties(Map.of("tally.reconciler.grace.ms", "5")).getInt(ApiConfig.PORT))
+        assertThat(ApiConfig.fromProperties(Map.of("tally.reconciler.grace.ms", "5"))
+                        .getInt(ApiConfig.PORT))
                 .isEqualTo(8080);
     }
 
@@ -52,6 +55,8 @@ class ApiConfigTest {
         String readme = Files.readString(Path.of("README.md"));
         String table = ApiConfig.markdownTable();
 
-        assertThat(readme).as("api/README.md is stale; the table is:%n%s", table).contains(table);
+        assertThat(readme)
+                .as("api/README.md is stale; the table is:%n%s", table)
+                .contains(table);
     }
 }

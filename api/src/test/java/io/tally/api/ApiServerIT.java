@@ -41,7 +41,8 @@ class ApiServerIT {
 
     @BeforeAll
     static void start(CqlSession session) {
-        store = CassandraAuditStore.create(session, TallySchema.builder().keyspace("api_it").build());
+        store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace("api_it").build());
         data = AuditFixtures.write(store, Clock.system().millis());
         server = ApiServer.start(store, ApiConfig.defaults().with(ApiConfig.PORT, 0), Clock.system());
         url = server.url();
@@ -76,8 +77,9 @@ class ApiServerIT {
         assertThat(d.get("bucketStart").asLong()).isEqualTo(data.lossBucket.start());
         assertThat(d.get("bucketEnd").asLong()).isEqualTo(data.lossBucket.end());
         assertThat(d.get("missing").asLong()).isEqualTo(5);
-        assertThat(texts(d.get("lostIds"))).containsExactlyElementsOf(
-                AuditFixtures.LOST_IDS.stream().map(AuditIds::hex).toList())
+        assertThat(texts(d.get("lostIds")))
+                .containsExactlyElementsOf(
+                        AuditFixtures.LOST_IDS.stream().map(AuditIds::hex).toList())
                 .contains("abcdef0123456789", "ffffffffffffffff", "000000000000002a");
         assertThat(d.get("idsComplete").asBoolean()).isTrue();
         assertThat(d.get("status").asText()).isEqualTo("OPEN");
@@ -86,13 +88,16 @@ class ApiServerIT {
 
     @Test
     void filters_by_kind_and_status() {
-        List<JsonNode> resolved = items(get("/api/v1/discrepancies",
-                "/api/v1/discrepancies?topic=" + PAGED + "&status=resolved&limit=1000"));
-        List<JsonNode> duplication = items(get("/api/v1/discrepancies",
-                "/api/v1/discrepancies?topic=" + PAGED + "&kind=DUPLICATION&limit=1000"));
+        List<JsonNode> resolved = items(
+                get("/api/v1/discrepancies", "/api/v1/discrepancies?topic=" + PAGED + "&status=resolved&limit=1000"));
+        List<JsonNode> duplication = items(
+                get("/api/v1/discrepancies", "/api/v1/discrepancies?topic=" + PAGED + "&kind=DUPLICATION&limit=1000"));
 
-        assertThat(resolved).hasSize((int) data.paged.stream().filter(d -> d.status() == DiscrepancyStatus.RESOLVED)
-                .count()).allSatisfy(d -> assertThat(d.get("resolvedAt").asLong()).isPositive());
+        assertThat(resolved)
+                .hasSize((int) data.paged.stream()
+                        .filter(d -> d.status() == DiscrepancyStatus.RESOLVED)
+                        .count())
+                .allSatisfy(d -> assertThat(d.get("resolvedAt").asLong()).isPositive());
         assertThat(duplication).hasSize(PAGED_COUNT / 2).allSatisfy(d -> {
             assertThat(d.get("kind").asText()).isEqualTo("DUPLICATION");
             assertThat(d.get("duplicated").asLong()).isEqualTo(1);
@@ -107,33 +112,39 @@ class ApiServerIT {
         String cursor = null;
         int pages = 0;
         do {
-            Http.Answer a = get("/api/v1/discrepancies", "/api/v1/discrepancies?" + filter + "limit=7"
-                    + (cursor == null ? "" : "&cursor=" + cursor));
+            Http.Answer a = get(
+                    "/api/v1/discrepancies",
+                    "/api/v1/discrepancies?" + filter + "limit=7" + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.json().get("orderedBy").asText()).isEqualTo(order);
             items(a).forEach(d -> seen.add(d.get("id").asText()));
-            cursor = a.json().get("nextCursor").isNull() ? null : a.json().get("nextCursor").asText();
+            cursor = a.json().get("nextCursor").isNull()
+                    ? null
+                    : a.json().get("nextCursor").asText();
             pages++;
         } while (cursor != null && pages < 100);
 
         Comparator<Discrepancy> newestFirst = Comparator.comparingLong((Discrepancy d) ->
-                order.equals("bucketStart") ? d.bucket().start() : d.detectedAt()).reversed()
+                        order.equals("bucketStart") ? d.bucket().start() : d.detectedAt())
+                .reversed()
                 .thenComparing(Discrepancy::id, io.tally.storage.DiscrepancyCursor.ID_ORDER);
         List<Discrepancy> expected = new ArrayList<>(data.paged);
         if (filter.isEmpty()) {
             expected.add(data.loss);
         }
         expected.sort(newestFirst);
-        assertThat(seen).doesNotHaveDuplicates()
-                .containsExactlyElementsOf(expected.stream().map(d -> d.id().toString()).toList());
+        assertThat(seen)
+                .doesNotHaveDuplicates()
+                .containsExactlyElementsOf(
+                        expected.stream().map(d -> d.id().toString()).toList());
         assertThat(pages).isEqualTo((expected.size() + 6) / 7);
     }
 
     @Test
     void finds_one_discrepancy_by_id() {
         Http.Answer a = get("/api/v1/discrepancies/{id}", "/api/v1/discrepancies/" + data.loss.id());
-        Http.Answer missing = get("/api/v1/discrepancies/{id}",
-                "/api/v1/discrepancies/" + Discrepancy.idOf("nope", "a", "b", 0));
+        Http.Answer missing =
+                get("/api/v1/discrepancies/{id}", "/api/v1/discrepancies/" + Discrepancy.idOf("nope", "a", "b", 0));
 
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.json().get("topic").asText()).isEqualTo(LOSSY);
@@ -147,10 +158,16 @@ class ApiServerIT {
         Http.Answer a = get("/api/v1/topics", "/api/v1/topics?window=1h");
 
         assertThat(a.status()).isEqualTo(200);
-        List<JsonNode> topics = StreamSupport.stream(a.json().get("topics").spliterator(), false).toList();
+        List<JsonNode> topics = StreamSupport.stream(a.json().get("topics").spliterator(), false)
+                .toList();
         assertThat(topics).extracting(t -> t.get("topic").asText()).containsSubsequence(LOSSY, HEALTHY);
-        JsonNode lossy = topics.stream().filter(t -> t.get("topic").asText().equals(LOSSY)).findFirst().orElseThrow();
-        JsonNode healthy = topics.stream().filter(t -> t.get("topic").asText().equals(HEALTHY)).findFirst()
+        JsonNode lossy = topics.stream()
+                .filter(t -> t.get("topic").asText().equals(LOSSY))
+                .findFirst()
+                .orElseThrow();
+        JsonNode healthy = topics.stream()
+                .filter(t -> t.get("topic").asText().equals(HEALTHY))
+                .findFirst()
                 .orElseThrow();
         // judged edge-buckets: 6 producer → log and 4 log → consumer of 1,000 each; 5 lost
         assertThat(lossy.get("completeness").asDouble()).isCloseTo(1 - 5.0 / 10_000, within(1e-9));
@@ -168,14 +185,17 @@ class ApiServerIT {
         assertThat(worst.json().get("topics")).hasSize(1);
         assertThat(worst.json().get("topics").get(0).get("topic").asText()).isEqualTo(LOSSY);
         assertThat(worst.json().get("total").asInt()).isEqualTo(topics.size());
-        assertThat(matching.json().get("topics")).extracting(t -> t.get("topic").asText()).containsExactly(HEALTHY);
+        assertThat(matching.json().get("topics"))
+                .extracting(t -> t.get("topic").asText())
+                .containsExactly(HEALTHY);
         assertThat(matching.json().get("total").asInt()).isEqualTo(1);
     }
 
     @Test
     void shows_each_bucket_with_counts_latency_verdicts_and_why() {
-        Http.Answer a = get("/api/v1/topics/{topic}/buckets", "/api/v1/topics/" + LOSSY + "/buckets?from="
-                + data.t0 + "&to=" + (data.t0 + 6 * AuditFixtures.MINUTE));
+        Http.Answer a = get(
+                "/api/v1/topics/{topic}/buckets",
+                "/api/v1/topics/" + LOSSY + "/buckets?from=" + data.t0 + "&to=" + (data.t0 + 6 * AuditFixtures.MINUTE));
 
         assertThat(a.status()).isEqualTo(200);
         JsonNode r = a.json();
@@ -187,16 +207,22 @@ class ApiServerIT {
         assertThat(lossBucket.get("tiers").get(CONSUMER).get("count").asLong()).isEqualTo(995);
         JsonNode latency = lossBucket.get("tiers").get(CONSUMER).get("latencyMs");
         assertThat(latency.get("p50").asDouble()).isCloseTo(450, within(450 * 0.02));
-        assertThat(latency.get("p999").asDouble()).isGreaterThanOrEqualTo(latency.get("p99").asDouble());
+        assertThat(latency.get("p999").asDouble())
+                .isGreaterThanOrEqualTo(latency.get("p99").asDouble());
         JsonNode loss = lossBucket.get("edges").get(0);
         assertThat(loss.get("verdict").asText()).isEqualTo("LOSS");
         assertThat(loss.get("isFinal").asBoolean()).isTrue();
         assertThat(loss.get("reason").asText()).startsWith("LOSS: log has 1,000, " + CONSUMER + " 995");
         JsonNode newest = r.get("buckets").get(5);
-        assertThat(newest.get("tiers").get(CONSUMER).isNull()).as("not observed yet is null, not 0").isTrue();
-        assertThat(newest.get("edges").get(0).get("verdict").isNull()).as("not judged yet").isTrue();
+        assertThat(newest.get("tiers").get(CONSUMER).isNull())
+                .as("not observed yet is null, not 0")
+                .isTrue();
+        assertThat(newest.get("edges").get(0).get("verdict").isNull())
+                .as("not judged yet")
+                .isTrue();
         assertThat(newest.get("edges").get(0).get("downstreamCount").isNull()).isTrue();
-        assertThat(r.get("buckets").get(4).get("edges").get(0).get("isFinal").asBoolean()).isFalse();
+        assertThat(r.get("buckets").get(4).get("edges").get(0).get("isFinal").asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -209,39 +235,46 @@ class ApiServerIT {
         assertThat(tiers.get(CONSUMER).get("maxLagSeconds").asDouble()).isEqualTo(AuditFixtures.LAG_MS / 1000.0);
         assertThat(tiers.get("log").get("maxLagSeconds").asDouble()).isZero();
         assertThat(tiers.get("producer").get("maxLagSeconds").isNull()).isTrue();
-        JsonNode onLossy = StreamSupport.stream(tiers.get(CONSUMER).get("topics").spliterator(), false)
-                .filter(t -> t.get("topic").asText().equals(LOSSY)).findFirst().orElseThrow();
+        JsonNode onLossy = StreamSupport.stream(
+                        tiers.get(CONSUMER).get("topics").spliterator(), false)
+                .filter(t -> t.get("topic").asText().equals(LOSSY))
+                .findFirst()
+                .orElseThrow();
         assertThat(onLossy.get("upstreamTier").asText()).isEqualTo("log");
         assertThat(onLossy.get("liveAgents").asInt()).isEqualTo(3);
         assertThat(onLossy.get("status").asText()).isEqualTo("live");
         assertThat(a.json().get("lagHistory").get(CONSUMER)).isNotEmpty();
 
         Http.Answer summary = get("/api/v1/tiers", "/api/v1/tiers?detail=false");
-        assertThat(summary.json().get("tiers")).allSatisfy(t -> assertThat(t.has("topics")).isFalse());
+        assertThat(summary.json().get("tiers"))
+                .allSatisfy(t -> assertThat(t.has("topics")).isFalse());
         assertThat(summary.json().get("tiers").findValues("maxLagSeconds")).hasSize(3);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "/api/v1/discrepancies?from=200&to=100|/api/v1/discrepancies|to",
-        "/api/v1/discrepancies?from=yesterday|/api/v1/discrepancies|from",
-        "/api/v1/discrepancies?from=0&to=9999999999999|/api/v1/discrepancies|from",
-        "/api/v1/discrepancies?kind=LOST|/api/v1/discrepancies|kind",
-        "/api/v1/discrepancies?kind=COMPLETE|/api/v1/discrepancies|kind",
-        "/api/v1/discrepancies?status=CLOSED|/api/v1/discrepancies|status",
-        "/api/v1/discrepancies?topic=bad%20topic|/api/v1/discrepancies|topic",
-        "/api/v1/discrepancies?limit=0|/api/v1/discrepancies|limit",
-        "/api/v1/discrepancies?limit=1001|/api/v1/discrepancies|limit",
-        "/api/v1/discrepancies?limit=ten|/api/v1/discrepancies|limit",
-        "/api/v1/discrepancies?cursor=bm90LWEtY3Vyc29y|/api/v1/discrepancies|cursor",
-        "/api/v1/discrepancies/not-a-uuid|/api/v1/discrepancies/{id}|id",
-        "/api/v1/topics?window=forever|/api/v1/topics|window",
-        "/api/v1/topics?window=30s|/api/v1/topics|window",
-        "/api/v1/topics?limit=0|/api/v1/topics|limit",
-        "/api/v1/tiers?detail=maybe|/api/v1/tiers|detail",
-        "/api/v1/topics/orders/buckets?from=0&to=172800000|/api/v1/topics/{topic}/buckets|from",
-        "/api/v1/topics/orders/buckets?to=-5|/api/v1/topics/{topic}/buckets|to",
-        "/api/v1/topics/bad$topic/buckets|/api/v1/topics/{topic}/buckets|topic"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/v1/discrepancies?from=200&to=100|/api/v1/discrepancies|to",
+                "/api/v1/discrepancies?from=yesterday|/api/v1/discrepancies|from",
+                "/api/v1/discrepancies?from=0&to=9999999999999|/api/v1/discrepancies|from",
+                "/api/v1/discrepancies?kind=LOST|/api/v1/discrepancies|kind",
+                "/api/v1/discrepancies?kind=COMPLETE|/api/v1/discrepancies|kind",
+                "/api/v1/discrepancies?status=CLOSED|/api/v1/discrepancies|status",
+                "/api/v1/discrepancies?topic=bad%20topic|/api/v1/discrepancies|topic",
+                "/api/v1/discrepancies?limit=0|/api/v1/discrepancies|limit",
+                "/api/v1/discrepancies?limit=1001|/api/v1/discrepancies|limit",
+                "/api/v1/discrepancies?limit=ten|/api/v1/discrepancies|limit",
+                "/api/v1/discrepancies?cursor=bm90LWEtY3Vyc29y|/api/v1/discrepancies|cursor",
+                "/api/v1/discrepancies/not-a-uuid|/api/v1/discrepancies/{id}|id",
+                "/api/v1/topics?window=forever|/api/v1/topics|window",
+                "/api/v1/topics?window=30s|/api/v1/topics|window",
+                "/api/v1/topics?limit=0|/api/v1/topics|limit",
+                "/api/v1/tiers?detail=maybe|/api/v1/tiers|detail",
+                "/api/v1/topics/orders/buckets?from=0&to=172800000|/api/v1/topics/{topic}/buckets|from",
+                "/api/v1/topics/orders/buckets?to=-5|/api/v1/topics/{topic}/buckets|to",
+                "/api/v1/topics/bad$topic/buckets|/api/v1/topics/{topic}/buckets|topic"
+            })
     void refuses_bad_parameters_naming_the_parameter(String request, String template, String parameter) {
         Http.Answer a = get(template, request);
 
@@ -295,6 +328,8 @@ class ApiServerIT {
     }
 
     private static List<String> texts(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

@@ -17,26 +17,48 @@ class ArchitectureTest {
 
     @Test
     void the_public_api_does_not_expose_internal_types() {
-        noMethods().that().arePublic().and().areDeclaredInClassesThat().resideInAPackage("io.tally.api")
-                .should().haveRawReturnType(resideInAPackage("io.tally.api.internal.."))
-                .orShould().haveRawParameterTypes(anyElementThat(resideInAPackage("io.tally.api.internal..")))
+        noMethods()
+                .that()
+                .arePublic()
+                .and()
+                .areDeclaredInClassesThat()
+                .resideInAPackage("io.tally.api")
+                .should()
+                .haveRawReturnType(resideInAPackage("io.tally.api.internal.."))
+                .orShould()
+                .haveRawParameterTypes(anyElementThat(resideInAPackage("io.tally.api.internal..")))
                 .check(API);
     }
 
     @Test
     void reads_only_the_store_never_the_reconciler_kafka_or_the_driver() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.tally.reconciler..", "io.tally.agent..",
-                "io.tally.aggregator..", "io.tally.broker..", "io.tally.standalone..", "org.apache.kafka..",
-                "org.apache.flink..", "com.datastax..", "org.apache.cassandra..", "io.tally.storage.internal..",
-                "io.tally.core.internal..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.tally.reconciler..",
+                        "io.tally.agent..",
+                        "io.tally.aggregator..",
+                        "io.tally.broker..",
+                        "io.tally.standalone..",
+                        "org.apache.kafka..",
+                        "org.apache.flink..",
+                        "com.datastax..",
+                        "org.apache.cassandra..",
+                        "io.tally.storage.internal..",
+                        "io.tally.core.internal..")
                 .check(API);
     }
 
     @Test
     void the_views_know_nothing_of_http() {
-        noClasses().that().resideInAPackage("io.tally.api.internal.view..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..",
-                        "org.eclipse.jetty..", "io.tally.api.internal.http..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.tally.api.internal.view..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..", "io.tally.api.internal.http..")
                 .check(API);
     }
 }

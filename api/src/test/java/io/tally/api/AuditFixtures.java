@@ -38,9 +38,23 @@ final class AuditFixtures {
         this.now = now;
         this.t0 = Bucket.startOf(now, MINUTE) - 10 * MINUTE;
         this.lossBucket = new Bucket(t0 + 2 * MINUTE, MINUTE);
-        this.loss = new Discrepancy(Discrepancy.idOf(LOSSY, "log", CONSUMER, lossBucket.start()), LOSSY, lossBucket,
-                "log", CONSUMER, Verdict.LOSS, 1_000, 995, 5, 0, LOST_IDS, List.of(), "5 missing, 0 duplicated",
-                DiscrepancyStatus.OPEN, lossBucket.end() + 15_000, 0);
+        this.loss = new Discrepancy(
+                Discrepancy.idOf(LOSSY, "log", CONSUMER, lossBucket.start()),
+                LOSSY,
+                lossBucket,
+                "log",
+                CONSUMER,
+                Verdict.LOSS,
+                1_000,
+                995,
+                5,
+                0,
+                LOST_IDS,
+                List.of(),
+                "5 missing, 0 duplicated",
+                DiscrepancyStatus.OPEN,
+                lossBucket.end() + 15_000,
+                0);
     }
 
     /** Writes every row and @return what was written */
@@ -53,10 +67,23 @@ final class AuditFixtures {
             Bucket b = new Bucket(f.t0 - (i / 3) * MINUTE, MINUTE);
             String consumer = "consumer.g" + (i % 3);
             Verdict kind = i % 2 == 0 ? Verdict.LOSS : Verdict.DUPLICATION;
-            Discrepancy d = new Discrepancy(Discrepancy.idOf(PAGED, "log", consumer, b.start()), PAGED, b, "log",
-                    consumer, kind, 10, kind == Verdict.LOSS ? 9 : 11, kind == Verdict.LOSS ? 1 : 0,
-                    kind == Verdict.LOSS ? 0 : 1, List.of(), List.of(), "", i % 5 == 0 ? DiscrepancyStatus.RESOLVED
-                    : DiscrepancyStatus.OPEN, now - 1_000 - (i / 4) * 1_000L, i % 5 == 0 ? now - 500 : 0);
+            Discrepancy d = new Discrepancy(
+                    Discrepancy.idOf(PAGED, "log", consumer, b.start()),
+                    PAGED,
+                    b,
+                    "log",
+                    consumer,
+                    kind,
+                    10,
+                    kind == Verdict.LOSS ? 9 : 11,
+                    kind == Verdict.LOSS ? 1 : 0,
+                    kind == Verdict.LOSS ? 0 : 1,
+                    List.of(),
+                    List.of(),
+                    "",
+                    i % 5 == 0 ? DiscrepancyStatus.RESOLVED : DiscrepancyStatus.OPEN,
+                    now - 1_000 - (i / 4) * 1_000L,
+                    i % 5 == 0 ? now - 500 : 0);
             f.paged.add(store.putDiscrepancy(d));
         }
         return f;
@@ -75,16 +102,42 @@ final class AuditFixtures {
                 aggregates.add(aggregate(topic, CONSUMER, b, lost ? 995 : 1_000, 250 + 100 * i));
             }
             long due = b.end() + 10_000;
-            verdicts.add(new EdgeVerdict(topic, b, "producer", "log", Verdict.COMPLETE, 1_000, 1_000, due,
-                    "COMPLETE: producer has 1,000, log 1,000; both watermarks past " + java.time.Instant.ofEpochMilli(due)));
+            verdicts.add(new EdgeVerdict(
+                    topic,
+                    b,
+                    "producer",
+                    "log",
+                    Verdict.COMPLETE,
+                    1_000,
+                    1_000,
+                    due,
+                    "COMPLETE: producer has 1,000, log 1,000; both watermarks past "
+                            + java.time.Instant.ofEpochMilli(due)));
             if (i < 4) {
-                verdicts.add(new EdgeVerdict(topic, b, "log", CONSUMER, lost ? Verdict.LOSS : Verdict.COMPLETE, 1_000,
-                        lost ? 995 : 1_000, due, lost
-                                ? "LOSS: log has 1,000, " + CONSUMER + " 995 (5 missing, 0 duplicated); both watermarks past "
+                verdicts.add(new EdgeVerdict(
+                        topic,
+                        b,
+                        "log",
+                        CONSUMER,
+                        lost ? Verdict.LOSS : Verdict.COMPLETE,
+                        1_000,
+                        lost ? 995 : 1_000,
+                        due,
+                        lost
+                                ? "LOSS: log has 1,000, " + CONSUMER
+                                        + " 995 (5 missing, 0 duplicated); both watermarks past "
                                         + java.time.Instant.ofEpochMilli(due)
                                 : "COMPLETE: log has 1,000, " + CONSUMER + " 1,000"));
             } else if (i == 4) {
-                verdicts.add(new EdgeVerdict(topic, b, "log", CONSUMER, Verdict.PENDING, 1_000, 1_000, due,
+                verdicts.add(new EdgeVerdict(
+                        topic,
+                        b,
+                        "log",
+                        CONSUMER,
+                        Verdict.PENDING,
+                        1_000,
+                        1_000,
+                        due,
                         "PENDING: waiting for " + CONSUMER + "'s watermark"));
             }
         }
@@ -99,8 +152,9 @@ final class AuditFixtures {
     /** What the reconciler writes with {@code verdicts}: their hourly rollups, recomputed whole. */
     static List<VerdictRollup> rollups(List<EdgeVerdict> verdicts, long now) {
         java.util.Map<String, List<EdgeVerdict>> byHour = new java.util.TreeMap<>();
-        verdicts.forEach(v -> byHour.computeIfAbsent(v.topic() + '|' + VerdictRollup.hourOf(v.bucket().start()),
-                k -> new ArrayList<>()).add(v));
+        verdicts.forEach(v -> byHour.computeIfAbsent(
+                        v.topic() + '|' + VerdictRollup.hourOf(v.bucket().start()), k -> new ArrayList<>())
+                .add(v));
         List<VerdictRollup> out = new ArrayList<>();
         for (List<EdgeVerdict> hour : byHour.values()) {
             java.util.Map<Verdict, Long> counts = new java.util.EnumMap<>(Verdict.class);
@@ -116,8 +170,15 @@ final class AuditFixtures {
                 }
             }
             EdgeVerdict first = hour.get(0);
-            out.add(new VerdictRollup(first.topic(), VerdictRollup.hourOf(first.bucket().start()), counts, up,
-                    delivered, last, first.bucket().sizeMs(), now));
+            out.add(new VerdictRollup(
+                    first.topic(),
+                    VerdictRollup.hourOf(first.bucket().start()),
+                    counts,
+                    up,
+                    delivered,
+                    last,
+                    first.bucket().sizeMs(),
+                    now));
         }
         return out;
     }
@@ -126,7 +187,6 @@ final class AuditFixtures {
         LatencySketch latency = new LatencySketch();
         latency.add(latencyMs, count - 1);
         latency.add(latencyMs * 10);
-        return new TierAggregate(topic, tier, b, count, count * 200, 0, 0, 0, 3, latency, null,
-                b.end() + 1_000);
+        return new TierAggregate(topic, tier, b, count, count * 200, 0, 0, 0, 3, latency, null, b.end() + 1_000);
     }
 }

@@ -38,11 +38,12 @@ class DashboardIT {
 
     @BeforeAll
     static void start(CqlSession session) {
-        store = CassandraAuditStore.create(session, TallySchema.builder().keyspace("dashboard_it").build());
+        store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace("dashboard_it").build());
         data = AuditFixtures.write(store, Clock.system().millis());
         open = ApiServer.start(store, ApiConfig.defaults().with(ApiConfig.PORT, 0), Clock.system());
-        guarded = ApiServer.start(store, ApiConfig.defaults().with(ApiConfig.PORT, 0).with(ApiConfig.TOKENS, TOKEN),
-                Clock.system());
+        guarded = ApiServer.start(
+                store, ApiConfig.defaults().with(ApiConfig.PORT, 0).with(ApiConfig.TOKENS, TOKEN), Clock.system());
     }
 
     @AfterAll
@@ -61,7 +62,9 @@ class DashboardIT {
 
     private WebElement await(String css) {
         return new WebDriverWait(browser, Duration.ofSeconds(20))
-                .until(d -> d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst()
+                .until(d -> d.findElements(By.cssSelector(css)).stream()
+                        .filter(WebElement::isDisplayed)
+                        .findFirst()
                         .orElse(null));
     }
 
@@ -72,13 +75,18 @@ class DashboardIT {
 
         WebElement lossy = await("#topics tr[data-topic='" + LOSSY + "']");
         assertThat(lossy.findElement(By.cssSelector(".completeness")).getText()).isEqualTo("99.950 %");
-        assertThat(browser.findElements(By.cssSelector("#topics tbody tr")).get(0).getAttribute("data-topic"))
-                .as("worst first").isEqualTo(LOSSY);
+        assertThat(browser.findElements(By.cssSelector("#topics tbody tr"))
+                        .get(0)
+                        .getAttribute("data-topic"))
+                .as("worst first")
+                .isEqualTo(LOSSY);
 
         WebElement lossCell = await("#heatmap td.cell[data-verdict='LOSS']");
-        assertThat(Color.fromString(lossCell.getCssValue("background-color")).asHex()).isEqualTo("#d7263d");
+        assertThat(Color.fromString(lossCell.getCssValue("background-color")).asHex())
+                .isEqualTo("#d7263d");
         assertThat(lossCell.getAttribute("data-edge")).isEqualTo("log → " + CONSUMER);
-        assertThat(browser.findElements(By.cssSelector("#heatmap td.cell[data-verdict='COMPLETE']"))).hasSize(9);
+        assertThat(browser.findElements(By.cssSelector("#heatmap td.cell[data-verdict='COMPLETE']")))
+                .hasSize(9);
         lossCell.click();
         assertThat(await("#cell-detail").getText()).contains("LOSS: log has 1,000, " + CONSUMER + " 995");
 
@@ -87,8 +95,9 @@ class DashboardIT {
 
         await("#discrepancies tbody tr[data-id='" + data.loss.id() + "']").click();
         WebElement ids = await("#discrepancy-detail textarea[data-ids='lost']");
-        assertThat(ids.getAttribute("value").lines().toList()).containsExactlyElementsOf(
-                AuditFixtures.LOST_IDS.stream().map(AuditIds::hex).toList());
+        assertThat(ids.getAttribute("value").lines().toList())
+                .containsExactlyElementsOf(
+                        AuditFixtures.LOST_IDS.stream().map(AuditIds::hex).toList());
         assertThat(ids.getAttribute("readonly")).isNotNull();
         await("#latency-chart canvas");
         Browser.screenshot(browser, "dashboard.png");
@@ -104,7 +113,8 @@ class DashboardIT {
         await("#topics tr[data-topic='" + LOSSY + "']");
 
         browser.navigate().refresh();
-        assertThat(await("#topics tr[data-topic='" + LOSSY + "']").isDisplayed()).isTrue();
+        assertThat(await("#topics tr[data-topic='" + LOSSY + "']").isDisplayed())
+                .isTrue();
         assertThat(browser.findElements(By.cssSelector("#token-dialog[open]"))).isEmpty();
         assertThat(List.of(browser.findElement(By.id("status")).getText())).noneMatch(s -> s.contains("token"));
     }

@@ -12,21 +12,21 @@ import java.time.Duration;
 /** A small HTTP client for the API's tests: GET a path, get the status and the body (as JSON when it is). */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** An answer: status, content type, raw body, and the body as JSON (null when it is not JSON). */
-    record Answer(int status, String contentType, String body, JsonNode json) {
-    }
+    record Answer(int status, String contentType, String body, JsonNode json) {}
 
-    private Http() {
-    }
+    private Http() {}
 
     static Answer get(URI base, String pathAndQuery) {
         return get(base, pathAndQuery, null);
     }
 
     static Answer get(URI base, String pathAndQuery, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -31,12 +31,15 @@ final class OpenApiContract {
         String pointer = "/paths/" + escape(template) + "/get/responses/" + answer.status()
                 + "/content/application~1json/schema";
         assertThat(document.at(pointer).isMissingNode())
-                .as("the document lists status %d of GET %s", answer.status(), template).isFalse();
+                .as("the document lists status %d of GET %s", answer.status(), template)
+                .isFalse();
         ObjectNode root = document.deepCopy();
         root.put("$ref", "#" + pointer);
         JsonSchema schema = factory.getSchema(root);
         Set<ValidationMessage> errors = schema.validate(answer.json());
-        assertThat(errors).as("GET %s answered %d: %s", template, answer.status(), answer.body()).isEmpty();
+        assertThat(errors)
+                .as("GET %s answered %d: %s", template, answer.status(), answer.body())
+                .isEmpty();
     }
 
     private static String escape(String path) {

@@ -3,12 +3,11 @@ package io.tally.agent;
 import io.tally.agent.internal.AgentRuntime;
 import io.tally.agent.internal.Callbacks;
 import io.tally.agent.internal.ConsumerCounting;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-
-import java.util.Map;
 
 /**
  * Audits a consumer: set {@code interceptor.classes=io.tally.agent.AuditConsumerInterceptor}.

@@ -9,16 +9,15 @@ import io.tally.agent.internal.TierCounter;
 import io.tally.agent.internal.Topics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
-
-import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * Audits a producer: set {@code interceptor.classes=io.tally.agent.AuditProducerInterceptor}.
@@ -38,6 +37,7 @@ import java.util.function.LongSupplier;
 public class AuditProducerInterceptor implements ProducerInterceptor<Object, Object> {
     /** Whether the client calls {@code onAcknowledgement} with the record's headers (kafka-clients 4.x). */
     static final boolean HEADERS_ON_ACKNOWLEDGEMENT = headersOnAcknowledgement();
+
     private static volatile boolean warnedNoHeaders;
 
     private AgentRuntime runtime;
@@ -60,9 +60,10 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             configs = withoutIds;
             if (!warnedNoHeaders) {
                 warnedNoHeaders = true;
-                org.slf4j.LoggerFactory.getLogger(AuditProducerInterceptor.class).warn("Tally agent: this "
-                        + "kafka-clients version does not give interceptors the headers of acknowledged records; the "
-                        + "producer tier is counted without ids (compared by counts only)");
+                org.slf4j.LoggerFactory.getLogger(AuditProducerInterceptor.class)
+                        .warn("Tally agent: this "
+                                + "kafka-clients version does not give interceptors the headers of acknowledged records; the "
+                                + "producer tier is counted without ids (compared by counts only)");
             }
         }
         runtime = AgentRuntime.start(configs, "producer");
@@ -84,7 +85,8 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
                 if (eventTime.readsValue() && headers.lastHeader(EventTimeSource.EVENT_TIME_HEADER) == null) {
                     long time = eventTime.extract(-1, headers, record.value());
                     if (time != EventTimeSource.NONE) {
-                        headers.add(new RecordHeader(EventTimeSource.EVENT_TIME_HEADER,
+                        headers.add(new RecordHeader(
+                                EventTimeSource.EVENT_TIME_HEADER,
                                 ByteBuffer.allocate(8).putLong(time).array()));
                     }
                 }
@@ -144,8 +146,8 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
 
     private static boolean headersOnAcknowledgement() {
         try {
-            ProducerInterceptor.class.getMethod("onAcknowledgement", RecordMetadata.class, Exception.class,
-                    Headers.class);
+            ProducerInterceptor.class.getMethod(
+                    "onAcknowledgement", RecordMetadata.class, Exception.class, Headers.class);
             return true;
         } catch (NoSuchMethodException e) {
             return false;

@@ -6,7 +6,6 @@ import io.tally.agent.internal.TierCounter;
 import io.tally.agent.internal.Topics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
-
 import java.util.Map;
 
 /**

@@ -1,12 +1,11 @@
 package io.tally.agent;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The README's table of agent settings is generated from {@link AgentConfig}; this keeps the two in step. */
 class AgentConfigDocTest {
@@ -28,7 +27,9 @@ class AgentConfigDocTest {
     public static void main(String[] args) throws Exception {
         String readme = Files.readString(README, StandardCharsets.UTF_8);
         int from = readme.indexOf(BEGIN) + BEGIN.length();
-        Files.writeString(README, readme.substring(0, from) + AgentConfig.toMarkdown() + readme.substring(readme.indexOf(END)),
+        Files.writeString(
+                README,
+                readme.substring(0, from) + AgentConfig.toMarkdown() + readme.substring(readme.indexOf(END)),
                 StandardCharsets.UTF_8);
     }
 }

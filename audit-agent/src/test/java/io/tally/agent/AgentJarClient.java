@@ -1,5 +1,8 @@
 package io.tally.agent;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -8,10 +11,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
 
 /**
  * An ordinary application, run in its own JVM with only kafka-clients, SLF4J and {@code tally-agent.jar} on its
@@ -34,8 +33,7 @@ import java.util.Properties;
  * </ul>
  */
 public final class AgentJarClient {
-    private AgentJarClient() {
-    }
+    private AgentJarClient() {}
 
     public static void main(String[] args) {
         String mode = args[0];
@@ -51,7 +49,7 @@ public final class AgentJarClient {
         if (mode.equals("produce")) {
             props.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.tally.agent.AuditProducerInterceptor");
             try (KafkaProducer<String, String> producer =
-                         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < n; i++) {
                     producer.send(new ProducerRecord<>(topic, "k" + i, "value-" + i));
                 }
@@ -66,7 +64,7 @@ public final class AgentJarClient {
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             try (KafkaConsumer<String, String> consumer =
-                         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                    new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of(topic));
                 int seen = readAtLeast(consumer, n);
                 consumer.commitSync();
@@ -102,10 +100,10 @@ public final class AgentJarClient {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.get("bootstrap.servers"));
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-transform"); // the same after a restart: fences
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new StringDeserializer());
-             KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                     new StringSerializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+                KafkaProducer<String, String> producer =
+                        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
             consumer.subscribe(List.of(topic));
             int committed = 0;
@@ -122,8 +120,10 @@ public final class AgentJarClient {
                 }
                 lastRecords = System.nanoTime();
                 producer.beginTransaction();
-                java.util.Map<org.apache.kafka.common.TopicPartition,
-                        org.apache.kafka.clients.consumer.OffsetAndMetadata> next = new java.util.HashMap<>();
+                java.util.Map<
+                                org.apache.kafka.common.TopicPartition,
+                                org.apache.kafka.clients.consumer.OffsetAndMetadata>
+                        next = new java.util.HashMap<>();
                 java.util.Map<org.apache.kafka.common.TopicPartition, Long> first = new java.util.HashMap<>();
                 for (var r : records) {
                     producer.send(new ProducerRecord<>(topic + "-out", r.key(), r.value()));

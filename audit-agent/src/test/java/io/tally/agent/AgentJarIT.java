@@ -1,17 +1,13 @@
 package io.tally.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
 import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.sketch.IdDigest;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +19,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shipped jar, as users attach it: an ordinary producer and consumer in their own JVM, with only kafka-clients,
@@ -36,7 +35,8 @@ class AgentJarIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = BundledBroker.start(BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
+        broker = BundledBroker.start(
+                BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
     }
 
     @AfterAll
@@ -50,13 +50,17 @@ class AgentJarIT {
     void the_jar_holds_only_tally_classes_and_dependencies_relocated_under_them() throws Exception {
         List<String> outside = new ArrayList<>();
         try (JarFile jar = new JarFile(AGENT_JAR.toFile())) {
-            jar.stream().map(e -> e.getName())
-                    .filter(name -> !name.startsWith("io/tally/") && !name.equals("io/")
-                            && !name.startsWith("META-INF/"))
+            jar.stream()
+                    .map(e -> e.getName())
+                    .filter(name ->
+                            !name.startsWith("io/tally/") && !name.equals("io/") && !name.startsWith("META-INF/"))
                     .forEach(outside::add);
-            assertThat(jar.getEntry("io/tally/agent/AuditProducerInterceptor.class")).isNotNull();
-            assertThat(jar.getEntry("io/tally/agent/shaded/jackson/core/JsonFactory.class")).isNotNull();
-            assertThat(jar.stream().map(e -> e.getName())).noneMatch(n -> n.startsWith("org/apache/kafka/"))
+            assertThat(jar.getEntry("io/tally/agent/AuditProducerInterceptor.class"))
+                    .isNotNull();
+            assertThat(jar.getEntry("io/tally/agent/shaded/jackson/core/JsonFactory.class"))
+                    .isNotNull();
+            assertThat(jar.stream().map(e -> e.getName()))
+                    .noneMatch(n -> n.startsWith("org/apache/kafka/"))
                     .noneMatch(n -> n.contains("com/fasterxml/") && !n.startsWith("io/tally/"))
                     .noneMatch(n -> n.startsWith("META-INF/versions/"));
         }
@@ -72,20 +76,26 @@ class AgentJarIT {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         String common = "tally.bucket.ms=10000";
-        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), common, "tally.flush.interval.ms=500");
+        runClient(
+                "produce", broker.bootstrapServers(), topic, String.valueOf(n), common, "tally.flush.interval.ms=500");
         runClient("consume", broker.bootstrapServers(), topic, String.valueOf(n), "billing", common);
 
         try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
-            List<AuditMessage> messages = reader.readUntil(m -> AuditTopicReader.closedAgents(m, "producer") == 1
-                    && AuditTopicReader.closedAgents(m, "consumer.billing") == 1, Duration.ofSeconds(60));
+            List<AuditMessage> messages = reader.readUntil(
+                    m -> AuditTopicReader.closedAgents(m, "producer") == 1
+                            && AuditTopicReader.closedAgents(m, "consumer.billing") == 1,
+                    Duration.ofSeconds(60));
             assertThat(AuditTopicReader.counted(messages, "producer")).isEqualTo(n);
             assertThat(AuditTopicReader.counted(messages, "consumer.billing")).isEqualTo(n);
             assertThat(perBucket(messages, "consumer.billing")).isEqualTo(perBucket(messages, "producer"));
             for (Long bucket : perBucket(messages, "producer").keySet()) {
                 IdDigest produced = digest(messages, "producer", bucket);
                 IdDigest consumed = digest(messages, "consumer.billing", bucket);
-                assertThat(consumed.minus(produced).isEmpty()).as("ids of bucket %d", bucket).isTrue();
-                assertThat(produced.totalCount()).isEqualTo(perBucket(messages, "producer").get(bucket));
+                assertThat(consumed.minus(produced).isEmpty())
+                        .as("ids of bucket %d", bucket)
+                        .isTrue();
+                assertThat(produced.totalCount())
+                        .isEqualTo(perBucket(messages, "producer").get(bucket));
             }
             assertThat(AuditTopicReader.records(messages, "producer"))
                     .allSatisfy(r -> assertThat(r.bucket().sizeMs()).isEqualTo(10_000));
@@ -104,20 +114,29 @@ class AgentJarIT {
         String topic = "orders-" + tag;
         int n = 1_500;
         createTopic(topic);
-        runClientOn(version, "produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
-                "tally.flush.interval.ms=500", "tally.tier=producer." + tag);
-        runClientOn(version, "consume", broker.bootstrapServers(), topic, String.valueOf(n), tag,
-                "tally.bucket.ms=10000");
+        runClientOn(
+                version,
+                "produce",
+                broker.bootstrapServers(),
+                topic,
+                String.valueOf(n),
+                "tally.bucket.ms=10000",
+                "tally.flush.interval.ms=500",
+                "tally.tier=producer." + tag);
+        runClientOn(
+                version, "consume", broker.bootstrapServers(), topic, String.valueOf(n), tag, "tally.bucket.ms=10000");
         try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
             List<AuditMessage> messages = reader.readUntil(
                     m -> AuditTopicReader.closedAgents(m, "producer." + tag) == 1
-                            && AuditTopicReader.closedAgents(m, "consumer." + tag) == 1, Duration.ofSeconds(60));
+                            && AuditTopicReader.closedAgents(m, "consumer." + tag) == 1,
+                    Duration.ofSeconds(60));
             assertThat(AuditTopicReader.counted(messages, "producer." + tag)).isEqualTo(n);
             assertThat(AuditTopicReader.counted(messages, "consumer." + tag)).isEqualTo(n);
             assertThat(perBucket(messages, "consumer." + tag, topic))
                     .isEqualTo(perBucket(messages, "producer." + tag, topic));
             if (version.startsWith("3.")) {
-                assertThat(AuditTopicReader.records(messages, "producer." + tag)).as("no ids: counts only")
+                assertThat(AuditTopicReader.records(messages, "producer." + tag))
+                        .as("no ids: counts only")
                         .allMatch(r -> r.digest() == null);
             } else {
                 assertSameIds(messages, topic, "producer." + tag, "consumer." + tag);
@@ -131,38 +150,66 @@ class AgentJarIT {
         int n = 2_000;
         createTopic(topic);
         // a tier of its own: the other tests' producers write to the same audit topic
-        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
+        runClient(
+                "produce",
+                broker.bootstrapServers(),
+                topic,
+                String.valueOf(n),
+                "tally.bucket.ms=10000",
                 "tally.tier=producer.crash");
-        String[] consumer = {broker.bootstrapServers(), topic, "", "crashing", "tally.bucket.ms=10000",
-                "tally.flush.interval.ms=200", "max.poll.records=100"};
+        String[] consumer = {
+            broker.bootstrapServers(),
+            topic,
+            "",
+            "crashing",
+            "tally.bucket.ms=10000",
+            "tally.flush.interval.ms=200",
+            "max.poll.records=100"
+        };
         Process crashing = startClient("crash", with(consumer, 2, "1000"));
         long committed = awaitCommitted(crashing, "crash");
         try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
             List<AuditMessage> messages = reader.readUntil(
                     m -> AuditTopicReader.counted(m, "consumer.crashing") >= committed, Duration.ofSeconds(30));
             assertThat(AuditTopicReader.counted(messages, "consumer.crashing"))
-                    .as("what it read after its last commit is not counted").isEqualTo(committed);
+                    .as("what it read after its last commit is not counted")
+                    .isEqualTo(committed);
             crashing.destroyForcibly(); // SIGKILL: no close, no last flush
             assertThat(crashing.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             runClient(with(with(consumer, 2, String.valueOf(n - committed)), -1, "consume"));
-            messages = reader.readUntil(m -> AuditTopicReader.closedAgents(m, "consumer.crashing") == 1
-                    && AuditTopicReader.counted(m, "consumer.crashing") >= n, Duration.ofSeconds(60));
+            messages = reader.readUntil(
+                    m -> AuditTopicReader.closedAgents(m, "consumer.crashing") == 1
+                            && AuditTopicReader.counted(m, "consumer.crashing") >= n,
+                    Duration.ofSeconds(60));
             assertThat(AuditTopicReader.counted(messages, "consumer.crashing")).isEqualTo(n);
             assertSameIds(messages, topic, "producer.crash", "consumer.crashing");
         }
     }
 
     @Test
-    void an_exactly_once_consumer_killed_mid_transaction_counts_each_record_once_with_its_commits_learned_from_the_group()
-            throws Exception {
+    void
+            an_exactly_once_consumer_killed_mid_transaction_counts_each_record_once_with_its_commits_learned_from_the_group()
+                    throws Exception {
         String topic = "orders-eos";
         int n = 2_000;
         createTopic(topic);
-        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
+        runClient(
+                "produce",
+                broker.bootstrapServers(),
+                topic,
+                String.valueOf(n),
+                "tally.bucket.ms=10000",
                 "tally.tier=producer.eos");
-        String[] transform = {broker.bootstrapServers(), topic, "", "transform", "tally.bucket.ms=10000",
-                "tally.flush.interval.ms=200", "max.poll.records=100"};
+        String[] transform = {
+            broker.bootstrapServers(),
+            topic,
+            "",
+            "transform",
+            "tally.bucket.ms=10000",
+            "tally.flush.interval.ms=200",
+            "max.poll.records=100"
+        };
         Process crashing = startClient("eos-crash", plus(with(transform, 2, "1000"), "client.id=transform-1"));
         long committed = awaitCommitted(crashing, "eos-crash");
         try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
@@ -174,10 +221,12 @@ class AgentJarIT {
             crashing.destroyForcibly(); // SIGKILL mid-transaction: the next instance fences and aborts it
             assertThat(crashing.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-            runClient(with(plus(with(transform, 2, String.valueOf(n - committed)), "client.id=transform-2"), -1,
-                    "eos"));
-            messages = reader.readUntil(m -> AuditTopicReader.closedAgents(m, "consumer.transform") == 1
-                    && AuditTopicReader.counted(m, "consumer.transform") >= n, Duration.ofSeconds(60));
+            runClient(with(
+                    plus(with(transform, 2, String.valueOf(n - committed)), "client.id=transform-2"), -1, "eos"));
+            messages = reader.readUntil(
+                    m -> AuditTopicReader.closedAgents(m, "consumer.transform") == 1
+                            && AuditTopicReader.counted(m, "consumer.transform") >= n,
+                    Duration.ofSeconds(60));
             assertThat(AuditTopicReader.counted(messages, "consumer.transform")).isEqualTo(n);
             assertThat(AuditTopicReader.records(messages, "consumer.transform"))
                     .allMatch(r -> r.mode() == io.tally.core.CountingMode.COMMIT);
@@ -191,16 +240,31 @@ class AgentJarIT {
         String topic = "orders-stall";
         int n = 2_000;
         createTopic(topic);
-        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000",
+        runClient(
+                "produce",
+                broker.bootstrapServers(),
+                topic,
+                String.valueOf(n),
+                "tally.bucket.ms=10000",
                 "tally.tier=producer.stall");
-        String[] consumer = {broker.bootstrapServers(), topic, "", "stalling", "tally.bucket.ms=10000",
-                "tally.flush.interval.ms=200", "max.poll.records=100", "max.poll.interval.ms=10000",
-                "tally.consumer.commit.wait.ms=5000"};
+        String[] consumer = {
+            broker.bootstrapServers(),
+            topic,
+            "",
+            "stalling",
+            "tally.bucket.ms=10000",
+            "tally.flush.interval.ms=200",
+            "max.poll.records=100",
+            "max.poll.interval.ms=10000",
+            "tally.consumer.commit.wait.ms=5000"
+        };
         Process stalled = startClient("stall", with(consumer, 2, "1000"));
         long committed = awaitCommitted(stalled, "stall");
         // its partitions go to a new member once the group evicts it; that one reads on from the commits
         runClient(with(with(consumer, 2, String.valueOf(n - committed)), -1, "consume"));
-        assertThat(stalled.waitFor(90, TimeUnit.SECONDS)).as("the stalled consumer closes").isTrue();
+        assertThat(stalled.waitFor(90, TimeUnit.SECONDS))
+                .as("the stalled consumer closes")
+                .isTrue();
         try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
             List<AuditMessage> messages = reader.readUntil(
                     m -> AuditTopicReader.closedAgents(m, "consumer.stalling") == 2, Duration.ofSeconds(60));
@@ -214,7 +278,9 @@ class AgentJarIT {
         for (Long bucket : perBucket(messages, producer, topic).keySet()) {
             IdDigest produced = digest(messages, producer, topic, bucket);
             IdDigest consumed = digest(messages, tier, topic, bucket);
-            assertThat(consumed.minus(produced).isEmpty()).as("ids of bucket %d", bucket).isTrue();
+            assertThat(consumed.minus(produced).isEmpty())
+                    .as("ids of bucket %d", bucket)
+                    .isTrue();
         }
     }
 
@@ -248,10 +314,15 @@ class AgentJarIT {
         while (System.nanoTime() < deadline) {
             String out = Files.exists(log) ? Files.readString(log) : "";
             if (out.contains("ready")) {
-                return out.lines().filter(l -> l.startsWith("committed ")).mapToLong(l -> Long.parseLong(l.substring(10)))
-                        .findFirst().orElseThrow();
+                return out.lines()
+                        .filter(l -> l.startsWith("committed "))
+                        .mapToLong(l -> Long.parseLong(l.substring(10)))
+                        .findFirst()
+                        .orElseThrow();
             }
-            assertThat(client.isAlive()).as("client %s is running; see %s", mode, log).isTrue();
+            assertThat(client.isAlive())
+                    .as("client %s is running; see %s", mode, log)
+                    .isTrue();
             Thread.sleep(200);
         }
         throw new AssertionError("client " + mode + " never got ready; see " + log);
@@ -262,9 +333,10 @@ class AgentJarIT {
     }
 
     private static Map<Long, Long> perBucket(List<AuditMessage> messages, String tier, String topic) {
-        return AuditTopicReader.records(messages, tier).stream().filter(r -> r.topic().equals(topic))
-                .collect(Collectors.groupingBy(r -> r.bucket().start(), TreeMap::new,
-                        Collectors.summingLong(AuditRecord::count)));
+        return AuditTopicReader.records(messages, tier).stream()
+                .filter(r -> r.topic().equals(topic))
+                .collect(Collectors.groupingBy(
+                        r -> r.bucket().start(), TreeMap::new, Collectors.summingLong(AuditRecord::count)));
     }
 
     private static IdDigest digest(List<AuditMessage> messages, String tier, long bucket) {
@@ -304,25 +376,38 @@ class AgentJarIT {
         }
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            if ((name.startsWith("kafka-clients-") && version == null) || name.startsWith("slf4j-")
-                    || name.startsWith("lz4-") || name.startsWith("snappy-") || name.startsWith("zstd-")) {
+            if ((name.startsWith("kafka-clients-") && version == null)
+                    || name.startsWith("slf4j-")
+                    || name.startsWith("lz4-")
+                    || name.startsWith("snappy-")
+                    || name.startsWith("zstd-")) {
                 classPath.add(entry);
             }
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", String.join(File.pathSeparator, classPath), AgentJarClient.class.getName(), mode));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                String.join(File.pathSeparator, classPath),
+                AgentJarClient.class.getName(),
+                mode));
         command.addAll(List.of(args));
         String log = "agent-jar-client-" + mode + (version == null ? "" : "-" + version) + ".log";
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", log).toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target", log).toFile())
+                .start();
     }
 
     /** Runs a client to its end on kafka-clients {@code version}, or the build's when null. */
     private static void runClientOn(String version, String mode, String... args) throws Exception {
         Process process = startClient(version, mode, args);
         String log = "target/agent-jar-client-" + mode + (version == null ? "" : "-" + version) + ".log";
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("client %s finished; see %s", mode, log).isTrue();
-        assertThat(process.exitValue()).as("client %s exit code; see %s", mode, log).isZero();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS))
+                .as("client %s finished; see %s", mode, log)
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("client %s exit code; see %s", mode, log)
+                .isZero();
     }
 }

@@ -2,14 +2,12 @@ package io.tally.agent;
 
 import io.tally.agent.internal.InternalSettings;
 import io.tally.core.ManualClock;
-
 import java.util.HashMap;
 import java.util.Map;
 
 /** Settings of an agent under test: a manual clock, a fake sink, 10 s buckets. */
 final class AgentSettings {
-    private AgentSettings() {
-    }
+    private AgentSettings() {}
 
     static Map<String, Object> of(ManualClock clock, FakeSink sink, Object... keyValues) {
         Map<String, Object> settings = new HashMap<>();

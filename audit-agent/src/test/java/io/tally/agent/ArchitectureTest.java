@@ -15,10 +15,22 @@ class ArchitectureTest {
 
     @Test
     void depends_on_no_tally_module_but_core_and_on_no_library_but_the_kafka_client_and_slf4j() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.tally.broker..", "io.tally.storage..",
-                        "io.tally.aggregator..", "io.tally.reconciler..", "io.tally.api..", "io.tally.standalone..",
-                        "io.tally.core.internal..", "org.apache.flink..", "com.datastax..", "com.fasterxml..",
-                        "kafka..", "org.apache.kafka.server..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.tally.broker..",
+                        "io.tally.storage..",
+                        "io.tally.aggregator..",
+                        "io.tally.reconciler..",
+                        "io.tally.api..",
+                        "io.tally.standalone..",
+                        "io.tally.core.internal..",
+                        "org.apache.flink..",
+                        "com.datastax..",
+                        "com.fasterxml..",
+                        "kafka..",
+                        "org.apache.kafka.server..")
                 .check(AGENT);
     }
 }

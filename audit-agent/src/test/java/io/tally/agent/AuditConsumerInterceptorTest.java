@@ -1,11 +1,18 @@
 package io.tally.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.agent.internal.EventTimeSource;
 import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -14,14 +21,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class AuditConsumerInterceptorTest {
     private static final long T0 = 1_764_000_000_000L;
@@ -52,8 +51,8 @@ class AuditConsumerInterceptorTest {
         for (long o = fromOffset; o < toOffset; o++) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(AuditIds.HEADER, AuditIds.toHex(o));
-            batch.add(new ConsumerRecord<>("orders", 0, o, T0 + o, TimestampType.CREATE_TIME, 1, 9, "k", "v",
-                    headers, Optional.empty()));
+            batch.add(new ConsumerRecord<>(
+                    "orders", 0, o, T0 + o, TimestampType.CREATE_TIME, 1, 9, "k", "v", headers, Optional.empty()));
         }
         interceptor.onConsume(new ConsumerRecords<>(Map.of(P0, batch), Map.of()));
     }
@@ -62,8 +61,18 @@ class AuditConsumerInterceptorTest {
     private void poll(TopicPartition tp, long fromOffset, long toOffset) {
         List<ConsumerRecord<Object, Object>> batch = new ArrayList<>();
         for (long o = fromOffset; o < toOffset; o++) {
-            batch.add(new ConsumerRecord<>(tp.topic(), tp.partition(), o, T0 + o, TimestampType.CREATE_TIME, 1, 9,
-                    "k", "v", new RecordHeaders(), Optional.empty()));
+            batch.add(new ConsumerRecord<>(
+                    tp.topic(),
+                    tp.partition(),
+                    o,
+                    T0 + o,
+                    TimestampType.CREATE_TIME,
+                    1,
+                    9,
+                    "k",
+                    "v",
+                    new RecordHeaders(),
+                    Optional.empty()));
         }
         interceptor.onConsume(new ConsumerRecords<>(Map.of(tp, batch), Map.of()));
     }
@@ -114,7 +123,7 @@ class AuditConsumerInterceptorTest {
         start();
         poll(0, 100);
         commit(100);
-        poll(100, 150);   // never committed: the consumer dies, these will be delivered again
+        poll(100, 150); // never committed: the consumer dies, these will be delivered again
         assertThat(countedAfterClose()).isEqualTo(100);
         AuditRecord record = sink.records().get(0);
         assertThat(record.tier()).isEqualTo("consumer.billing");
@@ -126,8 +135,8 @@ class AuditConsumerInterceptorTest {
     void a_commit_inside_a_poll_counts_it_and_a_retry_of_its_tail_is_not_counted_twice() {
         start();
         poll(0, 10);
-        commit(4);      // records 0..3 processed; 4 failed
-        poll(4, 10);    // the error handler sought back to 4: the same records again
+        commit(4); // records 0..3 processed; 4 failed
+        poll(4, 10); // the error handler sought back to 4: the same records again
         commit(10);
         assertThat(countedAfterClose()).isEqualTo(10);
     }
@@ -136,7 +145,7 @@ class AuditConsumerInterceptorTest {
     void a_commit_inside_a_poll_counts_exactly_the_records_below_it_so_the_next_owner_alone_counts_the_rest() {
         start();
         poll(0, 10);
-        commit(4);      // a Streams or Connect task committed part of the batch; then the partition moves away
+        commit(4); // a Streams or Connect task committed part of the batch; then the partition moves away
         assertThat(countedAfterClose()).as("only what the commit covers").isEqualTo(4);
         // the partition's new owner reads again from 4 and counts 4..9: each record once in the group
     }
@@ -147,13 +156,15 @@ class AuditConsumerInterceptorTest {
         TopicPartition p1 = new TopicPartition("orders", 1);
         poll(P0, 0, 10);
         poll(p1, 0, 10);
-        commitAndFlush(Map.of(P0, 10L, p1, 10L));   // it commits: a committing consumer
+        commitAndFlush(Map.of(P0, 10L, p1, 10L)); // it commits: a committing consumer
         poll(P0, 10, 20);
         poll(p1, 10, 20);
-        clock.advance(240_000);                      // Flink checkpoints every 5 minutes; p1 returns nothing more
+        clock.advance(240_000); // Flink checkpoints every 5 minutes; p1 returns nothing more
         poll(P0, 20, 30);
         commitAndFlush(Map.of(P0, 30L, p1, 20L));
-        assertThat(countedAfterClose()).as("nothing given up while the commit was late").isEqualTo(50);
+        assertThat(countedAfterClose())
+                .as("nothing given up while the commit was late")
+                .isEqualTo(50);
         assertThat(sink.records()).allMatch(r -> r.mode() == CountingMode.COMMIT);
     }
 
@@ -163,9 +174,9 @@ class AuditConsumerInterceptorTest {
         TopicPartition p1 = new TopicPartition("orders", 1);
         poll(P0, 0, 10);
         poll(p1, 0, 10);
-        commit(10);                                  // p0 committed; p1's records are left waiting: revoked
+        commit(10); // p0 committed; p1's records are left waiting: revoked
         clock.advance(600_000);
-        poll(P0, 10, 20);                            // p1 returned nothing for 10 minutes: its next owner counts them
+        poll(P0, 10, 20); // p1 returned nothing for 10 minutes: its next owner counts them
         commit(20);
         assertThat(countedAfterClose()).isEqualTo(20);
     }
@@ -176,12 +187,14 @@ class AuditConsumerInterceptorTest {
         start(AgentConfig.MAX_PENDING_RECORDS, "15");
         TopicPartition p1 = new TopicPartition("orders", 1);
         poll(P0, 0, 10);
-        poll(p1, 0, 10);                             // 20 would wait: p1 counts on consume from now on
+        poll(p1, 0, 10); // 20 would wait: p1 counts on consume from now on
         poll(p1, 10, 15);
         commitAndFlush(Map.of(P0, 10L));
         assertThat(countedAfterClose()).isEqualTo(25);
-        assertThat(sink.records()).filteredOn(r -> r.mode() == CountingMode.CONSUME)
-                .extracting(AuditRecord::count).containsExactly(15L);
+        assertThat(sink.records())
+                .filteredOn(r -> r.mode() == CountingMode.CONSUME)
+                .extracting(AuditRecord::count)
+                .containsExactly(15L);
     }
 
     @Test
@@ -198,14 +211,14 @@ class AuditConsumerInterceptorTest {
             throws Exception {
         java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
                 new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-        start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS,
-                (io.tally.agent.internal.GroupCommits.Source) group::get);
+        start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source)
+                group::get);
         poll(0, 10);
-        group.set(Map.of(P0, 6L));      // sendOffsetsToTransaction(6) committed with the transaction of 0..5
-        clock.advance(20_000);          // no commit through the client: the agent reads the group's
+        group.set(Map.of(P0, 6L)); // sendOffsetsToTransaction(6) committed with the transaction of 0..5
+        clock.advance(20_000); // no commit through the client: the agent reads the group's
         poll(10, 12);
         awaitCounted(6);
-        poll(6, 12);                    // the next transaction aborted: the application read 6.. again
+        poll(6, 12); // the next transaction aborted: the application read 6.. again
         group.set(Map.of(P0, 12L));
         awaitCounted(12);
         assertThat(countedAfterClose()).isEqualTo(12);
@@ -226,7 +239,7 @@ class AuditConsumerInterceptorTest {
         start();
         poll(0, 10);
         commit(10);
-        poll(0, 10);    // offset reset to earliest, processed and committed again
+        poll(0, 10); // offset reset to earliest, processed and committed again
         commit(10);
         assertThat(countedAfterClose()).isEqualTo(20);
     }
@@ -235,7 +248,7 @@ class AuditConsumerInterceptorTest {
     void a_seek_back_before_any_commit_counts_the_records_once() {
         start();
         poll(0, 10);
-        poll(0, 10);    // sought back to 0 without committing
+        poll(0, 10); // sought back to 0 without committing
         commit(10);
         assertThat(countedAfterClose()).isEqualTo(10);
     }
@@ -263,22 +276,24 @@ class AuditConsumerInterceptorTest {
         poll(p1, 0, 10);
         poll(p2, 0, 5);
         Heartbeat first = commitAndFlush(Map.of(P0, 10L, p1, 10L, p2, 5L));
-        assertThat(first.partitions().get("orders")).containsExactlyInAnyOrderEntriesOf(
-                Map.of(0, T0 + 9, 1, T0 + 9, 2, T0 + 4));
+        assertThat(first.partitions().get("orders"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(0, T0 + 9, 1, T0 + 9, 2, T0 + 4));
 
         clock.advance(31_000);
         // partition 2 returns nothing more (caught up, or revoked); partition 1's new records wait for a commit
         poll(P0, 10, 20);
         poll(p1, 10, 20);
         Heartbeat second = commitAndFlush(Map.of(P0, 20L));
-        assertThat(second.partitions().get("orders")).as("partition 2 left out, partition 1 at what passed")
+        assertThat(second.partitions().get("orders"))
+                .as("partition 2 left out, partition 1 at what passed")
                 .containsExactlyInAnyOrderEntriesOf(Map.of(0, T0 + 19, 1, T0 + 9));
         assertThat(second.watermarks()).containsEntry("orders", T0 + 19);
 
         clock.advance(31_000);
         poll(P0, 20, 30);
         Heartbeat third = commitAndFlush(Map.of(P0, 30L, p1, 20L));
-        assertThat(third.partitions().get("orders")).as("partition 1 released and idle: out as well")
+        assertThat(third.partitions().get("orders"))
+                .as("partition 1 released and idle: out as well")
                 .containsExactlyInAnyOrderEntriesOf(Map.of(0, T0 + 29));
     }
 
@@ -286,12 +301,12 @@ class AuditConsumerInterceptorTest {
     void heartbeats_carry_the_offset_each_partition_was_first_read_from() throws Exception {
         start();
         TopicPartition p1 = new TopicPartition("orders", 1);
-        poll(P0, 500, 510);   // started at `latest`, or resumed from a commit
-        poll(p1, 0, 10);      // from the beginning
+        poll(P0, 500, 510); // started at `latest`, or resumed from a commit
+        poll(p1, 0, 10); // from the beginning
         Heartbeat first = commitAndFlush(Map.of(P0, 510L, p1, 10L));
         assertThat(first.startOffsets().get("orders")).containsExactlyInAnyOrderEntriesOf(Map.of(0, 500L, 1, 0L));
         poll(P0, 510, 520);
-        poll(P0, 400, 410);   // reset back: the tier has read from 400 on
+        poll(P0, 400, 410); // reset back: the tier has read from 400 on
         Heartbeat second = commitAndFlush(Map.of(P0, 410L));
         assertThat(second.startOffsets().get("orders")).containsEntry(0, 400L);
     }
@@ -300,33 +315,68 @@ class AuditConsumerInterceptorTest {
     void with_event_time_from_the_value_the_producer_s_stamp_is_read_first_so_objects_of_any_type_are_bucketed()
             throws Exception {
         start(AgentConfig.EVENT_TIME, "json:ts");
-        record Order(long ts) { } // what a POJO or Avro deserializer hands the application
+        record Order(long ts) {} // what a POJO or Avro deserializer hands the application
         long stamped = T0 - 120_000;
         List<ConsumerRecord<Object, Object>> batch = new ArrayList<>();
         for (long o = 0; o < 3; o++) {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(EventTimeSource.EVENT_TIME_HEADER, java.nio.ByteBuffer.allocate(8).putLong(stamped).array());
-            batch.add(new ConsumerRecord<>("orders", 0, o, T0 + o, TimestampType.CREATE_TIME, 1, 9, "k",
-                    new Order(stamped), headers, Optional.empty()));
+            headers.add(
+                    EventTimeSource.EVENT_TIME_HEADER,
+                    java.nio.ByteBuffer.allocate(8).putLong(stamped).array());
+            batch.add(new ConsumerRecord<>(
+                    "orders",
+                    0,
+                    o,
+                    T0 + o,
+                    TimestampType.CREATE_TIME,
+                    1,
+                    9,
+                    "k",
+                    new Order(stamped),
+                    headers,
+                    Optional.empty()));
         }
-        batch.add(new ConsumerRecord<>("orders", 0, 3, T0 + 3, TimestampType.CREATE_TIME, 1, 9, "k",
-                new Order(stamped), new RecordHeaders(), Optional.empty())); // no stamp: cannot be read
-        batch.add(new ConsumerRecord<>("orders", 0, 4, T0 + 4, TimestampType.CREATE_TIME, 1, 9, "k",
-                "{\"ts\":" + stamped + "}", new RecordHeaders(), Optional.empty()));
+        batch.add(new ConsumerRecord<>(
+                "orders",
+                0,
+                3,
+                T0 + 3,
+                TimestampType.CREATE_TIME,
+                1,
+                9,
+                "k",
+                new Order(stamped),
+                new RecordHeaders(),
+                Optional.empty())); // no stamp: cannot be read
+        batch.add(new ConsumerRecord<>(
+                "orders",
+                0,
+                4,
+                T0 + 4,
+                TimestampType.CREATE_TIME,
+                1,
+                9,
+                "k",
+                "{\"ts\":" + stamped + "}",
+                new RecordHeaders(),
+                Optional.empty()));
         interceptor.onConsume(new ConsumerRecords<>(Map.of(P0, batch), Map.of()));
         commitAndFlush(Map.of(P0, 5L));
         long bucket = stamped - Math.floorMod(stamped, 60_000);
-        assertThat(sink.records()).filteredOn(r -> r.bucket().start() == bucket)
-                .extracting(AuditRecord::count).containsExactly(4L);
+        assertThat(sink.records())
+                .filteredOn(r -> r.bucket().start() == bucket)
+                .extracting(AuditRecord::count)
+                .containsExactly(4L);
         assertThat(sink.records().stream().mapToLong(AuditRecord::noTimestamp).sum())
-                .as("the unreadable one, visibly").isEqualTo(1);
+                .as("the unreadable one, visibly")
+                .isEqualTo(1);
     }
 
     @Test
     void records_without_an_id_header_get_the_id_of_their_log_position() {
         start();
-        ConsumerRecord<Object, Object> bare = new ConsumerRecord<>("orders", 0, 7, T0, TimestampType.CREATE_TIME, 1, 1,
-                "k", "v", new RecordHeaders(), Optional.empty());
+        ConsumerRecord<Object, Object> bare = new ConsumerRecord<>(
+                "orders", 0, 7, T0, TimestampType.CREATE_TIME, 1, 1, "k", "v", new RecordHeaders(), Optional.empty());
         interceptor.onConsume(new ConsumerRecords<>(Map.of(P0, List.of(bare)), Map.of()));
         commit(8);
         countedAfterClose();

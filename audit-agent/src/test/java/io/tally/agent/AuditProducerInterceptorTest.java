@@ -1,5 +1,8 @@
 package io.tally.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.CountingMode;
@@ -7,6 +10,14 @@ import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.PeelResult;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -16,18 +27,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AuditProducerInterceptorTest {
     private static final long T0 = 1_764_000_000_000L;
@@ -68,7 +67,9 @@ class AuditProducerInterceptorTest {
         while (sink.heartbeats().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(sink.heartbeats()).as("a first heartbeat long before the 10-minute interval").isNotEmpty();
+        assertThat(sink.heartbeats())
+                .as("a first heartbeat long before the 10-minute interval")
+                .isNotEmpty();
         assertThat(sink.heartbeats().get(0).closed()).isFalse();
     }
 
@@ -84,13 +85,15 @@ class AuditProducerInterceptorTest {
         carried.headers().add(AuditIds.HEADER, "00000000000000ff".getBytes(StandardCharsets.US_ASCII));
         interceptor.onSend(carried);
         assertThat(carried.headers().headers(AuditIds.HEADER)).hasSize(1);
-        assertThat(AuditIds.fromHeader(carried.headers().lastHeader(AuditIds.HEADER).value())).isEqualTo(255);
+        assertThat(AuditIds.fromHeader(
+                        carried.headers().lastHeader(AuditIds.HEADER).value()))
+                .isEqualTo(255);
     }
 
     @Test
     void buckets_by_the_timestamp_the_broker_stored_not_the_one_the_record_was_sent_with() {
         start();
-        sendAndAck("orders", T0 + 9_999, 0);   // LogAppendTime: the broker's clock, not the record's T0
+        sendAndAck("orders", T0 + 9_999, 0); // LogAppendTime: the broker's clock, not the record's T0
         sendAndAck("orders", T0 + 10_000, 1);
         sendAndAck("orders", T0 + 10_001, 2);
         interceptor.close();
@@ -98,7 +101,10 @@ class AuditProducerInterceptorTest {
 
         assertThat(sink.countedIn("orders", T0)).isEqualTo(1);
         assertThat(sink.countedIn("orders", T0 + 10_000)).isEqualTo(2);
-        AuditRecord record = sink.records().stream().filter(r -> r.bucket().start() == T0).findFirst().orElseThrow();
+        AuditRecord record = sink.records().stream()
+                .filter(r -> r.bucket().start() == T0)
+                .findFirst()
+                .orElseThrow();
         assertThat(record.tier()).isEqualTo("producer");
         assertThat(record.mode()).isEqualTo(CountingMode.ACK);
         assertThat(record.bytes()).isEqualTo(6);
@@ -125,12 +131,12 @@ class AuditProducerInterceptorTest {
     @Test
     void counts_failures_missing_timestamps_and_skew_apart() {
         start(AgentConfig.SKEW_FUTURE_MS, "60000", AgentConfig.SKEW_PAST_MS, "3600000");
-        interceptor.onAcknowledgement(metadata("orders", -1, -1), new RuntimeException("broker said no"),
-                new RecordHeaders());
-        sendAndAck("orders", -1, 1);                      // no timestamp
-        sendAndAck("orders", T0 + 5_000 + 61_000, 2);     // too far ahead
-        sendAndAck("orders", T0 + 5_000 - 3_600_001, 3);  // too far behind
-        sendAndAck("orders", T0 + 5_000 + 59_000, 4);     // within the bound
+        interceptor.onAcknowledgement(
+                metadata("orders", -1, -1), new RuntimeException("broker said no"), new RecordHeaders());
+        sendAndAck("orders", -1, 1); // no timestamp
+        sendAndAck("orders", T0 + 5_000 + 61_000, 2); // too far ahead
+        sendAndAck("orders", T0 + 5_000 - 3_600_001, 3); // too far behind
+        sendAndAck("orders", T0 + 5_000 + 59_000, 4); // within the bound
         interceptor.close();
         interceptor = null;
         List<AuditRecord> records = sink.records();
@@ -139,7 +145,12 @@ class AuditProducerInterceptorTest {
         assertThat(records.stream().mapToLong(AuditRecord::skewed).sum()).isEqualTo(2);
         assertThat(sink.counted()).isEqualTo(1);
         // counted apart in the bucket of the agent's own clock
-        assertThat(records.stream().filter(r -> r.skewed() > 0).findFirst().orElseThrow().bucket().start())
+        assertThat(records.stream()
+                        .filter(r -> r.skewed() > 0)
+                        .findFirst()
+                        .orElseThrow()
+                        .bucket()
+                        .start())
                 .isEqualTo(T0);
     }
 
@@ -150,8 +161,8 @@ class AuditProducerInterceptorTest {
         sendAndAck("orders", T0, 1);
         interceptor.onSend(new ProducerRecord<>("orders", "in flight"));
         interceptor.onSend(new ProducerRecord<>("tally.audit", "not audited"));
-        interceptor.onAcknowledgement(metadata("orders", -1, -1), new RuntimeException("broker said no"),
-                new RecordHeaders());
+        interceptor.onAcknowledgement(
+                metadata("orders", -1, -1), new RuntimeException("broker said no"), new RecordHeaders());
         assertThat(agentMetric("Attempted")).isEqualTo(3);
         assertThat(agentMetric("FailedSends")).isEqualTo(1);
     }
@@ -199,7 +210,9 @@ class AuditProducerInterceptorTest {
         assertThat(interceptor.onSend(record)).isSameAs(record);
         interceptor.onAcknowledgement(metadata("orders", 0, T0), null, broken);
         interceptor.onAcknowledgement(null, null, null); // nothing to count: not an error either
-        assertThat(agentMetric("CallbackErrors")).as("each failure counted, none thrown").isEqualTo(2);
+        assertThat(agentMetric("CallbackErrors"))
+                .as("each failure counted, none thrown")
+                .isEqualTo(2);
     }
 
     @Test
@@ -207,7 +220,7 @@ class AuditProducerInterceptorTest {
         start(AgentConfig.MAX_OPEN_BUCKETS, "2");
         sendAndAck("orders", T0, 0);
         sendAndAck("orders", T0 + 10_000, 1);
-        sendAndAck("orders", T0 + 20_000, 2);   // a third bucket: no room
+        sendAndAck("orders", T0 + 20_000, 2); // a third bucket: no room
         sendAndAck("orders", T0 + 20_001, 3);
         interceptor.close();
         interceptor = null;
@@ -215,9 +228,10 @@ class AuditProducerInterceptorTest {
         Heartbeat last = sink.heartbeats().get(sink.heartbeats().size() - 1);
         assertThat(last.dropped()).isEqualTo(2);
         long bucketMs = 10_000;
-        assertThat(last.droppedByBucket()).as("where they would have counted")
-                .containsExactly(java.util.Map.entry("orders",
-                        java.util.Map.of(T0 + 20_000 - Math.floorMod(T0 + 20_000, bucketMs), 2L)));
+        assertThat(last.droppedByBucket())
+                .as("where they would have counted")
+                .containsExactly(java.util.Map.entry(
+                        "orders", java.util.Map.of(T0 + 20_000 - Math.floorMod(T0 + 20_000, bucketMs), 2L)));
     }
 
     @Test
@@ -230,7 +244,10 @@ class AuditProducerInterceptorTest {
         Heartbeat last = (Heartbeat) messages.get(messages.size() - 1);
         assertThat(last.closed()).isTrue();
         assertThat(last.watermarks()).containsEntry("orders", T0);
-        assertThat(messages).extracting(io.tally.core.AuditMessage::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(messages)
+                .extracting(io.tally.core.AuditMessage::seq)
+                .isSorted()
+                .doesNotHaveDuplicates();
         assertThat(sink.closed).isTrue();
     }
 
@@ -249,7 +266,8 @@ class AuditProducerInterceptorTest {
     @Test
     void event_time_can_come_from_a_json_field_read_when_the_record_is_whole() {
         start(AgentConfig.EVENT_TIME, "json:meta.createdAt");
-        ProducerRecord<Object, Object> record = new ProducerRecord<>("orders",
+        ProducerRecord<Object, Object> record = new ProducerRecord<>(
+                "orders",
                 "{\"id\":1,\"meta\":{\"other\":[1,2],\"createdAt\":\"" + java.time.Instant.ofEpochMilli(T0 + 30_001)
                         + "\"}}");
         interceptor.onSend(record);
@@ -260,14 +278,16 @@ class AuditProducerInterceptorTest {
         interceptor.close();
         interceptor = null;
         assertThat(sink.countedIn("orders", T0 + 30_000)).isEqualTo(1);
-        assertThat(sink.records().stream().mapToLong(AuditRecord::noTimestamp).sum()).isEqualTo(1);
+        assertThat(sink.records().stream().mapToLong(AuditRecord::noTimestamp).sum())
+                .isEqualTo(1);
     }
 
     @Test
     void a_bad_setting_fails_configure_naming_the_key() {
         AuditProducerInterceptor bad = new AuditProducerInterceptor();
         assertThatThrownBy(() -> bad.configure(AgentSettings.of(clock, sink, AgentConfig.BUCKET_MS, "-5")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("tally.bucket.ms");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tally.bucket.ms");
         assertThatThrownBy(() -> bad.configure(AgentSettings.of(clock, sink, AgentConfig.EVENT_TIME, "guess")))
                 .hasMessageContaining("tally.event.time");
         assertThatThrownBy(() -> bad.configure(AgentSettings.of(clock, sink, "tally.flush.intervall.ms", "5")))

@@ -1,20 +1,11 @@
 package io.tally.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
 import io.tally.core.AuditMessage;
 import io.tally.core.Heartbeat;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +15,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The audit cluster goes away while the application produces: the application must not notice, and the counts
@@ -37,9 +36,11 @@ class AuditTopicOutageIT {
 
     @BeforeAll
     static void start() throws Exception {
-        appCluster = BundledBroker.start(BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
+        appCluster = BundledBroker.start(
+                BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
         // port 0: bound once by the broker and kept across its stop and start, so the agent finds it again
-        auditCluster = BundledBroker.start(BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
+        auditCluster = BundledBroker.start(
+                BrokerConfig.builder().temporaryDataDir().listenerPort(0).build());
     }
 
     @AfterAll
@@ -73,12 +74,12 @@ class AuditTopicOutageIT {
         props.put(AgentConfig.BUCKET_MS, "10000");
         int n = 2_000;
         try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 sends.add(producer.send(new ProducerRecord<>("payments", "k" + i, "v" + i)));
                 if (i == n / 2) {
-                    Thread.sleep(3_000);   // several flushes fail meanwhile
+                    Thread.sleep(3_000); // several flushes fail meanwhile
                 }
             }
             for (Future<RecordMetadata> send : sends) {
@@ -89,16 +90,22 @@ class AuditTopicOutageIT {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(agentMetric("SendErrors")).as("sends to the stopped audit cluster failed").isPositive();
-            assertThat(agentMetric("BufferedRecords")).as("and wait in the buffer").isPositive();
+            assertThat(agentMetric("SendErrors"))
+                    .as("sends to the stopped audit cluster failed")
+                    .isPositive();
+            assertThat(agentMetric("BufferedRecords"))
+                    .as("and wait in the buffer")
+                    .isPositive();
             auditCluster.start();
-        }   // close: the agent sends what it buffered and its closed heartbeat
+        } // close: the agent sends what it buffered and its closed heartbeat
 
         try (AuditTopicReader reader = new AuditTopicReader(auditServers)) {
-            List<AuditMessage> messages = reader.readUntil(m -> AuditTopicReader.closedAgents(m, "producer") == 1,
-                    Duration.ofSeconds(60));
-            long dropped = messages.stream().filter(m -> m instanceof Heartbeat h && h.closed())
-                    .mapToLong(m -> ((Heartbeat) m).dropped()).sum();
+            List<AuditMessage> messages =
+                    reader.readUntil(m -> AuditTopicReader.closedAgents(m, "producer") == 1, Duration.ofSeconds(60));
+            long dropped = messages.stream()
+                    .filter(m -> m instanceof Heartbeat h && h.closed())
+                    .mapToLong(m -> ((Heartbeat) m).dropped())
+                    .sum();
             assertThat(AuditTopicReader.counted(messages, "producer") + dropped).isEqualTo(n);
             assertThat(AuditTopicReader.counted(messages, "producer")).isEqualTo(n);
         }

@@ -4,15 +4,14 @@ import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads and decodes {@code tally.audit} from the start, as the aggregator will. */
 final class AuditTopicReader implements AutoCloseable {
@@ -20,9 +19,16 @@ final class AuditTopicReader implements AutoCloseable {
     private final List<AuditMessage> messages = new ArrayList<>();
 
     AuditTopicReader(String bootstrapServers) {
-        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers, "group.id",
-                "audit-reader-" + System.nanoTime(), "auto.offset.reset", "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        bootstrapServers,
+                        "group.id",
+                        "audit-reader-" + System.nanoTime(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of("tally.audit"));
     }
 
@@ -38,7 +44,9 @@ final class AuditTopicReader implements AutoCloseable {
     }
 
     static long closedAgents(List<AuditMessage> messages, String tier) {
-        return messages.stream().filter(m -> m instanceof Heartbeat h && h.closed() && h.tier().equals(tier)).count();
+        return messages.stream()
+                .filter(m -> m instanceof Heartbeat h && h.closed() && h.tier().equals(tier))
+                .count();
     }
 
     static long counted(List<AuditMessage> messages, String tier) {
@@ -46,8 +54,10 @@ final class AuditTopicReader implements AutoCloseable {
     }
 
     static List<AuditRecord> records(List<AuditMessage> messages, String tier) {
-        return messages.stream().filter(m -> m instanceof AuditRecord r && r.tier().equals(tier))
-                .map(m -> (AuditRecord) m).toList();
+        return messages.stream()
+                .filter(m -> m instanceof AuditRecord r && r.tier().equals(tier))
+                .map(m -> (AuditRecord) m)
+                .toList();
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,16 +45,24 @@ final class FakeSink implements AuditSink {
     }
 
     List<AuditRecord> records() {
-        return messages().stream().filter(m -> m instanceof AuditRecord).map(m -> (AuditRecord) m).toList();
+        return messages().stream()
+                .filter(m -> m instanceof AuditRecord)
+                .map(m -> (AuditRecord) m)
+                .toList();
     }
 
     List<Heartbeat> heartbeats() {
-        return messages().stream().filter(m -> m instanceof Heartbeat).map(m -> (Heartbeat) m).toList();
+        return messages().stream()
+                .filter(m -> m instanceof Heartbeat)
+                .map(m -> (Heartbeat) m)
+                .toList();
     }
 
     long countedIn(String topic, long bucketStart) {
-        return records().stream().filter(r -> r.topic().equals(topic) && r.bucket().start() == bucketStart)
-                .mapToLong(AuditRecord::count).sum();
+        return records().stream()
+                .filter(r -> r.topic().equals(topic) && r.bucket().start() == bucketStart)
+                .mapToLong(AuditRecord::count)
+                .sum();
     }
 
     long counted() {

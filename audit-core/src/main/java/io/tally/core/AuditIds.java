@@ -1,7 +1,6 @@
 package io.tally.core;
 
 import io.tally.core.internal.Mix;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -16,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 public final class AuditIds {
     /** The header that carries a message's audit id. */
     public static final String HEADER = "tally.id";
+
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long SEED_POSITION = 0x7f4a7c159e3779b9L;
     private static final long SEED_BYTES = 0x2545f4914f6cdd1dL;
@@ -32,8 +32,7 @@ public final class AuditIds {
         }
     }
 
-    private AuditIds() {
-    }
+    private AuditIds() {}
 
     /**
      * @param headerValue the value of the record's {@code tally.id} header, or null when it has none

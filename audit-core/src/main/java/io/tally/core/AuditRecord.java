@@ -2,7 +2,6 @@ package io.tally.core;
 
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,7 +44,8 @@ public record AuditRecord(
         long failed,
         LatencySketch latency,
         IdDigest digest,
-        Map<Integer, Long> firstOffsets) implements AuditMessage {
+        Map<Integer, Long> firstOffsets)
+        implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
     public AuditRecord {
@@ -65,10 +65,36 @@ public record AuditRecord(
     }
 
     /** A record of an agent that does not know the offsets of what it counts. */
-    public AuditRecord(AgentIdentity agent, long seq, long emittedAt, String tier, String topic, Bucket bucket,
-            CountingMode mode, long count, long bytes, long noTimestamp, long skewed, long failed,
-            LatencySketch latency, IdDigest digest) {
-        this(agent, seq, emittedAt, tier, topic, bucket, mode, count, bytes, noTimestamp, skewed, failed, latency,
-                digest, Map.of());
+    public AuditRecord(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            String topic,
+            Bucket bucket,
+            CountingMode mode,
+            long count,
+            long bytes,
+            long noTimestamp,
+            long skewed,
+            long failed,
+            LatencySketch latency,
+            IdDigest digest) {
+        this(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                topic,
+                bucket,
+                mode,
+                count,
+                bytes,
+                noTimestamp,
+                skewed,
+                failed,
+                latency,
+                digest,
+                Map.of());
     }
 }

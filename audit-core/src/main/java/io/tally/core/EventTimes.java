@@ -3,7 +3,6 @@ package io.tally.core;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -14,10 +13,10 @@ import java.time.format.DateTimeParseException;
 public final class EventTimes {
     /** No usable event time. */
     public static final long NONE = Long.MIN_VALUE;
+
     private static final JsonFactory JSON = new JsonFactory();
 
-    private EventTimes() {
-    }
+    private EventTimes() {}
 
     /** @return epoch ms from a header value: 8 bytes big-endian, or decimal text; {@link #NONE} otherwise */
     public static long fromHeader(byte[] bytes) {

@@ -44,7 +44,8 @@ public record Heartbeat(
         long dropped,
         Map<String, Map<Long, Long>> droppedByBucket,
         Map<String, Map<Integer, Long>> startOffsets,
-        boolean readCommitted) implements AuditMessage {
+        boolean readCommitted)
+        implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
     public Heartbeat {
@@ -59,8 +60,8 @@ public record Heartbeat(
             TreeMap<String, Map<Integer, Long>> byTopic = new TreeMap<>();
             partitions.forEach((topic, marks) -> {
                 TreeMap<Integer, Long> p = new TreeMap<>();
-                marks.forEach((partition, mark) -> p.put((int) Names.nonNegative("partition", partition),
-                        Objects.requireNonNull(mark)));
+                marks.forEach((partition, mark) ->
+                        p.put((int) Names.nonNegative("partition", partition), Objects.requireNonNull(mark)));
                 if (!p.isEmpty()) { // a topic none of whose partitions is read now is simply absent
                     byTopic.put(Names.topic(topic), Collections.unmodifiableMap(p));
                 }
@@ -86,29 +87,67 @@ public record Heartbeat(
     }
 
     /** A heartbeat of a client that reads uncommitted records, or of one that reads nothing. */
-    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
-            Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped,
-            Map<String, Map<Long, Long>> droppedByBucket, Map<String, Map<Integer, Long>> startOffsets) {
-        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket, startOffsets,
+    public Heartbeat(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            Map<String, Long> watermarks,
+            Map<String, Map<Integer, Long>> partitions,
+            boolean closed,
+            long dropped,
+            Map<String, Map<Long, Long>> droppedByBucket,
+            Map<String, Map<Integer, Long>> startOffsets) {
+        this(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                watermarks,
+                partitions,
+                closed,
+                dropped,
+                droppedByBucket,
+                startOffsets,
                 false);
     }
 
     /** A heartbeat that reports no start offsets. */
-    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
-            Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped,
+    public Heartbeat(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            Map<String, Long> watermarks,
+            Map<String, Map<Integer, Long>> partitions,
+            boolean closed,
+            long dropped,
             Map<String, Map<Long, Long>> droppedByBucket) {
         this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket, Map.of(), false);
     }
 
     /** A heartbeat that knows no topic and bucket of what its agent dropped. */
-    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
-            Map<String, Map<Integer, Long>> partitions, boolean closed, long dropped) {
+    public Heartbeat(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            Map<String, Long> watermarks,
+            Map<String, Map<Integer, Long>> partitions,
+            boolean closed,
+            long dropped) {
         this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, Map.of(), Map.of(), false);
     }
 
     /** A heartbeat of an agent that reports whole topics only (a producer). */
-    public Heartbeat(AgentIdentity agent, long seq, long emittedAt, String tier, Map<String, Long> watermarks,
-            boolean closed, long dropped) {
+    public Heartbeat(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            Map<String, Long> watermarks,
+            boolean closed,
+            long dropped) {
         this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped, Map.of(), Map.of(), false);
     }
 

@@ -6,10 +6,10 @@ import java.util.Objects;
 final class Names {
     /** Kafka's own limit on topic names. */
     static final int MAX_TOPIC_LENGTH = 249;
+
     static final int MAX_TIER_LENGTH = 255;
 
-    private Names() {
-    }
+    private Names() {}
 
     static String topic(String topic) {
         return check("topic", topic, MAX_TOPIC_LENGTH);

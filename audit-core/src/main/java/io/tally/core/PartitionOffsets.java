@@ -12,8 +12,7 @@ import java.util.TreeMap;
  * that tier, whatever event times the tier saw first. Thread-safe; all methods are static.
  */
 public final class PartitionOffsets {
-    private PartitionOffsets() {
-    }
+    private PartitionOffsets() {}
 
     /**
      * @return a sorted, unmodifiable copy

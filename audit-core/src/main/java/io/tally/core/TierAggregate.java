@@ -2,7 +2,6 @@ package io.tally.core;
 
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-
 import java.util.Map;
 import java.util.Objects;
 
@@ -50,7 +49,8 @@ public record TierAggregate(
         IdDigest digest,
         long updatedAt,
         Map<Integer, Long> firstOffsets,
-        long countedOnConsume) implements WireMessage {
+        long countedOnConsume)
+        implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
     public TierAggregate {
@@ -69,17 +69,64 @@ public record TierAggregate(
     }
 
     /** An aggregate with nothing counted on consume. */
-    public TierAggregate(String topic, String tier, Bucket bucket, long count, long bytes, long noTimestamp,
-            long skewed, long failed, long records, LatencySketch latency, IdDigest digest, long updatedAt,
+    public TierAggregate(
+            String topic,
+            String tier,
+            Bucket bucket,
+            long count,
+            long bytes,
+            long noTimestamp,
+            long skewed,
+            long failed,
+            long records,
+            LatencySketch latency,
+            IdDigest digest,
+            long updatedAt,
             Map<Integer, Long> firstOffsets) {
-        this(topic, tier, bucket, count, bytes, noTimestamp, skewed, failed, records, latency, digest, updatedAt,
-                firstOffsets, 0);
+        this(
+                topic,
+                tier,
+                bucket,
+                count,
+                bytes,
+                noTimestamp,
+                skewed,
+                failed,
+                records,
+                latency,
+                digest,
+                updatedAt,
+                firstOffsets,
+                0);
     }
 
     /** An aggregate of a tier whose agents do not know offsets. */
-    public TierAggregate(String topic, String tier, Bucket bucket, long count, long bytes, long noTimestamp,
-            long skewed, long failed, long records, LatencySketch latency, IdDigest digest, long updatedAt) {
-        this(topic, tier, bucket, count, bytes, noTimestamp, skewed, failed, records, latency, digest, updatedAt,
+    public TierAggregate(
+            String topic,
+            String tier,
+            Bucket bucket,
+            long count,
+            long bytes,
+            long noTimestamp,
+            long skewed,
+            long failed,
+            long records,
+            LatencySketch latency,
+            IdDigest digest,
+            long updatedAt) {
+        this(
+                topic,
+                tier,
+                bucket,
+                count,
+                bytes,
+                noTimestamp,
+                skewed,
+                failed,
+                records,
+                latency,
+                digest,
+                updatedAt,
                 Map.of());
     }
 
@@ -98,13 +145,18 @@ public record TierAggregate(
      * @throws IllegalArgumentException if the record is for another topic, tier or bucket
      */
     public TierAggregate plus(AuditRecord record) {
-        if (!record.topic().equals(topic) || !record.tier().equals(tier) || !record.bucket().equals(bucket)) {
+        if (!record.topic().equals(topic)
+                || !record.tier().equals(tier)
+                || !record.bucket().equals(bucket)) {
             throw new IllegalArgumentException("record for " + record.topic() + '|' + record.tier() + '|'
                     + record.bucket() + " cannot be added to aggregate " + key());
         }
         LatencySketch mergedLatency = latency.copy();
         mergedLatency.merge(record.latency());
-        return new TierAggregate(topic, tier, bucket,
+        return new TierAggregate(
+                topic,
+                tier,
+                bucket,
                 Math.addExact(count, record.count()),
                 Math.addExact(bytes, record.bytes()),
                 Math.addExact(noTimestamp, record.noTimestamp()),
@@ -115,7 +167,8 @@ public record TierAggregate(
                 mergeDigest(record.digest()),
                 Math.max(updatedAt, record.emittedAt()),
                 PartitionOffsets.min(firstOffsets, record.firstOffsets()),
-                record.mode() == CountingMode.CONSUME ? Math.addExact(countedOnConsume, record.count())
+                record.mode() == CountingMode.CONSUME
+                        ? Math.addExact(countedOnConsume, record.count())
                         : countedOnConsume);
     }
 

@@ -34,7 +34,8 @@ public record TierProgress(
         long updatedAt,
         Map<Long, Long> dropped,
         Map<Integer, Long> startOffsets,
-        boolean readCommitted) implements WireMessage {
+        boolean readCommitted)
+        implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
     public TierProgress {
@@ -48,20 +49,33 @@ public record TierProgress(
     }
 
     /** Progress of a tier that reads uncommitted records, or that reads nothing. */
-    public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
-            long updatedAt, Map<Long, Long> dropped, Map<Integer, Long> startOffsets) {
+    public TierProgress(
+            String tier,
+            String topic,
+            long watermark,
+            long lastHeartbeatAt,
+            int liveAgents,
+            long updatedAt,
+            Map<Long, Long> dropped,
+            Map<Integer, Long> startOffsets) {
         this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, startOffsets, false);
     }
 
     /** Progress of a tier that reports no start offsets. */
-    public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
-            long updatedAt, Map<Long, Long> dropped) {
+    public TierProgress(
+            String tier,
+            String topic,
+            long watermark,
+            long lastHeartbeatAt,
+            int liveAgents,
+            long updatedAt,
+            Map<Long, Long> dropped) {
         this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, Map.of(), false);
     }
 
     /** Progress of a tier none of whose agents dropped counts. */
-    public TierProgress(String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents,
-            long updatedAt) {
+    public TierProgress(
+            String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents, long updatedAt) {
         this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, Map.of(), Map.of(), false);
     }
 

@@ -5,5 +5,4 @@ package io.tally.core;
  * aggregator emits on {@code tally.aggregates} ({@link TierAggregate}, {@link TierProgress}). Encoded as JSON by
  * {@link io.tally.core.codec.AuditCodec}, described by the JSON Schema {@code tally-wire.schema.json}.
  */
-public sealed interface WireMessage permits AuditMessage, TierAggregate, TierProgress {
-}
+public sealed interface WireMessage permits AuditMessage, TierAggregate, TierProgress {}

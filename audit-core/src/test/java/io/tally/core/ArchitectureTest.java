@@ -1,11 +1,11 @@
 package io.tally.core;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** audit-core is the bottom of the dependency graph: it must stay free of the heavy stacks and of Tally's modules. */
 class ArchitectureTest {
@@ -15,18 +15,32 @@ class ArchitectureTest {
 
     @Test
     void core_depends_on_no_other_tally_module_nor_on_kafka_flink_or_cassandra() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage(
-                        "io.tally.agent..", "io.tally.aggregator..", "io.tally.storage..", "io.tally.reconciler..",
-                        "io.tally.api..", "io.tally.broker..", "io.tally.standalone..",
-                        "org.apache.kafka..", "org.apache.flink..", "com.datastax..", "org.apache.cassandra..",
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.tally.agent..",
+                        "io.tally.aggregator..",
+                        "io.tally.storage..",
+                        "io.tally.reconciler..",
+                        "io.tally.api..",
+                        "io.tally.broker..",
+                        "io.tally.standalone..",
+                        "org.apache.kafka..",
+                        "org.apache.flink..",
+                        "com.datastax..",
+                        "org.apache.cassandra..",
                         "com.google.common..")
                 .check(CORE);
     }
 
     @Test
     void only_the_clock_reads_the_system_time() {
-        noClasses().that().doNotHaveFullyQualifiedName(Clock.SystemClock.class.getName())
-                .should().callMethod(System.class, "currentTimeMillis")
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(Clock.SystemClock.class.getName())
+                .should()
+                .callMethod(System.class, "currentTimeMillis")
                 .check(CORE);
     }
 }

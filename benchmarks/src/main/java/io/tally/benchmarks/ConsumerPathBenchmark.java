@@ -2,8 +2,15 @@ package io.tally.benchmarks;
 
 import io.tally.agent.AgentConfig;
 import io.tally.agent.AuditConsumerInterceptor;
-import io.tally.core.AuditIds;
 import io.tally.agent.internal.InternalSettings;
+import io.tally.core.AuditIds;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -24,14 +31,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cost of auditing one consumed record: {@code onConsume} of a poll of 500 records (bucket, id, bytes, latency into
@@ -84,8 +83,18 @@ public class ConsumerPathBenchmark {
         long now = System.currentTimeMillis();
         List<ConsumerRecord<Object, Object>> batch = new ArrayList<>(POLL);
         for (int i = 0; i < POLL; i++) {
-            batch.add(new ConsumerRecord<>("orders", 0, nextOffset++, now - 5, TimestampType.CREATE_TIME, 3, 1024,
-                    "key", "value", headers.get(i), Optional.empty()));
+            batch.add(new ConsumerRecord<>(
+                    "orders",
+                    0,
+                    nextOffset++,
+                    now - 5,
+                    TimestampType.CREATE_TIME,
+                    3,
+                    1024,
+                    "key",
+                    "value",
+                    headers.get(i),
+                    Optional.empty()));
         }
         return new ConsumerRecords<>(Map.of(partition, batch), Map.of());
     }

@@ -1,10 +1,9 @@
 package io.tally.benchmarks;
 
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-
-import java.util.Map;
 
 /**
  * An interceptor that does nothing: {@link ProducerPerformanceComparison} runs it as a third variant, to tell what
@@ -17,14 +16,11 @@ public class NoopProducerInterceptor implements ProducerInterceptor<Object, Obje
     }
 
     @Override
-    public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
-    }
+    public void onAcknowledgement(RecordMetadata metadata, Exception exception) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
-    public void configure(Map<String, ?> configs) {
-    }
+    public void configure(Map<String, ?> configs) {}
 }

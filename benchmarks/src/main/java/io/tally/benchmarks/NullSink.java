@@ -1,7 +1,6 @@
 package io.tally.benchmarks;
 
 import io.tally.agent.internal.AuditSink;
-
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -13,6 +12,5 @@ final class NullSink implements AuditSink {
     }
 
     @Override
-    public void close(Duration timeout) {
-    }
+    public void close(Duration timeout) {}
 }

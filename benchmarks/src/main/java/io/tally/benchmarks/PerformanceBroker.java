@@ -2,11 +2,6 @@ package io.tally.benchmarks;
 
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +13,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The bundled broker as the end-to-end harnesses use it: in this JVM (pinned to CPU 0 on request, before the
@@ -43,8 +42,8 @@ final class PerformanceBroker implements AutoCloseable {
         if (pin) {
             ProcessCpu.pinThisProcess(0);
         }
-        BrokerConfig.Builder config = BrokerConfig.builder().listenerPort(0)
-                .kafkaProperty("log.segment.delete.delay.ms", "0");
+        BrokerConfig.Builder config =
+                BrokerConfig.builder().listenerPort(0).kafkaProperty("log.segment.delete.delay.ms", "0");
         Path shm = Path.of("/dev/shm");
         Path dataDir = null;
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
@@ -55,7 +54,8 @@ final class PerformanceBroker implements AutoCloseable {
         }
         BundledBroker broker = BundledBroker.start(config.build());
         Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic("tally.audit", PARTITIONS, (short) 1))).all()
+        admin.createTopics(List.of(new NewTopic("tally.audit", PARTITIONS, (short) 1)))
+                .all()
                 .get(30, TimeUnit.SECONDS);
         return new PerformanceBroker(broker, admin, dataDir);
     }
@@ -71,7 +71,9 @@ final class PerformanceBroker implements AutoCloseable {
     /** @return the name of a new, empty topic */
     String createTopic() throws Exception {
         String topic = "perf-" + topics++;
-        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
         return topic;
     }
 
@@ -85,8 +87,13 @@ final class PerformanceBroker implements AutoCloseable {
                 .flatMap(t -> IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(t, p)))
                 .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
         var offsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-        return topics.stream().collect(Collectors.toMap(Function.identity(), t -> offsets.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(t)).mapToLong(e -> e.getValue().offset()).sum()));
+        return topics.stream()
+                .collect(Collectors.toMap(
+                        Function.identity(),
+                        t -> offsets.entrySet().stream()
+                                .filter(e -> e.getKey().topic().equals(t))
+                                .mapToLong(e -> e.getValue().offset())
+                                .sum()));
     }
 
     @Override

@@ -12,8 +12,7 @@ import java.nio.file.Path;
 final class ProcessCpu {
     private static final long TICKS_PER_SECOND = ticksPerSecond();
 
-    private ProcessCpu() {
-    }
+    private ProcessCpu() {}
 
     /** @return whether this machine exposes per-process CPU time the way {@link #millis} reads it */
     static boolean available() {
@@ -25,7 +24,7 @@ final class ProcessCpu {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
         // the command name (2nd field) is in parentheses and may hold spaces: count fields after its end
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime: fields 14 and 15
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14 and 15
         return ticks * 1000 / TICKS_PER_SECOND;
     }
 
@@ -39,7 +38,7 @@ final class ProcessCpu {
                 for (String field : fields) {
                     total += Long.parseLong(field);
                 }
-                return new long[] {Long.parseLong(fields[3]), total};   // idle is the 4th
+                return new long[] {Long.parseLong(fields[3]), total}; // idle is the 4th
             }
         }
         throw new IOException("no " + prefix.trim() + " in /proc/stat");
@@ -47,8 +46,15 @@ final class ProcessCpu {
 
     /** Pins every thread of this JVM, and those it starts later, to {@code cpu}. */
     static void pinThisProcess(int cpu) throws IOException, InterruptedException {
-        Process taskset = new ProcessBuilder("taskset", "-a", "-c", "-p", Integer.toString(cpu),
-                Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true).start();
+        Process taskset = new ProcessBuilder(
+                        "taskset",
+                        "-a",
+                        "-c",
+                        "-p",
+                        Integer.toString(cpu),
+                        Long.toString(ProcessHandle.current().pid()))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (taskset.waitFor() != 0) {
             throw new IOException("taskset failed: " + output);

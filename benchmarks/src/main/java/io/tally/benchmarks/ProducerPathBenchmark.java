@@ -4,6 +4,9 @@ import io.tally.agent.AgentConfig;
 import io.tally.agent.AuditProducerInterceptor;
 import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.InternalSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -21,10 +24,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cost of auditing one produced record: {@code onSend} (stamp the id header) plus {@code onAcknowledgement} (count

@@ -11,8 +11,7 @@ import java.util.List;
  * interceptor.
  */
 final class ProducerPerformanceCommand {
-    private ProducerPerformanceCommand() {
-    }
+    private ProducerPerformanceCommand() {}
 
     /**
      * @param rate          records/s, or -1 for as fast as the producer goes
@@ -21,21 +20,43 @@ final class ProducerPerformanceCommand {
      *                      group apart (autogroup), so that two such JVMs sharing a core get equal halves of it
      *                      whatever their numbers of threads
      */
-    static List<String> of(String bootstrapServers, String topic, long records, long warmup, int rate,
-                           ProducerVariant variant, int cpu, boolean ownSession) {
+    static List<String> of(
+            String bootstrapServers,
+            String topic,
+            long records,
+            long warmup,
+            int rate,
+            ProducerVariant variant,
+            int cpu,
+            boolean ownSession) {
         List<String> command = new ArrayList<>();
         if (cpu >= 0) {
-            command.addAll(List.of("taskset", "-c", Integer.toString(cpu)));   // taskset then executes the rest
+            command.addAll(List.of("taskset", "-c", Integer.toString(cpu))); // taskset then executes the rest
         }
         if (ownSession) {
             command.add("setsid");
         }
         command.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", jar(),
-                "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records",
-                String.valueOf(records), "--warmup-records", String.valueOf(warmup), "--record-size", "1024",
-                "--throughput", String.valueOf(rate), "--print-metrics",
-                "--command-property", "bootstrap.servers=" + bootstrapServers, "acks=1", "linger.ms=5",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                jar(),
+                "org.apache.kafka.tools.ProducerPerformance",
+                "--topic",
+                topic,
+                "--num-records",
+                String.valueOf(records),
+                "--warmup-records",
+                String.valueOf(warmup),
+                "--record-size",
+                "1024",
+                "--throughput",
+                String.valueOf(rate),
+                "--print-metrics",
+                "--command-property",
+                "bootstrap.servers=" + bootstrapServers,
+                "acks=1",
+                "linger.ms=5",
                 "batch.size=65536"));
         if (variant.interceptor != null) {
             command.add("interceptor.classes=" + variant.interceptor);
@@ -45,8 +66,12 @@ final class ProducerPerformanceCommand {
 
     private static String jar() {
         try {
-            return Path.of(ProducerPerformanceCommand.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI()).toString();
+            return Path.of(ProducerPerformanceCommand.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -41,12 +41,10 @@ import java.util.regex.Pattern;
 public final class ProducerPerformanceComparison {
     private static final Pattern STEADY = Pattern.compile("(\\d+) steady state records sent, ([\\d.]+) records/sec");
 
-    private ProducerPerformanceComparison() {
-    }
+    private ProducerPerformanceComparison() {}
 
     /** One run: the tool's steady-state rate, and in throttled runs the producer's CPU time per record. */
-    private record Run(double recordsPerSecond, double cpuMicrosPerRecord) {
-    }
+    private record Run(double recordsPerSecond, double cpuMicrosPerRecord) {}
 
     public static void main(String[] args) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(args));
@@ -63,8 +61,8 @@ public final class ProducerPerformanceComparison {
             }
         }
         if (variants.isEmpty() || variants.get(0) != ProducerVariant.PLAIN) {
-            throw new IllegalArgumentException("--variants: the first must be plain, the one the others are "
-                    + "compared with");
+            throw new IllegalArgumentException(
+                    "--variants: the first must be plain, the one the others are " + "compared with");
         }
         if (rate > 0 && !ProcessCpu.available()) {
             throw new IllegalStateException("--rate needs /proc to read the producer's CPU time");
@@ -81,7 +79,8 @@ public final class ProducerPerformanceComparison {
             int n = variants.size();
             RunOrder order = new RunOrder(n);
             if (rounds % order.cycle() != 0) {
-                System.out.printf("(the order of the runs is balanced every %d rounds; %d is not a multiple)%n",
+                System.out.printf(
+                        "(the order of the runs is balanced every %d rounds; %d is not a multiple)%n",
                         order.cycle(), rounds);
             }
             Run[][] runs = new Run[n][rounds];
@@ -91,13 +90,19 @@ public final class ProducerPerformanceComparison {
                     int v = order.variant(round, k);
                     Run r = run(broker, records, warmup, rate, variants.get(v), pin);
                     runs[v][round] = r;
-                    line.append(rate > 0 ? String.format(" %s %.2f", variants.get(v).label, r.cpuMicrosPerRecord())
-                            : String.format(" %s %.0f", variants.get(v).label, r.recordsPerSecond()));
+                    line.append(
+                            rate > 0
+                                    ? String.format(" %s %.2f", variants.get(v).label, r.cpuMicrosPerRecord())
+                                    : String.format(" %s %.0f", variants.get(v).label, r.recordsPerSecond()));
                 }
                 System.out.println(line.append(rate > 0 ? " CPU µs/record" : " records/s"));
             }
-            System.out.printf("%d records of 1 KiB per run (the last %d counted), %d rounds, broker data on %s%s%s%n",
-                    records, records - warmup, rounds, broker.onTmpfs() ? "tmpfs" : "disk",
+            System.out.printf(
+                    "%d records of 1 KiB per run (the last %d counted), %d rounds, broker data on %s%s%s%n",
+                    records,
+                    records - warmup,
+                    rounds,
+                    broker.onTmpfs() ? "tmpfs" : "disk",
                     pin ? ", broker on CPU 0, producer on CPU 1" : "",
                     rate > 0 ? ", throttled to " + rate + " records/s" : "");
             for (int v = 0; v < n; v++) {
@@ -113,31 +118,39 @@ public final class ProducerPerformanceComparison {
         double[] values = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             // throttled: plain's CPU per record over this one's, the rate ratio on a saturated core
-            ratios[round] = throttled ? plain[round].cpuMicrosPerRecord() / runs[round].cpuMicrosPerRecord()
+            ratios[round] = throttled
+                    ? plain[round].cpuMicrosPerRecord() / runs[round].cpuMicrosPerRecord()
                     : runs[round].recordsPerSecond() / plain[round].recordsPerSecond();
             values[round] = throttled ? runs[round].cpuMicrosPerRecord() : runs[round].recordsPerSecond();
         }
         double[] sorted = ratios.clone();
         Arrays.sort(sorted);
         double[] interval = RoundStatistics.medianInterval(ratios, 0.95);
-        System.out.printf("  %-18s median %,9.2f %s; ratio to plain in the same round: median %.3f "
-                + "(95%% interval %.3f-%.3f; min %.3f, max %.3f)%n", variant.label, RoundStatistics.median(values),
-                throttled ? "CPU µs/record" : "records/s", RoundStatistics.median(ratios), interval[0], interval[1],
-                sorted[0], sorted[rounds - 1]);
+        System.out.printf(
+                "  %-18s median %,9.2f %s; ratio to plain in the same round: median %.3f "
+                        + "(95%% interval %.3f-%.3f; min %.3f, max %.3f)%n",
+                variant.label,
+                RoundStatistics.median(values),
+                throttled ? "CPU µs/record" : "records/s",
+                RoundStatistics.median(ratios),
+                interval[0],
+                interval[1],
+                sorted[0],
+                sorted[rounds - 1]);
     }
 
-    private static Run run(PerformanceBroker broker, int records, int warmup, int rate, ProducerVariant variant,
-                           boolean pin) throws Exception {
+    private static Run run(
+            PerformanceBroker broker, int records, int warmup, int rate, ProducerVariant variant, boolean pin)
+            throws Exception {
         String topic = broker.createTopic();
-        List<String> command = ProducerPerformanceCommand.of(broker.bootstrapServers(), topic, records, warmup, rate,
-                variant, pin ? 1 : -1, false);
+        List<String> command = ProducerPerformanceCommand.of(
+                broker.bootstrapServers(), topic, records, warmup, rate, variant, pin ? 1 : -1, false);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CpuWindow cpu = rate > 0 ? new CpuWindow(process.pid(), warmup / (double) rate, 0.95 * records / rate)
-                : null;
+        CpuWindow cpu = rate > 0 ? new CpuWindow(process.pid(), warmup / (double) rate, 0.95 * records / rate) : null;
         String summary = null;
         StringBuilder output = new StringBuilder();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 output.append(line).append('\n');
                 if (STEADY.matcher(line).find()) {
@@ -171,19 +184,21 @@ public final class ProducerPerformanceComparison {
         private volatile double seconds;
 
         private CpuWindow(long pid, double fromSeconds, double toSeconds) {
-            reader = new Thread(() -> {
-                try {
-                    Thread.sleep((long) (fromSeconds * 1000));
-                    long t0 = System.nanoTime();
-                    long c0 = ProcessCpu.millis(pid);
-                    Thread.sleep((long) ((toSeconds - fromSeconds) * 1000));
-                    long c1 = ProcessCpu.millis(pid);
-                    seconds = (System.nanoTime() - t0) / 1e9;
-                    cpuMillis = c1 - c0;
-                } catch (Exception e) {
-                    cpuMillis = -1;
-                }
-            }, "cpu-window");
+            reader = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep((long) (fromSeconds * 1000));
+                            long t0 = System.nanoTime();
+                            long c0 = ProcessCpu.millis(pid);
+                            Thread.sleep((long) ((toSeconds - fromSeconds) * 1000));
+                            long c1 = ProcessCpu.millis(pid);
+                            seconds = (System.nanoTime() - t0) / 1e9;
+                            cpuMillis = c1 - c0;
+                        } catch (Exception e) {
+                            cpuMillis = -1;
+                        }
+                    },
+                    "cpu-window");
             reader.start();
         }
 

@@ -25,17 +25,15 @@ import java.util.concurrent.TimeUnit;
 public final class ProducerPerformanceRace {
     private static final int PRODUCER_CPU = 1;
 
-    private ProducerPerformanceRace() {
-    }
+    private ProducerPerformanceRace() {}
 
     /** What one race measured: a variant's rate and CPU per record over plain's, and the core's idle share. */
-    private record Race(double rateRatio, double cpuRatio, double plainRate, double variantRate, double idle) {
-    }
+    private record Race(double rateRatio, double cpuRatio, double plainRate, double variantRate, double idle) {}
 
     public static void main(String[] args) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(args));
-        List<ProducerVariant> variants = List.of(ProducerVariant.NO_OP, ProducerVariant.HEADER,
-                ProducerVariant.AUDITED);
+        List<ProducerVariant> variants =
+                List.of(ProducerVariant.NO_OP, ProducerVariant.HEADER, ProducerVariant.AUDITED);
         for (String argument : List.copyOf(arguments)) {
             if (argument.startsWith("--variants=")) {
                 variants = ProducerVariant.parse(argument);
@@ -54,7 +52,8 @@ public final class ProducerPerformanceRace {
         try (PerformanceBroker broker = PerformanceBroker.start(true)) {
             // warms the broker's JIT, and shows the method's own spread: plain against plain
             Race same = race(broker, ProducerVariant.PLAIN, true, warmupSeconds, windowSeconds);
-            System.out.printf("warm-up, plain against plain: %.0f vs %.0f = %.3f (CPU %.3f, idle %.1f%%)%n",
+            System.out.printf(
+                    "warm-up, plain against plain: %.0f vs %.0f = %.3f (CPU %.3f, idle %.1f%%)%n",
                     same.variantRate(), same.plainRate(), same.rateRatio(), same.cpuRatio(), 100 * same.idle());
             List<List<Race>> results = new ArrayList<>();
             variants.forEach(v -> results.add(new ArrayList<>()));
@@ -63,32 +62,47 @@ public final class ProducerPerformanceRace {
                 for (int v = 0; v < variants.size(); v++) {
                     Race race = race(broker, variants.get(v), r % 2 == 0, warmupSeconds, windowSeconds);
                     results.get(v).add(race);
-                    line.append(String.format(" %s %.0f vs plain %.0f = %.3f (CPU %.3f, idle %.1f%%);",
-                            variants.get(v).label, race.variantRate(), race.plainRate(), race.rateRatio(),
-                            race.cpuRatio(), 100 * race.idle()));
+                    line.append(String.format(
+                            " %s %.0f vs plain %.0f = %.3f (CPU %.3f, idle %.1f%%);",
+                            variants.get(v).label,
+                            race.variantRate(),
+                            race.plainRate(),
+                            race.rateRatio(),
+                            race.cpuRatio(),
+                            100 * race.idle()));
                 }
                 System.out.println(line);
             }
-            System.out.printf("%d races, %d s warm-up, %d s window, 1 KiB records, broker on CPU 0 (data on %s), "
-                    + "both producers on CPU %d%n", races, warmupSeconds, windowSeconds,
-                    broker.onTmpfs() ? "tmpfs" : "disk", PRODUCER_CPU);
+            System.out.printf(
+                    "%d races, %d s warm-up, %d s window, 1 KiB records, broker on CPU 0 (data on %s), "
+                            + "both producers on CPU %d%n",
+                    races, warmupSeconds, windowSeconds, broker.onTmpfs() ? "tmpfs" : "disk", PRODUCER_CPU);
             for (int v = 0; v < variants.size(); v++) {
                 List<Race> rs = results.get(v);
                 double[] rates = rs.stream().mapToDouble(Race::rateRatio).toArray();
                 double[] cpus = rs.stream().mapToDouble(Race::cpuRatio).toArray();
                 double[] rateInterval = RoundStatistics.medianInterval(rates, 0.95);
                 double[] cpuInterval = RoundStatistics.medianInterval(cpus, 0.95);
-                System.out.printf("  %-18s rate / plain's: median %.3f (95%% interval %.3f-%.3f); plain's CPU per "
-                        + "record / its: median %.3f (%.3f-%.3f); core idle: median %.1f%%%n", variants.get(v).label,
-                        RoundStatistics.median(rates), rateInterval[0], rateInterval[1], RoundStatistics.median(cpus),
-                        cpuInterval[0], cpuInterval[1],
-                        100 * RoundStatistics.median(rs.stream().mapToDouble(Race::idle).toArray()));
+                System.out.printf(
+                        "  %-18s rate / plain's: median %.3f (95%% interval %.3f-%.3f); plain's CPU per "
+                                + "record / its: median %.3f (%.3f-%.3f); core idle: median %.1f%%%n",
+                        variants.get(v).label,
+                        RoundStatistics.median(rates),
+                        rateInterval[0],
+                        rateInterval[1],
+                        RoundStatistics.median(cpus),
+                        cpuInterval[0],
+                        cpuInterval[1],
+                        100
+                                * RoundStatistics.median(
+                                        rs.stream().mapToDouble(Race::idle).toArray()));
             }
         }
     }
 
-    private static Race race(PerformanceBroker broker, ProducerVariant variant, boolean plainFirst, int warmupSeconds,
-                             int windowSeconds) throws Exception {
+    private static Race race(
+            PerformanceBroker broker, ProducerVariant variant, boolean plainFirst, int warmupSeconds, int windowSeconds)
+            throws Exception {
         String plainTopic = broker.createTopic();
         String variantTopic = broker.createTopic();
         Runner plain = null;
@@ -117,13 +131,16 @@ public final class ProducerPerformanceRace {
             long plainRecords = records1.get(plainTopic) - records0.get(plainTopic);
             long otherRecords = records1.get(variantTopic) - records0.get(variantTopic);
             if (plainRecords == 0 || otherRecords == 0) {
-                throw new IllegalStateException("a producer appended nothing in the window: plain "
-                        + plainRecords + ", " + variant.label + " " + otherRecords);
+                throw new IllegalStateException("a producer appended nothing in the window: plain " + plainRecords
+                        + ", " + variant.label + " " + otherRecords);
             }
             double idle = (core1[0] - core0[0]) / (double) Math.max(1, core1[1] - core0[1]);
-            return new Race(otherRecords / (double) plainRecords,
+            return new Race(
+                    otherRecords / (double) plainRecords,
                     (plainCpu / (double) plainRecords) / (otherCpu / (double) otherRecords),
-                    plainRecords / seconds, otherRecords / seconds, idle);
+                    plainRecords / seconds,
+                    otherRecords / seconds,
+                    idle);
         } finally {
             if (plain != null) {
                 plain.stop();
@@ -140,9 +157,11 @@ public final class ProducerPerformanceRace {
     private record Runner(Process process, Path output) {
         static Runner start(PerformanceBroker broker, String topic, ProducerVariant variant) throws IOException {
             Path output = Files.createTempFile("tally-race-", ".log");
-            List<String> command = ProducerPerformanceCommand.of(broker.bootstrapServers(), topic, Long.MAX_VALUE / 2,
-                    0, -1, variant, PRODUCER_CPU, true);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+            List<String> command = ProducerPerformanceCommand.of(
+                    broker.bootstrapServers(), topic, Long.MAX_VALUE / 2, 0, -1, variant, PRODUCER_CPU, true);
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
                     .start();
             return new Runner(process, output);
         }

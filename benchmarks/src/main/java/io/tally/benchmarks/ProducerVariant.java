@@ -28,12 +28,14 @@ enum ProducerVariant {
                 return v;
             }
         }
-        throw new IllegalArgumentException("--variants: unknown variant '" + key + "' (known: plain, no-op, "
-                + "header, audited)");
+        throw new IllegalArgumentException(
+                "--variants: unknown variant '" + key + "' (known: plain, no-op, " + "header, audited)");
     }
 
     /** @return the variants a {@code --variants=} argument names, in its order */
     static List<ProducerVariant> parse(String argument) {
-        return Stream.of(argument.substring("--variants=".length()).split(",")).map(ProducerVariant::of).toList();
+        return Stream.of(argument.substring("--variants=".length()).split(","))
+                .map(ProducerVariant::of)
+                .toList();
     }
 }

@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
 final class RoundStatistics {
     private static final int RESAMPLES = 10_000;
 
-    private RoundStatistics() {
-    }
+    private RoundStatistics() {}
 
     static double median(double[] values) {
         double[] sorted = values.clone();
@@ -39,7 +38,8 @@ final class RoundStatistics {
         }
         Arrays.sort(medians);
         double tail = (1 - confidence) / 2;
-        return new double[] {medians[(int) Math.floor(tail * (RESAMPLES - 1))],
-            medians[(int) Math.ceil((1 - tail) * (RESAMPLES - 1))]};
+        return new double[] {
+            medians[(int) Math.floor(tail * (RESAMPLES - 1))], medians[(int) Math.ceil((1 - tail) * (RESAMPLES - 1))]
+        };
     }
 }

@@ -14,7 +14,7 @@ final class RunOrder {
         for (int j = 1; j < variants; j++) {
             first[j] = j % 2 == 1 ? (j + 1) / 2 : variants - j / 2;
         }
-        boolean odd = variants % 2 == 1;   // an odd count needs each row mirrored as well to balance
+        boolean odd = variants % 2 == 1; // an odd count needs each row mirrored as well to balance
         rounds = new int[odd ? 2 * variants : variants][];
         for (int i = 0; i < variants; i++) {
             int[] row = new int[variants];

@@ -1,9 +1,8 @@
 package io.tally.benchmarks;
 
 import io.tally.core.AuditIds;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Stamps the {@code tally.id} header as the agent does and counts nothing: {@link ProducerPerformanceComparison}
@@ -12,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public class StampOnlyProducerInterceptor extends NoopProducerInterceptor {
     @Override
     public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
-        record.headers().add(AuditIds.HEADER, AuditIds.toHex(ThreadLocalRandom.current().nextLong()));
+        record.headers()
+                .add(AuditIds.HEADER, AuditIds.toHex(ThreadLocalRandom.current().nextLong()));
         return record;
     }
 }

@@ -25,7 +25,9 @@ class ArchitectureTest {
 
     @Test
     void use_no_internals_of_a_tally_module_but_the_agent_s_test_hooks() {
-        noClasses().should().dependOnClassesThat(resideInAPackage("io.tally..internal..")
+        noClasses()
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.tally..internal..")
                         .and(not(belongToAnyOf(InternalSettings.class, AuditSink.class, AuditIds.class))))
                 .check(BENCHMARKS);
     }

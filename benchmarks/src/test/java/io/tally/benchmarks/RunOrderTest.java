@@ -1,12 +1,11 @@
 package io.tally.benchmarks;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RunOrderTest {
     @ParameterizedTest
@@ -29,11 +28,14 @@ class RunOrderTest {
         int timesEach = order.cycle() / variants;
         for (int v = 0; v < variants; v++) {
             for (int p = 0; p < variants; p++) {
-                assertThat(positions[v][p]).as("variant %d in position %d", v, p).isEqualTo(timesEach);
+                assertThat(positions[v][p])
+                        .as("variant %d in position %d", v, p)
+                        .isEqualTo(timesEach);
             }
             for (int before = 0; before < variants; before++) {
                 if (before != v) {
-                    assertThat(follows[v][before]).as("variant %d behind %d", v, before)
+                    assertThat(follows[v][before])
+                            .as("variant %d behind %d", v, before)
                             .isEqualTo(timesEach);
                 }
             }

@@ -60,27 +60,65 @@ public final class BrokerConfig {
      * passing one of them as an extra broker property is an error.
      */
     public static final Set<String> MANAGED_KAFKA_KEYS = Set.of(
-            "process.roles", "node.id", "broker.id", "listeners", "advertised.listeners",
-            "listener.security.protocol.map", "inter.broker.listener.name", "controller.listener.names",
-            "controller.quorum.voters", "controller.quorum.bootstrap.servers", "log.dir", "log.dirs",
+            "process.roles",
+            "node.id",
+            "broker.id",
+            "listeners",
+            "advertised.listeners",
+            "listener.security.protocol.map",
+            "inter.broker.listener.name",
+            "controller.listener.names",
+            "controller.quorum.voters",
+            "controller.quorum.bootstrap.servers",
+            "log.dir",
+            "log.dirs",
             "metadata.log.dir");
 
     private static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(DATA_DIR, Type.STRING, "", Importance.HIGH,
+            .define(
+                    DATA_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
                     "Directory holding the broker's logs and metadata (one sub-directory per node). Kept across "
                             + "restarts: a formatted directory is reused with its cluster id. Empty: a temporary "
                             + "directory, deleted when the broker is closed.")
-            .define(LISTENER_PORT, Type.INT, DEFAULT_LISTENER_PORT, Range.between(0, 65535), Importance.HIGH,
+            .define(
+                    LISTENER_PORT,
+                    Type.INT,
+                    DEFAULT_LISTENER_PORT,
+                    Range.between(0, 65535),
+                    Importance.HIGH,
                     "PLAINTEXT client listener port of node 0 on 127.0.0.1; node i uses port + i. "
                             + "0 picks free ports.")
-            .define(CONTROLLER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
+            .define(
+                    CONTROLLER_PORT,
+                    Type.INT,
+                    0,
+                    Range.between(0, 65535),
+                    Importance.LOW,
                     "KRaft controller listener port of node 0 on 127.0.0.1; node i uses port + i. "
                             + "0 picks free ports.")
-            .define(NODES, Type.INT, 1, Range.between(1, MAX_NODES), Importance.MEDIUM,
+            .define(
+                    NODES,
+                    Type.INT,
+                    1,
+                    Range.between(1, MAX_NODES),
+                    Importance.MEDIUM,
                     "Number of combined broker+controller nodes; every node is a voter of the KRaft quorum.")
-            .define(START_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+            .define(
+                    START_TIMEOUT_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.atLeast(1),
+                    Importance.LOW,
                     "Milliseconds start() waits for every node to accept client connections.")
-            .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+            .define(
+                    SHUTDOWN_TIMEOUT_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.atLeast(1),
+                    Importance.LOW,
                     "Milliseconds a node's controlled shutdown may take before it is forced.");
 
     private final Optional<Path> dataDir;
@@ -108,12 +146,19 @@ public final class BrokerConfig {
         this.kafkaProperties = Collections.unmodifiableMap(new TreeMap<>(kafkaProperties));
         checkPortRange(LISTENER_PORT, listenerPort);
         checkPortRange(CONTROLLER_PORT, controllerPort);
-        if (listenerPort != 0 && controllerPort != 0
-                && listenerPort < controllerPort + nodes && controllerPort < listenerPort + nodes) {
+        if (listenerPort != 0
+                && controllerPort != 0
+                && listenerPort < controllerPort + nodes
+                && controllerPort < listenerPort + nodes) {
             throw new IllegalArgumentException(String.format(
                     "Invalid value %d for configuration %s: ports %d..%d overlap the %s ports %d..%d",
-                    controllerPort, CONTROLLER_PORT, controllerPort, controllerPort + nodes - 1,
-                    LISTENER_PORT, listenerPort, listenerPort + nodes - 1));
+                    controllerPort,
+                    CONTROLLER_PORT,
+                    controllerPort,
+                    controllerPort + nodes - 1,
+                    LISTENER_PORT,
+                    listenerPort,
+                    listenerPort + nodes - 1));
         }
         this.kafkaProperties.forEach(BrokerConfig::checkKafkaProperty);
     }
@@ -229,8 +274,7 @@ public final class BrokerConfig {
         private final Map<String, Object> values = new HashMap<>();
         private final Map<String, String> kafka = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Keeps data in {@code dir} across restarts (default: a temporary directory deleted on close). */
         public Builder dataDir(Path dir) {
@@ -264,13 +308,17 @@ public final class BrokerConfig {
 
         /** How long start() may take (default 60 s). */
         public Builder startTimeout(Duration timeout) {
-            values.put(START_TIMEOUT_MS, Objects.requireNonNull(timeout, START_TIMEOUT_MS).toMillis());
+            values.put(
+                    START_TIMEOUT_MS,
+                    Objects.requireNonNull(timeout, START_TIMEOUT_MS).toMillis());
             return this;
         }
 
         /** How long a node's controlled shutdown may take (default 30 s). */
         public Builder shutdownTimeout(Duration timeout) {
-            values.put(SHUTDOWN_TIMEOUT_MS, Objects.requireNonNull(timeout, SHUTDOWN_TIMEOUT_MS).toMillis());
+            values.put(
+                    SHUTDOWN_TIMEOUT_MS,
+                    Objects.requireNonNull(timeout, SHUTDOWN_TIMEOUT_MS).toMillis());
             return this;
         }
 

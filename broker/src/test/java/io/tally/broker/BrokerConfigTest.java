@@ -72,14 +72,16 @@ class BrokerConfigTest {
 
     @Test
     void rejects_more_nodes_than_the_maximum() {
-        assertThatThrownBy(() -> BrokerConfig.builder().nodes(BrokerConfig.MAX_NODES + 1).build())
+        assertThatThrownBy(() ->
+                        BrokerConfig.builder().nodes(BrokerConfig.MAX_NODES + 1).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(BrokerConfig.NODES);
     }
 
     @Test
     void rejects_fixed_ports_that_run_past_65535_for_the_last_node() {
-        assertThatThrownBy(() -> BrokerConfig.builder().listenerPort(65535).nodes(3).build())
+        assertThatThrownBy(() ->
+                        BrokerConfig.builder().listenerPort(65535).nodes(3).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(BrokerConfig.LISTENER_PORT)
                 .hasMessageContaining("65537");
@@ -87,7 +89,11 @@ class BrokerConfigTest {
 
     @Test
     void rejects_listener_and_controller_ports_that_overlap() {
-        assertThatThrownBy(() -> BrokerConfig.builder().listenerPort(9092).controllerPort(9094).nodes(3).build())
+        assertThatThrownBy(() -> BrokerConfig.builder()
+                        .listenerPort(9092)
+                        .controllerPort(9094)
+                        .nodes(3)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(BrokerConfig.CONTROLLER_PORT)
                 .hasMessageContaining(BrokerConfig.LISTENER_PORT);
@@ -95,24 +101,32 @@ class BrokerConfigTest {
 
     @Test
     void accepts_adjacent_port_ranges() {
-        BrokerConfig config = BrokerConfig.builder().listenerPort(9092).controllerPort(9095).nodes(3).build();
+        BrokerConfig config = BrokerConfig.builder()
+                .listenerPort(9092)
+                .controllerPort(9095)
+                .nodes(3)
+                .build();
 
         assertThat(config.controllerPort()).isEqualTo(9095);
     }
 
     @Test
     void rejects_a_non_positive_start_timeout_naming_the_key() {
-        assertThatThrownBy(() -> BrokerConfig.builder().startTimeout(Duration.ZERO).build())
+        assertThatThrownBy(
+                        () -> BrokerConfig.builder().startTimeout(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(BrokerConfig.START_TIMEOUT_MS);
     }
 
     @Test
     void rejects_kafka_properties_the_bundle_manages() {
-        assertThatThrownBy(() -> BrokerConfig.builder().kafkaProperty("node.id", "7").build())
+        assertThatThrownBy(() ->
+                        BrokerConfig.builder().kafkaProperty("node.id", "7").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("node.id");
-        assertThatThrownBy(() -> BrokerConfig.builder().kafkaProperty("listeners", "PLAINTEXT://:1").build())
+        assertThatThrownBy(() -> BrokerConfig.builder()
+                        .kafkaProperty("listeners", "PLAINTEXT://:1")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("listeners");
     }
@@ -149,10 +163,17 @@ class BrokerConfigTest {
 
     @Test
     void the_settings_table_documents_every_key() {
-        assertThat(BrokerConfig.configDef().names()).containsExactlyInAnyOrder(
-                BrokerConfig.DATA_DIR, BrokerConfig.LISTENER_PORT, BrokerConfig.CONTROLLER_PORT,
-                BrokerConfig.NODES, BrokerConfig.START_TIMEOUT_MS, BrokerConfig.SHUTDOWN_TIMEOUT_MS);
-        BrokerConfig.configDef().configKeys().values()
+        assertThat(BrokerConfig.configDef().names())
+                .containsExactlyInAnyOrder(
+                        BrokerConfig.DATA_DIR,
+                        BrokerConfig.LISTENER_PORT,
+                        BrokerConfig.CONTROLLER_PORT,
+                        BrokerConfig.NODES,
+                        BrokerConfig.START_TIMEOUT_MS,
+                        BrokerConfig.SHUTDOWN_TIMEOUT_MS);
+        BrokerConfig.configDef()
+                .configKeys()
+                .values()
                 .forEach(key -> assertThat(key.documentation).as(key.name).isNotBlank());
     }
 }

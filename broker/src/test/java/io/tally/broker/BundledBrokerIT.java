@@ -43,14 +43,13 @@ class BundledBrokerIT {
 
     @Test
     void serves_clients_on_loopback_with_one_node() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers()))) {
-            assertThat(admin.describeCluster().nodes().get()).singleElement()
-                    .satisfies(node -> {
-                        assertThat(node.id()).isZero();
-                        assertThat(node.host()).isEqualTo("127.0.0.1");
-                        assertThat(node.port()).isEqualTo(broker.listenerPort(0));
-                    });
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            assertThat(admin.describeCluster().nodes().get()).singleElement().satisfies(node -> {
+                assertThat(node.id()).isZero();
+                assertThat(node.host()).isEqualTo("127.0.0.1");
+                assertThat(node.port()).isEqualTo(broker.listenerPort(0));
+            });
             assertThat(admin.describeCluster().clusterId().get()).isEqualTo(broker.clusterId());
         }
         assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + broker.listenerPort(0));
@@ -60,14 +59,15 @@ class BundledBrokerIT {
     @Test
     void restarts_on_the_same_data_dir_and_keeps_records() throws Exception {
         String topic = Records.topic("restart");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
         }
         List<String> before = Records.values("before", 10);
         Records.produce(broker.bootstrapServers(), topic, before);
         String group = "g-" + topic;
-        assertThat(Records.readAsGroup(broker.bootstrapServers(), topic, group, 10)).hasSize(10);
+        assertThat(Records.readAsGroup(broker.bootstrapServers(), topic, group, 10))
+                .hasSize(10);
         String clusterId = broker.clusterId();
         String bootstrap = broker.bootstrapServers();
 

@@ -22,34 +22,49 @@ import java.util.List;
 class PackageBoundaryTest {
 
     private static final DescribedPredicate<JavaClass> KAFKA_SERVER = resideInAnyPackage(
-            "kafka..", "org.apache.kafka.server..", "org.apache.kafka.metadata..", "org.apache.kafka.raft..",
-            "org.apache.kafka.storage..", "scala..");
+            "kafka..",
+            "org.apache.kafka.server..",
+            "org.apache.kafka.metadata..",
+            "org.apache.kafka.raft..",
+            "org.apache.kafka.storage..",
+            "scala..");
 
-    private static final DescribedPredicate<JavaClass> HIDDEN = DescribedPredicate.or(
-            KAFKA_SERVER, resideInAnyPackage("io.tally.broker.internal.."));
+    private static final DescribedPredicate<JavaClass> HIDDEN =
+            DescribedPredicate.or(KAFKA_SERVER, resideInAnyPackage("io.tally.broker.internal.."));
 
     @ArchTest
-    static final ArchRule only_the_internal_package_uses_kafka_server_classes = noClasses()
-            .that().resideInAPackage("io.tally.broker")
-            .should().dependOnClassesThat(KAFKA_SERVER);
+    static final ArchRule only_the_internal_package_uses_kafka_server_classes =
+            noClasses().that().resideInAPackage("io.tally.broker").should().dependOnClassesThat(KAFKA_SERVER);
 
     @ArchTest
     static final ArchRule public_api_signatures_show_no_internal_or_kafka_server_types = codeUnits()
-            .that().arePublic()
-            .and().areDeclaredInClassesThat().resideInAPackage("io.tally.broker")
+            .that()
+            .arePublic()
+            .and()
+            .areDeclaredInClassesThat()
+            .resideInAPackage("io.tally.broker")
             .should(new ArchCondition<JavaCodeUnit>("use no internal or Kafka server type in their signature") {
                 @Override
                 public void check(JavaCodeUnit unit, ConditionEvents events) {
                     List<JavaClass> types = new ArrayList<>(unit.getRawParameterTypes());
                     types.add(unit.getRawReturnType());
-                    types.stream().filter(HIDDEN).forEach(type -> events.add(SimpleConditionEvent.violated(
-                            unit, unit.getFullName() + " exposes " + type.getName())));
+                    types.stream()
+                            .filter(HIDDEN)
+                            .forEach(type -> events.add(SimpleConditionEvent.violated(
+                                    unit, unit.getFullName() + " exposes " + type.getName())));
                 }
             });
 
     @ArchTest
     static final ArchRule depends_on_no_other_tally_module = noClasses()
-            .should().dependOnClassesThat().resideInAnyPackage("io.tally.core..", "io.tally.agent..",
-                    "io.tally.storage..", "io.tally.aggregator..", "io.tally.reconciler..", "io.tally.api..",
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.tally.core..",
+                    "io.tally.agent..",
+                    "io.tally.storage..",
+                    "io.tally.aggregator..",
+                    "io.tally.reconciler..",
+                    "io.tally.api..",
                     "io.tally.standalone..");
 }

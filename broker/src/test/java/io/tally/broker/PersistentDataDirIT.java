@@ -27,7 +27,10 @@ class PersistentDataDirIT {
 
     @BeforeAll
     static void startBroker() {
-        config = BrokerConfig.builder().dataDir(root.resolve("kafka")).listenerPort(0).build();
+        config = BrokerConfig.builder()
+                .dataDir(root.resolve("kafka"))
+                .listenerPort(0)
+                .build();
         broker = BundledBroker.start(config);
     }
 
@@ -54,8 +57,11 @@ class PersistentDataDirIT {
 
     @Test
     void refuses_a_data_dir_formatted_for_another_node_count() {
-        BrokerConfig threeNodes = BrokerConfig.builder().dataDir(config.dataDir().orElseThrow())
-                .listenerPort(0).nodes(3).build();
+        BrokerConfig threeNodes = BrokerConfig.builder()
+                .dataDir(config.dataDir().orElseThrow())
+                .listenerPort(0)
+                .nodes(3)
+                .build();
 
         assertThatThrownBy(() -> BundledBroker.start(threeNodes))
                 .isInstanceOf(BrokerException.class)
@@ -65,7 +71,10 @@ class PersistentDataDirIT {
 
     @Test
     void start_fails_naming_a_malformed_kafka_property() {
-        BrokerConfig bad = BrokerConfig.builder().listenerPort(0).kafkaProperty("num.partitions", "many").build();
+        BrokerConfig bad = BrokerConfig.builder()
+                .listenerPort(0)
+                .kafkaProperty("num.partitions", "many")
+                .build();
 
         assertThatThrownBy(() -> BundledBroker.start(bad))
                 .isInstanceOf(BrokerException.class)
@@ -76,7 +85,8 @@ class PersistentDataDirIT {
     @Test
     void start_fails_naming_the_listener_port_when_it_is_taken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            BrokerConfig bad = BrokerConfig.builder().listenerPort(taken.getLocalPort()).build();
+            BrokerConfig bad =
+                    BrokerConfig.builder().listenerPort(taken.getLocalPort()).build();
 
             assertThatThrownBy(() -> BundledBroker.start(bad))
                     .isInstanceOf(BrokerException.class)
@@ -88,7 +98,10 @@ class PersistentDataDirIT {
     @Test
     void start_fails_naming_the_data_dir_when_it_cannot_be_a_directory() throws Exception {
         Path file = Files.writeString(root.resolve("not-a-dir"), "x");
-        BrokerConfig bad = BrokerConfig.builder().dataDir(file.resolve("kafka")).listenerPort(0).build();
+        BrokerConfig bad = BrokerConfig.builder()
+                .dataDir(file.resolve("kafka"))
+                .listenerPort(0)
+                .build();
 
         assertThatThrownBy(() -> BundledBroker.start(bad))
                 .isInstanceOf(BrokerException.class)

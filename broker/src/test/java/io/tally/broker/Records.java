@@ -20,8 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Produces and reads back string records for the integration tests. */
 final class Records {
 
-    private Records() {
-    }
+    private Records() {}
 
     /** Sends {@code values} with acks=all and waits until every one is acknowledged. */
     static void produce(String bootstrap, String topic, List<String> values) throws Exception {
@@ -80,9 +79,12 @@ final class Records {
 
     private static KafkaConsumer<String, String> consumer(String bootstrap, String group) {
         Map<String, Object> props = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false));
         if (group != null) {
             props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }

@@ -26,7 +26,8 @@ class ThreeNodeClusterIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = BundledBroker.start(BrokerConfig.builder().listenerPort(0).nodes(3).build());
+        cluster = BundledBroker.start(
+                BrokerConfig.builder().listenerPort(0).nodes(3).build());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
     }
 
@@ -42,15 +43,17 @@ class ThreeNodeClusterIT {
     void runs_three_brokers_and_a_three_voter_quorum() throws Exception {
         assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(admin.describeMetadataQuorum().quorumInfo().get().voters())
-                .extracting(voter -> voter.replicaId()).containsExactlyInAnyOrder(0, 1, 2);
+                .extracting(voter -> voter.replicaId())
+                .containsExactlyInAnyOrder(0, 1, 2);
         assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
     }
 
     @Test
     void keeps_serving_with_one_node_down_and_takes_it_back() throws Exception {
         String topic = Records.topic("replicated");
-        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3)
-                .configs(Map.of("min.insync.replicas", "2")))).all().get();
+        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
+                .all()
+                .get();
         String group = "g-" + topic;
         List<String> first = Records.values("first", 30);
         Records.produce(cluster.bootstrapServers(), topic, first);
@@ -114,7 +117,9 @@ class ThreeNodeClusterIT {
             }
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
-        assertThat(smallest).as("in-sync replicas of the restarted node's partitions").hasSize(3);
+        assertThat(smallest)
+                .as("in-sync replicas of the restarted node's partitions")
+                .hasSize(3);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -23,8 +23,14 @@ import java.util.Objects;
  * @param discrepancies  the discrepancies, at least one, oldest bucket first
  * @param createdAt      when the alert was made, epoch ms
  */
-public record Alert(String topic, String upstreamTier, String downstreamTier, Verdict kind, DiscrepancyStatus status,
-        List<Discrepancy> discrepancies, long createdAt) {
+public record Alert(
+        String topic,
+        String upstreamTier,
+        String downstreamTier,
+        Verdict kind,
+        DiscrepancyStatus status,
+        List<Discrepancy> discrepancies,
+        long createdAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Most ids named in {@link #text()}; the JSON has them all. */
     private static final int TEXT_IDS = 5;
@@ -50,8 +56,15 @@ public record Alert(String topic, String upstreamTier, String downstreamTier, Ve
     /** @return one line for people (and Slack): what, where, how much, which buckets */
     public String text() {
         StringBuilder s = new StringBuilder();
-        s.append(status == DiscrepancyStatus.RESOLVED ? "RESOLVED " : "").append(kind).append(" on topic ")
-                .append(topic).append(", ").append(upstreamTier).append(" → ").append(downstreamTier).append(": ");
+        s.append(status == DiscrepancyStatus.RESOLVED ? "RESOLVED " : "")
+                .append(kind)
+                .append(" on topic ")
+                .append(topic)
+                .append(", ")
+                .append(upstreamTier)
+                .append(" → ")
+                .append(downstreamTier)
+                .append(": ");
         if (status == DiscrepancyStatus.RESOLVED) {
             s.append("was ");
         }
@@ -63,14 +76,23 @@ public record Alert(String topic, String upstreamTier, String downstreamTier, Ve
         }
         long first = discrepancies.get(0).bucket().start();
         long last = discrepancies.get(discrepancies.size() - 1).bucket().end();
-        s.append(discrepancies.size()).append(discrepancies.size() == 1 ? " bucket " : " buckets ")
-                .append(Instant.ofEpochMilli(first)).append(" – ").append(Instant.ofEpochMilli(last));
+        s.append(discrepancies.size())
+                .append(discrepancies.size() == 1 ? " bucket " : " buckets ")
+                .append(Instant.ofEpochMilli(first))
+                .append(" – ")
+                .append(Instant.ofEpochMilli(last));
         String detail = discrepancies.get(0).detail();
         if (discrepancies.size() == 1 && !detail.isEmpty()) {
             s.append(" (").append(detail).append(')');
         }
-        appendIds(s, "lost", discrepancies.stream().flatMap(d -> d.lostIds().stream()).toList());
-        appendIds(s, "duplicated", discrepancies.stream().flatMap(d -> d.duplicatedIds().stream()).toList());
+        appendIds(
+                s,
+                "lost",
+                discrepancies.stream().flatMap(d -> d.lostIds().stream()).toList());
+        appendIds(
+                s,
+                "duplicated",
+                discrepancies.stream().flatMap(d -> d.duplicatedIds().stream()).toList());
         return s.toString();
     }
 

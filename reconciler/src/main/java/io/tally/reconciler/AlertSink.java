@@ -21,6 +21,5 @@ public interface AlertSink extends AutoCloseable {
 
     /** Releases the sink's resources. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

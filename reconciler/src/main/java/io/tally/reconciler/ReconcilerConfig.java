@@ -58,7 +58,13 @@ public final class ReconcilerConfig {
     public static final String STORE_DIGESTS = PREFIX + "store.digests";
 
     /** The value types of the table. */
-    public enum Type { STRING, LONG, INT, DOUBLE, BOOLEAN }
+    public enum Type {
+        STRING,
+        LONG,
+        INT,
+        DOUBLE,
+        BOOLEAN
+    }
 
     /**
      * One key of the table.
@@ -69,87 +75,218 @@ public final class ReconcilerConfig {
      * @param min          lower bound of a number (inclusive), or null
      * @param doc          what it does
      */
-    public record Option(String key, Type type, String defaultValue, Double min, String doc) {
-    }
+    public record Option(String key, Type type, String defaultValue, Double min, String doc) {}
 
     /** Every key, in the order the README shows them. */
     public static final List<Option> OPTIONS = List.of(
-            new Option(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", null, "Kafka cluster of `tally.aggregates`, "
-                    + "`tally.audit` and `tally.alerts`."),
-            new Option(GROUP_ID, Type.STRING, "tally-reconciler", null, "Consumer group of the reconciler instances; "
-                    + "instances share the partitions of the aggregates topic."),
-            new Option(AGGREGATES_TOPIC, Type.STRING, "tally.aggregates", null, "Compacted topic of tier aggregates "
-                    + "and progress written by the aggregator."),
-            new Option(AUDIT_TOPIC, Type.STRING, "tally.audit", null, "Topic of the agents' records and heartbeats, "
-                    + "read for agent liveness (AUDIT_GAP); empty to turn that off."),
+            new Option(
+                    BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    "localhost:9092",
+                    null,
+                    "Kafka cluster of `tally.aggregates`, " + "`tally.audit` and `tally.alerts`."),
+            new Option(
+                    GROUP_ID,
+                    Type.STRING,
+                    "tally-reconciler",
+                    null,
+                    "Consumer group of the reconciler instances; "
+                            + "instances share the partitions of the aggregates topic."),
+            new Option(
+                    AGGREGATES_TOPIC,
+                    Type.STRING,
+                    "tally.aggregates",
+                    null,
+                    "Compacted topic of tier aggregates " + "and progress written by the aggregator."),
+            new Option(
+                    AUDIT_TOPIC,
+                    Type.STRING,
+                    "tally.audit",
+                    null,
+                    "Topic of the agents' records and heartbeats, "
+                            + "read for agent liveness (AUDIT_GAP); empty to turn that off."),
             new Option(ALERTS_TOPIC, Type.STRING, "tally.alerts", null, "Topic the Kafka alert sink writes to."),
-            new Option(CASSANDRA_CONTACT_POINTS, Type.STRING, "localhost:9042", null, "Cassandra nodes, `host[:port]` "
-                    + "comma-separated; `memory` keeps everything in memory (tests, trials)."),
-            new Option(CASSANDRA_DATACENTER, Type.STRING, "datacenter1", null, "Local data center of the Cassandra "
-                    + "driver."),
+            new Option(
+                    CASSANDRA_CONTACT_POINTS,
+                    Type.STRING,
+                    "localhost:9042",
+                    null,
+                    "Cassandra nodes, `host[:port]` "
+                            + "comma-separated; `memory` keeps everything in memory (tests, trials)."),
+            new Option(
+                    CASSANDRA_DATACENTER,
+                    Type.STRING,
+                    "datacenter1",
+                    null,
+                    "Local data center of the Cassandra " + "driver."),
             new Option(CASSANDRA_KEYSPACE, Type.STRING, "tally", null, "Keyspace; created at start if missing."),
-            new Option(CASSANDRA_REPLICATION, Type.STRING, "1", null, "Replication of a new keyspace: a factor (`3`, "
-                    + "SimpleStrategy) or `dc1=3,dc2=2` (NetworkTopologyStrategy)."),
-            new Option(RETENTION_MS, Type.LONG, "1209600000", 1000d, "TTL of new tables: how long audit data is kept "
-                    + "(14 days)."),
-            new Option(TOPOLOGY_FILE, Type.STRING, "", null, "JSON file of explicit edges, topic renames and per-topic "
-                    + "policies; empty for the default topology `producer → log → every other tier`."),
-            new Option(LOG_TIER, Type.STRING, "auto", null, "When the default topology expects the log tier on a "
-                    + "topic: `auto` once it has reported on any topic, `expected` always (the deployment runs the "
-                    + "log-tier job), `none` only where it has reported. A topic that expects it and that it has not "
-                    + "reported on waits for it (PENDING, then STALLED) instead of being judged without it."),
-            new Option(LOG_TOPICS, Type.STRING, ".*", null, "The topics the log-tier job reads (its "
-                    + "`tally.log.topics`, a regular expression); the others never expect the log tier."),
-            new Option(LOG_COMMITTED_TOPICS, Type.STRING, "", null, "The topics the log-tier job also counts as "
-                    + "`log.committed` (its `tally.log.committed.topics`, a regular expression; empty for none): "
-                    + "where the log tier is expected, their `read_committed` consumer tiers wait for `log.committed` "
-                    + "rather than being judged against `log`."),
-            new Option(GRACE_MS, Type.LONG, "10000", 0d, "How long after a bucket's end counts may still arrive: a "
-                    + "bucket is judged once both tiers' watermarks pass its end plus this."),
-            new Option(STALL_TIMEOUT_MS, Type.LONG, "300000", 1000d, "A tier whose watermark has not moved for this "
-                    + "long while upstream has data is STALLED."),
-            new Option(IDLE_AFTER_MS, Type.LONG, "15000", 0d, "A tier with live agents whose watermark has not moved "
-                    + "for this long, and is not behind its upstream, is idle: its watermark follows the clock."),
-            new Option(IDLE_LAG_MS, Type.LONG, "10000", 0d, "How far behind the clock an idle or caught-up tier's "
-                    + "watermark is put (a couple of agent flush intervals)."),
-            new Option(LIVENESS_MS, Type.LONG, "30000", 1000d, "A tier whose last heartbeat is older is not considered "
-                    + "alive (never idle); an unclosed agent silent this long is dead."),
-            new Option(AGENT_FLUSH_INTERVAL_MS, Type.LONG, "5000", 1d, "The agents' flush interval: what an agent that "
-                    + "died can have left uncounted (AUDIT_GAP)."),
+            new Option(
+                    CASSANDRA_REPLICATION,
+                    Type.STRING,
+                    "1",
+                    null,
+                    "Replication of a new keyspace: a factor (`3`, "
+                            + "SimpleStrategy) or `dc1=3,dc2=2` (NetworkTopologyStrategy)."),
+            new Option(
+                    RETENTION_MS,
+                    Type.LONG,
+                    "1209600000",
+                    1000d,
+                    "TTL of new tables: how long audit data is kept " + "(14 days)."),
+            new Option(
+                    TOPOLOGY_FILE,
+                    Type.STRING,
+                    "",
+                    null,
+                    "JSON file of explicit edges, topic renames and per-topic "
+                            + "policies; empty for the default topology `producer → log → every other tier`."),
+            new Option(
+                    LOG_TIER,
+                    Type.STRING,
+                    "auto",
+                    null,
+                    "When the default topology expects the log tier on a "
+                            + "topic: `auto` once it has reported on any topic, `expected` always (the deployment runs the "
+                            + "log-tier job), `none` only where it has reported. A topic that expects it and that it has not "
+                            + "reported on waits for it (PENDING, then STALLED) instead of being judged without it."),
+            new Option(
+                    LOG_TOPICS,
+                    Type.STRING,
+                    ".*",
+                    null,
+                    "The topics the log-tier job reads (its "
+                            + "`tally.log.topics`, a regular expression); the others never expect the log tier."),
+            new Option(
+                    LOG_COMMITTED_TOPICS,
+                    Type.STRING,
+                    "",
+                    null,
+                    "The topics the log-tier job also counts as "
+                            + "`log.committed` (its `tally.log.committed.topics`, a regular expression; empty for none): "
+                            + "where the log tier is expected, their `read_committed` consumer tiers wait for `log.committed` "
+                            + "rather than being judged against `log`."),
+            new Option(
+                    GRACE_MS,
+                    Type.LONG,
+                    "10000",
+                    0d,
+                    "How long after a bucket's end counts may still arrive: a "
+                            + "bucket is judged once both tiers' watermarks pass its end plus this."),
+            new Option(
+                    STALL_TIMEOUT_MS,
+                    Type.LONG,
+                    "300000",
+                    1000d,
+                    "A tier whose watermark has not moved for this " + "long while upstream has data is STALLED."),
+            new Option(
+                    IDLE_AFTER_MS,
+                    Type.LONG,
+                    "15000",
+                    0d,
+                    "A tier with live agents whose watermark has not moved "
+                            + "for this long, and is not behind its upstream, is idle: its watermark follows the clock."),
+            new Option(
+                    IDLE_LAG_MS,
+                    Type.LONG,
+                    "10000",
+                    0d,
+                    "How far behind the clock an idle or caught-up tier's "
+                            + "watermark is put (a couple of agent flush intervals)."),
+            new Option(
+                    LIVENESS_MS,
+                    Type.LONG,
+                    "30000",
+                    1000d,
+                    "A tier whose last heartbeat is older is not considered "
+                            + "alive (never idle); an unclosed agent silent this long is dead."),
+            new Option(
+                    AGENT_FLUSH_INTERVAL_MS,
+                    Type.LONG,
+                    "5000",
+                    1d,
+                    "The agents' flush interval: what an agent that " + "died can have left uncounted (AUDIT_GAP)."),
             new Option(EVALUATE_INTERVAL_MS, Type.LONG, "1000", 10d, "How often the open edge-buckets are judged."),
-            new Option(LAG_CHECK_INTERVAL_MS, Type.LONG, "5000", 100d, "How often consumer groups' committed offsets "
-                    + "are compared with the log end (admin client)."),
-            new Option(WINDOW_MS, Type.LONG, "86400000", 60000d, "Buckets starting longer ago than this are forgotten "
-                    + "(late data for them is stored, not judged)."),
-            new Option(LATENCY_SLA_MS, Type.LONG, "0", 0d, "Default latency SLA of a topic (ms, at the downstream "
-                    + "tier); 0 = none."),
-            new Option(LATENCY_PERCENTILE, Type.DOUBLE, "0.99", 0d, "Default percentile compared with the SLA, in (0, "
-                    + "1]."),
-            new Option(ALERT_MIN_MISSING, Type.LONG, "1", 1d, "Default smallest number of missing messages that "
-                    + "alerts."),
-            new Option(ALERT_MIN_DUPLICATED, Type.LONG, "1", 1d, "Default smallest number of duplicated messages that "
-                    + "alerts."),
-            new Option(ALERT_HOLD_MS, Type.LONG, "30000", 0d, "A discrepancy alerts only once its bucket has been due "
-                    + "this long and the discrepancy has been known this long: a death noticed late turns it into "
-                    + "AUDIT_GAP first, and a bucket judged before its last counts arrived (or late, after a lag) is "
-                    + "corrected or resolved first."),
-            new Option(ALERT_LOG, Type.BOOLEAN, "true", null,
-                    "Log alerts (logger `io.tally.reconciler.alerts`, WARN)."),
+            new Option(
+                    LAG_CHECK_INTERVAL_MS,
+                    Type.LONG,
+                    "5000",
+                    100d,
+                    "How often consumer groups' committed offsets " + "are compared with the log end (admin client)."),
+            new Option(
+                    WINDOW_MS,
+                    Type.LONG,
+                    "86400000",
+                    60000d,
+                    "Buckets starting longer ago than this are forgotten "
+                            + "(late data for them is stored, not judged)."),
+            new Option(
+                    LATENCY_SLA_MS,
+                    Type.LONG,
+                    "0",
+                    0d,
+                    "Default latency SLA of a topic (ms, at the downstream " + "tier); 0 = none."),
+            new Option(
+                    LATENCY_PERCENTILE,
+                    Type.DOUBLE,
+                    "0.99",
+                    0d,
+                    "Default percentile compared with the SLA, in (0, " + "1]."),
+            new Option(
+                    ALERT_MIN_MISSING,
+                    Type.LONG,
+                    "1",
+                    1d,
+                    "Default smallest number of missing messages that " + "alerts."),
+            new Option(
+                    ALERT_MIN_DUPLICATED,
+                    Type.LONG,
+                    "1",
+                    1d,
+                    "Default smallest number of duplicated messages that " + "alerts."),
+            new Option(
+                    ALERT_HOLD_MS,
+                    Type.LONG,
+                    "30000",
+                    0d,
+                    "A discrepancy alerts only once its bucket has been due "
+                            + "this long and the discrepancy has been known this long: a death noticed late turns it into "
+                            + "AUDIT_GAP first, and a bucket judged before its last counts arrived (or late, after a lag) is "
+                            + "corrected or resolved first."),
+            new Option(
+                    ALERT_LOG, Type.BOOLEAN, "true", null, "Log alerts (logger `io.tally.reconciler.alerts`, WARN)."),
             new Option(ALERT_KAFKA, Type.BOOLEAN, "true", null, "Write alerts as JSON to the alerts topic."),
-            new Option(WEBHOOK_URL, Type.STRING, "", null, "POST alerts as JSON with a Slack-compatible `text` to this "
-                    + "URL; empty for none."),
+            new Option(
+                    WEBHOOK_URL,
+                    Type.STRING,
+                    "",
+                    null,
+                    "POST alerts as JSON with a Slack-compatible `text` to this " + "URL; empty for none."),
             new Option(WEBHOOK_TIMEOUT_MS, Type.LONG, "5000", 1d, "Connect and request timeout of a webhook call."),
-            new Option(ALERT_MAX_ATTEMPTS, Type.INT, "10", 1d, "Deliveries of an alert a sink may fail before it is "
-                    + "given up on that sink (an ERROR in the log; the alert state keeps the last error). Sinks run "
-                    + "off the reconciler's loop, each on a thread of its own."),
-            new Option(ALERT_BACKOFF_MS, Type.LONG, "1000", 1d, "Wait before an alert that a sink failed to deliver is "
-                    + "tried again; doubles with each failure, up to 5 minutes."),
+            new Option(
+                    ALERT_MAX_ATTEMPTS,
+                    Type.INT,
+                    "10",
+                    1d,
+                    "Deliveries of an alert a sink may fail before it is "
+                            + "given up on that sink (an ERROR in the log; the alert state keeps the last error). Sinks run "
+                            + "off the reconciler's loop, each on a thread of its own."),
+            new Option(
+                    ALERT_BACKOFF_MS,
+                    Type.LONG,
+                    "1000",
+                    1d,
+                    "Wait before an alert that a sink failed to deliver is "
+                            + "tried again; doubles with each failure, up to 5 minutes."),
             new Option(MAX_IDS, Type.INT, "100", 0d, "Most lost (and duplicated) ids named per discrepancy."),
-            new Option(STORE_DIGESTS, Type.BOOLEAN, "false", null,
+            new Option(
+                    STORE_DIGESTS,
+                    Type.BOOLEAN,
+                    "false",
+                    null,
                     "Also store each aggregate's id digest in `tier_buckets` (about 3 KB a row at 128 cells; the "
-                    + "node is then bound by bytes, see BENCHMARKS.md). The reconciler does not need it: it keeps "
-                    + "digests in memory and rebuilds them from the compacted aggregates topic; lost and duplicated "
-                    + "ids are stored with each discrepancy."));
+                            + "node is then bound by bytes, see BENCHMARKS.md). The reconciler does not need it: it keeps "
+                            + "digests in memory and rebuilds them from the compacted aggregates topic; lost and duplicated "
+                            + "ids are stored with each discrepancy."));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
 
@@ -219,17 +356,19 @@ public final class ReconcilerConfig {
                 }
             };
             if (o.min() != null && v instanceof Number n && n.doubleValue() < o.min()) {
-                throw new IllegalArgumentException(o.key() + " must be >= " + o.min().longValue() + ", was " + text);
+                throw new IllegalArgumentException(
+                        o.key() + " must be >= " + o.min().longValue() + ", was " + text);
             }
-            if (o.key().equals(LOG_TIER) && !java.util.Set.of("auto", "expected", "none").contains(text)) {
+            if (o.key().equals(LOG_TIER)
+                    && !java.util.Set.of("auto", "expected", "none").contains(text)) {
                 throw new IllegalArgumentException(o.key() + " must be auto, expected or none, was '" + text + "'");
             }
             if (o.key().equals(LOG_TOPICS) || o.key().equals(LOG_COMMITTED_TOPICS)) {
                 try {
                     java.util.regex.Pattern.compile(text);
                 } catch (java.util.regex.PatternSyntaxException e) {
-                    throw new IllegalArgumentException(o.key() + " must be a regular expression, was '" + text + "': "
-                            + e.getDescription(), e);
+                    throw new IllegalArgumentException(
+                            o.key() + " must be a regular expression, was '" + text + "': " + e.getDescription(), e);
                 }
             }
             if (o.key().equals(LATENCY_PERCENTILE) && !((Double) v > 0 && (Double) v <= 1)) {
@@ -237,8 +376,9 @@ public final class ReconcilerConfig {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(o.key() + " must be "
-                    + o.type().name().toLowerCase(java.util.Locale.ROOT) + ", was '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    o.key() + " must be " + o.type().name().toLowerCase(java.util.Locale.ROOT) + ", was '" + text + "'",
+                    e);
         }
     }
 

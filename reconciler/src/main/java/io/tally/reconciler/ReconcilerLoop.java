@@ -42,6 +42,7 @@ final class ReconcilerLoop implements Runnable {
     private final GroupLagProbe lag;
     /** By key: several updates of one aggregate in a poll are written once, the latest. */
     private final Map<String, TierAggregate> unstored = new LinkedHashMap<>();
+
     private final Map<String, TierProgress> unstoredProgress = new LinkedHashMap<>();
     private final List<io.tally.storage.EdgeVerdict> unstoredVerdicts = new ArrayList<>();
     private final Map<java.util.UUID, Discrepancy> unstoredDiscrepancies = new LinkedHashMap<>();
@@ -57,9 +58,18 @@ final class ReconcilerLoop implements Runnable {
     private long evaluations;
     private long judged;
 
-    ReconcilerLoop(ReconcilerConfig config, Clock clock, AuditStore store, boolean ownsStore, List<AlertSink> sinks,
-            Reconciliation reconciliation, AgentLiveness agents, AlertDispatcher dispatcher,
-            AggregatesReader aggregates, AuditReader audit, GroupLagProbe lag) {
+    ReconcilerLoop(
+            ReconcilerConfig config,
+            Clock clock,
+            AuditStore store,
+            boolean ownsStore,
+            List<AlertSink> sinks,
+            Reconciliation reconciliation,
+            AgentLiveness agents,
+            AlertDispatcher dispatcher,
+            AggregatesReader aggregates,
+            AuditReader audit,
+            GroupLagProbe lag) {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -86,32 +96,37 @@ final class ReconcilerLoop implements Runnable {
                 try {
                     boolean replaying = !aggregates.replayed();
                     long judgedFrom = clock.millis() - config.getLong(ReconcilerConfig.WINDOW_MS);
-                    aggregates.poll(POLL, new AggregatesReader.Handler() {
-                        @Override
-                        public void aggregate(TierAggregate a) {
-                            boolean old = a.bucket().start() < judgedFrom;
-                            // a replay re-reads the whole retention: what is older than the window is not judged
-                            // again, and was stored when it was first read (a crash loses only recent reads); an
-                            // older, lower total published again after a restore is neither judged nor stored
-                            boolean kept = old || reconciliation.accept(a);
-                            if (kept && !(replaying && old)) {
-                                unstored.put(a.key(), a);
-                            }
-                        }
+                    aggregates.poll(
+                            POLL,
+                            new AggregatesReader.Handler() {
+                                @Override
+                                public void aggregate(TierAggregate a) {
+                                    boolean old = a.bucket().start() < judgedFrom;
+                                    // a replay re-reads the whole retention: what is older than the window is not
+                                    // judged
+                                    // again, and was stored when it was first read (a crash loses only recent reads);
+                                    // an
+                                    // older, lower total published again after a restore is neither judged nor stored
+                                    boolean kept = old || reconciliation.accept(a);
+                                    if (kept && !(replaying && old)) {
+                                        unstored.put(a.key(), a);
+                                    }
+                                }
 
-                        @Override
-                        public void progress(TierProgress p) {
-                            unstoredProgress.put(p.tier() + '|' + p.topic(), p);
-                            reconciliation.accept(p, clock.millis());
-                            progressSinceEvaluation = true;
-                        }
+                                @Override
+                                public void progress(TierProgress p) {
+                                    unstoredProgress.put(p.tier() + '|' + p.topic(), p);
+                                    reconciliation.accept(p, clock.millis());
+                                    progressSinceEvaluation = true;
+                                }
 
-                        @Override
-                        public void revoked(java.util.Set<String> topics) {
-                            reconciliation.forget(topics);
-                            dispatcher.forgetTopics(topics);
-                        }
-                    }, replaying ? judgedFrom : Long.MIN_VALUE);
+                                @Override
+                                public void revoked(java.util.Set<String> topics) {
+                                    reconciliation.forget(topics);
+                                    dispatcher.forgetTopics(topics);
+                                }
+                            },
+                            replaying ? judgedFrom : Long.MIN_VALUE);
                     if (aggregates.assignments() != assignmentsSeen) {
                         // partitions arrived (at start, or in a rebalance): what was decided about their topics,
                         // by this instance before a restart or by another one, is in the store
@@ -158,7 +173,9 @@ final class ReconcilerLoop implements Runnable {
         boolean now = aggregates.replayed() && (audit == null || audit.replayed());
         if (now != replayed) {
             if (now) {
-                LOG.info("Read what tally.aggregates held ({} aggregates, {} progress); judging", aggregatesStored,
+                LOG.info(
+                        "Read what tally.aggregates held ({} aggregates, {} progress); judging",
+                        aggregatesStored,
                         progressStored);
             } else {
                 LOG.info("Replaying newly assigned partitions of tally.aggregates; judging resumes when done");
@@ -170,8 +187,12 @@ final class ReconcilerLoop implements Runnable {
 
     private void flushWrites() {
         if (!unstored.isEmpty()) {
-            store.putAggregates(config.getBoolean(ReconcilerConfig.STORE_DIGESTS) ? unstored.values()
-                    : unstored.values().stream().map(ReconcilerLoop::withoutDigest).toList());
+            store.putAggregates(
+                    config.getBoolean(ReconcilerConfig.STORE_DIGESTS)
+                            ? unstored.values()
+                            : unstored.values().stream()
+                                    .map(ReconcilerLoop::withoutDigest)
+                                    .toList());
             aggregatesStored += unstored.size();
             unstored.clear();
         }
@@ -184,8 +205,21 @@ final class ReconcilerLoop implements Runnable {
     }
 
     private static TierAggregate withoutDigest(TierAggregate a) {
-        return a.digest() == null ? a : new TierAggregate(a.topic(), a.tier(), a.bucket(), a.count(), a.bytes(),
-                a.noTimestamp(), a.skewed(), a.failed(), a.records(), a.latency(), null, a.updatedAt());
+        return a.digest() == null
+                ? a
+                : new TierAggregate(
+                        a.topic(),
+                        a.tier(),
+                        a.bucket(),
+                        a.count(),
+                        a.bytes(),
+                        a.noTimestamp(),
+                        a.skewed(),
+                        a.failed(),
+                        a.records(),
+                        a.latency(),
+                        null,
+                        a.updatedAt());
     }
 
     private void evaluate(long now) {
@@ -222,8 +256,14 @@ final class ReconcilerLoop implements Runnable {
     }
 
     private void publishStats() {
-        stats = new ReconcilerStats(aggregatesStored, progressStored, evaluations, judged,
-                reconciliation.bucketCount(), dispatcher.sent(), dispatcher.failed());
+        stats = new ReconcilerStats(
+                aggregatesStored,
+                progressStored,
+                evaluations,
+                judged,
+                reconciliation.bucketCount(),
+                dispatcher.sent(),
+                dispatcher.failed());
     }
 
     ReconcilerStats stats() {

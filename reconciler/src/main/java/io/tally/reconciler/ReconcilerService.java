@@ -1,8 +1,6 @@
 package io.tally.reconciler;
 
 import io.tally.core.Clock;
-import io.tally.core.TierAggregate;
-import io.tally.core.TierProgress;
 import io.tally.reconciler.internal.alert.AlertDispatcher;
 import io.tally.reconciler.internal.alert.KafkaAlertSink;
 import io.tally.reconciler.internal.alert.LogAlertSink;
@@ -10,8 +8,8 @@ import io.tally.reconciler.internal.alert.WebhookAlertSink;
 import io.tally.reconciler.internal.kafka.AggregatesReader;
 import io.tally.reconciler.internal.kafka.AuditReader;
 import io.tally.reconciler.internal.kafka.GroupLagProbe;
-import io.tally.reconciler.internal.kafka.TailCheck;
 import io.tally.reconciler.internal.kafka.KafkaClients;
+import io.tally.reconciler.internal.kafka.TailCheck;
 import io.tally.reconciler.internal.state.Reconciliation;
 import io.tally.reconciler.internal.topology.TopicPolicy;
 import io.tally.reconciler.internal.topology.Topology;
@@ -89,36 +87,66 @@ public final class ReconcilerService implements AutoCloseable {
             }
             String webhook = config.getString(ReconcilerConfig.WEBHOOK_URL);
             if (!webhook.isEmpty()) {
-                sinks.add(new WebhookAlertSink(parseUrl(webhook),
-                        Duration.ofMillis(config.getLong(ReconcilerConfig.WEBHOOK_TIMEOUT_MS))));
+                sinks.add(new WebhookAlertSink(
+                        parseUrl(webhook), Duration.ofMillis(config.getLong(ReconcilerConfig.WEBHOOK_TIMEOUT_MS))));
             }
             if (config.getBoolean(ReconcilerConfig.ALERT_KAFKA)) {
-                sinks.add(new KafkaAlertSink(new KafkaProducer<>(KafkaClients.producer(config, "tally-reconciler-alerts")),
-                        config.getString(ReconcilerConfig.ALERTS_TOPIC), Duration.ofSeconds(10)));
+                sinks.add(new KafkaAlertSink(
+                        new KafkaProducer<>(KafkaClients.producer(config, "tally-reconciler-alerts")),
+                        config.getString(ReconcilerConfig.ALERTS_TOPIC),
+                        Duration.ofSeconds(10)));
             }
             long grace = config.getLong(ReconcilerConfig.GRACE_MS);
             long liveness = config.getLong(ReconcilerConfig.LIVENESS_MS);
             long window = config.getLong(ReconcilerConfig.WINDOW_MS);
-            AgentLiveness agents = new AgentLiveness(liveness, config.getLong(ReconcilerConfig.AGENT_FLUSH_INTERVAL_MS),
-                    60_000);
-            Reconciliation reconciliation = new Reconciliation(topology, new Reconciliation.Settings(grace,
-                    config.getLong(ReconcilerConfig.STALL_TIMEOUT_MS), config.getLong(ReconcilerConfig.IDLE_AFTER_MS),
-                    config.getLong(ReconcilerConfig.IDLE_LAG_MS), liveness, window,
-                    config.getLong(ReconcilerConfig.ALERT_HOLD_MS), config.getInt(ReconcilerConfig.MAX_IDS)), agents);
+            AgentLiveness agents =
+                    new AgentLiveness(liveness, config.getLong(ReconcilerConfig.AGENT_FLUSH_INTERVAL_MS), 60_000);
+            Reconciliation reconciliation = new Reconciliation(
+                    topology,
+                    new Reconciliation.Settings(
+                            grace,
+                            config.getLong(ReconcilerConfig.STALL_TIMEOUT_MS),
+                            config.getLong(ReconcilerConfig.IDLE_AFTER_MS),
+                            config.getLong(ReconcilerConfig.IDLE_LAG_MS),
+                            liveness,
+                            window,
+                            config.getLong(ReconcilerConfig.ALERT_HOLD_MS),
+                            config.getInt(ReconcilerConfig.MAX_IDS)),
+                    agents);
             agents.restore(store.agents()); // which agents died or closed before this instance's look-back
             long hold = config.getLong(ReconcilerConfig.ALERT_HOLD_MS);
-            AlertDispatcher dispatcher = new AlertDispatcher(sinks, store, topology::policy, grace + hold, hold,
-                    new AlertDispatcher.RetryPolicy(config.getInt(ReconcilerConfig.ALERT_MAX_ATTEMPTS),
+            AlertDispatcher dispatcher = new AlertDispatcher(
+                    sinks,
+                    store,
+                    topology::policy,
+                    grace + hold,
+                    hold,
+                    new AlertDispatcher.RetryPolicy(
+                            config.getInt(ReconcilerConfig.ALERT_MAX_ATTEMPTS),
                             config.getLong(ReconcilerConfig.ALERT_BACKOFF_MS)));
             String auditTopic = config.getString(ReconcilerConfig.AUDIT_TOPIC);
-            loop = new ReconcilerLoop(config, clock, store, ownsStore, sinks, reconciliation, agents, dispatcher,
-                    new AggregatesReader(KafkaClients.consumer(config, "tally-reconciler",
-                            config.getString(ReconcilerConfig.GROUP_ID)),
+            loop = new ReconcilerLoop(
+                    config,
+                    clock,
+                    store,
+                    ownsStore,
+                    sinks,
+                    reconciliation,
+                    agents,
+                    dispatcher,
+                    new AggregatesReader(
+                            KafkaClients.consumer(
+                                    config, "tally-reconciler", config.getString(ReconcilerConfig.GROUP_ID)),
                             config.getString(ReconcilerConfig.AGGREGATES_TOPIC)),
-                    auditTopic.isEmpty() ? null : new AuditReader(KafkaClients.consumer(config,
-                            "tally-reconciler-liveness", null), auditTopic, Duration.ofMillis(Math.max(liveness * 4,
-                            120_000))),
-                    new GroupLagProbe(KafkaClients.admin(config, "tally-reconciler-lag"), Duration.ofSeconds(5),
+                    auditTopic.isEmpty()
+                            ? null
+                            : new AuditReader(
+                                    KafkaClients.consumer(config, "tally-reconciler-liveness", null),
+                                    auditTopic,
+                                    Duration.ofMillis(Math.max(liveness * 4, 120_000))),
+                    new GroupLagProbe(
+                            KafkaClients.admin(config, "tally-reconciler-lag"),
+                            Duration.ofSeconds(5),
                             new TailCheck(KafkaClients.consumer(config, "tally-reconciler-tail", null))));
         } catch (RuntimeException e) {
             sinks.forEach(AlertSink::close);
@@ -154,16 +182,22 @@ public final class ReconcilerService implements AutoCloseable {
     }
 
     private Topology topology() {
-        TopicPolicy defaults = new TopicPolicy(false, config.getLong(ReconcilerConfig.LATENCY_SLA_MS),
-                config.getDouble(ReconcilerConfig.LATENCY_PERCENTILE), config.getLong(ReconcilerConfig.ALERT_MIN_MISSING),
-                config.getLong(ReconcilerConfig.ALERT_MIN_DUPLICATED), TopicPolicy.DEFAULT_ALERT_KINDS);
+        TopicPolicy defaults = new TopicPolicy(
+                false,
+                config.getLong(ReconcilerConfig.LATENCY_SLA_MS),
+                config.getDouble(ReconcilerConfig.LATENCY_PERCENTILE),
+                config.getLong(ReconcilerConfig.ALERT_MIN_MISSING),
+                config.getLong(ReconcilerConfig.ALERT_MIN_DUPLICATED),
+                TopicPolicy.DEFAULT_ALERT_KINDS);
         String file = config.getString(ReconcilerConfig.TOPOLOGY_FILE);
-        Topology topology = file.isEmpty() ? Topology.defaults().withDefaultPolicy(defaults)
+        Topology topology = file.isEmpty()
+                ? Topology.defaults().withDefaultPolicy(defaults)
                 : TopologyFile.read(Path.of(file), defaults);
         return topology.withLogTier(
-                Topology.LogTier.valueOf(config.getString(ReconcilerConfig.LOG_TIER).toUpperCase(Locale.ROOT)),
-                Pattern.compile(config.getString(ReconcilerConfig.LOG_TOPICS))).withLogCommitted(
-                Pattern.compile(config.getString(ReconcilerConfig.LOG_COMMITTED_TOPICS)));
+                        Topology.LogTier.valueOf(
+                                config.getString(ReconcilerConfig.LOG_TIER).toUpperCase(Locale.ROOT)),
+                        Pattern.compile(config.getString(ReconcilerConfig.LOG_TOPICS)))
+                .withLogCommitted(Pattern.compile(config.getString(ReconcilerConfig.LOG_COMMITTED_TOPICS)));
     }
 
     private AuditStore openStore() {
@@ -173,15 +207,18 @@ public final class ReconcilerService implements AutoCloseable {
         }
         TallySchema schema;
         try {
-            schema = TallySchema.builder().keyspace(config.getString(ReconcilerConfig.CASSANDRA_KEYSPACE))
+            schema = TallySchema.builder()
+                    .keyspace(config.getString(ReconcilerConfig.CASSANDRA_KEYSPACE))
                     .replication(Replication.parse(config.getString(ReconcilerConfig.CASSANDRA_REPLICATION)))
                     .defaultTtl(Duration.ofSeconds(Math.max(1, config.getLong(ReconcilerConfig.RETENTION_MS) / 1000)))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad Cassandra setting: " + e.getMessage(), e);
         }
-        return CassandraAuditStore.connect(CassandraSessions.parseContactPoints(points),
-                config.getString(ReconcilerConfig.CASSANDRA_DATACENTER), schema);
+        return CassandraAuditStore.connect(
+                CassandraSessions.parseContactPoints(points),
+                config.getString(ReconcilerConfig.CASSANDRA_DATACENTER),
+                schema);
     }
 
     private static URI parseUrl(String url) {
@@ -192,8 +229,8 @@ public final class ReconcilerService implements AutoCloseable {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ReconcilerConfig.WEBHOOK_URL + " must be an http(s) URL, was '" + url
-                    + "'", e);
+            throw new IllegalArgumentException(
+                    ReconcilerConfig.WEBHOOK_URL + " must be an http(s) URL, was '" + url + "'", e);
         }
     }
 

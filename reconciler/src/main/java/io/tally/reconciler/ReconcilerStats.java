@@ -11,6 +11,11 @@ package io.tally.reconciler;
  * @param alertsSent       alerts delivered (over all sinks)
  * @param alertFailures    failed alert deliveries
  */
-public record ReconcilerStats(long aggregatesStored, long progressStored, long evaluations, long judged,
-        long bucketsHeld, long alertsSent, long alertFailures) {
-}
+public record ReconcilerStats(
+        long aggregatesStored,
+        long progressStored,
+        long evaluations,
+        long judged,
+        long bucketsHeld,
+        long alertsSent,
+        long alertFailures) {}

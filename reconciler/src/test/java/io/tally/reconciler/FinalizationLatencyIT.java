@@ -62,18 +62,23 @@ class FinalizationLatencyIT {
     private static final int ROUNDS = 6;
     /** Rounds printed but left out of the figures: the first one runs while the JIT compiles the loop. */
     private static final int WARM_UP_ROUNDS = 1;
+
     private static final String KEYSPACE = "tally_finalization";
     private static final String[] TIERS = {"producer", "log", "consumer.a", "consumer.b"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void from_final_to_verdict_and_to_alert(LocalCassandraNode node, CqlSession session) throws Exception {
-        try (BundledBroker broker = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
+        try (BundledBroker broker =
+                BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(
-                        new NewTopic("tally.aggregates", 6, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                        new NewTopic("tally.audit", 2, (short) 1),
-                        new NewTopic("tally.alerts", 1, (short) 1))).all().get();
+                                new NewTopic("tally.aggregates", 6, (short) 1)
+                                        .configs(Map.of("cleanup.policy", "compact")),
+                                new NewTopic("tally.audit", 2, (short) 1),
+                                new NewTopic("tally.alerts", 1, (short) 1)))
+                        .all()
+                        .get();
             }
             InetSocketAddress cql = node.contactPoint();
             Map<String, Object> props = new HashMap<>();
@@ -86,15 +91,17 @@ class FinalizationLatencyIT {
             // buckets here are in the past: no tier may count as idle (its watermark would follow the clock and
             // finalize the bucket before its progress is written)
             props.put(ReconcilerConfig.IDLE_AFTER_MS, 600_000);
-            CassandraAuditStore store = CassandraAuditStore.create(session,
-                    TallySchema.builder().keyspace(KEYSPACE).build());
+            CassandraAuditStore store = CassandraAuditStore.create(
+                    session, TallySchema.builder().keyspace(KEYSPACE).build());
             List<Long> toVerdict = new ArrayList<>();
             List<Long> toAlert = new ArrayList<>();
             try (ReconcilerService service = ReconcilerService.builder(ReconcilerConfig.fromProperties(props))
-                    .build().start();
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                         broker.bootstrapServers(), "linger.ms", 5), new ByteArraySerializer(),
-                         new ByteArraySerializer())) {
+                            .build()
+                            .start();
+                    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                            Map.of("bootstrap.servers", broker.bootstrapServers(), "linger.ms", 5),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
                 long first = Bucket.startOf(Clock.system().millis(), SIZE) - (ROUNDS + 2) * SIZE;
                 for (int round = 0; round < ROUNDS; round++) {
                     Bucket b = new Bucket(first + round * SIZE, SIZE);
@@ -110,8 +117,13 @@ class FinalizationLatencyIT {
                     List<WireMessage> progress = new ArrayList<>();
                     for (int t = 0; t < TOPICS; t++) {
                         for (String tier : TIERS) {
-                            progress.add(new TierProgress(tier, "topic-" + t, b.end() + GRACE, Clock.system().millis(),
-                                    1, Clock.system().millis()));
+                            progress.add(new TierProgress(
+                                    tier,
+                                    "topic-" + t,
+                                    b.end() + GRACE,
+                                    Clock.system().millis(),
+                                    1,
+                                    Clock.system().millis()));
                         }
                     }
                     // final when the last of its tiers' progress is written (acknowledged by the broker)
@@ -119,8 +131,8 @@ class FinalizationLatencyIT {
                     List<Future<RecordMetadata>> sent = new ArrayList<>();
                     for (WireMessage m : progress) {
                         String topic = ((TierProgress) m).topic();
-                        sent.add(send(producer, m, (meta, e) -> finalAt.merge(topic, System.currentTimeMillis(),
-                                Math::max)));
+                        sent.add(send(
+                                producer, m, (meta, e) -> finalAt.merge(topic, System.currentTimeMillis(), Math::max)));
                     }
                     sent.forEach(FinalizationLatencyIT::join);
                     awaitVerdicts(store, b);
@@ -129,12 +141,17 @@ class FinalizationLatencyIT {
                     print("round " + round + " to verdict", roundVerdicts);
                     if (round >= WARM_UP_ROUNDS) {
                         toVerdict.addAll(roundVerdicts);
-                        alertTimes(broker.bootstrapServers(), b).forEach((topic, at) ->
-                                toAlert.add(at - finalAt.get(topic)));
+                        alertTimes(broker.bootstrapServers(), b)
+                                .forEach((topic, at) -> toAlert.add(at - finalAt.get(topic)));
                     }
                 }
-                System.out.printf(Locale.ROOT, "BENCH finalization topics=%d tiers=%d rounds=%d stats=%s%n", TOPICS,
-                        TIERS.length, ROUNDS, service.stats());
+                System.out.printf(
+                        Locale.ROOT,
+                        "BENCH finalization topics=%d tiers=%d rounds=%d stats=%s%n",
+                        TOPICS,
+                        TIERS.length,
+                        ROUNDS,
+                        service.stats());
             }
             print("to verdict", toVerdict);
             print("to alert (hold 0)", toAlert);
@@ -151,22 +168,27 @@ class FinalizationLatencyIT {
         return new TierAggregate(topic, tier, b, count, count * 10, 0, 0, 0, 1, l, d, b.end());
     }
 
-    private static List<Future<RecordMetadata>> send(KafkaProducer<byte[], byte[]> producer,
-            List<WireMessage> messages) {
+    private static List<Future<RecordMetadata>> send(
+            KafkaProducer<byte[], byte[]> producer, List<WireMessage> messages) {
         List<Future<RecordMetadata>> out = new ArrayList<>(messages.size());
         for (WireMessage m : messages) {
-            out.add(send(producer, m, (meta, e) -> { }));
+            out.add(send(producer, m, (meta, e) -> {}));
         }
         return out;
     }
 
-    private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, WireMessage m,
-            org.apache.kafka.clients.producer.Callback acked) {
+    private static Future<RecordMetadata> send(
+            KafkaProducer<byte[], byte[]> producer, WireMessage m, org.apache.kafka.clients.producer.Callback acked) {
         String topic = m instanceof TierAggregate a ? a.topic() : ((TierProgress) m).topic();
         // partitioned by audited topic, as the aggregator writes them
         int partition = Math.floorMod(topic.hashCode(), 6);
-        return producer.send(new ProducerRecord<>("tally.aggregates", partition,
-                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m)), acked);
+        return producer.send(
+                new ProducerRecord<>(
+                        "tally.aggregates",
+                        partition,
+                        AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8),
+                        AuditCodec.encode(m)),
+                acked);
     }
 
     private static RecordMetadata join(Future<RecordMetadata> f) {
@@ -188,8 +210,14 @@ class FinalizationLatencyIT {
                     continue;
                 }
                 List<EdgeVerdict> verdicts = store.verdicts(topic, b.start(), b.start() + 1);
-                if (verdicts.size() == 3 && verdicts.stream().allMatch(v -> v.verdict().isFinal())) {
-                    done.put(topic, verdicts.stream().mapToLong(EdgeVerdict::judgedAt).max().orElseThrow());
+                if (verdicts.size() == 3
+                        && verdicts.stream().allMatch(v -> v.verdict().isFinal())) {
+                    done.put(
+                            topic,
+                            verdicts.stream()
+                                    .mapToLong(EdgeVerdict::judgedAt)
+                                    .max()
+                                    .orElseThrow());
                 }
             }
             Thread.sleep(200);
@@ -205,7 +233,8 @@ class FinalizationLatencyIT {
         Map<String, Long> out = new HashMap<>();
         var statement = session.prepare("SELECT writetime(verdict) FROM " + KEYSPACE + ".edge_verdicts "
                 + "WHERE topic = ? AND day = ? AND bucket_start = ?");
-        java.time.LocalDate day = java.time.Instant.ofEpochMilli(b.start()).atZone(java.time.ZoneOffset.UTC)
+        java.time.LocalDate day = java.time.Instant.ofEpochMilli(b.start())
+                .atZone(java.time.ZoneOffset.UTC)
                 .toLocalDate();
         for (int t = 0; t < TOPICS; t++) {
             String topic = "topic-" + t;
@@ -221,8 +250,8 @@ class FinalizationLatencyIT {
     /** @return per topic with a loss in {@code b}, when its OPEN alert was written */
     private static Map<String, Long> alertTimes(String bootstrap, Bucket b) throws Exception {
         Map<String, Long> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition("tally.alerts", 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
@@ -230,8 +259,8 @@ class FinalizationLatencyIT {
             while (out.size() < TOPICS / 100 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     JsonNode alert = JSON.readTree(r.value());
-                    if (alert.get("status").asText().equals("OPEN") && alert.toString().contains(
-                            "\"bucketStart\":" + b.start())) {
+                    if (alert.get("status").asText().equals("OPEN")
+                            && alert.toString().contains("\"bucketStart\":" + b.start())) {
                         out.putIfAbsent(alert.get("topic").asText(), r.timestamp());
                     }
                 }
@@ -242,8 +271,13 @@ class FinalizationLatencyIT {
 
     private static void print(String what, List<Long> ms) {
         List<Long> sorted = ms.stream().sorted().toList();
-        System.out.printf(Locale.ROOT, "BENCH finalization %s n=%d p50=%d ms p99=%d ms max=%d ms%n", what,
-                sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1),
+        System.out.printf(
+                Locale.ROOT,
+                "BENCH finalization %s n=%d p50=%d ms p99=%d ms max=%d ms%n",
+                what,
+                sorted.size(),
+                sorted.get(sorted.size() / 2),
+                sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1),
                 sorted.get(sorted.size() - 1));
     }
 }

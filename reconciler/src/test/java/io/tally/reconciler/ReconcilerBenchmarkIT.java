@@ -37,8 +37,8 @@ class ReconcilerBenchmarkIT {
     private static final long SIZE = 60_000;
     private static final long T0 = 1_800_000_000_000L - Math.floorMod(1_800_000_000_000L, SIZE);
 
-    private static TierAggregate aggregate(String topic, String tier, long bucketStart, long count, boolean digest,
-            SplittableRandom random) {
+    private static TierAggregate aggregate(
+            String topic, String tier, long bucketStart, long count, boolean digest, SplittableRandom random) {
         LatencySketch latency = new LatencySketch();
         for (int i = 0; i < 20; i++) {
             latency.add(5 + random.nextInt(200), Math.max(1, count / 20));
@@ -50,8 +50,19 @@ class ReconcilerBenchmarkIT {
                 ids.add(random.nextLong());
             }
         }
-        return new TierAggregate(topic, tier, new Bucket(bucketStart, SIZE), count, count * 100, 0, 0, 0, 10,
-                latency, ids, bucketStart + SIZE);
+        return new TierAggregate(
+                topic,
+                tier,
+                new Bucket(bucketStart, SIZE),
+                count,
+                count * 100,
+                0,
+                0,
+                0,
+                10,
+                latency,
+                ids,
+                bucketStart + SIZE);
     }
 
     private static List<TierAggregate> aggregates(int n, boolean digest, String prefix) {
@@ -70,8 +81,8 @@ class ReconcilerBenchmarkIT {
 
     @Test
     void aggregates_stored_per_second(CqlSession session) {
-        CassandraAuditStore store = CassandraAuditStore.create(session,
-                TallySchema.builder().keyspace("tally_bench").build());
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace("tally_bench").build());
         Statements statements = new Statements(session, "tally_bench");
         // warm-up
         store.putAggregates(aggregates(20_000, true, "warm"));
@@ -90,8 +101,15 @@ class ReconcilerBenchmarkIT {
                 store.putAggregates(rows.subList(i, Math.min(rows.size(), i + 10_000)));
             }
             double rate = rows.size() / seconds(t);
-            System.out.printf(Locale.ROOT, "BENCH store digest=%s rows=%d rate=%.0f/s baseline(sync, one row per "
-                    + "request)=%.0f/s ratio=%.1f%n", digest, rows.size(), rate, baseline, rate / baseline);
+            System.out.printf(
+                    Locale.ROOT,
+                    "BENCH store digest=%s rows=%d rate=%.0f/s baseline(sync, one row per "
+                            + "request)=%.0f/s ratio=%.1f%n",
+                    digest,
+                    rows.size(),
+                    rate,
+                    baseline,
+                    rate / baseline);
         }
     }
 
@@ -106,8 +124,13 @@ class ReconcilerBenchmarkIT {
                 double[] measured = java.util.Arrays.copyOfRange(ms, 2, ms.length);
                 java.util.Arrays.sort(measured);
                 double median = measured[measured.length / 2];
-                System.out.printf(Locale.ROOT, "BENCH judge edgeBuckets=%d messagesPerBucket=%d median=%.0f ms "
-                        + "(%.1f µs each; 2 warm-up rounds, median of 5)%n", edgeBuckets, count, median,
+                System.out.printf(
+                        Locale.ROOT,
+                        "BENCH judge edgeBuckets=%d messagesPerBucket=%d median=%.0f ms "
+                                + "(%.1f µs each; 2 warm-up rounds, median of 5)%n",
+                        edgeBuckets,
+                        count,
+                        median,
                         median * 1000 / edgeBuckets);
             }
         }
@@ -120,15 +143,16 @@ class ReconcilerBenchmarkIT {
     private static double judge(int edgeBuckets, long count) {
         int topics = 100;
         int buckets = edgeBuckets / 2 / topics;
-        Reconciliation rec = new Reconciliation(Topology.defaults(),
+        Reconciliation rec = new Reconciliation(
+                Topology.defaults(),
                 new Reconciliation.Settings(10_000, 300_000, 15_000, 10_000, 30_000, 7L * 86_400_000L, 0, 100),
                 new AgentLiveness(30_000, 5_000, 60_000));
         long end = T0 + buckets * SIZE + 60_000;
         for (int topic = 0; topic < topics; topic++) {
             for (int b = 0; b < buckets; b++) {
                 long start = T0 + b * SIZE;
-                TierAggregate base = aggregate("t" + topic, "producer", start, count, true,
-                        new SplittableRandom(topic * 100_000L + b));
+                TierAggregate base = aggregate(
+                        "t" + topic, "producer", start, count, true, new SplittableRandom(topic * 100_000L + b));
                 boolean loses = b % 10 == 0;
                 for (String tier : new String[] {"producer", "log", "consumer.a"}) {
                     IdDigest ids = base.digest().copy();
@@ -140,8 +164,19 @@ class ReconcilerBenchmarkIT {
                         ids = base.digest().minus(ids.minus(base.digest()));
                         n -= 3;
                     }
-                    rec.accept(new TierAggregate("t" + topic, tier, base.bucket(), n, n * 100, 0, 0, 0, 10,
-                            base.latency(), ids, base.updatedAt()));
+                    rec.accept(new TierAggregate(
+                            "t" + topic,
+                            tier,
+                            base.bucket(),
+                            n,
+                            n * 100,
+                            0,
+                            0,
+                            0,
+                            10,
+                            base.latency(),
+                            ids,
+                            base.updatedAt()));
                 }
             }
             for (String tier : new String[] {"producer", "log", "consumer.a"}) {

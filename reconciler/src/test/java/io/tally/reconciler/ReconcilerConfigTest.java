@@ -24,7 +24,8 @@ class ReconcilerConfigTest {
     @Test
     void errors_name_the_key_and_the_bad_value() {
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.GRACE_MS, "soon")))
-                .hasMessageContaining("tally.reconciler.grace.ms").hasMessageContaining("soon");
+                .hasMessageContaining("tally.reconciler.grace.ms")
+                .hasMessageContaining("soon");
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.STALL_TIMEOUT_MS, "5")))
                 .hasMessageContaining("tally.reconciler.stall.timeout.ms must be >= 1000, was 5");
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of("tally.reconciler.grace", "5")))
@@ -35,8 +36,8 @@ class ReconcilerConfigTest {
 
     @Test
     void kafka_keys_pass_through_without_the_prefix() {
-        ReconcilerConfig c = ReconcilerConfig.fromProperties(Map.of("tally.reconciler.kafka.security.protocol", "SSL",
-                "unrelated.key", "x"));
+        ReconcilerConfig c = ReconcilerConfig.fromProperties(
+                Map.of("tally.reconciler.kafka.security.protocol", "SSL", "unrelated.key", "x"));
 
         assertThat(c.kafkaProperties()).containsExactly(Map.entry("security.protocol", "SSL"));
         assertThat(c.with(ReconcilerConfig.GRACE_MS, "1").kafkaProperties()).containsKey("security.protocol");
@@ -47,6 +48,8 @@ class ReconcilerConfigTest {
         String readme = Files.readString(Path.of("README.md"));
         String table = ReconcilerConfig.markdownTable();
 
-        assertThat(readme).as("reconciler/README.md is stale; the table is:%n%s", table).contains(table);
+        assertThat(readme)
+                .as("reconciler/README.md is stale; the table is:%n%s", table)
+                .contains(table);
     }
 }

@@ -72,9 +72,11 @@ class ReconcilerIT {
         broker = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(
-                    new NewTopic("tally.aggregates", 2, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic("tally.audit", 2, (short) 1),
-                    new NewTopic("tally.alerts", 1, (short) 1))).all().get();
+                            new NewTopic("tally.aggregates", 2, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                            new NewTopic("tally.audit", 2, (short) 1),
+                            new NewTopic("tally.alerts", 1, (short) 1)))
+                    .all()
+                    .get();
         }
         webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         webhook.createContext("/hook", exchange -> {
@@ -115,8 +117,11 @@ class ReconcilerIT {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (WireMessage m : messages) {
-                producer.send(new ProducerRecord<>("tally.aggregates",
-                        AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m))).get();
+                producer.send(new ProducerRecord<>(
+                                "tally.aggregates",
+                                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8),
+                                AuditCodec.encode(m)))
+                        .get();
             }
         }
     }
@@ -134,8 +139,13 @@ class ReconcilerIT {
         props.put(ReconcilerConfig.GRACE_MS, 2_000);
         props.put(ReconcilerConfig.ALERT_HOLD_MS, 1_000);
         props.put(ReconcilerConfig.EVALUATE_INTERVAL_MS, 100);
-        props.put(ReconcilerConfig.WEBHOOK_URL, "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
-        return ReconcilerService.builder(ReconcilerConfig.fromProperties(props)).clock(clock).build().start();
+        props.put(
+                ReconcilerConfig.WEBHOOK_URL,
+                "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
+        return ReconcilerService.builder(ReconcilerConfig.fromProperties(props))
+                .clock(clock)
+                .build()
+                .start();
     }
 
     /** Waits for {@code condition}, moving the reconciler's clock 200 ms per check (the test drives its time). */
@@ -154,52 +164,61 @@ class ReconcilerIT {
         Bucket b = new Bucket(start, SIZE);
         ManualClock clock = new ManualClock(b.end() + 20_000);
         long wm = b.end() + 5_000;
-        List<WireMessage> in = new ArrayList<>(List.of(agg("producer", b, 0, 100), agg("log", b, 0, 100),
-                agg("consumer.billing", b, 0, 97)));
+        List<WireMessage> in = new ArrayList<>(
+                List.of(agg("producer", b, 0, 100), agg("log", b, 0, 100), agg("consumer.billing", b, 0, 97)));
         for (String tier : List.of("producer", "log", "consumer.billing")) {
             in.add(new TierProgress(tier, "orders", wm, clock.millis(), 1, clock.millis()));
         }
         publish(in);
-        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace(KEYSPACE).build());
         Discrepancy loss;
 
         try (ReconcilerService first = service(node, clock)) {
             await(clock, "a webhook call", () -> posts.size() >= 1);
-            assertThat(first.stats().aggregatesStored()).as("the topic may hold other tests' aggregates")
+            assertThat(first.stats().aggregatesStored())
+                    .as("the topic may hold other tests' aggregates")
                     .isGreaterThanOrEqualTo(3);
-            loss = store.discrepancies(DiscrepancyQuery.ofTopic("orders", start, start + 1)).get(0);
+            loss = store.discrepancies(DiscrepancyQuery.ofTopic("orders", start, start + 1))
+                    .get(0);
             assertThat(loss.kind()).isEqualTo(Verdict.LOSS);
             assertThat(loss.upstreamTier() + "→" + loss.downstreamTier()).isEqualTo("log→consumer.billing");
             assertThat(loss.lostIds()).containsExactlyInAnyOrder(97L, 98L, 99L);
             assertThat(store.aggregates("orders", start, start + 1)).hasSize(3);
-            assertThat(store.verdicts("orders", start, start + 1)).extracting(EdgeVerdict::verdict)
+            assertThat(store.verdicts("orders", start, start + 1))
+                    .extracting(EdgeVerdict::verdict)
                     .containsExactlyInAnyOrder(Verdict.COMPLETE, Verdict.LOSS);
-            assertThat(store.progress()).filteredOn(p -> p.topic().equals("orders")).hasSize(3);
+            assertThat(store.progress())
+                    .filteredOn(p -> p.topic().equals("orders"))
+                    .hasSize(3);
             assertThat(posts.get(0)).contains("\"text\":\"LOSS on topic orders, log → consumer.billing: 3 missing");
         }
 
         clock.advance(60_000);
         try (ReconcilerService restarted = service(node, clock)) {
-            await(clock, "the replayed bucket is judged", () -> restarted.stats().judged() >= 2);
+            await(
+                    clock,
+                    "the replayed bucket is judged",
+                    () -> restarted.stats().judged() >= 2);
             long evaluations = restarted.stats().evaluations();
             await(clock, "a few more evaluations", () -> restarted.stats().evaluations() >= evaluations + 5);
             assertThat(posts).as("no second alert after the restart").hasSize(1);
-            assertThat(store.discrepancy(loss.id())).hasValueSatisfying(
-                    d -> assertThat(d.detectedAt()).isEqualTo(loss.detectedAt()));
+            assertThat(store.discrepancy(loss.id()))
+                    .hasValueSatisfying(d -> assertThat(d.detectedAt()).isEqualTo(loss.detectedAt()));
 
             publish(List.of(agg("consumer.billing", b, 0, 100)));
             await(clock, "a RESOLVED notice", () -> posts.size() >= 2);
             assertThat(posts.get(1)).contains("RESOLVED LOSS");
-            assertThat(store.discrepancy(loss.id())).hasValueSatisfying(
-                    d -> assertThat(d.status()).isEqualTo(DiscrepancyStatus.RESOLVED));
+            assertThat(store.discrepancy(loss.id()))
+                    .hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DiscrepancyStatus.RESOLVED));
         }
 
         assertThat(alertsOnKafka()).hasSize(2);
     }
 
     @Test
-    void judges_nothing_before_it_has_read_what_the_aggregates_topic_already_holds(LocalCassandraNode node,
-            CqlSession session) throws Exception {
+    void judges_nothing_before_it_has_read_what_the_aggregates_topic_already_holds(
+            LocalCassandraNode node, CqlSession session) throws Exception {
         long start = Bucket.startOf(Clock.system().millis(), SIZE) - 10 * SIZE;
         Bucket b = new Bucket(start, SIZE);
         ManualClock clock = new ManualClock(b.end() + 20_000);
@@ -217,8 +236,8 @@ class ReconcilerIT {
         records.add(record(0, agg("refunds", "producer", b, 0, 100)));
         records.add(record(0, agg("refunds", "log", b, 0, 100)));
         for (int i = 0; i < 3_000; i++) {
-            records.add(new ProducerRecord<>("tally.aggregates", 0, ("filler|" + i).getBytes(StandardCharsets.UTF_8),
-                    null));
+            records.add(new ProducerRecord<>(
+                    "tally.aggregates", 0, ("filler|" + i).getBytes(StandardCharsets.UTF_8), null));
         }
         records.add(record(0, agg("refunds", "consumer.refunds", b, 0, 100)));
         Properties p = new Properties();
@@ -230,7 +249,8 @@ class ReconcilerIT {
             }
             producer.flush();
         }
-        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace(KEYSPACE).build());
 
         Thread ticking = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -242,20 +262,26 @@ class ReconcilerIT {
                 }
             }
         });
-        try (ReconcilerService reconciler = service(node, clock,
-                Map.of(ReconcilerConfig.KAFKA_PREFIX + "max.poll.records", "1"))) {
+        try (ReconcilerService reconciler =
+                service(node, clock, Map.of(ReconcilerConfig.KAFKA_PREFIX + "max.poll.records", "1"))) {
             ticking.start();
-            await(clock, "both edges judged", () -> store.verdicts("refunds", start, start + 1).stream()
-                    .filter(v -> v.verdict() == Verdict.COMPLETE).count() == 2);
+            await(
+                    clock,
+                    "both edges judged",
+                    () -> store.verdicts("refunds", start, start + 1).stream()
+                                    .filter(v -> v.verdict() == Verdict.COMPLETE)
+                                    .count()
+                            == 2);
             ticking.interrupt();
             assertThat(store.discrepancies(DiscrepancyQuery.ofTopic("refunds", before.start(), start + 1)))
-                    .as("no bucket judged from half of what was there").isEmpty();
+                    .as("no bucket judged from half of what was there")
+                    .isEmpty();
         }
     }
 
     @Test
-    void a_restarted_reconciler_still_knows_an_agent_that_died_before_its_look_back(LocalCassandraNode node,
-            CqlSession session) throws Exception {
+    void a_restarted_reconciler_still_knows_an_agent_that_died_before_its_look_back(
+            LocalCassandraNode node, CqlSession session) throws Exception {
         long realNow = Clock.system().millis();
         Bucket b = new Bucket(Bucket.startOf(realNow, SIZE) - 3 * SIZE, SIZE);
         // consumer c1 counted 95 of the bucket's 100 in two flushes, then was killed: 5 never sent
@@ -263,15 +289,35 @@ class ReconcilerIT {
         List<ProducerRecord<byte[], byte[]>> audit = new ArrayList<>();
         for (int flush = 0; flush < 2; flush++) {
             long at = b.start() + 2_000 + flush * 5_000L;
-            audit.add(new ProducerRecord<>("tally.audit", null, AuditCodec.encode(new AuditRecord(c1, flush * 2, at,
-                    "consumer.ledger", "ledger", b, CountingMode.COMMIT, flush == 0 ? 50 : 45, 0, 0, 0, 0,
-                    new LatencySketch(), null))));
-            audit.add(new ProducerRecord<>("tally.audit", null, AuditCodec.encode(new Heartbeat(c1, flush * 2 + 1, at,
-                    "consumer.ledger", Map.of("ledger", at), false, 0))));
+            audit.add(new ProducerRecord<>(
+                    "tally.audit",
+                    null,
+                    AuditCodec.encode(new AuditRecord(
+                            c1,
+                            flush * 2,
+                            at,
+                            "consumer.ledger",
+                            "ledger",
+                            b,
+                            CountingMode.COMMIT,
+                            flush == 0 ? 50 : 45,
+                            0,
+                            0,
+                            0,
+                            0,
+                            new LatencySketch(),
+                            null))));
+            audit.add(new ProducerRecord<>(
+                    "tally.audit",
+                    null,
+                    AuditCodec.encode(
+                            new Heartbeat(c1, flush * 2 + 1, at, "consumer.ledger", Map.of("ledger", at), false, 0))));
         }
         long wm = b.end() + 5_000;
-        List<WireMessage> aggregates = new ArrayList<>(List.of(agg("ledger", "producer", b, 0, 100),
-                agg("ledger", "log", b, 0, 100), agg("ledger", "consumer.ledger", b, 0, 95)));
+        List<WireMessage> aggregates = new ArrayList<>(List.of(
+                agg("ledger", "producer", b, 0, 100),
+                agg("ledger", "log", b, 0, 100),
+                agg("ledger", "consumer.ledger", b, 0, 95)));
         for (String tier : List.of("producer", "log", "consumer.ledger")) {
             aggregates.add(new TierProgress(tier, "ledger", wm, realNow, 1, realNow));
         }
@@ -282,32 +328,41 @@ class ReconcilerIT {
             audit.forEach(producer::send);
         }
         publish(aggregates);
-        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace(KEYSPACE).build());
         UUID id = Discrepancy.idOf("ledger", "log", "consumer.ledger", b.start());
         ManualClock clock = new ManualClock(realNow + 20_000);
 
         try (ReconcilerService first = service(node, clock)) {
             await(clock, "the bucket judged", () -> store.discrepancy(id).isPresent());
-            assertThat(store.discrepancy(id)).hasValueSatisfying(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
-            await(clock, "the agent kept", () -> store.agents().stream().anyMatch(a -> a.instanceId()
-                    .equals(c1.instanceId())));
+            assertThat(store.discrepancy(id))
+                    .hasValueSatisfying(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
+            await(
+                    clock,
+                    "the agent kept",
+                    () -> store.agents().stream().anyMatch(a -> a.instanceId().equals(c1.instanceId())));
         }
 
         // half an hour later: the look-back of tally.audit no longer reaches the agent's messages
         clock.advance(1_800_000);
         long restartedAt = clock.millis();
         try (ReconcilerService restarted = service(node, clock)) {
-            await(clock, "the bucket judged again", () -> store.verdicts("ledger", b.start(), b.start() + 1).stream()
-                    .anyMatch(v -> v.downstreamTier().equals("consumer.ledger") && v.judgedAt() >= restartedAt));
-            assertThat(store.discrepancy(id)).as("judged as before the restart, not LOSS")
+            await(
+                    clock,
+                    "the bucket judged again",
+                    () -> store.verdicts("ledger", b.start(), b.start() + 1).stream()
+                            .anyMatch(
+                                    v -> v.downstreamTier().equals("consumer.ledger") && v.judgedAt() >= restartedAt));
+            assertThat(store.discrepancy(id))
+                    .as("judged as before the restart, not LOSS")
                     .hasValueSatisfying(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
         }
         assertThat(posts).as("an audit gap never alerts").noneMatch(post -> post.contains("ledger"));
     }
 
     @Test
-    void two_reconcilers_share_the_topics_and_one_judges_nothing_it_handed_over(LocalCassandraNode node,
-            CqlSession session) throws Exception {
+    void two_reconcilers_share_the_topics_and_one_judges_nothing_it_handed_over(
+            LocalCassandraNode node, CqlSession session) throws Exception {
         long realNow = Clock.system().millis();
         Bucket b = new Bucket(Bucket.startOf(realNow, SIZE) - 3 * SIZE, SIZE);
         List<String> topics = List.of("shared-a", "shared-b"); // one in each partition of tally.aggregates
@@ -323,36 +378,49 @@ class ReconcilerIT {
             }
             lagging.add(record(i, new TierProgress("consumer.shared", topic, b.start() + 4_000, realNow, 1, realNow)));
             caughtUp.add(record(i, agg(topic, "consumer.shared", b, 0, 100)));
-            caughtUp.add(record(i, new TierProgress("consumer.shared", topic, b.end() + 5_000, realNow + 1, 1,
-                    realNow + 1)));
+            caughtUp.add(record(
+                    i, new TierProgress("consumer.shared", topic, b.end() + 5_000, realNow + 1, 1, realNow + 1)));
         }
         send(lagging);
-        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace(KEYSPACE).build());
         ManualClock clock = new ManualClock(b.end() + 20_000); // stands still until the end of the hand-over
-        Map<String, Object> settings = Map.of(ReconcilerConfig.GROUP_ID, "it-two-reconcilers",
-                ReconcilerConfig.STALL_TIMEOUT_MS, 2_000);
+        Map<String, Object> settings =
+                Map.of(ReconcilerConfig.GROUP_ID, "it-two-reconcilers", ReconcilerConfig.STALL_TIMEOUT_MS, 2_000);
 
         try (ReconcilerService first = service(node, clock, settings)) {
-            awaitReal("the first instance judges both topics (PENDING: the consumer lags)", () -> topics.stream()
-                    .allMatch(t -> store.verdicts(t, b.start(), b.start() + 1).stream().anyMatch(v ->
-                            v.downstreamTier().equals("consumer.shared") && v.verdict() == Verdict.PENDING)));
+            awaitReal(
+                    "the first instance judges both topics (PENDING: the consumer lags)",
+                    () -> topics.stream()
+                            .allMatch(t -> store.verdicts(t, b.start(), b.start() + 1).stream()
+                                    .anyMatch(v -> v.downstreamTier().equals("consumer.shared")
+                                            && v.verdict() == Verdict.PENDING)));
             try (ReconcilerService second = service(node, clock, settings)) {
                 // the group rebalances: each instance keeps one partition; the consumer then catches up
-                awaitReal("the second instance has its partition", () -> second.stats().aggregatesStored() > 0);
+                awaitReal(
+                        "the second instance has its partition",
+                        () -> second.stats().aggregatesStored() > 0);
                 send(caughtUp);
-                awaitReal("the catch-up is read by the owners", () -> topics.stream().allMatch(t ->
-                        store.aggregates(t, b.start(), b.start() + 1).stream().anyMatch(a ->
-                                a.tier().equals("consumer.shared") && a.count() == 100)));
-                await(clock, "both topics judged COMPLETE by their owners", () -> topics.stream().allMatch(t ->
-                        store.verdicts(t, b.start(), b.start() + 1).stream().anyMatch(v ->
-                                v.downstreamTier().equals("consumer.shared") && v.verdict() == Verdict.COMPLETE)));
+                awaitReal(
+                        "the catch-up is read by the owners",
+                        () -> topics.stream()
+                                .allMatch(t -> store.aggregates(t, b.start(), b.start() + 1).stream()
+                                        .anyMatch(a -> a.tier().equals("consumer.shared") && a.count() == 100)));
+                await(
+                        clock,
+                        "both topics judged COMPLETE by their owners",
+                        () -> topics.stream()
+                                .allMatch(t -> store.verdicts(t, b.start(), b.start() + 1).stream()
+                                        .anyMatch(v -> v.downstreamTier().equals("consumer.shared")
+                                                && v.verdict() == Verdict.COMPLETE)));
                 long until = clock.millis() + 10_000; // well past the stall timeout
                 await(clock, "a while past the stall timeout", () -> clock.millis() >= until);
             }
         }
         for (String topic : topics) {
             assertThat(store.discrepancies(DiscrepancyQuery.ofTopic(topic, b.start(), b.start() + 1)))
-                    .as("no instance judges a topic it handed over (it would see it STALLED)").isEmpty();
+                    .as("no instance judges a topic it handed over (it would see it STALLED)")
+                    .isEmpty();
         }
         assertThat(posts).noneMatch(post -> post.contains("shared-"));
     }
@@ -365,44 +433,57 @@ class ReconcilerIT {
         Bucket b1 = b0.next();
         Bucket b2 = b1.next();
         List<String> topics = List.of("relay-a", "relay-b"); // one in each partition of tally.aggregates
-        CassandraAuditStore store = CassandraAuditStore.create(session, TallySchema.builder().keyspace(KEYSPACE).build());
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace(KEYSPACE).build());
         ManualClock clock = new ManualClock(b2.end() + 20_000);
         Map<String, Object> settings = Map.of(ReconcilerConfig.GROUP_ID, "it-relay");
         try (ReconcilerService first = service(node, clock, settings)) {
             ReconcilerService second = service(node, clock, settings);
             try {
                 send(bucket(topics, b0, 100, b0.end() + 5_000, realNow)); // complete: both instances get some
-                awaitReal("each instance has a partition", () -> first.stats().aggregatesStored() > 0
-                        && second.stats().aggregatesStored() > 0);
+                awaitReal(
+                        "each instance has a partition",
+                        () -> first.stats().aggregatesStored() > 0
+                                && second.stats().aggregatesStored() > 0);
                 send(bucket(topics, b1, 95, b1.end() + 5_000, realNow + 1));
-                await(clock, "both losses of the first bucket alerted", () -> topics.stream().allMatch(t ->
-                        alerts(t, "5 missing") == 1));
+                await(
+                        clock,
+                        "both losses of the first bucket alerted",
+                        () -> topics.stream().allMatch(t -> alerts(t, "5 missing") == 1));
             } finally {
                 second.close(); // stopped mid-run: the first instance takes its partition over
             }
             send(bucket(topics, b2, 93, b2.end() + 5_000, realNow + 2));
-            await(clock, "both losses of the next bucket alerted", () -> topics.stream().allMatch(t ->
-                    alerts(t, "7 missing") == 1));
+            await(
+                    clock,
+                    "both losses of the next bucket alerted",
+                    () -> topics.stream().allMatch(t -> alerts(t, "7 missing") == 1));
             long evaluations = first.stats().evaluations();
             await(clock, "a while after the hand-over", () -> first.stats().evaluations() >= evaluations + 20);
         }
         for (String topic : topics) {
-            assertThat(alerts(topic, "5 missing")).as("the first bucket's loss on " + topic + ", once").isEqualTo(1);
-            assertThat(alerts(topic, "7 missing")).as("the next bucket's loss on " + topic + ", once").isEqualTo(1);
-            assertThat(posts).as("nothing resolved: nothing was wrong")
+            assertThat(alerts(topic, "5 missing"))
+                    .as("the first bucket's loss on " + topic + ", once")
+                    .isEqualTo(1);
+            assertThat(alerts(topic, "7 missing"))
+                    .as("the next bucket's loss on " + topic + ", once")
+                    .isEqualTo(1);
+            assertThat(posts)
+                    .as("nothing resolved: nothing was wrong")
                     .noneMatch(post -> post.contains(topic) && post.contains("RESOLVED"));
             for (Bucket b : List.of(b0, b1, b2)) {
                 assertThat(store.verdicts(topic, b.start(), b.start() + 1))
                         .filteredOn(v -> v.downstreamTier().equals("consumer.relay"))
-                        .as("bucket " + b + " of " + topic + " judged").singleElement()
+                        .as("bucket " + b + " of " + topic + " judged")
+                        .singleElement()
                         .satisfies(v -> assertThat(v.verdict()).isIn(Verdict.COMPLETE, Verdict.LOSS));
             }
         }
     }
 
     /** One bucket of every topic: producer and log count 100, the consumer group {@code consumed}; all past it. */
-    private static List<ProducerRecord<byte[], byte[]>> bucket(List<String> topics, Bucket b, long consumed,
-            long watermark, long at) {
+    private static List<ProducerRecord<byte[], byte[]>> bucket(
+            List<String> topics, Bucket b, long consumed, long watermark, long at) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (int i = 0; i < topics.size(); i++) {
             String topic = topics.get(i);
@@ -418,8 +499,11 @@ class ReconcilerIT {
 
     /** @return webhook calls that alert a LOSS on {@code topic} with {@code detail} */
     private static long alerts(String topic, String detail) {
-        return posts.stream().filter(post -> post.contains("LOSS on topic " + topic + ",") && post.contains(detail)
-                && !post.contains("RESOLVED")).count();
+        return posts.stream()
+                .filter(post -> post.contains("LOSS on topic " + topic + ",")
+                        && post.contains(detail)
+                        && !post.contains("RESOLVED"))
+                .count();
     }
 
     private static void send(List<ProducerRecord<byte[], byte[]>> records) {
@@ -440,21 +524,27 @@ class ReconcilerIT {
     }
 
     private static ProducerRecord<byte[], byte[]> record(int partition, WireMessage m) {
-        return new ProducerRecord<>("tally.aggregates", partition,
-                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m));
+        return new ProducerRecord<>(
+                "tally.aggregates",
+                partition,
+                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8),
+                AuditCodec.encode(m));
     }
 
     @Test
     void the_lag_probe_sees_a_consumer_group_at_the_log_end_and_behind_it() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("payments", 2, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic("payments", 2, (short) 1)))
+                    .all()
+                    .get();
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>("payments", i % 2, null, new byte[] {1})).get();
+                producer.send(new ProducerRecord<>("payments", i % 2, null, new byte[] {1}))
+                        .get();
             }
         }
         Properties c = new Properties();
@@ -462,22 +552,23 @@ class ReconcilerIT {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        ReconcilerConfig config = ReconcilerConfig.defaults()
-                .with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                     new StringDeserializer());
-             GroupLagProbe probe = lagProbe(config)) {
+        ReconcilerConfig config =
+                ReconcilerConfig.defaults().with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+                GroupLagProbe probe = lagProbe(config)) {
             consumer.subscribe(List.of("payments"));
             int read = 0;
             for (int i = 0; i < 100 && read < 6; i++) {
                 read += consumer.poll(Duration.ofMillis(200)).count();
             }
-            consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition("payments", 0),
+            consumer.commitSync(Map.of(
+                    new org.apache.kafka.common.TopicPartition("payments", 0),
                     new org.apache.kafka.clients.consumer.OffsetAndMetadata(5),
                     new org.apache.kafka.common.TopicPartition("payments", 1),
                     new org.apache.kafka.clients.consumer.OffsetAndMetadata(3)));
-            Map<String, java.util.Set<String>> tiers = Map.of("payments",
-                    java.util.Set.of("producer", "consumer.ledger", "consumer.nobody"));
+            Map<String, java.util.Set<String>> tiers =
+                    Map.of("payments", java.util.Set.of("producer", "consumer.ledger", "consumer.nobody"));
 
             probe.refresh(tiers);
             assertThat(probe.caughtUp("consumer.ledger", "payments")).isFalse();
@@ -486,7 +577,8 @@ class ReconcilerIT {
             probe.refresh(tiers); // the same commits again: what lies beyond them is read, and is records
             assertThat(probe.caughtUp("consumer.ledger", "payments")).isFalse();
 
-            consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition("payments", 1),
+            consumer.commitSync(Map.of(
+                    new org.apache.kafka.common.TopicPartition("payments", 1),
                     new org.apache.kafka.clients.consumer.OffsetAndMetadata(5)));
             probe.refresh(tiers);
             assertThat(probe.caughtUp("consumer.ledger", "payments")).isTrue();
@@ -522,28 +614,42 @@ class ReconcilerIT {
         // 0-2, 4-5), and one that read only the committed transaction while reading uncommitted (a lag of 2 records)
         TopicPartition tp = new TopicPartition(topic, 0);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.alterConsumerGroupOffsets("committed-reader", Map.of(tp, new OffsetAndMetadata(3))).all().get();
-            admin.alterConsumerGroupOffsets("full-reader", Map.of(tp, new OffsetAndMetadata(6))).all().get();
-            admin.alterConsumerGroupOffsets("slow-reader", Map.of(tp, new OffsetAndMetadata(3))).all().get();
+            admin.alterConsumerGroupOffsets("committed-reader", Map.of(tp, new OffsetAndMetadata(3)))
+                    .all()
+                    .get();
+            admin.alterConsumerGroupOffsets("full-reader", Map.of(tp, new OffsetAndMetadata(6)))
+                    .all()
+                    .get();
+            admin.alterConsumerGroupOffsets("slow-reader", Map.of(tp, new OffsetAndMetadata(3)))
+                    .all()
+                    .get();
         }
-        ReconcilerConfig config = ReconcilerConfig.defaults()
-                .with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        Map<String, java.util.Set<String>> tiers = Map.of(topic,
-                java.util.Set.of("consumer.committed-reader", "consumer.full-reader", "consumer.slow-reader"));
+        ReconcilerConfig config =
+                ReconcilerConfig.defaults().with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        Map<String, java.util.Set<String>> tiers = Map.of(
+                topic, java.util.Set.of("consumer.committed-reader", "consumer.full-reader", "consumer.slow-reader"));
         try (GroupLagProbe probe = lagProbe(config)) {
             probe.refresh(tiers, (tier, t) -> tier.equals("consumer.committed-reader"));
-            assertThat(probe.caughtUp("consumer.committed-reader", topic)).as("a commit seen once may still move")
+            assertThat(probe.caughtUp("consumer.committed-reader", topic))
+                    .as("a commit seen once may still move")
                     .isFalse();
             probe.refresh(tiers, (tier, t) -> tier.equals("consumer.committed-reader"));
-            assertThat(probe.caughtUp("consumer.committed-reader", topic)).as("a marker and aborted records")
+            assertThat(probe.caughtUp("consumer.committed-reader", topic))
+                    .as("a marker and aborted records")
                     .isTrue();
-            assertThat(probe.caughtUp("consumer.full-reader", topic)).as("a marker").isTrue();
-            assertThat(probe.caughtUp("consumer.slow-reader", topic)).as("2 records it has not read").isFalse();
+            assertThat(probe.caughtUp("consumer.full-reader", topic))
+                    .as("a marker")
+                    .isTrue();
+            assertThat(probe.caughtUp("consumer.slow-reader", topic))
+                    .as("2 records it has not read")
+                    .isFalse();
         }
     }
 
     private static GroupLagProbe lagProbe(ReconcilerConfig config) {
-        return new GroupLagProbe(KafkaClients.admin(config, "it-lag"), Duration.ofSeconds(10),
+        return new GroupLagProbe(
+                KafkaClients.admin(config, "it-lag"),
+                Duration.ofSeconds(10),
                 new TailCheck(KafkaClients.consumer(config, "it-tail", null)));
     }
 
@@ -553,7 +659,8 @@ class ReconcilerIT {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-alerts");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of("tally.alerts"));
             for (int i = 0; i < 50 && out.size() < 2; i++) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));

@@ -47,14 +47,18 @@ class ReplayTimeIT {
     private static final String[] TIERS = {"producer", "log", "consumer.a", "consumer.b"};
 
     @Test
-    void a_restarted_reconciler_replays_the_retention_of_the_aggregates_topic(LocalCassandraNode node,
-            CqlSession session) throws Exception {
-        try (BundledBroker broker = BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
+    void a_restarted_reconciler_replays_the_retention_of_the_aggregates_topic(
+            LocalCassandraNode node, CqlSession session) throws Exception {
+        try (BundledBroker broker =
+                BundledBroker.start(BrokerConfig.builder().listenerPort(0).build())) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(
-                        new NewTopic("tally.aggregates", 6, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                        new NewTopic("tally.audit", 2, (short) 1),
-                        new NewTopic("tally.alerts", 1, (short) 1))).all().get();
+                                new NewTopic("tally.aggregates", 6, (short) 1)
+                                        .configs(Map.of("cleanup.policy", "compact")),
+                                new NewTopic("tally.audit", 2, (short) 1),
+                                new NewTopic("tally.alerts", 1, (short) 1)))
+                        .all()
+                        .get();
             }
             long now = Clock.system().millis();
             long first = Bucket.startOf(now, SIZE) - DAYS * 86_400_000L;
@@ -62,9 +66,18 @@ class ReplayTimeIT {
             long records = 0;
             long bytes = 0;
             long writeStarted = System.nanoTime();
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                    broker.bootstrapServers(), "linger.ms", 20, "batch.size", 1 << 20, "compression.type", "lz4"),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Map.of(
+                            "bootstrap.servers",
+                            broker.bootstrapServers(),
+                            "linger.ms",
+                            20,
+                            "batch.size",
+                            1 << 20,
+                            "compression.type",
+                            "lz4"),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 for (int t = 0; t < TOPICS; t++) {
                     String topic = "topic-" + t;
                     for (String tier : TIERS) {
@@ -87,15 +100,25 @@ class ReplayTimeIT {
             props.put(ReconcilerConfig.ALERT_LOG, false);
             long started = System.nanoTime();
             try (ReconcilerService service = ReconcilerService.builder(ReconcilerConfig.fromProperties(props))
-                    .build().start()) {
+                    .build()
+                    .start()) {
                 while (service.stats().evaluations() == 0) {
                     Thread.sleep(50);
                 }
                 long replayed = System.nanoTime() - started;
-                System.out.printf(Locale.ROOT, "BENCH replay days=%d topics=%d tiers=%d records=%d bytes=%d "
-                        + "written in %d ms; replayed (start to first evaluation) in %d ms = %.0f records/s; %s%n",
-                        DAYS, TOPICS, TIERS.length, records, bytes, written / 1_000_000, replayed / 1_000_000,
-                        records / (replayed / 1e9), service.stats());
+                System.out.printf(
+                        Locale.ROOT,
+                        "BENCH replay days=%d topics=%d tiers=%d records=%d bytes=%d "
+                                + "written in %d ms; replayed (start to first evaluation) in %d ms = %.0f records/s; %s%n",
+                        DAYS,
+                        TOPICS,
+                        TIERS.length,
+                        records,
+                        bytes,
+                        written / 1_000_000,
+                        replayed / 1_000_000,
+                        records / (replayed / 1e9),
+                        service.stats());
             }
         }
     }
@@ -113,8 +136,11 @@ class ReplayTimeIT {
 
     private static int send(KafkaProducer<byte[], byte[]> producer, String topic, WireMessage m) {
         byte[] value = AuditCodec.encode(m);
-        producer.send(new ProducerRecord<>("tally.aggregates", Math.floorMod(topic.hashCode(), 6),
-                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), value));
+        producer.send(new ProducerRecord<>(
+                "tally.aggregates",
+                Math.floorMod(topic.hashCode(), 6),
+                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8),
+                value));
         return value.length;
     }
 }

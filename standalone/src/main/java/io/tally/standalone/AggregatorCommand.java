@@ -4,33 +4,42 @@ import io.tally.aggregator.AggregatorConfig;
 import io.tally.aggregator.LocalAggregator;
 import io.tally.api.ApiConfig;
 import io.tally.reconciler.ReconcilerConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code tally aggregator}: the Flink jobs on a local MiniCluster against any Kafka, until Ctrl-C. */
-@Command(name = "aggregator", mixinStandardHelpOptions = true,
-        description = {"Run the aggregation and log-tier Flink jobs on a local MiniCluster against a Kafka cluster, "
-                + "until Ctrl-C. Settings: see aggregator/README.md.",
-            "For a Flink cluster use aggregator/target/tally-aggregator-job.jar with 'flink run' instead."})
+@Command(
+        name = "aggregator",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the aggregation and log-tier Flink jobs on a local MiniCluster against a Kafka cluster, "
+                    + "until Ctrl-C. Settings: see aggregator/README.md.",
+            "For a Flink cluster use aggregator/target/tally-aggregator-job.jar with 'flink run' instead."
+        })
 final class AggregatorCommand implements Callable<Integer> {
 
     // No picocli default: a flag left out must not hide the same setting given by the environment or a file.
-    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--kafka",
+            paramLabel = "HOST:PORT[,...]",
             description = "Kafka bootstrap servers (default: tally.kafka.bootstrap.servers, else localhost:9092).")
     String kafka;
 
-    @Option(names = "--bucket", paramLabel = "DURATION",
+    @Option(
+            names = "--bucket",
+            paramLabel = "DURATION",
             description = "Event-time bucket size, the same as the agents' tally.bucket.ms (default: 60s).")
     Duration bucket;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             description = "Where checkpoints are kept, to resume after a restart (default: ~/.tally/aggregator).")
     Path dataDir;
 
@@ -41,12 +50,16 @@ final class AggregatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> values = values(System.getenv());
         Path dir = dataDir != null ? dataDir : DataDirs.defaultFor("aggregator");
-        values.putIfAbsent(AggregatorConfig.CHECKPOINT_DIR.key(), dir.resolve("checkpoints").toUri().toString());
+        values.putIfAbsent(
+                AggregatorConfig.CHECKPOINT_DIR.key(),
+                dir.resolve("checkpoints").toUri().toString());
         AggregatorConfig config = AggregatorConfig.fromMap(values);
         LocalAggregator aggregator = LocalAggregator.start(config);
-        System.out.printf("Aggregator running against %s%s (checkpoints in %s)%n",
+        System.out.printf(
+                "Aggregator running against %s%s (checkpoints in %s)%n",
                 config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
-                aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""), dir);
+                aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""),
+                dir);
         return ForegroundService.runUntilStopped("the aggregator", aggregator, aggregator.failed());
     }
 

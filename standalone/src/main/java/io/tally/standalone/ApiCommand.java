@@ -18,20 +18,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tally api}: the query API and dashboard against a Cassandra cluster, until Ctrl-C. */
-@Command(name = "api", mixinStandardHelpOptions = true,
+@Command(
+        name = "api",
+        mixinStandardHelpOptions = true,
         description = "Serve the query API (/api/v1), the dashboard (/), /health and /metrics against a Cassandra "
                 + "cluster until Ctrl-C. Settings: see api/README.md.")
 final class ApiCommand implements Callable<Integer> {
 
     // No picocli default: a flag left out must not hide the same setting given by the environment or a file.
-    @Option(names = "--cassandra", paramLabel = "HOST[:PORT][,...]",
-            description = "Cassandra contact points (default: tally.api.cassandra.contact.points, else localhost:9042).")
+    @Option(
+            names = "--cassandra",
+            paramLabel = "HOST[:PORT][,...]",
+            description =
+                    "Cassandra contact points (default: tally.api.cassandra.contact.points, else localhost:9042).")
     String cassandra;
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: 8080; 0 picks a free one).")
     Integer port;
 
-    @Option(names = "--api-token", paramLabel = "TOKEN",
+    @Option(
+            names = "--api-token",
+            paramLabel = "TOKEN",
             description = "Require this bearer token on every endpoint but /health; may be repeated.")
     List<String> tokens = new ArrayList<>();
 
@@ -42,10 +49,13 @@ final class ApiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ApiConfig config = ApiConfig.fromProperties(values(System.getenv()));
         String contactPoints = config.getString(ApiConfig.CASSANDRA_CONTACT_POINTS);
-        AuditStore store = CassandraAuditStore.connect(CassandraSessions.parseContactPoints(contactPoints),
+        AuditStore store = CassandraAuditStore.connect(
+                CassandraSessions.parseContactPoints(contactPoints),
                 config.getString(ApiConfig.CASSANDRA_DATACENTER),
-                TallySchema.builder().keyspace(config.getString(ApiConfig.CASSANDRA_KEYSPACE))
-                        .replication(Replication.parse(config.getString(ApiConfig.CASSANDRA_REPLICATION))).build());
+                TallySchema.builder()
+                        .keyspace(config.getString(ApiConfig.CASSANDRA_KEYSPACE))
+                        .replication(Replication.parse(config.getString(ApiConfig.CASSANDRA_REPLICATION)))
+                        .build());
         ApiServer server;
         try {
             server = ApiServer.start(store, config, Clock.system());
@@ -53,8 +63,12 @@ final class ApiCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
-        System.out.printf("API at %s/api/v1, dashboard at %s/ (Cassandra %s%s)%n", server.url(), server.url(),
-                contactPoints, config.getList(ApiConfig.TOKENS).isEmpty() ? "" : ", bearer token required");
+        System.out.printf(
+                "API at %s/api/v1, dashboard at %s/ (Cassandra %s%s)%n",
+                server.url(),
+                server.url(),
+                contactPoints,
+                config.getList(ApiConfig.TOKENS).isEmpty() ? "" : ", bearer token required");
         ForegroundService.runUntilStopped("the API", () -> {
             server.close();
             store.close();

@@ -65,26 +65,49 @@ final class Demo implements AutoCloseable {
 
     private void start(int apiPort) {
         out.printf("Tally demo: everything runs on this machine, in %s (deleted at the end).%n", dir);
-        tally = Standalone.start(new Standalone.Options(BUCKET, GRACE, 0, apiPort, 0, dir.resolve("tally"), List.of(),
-                Map.of("tally.aggregator.checkpoint.interval.ms", "2000",
-                        "tally.log.flush.interval.ms", "1000",
-                        ReconcilerConfig.LATENCY_SLA_MS, String.valueOf(LATENCY_SLA.toMillis()),
-                        ReconcilerConfig.ALERT_HOLD_MS, "5000",
-                        ReconcilerConfig.ALERT_LOG, "false")), out);
+        tally = Standalone.start(
+                new Standalone.Options(
+                        BUCKET,
+                        GRACE,
+                        0,
+                        apiPort,
+                        0,
+                        dir.resolve("tally"),
+                        List.of(),
+                        Map.of(
+                                "tally.aggregator.checkpoint.interval.ms",
+                                "2000",
+                                "tally.log.flush.interval.ms",
+                                "1000",
+                                ReconcilerConfig.LATENCY_SLA_MS,
+                                String.valueOf(LATENCY_SLA.toMillis()),
+                                ReconcilerConfig.ALERT_HOLD_MS,
+                                "5000",
+                                ReconcilerConfig.ALERT_LOG,
+                                "false")),
+                out);
         String api = tally.endpoints().api();
-        out.printf("%nTally is running.  Dashboard: %s/   Kafka: %s%n", api, tally.endpoints().kafka());
+        out.printf(
+                "%nTally is running.  Dashboard: %s/   Kafka: %s%n",
+                api, tally.endpoints().kafka());
         out.printf("Try, in another terminal:  ./tally query --url %s --topic %s%n%n", api, DemoPipeline.TOPIC);
-        out.printf("The pipeline: a producer writes %d orders/s to the topic '%s' (%d partitions); four consumer groups"
-                + " read it.%n", DemoPipeline.RECORDS_PER_SECOND, DemoPipeline.TOPIC, DemoPipeline.PARTITIONS);
-        out.printf("  %-10s keeps up                                                  → COMPLETE%n",
-                DemoPipeline.HEALTHY);
-        out.printf("  %-10s is down for 20 s, and records it has not read are deleted  → LOSS, naming the lost ids%n",
+        out.printf(
+                "The pipeline: a producer writes %d orders/s to the topic '%s' (%d partitions); four consumer groups"
+                        + " read it.%n",
+                DemoPipeline.RECORDS_PER_SECOND, DemoPipeline.TOPIC, DemoPipeline.PARTITIONS);
+        out.printf(
+                "  %-10s keeps up                                                  → COMPLETE%n", DemoPipeline.HEALTHY);
+        out.printf(
+                "  %-10s is down for 20 s, and records it has not read are deleted  → LOSS, naming the lost ids%n",
                 DemoPipeline.LOSSY);
-        out.printf("  %-10s has its offsets reset back, and reads records again        → DUPLICATION%n",
+        out.printf(
+                "  %-10s has its offsets reset back, and reads records again        → DUPLICATION%n",
                 DemoPipeline.REPLAYING);
-        out.printf("  %-10s polls every %d s, over the latency SLA of %d s              → LATENCY%n",
+        out.printf(
+                "  %-10s polls every %d s, over the latency SLA of %d s              → LATENCY%n",
                 DemoPipeline.SLOW, DemoPipeline.SLOW_POLL_INTERVAL.toSeconds(), LATENCY_SLA.toSeconds());
-        out.printf("Buckets are %d s long; a bucket is judged once every tier has passed its end + %d s.%n%n",
+        out.printf(
+                "Buckets are %d s long; a bucket is judged once every tier has passed its end + %d s.%n%n",
                 BUCKET.toSeconds(), GRACE.toSeconds());
         pipelineStartNanos = System.nanoTime(); // the script's seconds count from here
         pipeline = new DemoPipeline(tally.endpoints().kafka(), BUCKET.toMillis(), out, this::elapsedSeconds);
@@ -97,8 +120,8 @@ final class Demo implements AutoCloseable {
 
     private void watch(Duration duration) throws InterruptedException {
         long since = System.currentTimeMillis() - BUCKET.toMillis();
-        DemoWatcher watcher = new DemoWatcher(URI.create(tally.endpoints().api()), DemoPipeline.TOPIC, since, out,
-                this::elapsedSeconds);
+        DemoWatcher watcher = new DemoWatcher(
+                URI.create(tally.endpoints().api()), DemoPipeline.TOPIC, since, out, this::elapsedSeconds);
         long end = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
         long nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS);
         while (!closed.get() && System.nanoTime() < end) {

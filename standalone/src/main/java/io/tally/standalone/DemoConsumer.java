@@ -3,8 +3,8 @@ package io.tally.standalone;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -26,8 +26,8 @@ final class DemoConsumer {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private DemoConsumer(String kafka, String group, String topic, long bucketMs, Duration pollInterval,
-            AtomicLong read) {
+    private DemoConsumer(
+            String kafka, String group, String topic, long bucketMs, Duration pollInterval, AtomicLong read) {
         this.group = group;
         this.read = read;
         this.topic = topic;
@@ -42,8 +42,8 @@ final class DemoConsumer {
     }
 
     /** @param read counts the records this member reads (a group's members may share one) */
-    static DemoConsumer start(String kafka, String group, String topic, long bucketMs, Duration pollInterval,
-            AtomicLong read) {
+    static DemoConsumer start(
+            String kafka, String group, String topic, long bucketMs, Duration pollInterval, AtomicLong read) {
         DemoConsumer c = new DemoConsumer(kafka, group, topic, bucketMs, pollInterval, read);
         c.thread.start();
         return c;
@@ -90,8 +90,8 @@ final class DemoConsumer {
             if (ends == null) {
                 ends = consumer.endOffsets(assigned);
             }
-            if (ends.entrySet().stream().allMatch(e -> !assigned.contains(e.getKey())
-                    || consumer.position(e.getKey()) >= e.getValue())) {
+            if (ends.entrySet().stream()
+                    .allMatch(e -> !assigned.contains(e.getKey()) || consumer.position(e.getKey()) >= e.getValue())) {
                 break;
             }
         }

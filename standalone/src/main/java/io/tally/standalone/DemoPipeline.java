@@ -40,6 +40,7 @@ final class DemoPipeline implements AutoCloseable {
     static final int REPLAYED_PER_PARTITION = 10;
     /** How many records the lossy group had not read are deleted, per partition. */
     static final int DELETED_PER_PARTITION = 6;
+
     static final Duration SLOW_POLL_INTERVAL = Duration.ofSeconds(20);
 
     private final String kafka;
@@ -68,7 +69,9 @@ final class DemoPipeline implements AutoCloseable {
     /** Creates the topic and starts the producer, the four groups and the script. */
     void start() {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the topic " + TOPIC + ": " + e.getMessage(), e);
         }
@@ -77,8 +80,9 @@ final class DemoPipeline implements AutoCloseable {
             consumers.add(DemoConsumer.start(kafka, group, TOPIC, bucketMs, Duration.ZERO, reads.get(group)));
         }
         consumers.add(DemoConsumer.start(kafka, SLOW, TOPIC, bucketMs, SLOW_POLL_INTERVAL, reads.get(SLOW)));
-        say("producer writing %d orders/s; groups %s, %s, %s and %s reading", RECORDS_PER_SECOND, HEALTHY, LOSSY,
-                REPLAYING, SLOW);
+        say(
+                "producer writing %d orders/s; groups %s, %s, %s and %s reading",
+                RECORDS_PER_SECOND, HEALTHY, LOSSY, REPLAYING, SLOW);
         scriptThread.start();
     }
 
@@ -113,8 +117,9 @@ final class DemoPipeline implements AutoCloseable {
             long next = System.nanoTime();
             for (long n = 1; running; n++) {
                 String key = "order-" + n;
-                producer.send(new ProducerRecord<>(TOPIC, key,
-                        "{\"order\":" + n + ",\"amount\":" + (n * 7 % 100 + 1) + "}"), (metadata, e) -> {
+                producer.send(
+                        new ProducerRecord<>(TOPIC, key, "{\"order\":" + n + ",\"amount\":" + (n * 7 % 100 + 1) + "}"),
+                        (metadata, e) -> {
                             if (e == null) {
                                 produced.incrementAndGet();
                             }
@@ -142,15 +147,18 @@ final class DemoPipeline implements AutoCloseable {
             DemoConsumer replaying = consumer(REPLAYING);
             replaying.stop();
             Map<TopicPartition, Long> from = resetBack(REPLAYING, REPLAYED_PER_PARTITION);
-            replace(replaying,
+            replace(
+                    replaying,
                     DemoConsumer.start(kafka, REPLAYING, TOPIC, bucketMs, Duration.ZERO, reads.get(REPLAYING)));
-            say("%s's offsets were reset %d records back on each partition (%s): it reads them again",
+            say(
+                    "%s's offsets were reset %d records back on each partition (%s): it reads them again",
                     REPLAYING, REPLAYED_PER_PARTITION, ranges(from, REPLAYED_PER_PARTITION));
 
             waitUntil(30);
             Map<TopicPartition, Long> deleted = deleteUnreadBy(LOSSY, DELETED_PER_PARTITION);
-            say("retention deleted %d records %s had not read yet (%s)", DELETED_PER_PARTITION * deleted.size(),
-                    LOSSY, ranges(deleted, DELETED_PER_PARTITION));
+            say(
+                    "retention deleted %d records %s had not read yet (%s)",
+                    DELETED_PER_PARTITION * deleted.size(), LOSSY, ranges(deleted, DELETED_PER_PARTITION));
 
             waitUntil(35);
             replace(lossy, DemoConsumer.start(kafka, LOSSY, TOPIC, bucketMs, Duration.ZERO, reads.get(LOSSY)));
@@ -229,19 +237,24 @@ final class DemoPipeline implements AutoCloseable {
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
     }
 
     private static String ranges(Map<TopicPartition, Long> first, int count) {
         List<String> parts = new ArrayList<>();
-        first.entrySet().stream().sorted(Map.Entry.comparingByKey(
-                java.util.Comparator.comparingInt(TopicPartition::partition))).forEach(e ->
-                parts.add(e.getKey() + " offsets " + e.getValue() + "-" + (e.getValue() + count - 1)));
+        first.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(TopicPartition::partition)))
+                .forEach(e -> parts.add(e.getKey() + " offsets " + e.getValue() + "-" + (e.getValue() + count - 1)));
         return String.join(", ", parts);
     }
 
     private synchronized DemoConsumer consumer(String group) {
-        return consumers.stream().filter(c -> c.group().equals(group)).findFirst().orElseThrow();
+        return consumers.stream()
+                .filter(c -> c.group().equals(group))
+                .findFirst()
+                .orElseThrow();
     }
 
     private synchronized void replace(DemoConsumer old, DemoConsumer now) {

@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
  */
 final class DemoWatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final int IDS_SHOWN = 3;
 
     private final URI api;
@@ -36,9 +36,11 @@ final class DemoWatcher {
     private final long since;
     private final PrintStream out;
     private final LongSupplier elapsedSeconds;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Each discrepancy's figures as last printed, by id. */
     private final Map<String, String> seen = new HashMap<>();
+
     private final Map<String, Integer> kinds = new TreeMap<>();
 
     DemoWatcher(URI api, String topic, long since, PrintStream out, LongSupplier elapsedSeconds) {
@@ -57,10 +59,13 @@ final class DemoWatcher {
         JsonNode page = get("/api/v1/discrepancies?topic=" + topic + "&limit=500");
         List<JsonNode> items = new ArrayList<>();
         page.get("items").forEach(items::add);
-        items.sort((a, b) -> Long.compare(a.get("bucketStart").asLong(), b.get("bucketStart").asLong()));
+        items.sort((a, b) ->
+                Long.compare(a.get("bucketStart").asLong(), b.get("bucketStart").asLong()));
         kinds.clear();
         for (JsonNode d : items) {
-            String kind = d.get("status").asText().equals("RESOLVED") ? "resolved" : d.get("kind").asText();
+            String kind = d.get("status").asText().equals("RESOLVED")
+                    ? "resolved"
+                    : d.get("kind").asText();
             kinds.merge(kind, 1, Integer::sum);
             String figures = kind + " " + describe(d);
             String before = seen.put(d.get("id").asText(), figures);
@@ -68,9 +73,15 @@ final class DemoWatcher {
                 continue;
             }
             String what = before == null ? "found" : kind.equals("resolved") ? "resolved" : "now";
-            out.printf("[%3ds] %-8s %-11s bucket %s  %s → %s: %s%n", elapsedSeconds.getAsLong(), what,
-                    d.get("kind").asText(), CLOCK.format(Instant.ofEpochMilli(d.get("bucketStart").asLong())),
-                    d.get("upstreamTier").asText(), d.get("downstreamTier").asText(), describe(d));
+            out.printf(
+                    "[%3ds] %-8s %-11s bucket %s  %s → %s: %s%n",
+                    elapsedSeconds.getAsLong(),
+                    what,
+                    d.get("kind").asText(),
+                    CLOCK.format(Instant.ofEpochMilli(d.get("bucketStart").asLong())),
+                    d.get("upstreamTier").asText(),
+                    d.get("downstreamTier").asText(),
+                    describe(d));
         }
     }
 
@@ -80,18 +91,24 @@ final class DemoWatcher {
         List<String> groups = new ArrayList<>();
         readByGroup.forEach((group, read) -> {
             int buckets = complete.getOrDefault("consumer." + group, 0);
-            groups.add(group + " " + read + (buckets > 0 ? " (" + buckets + (buckets == 1 ? " bucket" : " buckets")
-                    + " COMPLETE)" : ""));
+            groups.add(group + " " + read
+                    + (buckets > 0 ? " (" + buckets + (buckets == 1 ? " bucket" : " buckets") + " COMPLETE)" : ""));
         });
-        out.printf("[%3ds] produced %d; read: %s; found so far: %s%n", elapsedSeconds.getAsLong(), produced,
+        out.printf(
+                "[%3ds] produced %d; read: %s; found so far: %s%n",
+                elapsedSeconds.getAsLong(),
+                produced,
                 String.join(", ", groups),
                 kinds.isEmpty() ? "nothing yet" : found());
     }
 
     /** What was found so far, in words: {@code 2 LOSS, 1 DUPLICATION, 1 resolved}. */
     String found() {
-        return kinds.isEmpty() ? "no discrepancy" : kinds.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+        return kinds.isEmpty()
+                ? "no discrepancy"
+                : kinds.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey())
+                        .collect(Collectors.joining(", "));
     }
 
     private Map<String, Integer> completeByConsumer() throws IOException, InterruptedException {
@@ -118,8 +135,8 @@ final class DemoWatcher {
         return switch (d.get("kind").asText()) {
             case "LOSS" -> missing + " missing" + ids(d.get("lostIds"), missing, "lost");
             case "DUPLICATION" -> duplicated + " extra" + ids(d.get("duplicatedIds"), duplicated, "duplicated");
-            case "MIXED" -> missing + " missing" + ids(d.get("lostIds"), missing, "lost") + ", " + duplicated
-                    + " extra";
+            case "MIXED" ->
+                missing + " missing" + ids(d.get("lostIds"), missing, "lost") + ", " + duplicated + " extra";
             default -> d.get("detail").asText();
         };
     }
@@ -137,8 +154,11 @@ final class DemoWatcher {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(api.resolve(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
         }

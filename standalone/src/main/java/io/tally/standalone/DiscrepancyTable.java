@@ -8,21 +8,27 @@ import java.util.List;
 
 /** Prints discrepancies (the API's JSON items) as an aligned table for a terminal. */
 final class DiscrepancyTable {
-    private static final String[] HEADER = {"KIND", "STATUS", "TOPIC", "EDGE", "BUCKET (UTC)", "MISSING", "DUP",
-        "LOST IDS"};
+    private static final String[] HEADER = {
+        "KIND", "STATUS", "TOPIC", "EDGE", "BUCKET (UTC)", "MISSING", "DUP", "LOST IDS"
+    };
     private static final int IDS_SHOWN = 3;
 
-    private DiscrepancyTable() {
-    }
+    private DiscrepancyTable() {}
 
     static void print(PrintWriter out, Iterable<JsonNode> items) {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (JsonNode d : items) {
-            rows.add(new String[] {d.get("kind").asText(), d.get("status").asText(), d.get("topic").asText(),
+            rows.add(new String[] {
+                d.get("kind").asText(),
+                d.get("status").asText(),
+                d.get("topic").asText(),
                 d.get("upstreamTier").asText() + " → " + d.get("downstreamTier").asText(),
-                Instant.ofEpochMilli(d.get("bucketStart").asLong()).toString(), d.get("missing").asText(),
-                d.get("duplicated").asText(), ids(d)});
+                Instant.ofEpochMilli(d.get("bucketStart").asLong()).toString(),
+                d.get("missing").asText(),
+                d.get("duplicated").asText(),
+                ids(d)
+            });
         }
         if (rows.size() == 1) {
             out.println("No discrepancies.");

@@ -1,11 +1,10 @@
 package io.tally.standalone;
 
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /** Parses durations as people write them on a command line: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d}. */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {

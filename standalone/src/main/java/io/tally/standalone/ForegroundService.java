@@ -8,8 +8,7 @@ import java.util.concurrent.CountDownLatch;
  * runs fails by itself, which stops it with exit status 1 and the reason.
  */
 final class ForegroundService {
-    private ForegroundService() {
-    }
+    private ForegroundService() {}
 
     /**
      * Says how to stop, registers the closing of {@code service} to run at JVM shutdown, and blocks until it has

@@ -1,11 +1,8 @@
 package io.tally.standalone;
 
-import picocli.CommandLine;
-
 /** Entry point of {@code tally.jar}. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(TallyCommand.commandLine().execute(args));

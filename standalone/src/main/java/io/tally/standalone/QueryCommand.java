@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
  * {@code tally query}: discrepancies from a running API, as a table for people or JSON for scripts. It is a client
  * of {@code /api/v1/discrepancies} and nothing else: what it shows is what the API answers.
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
         description = "List discrepancies from a running Tally API: a table, or --json for scripts. Exits 1 on an "
                 + "error (the API's message is printed).")
 final class QueryCommand implements Callable<Integer> {
@@ -34,25 +36,35 @@ final class QueryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", defaultValue = "http://localhost:8080", paramLabel = "URL",
+    @Option(
+            names = "--url",
+            defaultValue = "http://localhost:8080",
+            paramLabel = "URL",
             description = "Base URL of the API (default: ${DEFAULT-VALUE}).")
     URI url;
 
-    @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:TALLY_API_TOKEN}",
+    @Option(
+            names = "--api-token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:TALLY_API_TOKEN}",
             description = "Bearer token, if the API needs one (default: $TALLY_API_TOKEN).")
     String token;
 
     @Option(names = "--topic", paramLabel = "TOPIC", description = "Only this topic (then ordered by bucket).")
     String topic;
 
-    @Option(names = "--kind", paramLabel = "KIND",
+    @Option(
+            names = "--kind",
+            paramLabel = "KIND",
             description = "Only this kind: LOSS, DUPLICATION, MIXED, LATENCY, AUDIT_GAP or STALLED.")
     String kind;
 
     @Option(names = "--status", paramLabel = "STATUS", description = "Only OPEN or RESOLVED.")
     String status;
 
-    @Option(names = "--since", paramLabel = "DURATION",
+    @Option(
+            names = "--since",
+            paramLabel = "DURATION",
             description = "Only the last DURATION, for example 1h or 2d (sets --from).")
     Duration since;
 
@@ -62,7 +74,10 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "TIME", description = "Epoch ms or ISO-8601 instant (exclusive).")
     String to;
 
-    @Option(names = "--limit", defaultValue = "50", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            defaultValue = "50",
+            paramLabel = "N",
             description = "Most discrepancies per page, 1 to 1000 (default: ${DEFAULT-VALUE}).")
     int limit;
 
@@ -79,7 +94,8 @@ final class QueryCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         ArrayNode items = JSON.createArrayNode();
         String next = cursor;
         JsonNode page;
@@ -87,7 +103,9 @@ final class QueryCommand implements Callable<Integer> {
             do {
                 page = get(client, path(next));
                 page.get("items").forEach(items::add);
-                next = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+                next = page.get("nextCursor").isNull()
+                        ? null
+                        : page.get("nextCursor").asText();
             } while (all && next != null);
         } catch (QueryFailed e) {
             err.println("tally query: " + e.getMessage());
@@ -111,7 +129,9 @@ final class QueryCommand implements Callable<Integer> {
         query.put("topic", topic);
         query.put("kind", kind);
         query.put("status", status);
-        query.put("from", since != null ? String.valueOf(io.tally.core.Clock.system().millis() - since.toMillis()) : from);
+        query.put(
+                "from",
+                since != null ? String.valueOf(io.tally.core.Clock.system().millis() - since.toMillis()) : from);
         query.put("to", to);
         query.put("limit", String.valueOf(limit));
         query.put("cursor", pageCursor);
@@ -119,7 +139,9 @@ final class QueryCommand implements Callable<Integer> {
         char sep = '?';
         for (Map.Entry<String, String> e : query.entrySet()) {
             if (e.getValue() != null && !e.getValue().isEmpty()) {
-                p.append(sep).append(e.getKey()).append('=')
+                p.append(sep)
+                        .append(e.getKey())
+                        .append('=')
                         .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
                 sep = '&';
             }
@@ -129,8 +151,8 @@ final class QueryCommand implements Callable<Integer> {
 
     private JsonNode get(HttpClient client, String path) {
         URI uri = url.resolve(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Accept", "application/json");
         if (token != null && !token.isEmpty()) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -138,7 +160,8 @@ final class QueryCommand implements Callable<Integer> {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new QueryFailed("cannot reach the API at " + url + ": " + (e.getMessage() == null ? e : e.getMessage()));
+            throw new QueryFailed(
+                    "cannot reach the API at " + url + ": " + (e.getMessage() == null ? e : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QueryFailed("interrupted");
@@ -151,7 +174,9 @@ final class QueryCommand implements Callable<Integer> {
                     + "is --url a Tally API?");
         }
         if (response.statusCode() != 200) {
-            String parameter = body.path("parameter").isTextual() ? " (" + body.get("parameter").asText() + ")" : "";
+            String parameter = body.path("parameter").isTextual()
+                    ? " (" + body.get("parameter").asText() + ")"
+                    : "";
             throw new QueryFailed("the API answered " + response.statusCode() + parameter + ": "
                     + body.path("error").asText(response.body()));
         }

@@ -1,7 +1,5 @@
 package io.tally.standalone;
 
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -12,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import picocli.CommandLine.Option;
 
 /**
  * The settings sources every role shares, lowest precedence first: environment variables {@code TALLY_...} (what
@@ -25,13 +24,18 @@ import java.util.TreeMap;
 final class Settings {
     /** Environment variables of the {@code TALLY_} family that are not settings: the launcher's and the query's. */
     static final Set<String> NOT_SETTINGS = Set.of("TALLY_JAVA_OPTS", "TALLY_API_TOKEN");
+
     private static final String ENV_PREFIX = "TALLY_";
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "A properties file of settings (the keys of the role's settings table).")
     Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
             description = "One setting of the reference in the README, for example --set tally.bucket.ms=60000; "
                     + "may be repeated.")
     Map<String, String> single = new LinkedHashMap<>();

@@ -49,16 +49,20 @@ final class Standalone implements AutoCloseable {
      * @param settings extra settings by key: {@code tally.reconciler.*} go to the reconciler, {@code tally.api.*} to
      *                 the API, every other key to the aggregator (which refuses unknown ones)
      */
-    record Options(Duration bucket, Duration grace, int kafkaPort, int apiPort, int cassandraPort, Path dataDir,
-            List<String> apiTokens, Map<String, String> settings) {
-    }
+    record Options(
+            Duration bucket,
+            Duration grace,
+            int kafkaPort,
+            int apiPort,
+            int cassandraPort,
+            Path dataDir,
+            List<String> apiTokens,
+            Map<String, String> settings) {}
 
     /** Where everything listens, once started. */
-    record Endpoints(String kafka, String cassandra, String api, Path dataDir) {
-    }
+    record Endpoints(String kafka, String cassandra, String api, Path dataDir) {}
 
-    private record Part(String name, AutoCloseable part) {
-    }
+    private record Part(String name, AutoCloseable part) {}
 
     private final Deque<Part> started = new ArrayDeque<>();
     private final PrintStream log;
@@ -103,7 +107,8 @@ final class Standalone implements AutoCloseable {
 
         log.println("Starting Cassandra (a child JVM, data in " + o.dataDir().resolve("cassandra") + ")...");
         LocalCassandraNode cassandra = new LocalCassandraNode(LocalCassandraConfig.builder()
-                .dataDir(o.dataDir().resolve("cassandra")).cqlPort(o.cassandraPort())
+                .dataDir(o.dataDir().resolve("cassandra"))
+                .cqlPort(o.cassandraPort())
                 .stopOnJvmExit(false) // closed last, by close(), after everything that uses it
                 .build());
         started.push(new Part("Cassandra", cassandra));
@@ -111,8 +116,10 @@ final class Standalone implements AutoCloseable {
         String cql = cassandra.contactPoint().getHostString() + ":" + cassandra.cqlPort();
 
         log.println("Starting Kafka...");
-        BundledBroker broker = BundledBroker.start(BrokerConfig.builder().dataDir(o.dataDir().resolve("broker"))
-                .listenerPort(o.kafkaPort()).build());
+        BundledBroker broker = BundledBroker.start(BrokerConfig.builder()
+                .dataDir(o.dataDir().resolve("broker"))
+                .listenerPort(o.kafkaPort())
+                .build());
         started.push(new Part("Kafka", broker));
 
         log.println("Starting the aggregator (Flink MiniCluster)...");
@@ -129,8 +136,10 @@ final class Standalone implements AutoCloseable {
             }
         });
         aggregator.put(AggregatorConfig.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
-        aggregator.put(AggregatorConfig.BUCKET_MS.key(), String.valueOf(o.bucket().toMillis()));
-        aggregator.putIfAbsent(AggregatorConfig.CHECKPOINT_DIR.key(),
+        aggregator.put(
+                AggregatorConfig.BUCKET_MS.key(), String.valueOf(o.bucket().toMillis()));
+        aggregator.putIfAbsent(
+                AggregatorConfig.CHECKPOINT_DIR.key(),
                 o.dataDir().resolve("aggregator").resolve("checkpoints").toUri().toString());
         AggregatorConfig aggregatorConfig = AggregatorConfig.fromMap(aggregator);
         LocalAggregator jobs = LocalAggregator.start(aggregatorConfig);
@@ -144,14 +153,19 @@ final class Standalone implements AutoCloseable {
         // the log-tier job runs here, on the topics it reads: they wait for it rather than be judged without it
         reconciler.putIfAbsent(ReconcilerConfig.LOG_TIER, "expected");
         reconciler.putIfAbsent(ReconcilerConfig.LOG_TOPICS, aggregatorConfig.get(AggregatorConfig.LOG_TOPICS));
-        reconciler.putIfAbsent(ReconcilerConfig.LOG_COMMITTED_TOPICS,
-                aggregatorConfig.get(AggregatorConfig.LOG_COMMITTED_TOPICS));
-        started.push(new Part("the reconciler",
-                ReconcilerService.builder(ReconcilerConfig.fromProperties(reconciler)).build().start()));
+        reconciler.putIfAbsent(
+                ReconcilerConfig.LOG_COMMITTED_TOPICS, aggregatorConfig.get(AggregatorConfig.LOG_COMMITTED_TOPICS));
+        started.push(new Part(
+                "the reconciler",
+                ReconcilerService.builder(ReconcilerConfig.fromProperties(reconciler))
+                        .build()
+                        .start()));
 
         log.println("Starting the API...");
-        CassandraAuditStore store = CassandraAuditStore.connect(CassandraSessions.parseContactPoints(cql),
-                CassandraSessions.DEFAULT_LOCAL_DATACENTER, TallySchema.defaults());
+        CassandraAuditStore store = CassandraAuditStore.connect(
+                CassandraSessions.parseContactPoints(cql),
+                CassandraSessions.DEFAULT_LOCAL_DATACENTER,
+                TallySchema.defaults());
         started.push(new Part("the API's store", store));
         api.put(ApiConfig.PORT, o.apiPort());
         if (!o.apiTokens().isEmpty()) {
@@ -190,8 +204,8 @@ final class Standalone implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Path lockFile = dataDir.resolve("standalone.lock");
-            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ);
+            FileChannel channel = FileChannel.open(
+                    lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -205,8 +219,8 @@ final class Standalone implements AutoCloseable {
                         + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; stop it or pick another --data-dir");
             }
             channel.truncate(0);
-            channel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid())
-                    .getBytes(StandardCharsets.UTF_8)));
+            channel.write(java.nio.ByteBuffer.wrap(
+                    Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
             lockChannel = channel;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock the data folder " + dataDir + ": " + e.getMessage(), e);
@@ -221,8 +235,8 @@ final class Standalone implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw new TallyException("port " + port + " (" + what + ") is in use; stop what holds it or pick "
-                    + "another port");
+            throw new TallyException(
+                    "port " + port + " (" + what + ") is in use; stop what holds it or pick " + "another port");
         }
     }
 }

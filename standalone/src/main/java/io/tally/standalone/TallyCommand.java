@@ -4,13 +4,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level {@code tally} command: only dispatches to its subcommands. */
-@Command(name = "tally",
+@Command(
+        name = "tally",
         mixinStandardHelpOptions = true,
         versionProvider = TallyCommand.Version.class,
         description = "End-to-end audit for Kafka pipelines: did every message reach every stage, once, and how late?",
-        subcommands = {DemoCommand.class, BrokerCommand.class, CassandraCommand.class, AggregatorCommand.class,
-            ReconcilerCommand.class, ApiCommand.class, QueryCommand.class, StandaloneCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {
+            DemoCommand.class,
+            BrokerCommand.class,
+            CassandraCommand.class,
+            AggregatorCommand.class,
+            ReconcilerCommand.class,
+            ApiCommand.class,
+            QueryCommand.class,
+            StandaloneCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Run 'tally <command> --help' for the options of a command."})
 public final class TallyCommand implements Runnable {
 

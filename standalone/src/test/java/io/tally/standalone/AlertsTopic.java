@@ -17,16 +17,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class AlertsTopic {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AlertsTopic() {
-    }
+    private AlertsTopic() {}
 
     /** @return every OPEN alert on the alerts topic so far, in its partitions' order */
     static List<JsonNode> open(String kafka) {
         List<JsonNode> alerts = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka,
-                "enable.auto.commit", "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", kafka, "enable.auto.commit", "false"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor("tally.alerts").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> ends = c.endOffsets(tps);

@@ -12,16 +12,15 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private ApiClient() {
-    }
+    private ApiClient() {}
 
     /**
      * @return the JSON body of {@code GET path}, or null for a 404 (a topic the API does not know yet)
      * @throws IllegalStateException for any other status, with the body
      */
     static JsonNode get(URI api, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(api.resolve(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                HTTP.send(HttpRequest.newBuilder(api.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 404) {
             return null;
         }

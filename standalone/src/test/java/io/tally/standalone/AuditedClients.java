@@ -14,8 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the pipeline tests share: a fast standalone Tally, clients with the agent attached, background threads. */
 final class AuditedClients {
-    private AuditedClients() {
-    }
+    private AuditedClients() {}
 
     /** Standalone options that judge within seconds: short flushes, emits, evaluations and alert hold. */
     static Standalone.Options fastTally(Path dir, long bucketMs) {
@@ -34,8 +33,8 @@ final class AuditedClients {
                 "tally.reconciler.idle.lag.ms", "1000",
                 "tally.reconciler.alert.hold.ms", "10000"));
         settings.putAll(more);
-        return new Standalone.Options(Duration.ofMillis(bucketMs), Duration.ofSeconds(2), 0, 0, 0, dir, List.of(),
-                Map.copyOf(settings));
+        return new Standalone.Options(
+                Duration.ofMillis(bucketMs), Duration.ofSeconds(2), 0, 0, 0, dir, List.of(), Map.copyOf(settings));
     }
 
     /** A producer's settings with the agent attached. */
@@ -70,7 +69,9 @@ final class AuditedClients {
     /** Creates {@code topic} with {@code partitions} partitions, one replica. */
     static void createTopic(String kafka, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
@@ -84,13 +85,15 @@ final class AuditedClients {
 
     /** Runs {@code body} on a thread of its own; whatever it throws lands in {@code failures}. */
     static Thread background(String name, List<Throwable> failures, Runnable body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failures.add(e);
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        body.run();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                },
+                name);
         t.start();
         return t;
     }

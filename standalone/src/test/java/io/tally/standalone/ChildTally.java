@@ -43,8 +43,12 @@ final class ChildTally implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path log = Files.createTempFile("tally-child-", ".log");
-        return new ChildTally(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .start(), log);
+        return new ChildTally(
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start(),
+                log);
     }
 
     /** Follows the output file until the process has exited and every line is read. */

@@ -1,13 +1,5 @@
 package io.tally.standalone;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
-import org.yaml.snakeyaml.Yaml;
-
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.xpath.XPathConstants;
-import javax.xml.xpath.XPathExpressionException;
-import javax.xml.xpath.XPathFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathExpressionException;
+import javax.xml.xpath.XPathFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * What {@link DeploymentFilesTest} reads: the files of {@code docker/} (YAML through SnakeYAML, which resolves the
@@ -30,6 +29,7 @@ import java.util.regex.Pattern;
 final class DeploymentFiles {
     /** The repository root: surefire runs this module's tests in standalone/. */
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
     static final String COMPOSE = "docker/compose.yaml";
     static final String DOCKERFILE = "docker/Dockerfile";
 
@@ -40,8 +40,7 @@ final class DeploymentFiles {
         }
     }
 
-    private DeploymentFiles() {
-    }
+    private DeploymentFiles() {}
 
     static Path file(String relative) {
         return ROOT.resolve(relative);
@@ -84,7 +83,8 @@ final class DeploymentFiles {
         Object env = service(service).get("environment");
         Map<String, String> out = new LinkedHashMap<>();
         if (env instanceof List<?> entries) {
-            entries.forEach(e -> out.put(String.valueOf(e).split("=", 2)[0], String.valueOf(e).split("=", 2)[1]));
+            entries.forEach(e -> out.put(
+                    String.valueOf(e).split("=", 2)[0], String.valueOf(e).split("=", 2)[1]));
         } else {
             map(env).forEach((k, v) -> out.put(k, String.valueOf(v)));
         }
@@ -106,12 +106,15 @@ final class DeploymentFiles {
     }
 
     static List<String> servicesBuiltAs(String target) {
-        return services().keySet().stream().filter(s -> target.equals(buildTarget(s))).toList();
+        return services().keySet().stream()
+                .filter(s -> target.equals(buildTarget(s)))
+                .toList();
     }
 
     static List<String> servicesOf(String repository) {
         return services().keySet().stream()
-                .filter(s -> String.valueOf(service(s).get("image")).startsWith(repository + ":")).toList();
+                .filter(s -> String.valueOf(service(s).get("image")).startsWith(repository + ":"))
+                .toList();
     }
 
     /** @return each published port as "published:target" */
@@ -125,16 +128,20 @@ final class DeploymentFiles {
 
     /** @return each volume as "source:target" (the mode left out) */
     static List<String> volumes(String service) {
-        return list(service(service).get("volumes")).stream().map(String::valueOf)
-                .map(v -> String.join(":", Arrays.asList(v.split(":")).subList(0, 2))).toList();
+        return list(service(service).get("volumes")).stream()
+                .map(String::valueOf)
+                .map(v -> String.join(":", Arrays.asList(v.split(":")).subList(0, 2)))
+                .toList();
     }
 
     // ---- the POMs
 
     static Document pom(String module) {
         try {
-            return DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(file(module.isEmpty() ? "pom.xml" : module + "/pom.xml").toFile());
+            return DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(file(module.isEmpty() ? "pom.xml" : module + "/pom.xml")
+                            .toFile());
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the pom of '" + module + "'", e);
         }
@@ -151,8 +158,8 @@ final class DeploymentFiles {
 
     static List<String> xpathAll(Document pom, String xpath) {
         try {
-            NodeList nodes = (NodeList) XPathFactory.newInstance().newXPath()
-                    .evaluate(xpath, pom, XPathConstants.NODESET);
+            NodeList nodes =
+                    (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, pom, XPathConstants.NODESET);
             List<String> out = new ArrayList<>();
             for (int i = 0; i < nodes.getLength(); i++) {
                 out.add(nodes.item(i).getTextContent().trim());
@@ -188,9 +195,12 @@ final class DeploymentFiles {
         while (!todo.isEmpty()) {
             String module = todo.remove(0);
             if (out.add(module)) {
-                xpathAll(pom(module),
-                        "/project/dependencies/dependency[groupId='io.tally' and not(scope='test')]/artifactId")
-                        .stream().map(byArtifact::get).forEach(todo::add);
+                xpathAll(
+                                pom(module),
+                                "/project/dependencies/dependency[groupId='io.tally' and not(scope='test')]/artifactId")
+                        .stream()
+                        .map(byArtifact::get)
+                        .forEach(todo::add);
             }
         }
         return out;
@@ -272,8 +282,11 @@ final class DeploymentFiles {
     /** @return the text of the docker/ script the Dockerfile installs under the command's name, or null */
     static String installedScript(String name) {
         for (Instruction copy : dockerfile()) {
-            List<String> words = copy.words().stream().filter(w -> !w.startsWith("--")).toList();
-            if (copy.keyword().equals("COPY") && words.size() == 2 && words.get(1).endsWith("/bin/" + name)
+            List<String> words =
+                    copy.words().stream().filter(w -> !w.startsWith("--")).toList();
+            if (copy.keyword().equals("COPY")
+                    && words.size() == 2
+                    && words.get(1).endsWith("/bin/" + name)
                     && !copy.arguments().contains("--from")) {
                 return text(words.get(0));
             }
@@ -287,7 +300,9 @@ final class DeploymentFiles {
         String properties = environment(service).getOrDefault("FLINK_PROPERTIES", "");
         for (String line : properties.split("\n")) {
             if (line.contains(":")) {
-                out.put(line.substring(0, line.indexOf(':')).trim(), line.substring(line.indexOf(':') + 1).trim());
+                out.put(
+                        line.substring(0, line.indexOf(':')).trim(),
+                        line.substring(line.indexOf(':') + 1).trim());
             }
         }
         return out;

@@ -1,25 +1,5 @@
 package io.tally.standalone;
 
-import io.tally.agent.AgentConfig;
-import io.tally.aggregator.AggregatorConfig;
-import io.tally.api.ApiConfig;
-import io.tally.reconciler.ReconcilerConfig;
-import io.tally.storage.CassandraSessions;
-import io.tally.storage.Replication;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-
 import static io.tally.standalone.DeploymentFiles.COMPOSE;
 import static io.tally.standalone.DeploymentFiles.DOCKERFILE;
 import static io.tally.standalone.DeploymentFiles.command;
@@ -31,6 +11,25 @@ import static io.tally.standalone.DeploymentFiles.services;
 import static io.tally.standalone.DeploymentFiles.servicesBuiltAs;
 import static io.tally.standalone.DeploymentFiles.servicesOf;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.agent.AgentConfig;
+import io.tally.aggregator.AggregatorConfig;
+import io.tally.api.ApiConfig;
+import io.tally.reconciler.ReconcilerConfig;
+import io.tally.storage.CassandraSessions;
+import io.tally.storage.Replication;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The multi-node deployment in {@code docker/} agrees with the build: images pinned to the versions the build uses,
@@ -50,12 +49,16 @@ class DeploymentFilesTest {
     /** Reads each role's effective settings the way the role itself does (its command, its config class). */
     @BeforeAll
     static void effectiveSettings() throws Exception {
-        aggregator = settingsOf("jobmanager",
-                () -> AggregatorConfig.fromMap(DeploymentFiles.jobSettings(command("jobmanager"))));
+        aggregator = settingsOf(
+                "jobmanager", () -> AggregatorConfig.fromMap(DeploymentFiles.jobSettings(command("jobmanager"))));
         reconcilers = new LinkedHashMap<>();
         for (String s : tallyServices("reconciler")) {
-            reconcilers.put(s, settingsOf(s, () -> ReconcilerConfig.fromProperties(
-                    ((ReconcilerCommand) parse(s)).values(environment(s)))));
+            reconcilers.put(
+                    s,
+                    settingsOf(
+                            s,
+                            () -> ReconcilerConfig.fromProperties(
+                                    ((ReconcilerCommand) parse(s)).values(environment(s)))));
         }
         assertThat(tallyServices("api")).as("%s: one api service", COMPOSE).hasSize(1);
         String a = tallyServices("api").get(0);
@@ -78,8 +81,10 @@ class DeploymentFilesTest {
         assertVersion(servicesOf("cassandra"), "cassandra.version");
         for (String s : services().keySet()) {
             if (DeploymentFiles.buildTarget(s) != null) {
-                assertThat(tag(image(s))).as("%s: service %s builds the image of "
-                        + "version %s (pom.xml)", COMPOSE, s, DeploymentFiles.projectVersion())
+                assertThat(tag(image(s)))
+                        .as(
+                                "%s: service %s builds the image of " + "version %s (pom.xml)",
+                                COMPOSE, s, DeploymentFiles.projectVersion())
                         .isEqualTo(DeploymentFiles.projectVersion());
             }
         }
@@ -89,15 +94,23 @@ class DeploymentFilesTest {
             assertPinned(DOCKERFILE + ": FROM " + image, image);
             String tag = tag(image);
             switch (image.substring(0, image.indexOf(':'))) {
-                case "flink" -> assertThat(tag).as("%s: FROM %s must be Flink %s (pom.xml flink.version) on Java %s",
-                        DOCKERFILE, image, property("flink.version"), java)
-                        .isIn(property("flink.version") + "-java" + java,
-                                property("flink.version") + "-scala_2.12-java" + java);
-                case "eclipse-temurin" -> assertThat(tag)
-                        .as("%s: FROM %s must be a Java %s JRE", DOCKERFILE, image, java)
-                        .startsWith(java + ".").contains("-jre");
-                case "maven" -> assertThat(tag).as("%s: FROM %s must build on Java %s", DOCKERFILE, image, java)
-                        .endsWith("eclipse-temurin-" + java);
+                case "flink" ->
+                    assertThat(tag)
+                            .as(
+                                    "%s: FROM %s must be Flink %s (pom.xml flink.version) on Java %s",
+                                    DOCKERFILE, image, property("flink.version"), java)
+                            .isIn(
+                                    property("flink.version") + "-java" + java,
+                                    property("flink.version") + "-scala_2.12-java" + java);
+                case "eclipse-temurin" ->
+                    assertThat(tag)
+                            .as("%s: FROM %s must be a Java %s JRE", DOCKERFILE, image, java)
+                            .startsWith(java + ".")
+                            .contains("-jre");
+                case "maven" ->
+                    assertThat(tag)
+                            .as("%s: FROM %s must build on Java %s", DOCKERFILE, image, java)
+                            .endsWith("eclipse-temurin-" + java);
                 default -> throw new AssertionError(DOCKERFILE + ": FROM " + image + ": an image unknown to this test");
             }
         }
@@ -105,33 +118,46 @@ class DeploymentFilesTest {
 
     @Test
     void the_dockerfile_copies_what_the_build_produces() {
-        List<String> run = instructions("RUN").stream().map(DeploymentFiles.Instruction::arguments)
-                .filter(a -> a.contains("mvn ")).toList();
+        List<String> run = instructions("RUN").stream()
+                .map(DeploymentFiles.Instruction::arguments)
+                .filter(a -> a.contains("mvn "))
+                .toList();
         assertThat(run).as("%s: one RUN of mvn", DOCKERFILE).hasSize(1);
         Matcher pl = Pattern.compile("-pl\\s+(\\S+)").matcher(run.get(0));
-        assertThat(pl.find() && run.get(0).contains(" -am")).as("%s: mvn builds -pl MODULES -am", DOCKERFILE).isTrue();
+        assertThat(pl.find() && run.get(0).contains(" -am"))
+                .as("%s: mvn builds -pl MODULES -am", DOCKERFILE)
+                .isTrue();
         Set<String> built = DeploymentFiles.withDependencies(List.of(pl.group(1).split(",")));
 
         Map<String, String> copied = new LinkedHashMap<>();
         for (DeploymentFiles.Instruction copy : instructions("COPY")) {
             List<String> words = copy.words().stream()
-                    .filter(w -> !w.startsWith("--chown") && !w.startsWith("--chmod")).toList();
+                    .filter(w -> !w.startsWith("--chown") && !w.startsWith("--chmod"))
+                    .toList();
             if (words.get(0).equals("--from=build")) {
                 String source = words.get(1);
                 String where = DOCKERFILE + ": COPY " + source;
-                assertThat(source).as(where + " must copy from /src/MODULE/target/")
+                assertThat(source)
+                        .as(where + " must copy from /src/MODULE/target/")
                         .matches("/src/[a-z/-]+/target/.+");
                 String module = source.substring("/src/".length(), source.indexOf("/target/"));
                 String artifact = source.substring(source.indexOf("/target/") + "/target/".length());
-                assertThat(built).as(where + ": module %s is not built by '%s'", module, run.get(0)).contains(module);
-                assertThat(DeploymentFiles.producedBy(module)).as(where + ": not produced by %s/pom.xml", module)
+                assertThat(built)
+                        .as(where + ": module %s is not built by '%s'", module, run.get(0))
+                        .contains(module);
+                assertThat(DeploymentFiles.producedBy(module))
+                        .as(where + ": not produced by %s/pom.xml", module)
                         .contains(artifact);
                 String target = words.get(words.size() - 1);
-                copied.put(module + "/target/" + artifact, target.endsWith("/") && !artifact.endsWith("/")
-                        ? target + artifact.substring(artifact.lastIndexOf('/') + 1) : target);
+                copied.put(
+                        module + "/target/" + artifact,
+                        target.endsWith("/") && !artifact.endsWith("/")
+                                ? target + artifact.substring(artifact.lastIndexOf('/') + 1)
+                                : target);
             } else if (!words.get(0).startsWith("--from")) {
                 assertThat(DeploymentFiles.file(words.get(0)))
-                        .as("%s: COPY %s: no such file", DOCKERFILE, words.get(0)).exists();
+                        .as("%s: COPY %s: no such file", DOCKERFILE, words.get(0))
+                        .exists();
             }
         }
         // tally.jar runs with java -jar: its manifest's class path (classpathPrefix) must sit beside it
@@ -151,50 +177,67 @@ class DeploymentFilesTest {
 
     @Test
     void tally_services_run_real_subcommands_with_their_roles_keys() throws Exception {
-        Set<String> subcommands = new CommandLine(new TallyCommand()).getSubcommands().keySet();
+        Set<String> subcommands =
+                new CommandLine(new TallyCommand()).getSubcommands().keySet();
         List<String> tally = servicesBuiltAs("tally");
         assertThat(tally).as("%s: services of the tally image", COMPOSE).isNotEmpty();
         for (String s : tally) {
             String where = COMPOSE + ": service " + s;
             String role = command(s).get(0);
-            assertThat(subcommands).as("%s: command '%s' is not a subcommand of tally", where, role).contains(role);
-            assertThat(ROLES).as("%s: '%s' is not a role of the deployment", where, role).contains(role);
+            assertThat(subcommands)
+                    .as("%s: command '%s' is not a subcommand of tally", where, role)
+                    .contains(role);
+            assertThat(ROLES)
+                    .as("%s: '%s' is not a role of the deployment", where, role)
+                    .contains(role);
             parse(s);
             Map<String, String> given = new LinkedHashMap<>(Settings.fromEnvironment(environment(s)));
             given.putAll(setOptions(s));
-            given.keySet().forEach(key -> assertThat(isSettingOf(role, key))
-                    .as("%s: '%s' (TALLY_ variable or --set) is not a setting of tally %s", where, key, role).isTrue());
-            environment(s).keySet().forEach(name -> assertThat(Settings.NOT_SETTINGS)
-                    .as("%s: %s is not a setting", where, name).doesNotContain(name));
+            given.keySet()
+                    .forEach(key -> assertThat(isSettingOf(role, key))
+                            .as("%s: '%s' (TALLY_ variable or --set) is not a setting of tally %s", where, key, role)
+                            .isTrue());
+            environment(s)
+                    .keySet()
+                    .forEach(name -> assertThat(Settings.NOT_SETTINGS)
+                            .as("%s: %s is not a setting", where, name)
+                            .doesNotContain(name));
         }
     }
 
     @Test
     void the_flink_job_runs_the_aggregator_with_its_settings() {
         List<String> jm = command("jobmanager");
-        assertThat(servicesBuiltAs("aggregator")).as("%s: services of the aggregator image", COMPOSE)
+        assertThat(servicesBuiltAs("aggregator"))
+                .as("%s: services of the aggregator image", COMPOSE)
                 .containsExactlyInAnyOrder("jobmanager", "taskmanager");
         String script = DeploymentFiles.installedScript(jm.get(0));
-        assertThat(script).as("%s: service jobmanager runs %s, a docker/ script the Dockerfile installs", COMPOSE,
-                jm.get(0)).isNotNull();
+        assertThat(script)
+                .as("%s: service jobmanager runs %s, a docker/ script the Dockerfile installs", COMPOSE, jm.get(0))
+                .isNotNull();
         String mainClass = DeploymentFiles.xpath(DeploymentFiles.pom("aggregator"), "//transformer/mainClass");
-        assertThat(script).as("the script %s: --job-classname must be the job jar's main class %s", jm.get(0),
-                mainClass).contains("--job-classname " + mainClass);
-        assertThat(PIPELINES).as("%s: service jobmanager: first job argument", COMPOSE).contains(jm.get(1));
+        assertThat(script)
+                .as("the script %s: --job-classname must be the job jar's main class %s", jm.get(0), mainClass)
+                .contains("--job-classname " + mainClass);
+        assertThat(PIPELINES)
+                .as("%s: service jobmanager: first job argument", COMPOSE)
+                .contains(jm.get(1));
         for (String key : DeploymentFiles.jobSettings(jm).keySet()) {
             assertThat(isSettingOf("aggregator", key))
-                    .as("%s: service jobmanager: --%s is not an aggregator setting", COMPOSE, key).isTrue();
+                    .as("%s: service jobmanager: --%s is not an aggregator setting", COMPOSE, key)
+                    .isTrue();
         }
         String checkpoints = aggregator.getOptional(AggregatorConfig.CHECKPOINT_DIR);
         for (String s : List.of("jobmanager", "taskmanager")) {
             assertThat(DeploymentFiles.volumes(s))
                     .as("%s: service %s mounts the checkpoints %s", COMPOSE, s, checkpoints)
                     .anyMatch(v -> ("file://" + v.substring(v.indexOf(':') + 1)).equals(checkpoints));
-            assertThat(DeploymentFiles.flinkProperties(s)).as("%s: service %s: FLINK_PROPERTIES", COMPOSE, s)
+            assertThat(DeploymentFiles.flinkProperties(s))
+                    .as("%s: service %s: FLINK_PROPERTIES", COMPOSE, s)
                     .containsEntry("jobmanager.rpc.address", "jobmanager");
         }
-        String slots = DeploymentFiles.flinkProperties("taskmanager")
-                .getOrDefault("taskmanager.numberOfTaskSlots", "1");
+        String slots =
+                DeploymentFiles.flinkProperties("taskmanager").getOrDefault("taskmanager.numberOfTaskSlots", "1");
         assertThat(Integer.parseInt(slots))
                 .as("%s: taskmanager slots for tally.aggregator.parallelism", COMPOSE)
                 .isGreaterThanOrEqualTo(aggregator.get(AggregatorConfig.PARALLELISM));
@@ -205,36 +248,60 @@ class DeploymentFilesTest {
         for (Map.Entry<String, ReconcilerConfig> r : reconcilers.entrySet()) {
             ReconcilerConfig c = r.getValue();
             String where = COMPOSE + ": " + r.getKey() + " and ";
-            agree(where + "jobmanager: Kafka", c.getString(ReconcilerConfig.BOOTSTRAP_SERVERS),
+            agree(
+                    where + "jobmanager: Kafka",
+                    c.getString(ReconcilerConfig.BOOTSTRAP_SERVERS),
                     aggregator.get(AggregatorConfig.BOOTSTRAP_SERVERS));
-            agree(where + "jobmanager: audit topic", c.getString(ReconcilerConfig.AUDIT_TOPIC),
+            agree(
+                    where + "jobmanager: audit topic",
+                    c.getString(ReconcilerConfig.AUDIT_TOPIC),
                     aggregator.get(AggregatorConfig.AUDIT_TOPIC));
-            agree(where + "jobmanager: aggregates topic", c.getString(ReconcilerConfig.AGGREGATES_TOPIC),
+            agree(
+                    where + "jobmanager: aggregates topic",
+                    c.getString(ReconcilerConfig.AGGREGATES_TOPIC),
                     aggregator.get(AggregatorConfig.AGGREGATES_TOPIC));
-            agree(where + "api: Cassandra", c.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS),
+            agree(
+                    where + "api: Cassandra",
+                    c.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS),
                     api.getString(ApiConfig.CASSANDRA_CONTACT_POINTS));
-            agree(where + "api: data center", c.getString(ReconcilerConfig.CASSANDRA_DATACENTER),
+            agree(
+                    where + "api: data center",
+                    c.getString(ReconcilerConfig.CASSANDRA_DATACENTER),
                     api.getString(ApiConfig.CASSANDRA_DATACENTER));
-            agree(where + "api: keyspace", c.getString(ReconcilerConfig.CASSANDRA_KEYSPACE),
+            agree(
+                    where + "api: keyspace",
+                    c.getString(ReconcilerConfig.CASSANDRA_KEYSPACE),
                     api.getString(ApiConfig.CASSANDRA_KEYSPACE));
             // whichever starts first creates the keyspace
-            agree(where + "api: replication", c.getString(ReconcilerConfig.CASSANDRA_REPLICATION),
+            agree(
+                    where + "api: replication",
+                    c.getString(ReconcilerConfig.CASSANDRA_REPLICATION),
                     api.getString(ApiConfig.CASSANDRA_REPLICATION));
         }
         for (String node : servicesOf("cassandra")) {
-            agree(COMPOSE + ": " + node + " CASSANDRA_DC and api: data center",
-                    environment(node).get("CASSANDRA_DC"), api.getString(ApiConfig.CASSANDRA_DATACENTER));
+            agree(
+                    COMPOSE + ": " + node + " CASSANDRA_DC and api: data center",
+                    environment(node).get("CASSANDRA_DC"),
+                    api.getString(ApiConfig.CASSANDRA_DATACENTER));
         }
         // the agents of the client applications, as docker/README.md configures them
         AgentConfig agent = new AgentConfig(DeploymentFiles.readmeAgentSettings());
-        agree("docker/README.md: tally.bucket.ms and jobmanager", agent.getLong(AgentConfig.BUCKET_MS),
+        agree(
+                "docker/README.md: tally.bucket.ms and jobmanager",
+                agent.getLong(AgentConfig.BUCKET_MS),
                 aggregator.get(AggregatorConfig.BUCKET_MS));
-        agree("docker/README.md: tally.digest.cells and jobmanager", agent.getInt(AgentConfig.DIGEST_CELLS),
+        agree(
+                "docker/README.md: tally.digest.cells and jobmanager",
+                agent.getInt(AgentConfig.DIGEST_CELLS),
                 aggregator.get(AggregatorConfig.DIGEST_CELLS));
-        agree("docker/README.md: tally.audit.topic and jobmanager", agent.getString(AgentConfig.AUDIT_TOPIC),
+        agree(
+                "docker/README.md: tally.audit.topic and jobmanager",
+                agent.getString(AgentConfig.AUDIT_TOPIC),
                 aggregator.get(AggregatorConfig.AUDIT_TOPIC));
-        reconcilers.forEach((s, c) -> agree("docker/README.md: tally.flush.interval.ms and " + s,
-                agent.getLong(AgentConfig.FLUSH_INTERVAL_MS), c.getLong(ReconcilerConfig.AGENT_FLUSH_INTERVAL_MS)));
+        reconcilers.forEach((s, c) -> agree(
+                "docker/README.md: tally.flush.interval.ms and " + s,
+                agent.getLong(AgentConfig.FLUSH_INTERVAL_MS),
+                c.getLong(ReconcilerConfig.AGENT_FLUSH_INTERVAL_MS)));
     }
 
     @Test
@@ -242,7 +309,8 @@ class DeploymentFilesTest {
         List<String> brokers = servicesOf("apache/kafka");
         assertThat(brokers).as("%s: Kafka brokers", COMPOSE).hasSize(3);
         Set<String> internal = DeploymentChecks.kafka(brokers);
-        assertThat(new TreeSet<>(List.of(aggregator.get(AggregatorConfig.BOOTSTRAP_SERVERS).split(","))))
+        assertThat(new TreeSet<>(List.of(
+                        aggregator.get(AggregatorConfig.BOOTSTRAP_SERVERS).split(","))))
                 .as("%s: the roles' bootstrap servers are the brokers' inter-broker listeners", COMPOSE)
                 .isEqualTo(internal);
     }
@@ -251,24 +319,37 @@ class DeploymentFilesTest {
     void cassandra_is_three_nodes_holding_three_replicas() {
         List<String> nodes = servicesOf("cassandra");
         assertThat(nodes).as("%s: Cassandra nodes", COMPOSE).hasSize(3);
-        Set<String> contactPoints = CassandraSessions
-                .parseContactPoints(api.getString(ApiConfig.CASSANDRA_CONTACT_POINTS))
-                .stream().map(a -> a.getHostString() + ":" + a.getPort()).collect(Collectors.toSet());
-        assertThat(contactPoints).as("%s: the roles' Cassandra contact points are every node's CQL port", COMPOSE)
+        Set<String> contactPoints =
+                CassandraSessions.parseContactPoints(api.getString(ApiConfig.CASSANDRA_CONTACT_POINTS)).stream()
+                        .map(a -> a.getHostString() + ":" + a.getPort())
+                        .collect(Collectors.toSet());
+        assertThat(contactPoints)
+                .as("%s: the roles' Cassandra contact points are every node's CQL port", COMPOSE)
                 .isEqualTo(nodes.stream().map(n -> n + ":" + CQL_PORT).collect(Collectors.toSet()));
         Set<String> clusters = new TreeSet<>();
         for (String n : nodes) {
             clusters.add(environment(n).get("CASSANDRA_CLUSTER_NAME"));
-            assertThat(nodes).as("%s: %s: CASSANDRA_SEEDS", COMPOSE, n)
+            assertThat(nodes)
+                    .as("%s: %s: CASSANDRA_SEEDS", COMPOSE, n)
                     .containsAll(List.of(environment(n).get("CASSANDRA_SEEDS").split(",")));
         }
-        assertThat(clusters).as("%s: one CASSANDRA_CLUSTER_NAME", COMPOSE).hasSize(1).doesNotContainNull();
+        assertThat(clusters)
+                .as("%s: one CASSANDRA_CLUSTER_NAME", COMPOSE)
+                .hasSize(1)
+                .doesNotContainNull();
         for (ReconcilerConfig c : reconcilers.values()) {
             Replication replication = Replication.parse(c.getString(ReconcilerConfig.CASSANDRA_REPLICATION));
-            int factor = replication.factors().getOrDefault("replication_factor",
-                    replication.factors().getOrDefault(c.getString(ReconcilerConfig.CASSANDRA_DATACENTER), 0));
-            assertThat(factor).as("%s: tally.reconciler.cassandra.replication %s: a replica on every one of the %d "
-                    + "nodes", COMPOSE, replication.toCql(), nodes.size()).isEqualTo(nodes.size());
+            int factor = replication
+                    .factors()
+                    .getOrDefault(
+                            "replication_factor",
+                            replication.factors().getOrDefault(c.getString(ReconcilerConfig.CASSANDRA_DATACENTER), 0));
+            assertThat(factor)
+                    .as(
+                            "%s: tally.reconciler.cassandra.replication %s: a replica on every one of the %d "
+                                    + "nodes",
+                            COMPOSE, replication.toCql(), nodes.size())
+                    .isEqualTo(nodes.size());
         }
     }
 
@@ -276,10 +357,13 @@ class DeploymentFilesTest {
     void the_api_prometheus_and_grafana_meet() {
         int port = api.getInt(ApiConfig.PORT);
         String a = tallyServices("api").get(0);
-        assertThat(ports(a)).as("%s: service %s publishes its tally.api.port %d", COMPOSE, a, port)
+        assertThat(ports(a))
+                .as("%s: service %s publishes its tally.api.port %d", COMPOSE, a, port)
                 .anyMatch(p -> p.endsWith(":" + port));
-        assertThat(String.valueOf(DeploymentFiles.map(service(a).get("healthcheck")).get("test")))
-                .as("%s: service %s: healthcheck", COMPOSE, a).contains("localhost:" + port + "/health");
+        assertThat(String.valueOf(
+                        DeploymentFiles.map(service(a).get("healthcheck")).get("test")))
+                .as("%s: service %s: healthcheck", COMPOSE, a)
+                .contains("localhost:" + port + "/health");
         DeploymentChecks.monitoring(a, port);
     }
 
@@ -287,43 +371,55 @@ class DeploymentFilesTest {
     void the_dashboard_shows_metrics_the_api_exports() {
         Set<String> exported = DeploymentChecks.exportedMetrics();
         Set<String> shown = DeploymentChecks.dashboardMetrics();
-        assertThat(shown).as("docker/grafana/dashboards/tally.json: panels").contains("tally_tier_lag_seconds",
-                "tally_discrepancies_open", "tally_verdicts");
-        shown.forEach(m -> assertThat(exported).as("docker/grafana/dashboards/tally.json: metric %s is not exported by "
-                + "the API (ApiMetrics)", m).contains(m));
+        assertThat(shown)
+                .as("docker/grafana/dashboards/tally.json: panels")
+                .contains("tally_tier_lag_seconds", "tally_discrepancies_open", "tally_verdicts");
+        shown.forEach(m -> assertThat(exported)
+                .as("docker/grafana/dashboards/tally.json: metric %s is not exported by " + "the API (ApiMetrics)", m)
+                .contains(m));
     }
 
     // ---- helpers
 
     static List<String> tallyServices(String role) {
-        return servicesBuiltAs("tally").stream().filter(s -> command(s).get(0).equals(role)).toList();
+        return servicesBuiltAs("tally").stream()
+                .filter(s -> command(s).get(0).equals(role))
+                .toList();
     }
 
     /** @return the command object picocli builds from the service's command (parsing fails on a bad option) */
     static Object parse(String service) {
         try {
-            return TallyCommand.commandLine().parseArgs(command(service).toArray(String[]::new))
-                    .subcommand().commandSpec().userObject();
+            return TallyCommand.commandLine()
+                    .parseArgs(command(service).toArray(String[]::new))
+                    .subcommand()
+                    .commandSpec()
+                    .userObject();
         } catch (CommandLine.ParameterException e) {
-            throw new AssertionError(COMPOSE + ": service " + service + ": command " + command(service) + ": "
-                    + e.getMessage(), e);
+            throw new AssertionError(
+                    COMPOSE + ": service " + service + ": command " + command(service) + ": " + e.getMessage(), e);
         }
     }
 
     private static Map<String, String> setOptions(String service) {
-        CommandLine.ParseResult sub = TallyCommand.commandLine().parseArgs(command(service).toArray(String[]::new))
+        CommandLine.ParseResult sub = TallyCommand.commandLine()
+                .parseArgs(command(service).toArray(String[]::new))
                 .subcommand();
         return sub.hasMatchedOption("--set") ? sub.matchedOptionValue("--set", Map.<String, String>of()) : Map.of();
     }
 
     private static List<DeploymentFiles.Instruction> instructions(String keyword) {
-        return DeploymentFiles.dockerfile().stream().filter(i -> i.keyword().equals(keyword)).toList();
+        return DeploymentFiles.dockerfile().stream()
+                .filter(i -> i.keyword().equals(keyword))
+                .toList();
     }
 
     private static void assertPinned(String where, String image) {
         assertThat(image).as("%s: the image needs a tag", where).contains(":");
-        assertThat(tag(image)).as("%s: the tag must be a fixed version", where)
-                .isNotIn("latest", "").doesNotStartWith("$");
+        assertThat(tag(image))
+                .as("%s: the tag must be a fixed version", where)
+                .isNotIn("latest", "")
+                .doesNotStartWith("$");
     }
 
     private static String image(String service) {
@@ -348,9 +444,12 @@ class DeploymentFilesTest {
     /** @return whether {@code key} is a setting of the role's table (the reconciler also passes kafka.* on) */
     private static boolean isSettingOf(String role, String key) {
         return switch (role) {
-            case "aggregator" -> AggregatorConfig.OPTIONS.stream().anyMatch(o -> o.key().equals(key));
-            case "reconciler" -> key.startsWith(ReconcilerConfig.KAFKA_PREFIX)
-                    || ReconcilerConfig.OPTIONS.stream().anyMatch(o -> o.key().equals(key));
+            case "aggregator" ->
+                AggregatorConfig.OPTIONS.stream().anyMatch(o -> o.key().equals(key));
+            case "reconciler" ->
+                key.startsWith(ReconcilerConfig.KAFKA_PREFIX)
+                        || ReconcilerConfig.OPTIONS.stream()
+                                .anyMatch(o -> o.key().equals(key));
             case "api" -> ApiConfig.OPTIONS.stream().anyMatch(o -> o.key().equals(key));
             default -> false;
         };

@@ -17,8 +17,10 @@ class ForegroundServiceTest {
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
         try {
-            later.schedule(() -> failure.complete(new IllegalStateException("the job gave up after 10 restarts")),
-                    100, TimeUnit.MILLISECONDS);
+            later.schedule(
+                    () -> failure.complete(new IllegalStateException("the job gave up after 10 restarts")),
+                    100,
+                    TimeUnit.MILLISECONDS);
 
             int status = ForegroundService.runUntilStopped("the aggregator", closes::incrementAndGet, failure);
 

@@ -52,7 +52,8 @@ final class GroupWatch {
                     for (JsonNode e : b.get("edges")) {
                         if (e.get("downstreamTier").asText().equals(tier)
                                 && e.get("verdict").asText().equals("STALLED")) {
-                            falseAlarms.putIfAbsent("stalled " + b.get("bucketStart").asText(), e);
+                            falseAlarms.putIfAbsent(
+                                    "stalled " + b.get("bucketStart").asText(), e);
                         }
                     }
                 }
@@ -81,7 +82,8 @@ final class GroupWatch {
     /** @return the discrepancies on the group that are not resolved */
     List<JsonNode> openOnGroup() throws Exception {
         List<JsonNode> open = new ArrayList<>();
-        for (JsonNode d : get(api, "/api/v1/discrepancies?topic=" + topic + "&limit=500").get("items")) {
+        for (JsonNode d :
+                get(api, "/api/v1/discrepancies?topic=" + topic + "&limit=500").get("items")) {
             if (d.get("downstreamTier").asText().equals(tier)
                     && !d.get("status").asText().equals("RESOLVED")) {
                 open.add(d);
@@ -93,7 +95,8 @@ final class GroupWatch {
     /** @return how many OPEN alerts the alerts topic holds about the group */
     long alertsOnGroup(String kafka) {
         return AlertsTopic.open(kafka).stream()
-                .filter(alert -> alert.get("downstreamTier").asText().equals(tier)).count();
+                .filter(alert -> alert.get("downstreamTier").asText().equals(tier))
+                .count();
     }
 
     private static boolean allFinal(JsonNode report) {
@@ -157,5 +160,4 @@ final class GroupWatch {
     private String buckets() {
         return "/api/v1/topics/" + topic + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000);
     }
-
 }

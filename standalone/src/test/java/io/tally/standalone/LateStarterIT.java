@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,22 +63,27 @@ class LateStarterIT {
                 JsonNode report = watch.awaitAllFinal();
                 watch.watchFor(12_000); // past the alert hold
                 assertThat(failures).isEmpty();
-                assertThat(watch.falseAlarms.values()).as("no loss, duplication or stall on the group").isEmpty();
+                assertThat(watch.falseAlarms.values())
+                        .as("no loss, duplication or stall on the group")
+                        .isEmpty();
                 List<String> verdicts = watch.groupVerdicts(report, 8);
-                assertThat(verdicts).as("buckets before and at its start not observed, every later one complete")
+                assertThat(verdicts)
+                        .as("buckets before and at its start not observed, every later one complete")
                         .containsOnly("NOT_OBSERVED", "COMPLETE");
                 assertThat(verdicts.stream().filter("COMPLETE"::equals).count()).isGreaterThanOrEqualTo(4);
-                assertThat(verdicts.indexOf("COMPLETE")).as("not observed only before it started")
+                assertThat(verdicts.indexOf("COMPLETE"))
+                        .as("not observed only before it started")
                         .isGreaterThan(verdicts.lastIndexOf("NOT_OBSERVED"));
                 assertThat(watch.openOnGroup()).as("nothing open on the group").isEmpty();
-                assertThat(watch.alertsOnGroup(kafka)).as("no alert about the group").isZero();
+                assertThat(watch.alertsOnGroup(kafka))
+                        .as("no alert about the group")
+                        .isZero();
             } finally {
                 producing.set(false);
                 AuditedClients.stop(consuming, consumers);
             }
         }
     }
-
 
     /** Writes 10 records/s to each partition, stamped {@code lateByMs} before now. */
     private static void produce(String kafka, AtomicBoolean producing, List<Integer> partitions, long lateByMs) {
@@ -88,8 +92,8 @@ class LateStarterIT {
             long i = 0;
             while (producing.get()) {
                 for (int partition : partitions) {
-                    producer.send(new ProducerRecord<>(TOPIC, partition, System.currentTimeMillis() - lateByMs,
-                            "k" + i, "signup " + i));
+                    producer.send(new ProducerRecord<>(
+                            TOPIC, partition, System.currentTimeMillis() - lateByMs, "k" + i, "signup " + i));
                     i++;
                 }
                 pause(100);
@@ -102,7 +106,8 @@ class LateStarterIT {
     private static void consume(String kafka, AtomicBoolean consuming, List<Integer> partitions) {
         Properties p = AuditedClients.consumer(kafka, GROUP, "latest", BUCKET_MS);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            consumer.assign(partitions.stream().map(n -> new TopicPartition(TOPIC, n)).toList());
+            consumer.assign(
+                    partitions.stream().map(n -> new TopicPartition(TOPIC, n)).toList());
             while (consuming.get()) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(50));
                 if (!records.isEmpty()) {

@@ -1,13 +1,12 @@
 package io.tally.standalone;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import org.junit.jupiter.api.Test;
 
 /**
  * The boundaries of DESIGN.md across the whole build (this module sees every other): a module's {@code internal}
@@ -23,8 +22,12 @@ class ModuleBoundariesTest {
     @Test
     void internal_packages_are_used_only_inside_their_module() {
         for (String module : MODULES) {
-            noClasses().that().resideOutsideOfPackage("io.tally." + module + "..")
-                    .should().dependOnClassesThat().resideInAPackage("io.tally." + module + ".internal..")
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage("io.tally." + module + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("io.tally." + module + ".internal..")
                     .allowEmptyShould(true)
                     .check(ALL);
         }
@@ -32,18 +35,36 @@ class ModuleBoundariesTest {
 
     @Test
     void the_agent_depends_on_nothing_of_tally_but_core() {
-        noClasses().that().resideInAPackage("io.tally.agent..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.tally.broker..", "io.tally.storage..",
-                        "io.tally.aggregator..", "io.tally.reconciler..", "io.tally.api..", "io.tally.standalone..",
-                        "org.apache.flink..", "com.datastax..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.tally.agent..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.tally.broker..",
+                        "io.tally.storage..",
+                        "io.tally.aggregator..",
+                        "io.tally.reconciler..",
+                        "io.tally.api..",
+                        "io.tally.standalone..",
+                        "org.apache.flink..",
+                        "com.datastax..")
                 .check(ALL);
     }
 
     @Test
     void storage_and_broker_do_not_depend_on_the_roles_above_them() {
-        noClasses().that().resideInAnyPackage("io.tally.storage..", "io.tally.broker..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.tally.aggregator..", "io.tally.reconciler..",
-                        "io.tally.api..", "io.tally.standalone..", "io.tally.agent..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.tally.storage..", "io.tally.broker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.tally.aggregator..",
+                        "io.tally.reconciler..",
+                        "io.tally.api..",
+                        "io.tally.standalone..",
+                        "io.tally.agent..")
                 .check(ALL);
     }
 }

@@ -43,8 +43,8 @@ class PartitionWatermarksIT {
     private static final TopicPartition SLOW = new TopicPartition(TOPIC, 0);
 
     @Test
-    void a_slow_partition_holds_its_topic_back_and_a_rebalance_moves_partitions_without_a_false_alarm(
-            @TempDir Path dir) throws Exception {
+    void a_slow_partition_holds_its_topic_back_and_a_rebalance_moves_partitions_without_a_false_alarm(@TempDir Path dir)
+            throws Exception {
         Standalone.Options options = AuditedClients.fastTally(dir, BUCKET_MS);
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
@@ -65,8 +65,8 @@ class PartitionWatermarksIT {
             try {
                 pause(8_000);
                 AtomicBoolean thirdLeaves = new AtomicBoolean();
-                Thread third = background("consumer-3", failures,
-                        () -> consume(kafka, thirdLeaves, slowDown, consumed));
+                Thread third =
+                        background("consumer-3", failures, () -> consume(kafka, thirdLeaves, slowDown, consumed));
                 watch.watchFor(8_000);
                 thirdLeaves.set(true);
                 third.join(30_000);
@@ -84,14 +84,19 @@ class PartitionWatermarksIT {
                 JsonNode report = watch.awaitAllFinal();
                 watch.watchFor(12_000); // past the alert hold
                 assertThat(failures).isEmpty();
-                assertThat(lagAtEnd).as("the slow partition was behind when production stopped")
+                assertThat(lagAtEnd)
+                        .as("the slow partition was behind when production stopped")
                         .isGreaterThan(20);
                 assertThat(watch.falseAlarms.values())
                         .as("no loss, duplication or stall on the group, lagging or catching up")
                         .isEmpty();
-                assertThat(watch.groupVerdicts(report, 10)).as("every bucket of the group").containsOnly("COMPLETE");
+                assertThat(watch.groupVerdicts(report, 10))
+                        .as("every bucket of the group")
+                        .containsOnly("COMPLETE");
                 assertThat(watch.openOnGroup()).as("nothing open on the group").isEmpty();
-                assertThat(watch.alertsOnGroup(kafka)).as("no alert about the group").isZero();
+                assertThat(watch.alertsOnGroup(kafka))
+                        .as("no alert about the group")
+                        .isZero();
             } finally {
                 producing.set(false);
                 stopAll.set(true);
@@ -101,7 +106,6 @@ class PartitionWatermarksIT {
             }
         }
     }
-
 
     private static void produce(String kafka, AtomicBoolean producing, AtomicLong produced) {
         Properties p = AuditedClients.producer(kafka, BUCKET_MS);
@@ -157,10 +161,15 @@ class PartitionWatermarksIT {
     /** @return the group's lag on the slow partition */
     private static long lag(String kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            long committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
-                    .get(SLOW).offset();
+            long committed = admin.listConsumerGroupOffsets(GROUP)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(SLOW)
+                    .offset();
             long end = admin.listOffsets(Map.of(SLOW, org.apache.kafka.clients.admin.OffsetSpec.latest()))
-                    .partitionResult(SLOW).get().offset();
+                    .partitionResult(SLOW)
+                    .get()
+                    .offset();
             return end - committed;
         }
     }

@@ -32,13 +32,26 @@ class QueryCommandIT {
         for (int i = 0; i < 5; i++) {
             Bucket b = new Bucket(Bucket.startOf(now, 60_000) - (i + 2) * 60_000L, 60_000);
             boolean loss = i != 1;
-            STORE.putDiscrepancy(new Discrepancy(Discrepancy.idOf("orders", "log", "consumer.billing", b.start()),
-                    "orders", b, "log", "consumer.billing", loss ? Verdict.LOSS : Verdict.DUPLICATION, 1_000,
-                    loss ? 996 : 1_001, loss ? 4 : 0, loss ? 0 : 1, loss ? List.of(0xabcdefL, -1L, 7L, 8L) : List.of(),
-                    loss ? List.of() : List.of(9L), "", DiscrepancyStatus.OPEN, now - i * 1_000L, 0));
+            STORE.putDiscrepancy(new Discrepancy(
+                    Discrepancy.idOf("orders", "log", "consumer.billing", b.start()),
+                    "orders",
+                    b,
+                    "log",
+                    "consumer.billing",
+                    loss ? Verdict.LOSS : Verdict.DUPLICATION,
+                    1_000,
+                    loss ? 996 : 1_001,
+                    loss ? 4 : 0,
+                    loss ? 0 : 1,
+                    loss ? List.of(0xabcdefL, -1L, 7L, 8L) : List.of(),
+                    loss ? List.of() : List.of(9L),
+                    "",
+                    DiscrepancyStatus.OPEN,
+                    now - i * 1_000L,
+                    0));
         }
-        server = ApiServer.start(STORE, ApiConfig.defaults().with(ApiConfig.PORT, 0).with(ApiConfig.TOKENS, TOKEN),
-                Clock.system());
+        server = ApiServer.start(
+                STORE, ApiConfig.defaults().with(ApiConfig.PORT, 0).with(ApiConfig.TOKENS, TOKEN), Clock.system());
     }
 
     @AfterAll
@@ -46,8 +59,7 @@ class QueryCommandIT {
         server.close();
     }
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run run(String... args) {
         CommandLine cli = TallyCommand.commandLine();
@@ -74,7 +86,9 @@ class QueryCommandIT {
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).startsWith("KIND").contains("STATUS", "TOPIC", "EDGE", "MISSING", "LOST IDS");
         assertThat(lines).hasSize(1 + 4);
-        assertThat(lines.get(1)).startsWith("LOSS").contains("OPEN", "orders", "log → consumer.billing")
+        assertThat(lines.get(1))
+                .startsWith("LOSS")
+                .contains("OPEN", "orders", "log → consumer.billing")
                 .contains("0000000000abcdef ffffffffffffffff 0000000000000007 +1");
     }
 
@@ -91,7 +105,8 @@ class QueryCommandIT {
         assertThat(every).hasSize(5);
         assertThat(every.get(1).get("kind").asText()).isEqualTo("DUPLICATION");
         assertThat(every.get(1).get("duplicatedIds").get(0).asText()).isEqualTo("0000000000000009");
-        assertThat(table.out()).contains("more: add --cursor " + first.get("nextCursor").asText());
+        assertThat(table.out())
+                .contains("more: add --cursor " + first.get("nextCursor").asText());
     }
 
     @Test

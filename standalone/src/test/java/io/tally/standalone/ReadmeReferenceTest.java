@@ -25,8 +25,9 @@ class ReadmeReferenceTest {
     @Test
     void the_configuration_reference_is_every_roles_current_table() throws IOException {
         Map<String, String> tables = new LinkedHashMap<>();
-        tables.put("root-aggregator-settings", block(Files.readString(ROOT.resolve("aggregator/README.md")),
-                "aggregator-settings"));
+        tables.put(
+                "root-aggregator-settings",
+                block(Files.readString(ROOT.resolve("aggregator/README.md")), "aggregator-settings"));
         tables.put("root-reconciler-settings", ReconcilerConfig.markdownTable());
         tables.put("root-api-settings", ApiConfig.markdownTable());
         tables.put("root-cassandra-settings", ConfigOption.markdownTable(LocalCassandraConfig.OPTIONS));
@@ -42,8 +43,11 @@ class ReadmeReferenceTest {
             return;
         }
         for (Map.Entry<String, String> t : tables.entrySet()) {
-            assertThat(block(text, t.getKey()).strip()).as("README.md's %s table is stale (run this test with "
-                    + "-Dtally.readme.update=true); it is:%n%s", t.getKey(), t.getValue())
+            assertThat(block(text, t.getKey()).strip())
+                    .as(
+                            "README.md's %s table is stale (run this test with "
+                                    + "-Dtally.readme.update=true); it is:%n%s",
+                            t.getKey(), t.getValue())
                     .isEqualTo(t.getValue().strip());
         }
     }

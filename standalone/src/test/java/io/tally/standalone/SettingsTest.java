@@ -1,35 +1,46 @@
 package io.tally.standalone;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.api.ApiConfig;
 import io.tally.reconciler.ReconcilerConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class SettingsTest {
 
     @Test
     void a_tally_variable_names_its_key_in_upper_case_with_underscores() {
         assertThat(Settings.keyOf("TALLY_RECONCILER_GRACE_MS")).isEqualTo("tally.reconciler.grace.ms");
-        assertThat(Settings.fromEnvironment(Map.of("TALLY_BUCKET_MS", "10000", "PATH", "/bin", "tally_x", "1",
-                "TALLY_API_TOKEN", "s3cret", "TALLY_JAVA_OPTS", "-Xmx1g")))
+        assertThat(Settings.fromEnvironment(Map.of(
+                        "TALLY_BUCKET_MS",
+                        "10000",
+                        "PATH",
+                        "/bin",
+                        "tally_x",
+                        "1",
+                        "TALLY_API_TOKEN",
+                        "s3cret",
+                        "TALLY_JAVA_OPTS",
+                        "-Xmx1g")))
                 .containsExactly(Map.entry("tally.bucket.ms", "10000"));
     }
 
     @Test
     void no_settings_key_has_an_underscore_or_a_capital_so_the_mapping_is_one_to_one() {
-        List<String> keys = Stream.of(AggregatorConfig.OPTIONS.stream().map(o -> o.key()),
-                ReconcilerConfig.OPTIONS.stream().map(ReconcilerConfig.Option::key),
-                ApiConfig.OPTIONS.stream().map(ApiConfig.Option::key)).flatMap(s -> s).toList();
+        List<String> keys = Stream.of(
+                        AggregatorConfig.OPTIONS.stream().map(o -> o.key()),
+                        ReconcilerConfig.OPTIONS.stream().map(ReconcilerConfig.Option::key),
+                        ApiConfig.OPTIONS.stream().map(ApiConfig.Option::key))
+                .flatMap(s -> s)
+                .toList();
 
         assertThat(keys).isNotEmpty().allSatisfy(k -> assertThat(k).matches("[a-z0-9.]+"));
     }
@@ -40,10 +51,16 @@ class SettingsTest {
         Files.writeString(file, "tally.reconciler.grace.ms=2000\ntally.reconciler.liveness.ms=40000\n");
         Settings settings = parse("--config", file.toString(), "--set", "tally.reconciler.liveness.ms=50000");
 
-        Map<String, String> values = settings.load(Map.of("TALLY_RECONCILER_GRACE_MS", "1000",
-                "TALLY_RECONCILER_LIVENESS_MS", "30000", "TALLY_RECONCILER_WINDOW_MS", "90000"));
+        Map<String, String> values = settings.load(Map.of(
+                "TALLY_RECONCILER_GRACE_MS",
+                "1000",
+                "TALLY_RECONCILER_LIVENESS_MS",
+                "30000",
+                "TALLY_RECONCILER_WINDOW_MS",
+                "90000"));
 
-        assertThat(values).containsEntry("tally.reconciler.window.ms", "90000")
+        assertThat(values)
+                .containsEntry("tally.reconciler.window.ms", "90000")
                 .containsEntry("tally.reconciler.grace.ms", "2000")
                 .containsEntry("tally.reconciler.liveness.ms", "50000");
     }
@@ -67,11 +84,17 @@ class SettingsTest {
     @Test
     void the_aggregator_leaves_the_other_roles_settings_to_them() throws Exception {
         AggregatorCommand aggregator = command(AggregatorCommand.class, "aggregator");
-        Map<String, String> values = aggregator.values(Map.of("TALLY_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092",
-                "TALLY_RECONCILER_GRACE_MS", "1000", "TALLY_API_PORT", "8081"));
+        Map<String, String> values = aggregator.values(Map.of(
+                "TALLY_KAFKA_BOOTSTRAP_SERVERS",
+                "kafka-1:9092",
+                "TALLY_RECONCILER_GRACE_MS",
+                "1000",
+                "TALLY_API_PORT",
+                "8081"));
 
         assertThat(values).containsOnlyKeys(AggregatorConfig.BOOTSTRAP_SERVERS.key());
-        assertThat(AggregatorConfig.fromMap(values).get(AggregatorConfig.BOOTSTRAP_SERVERS)).isEqualTo("kafka-1:9092");
+        assertThat(AggregatorConfig.fromMap(values).get(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .isEqualTo("kafka-1:9092");
     }
 
     private static Settings parse(String... args) {

@@ -39,8 +39,15 @@ class StandaloneIT {
     private static final String TOPIC = "orders";
 
     private static Standalone.Options options(Path dir, int kafkaPort, int apiPort) {
-        return new Standalone.Options(Duration.ofMillis(BUCKET_MS), Duration.ofSeconds(2), kafkaPort, apiPort, 0, dir,
-                List.of(), Map.of(
+        return new Standalone.Options(
+                Duration.ofMillis(BUCKET_MS),
+                Duration.ofSeconds(2),
+                kafkaPort,
+                apiPort,
+                0,
+                dir,
+                List.of(),
+                Map.of(
                         "tally.aggregator.emit.interval.ms", "300",
                         "tally.aggregator.checkpoint.interval.ms", "1000",
                         "tally.log.flush.interval.ms", "500",
@@ -64,19 +71,28 @@ class StandaloneIT {
             produce(kafka, (int) produced);
             consume(kafka, "billing", (int) produced);
 
-            JsonNode report = await(api, buckets(), r -> r.get("buckets")
-                    .findValues("verdict").stream().filter(v -> v.asText().equals("COMPLETE")).count() >= 2
-                    && allFinalComplete(r));
-            assertThat(report.get("tiers")).extracting(JsonNode::asText)
+            JsonNode report = await(
+                    api,
+                    buckets(),
+                    r -> r.get("buckets").findValues("verdict").stream()
+                                            .filter(v -> v.asText().equals("COMPLETE"))
+                                            .count()
+                                    >= 2
+                            && allFinalComplete(r));
+            assertThat(report.get("tiers"))
+                    .extracting(JsonNode::asText)
                     .contains("producer", "log", "consumer.billing");
             assertThat(GroupWatch.total(report, "producer")).isEqualTo(produced);
             assertThat(GroupWatch.total(report, "log")).isEqualTo(produced);
             assertThat(GroupWatch.total(report, "consumer.billing")).isEqualTo(produced);
             JsonNode discrepancies = get(api, "/api/v1/discrepancies?topic=" + TOPIC);
-            assertThat(discrepancies.get("items")).as("a healthy pipeline has no discrepancy").isEmpty();
+            assertThat(discrepancies.get("items"))
+                    .as("a healthy pipeline has no discrepancy")
+                    .isEmpty();
 
             assertThatThrownBy(() -> Standalone.start(options(dir, 0, 0), out))
-                    .isInstanceOf(TallyException.class).hasMessageContaining("in use by another tally standalone");
+                    .isInstanceOf(TallyException.class)
+                    .hasMessageContaining("in use by another tally standalone");
             try (ServerSocket busy = new ServerSocket(0)) {
                 assertThatThrownBy(() -> Standalone.start(options(dir.resolve("other"), busy.getLocalPort(), 0), out))
                         .isInstanceOf(TallyException.class)
@@ -85,14 +101,20 @@ class StandaloneIT {
         } finally {
             tally.close();
         }
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("Stopped the API", "Stopped the reconciler",
-                "Stopped the aggregator", "Stopped Kafka", "Stopped Cassandra");
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "Stopped the API",
+                        "Stopped the reconciler",
+                        "Stopped the aggregator",
+                        "Stopped Kafka",
+                        "Stopped Cassandra");
 
         Standalone again = Standalone.start(options(dir, 0, 0), out);
         try {
             URI api2 = URI.create(again.endpoints().api());
             JsonNode report = await(api2, buckets(), r -> GroupWatch.total(r, "log") > 0);
-            assertThat(GroupWatch.total(report, "producer")).as("nothing counted twice after a restart")
+            assertThat(GroupWatch.total(report, "producer"))
+                    .as("nothing counted twice after a restart")
                     .isEqualTo(produced);
             assertThat(GroupWatch.total(report, "log")).isEqualTo(produced);
             assertThat(GroupWatch.total(report, "consumer.billing")).isEqualTo(produced);
@@ -103,7 +125,8 @@ class StandaloneIT {
 
     /** The topic's buckets of the last hour: the whole test. */
     private static String buckets() {
-        return "/api/v1/topics/" + TOPIC + "/buckets?from=" + (io.tally.core.Clock.system().millis() - 3_600_000);
+        return "/api/v1/topics/" + TOPIC + "/buckets?from="
+                + (io.tally.core.Clock.system().millis() - 3_600_000);
     }
 
     private static boolean allFinalComplete(JsonNode report) {

@@ -53,7 +53,8 @@ class StandaloneProcessIT {
     private static final String GROUP = "ledger";
     private static final long BUCKET_MS = 5_000;
     private static final Path TOOLS = Path.of("target", "console-tools").toAbsolutePath();
-    private static final Path AGENT = Path.of("..", "audit-agent", "target", "tally-agent.jar").toAbsolutePath()
+    private static final Path AGENT = Path.of("..", "audit-agent", "target", "tally-agent.jar")
+            .toAbsolutePath()
             .normalize();
 
     @Test
@@ -63,18 +64,30 @@ class StandaloneProcessIT {
         int apiPort = freePort();
         String kafka = "127.0.0.1:" + kafkaPort;
         URI api = URI.create("http://localhost:" + apiPort);
-        Path producerConfig = write(work.resolve("producer.properties"), "interceptor.classes",
-                "io.tally.agent.AuditProducerInterceptor");
-        Path consumerConfig = write(work.resolve("consumer.properties"), "interceptor.classes",
-                "io.tally.agent.AuditConsumerInterceptor", "group.id", GROUP);
+        Path producerConfig = write(
+                work.resolve("producer.properties"), "interceptor.classes", "io.tally.agent.AuditProducerInterceptor");
+        Path consumerConfig = write(
+                work.resolve("consumer.properties"),
+                "interceptor.classes",
+                "io.tally.agent.AuditConsumerInterceptor",
+                "group.id",
+                GROUP);
 
         Set<String> lostIds;
         Set<String> namedIds;
         Set<String> discrepancyIds;
         try (ChildTally tally = startStandalone(data, kafkaPort, apiPort)) {
             AuditedClients.createTopic(kafka, TOPIC, 3);
-            Process producer = tool(work, "producer", "org.apache.kafka.tools.ConsoleProducer", "--bootstrap-server",
-                    kafka, "--topic", TOPIC, "--command-config", producerConfig.toString());
+            Process producer = tool(
+                    work,
+                    "producer",
+                    "org.apache.kafka.tools.ConsoleProducer",
+                    "--bootstrap-server",
+                    kafka,
+                    "--topic",
+                    TOPIC,
+                    "--command-config",
+                    producerConfig.toString());
             Writer lines = new OutputStreamWriter(producer.getOutputStream(), StandardCharsets.UTF_8);
             Process consumer = consoleConsumer(work, kafka, consumerConfig);
             send(lines, 0, 150);
@@ -108,15 +121,23 @@ class StandaloneProcessIT {
                 }
                 Thread.sleep(1_000);
             }
-            assertThat(losses).as("the deleted records are a LOSS on log → consumer." + GROUP).isNotEmpty()
-                    .allSatisfy(d -> assertThat(d.get("downstreamTier").asText()).isEqualTo("consumer." + GROUP));
+            assertThat(losses)
+                    .as("the deleted records are a LOSS on log → consumer." + GROUP)
+                    .isNotEmpty()
+                    .allSatisfy(
+                            d -> assertThat(d.get("downstreamTier").asText()).isEqualTo("consumer." + GROUP));
             assertThat(losses.stream().mapToLong(d -> d.get("missing").asLong()).sum())
-                    .as("missing, in %s; buckets: %s", losses, report(api)).isEqualTo(lostIds.size());
+                    .as("missing, in %s; buckets: %s", losses, report(api))
+                    .isEqualTo(lostIds.size());
             namedIds = named(losses);
-            assertThat(lostIds).as("the lost ids named are the deleted records' ids").containsAll(namedIds);
+            assertThat(lostIds)
+                    .as("the lost ids named are the deleted records' ids")
+                    .containsAll(namedIds);
             assertThat(namedAsFarAsTheDigestCan(namedIds, lostIds))
-                    .as("every deleted record's id is named but those the digest cannot tell apart; named %s of %s",
-                            namedIds, lostIds).isTrue();
+                    .as(
+                            "every deleted record's id is named but those the digest cannot tell apart; named %s of %s",
+                            namedIds, lostIds)
+                    .isTrue();
             discrepancyIds = losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet());
             awaitAlerts(kafka, discrepancyIds);
 
@@ -130,13 +151,21 @@ class StandaloneProcessIT {
             tally.terminate();
             Optional<Integer> exit = tally.awaitExit(Duration.ofSeconds(30));
             assertThat(exit).as("SIGTERM stops everything within 30 s").isPresent();
-            System.out.printf("standalone stopped %d ms after SIGTERM%n",
+            System.out.printf(
+                    "standalone stopped %d ms after SIGTERM%n",
                     Duration.between(sigterm, Instant.now()).toMillis());
-            assertThat(tally.output()).contains("Stopped the API", "Stopped the reconciler", "Stopped the aggregator",
-                    "Stopped Kafka", "Stopped Cassandra");
-            assertThat(tally.output().indexOf("Stopped the API")).as("stopped in reverse order of start")
+            assertThat(tally.output())
+                    .contains(
+                            "Stopped the API",
+                            "Stopped the reconciler",
+                            "Stopped the aggregator",
+                            "Stopped Kafka",
+                            "Stopped Cassandra");
+            assertThat(tally.output().indexOf("Stopped the API"))
+                    .as("stopped in reverse order of start")
                     .isLessThan(tally.output().indexOf("Stopped Kafka"));
-            assertThat(tally.output().indexOf("Stopped Kafka")).isLessThan(tally.output().indexOf("Stopped Cassandra"));
+            assertThat(tally.output().indexOf("Stopped Kafka"))
+                    .isLessThan(tally.output().indexOf("Stopped Cassandra"));
             assertThat(children).as("nothing is left running").noneMatch(ProcessHandle::isAlive);
         }
 
@@ -146,11 +175,13 @@ class StandaloneProcessIT {
             while (Instant.now().isBefore(until)) {
                 List<JsonNode> losses = losses(api);
                 assertThat(losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet()))
-                        .as("the same discrepancies after a restart, each once").isEqualTo(discrepancyIds);
+                        .as("the same discrepancies after a restart, each once")
+                        .isEqualTo(discrepancyIds);
                 assertThat(named(losses)).isEqualTo(namedIds);
                 Thread.sleep(1_000);
             }
-            assertThat(alertsFor(kafka, discrepancyIds)).as("no alert is sent again after a restart")
+            assertThat(alertsFor(kafka, discrepancyIds))
+                    .as("no alert is sent again after a restart")
                     .isEqualTo(discrepancyIds.size());
 
             List<ProcessHandle> children = again.descendants();
@@ -158,7 +189,8 @@ class StandaloneProcessIT {
             again.kill();
             assertThat(again.awaitExit(Duration.ofSeconds(30))).isPresent();
             Instant deadline = Instant.now().plusSeconds(30);
-            while (children.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+            while (children.stream().anyMatch(ProcessHandle::isAlive)
+                    && Instant.now().isBefore(deadline)) {
                 Thread.sleep(200);
             }
             assertThat(children).as("kill -9 leaves no orphan").noneMatch(ProcessHandle::isAlive);
@@ -166,13 +198,28 @@ class StandaloneProcessIT {
     }
 
     private static ChildTally startStandalone(Path data, int kafkaPort, int apiPort) throws Exception {
-        ChildTally tally = ChildTally.start("standalone", "--bucket", BUCKET_MS + "ms", "--grace", "2s",
-                "--kafka-port", String.valueOf(kafkaPort), "--api-port", String.valueOf(apiPort), "--cassandra-port",
-                "0", "--data-dir", data.toString(),
-                "--set", "tally.aggregator.checkpoint.interval.ms=1000",
-                "--set", "tally.log.flush.interval.ms=500",
-                "--set", "tally.reconciler.alert.hold.ms=5000",
-                "--set", "tally.reconciler.evaluate.interval.ms=200");
+        ChildTally tally = ChildTally.start(
+                "standalone",
+                "--bucket",
+                BUCKET_MS + "ms",
+                "--grace",
+                "2s",
+                "--kafka-port",
+                String.valueOf(kafkaPort),
+                "--api-port",
+                String.valueOf(apiPort),
+                "--cassandra-port",
+                "0",
+                "--data-dir",
+                data.toString(),
+                "--set",
+                "tally.aggregator.checkpoint.interval.ms=1000",
+                "--set",
+                "tally.log.flush.interval.ms=500",
+                "--set",
+                "tally.reconciler.alert.hold.ms=5000",
+                "--set",
+                "tally.reconciler.evaluate.interval.ms=200");
         tally.awaitLine("Tally is running", Duration.ofSeconds(180));
         return tally;
     }
@@ -184,18 +231,34 @@ class StandaloneProcessIT {
             classPath = Stream.concat(jars.map(Path::toString), Stream.of(AGENT.toString()))
                     .collect(Collectors.joining(java.io.File.pathSeparator));
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", classPath, mainClass));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath, mainClass));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + "-" + System.nanoTime() + ".log").toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        work.resolve(name + "-" + System.nanoTime() + ".log").toFile())
+                .start();
     }
 
     private static Process consoleConsumer(Path work, String kafka, Path config) throws IOException {
-        return tool(work, "consumer", "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", kafka,
-                "--topic", TOPIC, "--from-beginning", "--consumer.config", config.toString(),
-                "--consumer-property", "auto.commit.interval.ms=500", "--consumer-property", "tally.bucket.ms="
-                        + BUCKET_MS, "--consumer-property", "tally.flush.interval.ms=500");
+        return tool(
+                work,
+                "consumer",
+                "org.apache.kafka.tools.consumer.ConsoleConsumer",
+                "--bootstrap-server",
+                kafka,
+                "--topic",
+                TOPIC,
+                "--from-beginning",
+                "--consumer.config",
+                config.toString(),
+                "--consumer-property",
+                "auto.commit.interval.ms=500",
+                "--consumer-property",
+                "tally.bucket.ms=" + BUCKET_MS,
+                "--consumer-property",
+                "tally.flush.interval.ms=500");
     }
 
     private static Path write(Path file, String... keyValues) throws IOException {
@@ -216,13 +279,17 @@ class StandaloneProcessIT {
     /** SIGTERM, as a user stops a tool; its agent flushes and says it closed. */
     private static void stop(Process p, String what) throws InterruptedException {
         p.destroy();
-        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(what + " stops").isTrue();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+                .as(what + " stops")
+                .isTrue();
     }
 
     private static void awaitCommitted(String kafka, long total) throws Exception {
         Instant deadline = Instant.now().plusSeconds(60);
         while (committed(kafka).values().stream().mapToLong(Long::longValue).sum() < total) {
-            assertThat(Instant.now()).as("the console consumer commits " + total + " records").isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("the console consumer commits " + total + " records")
+                    .isBefore(deadline);
             Thread.sleep(300);
         }
     }
@@ -230,7 +297,8 @@ class StandaloneProcessIT {
     private static Map<TopicPartition, Long> committed(String kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             Map<TopicPartition, Long> committed = new HashMap<>();
             for (int p = 0; p < 3; p++) {
                 OffsetAndMetadata o = offsets.get(new TopicPartition(TOPIC, p));
@@ -242,15 +310,17 @@ class StandaloneProcessIT {
 
     private static Map<TopicPartition, Long> awaitEnds(String kafka, long total) throws Exception {
         try (KafkaConsumer<byte[], byte[]> c = plainConsumer(kafka)) {
-            List<TopicPartition> tps = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1),
-                    new TopicPartition(TOPIC, 2));
+            List<TopicPartition> tps =
+                    List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1), new TopicPartition(TOPIC, 2));
             Instant deadline = Instant.now().plusSeconds(30);
             while (true) {
                 Map<TopicPartition, Long> ends = c.endOffsets(tps);
                 if (ends.values().stream().mapToLong(Long::longValue).sum() >= total) {
                     return ends;
                 }
-                assertThat(Instant.now()).as("the console producer writes " + total + " records").isBefore(deadline);
+                assertThat(Instant.now())
+                        .as("the console producer writes " + total + " records")
+                        .isBefore(deadline);
                 Thread.sleep(300);
             }
         }
@@ -266,8 +336,8 @@ class StandaloneProcessIT {
                 while (c.position(tp) < to.get(tp)) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                         if (r.offset() < to.get(tp)) {
-                            ids.add(io.tally.core.AuditIds.hex(AuditIds.read(r.headers(), r.topic(), r.partition(),
-                                    r.offset())));
+                            ids.add(io.tally.core.AuditIds.hex(
+                                    AuditIds.read(r.headers(), r.topic(), r.partition(), r.offset())));
                         }
                     }
                 }
@@ -277,8 +347,10 @@ class StandaloneProcessIT {
     }
 
     private static KafkaConsumer<byte[], byte[]> plainConsumer(String kafka) {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", kafka, "enable.auto.commit", "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                Map.of("bootstrap.servers", kafka, "enable.auto.commit", "false"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /** Waits until the log tier has counted {@code total} records: only then is deleting them a loss it can see. */
@@ -286,35 +358,47 @@ class StandaloneProcessIT {
         Instant deadline = Instant.now().plusSeconds(60);
         while (true) {
             long counted = 0;
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(api.resolve("/api/v1/topics/" + TOPIC
-                    + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000))).build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(api.resolve("/api/v1/topics/" + TOPIC + "/buckets?from="
+                                    + (System.currentTimeMillis() - 3_600_000)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 for (JsonNode b : JSON.readTree(r.body()).get("buckets")) {
                     JsonNode log = b.get("tiers").get("log");
-                    counted += log == null || log.isNull() ? 0 : log.get("count").asLong();
+                    counted +=
+                            log == null || log.isNull() ? 0 : log.get("count").asLong();
                 }
             }
             if (counted >= total) {
                 return;
             }
-            assertThat(Instant.now()).as("the log tier counts " + total + " records").isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("the log tier counts " + total + " records")
+                    .isBefore(deadline);
             Thread.sleep(500);
         }
     }
 
     private static String report(URI api) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(api.resolve("/api/v1/topics/" + TOPIC + "/buckets?from="
-                + (System.currentTimeMillis() - 3_600_000))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(api.resolve("/api/v1/topics/" + TOPIC + "/buckets?from="
+                                        + (System.currentTimeMillis() - 3_600_000)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static List<JsonNode> losses(URI api) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(api.resolve("/api/v1/discrepancies?topic=" + TOPIC
-                + "&limit=100")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(api.resolve("/api/v1/discrepancies?topic=" + TOPIC + "&limit=100"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<JsonNode> items = new ArrayList<>();
         JSON.readTree(r.body()).get("items").forEach(items::add);
-        assertThat(items).as("only the loss: nothing else is wrong with this pipeline")
+        assertThat(items)
+                .as("only the loss: nothing else is wrong with this pipeline")
                 .allSatisfy(d -> assertThat(d.get("kind").asText()).isEqualTo("LOSS"));
         return items;
     }
@@ -344,7 +428,9 @@ class StandaloneProcessIT {
         IdDigest rest = new IdDigest(IdDigest.DEFAULT_CELLS);
         unnamed.forEach(id -> rest.add(Long.parseUnsignedLong(id, 16)));
         PeelResult peeled = rest.peel();
-        return !peeled.complete() && peeled.lost().isEmpty() && peeled.duplicated().isEmpty();
+        return !peeled.complete()
+                && peeled.lost().isEmpty()
+                && peeled.duplicated().isEmpty();
     }
 
     private static void awaitAlerts(String kafka, Set<String> discrepancyIds) throws Exception {

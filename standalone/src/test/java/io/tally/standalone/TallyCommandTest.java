@@ -1,14 +1,13 @@
 package io.tally.standalone;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class TallyCommandTest {
 
@@ -24,7 +23,8 @@ class TallyCommandTest {
 
     @Test
     void help_lists_every_subcommand() {
-        assertThat(run(0, "--help")).contains("demo", "broker", "cassandra", "aggregator", "reconciler", "api", "query");
+        assertThat(run(0, "--help"))
+                .contains("demo", "broker", "cassandra", "aggregator", "reconciler", "api", "query");
         assertThat(run(0, "api", "--help")).contains("--cassandra", "--port", "--api-token");
         assertThat(run(0, "query", "--help")).contains("--url", "--topic", "--kind", "--status", "--json", "--all");
         assertThat(run(0, "broker", "--help")).contains("--kafka-port", "--data-dir", "--nodes");
@@ -52,6 +52,7 @@ class TallyCommandTest {
         assertThat(converter.convert("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(converter.convert("2H")).isEqualTo(Duration.ofHours(2));
         assertThat(converter.convert("1d")).isEqualTo(Duration.ofDays(1));
-        assertThatThrownBy(() -> converter.convert("10 parsecs")).hasMessageContaining("'10 parsecs' is not a duration");
+        assertThatThrownBy(() -> converter.convert("10 parsecs"))
+                .hasMessageContaining("'10 parsecs' is not a duration");
     }
 }

@@ -40,10 +40,11 @@ class TransactionsIT {
     private static final int RECORDS_PER_TRANSACTION = 9;
 
     @Test
-    void a_read_committed_group_is_judged_against_what_transactions_committed_and_a_read_uncommitted_one_against_the_log(
-            @TempDir Path dir) throws Exception {
-        Standalone.Options options = AuditedClients.fastTally(dir, BUCKET_MS,
-                Map.of("tally.log.committed.topics", TOPIC));
+    void
+            a_read_committed_group_is_judged_against_what_transactions_committed_and_a_read_uncommitted_one_against_the_log(
+                    @TempDir Path dir) throws Exception {
+        Standalone.Options options =
+                AuditedClients.fastTally(dir, BUCKET_MS, Map.of("tally.log.committed.topics", TOPIC));
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
@@ -56,19 +57,25 @@ class TransactionsIT {
             GroupWatch committedGroup = new GroupWatch(api, TOPIC, "settlement");
             GroupWatch everythingGroup = new GroupWatch(api, TOPIC, "mirror");
             List<Thread> consumers = new ArrayList<>();
-            consumers.add(background("settlement-1", failures,
+            consumers.add(background(
+                    "settlement-1",
+                    failures,
                     () -> consume(kafka, consuming, "settlement", "read_committed", List.of(0))));
-            consumers.add(background("settlement-2", failures,
+            consumers.add(background(
+                    "settlement-2",
+                    failures,
                     () -> consume(kafka, consuming, "settlement", "read_committed", List.of(1, 2))));
-            consumers.add(background("mirror-1", failures,
+            consumers.add(background(
+                    "mirror-1",
+                    failures,
                     () -> consume(kafka, consuming, "mirror", "read_uncommitted", List.of(0, 1))));
-            consumers.add(background("mirror-2", failures,
-                    () -> consume(kafka, consuming, "mirror", "read_uncommitted", List.of(2))));
+            consumers.add(background(
+                    "mirror-2", failures, () -> consume(kafka, consuming, "mirror", "read_uncommitted", List.of(2))));
             List<Thread> producers = List.of(
-                    background("payments-a", failures, () -> produce(kafka, producing, "payments-a", committed,
-                            aborted)),
-                    background("payments-b", failures, () -> produce(kafka, producing, "payments-b", committed,
-                            aborted)));
+                    background(
+                            "payments-a", failures, () -> produce(kafka, producing, "payments-a", committed, aborted)),
+                    background(
+                            "payments-b", failures, () -> produce(kafka, producing, "payments-b", committed, aborted)));
             try {
                 for (int i = 0; i < 8; i++) {
                     committedGroup.watchFor(1_000);
@@ -86,9 +93,11 @@ class TransactionsIT {
                 report = committedGroup.report();
                 assertThat(failures).isEmpty();
                 assertThat(aborted.get()).as("transactions were aborted").isPositive();
-                assertThat(committedGroup.falseAlarms.values()).as("no alarm on the read_committed group")
+                assertThat(committedGroup.falseAlarms.values())
+                        .as("no alarm on the read_committed group")
                         .isEmpty();
-                assertThat(everythingGroup.falseAlarms.values()).as("no alarm on the read_uncommitted group")
+                assertThat(everythingGroup.falseAlarms.values())
+                        .as("no alarm on the read_uncommitted group")
                         .isEmpty();
                 assertThat(committedGroup.upstreamsOfGroup(report)).containsExactly("log.committed");
                 assertThat(everythingGroup.upstreamsOfGroup(report)).containsExactly("log");
@@ -96,11 +105,13 @@ class TransactionsIT {
                 assertThat(everythingGroup.groupVerdicts(report, 6)).containsOnly("COMPLETE");
                 assertThat(GroupWatch.total(report, "producer")).isEqualTo(committed.get() + aborted.get());
                 assertThat(GroupWatch.total(report, "log")).isEqualTo(committed.get() + aborted.get());
-                assertThat(GroupWatch.total(report, "log.committed")).as("the log tier's committed count")
+                assertThat(GroupWatch.total(report, "log.committed"))
+                        .as("the log tier's committed count")
                         .isEqualTo(committed.get());
                 assertThat(GroupWatch.total(report, "consumer.settlement")).isEqualTo(committed.get());
                 assertThat(GroupWatch.total(report, "consumer.mirror")).isEqualTo(committed.get() + aborted.get());
-                assertThat(committedGroup.alertsOnGroup(kafka)).as("no alert about the read_committed group")
+                assertThat(committedGroup.alertsOnGroup(kafka))
+                        .as("no alert about the read_committed group")
                         .isZero();
                 assertThat(everythingGroup.alertsOnGroup(kafka)).isZero();
             } finally {
@@ -114,8 +125,8 @@ class TransactionsIT {
      * Writes a transaction of {@link #RECORDS_PER_TRANSACTION} records over the 3 partitions every 100 ms; every
      * third one is aborted once its records are in the log.
      */
-    private static void produce(String kafka, AtomicBoolean producing, String transactionalId, AtomicLong committed,
-            AtomicLong aborted) {
+    private static void produce(
+            String kafka, AtomicBoolean producing, String transactionalId, AtomicLong committed, AtomicLong aborted) {
         Properties p = AuditedClients.producer(kafka, BUCKET_MS);
         p.put("transactional.id", transactionalId);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
@@ -139,12 +150,13 @@ class TransactionsIT {
     }
 
     /** One instance of a group, assigned {@code partitions}, reading from the start and committing each poll. */
-    private static void consume(String kafka, AtomicBoolean consuming, String group, String isolation,
-            List<Integer> partitions) {
+    private static void consume(
+            String kafka, AtomicBoolean consuming, String group, String isolation, List<Integer> partitions) {
         Properties p = AuditedClients.consumer(kafka, group, "earliest", BUCKET_MS);
         p.put("isolation.level", isolation);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            consumer.assign(partitions.stream().map(n -> new TopicPartition(TOPIC, n)).toList());
+            consumer.assign(
+                    partitions.stream().map(n -> new TopicPartition(TOPIC, n)).toList());
             while (consuming.get()) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(50));
                 if (!records.isEmpty()) {

@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param rates      per topic, its counts over the last two rate windows: {@code [windowStart, current,
  *                   previous, previousStart]}
  */
-public record AgentSnapshot(String instanceId, String tier, long lastSeenAt, long intervalMs, boolean closed,
-        Map<String, Long> watermarks, Map<String, List<Long>> rates) {
+public record AgentSnapshot(
+        String instanceId,
+        String tier,
+        long lastSeenAt,
+        long intervalMs,
+        boolean closed,
+        Map<String, Long> watermarks,
+        Map<String, List<Long>> rates) {
 
     /** @throws IllegalArgumentException if a rate does not have its four figures */
     public AgentSnapshot {

@@ -14,8 +14,8 @@ import java.util.UUID;
  * @param attempts       failed attempts since the last delivery
  * @param lastError      the last failure, or empty
  */
-public record AlertState(UUID discrepancyId, String sink, String lastSentStatus, long sentAt, int attempts,
-        String lastError) {
+public record AlertState(
+        UUID discrepancyId, String sink, String lastSentStatus, long sentAt, int attempts, String lastError) {
     public AlertState {
         Objects.requireNonNull(discrepancyId, "discrepancyId");
         Objects.requireNonNull(sink, "sink");

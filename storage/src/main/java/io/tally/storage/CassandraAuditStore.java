@@ -60,8 +60,8 @@ public final class CassandraAuditStore implements AuditStore {
             schema.apply(session);
             this.statements = new Statements(session, schema.keyspace());
         } catch (DriverException e) {
-            throw new StorageException("Preparing the statements of keyspace " + schema.keyspace() + " failed: "
-                    + e.getMessage(), e);
+            throw new StorageException(
+                    "Preparing the statements of keyspace " + schema.keyspace() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -79,8 +79,8 @@ public final class CassandraAuditStore implements AuditStore {
      *
      * @throws StorageException if no node answers, or the schema cannot be created
      */
-    public static CassandraAuditStore connect(Collection<java.net.InetSocketAddress> contactPoints,
-            String localDatacenter, TallySchema schema) {
+    public static CassandraAuditStore connect(
+            Collection<java.net.InetSocketAddress> contactPoints, String localDatacenter, TallySchema schema) {
         CqlSession session;
         try {
             session = CassandraSessions.open(contactPoints, localDatacenter);
@@ -97,16 +97,22 @@ public final class CassandraAuditStore implements AuditStore {
 
     @Override
     public void putAggregates(Collection<TierAggregate> aggregates) {
-        writeByPartition(aggregates, a -> a.topic() + '|' + RowMapper.day(a.bucket().start()),
-                a -> RowMapper.bind(statements, a), RowMapper::estimatedBytes, "tier aggregates");
+        writeByPartition(
+                aggregates,
+                a -> a.topic() + '|' + RowMapper.day(a.bucket().start()),
+                a -> RowMapper.bind(statements, a),
+                RowMapper::estimatedBytes,
+                "tier aggregates");
     }
 
     @Override
     public List<TierAggregate> aggregates(String topic, long fromMs, long toMs) {
         List<TierAggregate> out = new ArrayList<>();
         for (LocalDate day : days(fromMs, toMs, false)) {
-            for (Row r : execute(statements.selectTierBuckets.bind(topic, day, Instant.ofEpochMilli(fromMs),
-                    Instant.ofEpochMilli(toMs)), "reading tier aggregates")) {
+            for (Row r : execute(
+                    statements.selectTierBuckets.bind(
+                            topic, day, Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs)),
+                    "reading tier aggregates")) {
                 out.add(RowMapper.aggregate(r));
             }
         }
@@ -133,23 +139,34 @@ public final class CassandraAuditStore implements AuditStore {
 
     @Override
     public void putVerdicts(Collection<EdgeVerdict> verdicts) {
-        writeByPartition(verdicts, v -> v.topic() + '|' + RowMapper.day(v.bucket().start()),
-                v -> RowMapper.bind(statements, v), v -> 200, "edge verdicts");
+        writeByPartition(
+                verdicts,
+                v -> v.topic() + '|' + RowMapper.day(v.bucket().start()),
+                v -> RowMapper.bind(statements, v),
+                v -> 200,
+                "edge verdicts");
     }
 
     @Override
     public List<EdgeVerdict> verdicts(String topic, long fromMs, long toMs) {
         List<EdgeVerdict> out = new ArrayList<>();
         for (LocalDate day : days(fromMs, toMs, false)) {
-            execute(statements.selectVerdicts.bind(topic, day, Instant.ofEpochMilli(fromMs),
-                    Instant.ofEpochMilli(toMs)), "reading edge verdicts").forEach(r -> out.add(RowMapper.verdict(r)));
+            execute(
+                            statements.selectVerdicts.bind(
+                                    topic, day, Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs)),
+                            "reading edge verdicts")
+                    .forEach(r -> out.add(RowMapper.verdict(r)));
         }
         return out;
     }
 
     @Override
     public void putRollups(Collection<VerdictRollup> rollups) {
-        writeByPartition(rollups, r -> Long.toString(r.hourStart()), r -> RowMapper.bind(statements, r), r -> 300,
+        writeByPartition(
+                rollups,
+                r -> Long.toString(r.hourStart()),
+                r -> RowMapper.bind(statements, r),
+                r -> 300,
                 "verdict rollups");
     }
 
@@ -158,7 +175,8 @@ public final class CassandraAuditStore implements AuditStore {
     public List<VerdictRollup> rollups(long fromMs, long toMs) {
         List<java.util.concurrent.CompletionStage<com.datastax.oss.driver.api.core.cql.AsyncResultSet>> reads =
                 new ArrayList<>();
-        for (long hour = VerdictRollup.hourOf(fromMs + VerdictRollup.HOUR_MS - 1); hour < toMs;
+        for (long hour = VerdictRollup.hourOf(fromMs + VerdictRollup.HOUR_MS - 1);
+                hour < toMs;
                 hour += VerdictRollup.HOUR_MS) {
             reads.add(session.executeAsync(statements.selectRollupsOfHour.bind(Instant.ofEpochMilli(hour))));
         }
@@ -177,8 +195,8 @@ public final class CassandraAuditStore implements AuditStore {
                 Thread.currentThread().interrupt();
                 throw new StorageException("interrupted while reading verdict rollups", e);
             } catch (java.util.concurrent.ExecutionException e) {
-                throw new StorageException("reading verdict rollups failed: " + e.getCause().getMessage(),
-                        e.getCause());
+                throw new StorageException(
+                        "reading verdict rollups failed: " + e.getCause().getMessage(), e.getCause());
             }
         }
         return out;
@@ -186,14 +204,20 @@ public final class CassandraAuditStore implements AuditStore {
 
     @Override
     public Discrepancy putDiscrepancy(Discrepancy discrepancy) {
-        Row where = execute(statements.selectDiscrepancyById.bind(discrepancy.id()), "reading a discrepancy").one();
-        Discrepancy stored = where == null ? discrepancy
+        Row where = execute(statements.selectDiscrepancyById.bind(discrepancy.id()), "reading a discrepancy")
+                .one();
+        Discrepancy stored = where == null
+                ? discrepancy
                 : discrepancy.withDetectedAt(where.getInstant("detected_at").toEpochMilli());
-        BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
+        BatchStatement batch = BatchStatement.newInstance(
+                DefaultBatchType.LOGGED,
                 RowMapper.bind(statements.insertDiscrepancy, stored),
                 RowMapper.bind(statements.insertDiscrepancyByTopic, stored),
-                statements.insertDiscrepancyById.bind(stored.id(), RowMapper.day(stored.detectedAt()),
-                        Instant.ofEpochMilli(stored.detectedAt()), stored.topic(),
+                statements.insertDiscrepancyById.bind(
+                        stored.id(),
+                        RowMapper.day(stored.detectedAt()),
+                        Instant.ofEpochMilli(stored.detectedAt()),
+                        stored.topic(),
                         Instant.ofEpochMilli(stored.bucket().start())));
         execute(batch, "writing a discrepancy");
         return stored;
@@ -201,12 +225,16 @@ public final class CassandraAuditStore implements AuditStore {
 
     @Override
     public Optional<Discrepancy> discrepancy(UUID id) {
-        Row where = execute(statements.selectDiscrepancyById.bind(id), "reading a discrepancy").one();
+        Row where = execute(statements.selectDiscrepancyById.bind(id), "reading a discrepancy")
+                .one();
         if (where == null) {
             return Optional.empty();
         }
-        Row row = execute(statements.selectDiscrepancy.bind(where.getLocalDate("day"), where.getInstant("detected_at"),
-                id), "reading a discrepancy").one();
+        Row row = execute(
+                        statements.selectDiscrepancy.bind(
+                                where.getLocalDate("day"), where.getInstant("detected_at"), id),
+                        "reading a discrepancy")
+                .one();
         return Optional.ofNullable(row).map(RowMapper::discrepancy);
     }
 
@@ -228,8 +256,9 @@ public final class CassandraAuditStore implements AuditStore {
             if (after.position() < q.toMs()) {
                 Instant at = Instant.ofEpochMilli(after.position());
                 var rest = (q.topic() != null
-                        ? statements.selectDiscrepanciesOfTopicAfter.bind(q.topic(), at, after.id())
-                        : statements.selectDiscrepanciesOfDayAfter.bind(RowMapper.day(after.position()), at, after.id()))
+                                ? statements.selectDiscrepanciesOfTopicAfter.bind(q.topic(), at, after.id())
+                                : statements.selectDiscrepanciesOfDayAfter.bind(
+                                        RowMapper.day(after.position()), at, after.id()))
                         .setPageSize(pageSize(q));
                 if (collect(execute(rest, "reading discrepancies"), q, out)) {
                     return out;
@@ -243,12 +272,26 @@ public final class CassandraAuditStore implements AuditStore {
         Instant from = Instant.ofEpochMilli(q.fromMs());
         Instant to = Instant.ofEpochMilli(toMs);
         if (q.topic() != null) {
-            collect(execute(statements.selectDiscrepanciesOfTopic.bind(q.topic(), from, to).setPageSize(pageSize(q)),
-                    "reading discrepancies"), q, out);
+            collect(
+                    execute(
+                            statements
+                                    .selectDiscrepanciesOfTopic
+                                    .bind(q.topic(), from, to)
+                                    .setPageSize(pageSize(q)),
+                            "reading discrepancies"),
+                    q,
+                    out);
         } else {
             for (LocalDate day : days(q.fromMs(), toMs, true)) {
-                if (collect(execute(statements.selectDiscrepanciesOfDay.bind(day, from, to).setPageSize(pageSize(q)),
-                        "reading discrepancies"), q, out)) {
+                if (collect(
+                        execute(
+                                statements
+                                        .selectDiscrepanciesOfDay
+                                        .bind(day, from, to)
+                                        .setPageSize(pageSize(q)),
+                                "reading discrepancies"),
+                        q,
+                        out)) {
                     break;
                 }
             }
@@ -285,7 +328,8 @@ public final class CassandraAuditStore implements AuditStore {
 
     @Override
     public Optional<AlertState> alertState(UUID discrepancyId, String sink) {
-        Row row = execute(statements.selectAlertState.bind(discrepancyId, sink), "reading alert state").one();
+        Row row = execute(statements.selectAlertState.bind(discrepancyId, sink), "reading alert state")
+                .one();
         return Optional.ofNullable(row).map(RowMapper::alertState);
     }
 
@@ -323,11 +367,17 @@ public final class CassandraAuditStore implements AuditStore {
         return false;
     }
 
-    private <T> void writeByPartition(Collection<T> items, Function<T, String> partition,
-            Function<T, BoundStatement> bind, java.util.function.ToIntFunction<T> bytes, String what) {
+    private <T> void writeByPartition(
+            Collection<T> items,
+            Function<T, String> partition,
+            Function<T, BoundStatement> bind,
+            java.util.function.ToIntFunction<T> bytes,
+            String what) {
         Map<String, List<T>> byPartition = new LinkedHashMap<>();
         for (T item : items) {
-            byPartition.computeIfAbsent(partition.apply(item), k -> new ArrayList<>()).add(item);
+            byPartition
+                    .computeIfAbsent(partition.apply(item), k -> new ArrayList<>())
+                    .add(item);
         }
         AsyncWrites writes = new AsyncWrites(session, DEFAULT_MAX_IN_FLIGHT);
         for (List<T> rows : byPartition.values()) {

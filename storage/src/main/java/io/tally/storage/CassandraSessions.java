@@ -33,7 +33,8 @@ public final class CassandraSessions {
      * @throws com.datastax.oss.driver.api.core.AllNodesFailedException if no node answers
      */
     public static CqlSession open(InetSocketAddress contactPoint) {
-        return builder(List.of(contactPoint), DEFAULT_LOCAL_DATACENTER, DEFAULT_REQUEST_TIMEOUT).build();
+        return builder(List.of(contactPoint), DEFAULT_LOCAL_DATACENTER, DEFAULT_REQUEST_TIMEOUT)
+                .build();
     }
 
     /**
@@ -55,8 +56,8 @@ public final class CassandraSessions {
      * @param requestTimeout timeout of a statement that sets none
      * @throws IllegalArgumentException if there is no contact point or the timeout is not positive
      */
-    public static CqlSessionBuilder builder(Collection<InetSocketAddress> contactPoints, String localDatacenter,
-            Duration requestTimeout) {
+    public static CqlSessionBuilder builder(
+            Collection<InetSocketAddress> contactPoints, String localDatacenter, Duration requestTimeout) {
         Objects.requireNonNull(localDatacenter, "localDatacenter");
         if (contactPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one contact point is needed");

@@ -73,13 +73,43 @@ public record Discrepancy(
 
     /** @return this discrepancy with another status and resolution time */
     public Discrepancy withStatus(DiscrepancyStatus newStatus, long newResolvedAt) {
-        return new Discrepancy(id, topic, bucket, upstreamTier, downstreamTier, kind, upstreamCount, downstreamCount,
-                missing, duplicated, lostIds, duplicatedIds, detail, newStatus, detectedAt, newResolvedAt);
+        return new Discrepancy(
+                id,
+                topic,
+                bucket,
+                upstreamTier,
+                downstreamTier,
+                kind,
+                upstreamCount,
+                downstreamCount,
+                missing,
+                duplicated,
+                lostIds,
+                duplicatedIds,
+                detail,
+                newStatus,
+                detectedAt,
+                newResolvedAt);
     }
 
     /** @return this discrepancy with another detection time (the store keeps the first one) */
     public Discrepancy withDetectedAt(long newDetectedAt) {
-        return new Discrepancy(id, topic, bucket, upstreamTier, downstreamTier, kind, upstreamCount, downstreamCount,
-                missing, duplicated, lostIds, duplicatedIds, detail, status, newDetectedAt, resolvedAt);
+        return new Discrepancy(
+                id,
+                topic,
+                bucket,
+                upstreamTier,
+                downstreamTier,
+                kind,
+                upstreamCount,
+                downstreamCount,
+                missing,
+                duplicated,
+                lostIds,
+                duplicatedIds,
+                detail,
+                status,
+                newDetectedAt,
+                resolvedAt);
     }
 }

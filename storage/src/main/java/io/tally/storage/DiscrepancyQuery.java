@@ -1,6 +1,5 @@
 package io.tally.storage;
 
-
 /**
  * Which discrepancies {@link AuditStore#discrepancies} returns.
  *
@@ -17,8 +16,14 @@ package io.tally.storage;
  * @param limit  most results returned; positive
  * @param after  where the previous page ended, or null for the first page
  */
-public record DiscrepancyQuery(String topic, Verdict kind, DiscrepancyStatus status, long fromMs, long toMs,
-        int limit, DiscrepancyCursor after) {
+public record DiscrepancyQuery(
+        String topic,
+        Verdict kind,
+        DiscrepancyStatus status,
+        long fromMs,
+        long toMs,
+        int limit,
+        DiscrepancyCursor after) {
     /** Default and largest limit. */
     public static final int MAX_LIMIT = 10_000;
 
@@ -72,7 +77,8 @@ public record DiscrepancyQuery(String topic, Verdict kind, DiscrepancyStatus sta
 
     /** @return whether {@code d} passes the kind and status filters (not the range) */
     public boolean matchesFilters(Discrepancy d) {
-        return (kind == null || d.kind() == kind) && (status == null || d.status() == status)
+        return (kind == null || d.kind() == kind)
+                && (status == null || d.status() == status)
                 && (topic == null || d.topic().equals(topic));
     }
 }

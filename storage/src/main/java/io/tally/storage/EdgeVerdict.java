@@ -17,8 +17,16 @@ import java.util.Objects;
  * @param reason          the rule that decided it, in words for people ("LOSS: log has 1,000, consumer.g1 995, ...");
  *                        never null, empty when it was stored without one
  */
-public record EdgeVerdict(String topic, Bucket bucket, String upstreamTier, String downstreamTier, Verdict verdict,
-        long upstreamCount, long downstreamCount, long judgedAt, String reason) {
+public record EdgeVerdict(
+        String topic,
+        Bucket bucket,
+        String upstreamTier,
+        String downstreamTier,
+        Verdict verdict,
+        long upstreamCount,
+        long downstreamCount,
+        long judgedAt,
+        String reason) {
     public EdgeVerdict {
         reason = reason == null ? "" : reason;
         Objects.requireNonNull(topic, "topic");

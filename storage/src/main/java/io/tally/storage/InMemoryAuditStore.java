@@ -34,7 +34,9 @@ public final class InMemoryAuditStore implements AuditStore {
     @Override
     public synchronized List<TierAggregate> aggregates(String topic, long fromMs, long toMs) {
         return aggregates.values().stream()
-                .filter(a -> a.topic().equals(topic) && a.bucket().start() >= fromMs && a.bucket().start() < toMs)
+                .filter(a -> a.topic().equals(topic)
+                        && a.bucket().start() >= fromMs
+                        && a.bucket().start() < toMs)
                 .sorted(Comparator.comparing(TierAggregate::bucket).thenComparing(TierAggregate::tier))
                 .toList();
     }
@@ -51,15 +53,18 @@ public final class InMemoryAuditStore implements AuditStore {
 
     @Override
     public synchronized void putVerdicts(Collection<EdgeVerdict> batch) {
-        batch.forEach(v -> verdicts.put(v.topic() + '|' + v.bucket().start() + '|' + v.upstreamTier() + '|'
-                + v.downstreamTier(), v));
+        batch.forEach(v -> verdicts.put(
+                v.topic() + '|' + v.bucket().start() + '|' + v.upstreamTier() + '|' + v.downstreamTier(), v));
     }
 
     @Override
     public synchronized List<EdgeVerdict> verdicts(String topic, long fromMs, long toMs) {
         return verdicts.values().stream()
-                .filter(v -> v.topic().equals(topic) && v.bucket().start() >= fromMs && v.bucket().start() < toMs)
-                .sorted(Comparator.comparing(EdgeVerdict::bucket).thenComparing(EdgeVerdict::upstreamTier)
+                .filter(v -> v.topic().equals(topic)
+                        && v.bucket().start() >= fromMs
+                        && v.bucket().start() < toMs)
+                .sorted(Comparator.comparing(EdgeVerdict::bucket)
+                        .thenComparing(EdgeVerdict::upstreamTier)
                         .thenComparing(EdgeVerdict::downstreamTier))
                 .toList();
     }
@@ -71,7 +76,8 @@ public final class InMemoryAuditStore implements AuditStore {
 
     @Override
     public synchronized List<VerdictRollup> rollups(long fromMs, long toMs) {
-        return rollups.values().stream().filter(r -> r.hourStart() >= fromMs && r.hourStart() < toMs)
+        return rollups.values().stream()
+                .filter(r -> r.hourStart() >= fromMs && r.hourStart() < toMs)
                 .sorted(Comparator.comparingLong(VerdictRollup::hourStart).thenComparing(VerdictRollup::topic))
                 .toList();
     }
@@ -94,13 +100,16 @@ public final class InMemoryAuditStore implements AuditStore {
         List<Discrepancy> result = new ArrayList<>();
         for (Discrepancy d : discrepancies.values()) {
             long t = q.topic() != null ? d.bucket().start() : d.detectedAt();
-            if (t >= q.fromMs() && t < q.toMs() && q.matchesFilters(d)
+            if (t >= q.fromMs()
+                    && t < q.toMs()
+                    && q.matchesFilters(d)
                     && (q.after() == null || q.after().precedes(d, q))) {
                 result.add(d);
             }
         }
         Comparator<Discrepancy> order = q.topic() != null
-                ? Comparator.comparingLong((Discrepancy d) -> d.bucket().start()).reversed()
+                ? Comparator.comparingLong((Discrepancy d) -> d.bucket().start())
+                        .reversed()
                 : Comparator.comparingLong(Discrepancy::detectedAt).reversed();
         result.sort(order.thenComparing(Discrepancy::id, DiscrepancyCursor.ID_ORDER));
         return List.copyOf(result.subList(0, Math.min(result.size(), q.limit())));

@@ -47,22 +47,42 @@ public final class LocalCassandraConfig {
 
     /** Every key this class reads, with its type, default and meaning. */
     public static final List<ConfigOption> OPTIONS = List.of(
-            new ConfigOption(DATA_DIR, "path", "a temporary folder, deleted on close",
+            new ConfigOption(
+                    DATA_DIR,
+                    "path",
+                    "a temporary folder, deleted on close",
                     "Folder of the node's data, commit log, configuration and logs. Kept across restarts when set."),
-            new ConfigOption(CQL_PORT, "int", String.valueOf(DEFAULT_CQL_PORT),
+            new ConfigOption(
+                    CQL_PORT,
+                    "int",
+                    String.valueOf(DEFAULT_CQL_PORT),
                     "CQL (native protocol) port on 127.0.0.1; 0 picks a free port."),
-            new ConfigOption(STORAGE_PORT, "int", "0",
-                    "Internode port on 127.0.0.1; 0 picks a free port."),
-            new ConfigOption(HEAP_MB, "int", String.valueOf(DEFAULT_HEAP_MB),
+            new ConfigOption(STORAGE_PORT, "int", "0", "Internode port on 127.0.0.1; 0 picks a free port."),
+            new ConfigOption(
+                    HEAP_MB,
+                    "int",
+                    String.valueOf(DEFAULT_HEAP_MB),
                     "Heap of the node's JVM in MiB (-Xms = -Xmx); at least " + MIN_HEAP_MB + "."),
-            new ConfigOption(LIB, "path", "the system property `" + LIB
-                    + "`, else `storage/cassandra-dist/target/lib` in the working folder or a parent",
+            new ConfigOption(
+                    LIB,
+                    "path",
+                    "the system property `" + LIB
+                            + "`, else `storage/cassandra-dist/target/lib` in the working folder or a parent",
                     "Folder of the Cassandra server jars (`mvn -pl storage/cassandra-dist package`)."),
-            new ConfigOption(JAVA_HOME, "path", "the running JVM's `java.home`",
+            new ConfigOption(
+                    JAVA_HOME,
+                    "path",
+                    "the running JVM's `java.home`",
                     "Java runtime of the node; must be Java 17 (Cassandra 5.0)."),
-            new ConfigOption(START_TIMEOUT_MS, "long", String.valueOf(DEFAULT_START_TIMEOUT.toMillis()),
+            new ConfigOption(
+                    START_TIMEOUT_MS,
+                    "long",
+                    String.valueOf(DEFAULT_START_TIMEOUT.toMillis()),
                     "How long start() waits for the node to answer a CQL query."),
-            new ConfigOption(STOP_TIMEOUT_MS, "long", String.valueOf(DEFAULT_STOP_TIMEOUT.toMillis()),
+            new ConfigOption(
+                    STOP_TIMEOUT_MS,
+                    "long",
+                    String.valueOf(DEFAULT_STOP_TIMEOUT.toMillis()),
                     "How long a clean stop (SIGTERM) may take before the process is killed."));
 
     private final Path dataDir;
@@ -116,8 +136,9 @@ public final class LocalCassandraConfig {
                 case JAVA_HOME -> b.javaHome(parsePath(key, value));
                 case START_TIMEOUT_MS -> b.startTimeout(Duration.ofMillis(parseLong(key, value)));
                 case STOP_TIMEOUT_MS -> b.stopTimeout(Duration.ofMillis(parseLong(key, value)));
-                default -> throw new IllegalArgumentException("Unknown key " + key + "=" + value + "; known keys: "
-                        + OPTIONS.stream().map(ConfigOption::key).collect(Collectors.joining(", ")));
+                default ->
+                    throw new IllegalArgumentException("Unknown key " + key + "=" + value + "; known keys: "
+                            + OPTIONS.stream().map(ConfigOption::key).collect(Collectors.joining(", ")));
             }
         }
         return b.build();
@@ -240,7 +261,8 @@ public final class LocalCassandraConfig {
 
         /** A persistent data folder, created if missing and kept by {@link LocalCassandraNode#close()}. */
         public Builder dataDir(Path dir) {
-            this.dataDir = Objects.requireNonNull(dir, DATA_DIR).toAbsolutePath().normalize();
+            this.dataDir =
+                    Objects.requireNonNull(dir, DATA_DIR).toAbsolutePath().normalize();
             return this;
         }
 
@@ -288,7 +310,8 @@ public final class LocalCassandraConfig {
 
         /** The Java 17 home the node runs on; by default the running JVM's {@code java.home}. */
         public Builder javaHome(Path home) {
-            this.javaHome = Objects.requireNonNull(home, JAVA_HOME).toAbsolutePath().normalize();
+            this.javaHome =
+                    Objects.requireNonNull(home, JAVA_HOME).toAbsolutePath().normalize();
             return this;
         }
 

@@ -78,8 +78,8 @@ public final class LocalCassandraNode implements AutoCloseable {
             throw new IllegalStateException("node is already running (pid " + process.pid() + ")");
         }
         long begin = System.nanoTime();
-        Path javaHome = JavaRuntimes.requireJava17(
-                config.javaHome().orElseGet(() -> Path.of(System.getProperty("java.home"))));
+        Path javaHome =
+                JavaRuntimes.requireJava17(config.javaHome().orElseGet(() -> Path.of(System.getProperty("java.home"))));
         Path libDir = config.libDir()
                 .map(dir -> CassandraLibLocator.check(dir, LocalCassandraConfig.LIB))
                 .orElseGet(CassandraLibLocator::locate);
@@ -95,20 +95,28 @@ public final class LocalCassandraNode implements AutoCloseable {
             int storage = storagePort;
             try {
                 cql = cqlPort == 0 ? portPicker.getAsInt() : FreePorts.resolve(cqlPort, LocalCassandraConfig.CQL_PORT);
-                storage = storagePort == 0 ? portPicker.getAsInt()
+                storage = storagePort == 0
+                        ? portPicker.getAsInt()
                         : FreePorts.resolve(storagePort, LocalCassandraConfig.STORAGE_PORT);
                 while (storage == cql) {
                     storage = portPicker.getAsInt();
                 }
-                process = NodeProcess.launch(layout,
-                        ChildJvmCommand.build(javaHome, config.heapMb(), layout, libDir, ProcessHandle.current().pid()),
-                        cql, storage);
+                process = NodeProcess.launch(
+                        layout,
+                        ChildJvmCommand.build(
+                                javaHome,
+                                config.heapMb(),
+                                layout,
+                                libDir,
+                                ProcessHandle.current().pid()),
+                        cql,
+                        storage);
                 if (config.stopOnJvmExit()) {
                     shutdownHook = new Thread(this::stopOnExit, "tally-cassandra-stop");
                     Runtime.getRuntime().addShutdownHook(shutdownHook);
                 }
                 releaseVersion = process.awaitCql(config.startTimeout());
-                cqlPort = cql;        // kept for every later start: the contact point does not move
+                cqlPort = cql; // kept for every later start: the contact point does not move
                 storagePort = storage;
                 break;
             } catch (RuntimeException e) {
@@ -116,12 +124,20 @@ public final class LocalCassandraNode implements AutoCloseable {
                 if (attempt >= attempts || !portTaken(e)) {
                     throw e;
                 }
-                LOG.warn("Cassandra could not bind port {} or {}, free a moment before (another process took it): "
-                        + "starting it on other ports", cql, storage);
+                LOG.warn(
+                        "Cassandra could not bind port {} or {}, free a moment before (another process took it): "
+                                + "starting it on other ports",
+                        cql,
+                        storage);
             }
         }
-        LOG.info("Cassandra {} accepts CQL on {} (pid {}, data {}) after {} ms", releaseVersion, contactPoint(),
-                process.pid(), layout.root(), (System.nanoTime() - begin) / 1_000_000);
+        LOG.info(
+                "Cassandra {} accepts CQL on {} (pid {}, data {}) after {} ms",
+                releaseVersion,
+                contactPoint(),
+                process.pid(),
+                layout.root(),
+                (System.nanoTime() - begin) / 1_000_000);
         return this;
     }
 
@@ -230,7 +246,10 @@ public final class LocalCassandraNode implements AutoCloseable {
             if (process != null && process.isAlive()) {
                 long begin = System.nanoTime();
                 boolean clean = process.stop(config.stopTimeout());
-                LOG.info("Cassandra on {} stopped{} in {} ms", layout.root(), clean ? "" : " (killed)",
+                LOG.info(
+                        "Cassandra on {} stopped{} in {} ms",
+                        layout.root(),
+                        clean ? "" : " (killed)",
                         (System.nanoTime() - begin) / 1_000_000);
             }
         } finally {

@@ -69,8 +69,10 @@ public final class Replication {
             }
             return networkTopology(factors);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("replication must be a factor (\"1\") or dc=factor pairs "
-                    + "(\"dc1=3,dc2=2\"), was '" + text + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "replication must be a factor (\"1\") or dc=factor pairs " + "(\"dc1=3,dc2=2\"), was '" + text
+                            + "': " + e.getMessage(),
+                    e);
         }
     }
 

@@ -56,8 +56,16 @@ public final class TallySchema {
     /** Per tier: what the reconciler knows about each agent instance (liveness, rates), across its restarts. */
     public static final String AGENTS = "agents";
     /** Every table, in creation order. */
-    public static final List<String> TABLES = List.of(TIER_BUCKETS, DISCREPANCIES, DISCREPANCIES_BY_TOPIC,
-            DISCREPANCIES_BY_ID, TIER_PROGRESS, ALERT_STATE, EDGE_VERDICTS, VERDICT_ROLLUPS, AGENTS);
+    public static final List<String> TABLES = List.of(
+            TIER_BUCKETS,
+            DISCREPANCIES,
+            DISCREPANCIES_BY_TOPIC,
+            DISCREPANCIES_BY_ID,
+            TIER_PROGRESS,
+            ALERT_STATE,
+            EDGE_VERDICTS,
+            VERDICT_ROLLUPS,
+            AGENTS);
 
     private static final Logger LOG = LoggerFactory.getLogger(TallySchema.class);
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
@@ -135,7 +143,10 @@ public final class TallySchema {
         } finally {
             restoreMetadata(session, metadataWasEnabled);
         }
-        LOG.info("Schema of keyspace {} is in place ({} statements, {} ms)", keyspace, statements().size(),
+        LOG.info(
+                "Schema of keyspace {} is in place ({} statements, {} ms)",
+                keyspace,
+                statements().size(),
                 (System.nanoTime() - begin) / 1_000_000);
     }
 
@@ -147,8 +158,8 @@ public final class TallySchema {
         long deadline = System.nanoTime() + ddlTimeout.toNanos();
         while (!session.checkSchemaAgreement()) {
             if (System.nanoTime() >= deadline) {
-                throw new StorageException("The Cassandra nodes did not agree on the schema within " + ddlTimeout
-                        + " after: " + cql);
+                throw new StorageException(
+                        "The Cassandra nodes did not agree on the schema within " + ddlTimeout + " after: " + cql);
             }
             try {
                 Thread.sleep(200);
@@ -164,7 +175,8 @@ public final class TallySchema {
             return;
         }
         try {
-            session.setSchemaMetadataEnabled(true).toCompletableFuture()
+            session.setSchemaMetadataEnabled(true)
+                    .toCompletableFuture()
                     .get(ddlTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -212,8 +224,8 @@ public final class TallySchema {
         public Builder defaultTtl(Duration ttl) {
             Objects.requireNonNull(ttl, "ttl");
             if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0 || ttl.getNano() != 0) {
-                throw new IllegalArgumentException("default TTL must be whole seconds in [1 s, " + MAX_TTL.toSeconds()
-                        + " s], was " + ttl);
+                throw new IllegalArgumentException(
+                        "default TTL must be whole seconds in [1 s, " + MAX_TTL.toSeconds() + " s], was " + ttl);
             }
             this.defaultTtl = ttl;
             return this;

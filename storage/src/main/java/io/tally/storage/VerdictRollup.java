@@ -20,8 +20,15 @@ import java.util.Objects;
  * @param bucketSizeMs    the size of the topic's buckets
  * @param updatedAt       when it was computed, epoch ms
  */
-public record VerdictRollup(String topic, long hourStart, Map<Verdict, Long> edgeBuckets, long upstream,
-        long delivered, long lastFinalBucket, long bucketSizeMs, long updatedAt) {
+public record VerdictRollup(
+        String topic,
+        long hourStart,
+        Map<Verdict, Long> edgeBuckets,
+        long upstream,
+        long delivered,
+        long lastFinalBucket,
+        long bucketSizeMs,
+        long updatedAt) {
     /** The span of a rollup: one hour of bucket starts. */
     public static final long HOUR_MS = 3_600_000L;
 

@@ -19,25 +19,46 @@ class ArchitectureTest {
 
     @Test
     void storage_uses_the_driver_but_never_the_cassandra_server_nor_kafka_flink_or_later_modules() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage(
-                        "org.apache.cassandra..", "org.apache.kafka..", "org.apache.flink..",
-                        "io.tally.agent..", "io.tally.aggregator..", "io.tally.reconciler..", "io.tally.api..",
-                        "io.tally.broker..", "io.tally.standalone..", "io.tally.core.internal..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.cassandra..",
+                        "org.apache.kafka..",
+                        "org.apache.flink..",
+                        "io.tally.agent..",
+                        "io.tally.aggregator..",
+                        "io.tally.reconciler..",
+                        "io.tally.api..",
+                        "io.tally.broker..",
+                        "io.tally.standalone..",
+                        "io.tally.core.internal..")
                 .check(STORAGE);
     }
 
     @Test
     void the_child_main_uses_only_the_jdk_because_it_is_copied_alone_onto_the_server_classpath() {
-        classes().that().haveFullyQualifiedName(CassandraChildMain.class.getName())
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..")
+        classes()
+                .that()
+                .haveFullyQualifiedName(CassandraChildMain.class.getName())
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..")
                 .check(STORAGE);
     }
 
     @Test
     void the_public_api_does_not_expose_internal_types() {
-        noMethods().that().arePublic().and().areDeclaredInClassesThat().resideInAPackage("io.tally.storage")
-                .should().haveRawReturnType(resideInAPackage("io.tally.storage.internal.."))
-                .orShould().haveRawParameterTypes(anyElementThat(resideInAPackage("io.tally.storage.internal..")))
+        noMethods()
+                .that()
+                .arePublic()
+                .and()
+                .areDeclaredInClassesThat()
+                .resideInAPackage("io.tally.storage")
+                .should()
+                .haveRawReturnType(resideInAPackage("io.tally.storage.internal.."))
+                .orShould()
+                .haveRawParameterTypes(anyElementThat(resideInAPackage("io.tally.storage.internal..")))
                 .check(STORAGE);
     }
 }

@@ -12,7 +12,8 @@ class CassandraAuditStoreIT extends AuditStoreContract {
 
     @BeforeAll
     static void createStore(CqlSession session) {
-        store = CassandraAuditStore.create(session, TallySchema.builder().keyspace("tally_contract").build());
+        store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace("tally_contract").build());
     }
 
     @Override

@@ -14,7 +14,8 @@ class CassandraSessionsTest {
         List<InetSocketAddress> points =
                 CassandraSessions.parseContactPoints("localhost:9142, cassandra-2 ,10.0.0.3:9042");
 
-        assertThat(points).extracting(InetSocketAddress::getHostString)
+        assertThat(points)
+                .extracting(InetSocketAddress::getHostString)
                 .containsExactly("localhost", "cassandra-2", "10.0.0.3");
         assertThat(points).extracting(InetSocketAddress::getPort).containsExactly(9142, 9042, 9042);
     }
@@ -27,7 +28,6 @@ class CassandraSessionsTest {
                 .hasMessageContaining("out of range");
         assertThatThrownBy(() -> CassandraSessions.parseContactPoints(" , "))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CassandraSessions.parseContactPoints(":9042"))
-                .hasMessageContaining("no host");
+        assertThatThrownBy(() -> CassandraSessions.parseContactPoints(":9042")).hasMessageContaining("no host");
     }
 }

@@ -26,11 +26,14 @@ class LocalCassandraConfigTest {
 
     @Test
     void a_data_dir_makes_the_node_persistent_and_is_made_absolute() {
-        LocalCassandraConfig config = LocalCassandraConfig.builder().dataDir(Path.of("data/cassandra")).build();
+        LocalCassandraConfig config = LocalCassandraConfig.builder()
+                .dataDir(Path.of("data/cassandra"))
+                .build();
 
         assertThat(config.temporary()).isFalse();
         assertThat(config.dataDir()).get().matches(Path::isAbsolute);
-        assertThat(config.dataDir().get().endsWith(Path.of("data", "cassandra"))).isTrue();
+        assertThat(config.dataDir().get().endsWith(Path.of("data", "cassandra")))
+                .isTrue();
     }
 
     @Test
@@ -44,21 +47,26 @@ class LocalCassandraConfigTest {
     @Test
     void rejects_ports_out_of_range_naming_the_key() {
         assertThatThrownBy(() -> LocalCassandraConfig.builder().cqlPort(70_000))
-                .hasMessageContaining("tally.cassandra.cql.port").hasMessageContaining("70000");
+                .hasMessageContaining("tally.cassandra.cql.port")
+                .hasMessageContaining("70000");
         assertThatThrownBy(() -> LocalCassandraConfig.builder().storagePort(-1))
                 .hasMessageContaining("tally.cassandra.storage.port");
     }
 
     @Test
     void rejects_the_same_fixed_port_for_cql_and_storage() {
-        assertThatThrownBy(() -> LocalCassandraConfig.builder().cqlPort(9042).storagePort(9042).build())
+        assertThatThrownBy(() -> LocalCassandraConfig.builder()
+                        .cqlPort(9042)
+                        .storagePort(9042)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must differ");
     }
 
     @Test
     void accepts_port_zero_for_both() {
-        LocalCassandraConfig config = LocalCassandraConfig.builder().cqlPort(0).storagePort(0).build();
+        LocalCassandraConfig config =
+                LocalCassandraConfig.builder().cqlPort(0).storagePort(0).build();
 
         assertThat(config.cqlPort()).isZero();
         assertThat(config.storagePort()).isZero();
@@ -113,18 +121,30 @@ class LocalCassandraConfigTest {
 
     @Test
     void every_key_read_from_properties_is_documented() {
-        assertThat(LocalCassandraConfig.OPTIONS).extracting(ConfigOption::key).containsExactly(
-                LocalCassandraConfig.DATA_DIR, LocalCassandraConfig.CQL_PORT, LocalCassandraConfig.STORAGE_PORT,
-                LocalCassandraConfig.HEAP_MB, LocalCassandraConfig.LIB, LocalCassandraConfig.JAVA_HOME,
-                LocalCassandraConfig.START_TIMEOUT_MS, LocalCassandraConfig.STOP_TIMEOUT_MS);
+        assertThat(LocalCassandraConfig.OPTIONS)
+                .extracting(ConfigOption::key)
+                .containsExactly(
+                        LocalCassandraConfig.DATA_DIR,
+                        LocalCassandraConfig.CQL_PORT,
+                        LocalCassandraConfig.STORAGE_PORT,
+                        LocalCassandraConfig.HEAP_MB,
+                        LocalCassandraConfig.LIB,
+                        LocalCassandraConfig.JAVA_HOME,
+                        LocalCassandraConfig.START_TIMEOUT_MS,
+                        LocalCassandraConfig.STOP_TIMEOUT_MS);
         assertThat(LocalCassandraConfig.OPTIONS)
                 .allSatisfy(o -> assertThat(o.key()).matches("tally\\.cassandra\\.[a-z.]+"));
     }
 
     @Test
     void to_builder_keeps_every_value() {
-        LocalCassandraConfig config = LocalCassandraConfig.builder().dataDir(Path.of("/d")).cqlPort(0).heapMb(300)
-                .libDir(Path.of("/l")).stopTimeout(Duration.ofSeconds(3)).build();
+        LocalCassandraConfig config = LocalCassandraConfig.builder()
+                .dataDir(Path.of("/d"))
+                .cqlPort(0)
+                .heapMb(300)
+                .libDir(Path.of("/l"))
+                .stopTimeout(Duration.ofSeconds(3))
+                .build();
 
         LocalCassandraConfig copy = config.toBuilder().build();
 
@@ -136,7 +156,8 @@ class LocalCassandraConfigTest {
         String table = ConfigOption.markdownTable(LocalCassandraConfig.OPTIONS);
 
         assertThat(table.lines()).hasSize(2 + LocalCassandraConfig.OPTIONS.size());
-        assertThat(table).startsWith("| key | type | default | description |")
+        assertThat(table)
+                .startsWith("| key | type | default | description |")
                 .contains("| `tally.cassandra.heap.mb` | int | 512 |");
     }
 }

@@ -15,7 +15,9 @@ class LocalCassandraNodeIT {
 
     @Test
     void answers_cql_as_cassandra_5_0_on_its_contact_point(LocalCassandraNode node, CqlSession session) {
-        String version = session.execute("SELECT release_version FROM system.local").one().getString(0);
+        String version = session.execute("SELECT release_version FROM system.local")
+                .one()
+                .getString(0);
 
         assertThat(node.isRunning()).isTrue();
         assertThat(version).isEqualTo("5.0.6").isEqualTo(node.releaseVersion());
@@ -29,7 +31,9 @@ class LocalCassandraNodeIT {
         try (CqlSession session = CassandraSessions.open(
                 CassandraSessions.parseContactPoints("127.0.0.1:" + node.cqlPort()),
                 CassandraSessions.DEFAULT_LOCAL_DATACENTER)) {
-            assertThat(session.execute("SELECT data_center FROM system.local").one().getString(0))
+            assertThat(session.execute("SELECT data_center FROM system.local")
+                            .one()
+                            .getString(0))
                     .isEqualTo("datacenter1");
         }
     }
@@ -44,7 +48,10 @@ class LocalCassandraNodeIT {
 
     @Test
     void refuses_a_second_node_on_the_same_data_dir(LocalCassandraNode node) {
-        LocalCassandraConfig sameDir = LocalCassandraConfig.builder().dataDir(node.dataDir()).cqlPort(0).build();
+        LocalCassandraConfig sameDir = LocalCassandraConfig.builder()
+                .dataDir(node.dataDir())
+                .cqlPort(0)
+                .build();
 
         try (LocalCassandraNode second = new LocalCassandraNode(sameDir)) {
             assertThatThrownBy(second::start)
@@ -56,7 +63,8 @@ class LocalCassandraNodeIT {
 
     @Test
     void refuses_a_cql_port_that_is_taken(LocalCassandraNode node) {
-        LocalCassandraConfig samePort = LocalCassandraConfig.builder().cqlPort(node.cqlPort()).build();
+        LocalCassandraConfig samePort =
+                LocalCassandraConfig.builder().cqlPort(node.cqlPort()).build();
 
         try (LocalCassandraNode second = new LocalCassandraNode(samePort)) {
             assertThatThrownBy(second::start)

@@ -35,8 +35,9 @@ class NoOrphanIT {
             assertThat(awaitGone(childPid, CHILD_EXIT_TIMEOUT))
                     .as("Cassandra process %d is gone within %s of its parent's death", childPid, CHILD_EXIT_TIMEOUT)
                     .isTrue();
-            System.out.printf("Cassandra process %d exited %d ms after its parent was killed%n", childPid,
-                    (System.nanoTime() - killedAt) / 1_000_000);
+            System.out.printf(
+                    "Cassandra process %d exited %d ms after its parent was killed%n",
+                    childPid, (System.nanoTime() - killedAt) / 1_000_000);
         } finally {
             parent.destroyForcibly();
             if (childPid > 0) {
@@ -60,11 +61,12 @@ class NoOrphanIT {
 
     private static long awaitChildPid(Process parent) throws Exception {
         CompletableFuture<Long> pid = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     if (line.startsWith(NodeParentMain.PID_LINE)) {
-                        return Long.parseLong(line.substring(NodeParentMain.PID_LINE.length()).trim());
+                        return Long.parseLong(
+                                line.substring(NodeParentMain.PID_LINE.length()).trim());
                     }
                 }
                 throw new IllegalStateException("parent exited with " + parent.waitFor() + " before starting the node");

@@ -12,8 +12,11 @@ public final class NodeParentMain {
     private NodeParentMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        LocalCassandraNode node = new LocalCassandraNode(
-                LocalCassandraConfig.builder().dataDir(Path.of(args[0])).cqlPort(0).build()).start();
+        LocalCassandraNode node = new LocalCassandraNode(LocalCassandraConfig.builder()
+                        .dataDir(Path.of(args[0]))
+                        .cqlPort(0)
+                        .build())
+                .start();
         System.out.println(PID_LINE + node.pid().getAsLong());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

@@ -14,7 +14,8 @@ class NodeRestartIT {
 
     @Test
     void a_new_node_on_the_same_data_dir_keeps_the_rows(@TempDir Path dataDir) {
-        LocalCassandraConfig config = LocalCassandraConfig.builder().dataDir(dataDir).cqlPort(0).build();
+        LocalCassandraConfig config =
+                LocalCassandraConfig.builder().dataDir(dataDir).cqlPort(0).build();
         Instant bucketStart = Instant.parse("2026-03-02T08:00:00Z");
 
         try (LocalCassandraNode node = new LocalCassandraNode(config).start();

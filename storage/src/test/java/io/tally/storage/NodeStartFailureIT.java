@@ -20,8 +20,12 @@ class NodeStartFailureIT {
     void a_node_that_exits_at_start_fails_with_the_tail_of_its_log(@TempDir Path dir) throws Exception {
         Path brokenLib = Files.createDirectories(dir.resolve("lib"));
         Files.write(brokenLib.resolve("cassandra-all-5.0.6.jar"), new byte[0]);
-        LocalCassandraConfig config = LocalCassandraConfig.builder().dataDir(dir.resolve("data")).cqlPort(0)
-                .libDir(brokenLib).startTimeout(Duration.ofSeconds(60)).build();
+        LocalCassandraConfig config = LocalCassandraConfig.builder()
+                .dataDir(dir.resolve("data"))
+                .cqlPort(0)
+                .libDir(brokenLib)
+                .startTimeout(Duration.ofSeconds(60))
+                .build();
 
         try (LocalCassandraNode node = new LocalCassandraNode(config)) {
             assertThatThrownBy(node::start)
@@ -37,10 +41,13 @@ class NodeStartFailureIT {
     @Test
     void a_picked_port_that_another_process_takes_before_the_node_binds_it_is_replaced(@TempDir Path dir)
             throws Exception {
-        LocalCassandraConfig config = LocalCassandraConfig.builder().dataDir(dir.resolve("data")).cqlPort(0)
-                .storagePort(0).build();
+        LocalCassandraConfig config = LocalCassandraConfig.builder()
+                .dataDir(dir.resolve("data"))
+                .cqlPort(0)
+                .storagePort(0)
+                .build();
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             LocalCassandraNode node = new LocalCassandraNode(config)) {
+                LocalCassandraNode node = new LocalCassandraNode(config)) {
             // the first pick is a port another process binds between the pick and the node's start
             Iterator<Integer> picks = List.of(taken.getLocalPort()).iterator();
             node.portPicker = () -> picks.hasNext() ? picks.next() : io.tally.storage.internal.FreePorts.pick();
@@ -54,8 +61,11 @@ class NodeStartFailureIT {
 
     @Test
     void a_missing_lib_folder_is_named_with_the_build_command(@TempDir Path dir) {
-        LocalCassandraConfig config = LocalCassandraConfig.builder().dataDir(dir).libDir(dir.resolve("nothing"))
-                .cqlPort(0).build();
+        LocalCassandraConfig config = LocalCassandraConfig.builder()
+                .dataDir(dir)
+                .libDir(dir.resolve("nothing"))
+                .cqlPort(0)
+                .build();
 
         try (LocalCassandraNode node = new LocalCassandraNode(config)) {
             assertThatThrownBy(node::start)

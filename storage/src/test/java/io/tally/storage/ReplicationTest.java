@@ -10,8 +10,7 @@ class ReplicationTest {
 
     @Test
     void simple_strategy_renders_its_factor() {
-        assertThat(Replication.simple(3).toCql())
-                .isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': 3}");
+        assertThat(Replication.simple(3).toCql()).isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': 3}");
     }
 
     @Test
@@ -24,8 +23,7 @@ class ReplicationTest {
     void rejects_factors_below_one_and_bad_datacenter_names() {
         assertThatThrownBy(() -> Replication.simple(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Replication.networkTopology(Map.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Replication.networkTopology(Map.of("dc1", 0)))
-                .hasMessageContaining("dc1");
+        assertThatThrownBy(() -> Replication.networkTopology(Map.of("dc1", 0))).hasMessageContaining("dc1");
         assertThatThrownBy(() -> Replication.networkTopology(Map.of("dc'1", 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -28,15 +28,21 @@ class TallySchemaIT {
 
     @Test
     void creates_keyspace_tally_with_every_table(CqlSession session) {
-        List<String> tables = session.execute(
-                "SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'tally'").all().stream()
-                .map(row -> row.getString(0)).toList();
+        List<String> tables =
+                session
+                        .execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'tally'")
+                        .all()
+                        .stream()
+                        .map(row -> row.getString(0))
+                        .toList();
         Map<String, String> replication = session.execute(
-                "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'tally'").one()
+                        "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'tally'")
+                .one()
                 .getMap(0, String.class, String.class);
 
         assertThat(tables).containsExactlyInAnyOrderElementsOf(TallySchema.TABLES);
-        assertThat(replication).containsEntry("replication_factor", "1")
+        assertThat(replication)
+                .containsEntry("replication_factor", "1")
                 .hasEntrySatisfying("class", c -> assertThat(c).endsWith("SimpleStrategy"));
     }
 
@@ -51,12 +57,14 @@ class TallySchemaIT {
 
     @Test
     void every_table_expires_rows_after_fourteen_days_by_default(CqlSession session) {
-        List<Row> rows = session.execute(
-                "SELECT table_name, default_time_to_live FROM system_schema.tables "
-                        + "WHERE keyspace_name = 'tally'").all();
+        List<Row> rows = session.execute("SELECT table_name, default_time_to_live FROM system_schema.tables "
+                        + "WHERE keyspace_name = 'tally'")
+                .all();
 
-        assertThat(rows).hasSize(TallySchema.TABLES.size())
-                .allSatisfy(row -> assertThat(row.getInt("default_time_to_live")).isEqualTo(1_209_600));
+        assertThat(rows)
+                .hasSize(TallySchema.TABLES.size())
+                .allSatisfy(
+                        row -> assertThat(row.getInt("default_time_to_live")).isEqualTo(1_209_600));
     }
 
     @Test
@@ -66,11 +74,12 @@ class TallySchemaIT {
         TierBucketRows.insert(session, "orders", bucketStart, "producer", 1_000, 250_000);
 
         Row row = session.execute(session.prepare(
-                        "SELECT count, bytes, no_timestamp_count, skewed_count, latency_sketch, id_digest, "
-                                + "bucket_size_ms, "
-                                + "TTL(count) AS ttl FROM tally.tier_buckets "
-                                + "WHERE topic = ? AND day = ? AND bucket_start = ? AND tier = ?")
-                .bind("orders", day, bucketStart, "producer")).one();
+                                "SELECT count, bytes, no_timestamp_count, skewed_count, latency_sketch, id_digest, "
+                                        + "bucket_size_ms, "
+                                        + "TTL(count) AS ttl FROM tally.tier_buckets "
+                                        + "WHERE topic = ? AND day = ? AND bucket_start = ? AND tier = ?")
+                        .bind("orders", day, bucketStart, "producer"))
+                .one();
 
         assertThat(row).isNotNull();
         assertThat(row.getLong("count")).isEqualTo(1_000);
@@ -91,12 +100,25 @@ class TallySchemaIT {
                         "INSERT INTO tally.discrepancies (day, detected_at, id, topic, bucket_start, upstream_tier, "
                                 + "downstream_tier, kind, missing, duplicated, lost_ids, duplicated_ids, status) "
                                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(LocalDate.of(2026, 3, 1), detectedAt, id, "orders", Instant.parse("2026-03-01T10:00:00Z"),
-                        "log", "consumer.billing", "LOSS", 2L, 0L, List.of(11L, -7L), List.<Long>of(), "OPEN"));
+                .bind(
+                        LocalDate.of(2026, 3, 1),
+                        detectedAt,
+                        id,
+                        "orders",
+                        Instant.parse("2026-03-01T10:00:00Z"),
+                        "log",
+                        "consumer.billing",
+                        "LOSS",
+                        2L,
+                        0L,
+                        List.of(11L, -7L),
+                        List.<Long>of(),
+                        "OPEN"));
 
-        Row row = session.execute(session.prepare(
-                        "SELECT kind, missing, lost_ids, status FROM tally.discrepancies WHERE day = ?")
-                .bind(LocalDate.of(2026, 3, 1))).one();
+        Row row = session.execute(
+                        session.prepare("SELECT kind, missing, lost_ids, status FROM tally.discrepancies WHERE day = ?")
+                                .bind(LocalDate.of(2026, 3, 1)))
+                .one();
 
         assertThat(row.getString("kind")).isEqualTo("LOSS");
         assertThat(row.getList("lost_ids", Long.class)).containsExactly(11L, -7L);
@@ -105,19 +127,25 @@ class TallySchemaIT {
 
     @Test
     void creates_a_keyspace_with_network_topology_replication_and_a_configured_ttl(CqlSession session) {
-        TallySchema custom = TallySchema.builder().keyspace("tally_nts_it")
+        TallySchema custom = TallySchema.builder()
+                .keyspace("tally_nts_it")
                 .replication(Replication.networkTopology(Map.of("datacenter1", 1)))
-                .defaultTtl(Duration.ofHours(1)).build();
+                .defaultTtl(Duration.ofHours(1))
+                .build();
 
         custom.apply(session);
 
         Map<String, String> replication = session.execute(
-                "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'tally_nts_it'").one()
+                        "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'tally_nts_it'")
+                .one()
                 .getMap(0, String.class, String.class);
-        assertThat(replication).containsEntry("datacenter1", "1")
+        assertThat(replication)
+                .containsEntry("datacenter1", "1")
                 .hasEntrySatisfying("class", c -> assertThat(c).endsWith("NetworkTopologyStrategy"));
         assertThat(session.execute("SELECT default_time_to_live FROM system_schema.tables "
-                + "WHERE keyspace_name = 'tally_nts_it' AND table_name = 'tier_buckets'").one().getInt(0))
+                                + "WHERE keyspace_name = 'tally_nts_it' AND table_name = 'tier_buckets'")
+                        .one()
+                        .getInt(0))
                 .isEqualTo(3600);
     }
 

@@ -25,20 +25,24 @@ class TallySchemaTest {
         List<String> statements = TallySchema.defaults().statements();
 
         assertThat(statements).hasSize(1 + TallySchema.TABLES.size() + 2);
-        assertThat(statements.get(0)).startsWith("CREATE KEYSPACE IF NOT EXISTS tally WITH replication = "
-                + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+        assertThat(statements.get(0))
+                .startsWith("CREATE KEYSPACE IF NOT EXISTS tally WITH replication = "
+                        + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
         for (int i = 0; i < TallySchema.TABLES.size(); i++) {
             assertThat(statements.get(i + 1))
                     .startsWith("CREATE TABLE IF NOT EXISTS tally." + TallySchema.TABLES.get(i) + " (");
         }
-        assertThat(statements.subList(statements.size() - 2, statements.size())).as("columns added since").containsExactly(
-                "ALTER TABLE tally.edge_verdicts ADD IF NOT EXISTS reason text",
-                "ALTER TABLE tally.tier_buckets ADD IF NOT EXISTS counted_on_consume bigint");
+        assertThat(statements.subList(statements.size() - 2, statements.size()))
+                .as("columns added since")
+                .containsExactly(
+                        "ALTER TABLE tally.edge_verdicts ADD IF NOT EXISTS reason text",
+                        "ALTER TABLE tally.tier_buckets ADD IF NOT EXISTS counted_on_consume bigint");
     }
 
     @Test
     void every_table_carries_the_configured_ttl() {
-        List<String> statements = TallySchema.builder().defaultTtl(Duration.ofHours(1)).build().statements();
+        List<String> statements =
+                TallySchema.builder().defaultTtl(Duration.ofHours(1)).build().statements();
 
         assertThat(statements.subList(1, 1 + TallySchema.TABLES.size()))
                 .allSatisfy(cql -> assertThat(cql).contains("default_time_to_live = 3600"));
@@ -48,9 +52,14 @@ class TallySchemaTest {
     void tier_buckets_is_partitioned_by_topic_and_day_and_clustered_by_bucket_and_tier() {
         String cql = TallySchema.defaults().statements().get(1);
 
-        assertThat(cql).contains("PRIMARY KEY ((topic, day), bucket_start, tier)")
-                .contains("count bigint").contains("bytes bigint").contains("no_timestamp_count bigint")
-                .contains("skewed_count bigint").contains("latency_sketch blob").contains("id_digest blob")
+        assertThat(cql)
+                .contains("PRIMARY KEY ((topic, day), bucket_start, tier)")
+                .contains("count bigint")
+                .contains("bytes bigint")
+                .contains("no_timestamp_count bigint")
+                .contains("skewed_count bigint")
+                .contains("latency_sketch blob")
+                .contains("id_digest blob")
                 .contains("updated_at timestamp");
     }
 
@@ -60,18 +69,25 @@ class TallySchemaTest {
         String byDay = statements.get(2);
         String byTopic = statements.get(3);
 
-        assertThat(byDay).contains("PRIMARY KEY ((day), detected_at, id)").contains("lost_ids list<bigint>")
-                .contains("duplicated_ids list<bigint>").contains("status text").contains("resolved_at timestamp");
+        assertThat(byDay)
+                .contains("PRIMARY KEY ((day), detected_at, id)")
+                .contains("lost_ids list<bigint>")
+                .contains("duplicated_ids list<bigint>")
+                .contains("status text")
+                .contains("resolved_at timestamp");
         assertThat(byTopic).contains("PRIMARY KEY ((topic), bucket_start, id)");
         assertThat(columns(byDay)).isEqualTo(columns(byTopic));
     }
 
     @Test
     void uses_the_configured_keyspace_and_replication_everywhere() {
-        TallySchema schema = TallySchema.builder().keyspace("audit_eu")
-                .replication(Replication.networkTopology(Map.of("eu-west", 3))).build();
+        TallySchema schema = TallySchema.builder()
+                .keyspace("audit_eu")
+                .replication(Replication.networkTopology(Map.of("eu-west", 3)))
+                .build();
 
-        assertThat(schema.statements().get(0)).contains("audit_eu")
+        assertThat(schema.statements().get(0))
+                .contains("audit_eu")
                 .contains("{'class': 'NetworkTopologyStrategy', 'eu-west': 3}");
         assertThat(schema.statements().subList(1, schema.statements().size()))
                 .allSatisfy(cql -> assertThat(cql).contains(" audit_eu."));

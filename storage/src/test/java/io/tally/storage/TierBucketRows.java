@@ -16,16 +16,26 @@ final class TierBucketRows {
                         "INSERT INTO tally.tier_buckets (topic, day, bucket_start, tier, bucket_size_ms, count, bytes, "
                                 + "no_timestamp_count, skewed_count, latency_sketch, id_digest, updated_at) "
                                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(topic, day(bucketStart), bucketStart, tier, 60_000L, count, bytes, 2L, 1L,
-                        ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.wrap(new byte[] {4, 5}),
+                .bind(
+                        topic,
+                        day(bucketStart),
+                        bucketStart,
+                        tier,
+                        60_000L,
+                        count,
+                        bytes,
+                        2L,
+                        1L,
+                        ByteBuffer.wrap(new byte[] {1, 2, 3}),
+                        ByteBuffer.wrap(new byte[] {4, 5}),
                         bucketStart.plusSeconds(90)));
     }
 
     static Row select(CqlSession session, String topic, Instant bucketStart, String tier) {
-        return session.execute(session.prepare(
-                        "SELECT count, bytes FROM tally.tier_buckets "
+        return session.execute(session.prepare("SELECT count, bytes FROM tally.tier_buckets "
                                 + "WHERE topic = ? AND day = ? AND bucket_start = ? AND tier = ?")
-                .bind(topic, day(bucketStart), bucketStart, tier)).one();
+                        .bind(topic, day(bucketStart), bucketStart, tier))
+                .one();
     }
 
     static LocalDate day(Instant bucketStart) {

@@ -1,7 +1,6 @@
 package io.tally.agent.internal;
 
 import io.tally.core.Clock;
-
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -52,7 +51,7 @@ final class AcknowledgementClock implements LongSupplier {
         if (elapsed >= 2) {
             skip = Math.max(1, skip / 2);
         } else if (elapsed == 0 && sinceRead >= skip) {
-            skip = Math.min(MAX_SKIP, skip * 2);   // the whole run fit in one millisecond
+            skip = Math.min(MAX_SKIP, skip * 2); // the whole run fit in one millisecond
         }
         cached = now;
         readAtTick = tick;
@@ -79,11 +78,11 @@ final class AcknowledgementClock implements LongSupplier {
         private volatile boolean parked;
         /** Whether a reader has read the clock since the last tick: written once per reading, not per read. */
         private volatile boolean read;
+
         private volatile Thread ticker;
 
         /** An epoch moved by hand (tests), or by {@link #ticking()}'s thread. */
-        Epoch() {
-        }
+        Epoch() {}
 
         /** @return the shared epoch, ticking; call {@link #release()} when done with it */
         static Epoch acquire() {
@@ -126,7 +125,7 @@ final class AcknowledgementClock implements LongSupplier {
 
         /** Moves the epoch on: the ticking thread's step, and a test's. */
         void advance() {
-            current++;   // one writer: the ticking thread (or a test)
+            current++; // one writer: the ticking thread (or a test)
         }
 
         /** A reader has read the clock: keeps the thread ticking, or wakes it if it parked. */
@@ -142,7 +141,7 @@ final class AcknowledgementClock implements LongSupplier {
 
         private void unparkTicker() {
             Thread thread = ticker;
-            if (thread != null) {   // null for an epoch moved by hand
+            if (thread != null) { // null for an epoch moved by hand
                 LockSupport.unpark(thread);
             }
         }
@@ -167,7 +166,7 @@ final class AcknowledgementClock implements LongSupplier {
                 } else if (++idleTicks >= IDLE_TICKS) {
                     idleTicks = 0;
                     parked = true;
-                    advance();   // whoever reads next sees a new tick, reads the clock and so wakes this thread
+                    advance(); // whoever reads next sees a new tick, reads the clock and so wakes this thread
                     while (parked && running) {
                         LockSupport.park(this);
                     }

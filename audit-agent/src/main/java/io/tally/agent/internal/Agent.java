@@ -6,7 +6,6 @@ import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.counting.BucketCounts;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,7 @@ public final class Agent {
     private final AgentMetrics metrics;
     /** For a consumer: what it read of each partition, published after each poll and commit; else null. */
     private volatile Supplier<List<PartitionReport>> partitions;
+
     private long partitionIdleMs;
     private volatile boolean readCommitted;
 
@@ -102,10 +102,9 @@ public final class Agent {
         // published, so it is in this drain, never in a later message than the heartbeat that claims it
         Supplier<List<PartitionReport>> source = partitions;
         List<PartitionReport> reports = source == null ? null : source.get();
-        Map<String, Map<Integer, Long>> read = reports == null ? null
-                : PartitionReport.readNow(reports, now, partitionIdleMs);
-        Map<String, Map<Integer, Long>> starts = reports == null ? Map.of()
-                : PartitionReport.startOffsets(reports);
+        Map<String, Map<Integer, Long>> read =
+                reports == null ? null : PartitionReport.readNow(reports, now, partitionIdleMs);
+        Map<String, Map<Integer, Long>> starts = reports == null ? Map.of() : PartitionReport.startOffsets(reports);
         List<TierCounter> snapshot;
         synchronized (counters) {
             snapshot = new ArrayList<>(counters);
@@ -113,15 +112,25 @@ public final class Agent {
         for (TierCounter counter : snapshot) {
             counter.drain().forEach((topic, buckets) -> {
                 for (BucketCounts b : buckets) {
-                    out.add(b.toRecord(identity, nextSeq.getAndIncrement(), now, tier, topic, rules.bucketMs,
-                            counter.mode()));
+                    out.add(b.toRecord(
+                            identity, nextSeq.getAndIncrement(), now, tier, topic, rules.bucketMs, counter.mode()));
                     metrics.counted(b.count());
                 }
             });
             counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));
         }
-        out.add(new Heartbeat(identity, nextSeq.getAndIncrement(), now, tier, watermarks, read, closing,
-                drops.total(), drops.byBucket(), starts, readCommitted));
+        out.add(new Heartbeat(
+                identity,
+                nextSeq.getAndIncrement(),
+                now,
+                tier,
+                watermarks,
+                read,
+                closing,
+                drops.total(),
+                drops.byBucket(),
+                starts,
+                readCommitted));
         return out;
     }
 }

@@ -1,13 +1,12 @@
 package io.tally.agent.internal;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** An agent's counters, registered as an MBean while the agent runs. Thread-safe. */
 final class AgentMetrics implements AgentMetricsMBean {
@@ -29,8 +28,8 @@ final class AgentMetrics implements AgentMetricsMBean {
 
     void register() {
         try {
-            name = new ObjectName("io.tally.agent:type=Agent,tier=" + ObjectName.quote(agent.tier())
-                    + ",instance=" + ObjectName.quote(agent.identity().instanceId()));
+            name = new ObjectName("io.tally.agent:type=Agent,tier=" + ObjectName.quote(agent.tier()) + ",instance="
+                    + ObjectName.quote(agent.identity().instanceId()));
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             server.registerMBean(this, name);
         } catch (Exception | LinkageError e) {

@@ -4,8 +4,6 @@ import io.tally.agent.AgentConfig;
 import io.tally.core.AgentIdentity;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
-import org.apache.kafka.clients.producer.ProducerConfig;
-
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Everything one interceptor or Auditor instance runs on: its {@link Agent}, the clock, the event-time source
@@ -34,9 +33,15 @@ public final class AgentRuntime implements AutoCloseable {
     private final AgentConfig config;
     private boolean epochAcquired;
 
-    private AgentRuntime(Agent agent, Emitter emitter, EmitterKey emitterKey,
-                         EventTimeSource eventTime, Duration closeTimeout, long commitWaitMs,
-                         long partitionIdleMs, AgentConfig config) {
+    private AgentRuntime(
+            Agent agent,
+            Emitter emitter,
+            EmitterKey emitterKey,
+            EventTimeSource eventTime,
+            Duration closeTimeout,
+            long commitWaitMs,
+            long partitionIdleMs,
+            AgentConfig config) {
         this.config = config;
         this.agent = agent;
         this.emitter = emitter;
@@ -57,12 +62,14 @@ public final class AgentRuntime implements AutoCloseable {
         AgentConfig config = new AgentConfig(settings);
         String tier = config.getString(AgentConfig.TIER) != null ? config.getString(AgentConfig.TIER) : defaultTier;
         if (tier == null || tier.isEmpty()) {
-            throw new org.apache.kafka.common.config.ConfigException(AgentConfig.TIER, tier,
-                    "a tier name is required");
+            throw new org.apache.kafka.common.config.ConfigException(AgentConfig.TIER, tier, "a tier name is required");
         }
-        CountingRules rules = new CountingRules(config.getLong(AgentConfig.BUCKET_MS),
-                config.getInt(AgentConfig.DIGEST_CELLS), config.getLong(AgentConfig.SKEW_FUTURE_MS),
-                config.getLong(AgentConfig.SKEW_PAST_MS), config.getInt(AgentConfig.MAX_OPEN_BUCKETS));
+        CountingRules rules = new CountingRules(
+                config.getLong(AgentConfig.BUCKET_MS),
+                config.getInt(AgentConfig.DIGEST_CELLS),
+                config.getLong(AgentConfig.SKEW_FUTURE_MS),
+                config.getLong(AgentConfig.SKEW_PAST_MS),
+                config.getInt(AgentConfig.MAX_OPEN_BUCKETS));
         // the system clock, read where messages are counted: a consumer once per poll, a producer through an
         // AcknowledgementClock
         Object injectedClock = settings.get(InternalSettings.CLOCK);
@@ -80,15 +87,21 @@ public final class AgentRuntime implements AutoCloseable {
             emitter = new Emitter(sink, flushMs, maxBuffered, tier);
         } else {
             Map<String, Object> producer = ownProducerSettings(config, settings, tier);
-            key = new EmitterKey(config.getString(AgentConfig.AUDIT_TOPIC), flushMs, maxBuffered,
-                    new TreeMap<>(producer));
+            key = new EmitterKey(
+                    config.getString(AgentConfig.AUDIT_TOPIC), flushMs, maxBuffered, new TreeMap<>(producer));
             emitter = acquireEmitter(key, config.getString(AgentConfig.AUDIT_TOPIC), producer, flushMs, maxBuffered);
         }
         emitter.register(agent);
         agent.metrics().register();
-        return new AgentRuntime(agent, emitter, key, EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
+        return new AgentRuntime(
+                agent,
+                emitter,
+                key,
+                EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
                 Duration.ofMillis(config.getLong(AgentConfig.CLOSE_TIMEOUT_MS)),
-                config.getLong(AgentConfig.COMMIT_WAIT_MS), config.getLong(AgentConfig.PARTITION_IDLE_MS), config);
+                config.getLong(AgentConfig.COMMIT_WAIT_MS),
+                config.getLong(AgentConfig.PARTITION_IDLE_MS),
+                config);
     }
 
     public Agent agent() {
@@ -182,10 +195,11 @@ public final class AgentRuntime implements AutoCloseable {
         if (bootstrap == null || bootstrap.isEmpty()) {
             Object own = settings.get("bootstrap.servers");
             if (own == null) {
-                throw new org.apache.kafka.common.config.ConfigException(AgentConfig.AUDIT_BOOTSTRAP_SERVERS, null,
-                        "no audit cluster: set it, or bootstrap.servers");
+                throw new org.apache.kafka.common.config.ConfigException(
+                        AgentConfig.AUDIT_BOOTSTRAP_SERVERS, null, "no audit cluster: set it, or bootstrap.servers");
             }
-            servers = own instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+            servers = own instanceof List<?> list
+                    ? String.join(",", list.stream().map(String::valueOf).toList())
                     : own.toString();
             // the same cluster: the same credentials
             settings.forEach((k, v) -> {
@@ -226,13 +240,13 @@ public final class AgentRuntime implements AutoCloseable {
         return emitter;
     }
 
-    private static Emitter acquireEmitter(EmitterKey key, String topic, Map<String, Object> producer, long flushMs,
-                                          int maxBuffered) {
+    private static Emitter acquireEmitter(
+            EmitterKey key, String topic, Map<String, Object> producer, long flushMs, int maxBuffered) {
         synchronized (EMITTERS) {
             SharedEmitter shared = EMITTERS.get(key);
             if (shared == null) {
-                shared = new SharedEmitter(new Emitter(new KafkaAuditSink(topic, producer), flushMs, maxBuffered,
-                        String.valueOf(EMITTERS.size())));
+                shared = new SharedEmitter(new Emitter(
+                        new KafkaAuditSink(topic, producer), flushMs, maxBuffered, String.valueOf(EMITTERS.size())));
                 EMITTERS.put(key, shared);
             }
             shared.users++;

@@ -26,8 +26,10 @@ public final class AttemptCounter {
 
     @SuppressWarnings("unused") // through OWNER
     private volatile Thread owner;
+
     @SuppressWarnings("unused") // through OWNED: written by the owner only, read by anyone
     private long owned;
+
     private final LongAdder others = new LongAdder();
 
     public void increment() {

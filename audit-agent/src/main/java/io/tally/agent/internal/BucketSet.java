@@ -29,7 +29,9 @@ final class BucketSet {
         BucketCounts b = last;
         // the previous message's bucket, recognised without the division that computing a start takes (a message
         // without event time never falls in it: NONE is below every bucket)
-        if (b != null && eventTime >= b.bucketStart() && eventTime - b.bucketStart() < rules.bucketMs
+        if (b != null
+                && eventTime >= b.bucketStart()
+                && eventTime - b.bucketStart() < rules.bucketMs
                 && !rules.isSkewed(eventTime, now)) {
             b.add(bytes, now - eventTime, id);
         } else {

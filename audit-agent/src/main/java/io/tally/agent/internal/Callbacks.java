@@ -16,7 +16,7 @@ public final class Callbacks {
         if (runtime != null) {
             runtime.callbackError();
         }
-        log.warn("Tally agent: " + callback + " failed; the client is not affected, this message is not audited",
-                error);
+        log.warn(
+                "Tally agent: " + callback + " failed; the client is not affected, this message is not audited", error);
     }
 }

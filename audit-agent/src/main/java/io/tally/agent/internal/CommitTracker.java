@@ -1,11 +1,9 @@
 package io.tally.agent.internal;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A consumer's counts that wait for a commit (DESIGN.md, "Consumer counts follow commits").
@@ -50,8 +48,15 @@ final class CommitTracker {
      * @param canCommit  whether the consumer can commit at all (it has a group)
      * @param maxPending most records waiting for a commit, in all partitions
      */
-    CommitTracker(TierCounter committed, TierCounter consumed, long commitWaitMs, long pendingIdleMs,
-            CountingRules rules, Drops drops, boolean canCommit, long maxPending) {
+    CommitTracker(
+            TierCounter committed,
+            TierCounter consumed,
+            long commitWaitMs,
+            long pendingIdleMs,
+            CountingRules rules,
+            Drops drops,
+            boolean canCommit,
+            long maxPending) {
         this.pendingIdleMs = pendingIdleMs;
         this.committed = committed;
         this.consumed = consumed;
@@ -184,8 +189,13 @@ final class CommitTracker {
     /** @return what the agent must report of each partition this consumer has read, as of now */
     java.util.List<PartitionReport> report() {
         java.util.List<PartitionReport> out = new java.util.ArrayList<>(partitions.size());
-        partitions.forEach((tp, state) -> out.add(new PartitionReport(tp.topic(), tp.partition(), state.watermark,
-                state.lastRecordsAt, !state.segments.isEmpty(), state.startOffset)));
+        partitions.forEach((tp, state) -> out.add(new PartitionReport(
+                tp.topic(),
+                tp.partition(),
+                state.watermark,
+                state.lastRecordsAt,
+                !state.segments.isEmpty(),
+                state.startOffset)));
         return out;
     }
 
@@ -196,9 +206,11 @@ final class CommitTracker {
         private final ArrayDeque<PendingRecords> segments = new ArrayDeque<>();
         /** the highest event time among this partition's records counted into the agent's counters */
         private long watermark = EventTimeSource.NONE;
+
         private long lastRecordsAt = Long.MIN_VALUE;
         /** the lowest offset this consumer has read the partition from, -1 before its first records */
         private long startOffset = -1;
+
         private boolean everCommitted;
         /** its records count when consumed, not when committed */
         private boolean consumeMode;

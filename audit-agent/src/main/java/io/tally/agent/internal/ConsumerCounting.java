@@ -3,14 +3,13 @@ package io.tally.agent.internal;
 import io.tally.agent.AgentConfig;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The consumer interceptor's work: file each poll's records per partition (their event time, id and size), count
@@ -24,6 +23,7 @@ public final class ConsumerCounting {
     private final CommitTracker tracker;
     /** What was read of each partition, republished after every poll and commit for the agent's heartbeats. */
     private volatile List<PartitionReport> partitions = List.of();
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsumerCounting.class);
     private int warnedOverflow;
     private final Map<String, ?> settings;
@@ -50,9 +50,15 @@ public final class ConsumerCounting {
         this.clock = runtime.clock();
         this.eventTime = runtime.eventTime();
         this.rules = runtime.agent().rules();
-        this.tracker = new CommitTracker(runtime.counter(CountingMode.COMMIT), runtime.counter(CountingMode.CONSUME),
-                runtime.commitWaitMs(), runtime.config().getLong(AgentConfig.PENDING_IDLE_MS), rules,
-                runtime.agent().drops(), canCommit, runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS));
+        this.tracker = new CommitTracker(
+                runtime.counter(CountingMode.COMMIT),
+                runtime.counter(CountingMode.CONSUME),
+                runtime.commitWaitMs(),
+                runtime.config().getLong(AgentConfig.PENDING_IDLE_MS),
+                rules,
+                runtime.agent().drops(),
+                canCommit,
+                runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS));
         // the consumer's own default when unset (read_uncommitted in every client version)
         boolean readCommitted = "read_committed".equalsIgnoreCase(String.valueOf(settings.get("isolation.level")));
         runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs(), readCommitted);
@@ -75,7 +81,8 @@ public final class ConsumerCounting {
             boolean recordTime = eventTime.isRecordTimestamp();
             boolean readsValue = eventTime.readsValue();
             for (ConsumerRecord<?, ?> r : batch) {
-                long time = recordTime ? (r.timestamp() >= 0 ? r.timestamp() : EventTimeSource.NONE)
+                long time = recordTime
+                        ? (r.timestamp() >= 0 ? r.timestamp() : EventTimeSource.NONE)
                         : eventTime.extract(r.timestamp(), r.headers(), readsValue ? r.value() : null);
                 long id = AuditIds.read(r.headers(), tp.topic(), tp.partition(), r.offset());
                 long bytes = Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
@@ -91,9 +98,11 @@ public final class ConsumerCounting {
         List<TopicPartition> overflowed = tracker.overflowed();
         if (overflowed.size() > warnedOverflow) {
             warnedOverflow = overflowed.size();
-            LOG.warn("Tally agent: more than {} records wait for a commit; {} now count on consume, and a crash may "
-                    + "count some of their records twice (tally.consumer.max.pending.records)",
-                    runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS), overflowed);
+            LOG.warn(
+                    "Tally agent: more than {} records wait for a commit; {} now count on consume, and a crash may "
+                            + "count some of their records twice (tally.consumer.max.pending.records)",
+                    runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS),
+                    overflowed);
         }
         if (discarded > 0) {
             runtime.uncommittedDiscarded(discarded);
@@ -104,9 +113,13 @@ public final class ConsumerCounting {
     private void startLearningCommits() {
         Object injected = settings.get(InternalSettings.GROUP_COMMITS);
         Object clientId = settings.get("client.id");
-        groupCommits = new GroupCommits(() -> injected instanceof GroupCommits.Source s ? s
-                : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString()),
-                this::wantsGroupCommits, LEARN_INTERVAL_MS, this::learned);
+        groupCommits = new GroupCommits(
+                () -> injected instanceof GroupCommits.Source s
+                        ? s
+                        : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString()),
+                this::wantsGroupCommits,
+                LEARN_INTERVAL_MS,
+                this::learned);
     }
 
     /**

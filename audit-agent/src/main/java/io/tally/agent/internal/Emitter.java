@@ -3,9 +3,6 @@ package io.tally.agent.internal;
 import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.codec.AuditCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -13,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The background thread that turns what agents counted into audit messages and sends them: every flush interval,
@@ -26,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class Emitter {
     /** Most time from the start to the first flush. */
     static final long FIRST_FLUSH_MS = 1_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(Emitter.class);
     private static final long RETRY_BACKOFF_MS = 1_000;
     /**
@@ -215,8 +215,9 @@ public final class Emitter {
         }
         pending.agent.metrics().buffered(-1);
         if (pending.message instanceof AuditRecord r) {
-            pending.agent.drops().add(r.topic(), r.bucket().start(),
-                    r.count() + r.noTimestamp() + r.skewed() + r.failed());
+            pending.agent
+                    .drops()
+                    .add(r.topic(), r.bucket().start(), r.count() + r.noTimestamp() + r.skewed() + r.failed());
         }
         pending.done();
     }

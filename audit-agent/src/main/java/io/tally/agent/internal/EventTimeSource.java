@@ -1,12 +1,11 @@
 package io.tally.agent.internal;
 
 import io.tally.core.EventTimes;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Where a message's event time comes from ({@code tally.event.time}): the record timestamp, a header, or a field
@@ -17,6 +16,7 @@ public abstract class EventTimeSource {
     public static final long NONE = EventTimes.NONE;
     /** Header the producer agent writes the extracted event time into when it comes from the value. */
     public static final String EVENT_TIME_HEADER = "tally.et";
+
     public static final ConfigDef.Validator VALIDATOR = new SpecValidator();
 
     /** @return the source described by {@code spec}: {@code record}, {@code header:NAME} or {@code json:PATH} */
@@ -117,9 +117,12 @@ public abstract class EventTimeSource {
             }
             if (value != null && !warned) {
                 warned = true;
-                LOG.warn("Tally agent: tally.event.time=json:{} cannot read values of type {} (only String and "
-                        + "byte[]); messages without a '{}' header are counted as without event time (noTimestamp)",
-                        String.join(".", path), value.getClass().getName(), EVENT_TIME_HEADER);
+                LOG.warn(
+                        "Tally agent: tally.event.time=json:{} cannot read values of type {} (only String and "
+                                + "byte[]); messages without a '{}' header are counted as without event time (noTimestamp)",
+                        String.join(".", path),
+                        value.getClass().getName(),
+                        EVENT_TIME_HEADER);
             }
             return NONE;
         }

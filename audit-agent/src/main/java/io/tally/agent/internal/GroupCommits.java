@@ -1,13 +1,5 @@
 package io.tally.agent.internal;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commits a consumer makes without the client's {@code onCommit}: offsets sent with a transaction
@@ -33,8 +32,7 @@ public final class GroupCommits implements AutoCloseable {
         Map<TopicPartition, Long> committedToMe() throws Exception;
 
         @Override
-        default void close() {
-        }
+        default void close() {}
     }
 
     private final Thread thread;
@@ -46,40 +44,46 @@ public final class GroupCommits implements AutoCloseable {
      * @param wanted  asked every {@code intervalMs}: whether records wait for commits the client does not report
      * @param learned told the offsets the group committed for this consumer's partitions
      */
-    GroupCommits(java.util.function.Supplier<Source> sources, java.util.function.BooleanSupplier wanted,
-            long intervalMs, Consumer<Map<TopicPartition, Long>> learned) {
-        this.thread = new Thread(() -> {
-            Source source = null;
-            try {
-                while (running) {
+    GroupCommits(
+            java.util.function.Supplier<Source> sources,
+            java.util.function.BooleanSupplier wanted,
+            long intervalMs,
+            Consumer<Map<TopicPartition, Long>> learned) {
+        this.thread = new Thread(
+                () -> {
+                    Source source = null;
                     try {
-                        Thread.sleep(intervalMs);
-                        if (!running || !wanted.getAsBoolean()) {
-                            continue;
+                        while (running) {
+                            try {
+                                Thread.sleep(intervalMs);
+                                if (!running || !wanted.getAsBoolean()) {
+                                    continue;
+                                }
+                                if (source == null) {
+                                    source = sources.get();
+                                }
+                                Map<TopicPartition, Long> offsets = source.committedToMe();
+                                if (!offsets.isEmpty()) {
+                                    learned.accept(offsets);
+                                }
+                            } catch (InterruptedException e) {
+                                return;
+                            } catch (Exception e) {
+                                failures.warn(
+                                        "Tally agent: reading the group's committed offsets failed; will retry", e);
+                            }
                         }
-                        if (source == null) {
-                            source = sources.get();
+                    } finally {
+                        if (source != null) {
+                            try {
+                                source.close();
+                            } catch (Exception e) {
+                                LOG.debug("closing the group's offsets reader failed", e);
+                            }
                         }
-                        Map<TopicPartition, Long> offsets = source.committedToMe();
-                        if (!offsets.isEmpty()) {
-                            learned.accept(offsets);
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        failures.warn("Tally agent: reading the group's committed offsets failed; will retry", e);
                     }
-                }
-            } finally {
-                if (source != null) {
-                    try {
-                        source.close();
-                    } catch (Exception e) {
-                        LOG.debug("closing the group's offsets reader failed", e);
-                    }
-                }
-            }
-        }, "tally-agent-group-commits");
+                },
+                "tally-agent-group-commits");
         thread.setDaemon(true);
         thread.start();
     }
@@ -88,8 +92,11 @@ public final class GroupCommits implements AutoCloseable {
     static Source admin(Map<String, ?> consumerSettings, String group, String clientId) {
         Map<String, Object> props = new HashMap<>();
         consumerSettings.forEach((k, v) -> {
-            if (k.equals("bootstrap.servers") || k.equals("security.protocol") || k.equals("client.dns.lookup")
-                    || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+            if (k.equals("bootstrap.servers")
+                    || k.equals("security.protocol")
+                    || k.equals("client.dns.lookup")
+                    || k.startsWith("sasl.")
+                    || k.startsWith("ssl.")) {
                 props.put(k, v);
             }
         });
@@ -98,16 +105,20 @@ public final class GroupCommits implements AutoCloseable {
         return new Source() {
             @Override
             public Map<TopicPartition, Long> committedToMe() throws Exception {
-                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
+                        .describedGroups()
+                        .get(group)
                         .get(10, TimeUnit.SECONDS);
-                List<MemberDescription> mine = d.members().stream().filter(m -> m.clientId().equals(clientId))
+                List<MemberDescription> mine = d.members().stream()
+                        .filter(m -> m.clientId().equals(clientId))
                         .toList();
                 if (mine.size() != 1) {
                     return Map.of(); // not a member now, or client.id shared by several: cannot tell
                 }
                 Set<TopicPartition> assigned = mine.get(0).assignment().topicPartitions();
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                        .partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS);
                 Map<TopicPartition, Long> out = new HashMap<>();
                 committed.forEach((tp, meta) -> {
                     if (meta != null && assigned.contains(tp)) {

@@ -13,6 +13,5 @@ public final class InternalSettings {
     /** A {@link GroupCommits.Source} to use instead of an admin client reading the consumer's group. */
     public static final String GROUP_COMMITS = PREFIX + "group.commits";
 
-    private InternalSettings() {
-    }
+    private InternalSettings() {}
 }

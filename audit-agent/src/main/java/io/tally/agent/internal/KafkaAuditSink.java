@@ -1,16 +1,15 @@
 package io.tally.agent.internal;
 
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The audit topic, written by the agent's own idempotent producer. That producer never carries an interceptor,
@@ -34,8 +33,8 @@ final class KafkaAuditSink implements AuditSink {
      * here cost a single-core producer about a tenth of its throughput; see BENCHMARKS.md). The audit topic's
      * records are few, so compressing them saves little.
      */
-    static Map<String, Object> producerSettings(String bootstrapServers, String clientId,
-                                                Map<String, Object> inherited, Map<String, Object> overrides) {
+    static Map<String, Object> producerSettings(
+            String bootstrapServers, String clientId, Map<String, Object> inherited, Map<String, Object> overrides) {
         Map<String, Object> settings = new HashMap<>(inherited);
         settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -55,7 +54,8 @@ final class KafkaAuditSink implements AuditSink {
 
     @Override
     public void send(String key, byte[] value, Consumer<Exception> onComplete) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value),
+        producer.send(
+                new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value),
                 (metadata, exception) -> onComplete.accept(exception));
     }
 

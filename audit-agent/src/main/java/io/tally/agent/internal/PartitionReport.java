@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param startOffset   the lowest offset this consumer has read it from (where it started, or rewound to), or -1
  *                      before its first records: what anchors NOT_OBSERVED to where the tier started
  */
-record PartitionReport(String topic, int partition, long watermark, long lastRecordsAt, boolean pending,
-        long startOffset) {
+record PartitionReport(
+        String topic, int partition, long watermark, long lastRecordsAt, boolean pending, long startOffset) {
 
     /**
      * A partition is read now while records of it wait for a commit or a poll returned some within {@code idleMs}.

@@ -11,6 +11,7 @@ final class PendingRecords {
     private long consumedAt;
     /** offsets are {@code firstOffset + index} until a gap (a compacted topic, transaction markers) fills them in */
     private boolean dense = true;
+
     private long firstOffset;
     private long[] offsets;
     private long[] times;

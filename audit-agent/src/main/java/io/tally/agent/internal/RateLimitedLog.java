@@ -1,8 +1,7 @@
 package io.tally.agent.internal;
 
-import org.slf4j.Logger;
-
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
 
 /**
  * A WARN log line that is written at most once a minute; the lines held back in between are counted and reported

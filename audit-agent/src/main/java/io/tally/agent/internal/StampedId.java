@@ -1,9 +1,8 @@
 package io.tally.agent.internal;
 
-import org.apache.kafka.common.header.Header;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.kafka.common.header.Header;
 
 /**
  * The {@code tally.id} header as this agent stamps it: 16 hex characters, and the id they encode, so that the
@@ -40,12 +39,11 @@ final class StampedId implements Header {
 
     @Override
     public int hashCode() {
-        return 31 * AuditIds.HEADER.hashCode() + Arrays.hashCode(value);   // as Kafka's RecordHeader
+        return 31 * AuditIds.HEADER.hashCode() + Arrays.hashCode(value); // as Kafka's RecordHeader
     }
 
     @Override
     public String toString() {
-        return "StampedId(key = " + AuditIds.HEADER
-                + ", value = " + new String(value, StandardCharsets.US_ASCII) + ")";
+        return "StampedId(key = " + AuditIds.HEADER + ", value = " + new String(value, StandardCharsets.US_ASCII) + ")";
     }
 }

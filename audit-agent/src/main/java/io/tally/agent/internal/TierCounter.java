@@ -2,7 +2,6 @@ package io.tally.agent.internal;
 
 import io.tally.core.CountingMode;
 import io.tally.core.counting.BucketCounts;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +85,7 @@ public final class TierCounter {
             BucketSet taken = null;
             t.lock();
             try {
-                if (!t.current.isEmpty()) {   // an empty set stays in place: it is still being counted into
+                if (!t.current.isEmpty()) { // an empty set stays in place: it is still being counted into
                     taken = t.current;
                     t.current = fresh;
                     t.watermark = Math.max(t.watermark, taken.maxEventTime());

@@ -2,8 +2,7 @@ package io.tally.agent.internal;
 
 /** Which topics are audited: all but Tally's own ({@code tally.}) and Kafka's internal ones ({@code __}). */
 public final class Topics {
-    private Topics() {
-    }
+    private Topics() {}
 
     public static boolean audited(String topic) {
         if (topic == null) {

@@ -1,9 +1,9 @@
 package io.tally.agent.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.Clock;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class AcknowledgementClockTest {
     private static final long T0 = 1_764_000_000_000L;
@@ -37,7 +37,7 @@ class AcknowledgementClockTest {
     void a_run_within_one_millisecond_reads_it_rarely() {
         for (int i = 0; i < 10_000; i++) {
             if (i % 1_000 == 999) {
-                source.now++;   // 1,000 acknowledgements a millisecond
+                source.now++; // 1,000 acknowledgements a millisecond
             }
             assertThat(clock.getAsLong()).isBetween(source.now - 1, source.now);
         }
@@ -47,9 +47,9 @@ class AcknowledgementClockTest {
     @Test
     void the_first_acknowledgement_after_a_tick_reads_the_clock() {
         for (int i = 0; i < 1_000; i++) {
-            clock.getAsLong();   // the pace of a busy producer: reads are skipped
+            clock.getAsLong(); // the pace of a busy producer: reads are skipped
         }
-        source.now += 5_000;   // a pause: the broker stalled
+        source.now += 5_000; // a pause: the broker stalled
         epoch.advance();
         assertThat(clock.getAsLong()).isEqualTo(T0 + 5_000);
     }
@@ -65,7 +65,7 @@ class AcknowledgementClockTest {
             long given = clock.getAsLong();
             assertThat(source.now - given).as("never older than the last tick").isLessThanOrEqualTo(9);
             if (i % 3 == 2) {
-                epoch.advance();   // a tick every 10 ms
+                epoch.advance(); // a tick every 10 ms
             }
         }
         // once adapted, every acknowledgement reads: the last 100 cost 100 reads
@@ -89,9 +89,10 @@ class AcknowledgementClockTest {
             Thread.sleep(5 * AcknowledgementClock.Epoch.TICK_MS);
             assertThat(ticking.current()).as("no ticks while parked").isEqualTo(parkedAt);
 
-            source.now += 60_000;   // the producer was idle for a minute
+            source.now += 60_000; // the producer was idle for a minute
             int reads = source.reads;
-            assertThat(reader.getAsLong()).as("the first acknowledgement after idling reads the clock")
+            assertThat(reader.getAsLong())
+                    .as("the first acknowledgement after idling reads the clock")
                     .isEqualTo(source.now);
             assertThat(source.reads).isEqualTo(reads + 1);
             awaitParked(ticking, false);
@@ -109,8 +110,7 @@ class AcknowledgementClockTest {
             AcknowledgementClock reader = new AcknowledgementClock(source, ticking);
             long start = ticking.current();
             // a reader at every tick for more than the idle span: the thread must never park
-            long idleSpanNanos = AcknowledgementClock.Epoch.IDLE_TICKS * AcknowledgementClock.Epoch.TICK_MS
-                    * 1_000_000;
+            long idleSpanNanos = AcknowledgementClock.Epoch.IDLE_TICKS * AcknowledgementClock.Epoch.TICK_MS * 1_000_000;
             long lastRead = System.nanoTime();
             int checked = 0;
             while (ticking.current() < start + 3 * AcknowledgementClock.Epoch.IDLE_TICKS) {

@@ -26,10 +26,12 @@ class AgentRuntimeTest {
     @Test
     void agents_whose_credentials_differ_only_in_a_password_get_emitters_of_their_own() {
         try (AgentRuntime first = AgentRuntime.start(client(jaas("one")), "producer");
-             AgentRuntime second = AgentRuntime.start(client(jaas("two")), "producer");
-             AgentRuntime sameAsFirst = AgentRuntime.start(client(jaas("one")), "producer")) {
+                AgentRuntime second = AgentRuntime.start(client(jaas("two")), "producer");
+                AgentRuntime sameAsFirst = AgentRuntime.start(client(jaas("one")), "producer")) {
             assertThat(jaas("one").toString()).isEqualTo(jaas("two").toString()); // both print [hidden]
-            assertThat(second.emitter()).as("another password: another producer").isNotSameAs(first.emitter());
+            assertThat(second.emitter())
+                    .as("another password: another producer")
+                    .isNotSameAs(first.emitter());
             assertThat(sameAsFirst.emitter()).as("the same settings share one").isSameAs(first.emitter());
         }
     }

@@ -1,12 +1,11 @@
 package io.tally.agent.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AttemptCounterTest {
     @Test
@@ -47,7 +46,7 @@ class AttemptCounterTest {
         });
         first.start();
         first.join();
-        counter.increment();   // another thread now: through the adder
+        counter.increment(); // another thread now: through the adder
         assertThat(counter.sum()).isEqualTo(1_001);
     }
 }

@@ -1,22 +1,32 @@
 package io.tally.agent.internal;
 
-import io.tally.agent.AgentConfig;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.agent.AgentConfig;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AuditProducerSettingsTest {
     @Test
     void the_agent_s_producer_compresses_as_its_host_does_and_keeps_its_own_safety_settings() {
-        Map<String, Object> host = new HashMap<>(Map.of("bootstrap.servers", "h:9092", "compression.type", "lz4",
-                "interceptor.classes", "io.tally.agent.AuditProducerInterceptor", "sasl.mechanism", "PLAIN"));
+        Map<String, Object> host = new HashMap<>(Map.of(
+                "bootstrap.servers",
+                "h:9092",
+                "compression.type",
+                "lz4",
+                "interceptor.classes",
+                "io.tally.agent.AuditProducerInterceptor",
+                "sasl.mechanism",
+                "PLAIN"));
         Map<String, Object> own = AgentRuntime.ownProducerSettings(new AgentConfig(host), host, "producer");
-        assertThat(own).containsEntry("bootstrap.servers", "h:9092").containsEntry("compression.type", "lz4")
-                .containsEntry("acks", "all").containsEntry("enable.idempotence", true)
-                .containsEntry("sasl.mechanism", "PLAIN").doesNotContainKey("interceptor.classes");
+        assertThat(own)
+                .containsEntry("bootstrap.servers", "h:9092")
+                .containsEntry("compression.type", "lz4")
+                .containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", true)
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .doesNotContainKey("interceptor.classes");
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.tally.agent.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.CountingMode;
 import io.tally.core.counting.BucketCounts;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +13,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TierCounterTest {
     private static final long T0 = 1_764_000_000_000L;
     private static final long BUCKET_MS = 10_000;
 
     private final Drops dropped = new Drops();
-    private final TierCounter counter = new TierCounter(
-            new CountingRules(BUCKET_MS, 64, 60_000, 3_600_000, 1_000), CountingMode.ACK, dropped);
+    private final TierCounter counter =
+            new TierCounter(new CountingRules(BUCKET_MS, 64, 60_000, 3_600_000, 1_000), CountingMode.ACK, dropped);
 
     @Test
     void drains_what_was_counted_and_starts_afresh() {
@@ -52,7 +51,7 @@ class TierCounterTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perWriter; i++) {
-                        long time = T0 + (i % 4) * BUCKET_MS;   // several buckets, so sets grow while drained
+                        long time = T0 + (i % 4) * BUCKET_MS; // several buckets, so sets grow while drained
                         counter.count("orders", time, time + 5, 10, id << 32 | i);
                     }
                     return null;
@@ -86,6 +85,9 @@ class TierCounterTest {
     }
 
     private static long total(Map<String, List<BucketCounts>> drained) {
-        return drained.values().stream().flatMap(List::stream).mapToLong(BucketCounts::count).sum();
+        return drained.values().stream()
+                .flatMap(List::stream)
+                .mapToLong(BucketCounts::count)
+                .sum();
     }
 }

@@ -9,7 +9,6 @@ import io.tally.core.Heartbeat;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,8 +34,7 @@ public final class AuditCodec {
     // Encoding and decoding stream with jackson-core alone (no databind), which keeps the agent's jar small.
     private static final JsonFactory JSON = new JsonFactory();
 
-    private AuditCodec() {
-    }
+    private AuditCodec() {}
 
     /** @return the JSON bytes (UTF-8) of {@code message} */
     public static byte[] encode(WireMessage message) {

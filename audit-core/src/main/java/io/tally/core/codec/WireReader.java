@@ -13,7 +13,6 @@ import io.tally.core.internal.FlatJsonObject;
 import io.tally.core.internal.JsonFields;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,16 +35,15 @@ final class WireReader {
 
     private static final Set<String> BASE64_FIELDS = Set.of("latency", "digest");
 
-    private WireReader() {
-    }
+    private WireReader() {}
 
     static WireMessage read(byte[] bytes) {
         Map<String, Object> node = FlatJsonObject.parse(bytes, BASE64_FIELDS);
         JsonFields base = new JsonFields(node, "message");
         long version = base.longValue("v");
         if (version != AuditCodec.VERSION) {
-            throw new CodecException("unsupported wire version " + version + " (this build reads "
-                    + AuditCodec.VERSION + ")");
+            throw new CodecException(
+                    "unsupported wire version " + version + " (this build reads " + AuditCodec.VERSION + ")");
         }
         String type = base.text("type", 32);
         JsonFields fields = new JsonFields(node, type + " message");
@@ -77,11 +75,21 @@ final class WireReader {
             throw f.error("mode", "has unknown value '" + mode + "'");
         }
         return new AuditRecord(
-                agent(f), f.nonNegative("seq"), f.longValue("emittedAt"),
-                f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), bucket(f), countingMode,
-                f.nonNegative("count"), f.nonNegative("bytes"), f.nonNegative("noTimestamp"),
-                f.nonNegative("skewed"), f.nonNegative("failed"),
-                latency(f), digest(f), offsets(f, "firstOffsets"));
+                agent(f),
+                f.nonNegative("seq"),
+                f.longValue("emittedAt"),
+                f.text("tier", MAX_NAME),
+                f.text("topic", MAX_NAME),
+                bucket(f),
+                countingMode,
+                f.nonNegative("count"),
+                f.nonNegative("bytes"),
+                f.nonNegative("noTimestamp"),
+                f.nonNegative("skewed"),
+                f.nonNegative("failed"),
+                latency(f),
+                digest(f),
+                offsets(f, "firstOffsets"));
     }
 
     private static Heartbeat readHeartbeat(JsonFields f) {
@@ -96,9 +104,17 @@ final class WireReader {
             }
             watermarks.put(e.getKey(), mark);
         }
-        return new Heartbeat(agent(f), f.nonNegative("seq"), f.longValue("emittedAt"), f.text("tier", MAX_NAME),
-                watermarks, partitions(f, "partitions"), f.booleanValue("closed"), f.nonNegative("dropped"),
-                droppedByBucket(f), f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of(),
+        return new Heartbeat(
+                agent(f),
+                f.nonNegative("seq"),
+                f.longValue("emittedAt"),
+                f.text("tier", MAX_NAME),
+                watermarks,
+                partitions(f, "partitions"),
+                f.booleanValue("closed"),
+                f.nonNegative("dropped"),
+                droppedByBucket(f),
+                f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of(),
                 f.has("readCommitted") && f.booleanValue("readCommitted"));
     }
 
@@ -122,7 +138,8 @@ final class WireReader {
             if (!(e.getValue() instanceof Long n) || n < 0) {
                 throw f.error("droppedByBucket." + key, "must be an integer >= 0");
             }
-            out.computeIfAbsent(key.substring(0, at), t -> new LinkedHashMap<>()).put(bucket, n);
+            out.computeIfAbsent(key.substring(0, at), t -> new LinkedHashMap<>())
+                    .put(bucket, n);
         }
         return out;
     }
@@ -159,17 +176,28 @@ final class WireReader {
             if (!(e.getValue() instanceof Long mark)) {
                 throw f.error(field + "." + key, "must be an integer");
             }
-            partitions.computeIfAbsent(key.substring(0, at), t -> new LinkedHashMap<>()).put(partition, mark);
+            partitions
+                    .computeIfAbsent(key.substring(0, at), t -> new LinkedHashMap<>())
+                    .put(partition, mark);
         }
         return partitions;
     }
 
     private static TierAggregate readAggregate(JsonFields f) {
         return new TierAggregate(
-                f.text("topic", MAX_NAME), f.text("tier", MAX_NAME), bucket(f),
-                f.nonNegative("count"), f.nonNegative("bytes"), f.nonNegative("noTimestamp"),
-                f.nonNegative("skewed"), f.nonNegative("failed"), f.nonNegative("records"),
-                latency(f), digest(f), f.longValue("updatedAt"), offsets(f, "firstOffsets"),
+                f.text("topic", MAX_NAME),
+                f.text("tier", MAX_NAME),
+                bucket(f),
+                f.nonNegative("count"),
+                f.nonNegative("bytes"),
+                f.nonNegative("noTimestamp"),
+                f.nonNegative("skewed"),
+                f.nonNegative("failed"),
+                f.nonNegative("records"),
+                latency(f),
+                digest(f),
+                f.longValue("updatedAt"),
+                offsets(f, "firstOffsets"),
                 f.has("countedOnConsume") ? f.nonNegative("countedOnConsume") : 0);
     }
 
@@ -185,8 +213,11 @@ final class WireReader {
         Map<Integer, Long> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : offsets.entrySet()) {
             Long partition = parseLong(e.getKey());
-            if (partition == null || partition < 0 || partition > Integer.MAX_VALUE
-                    || !(e.getValue() instanceof Long offset) || offset < 0) {
+            if (partition == null
+                    || partition < 0
+                    || partition > Integer.MAX_VALUE
+                    || !(e.getValue() instanceof Long offset)
+                    || offset < 0) {
                 throw f.error(field + "." + e.getKey(), "must map a partition number to an offset >= 0");
             }
             out.put(partition.intValue(), offset);
@@ -205,9 +236,16 @@ final class WireReader {
                 dropped.put(bucket, n);
             }
         }
-        return new TierProgress(f.text("tier", MAX_NAME), f.text("topic", MAX_NAME), f.longValue("watermark"),
-                f.longValue("lastHeartbeatAt"), f.nonNegativeInt("liveAgents"), f.longValue("updatedAt"), dropped,
-                offsets(f, "startOffsets"), f.has("readCommitted") && f.booleanValue("readCommitted"));
+        return new TierProgress(
+                f.text("tier", MAX_NAME),
+                f.text("topic", MAX_NAME),
+                f.longValue("watermark"),
+                f.longValue("lastHeartbeatAt"),
+                f.nonNegativeInt("liveAgents"),
+                f.longValue("updatedAt"),
+                dropped,
+                offsets(f, "startOffsets"),
+                f.has("readCommitted") && f.booleanValue("readCommitted"));
     }
 
     private static AgentIdentity agent(JsonFields f) {

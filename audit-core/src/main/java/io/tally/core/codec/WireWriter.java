@@ -8,15 +8,13 @@ import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Map;
 
 /** Writes each message type's fields; the field names are the wire contract (see the JSON Schema). */
 final class WireWriter {
-    private WireWriter() {
-    }
+    private WireWriter() {}
 
     static void write(JsonGenerator json, WireMessage message) throws IOException {
         json.writeStartObject();
@@ -138,8 +136,7 @@ final class WireWriter {
     }
 
     /** Writes a partition → offset map as an object keyed by partition number, nothing when it is empty. */
-    private static void writeOffsets(JsonGenerator json, String field, Map<Integer, Long> offsets)
-            throws IOException {
+    private static void writeOffsets(JsonGenerator json, String field, Map<Integer, Long> offsets) throws IOException {
         if (offsets.isEmpty()) {
             return;
         }

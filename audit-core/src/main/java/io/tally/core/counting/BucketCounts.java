@@ -26,6 +26,7 @@ public final class BucketCounts {
     private final IdDigest digest;
     /** partition → lowest offset counted; null until an offset is counted */
     private Map<Integer, Long> firstOffsets;
+
     private int lastPartition = -1;
 
     /** @param digestCells cells of the id digest, 0 for none */
@@ -105,10 +106,30 @@ public final class BucketCounts {
     }
 
     /** @return these counts as an audit record; the record shares this object's sketches */
-    public AuditRecord toRecord(AgentIdentity agent, long seq, long emittedAt, String tier, String topic,
-            long bucketMs, CountingMode mode) {
-        return new AuditRecord(agent, seq, emittedAt, tier, topic, new Bucket(bucketStart, bucketMs), mode, count,
-                bytes, noTimestamp, skewed, failed, latency, digest, firstOffsets == null ? Map.of() : firstOffsets);
+    public AuditRecord toRecord(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            String topic,
+            long bucketMs,
+            CountingMode mode) {
+        return new AuditRecord(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                topic,
+                new Bucket(bucketStart, bucketMs),
+                mode,
+                count,
+                bytes,
+                noTimestamp,
+                skewed,
+                failed,
+                latency,
+                digest,
+                firstOffsets == null ? Map.of() : firstOffsets);
     }
 
     public long bucketStart() {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.tally.core.CodecException;
-
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,8 +31,7 @@ public final class FlatJsonObject {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private FlatJsonObject() {
-    }
+    private FlatJsonObject() {}
 
     /**
      * @param base64Fields top-level fields whose string values are base64 and returned decoded
@@ -61,8 +59,9 @@ public final class FlatJsonObject {
         }
     }
 
-    private static void readFields(JsonParser parser, Map<String, Object> fields, Set<String> base64Fields,
-                                   boolean topLevel) throws IOException {
+    private static void readFields(
+            JsonParser parser, Map<String, Object> fields, Set<String> base64Fields, boolean topLevel)
+            throws IOException {
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
@@ -90,7 +89,8 @@ public final class FlatJsonObject {
     private static Object scalar(JsonParser parser, JsonToken token) throws IOException {
         switch (token) {
             case VALUE_NUMBER_INT:
-                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? OUT_OF_RANGE
+                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? OUT_OF_RANGE
                         : (Object) parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return parser.getDoubleValue();

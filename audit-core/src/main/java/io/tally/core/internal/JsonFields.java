@@ -1,7 +1,6 @@
 package io.tally.core.internal;
 
 import io.tally.core.CodecException;
-
 import java.util.Map;
 
 /**

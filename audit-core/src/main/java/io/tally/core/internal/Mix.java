@@ -2,8 +2,7 @@ package io.tally.core.internal;
 
 /** 64-bit hash mixing; fixed forever, because digests built by different agents must agree. */
 public final class Mix {
-    private Mix() {
-    }
+    private Mix() {}
 
     /** The MurmurHash3 64-bit finalizer: a bijection with full avalanche. */
     public static long fmix64(long h) {

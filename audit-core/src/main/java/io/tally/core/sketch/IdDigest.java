@@ -4,7 +4,6 @@ import io.tally.core.CodecException;
 import io.tally.core.internal.ByteReader;
 import io.tally.core.internal.ByteWriter;
 import io.tally.core.internal.Mix;
-
 import java.util.Arrays;
 
 /**
@@ -194,8 +193,8 @@ public final class IdDigest {
         }
         long cells = in.readVarLong();
         if (cells < MIN_CELLS || cells > MAX_CELLS) {
-            throw new CodecException("id digest: cell count " + cells + " outside [" + MIN_CELLS + ", "
-                    + MAX_CELLS + "]");
+            throw new CodecException(
+                    "id digest: cell count " + cells + " outside [" + MIN_CELLS + ", " + MAX_CELLS + "]");
         }
         byte[] bitmap = in.readBytes((int) (cells + 7) / 8);
         long[] table = new long[(int) cells * 3];

@@ -8,7 +8,6 @@ import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
 import io.tally.core.CodecException;
-
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -36,10 +35,12 @@ import java.util.function.Supplier;
 public final class LatencySketch {
     /** The relative accuracy of every quantile: 1%. */
     public static final double RELATIVE_ACCURACY = 0.01;
+
     static final int RELATIVE_ACCURACY_PERCENT = 1;
     static final int MAX_BINS = 2048;
     /** Largest accepted encoding, far above any real sketch (a full one is under 5 KB). */
     public static final int MAX_ENCODED_BYTES = 64 * 1024;
+
     static final int LAYOUT_VERSION = 1;
 
     private static final IndexMapping MAPPING = new CubicallyInterpolatedMapping(RELATIVE_ACCURACY);
@@ -49,6 +50,7 @@ public final class LatencySketch {
      * is then a table read and a counter increment, the agent's hot path. Larger values use the mapping itself.
      */
     private static final int INDEXED_MS = 2047;
+
     private static final int[] INDEX_OF_MS = new int[INDEXED_MS + 1];
 
     static {
@@ -163,7 +165,9 @@ public final class LatencySketch {
                     + " differs from the cubically interpolated mapping at 1% accuracy");
         }
         double count = decoded.getCount();
-        if (!(count >= 0) || Double.isInfinite(count) || decoded.getNegativeValueStore().getTotalCount() != 0) {
+        if (!(count >= 0)
+                || Double.isInfinite(count)
+                || decoded.getNegativeValueStore().getTotalCount() != 0) {
             throw new CodecException("latency sketch: invalid counts (total " + count + ")");
         }
         return new LatencySketch(decoded);
@@ -171,7 +175,8 @@ public final class LatencySketch {
 
     @Override
     public String toString() {
-        return sketch.isEmpty() ? "LatencySketch[empty]"
+        return sketch.isEmpty()
+                ? "LatencySketch[empty]"
                 : String.format("LatencySketch[n=%d, p50=%.1f, p99=%.1f]", count(), quantile(0.5), quantile(0.99));
     }
 }

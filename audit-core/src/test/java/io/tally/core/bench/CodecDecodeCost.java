@@ -8,7 +8,6 @@ import io.tally.core.CountingMode;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-
 import java.util.SplittableRandom;
 
 /**
@@ -20,8 +19,7 @@ import java.util.SplittableRandom;
 public final class CodecDecodeCost {
     private static final ObjectMapper TREE = new ObjectMapper();
 
-    private CodecDecodeCost() {
-    }
+    private CodecDecodeCost() {}
 
     public static void main(String[] args) throws Exception {
         printing = false; // a first pass warms the JIT on every row
@@ -35,34 +33,40 @@ public final class CodecDecodeCost {
 
     private static void table() {
         if (printing) {
-            System.out.printf("%-6s %6s %11s %13s %12s %12s %11s %7s%n", "ids", "bytes", "decode us",
-                    "tree only us", "latency us", "digest us", "encode us", "ratio");
+            System.out.printf(
+                    "%-6s %6s %11s %13s %12s %12s %11s %7s%n",
+                    "ids", "bytes", "decode us", "tree only us", "latency us", "digest us", "encode us", "ratio");
         }
         for (int ids : new int[] {1, 5, 50, 500}) {
             byte[][] messages = messages(ids, 256);
             double decode = Timing.nanosPerOp(messages.length, () -> {
-                long sum = 0;
-                for (byte[] m : messages) {
-                    sum += ((AuditRecord) AuditCodec.decode(m)).count();
-                }
-                return sum;
-            }) / 1_000;
+                        long sum = 0;
+                        for (byte[] m : messages) {
+                            sum += ((AuditRecord) AuditCodec.decode(m)).count();
+                        }
+                        return sum;
+                    })
+                    / 1_000;
             double tree = Timing.nanosPerOp(messages.length, () -> {
-                long sum = 0;
-                for (byte[] m : messages) {
-                    sum += tree(m);
-                }
-                return sum;
-            }) / 1_000;
+                        long sum = 0;
+                        for (byte[] m : messages) {
+                            sum += tree(m);
+                        }
+                        return sum;
+                    })
+                    / 1_000;
             AuditRecord sample = (AuditRecord) AuditCodec.decode(messages[0]);
             byte[] latency = sample.latency().toBytes();
             byte[] digest = sample.digest().toBytes();
-            double latencyDecode = Timing.nanosPerOp(1, () -> LatencySketch.fromBytes(latency).count()) / 1_000;
-            double digestDecode = Timing.nanosPerOp(1, () -> IdDigest.fromBytes(digest).totalCount()) / 1_000;
+            double latencyDecode =
+                    Timing.nanosPerOp(1, () -> LatencySketch.fromBytes(latency).count()) / 1_000;
+            double digestDecode =
+                    Timing.nanosPerOp(1, () -> IdDigest.fromBytes(digest).totalCount()) / 1_000;
             double encode = Timing.nanosPerOp(1, () -> AuditCodec.encode(sample).length) / 1_000;
             if (printing) {
-                System.out.printf("%-6d %6d %11.2f %13.2f %12.2f %12.2f %11.2f %7.2f%n", ids, messages[0].length,
-                        decode, tree, latencyDecode, digestDecode, encode, decode / tree);
+                System.out.printf(
+                        "%-6d %6d %11.2f %13.2f %12.2f %12.2f %11.2f %7.2f%n",
+                        ids, messages[0].length, decode, tree, latencyDecode, digestDecode, encode, decode / tree);
             }
         }
     }
@@ -86,9 +90,21 @@ public final class CodecDecodeCost {
                 latency.add(random.nextInt(2_000));
                 digest.add(random.nextLong());
             }
-            out[i] = AuditCodec.encode(new AuditRecord(new AgentIdentity("agent-" + i, "host-" + i), i, bucket,
-                    "producer", "topic-" + i % 10, new Bucket(bucket, 60_000), CountingMode.ACK, ids, ids * 100L,
-                    0, 0, 0, latency, digest));
+            out[i] = AuditCodec.encode(new AuditRecord(
+                    new AgentIdentity("agent-" + i, "host-" + i),
+                    i,
+                    bucket,
+                    "producer",
+                    "topic-" + i % 10,
+                    new Bucket(bucket, 60_000),
+                    CountingMode.ACK,
+                    ids,
+                    ids * 100L,
+                    0,
+                    0,
+                    0,
+                    latency,
+                    digest));
         }
         return out;
     }

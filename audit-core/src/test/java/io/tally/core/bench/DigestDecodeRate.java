@@ -1,7 +1,6 @@
 package io.tally.core.bench;
 
 import io.tally.core.sketch.IdDigest;
-
 import java.util.SplittableRandom;
 
 /**
@@ -10,8 +9,7 @@ import java.util.SplittableRandom;
  * Prints one table; see BENCHMARKS.md.
  */
 public final class DigestDecodeRate {
-    private DigestDecodeRate() {
-    }
+    private DigestDecodeRate() {}
 
     public static void main(String[] args) {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
@@ -48,7 +46,8 @@ public final class DigestDecodeRate {
             }
             IdDigest one = new IdDigest(cells);
             one.add(1);
-            System.out.printf("%d cells: %d bytes full, %d bytes with one id%n",
+            System.out.printf(
+                    "%d cells: %d bytes full, %d bytes with one id%n",
                     cells, full.toBytes().length, one.toBytes().length);
         }
         long[] ids = random.longs(100_000).toArray();

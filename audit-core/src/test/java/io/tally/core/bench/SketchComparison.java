@@ -5,11 +5,10 @@ import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.mapping.CubicallyInterpolatedMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
-import org.HdrHistogram.Histogram;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
 
 /**
  * DDSketch against HdrHistogram as the latency sketch, on the same latencies (ms): encoded size, insert cost,
@@ -18,15 +17,15 @@ import java.util.SplittableRandom;
 public final class SketchComparison {
     private static final long MAX_MS = 3_600_000L;
 
-    private SketchComparison() {
-    }
+    private SketchComparison() {}
 
     public static void main(String[] args) throws Exception {
         // The first pass only warms the JIT for every candidate, so that the order of the rows does not matter.
         printing = false;
         table();
         printing = true;
-        System.out.printf("%-30s %-13s %7s %10s %10s %12s %9s%n",
+        System.out.printf(
+                "%-30s %-13s %7s %10s %10s %12s %9s%n",
                 "sketch", "data", "bytes", "heap bytes", "insert ns", "enc+dec us", "max err");
         table();
         System.out.println("sink " + Timing.sink);
@@ -42,7 +41,11 @@ public final class SketchComparison {
                 Arrays.sort(sorted);
                 String label = data + "/" + (n >= 1000 ? n / 1000 + "k" : n);
                 for (double accuracy : new double[] {0.01, 0.02}) {
-                    report("DDSketch cubic " + (int) (accuracy * 100) + "%", label, values, sorted,
+                    report(
+                            "DDSketch cubic " + (int) (accuracy * 100) + "%",
+                            label,
+                            values,
+                            sorted,
                             new DdCandidate(accuracy));
                 }
                 report("HdrHistogram 2 digits (1%)", label, values, sorted, new HdrCandidate(false));
@@ -79,7 +82,8 @@ public final class SketchComparison {
             maxError = Math.max(maxError, Math.abs(candidate.quantile(q) - exact) / exact);
         }
         if (printing) {
-            System.out.printf("%-30s %-13s %7d %10d %10.1f %12.1f %8.2f%%%n",
+            System.out.printf(
+                    "%-30s %-13s %7d %10d %10.1f %12.1f %8.2f%%%n",
                     name, data, encoded.length, heapPerSketch(candidate, values), insert, codec, maxError * 100);
         }
     }
@@ -186,7 +190,8 @@ public final class SketchComparison {
         @Override
         public byte[] encode() {
             ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-            int size = compressed ? histogram.encodeIntoCompressedByteBuffer(buffer)
+            int size = compressed
+                    ? histogram.encodeIntoCompressedByteBuffer(buffer)
                     : histogram.encodeIntoByteBuffer(buffer);
             return Arrays.copyOf(buffer.array(), size);
         }
@@ -208,5 +213,4 @@ public final class SketchComparison {
             return histogram.getValueAtPercentile(q * 100);
         }
     }
-
 }

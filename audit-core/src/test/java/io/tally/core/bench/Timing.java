@@ -10,8 +10,7 @@ import java.util.function.LongSupplier;
 final class Timing {
     static long sink;
 
-    private Timing() {
-    }
+    private Timing() {}
 
     /** @return median nanoseconds per operation of {@code action}, which performs {@code opsPerCall} operations */
     static double nanosPerOp(int opsPerCall, LongSupplier action) {

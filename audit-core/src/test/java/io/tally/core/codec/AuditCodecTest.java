@@ -1,20 +1,19 @@
 package io.tally.core.codec;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.core.AuditRecord;
 import io.tally.core.CodecException;
 import io.tally.core.Heartbeat;
-import io.tally.core.TierProgress;
 import io.tally.core.TierAggregate;
+import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AuditCodecTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +37,8 @@ class AuditCodecTest {
         assertThat(decoded.count()).isEqualTo(250);
         assertThat(decoded.latency().quantile(0.99)).isEqualTo(record.latency().quantile(0.99));
         assertThat(decoded.digest()).isEqualTo(record.digest());
-        assertThat(((AuditRecord) AuditCodec.decode(AuditCodec.encode(WireSamples.counts(false)))).digest()).isNull();
+        assertThat(((AuditRecord) AuditCodec.decode(AuditCodec.encode(WireSamples.counts(false)))).digest())
+                .isNull();
     }
 
     @Test
@@ -78,10 +78,11 @@ class AuditCodecTest {
     void a_heartbeat_carries_per_partition_watermarks_only_when_its_agent_reads_partitions() {
         Heartbeat consumer = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.partitionedHeartbeat()));
         assertThat(consumer.partitions()).containsOnlyKeys("orders", "payments");
-        assertThat(consumer.partitions().get("orders")).containsExactly(
-                java.util.Map.entry(0, 1_764_000_069_999L), java.util.Map.entry(5, 1_764_000_061_000L));
-        assertThat(consumer.partitions().get("payments")).containsExactly(
-                java.util.Map.entry(2, io.tally.core.EventTimes.NONE));
+        assertThat(consumer.partitions().get("orders"))
+                .containsExactly(
+                        java.util.Map.entry(0, 1_764_000_069_999L), java.util.Map.entry(5, 1_764_000_061_000L));
+        assertThat(consumer.partitions().get("payments"))
+                .containsExactly(java.util.Map.entry(2, io.tally.core.EventTimes.NONE));
         assertThat(consumer.partitionCount()).isEqualTo(3);
         Heartbeat producer = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.heartbeat()));
         assertThat(producer.partitions()).isNull();
@@ -93,53 +94,88 @@ class AuditCodecTest {
     void what_agents_dropped_travels_per_topic_and_bucket_in_heartbeats_and_per_bucket_in_progress() throws Exception {
         Heartbeat h = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.partitionedHeartbeat()));
         assertThat(h.droppedByBucket()).containsOnlyKeys("orders");
-        assertThat(h.droppedByBucket().get("orders")).containsEntry(1_764_000_060_000L, 12L).hasSize(2);
+        assertThat(h.droppedByBucket().get("orders"))
+                .containsEntry(1_764_000_060_000L, 12L)
+                .hasSize(2);
         TierProgress p = (TierProgress) AuditCodec.decode(AuditCodec.encode(WireSamples.progressWithDrops()));
         assertThat(p.droppedIn(1_764_000_060_000L)).isEqualTo(12);
         assertThat(p.droppedIn(1_764_000_120_000L)).isZero();
-        assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(WireSamples.progress()))).dropped()).isEmpty();
-        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("droppedByBucket"))
-                .put("orders|x", 1)), "droppedByBucket.orders|x' must be keyed topic|bucketStart");
-        assertRejected(mutate(WireSamples.progressWithDrops(), n -> ((ObjectNode) n.get("dropped"))
-                .put("1764000060000", -1)), "dropped.1764000060000' must map a bucket start");
+        assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(WireSamples.progress()))).dropped())
+                .isEmpty();
+        assertRejected(
+                mutate(
+                        WireSamples.partitionedHeartbeat(),
+                        n -> ((ObjectNode) n.get("droppedByBucket")).put("orders|x", 1)),
+                "droppedByBucket.orders|x' must be keyed topic|bucketStart");
+        assertRejected(
+                mutate(WireSamples.progressWithDrops(), n -> ((ObjectNode) n.get("dropped")).put("1764000060000", -1)),
+                "dropped.1764000060000' must map a bucket start");
     }
 
     @Test
     void offsets_travel_where_a_tier_knows_them_and_are_absent_elsewhere() throws Exception {
-        TierAggregate log = (TierAggregate) AuditCodec.decode(AuditCodec.encode(
-                TierAggregate.empty("orders", "log", WireSamples.BUCKET).plus(WireSamples.logCounts())
+        TierAggregate log = (TierAggregate)
+                AuditCodec.decode(AuditCodec.encode(TierAggregate.empty("orders", "log", WireSamples.BUCKET)
+                        .plus(WireSamples.logCounts())
                         .plus(WireSamples.logCounts())));
         assertThat(log.firstOffsets()).containsExactly(java.util.Map.entry(0, 12_345L), java.util.Map.entry(3, 9_000L));
         assertThat(((AuditRecord) AuditCodec.decode(AuditCodec.encode(WireSamples.logCounts()))).firstOffsets())
                 .containsEntry(3, 9_000L);
         Heartbeat h = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.partitionedHeartbeat()));
-        assertThat(h.startOffsets().get("orders")).containsExactly(java.util.Map.entry(0, 1_200L),
-                java.util.Map.entry(5, 0L));
+        assertThat(h.startOffsets().get("orders"))
+                .containsExactly(java.util.Map.entry(0, 1_200L), java.util.Map.entry(5, 0L));
         assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(WireSamples.progressWithDrops())))
-                .startOffsets()).containsEntry(0, 1_200L);
-        for (WireMessage plain : java.util.List.of(WireSamples.counts(true), WireSamples.aggregate(),
-                WireSamples.heartbeat(), WireSamples.progress())) {
-            assertThat(new String(AuditCodec.encode(plain), StandardCharsets.UTF_8)).doesNotContain("Offsets")
+                        .startOffsets())
+                .containsEntry(0, 1_200L);
+        for (WireMessage plain : java.util.List.of(
+                WireSamples.counts(true), WireSamples.aggregate(), WireSamples.heartbeat(), WireSamples.progress())) {
+            assertThat(new String(AuditCodec.encode(plain), StandardCharsets.UTF_8))
+                    .doesNotContain("Offsets")
                     .doesNotContain("readCommitted");
         }
-        assertRejected(mutate(WireSamples.logCounts(), n -> ((ObjectNode) n.get("firstOffsets")).put("x", 1)),
+        assertRejected(
+                mutate(WireSamples.logCounts(), n -> ((ObjectNode) n.get("firstOffsets")).put("x", 1)),
                 "firstOffsets.x' must map a partition number to an offset >= 0");
-        assertRejected(mutate(WireSamples.progressWithDrops(), n -> ((ObjectNode) n.get("startOffsets"))
-                .put("1", -4)), "startOffsets.1' must map a partition number to an offset >= 0");
-        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("startOffsets"))
-                .put("orders|1", -4)), "offset");
+        assertRejected(
+                mutate(WireSamples.progressWithDrops(), n -> ((ObjectNode) n.get("startOffsets")).put("1", -4)),
+                "startOffsets.1' must map a partition number to an offset >= 0");
+        assertRejected(
+                mutate(
+                        WireSamples.partitionedHeartbeat(),
+                        n -> ((ObjectNode) n.get("startOffsets")).put("orders|1", -4)),
+                "offset");
     }
 
     @Test
     void a_read_committed_reader_says_so_in_its_heartbeats_and_its_tier_s_progress() throws Exception {
         Heartbeat h = WireSamples.partitionedHeartbeat();
-        Heartbeat committed = new Heartbeat(h.agent(), h.seq(), h.emittedAt(), h.tier(), h.watermarks(),
-                h.partitions(), h.closed(), h.dropped(), h.droppedByBucket(), h.startOffsets(), true);
-        assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(committed))).readCommitted()).isTrue();
-        assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(h))).readCommitted()).isFalse();
+        Heartbeat committed = new Heartbeat(
+                h.agent(),
+                h.seq(),
+                h.emittedAt(),
+                h.tier(),
+                h.watermarks(),
+                h.partitions(),
+                h.closed(),
+                h.dropped(),
+                h.droppedByBucket(),
+                h.startOffsets(),
+                true);
+        assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(committed))).readCommitted())
+                .isTrue();
+        assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(h))).readCommitted())
+                .isFalse();
         TierProgress p = WireSamples.progressWithDrops();
-        TierProgress committedProgress = new TierProgress(p.tier(), p.topic(), p.watermark(), p.lastHeartbeatAt(),
-                p.liveAgents(), p.updatedAt(), p.dropped(), p.startOffsets(), true);
+        TierProgress committedProgress = new TierProgress(
+                p.tier(),
+                p.topic(),
+                p.watermark(),
+                p.lastHeartbeatAt(),
+                p.liveAgents(),
+                p.updatedAt(),
+                p.dropped(),
+                p.startOffsets(),
+                true);
         assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(committedProgress))).readCommitted())
                 .isTrue();
         assertRejected(mutate(committed, n -> n.put("readCommitted", "yes")), "readCommitted");
@@ -156,16 +192,23 @@ class AuditCodecTest {
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("bucketMs", 0)), "field 'bucketMs' must be > 0");
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("mode", "guess")), "field 'mode' has unknown value");
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("topic", "")), "topic must have 1 to 249");
-        assertRejected(mutate(WireSamples.counts(true), n -> n.put("digest", "***")), "field 'digest' is not valid base64");
+        assertRejected(
+                mutate(WireSamples.counts(true), n -> n.put("digest", "***")), "field 'digest' is not valid base64");
         assertRejected(mutate(WireSamples.counts(true), n -> n.put("latency", "AAAA")), "field 'latency' is invalid");
-        assertRejected(mutate(WireSamples.heartbeat(), n -> ((ObjectNode) n.get("watermarks")).put("orders", "x")),
+        assertRejected(
+                mutate(WireSamples.heartbeat(), n -> ((ObjectNode) n.get("watermarks")).put("orders", "x")),
                 "watermarks.orders");
-        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions"))
-                .put("orders|x", 1)), "partitions.orders|x' must be keyed topic|partition");
-        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions"))
-                .put("orders", 1)), "partitions.orders' must be keyed topic|partition");
-        assertRejected(mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions"))
-                .put("orders|1", "x")), "partitions.orders|1' must be an integer");
+        assertRejected(
+                mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions")).put("orders|x", 1)),
+                "partitions.orders|x' must be keyed topic|partition");
+        assertRejected(
+                mutate(WireSamples.partitionedHeartbeat(), n -> ((ObjectNode) n.get("partitions")).put("orders", 1)),
+                "partitions.orders' must be keyed topic|partition");
+        assertRejected(
+                mutate(
+                        WireSamples.partitionedHeartbeat(),
+                        n -> ((ObjectNode) n.get("partitions")).put("orders|1", "x")),
+                "partitions.orders|1' must be an integer");
         assertRejected("{\"v\":1,".getBytes(StandardCharsets.UTF_8), "not valid JSON");
         assertRejected("[1,2]".getBytes(StandardCharsets.UTF_8), "must be a JSON object");
         assertRejected("{\"v\":1,\"type\":\"progress\"} x".getBytes(StandardCharsets.UTF_8), "not valid JSON");
@@ -182,7 +225,8 @@ class AuditCodecTest {
     }
 
     private static void assertRejected(byte[] bytes, String message) {
-        assertThatThrownBy(() -> AuditCodec.decode(bytes)).isInstanceOf(CodecException.class)
+        assertThatThrownBy(() -> AuditCodec.decode(bytes))
+                .isInstanceOf(CodecException.class)
                 .hasMessageContaining(message);
     }
 

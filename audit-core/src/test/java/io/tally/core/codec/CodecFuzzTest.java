@@ -1,17 +1,16 @@
 package io.tally.core.codec;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import io.tally.core.CodecException;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /** Decoders see bytes from anyone: whatever they get, they answer with a value or a CodecException. */
 class CodecFuzzTest {
@@ -34,8 +33,24 @@ class CodecFuzzTest {
         for (int i = 0; i < 5_000; i++) {
             decodeOrCodecException(randomBytes(RANDOM.nextInt(300)), AuditCodec::decode);
         }
-        String[] fragments = {"{", "}", "\"v\":1", "\"type\":\"counts\"", ",", "\"count\":", "-1", "1e400", "null",
-            "\"latency\":\"AQ==\"", "\"digest\":\"AQMB\"", "[", "]", "\"watermarks\":{}", "true", "\"\\u0000\""};
+        String[] fragments = {
+            "{",
+            "}",
+            "\"v\":1",
+            "\"type\":\"counts\"",
+            ",",
+            "\"count\":",
+            "-1",
+            "1e400",
+            "null",
+            "\"latency\":\"AQ==\"",
+            "\"digest\":\"AQMB\"",
+            "[",
+            "]",
+            "\"watermarks\":{}",
+            "true",
+            "\"\\u0000\""
+        };
         for (int i = 0; i < 5_000; i++) {
             StringBuilder json = new StringBuilder();
             for (int j = RANDOM.nextInt(12); j >= 0; j--) {
@@ -63,7 +78,8 @@ class CodecFuzzTest {
             for (int i = 0; i < 5_000; i++) {
                 byte[] mutated = mutate(seed);
                 decodeOrCodecException(mutated, IdDigest::fromBytes);
-                decodeOrCodecException(mutated, bytes -> LatencySketch.fromBytes(bytes).quantile(0.99));
+                decodeOrCodecException(
+                        mutated, bytes -> LatencySketch.fromBytes(bytes).quantile(0.99));
             }
         }
         for (int i = 0; i < 20_000; i++) {
@@ -92,7 +108,9 @@ class CodecFuzzTest {
         byte[] copy = seed.clone();
         for (int n = 1 + RANDOM.nextInt(4); n > 0; n--) {
             int at = RANDOM.nextInt(copy.length);
-            copy[at] = RANDOM.nextBoolean() ? (byte) RANDOM.nextInt(256) : (byte) "{}[]\",:0-9eE".charAt(RANDOM.nextInt(12));
+            copy[at] = RANDOM.nextBoolean()
+                    ? (byte) RANDOM.nextInt(256)
+                    : (byte) "{}[]\",:0-9eE".charAt(RANDOM.nextInt(12));
         }
         return copy;
     }
@@ -104,5 +122,4 @@ class CodecFuzzTest {
         }
         return bytes;
     }
-
 }

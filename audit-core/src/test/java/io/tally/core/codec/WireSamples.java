@@ -10,7 +10,6 @@ import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +18,7 @@ final class WireSamples {
     static final AgentIdentity AGENT = new AgentIdentity("3f1c9a52-7d1e-4a5b-9a8e-0c1d2e3f4a5b", "app-host-7");
     static final Bucket BUCKET = Bucket.of(1_764_000_012_345L, 60_000);
 
-    private WireSamples() {
-    }
+    private WireSamples() {}
 
     static AuditRecord counts(boolean withDigest) {
         LatencySketch latency = new LatencySketch();
@@ -29,34 +27,80 @@ final class WireSamples {
             latency.add(3 + i % 40);
             digest.add(0x1234_5678_9abcL * (i + 1));
         }
-        return new AuditRecord(AGENT, 41, 1_764_000_070_000L, "producer", "orders", BUCKET, CountingMode.ACK,
-                250, 250 * 1024, 2, 1, 3, latency, withDigest ? digest : null);
+        return new AuditRecord(
+                AGENT,
+                41,
+                1_764_000_070_000L,
+                "producer",
+                "orders",
+                BUCKET,
+                CountingMode.ACK,
+                250,
+                250 * 1024,
+                2,
+                1,
+                3,
+                latency,
+                withDigest ? digest : null);
     }
 
     static Heartbeat heartbeat() {
-        return new Heartbeat(AGENT, 42, 1_764_000_075_000L, "consumer.billing",
-                Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L), false, 17);
+        return new Heartbeat(
+                AGENT,
+                42,
+                1_764_000_075_000L,
+                "consumer.billing",
+                Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
+                false,
+                17);
     }
 
     /** A consumer's heartbeat: per partition it reads, one of them with nothing passed yet. */
     static Heartbeat partitionedHeartbeat() {
-        return new Heartbeat(AGENT, 43, 1_764_000_075_000L, "consumer.billing",
+        return new Heartbeat(
+                AGENT,
+                43,
+                1_764_000_075_000L,
+                "consumer.billing",
                 Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
-                Map.of("orders", Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
-                        "payments", Map.of(2, io.tally.core.EventTimes.NONE), "refunds", Map.of()),
-                false, 17, Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)),
+                Map.of(
+                        "orders",
+                        Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
+                        "payments",
+                        Map.of(2, io.tally.core.EventTimes.NONE),
+                        "refunds",
+                        Map.of()),
+                false,
+                17,
+                Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)),
                 Map.of("orders", Map.of(0, 1_200L, 5, 0L), "payments", Map.of(2, 77L)));
     }
 
     /** The log tier's counts: with the lowest offset it counted per partition. */
     static AuditRecord logCounts() {
         AuditRecord c = counts(true);
-        return new AuditRecord(AGENT, 44, c.emittedAt(), "log", "orders", BUCKET, CountingMode.LOG, 250, 250 * 1024,
-                0, 0, 0, c.latency(), c.digest(), Map.of(3, 9_000L, 0, 12_345L));
+        return new AuditRecord(
+                AGENT,
+                44,
+                c.emittedAt(),
+                "log",
+                "orders",
+                BUCKET,
+                CountingMode.LOG,
+                250,
+                250 * 1024,
+                0,
+                0,
+                0,
+                c.latency(),
+                c.digest(),
+                Map.of(3, 9_000L, 0, 12_345L));
     }
 
     static TierAggregate aggregate() {
-        return TierAggregate.empty("orders", "producer", BUCKET).plus(counts(true)).plus(counts(true));
+        return TierAggregate.empty("orders", "producer", BUCKET)
+                .plus(counts(true))
+                .plus(counts(true));
     }
 
     static TierProgress progress() {
@@ -65,14 +109,28 @@ final class WireSamples {
 
     /** Progress of a tier whose agents dropped counts in two buckets. */
     static TierProgress progressWithDrops() {
-        return new TierProgress("consumer.billing", "orders", 1_764_000_069_000L, 1_764_000_075_000L, 2,
-                1_764_000_076_000L, Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L),
+        return new TierProgress(
+                "consumer.billing",
+                "orders",
+                1_764_000_069_000L,
+                1_764_000_075_000L,
+                2,
+                1_764_000_076_000L,
+                Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L),
                 Map.of(0, 1_200L, 5, 0L));
     }
 
     static List<WireMessage> all() {
-        return List.of(counts(true), counts(false), heartbeat(), partitionedHeartbeat(), aggregate(), progress(),
-                progressWithDrops(), logCounts(), TierAggregate.empty("orders", "log", BUCKET).plus(logCounts()),
+        return List.of(
+                counts(true),
+                counts(false),
+                heartbeat(),
+                partitionedHeartbeat(),
+                aggregate(),
+                progress(),
+                progressWithDrops(),
+                logCounts(),
+                TierAggregate.empty("orders", "log", BUCKET).plus(logCounts()),
                 new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
     }
 }

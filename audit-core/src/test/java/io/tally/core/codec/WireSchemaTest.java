@@ -1,5 +1,7 @@
 package io.tally.core.codec;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
@@ -7,12 +9,9 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.tally.core.WireMessage;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The JSON Schema is the contract for agents in other languages: real encoded messages must pass it. */
 class WireSchemaTest {
@@ -21,7 +20,8 @@ class WireSchemaTest {
 
     private static JsonSchema load() {
         try (InputStream in = AuditCodec.class.getResourceAsStream(AuditCodec.SCHEMA_RESOURCE)) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -26,8 +26,8 @@ class BucketCountsTest {
         count(earlier, NOW - 100_000);
         count(now, NOW - 1_000);
         count(now, EventTimes.NONE);
-        count(now, NOW + 61_000);        // further ahead than the future bound
-        count(now, NOW - 3_600_001);     // further back than the past bound
+        count(now, NOW + 61_000); // further ahead than the future bound
+        count(now, NOW - 3_600_001); // further back than the past bound
         now.countFailed();
 
         assertThat(earlier.count()).isEqualTo(1);
@@ -38,7 +38,9 @@ class BucketCountsTest {
         assertThat(now.skewed()).isEqualTo(2);
         assertThat(now.failed()).isEqualTo(1);
         assertThat(now.messages()).isEqualTo(5);
-        assertThat(now.digest().totalCount()).as("only the messages counted by their event time").isEqualTo(1);
+        assertThat(now.digest().totalCount())
+                .as("only the messages counted by their event time")
+                .isEqualTo(1);
     }
 
     @Test
@@ -47,7 +49,7 @@ class BucketCountsTest {
         a.offset(0, 12);
         a.offset(0, 13);
         a.offset(3, 9);
-        a.offset(0, 5);                  // a re-read from further back
+        a.offset(0, 5); // a re-read from further back
         BucketCounts b = rules.newBucket(rules.bucketStart(NOW));
         b.offset(3, 2);
         a.mergeFrom(b);
@@ -55,7 +57,9 @@ class BucketCountsTest {
         AuditRecord r = a.toRecord(new AgentIdentity("a", "h"), 7, NOW, "log", "orders", 60_000, CountingMode.LOG);
 
         assertThat(r.firstOffsets()).containsExactly(Map.entry(0, 5L), Map.entry(3, 2L));
-        assertThat(rules.newBucket(0).toRecord(new AgentIdentity("a", "h"), 0, NOW, "producer", "orders", 60_000,
-                CountingMode.ACK).firstOffsets()).isEmpty();
+        assertThat(rules.newBucket(0)
+                        .toRecord(new AgentIdentity("a", "h"), 0, NOW, "producer", "orders", 60_000, CountingMode.ACK)
+                        .firstOffsets())
+                .isEmpty();
     }
 }

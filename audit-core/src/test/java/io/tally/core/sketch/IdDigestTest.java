@@ -1,14 +1,13 @@
 package io.tally.core.sketch;
 
-import io.tally.core.CodecException;
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+
+import io.tally.core.CodecException;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class IdDigestTest {
 
@@ -125,7 +124,8 @@ class IdDigestTest {
         IdDigest diff = digest.minus(new IdDigest(200));
         assertThat(IdDigest.fromBytes(digest.toBytes())).isEqualTo(digest);
         assertThat(IdDigest.fromBytes(new IdDigest(64).toBytes())).isEqualTo(new IdDigest(64));
-        assertThat(IdDigest.fromBytes(digestOf(9).toBytes()).peel().duplicated()).containsOnlyKeys(9L);
+        assertThat(IdDigest.fromBytes(digestOf(9).toBytes()).peel().duplicated())
+                .containsOnlyKeys(9L);
         assertThat(diff.cells()).isEqualTo(200);
     }
 
@@ -138,7 +138,8 @@ class IdDigestTest {
     void refuses_to_combine_digests_of_different_sizes() {
         IdDigest small = new IdDigest(64);
         assertThat(small.compatibleWith(new IdDigest(128))).isFalse();
-        assertThatThrownBy(() -> small.merge(new IdDigest(128))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> small.merge(new IdDigest(128)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("64 and 128 cells");
         assertThatThrownBy(() -> new IdDigest(3)).hasMessageContaining("cells must be in");
     }

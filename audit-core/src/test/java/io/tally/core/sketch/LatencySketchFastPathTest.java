@@ -1,10 +1,9 @@
 package io.tally.core.sketch;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The table-driven path for small latencies must give exactly the bins DDSketch itself would. */
 class LatencySketchFastPathTest {
@@ -15,7 +14,7 @@ class LatencySketchFastPathTest {
         LatencySketch reference = new LatencySketch();
         for (long ms = 0; ms < 5_000; ms++) {
             fast.add(ms);
-            reference.add(ms, 1);   // the counted path always goes through DDSketch.accept
+            reference.add(ms, 1); // the counted path always goes through DDSketch.accept
         }
         assertThat(fast.toBytes()).isEqualTo(reference.toBytes());
         double[] qs = {0, 0.01, 0.25, 0.5, 0.9, 0.99, 1};

@@ -1,14 +1,13 @@
 package io.tally.core.sketch;
 
-import io.tally.core.CodecException;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import io.tally.core.CodecException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class LatencySketchTest {
 
@@ -65,7 +64,8 @@ class LatencySketchTest {
         LatencySketch decoded = LatencySketch.fromBytes(sketch.toBytes());
         assertThat(decoded.count()).isEqualTo(sketch.count());
         assertThat(decoded.quantile(0.99)).isEqualTo(sketch.quantile(0.99));
-        assertThat(LatencySketch.fromBytes(new LatencySketch().toBytes()).isEmpty()).isTrue();
+        assertThat(LatencySketch.fromBytes(new LatencySketch().toBytes()).isEmpty())
+                .isTrue();
         assertThat(new LatencySketch().quantile(0.5)).isNaN();
     }
 

@@ -41,8 +41,8 @@ public final class Cluster implements AutoCloseable {
     public Cluster(BrokerConfig config) {
         this.config = config;
         this.running = new KafkaNode[config.nodes()];
-        this.tasks = new NodeTasks(config.startTimeout().toMillis() + config.shutdownTimeout().toMillis()
-                + START_GRACE_MS);
+        this.tasks = new NodeTasks(
+                config.startTimeout().toMillis() + config.shutdownTimeout().toMillis() + START_GRACE_MS);
     }
 
     /** Starts every node that is not running and waits until all of them serve clients. */
@@ -66,8 +66,13 @@ public final class Cluster implements AutoCloseable {
             stopQuietly();
             throw e;
         }
-        LOG.info("Kafka ready at {} ({} node(s), cluster {}, data in {}) after {} ms", bootstrapServers(),
-                running.length, clusterId, dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOG.info(
+                "Kafka ready at {} ({} node(s), cluster {}, data in {}) after {} ms",
+                bootstrapServers(),
+                running.length,
+                clusterId,
+                dataDir,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Starts node {@code id} again on its directory and ports; the cluster must have been started before. */
@@ -123,8 +128,8 @@ public final class Cluster implements AutoCloseable {
         errors.addAll(tasks.run("stop", nodes, n -> n.stopBroker(config.shutdownTimeout())));
         errors.addAll(tasks.run("stop", nodes, KafkaNode::stopController));
         if (!errors.isEmpty()) {
-            BrokerException failure = new BrokerException("Stopping the broker failed: " + errors.get(0),
-                    errors.get(0));
+            BrokerException failure =
+                    new BrokerException("Stopping the broker failed: " + errors.get(0), errors.get(0));
             errors.stream().skip(1).forEach(failure::addSuppressed);
             throw failure;
         }
@@ -199,8 +204,8 @@ public final class Cluster implements AutoCloseable {
                 try {
                     dataDir = Files.createTempDirectory("tally-broker-");
                 } catch (IOException e) {
-                    throw new BrokerException("Cannot create a temporary data directory ("
-                            + BrokerConfig.DATA_DIR + " is empty)", e);
+                    throw new BrokerException(
+                            "Cannot create a temporary data directory (" + BrokerConfig.DATA_DIR + " is empty)", e);
                 }
                 temporaryDir = true;
             }
@@ -210,9 +215,14 @@ public final class Cluster implements AutoCloseable {
             List<NodeSpec> specs = new ArrayList<>();
             try {
                 for (int id = 0; id < config.nodes(); id++) {
-                    int listener = reservedPorts.reserve(id, NodeProperties.CLIENT_LISTENER,
-                            config.listenerPort() == 0 ? 0 : config.listenerPort() + id, BrokerConfig.LISTENER_PORT);
-                    int controller = reservedPorts.reserve(id, NodeProperties.CONTROLLER_LISTENER,
+                    int listener = reservedPorts.reserve(
+                            id,
+                            NodeProperties.CLIENT_LISTENER,
+                            config.listenerPort() == 0 ? 0 : config.listenerPort() + id,
+                            BrokerConfig.LISTENER_PORT);
+                    int controller = reservedPorts.reserve(
+                            id,
+                            NodeProperties.CONTROLLER_LISTENER,
                             config.controllerPort() == 0 ? 0 : config.controllerPort() + id,
                             BrokerConfig.CONTROLLER_PORT);
                     specs.add(new NodeSpec(id, dataDir.resolve(NodeSpec.dirName(id)), listener, controller));
@@ -230,18 +240,18 @@ public final class Cluster implements AutoCloseable {
     private void awaitReady(long startedNanos) {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
         long leftMs = config.startTimeout().toMillis() - elapsedMs;
-        Readiness.awaitNodes(bootstrapServers(), runningIds(), Duration.ofMillis(Math.max(1_000, leftMs)),
-                this::firstFatalFault);
+        Readiness.awaitNodes(
+                bootstrapServers(), runningIds(), Duration.ofMillis(Math.max(1_000, leftMs)), this::firstFatalFault);
     }
 
     private void startNodes(List<Integer> ids) {
         for (int id : ids) {
             NodeSpec spec = layout.get(id);
             try {
-                reservedPorts.reserve(id, NodeProperties.CLIENT_LISTENER, spec.listenerPort(),
-                        BrokerConfig.LISTENER_PORT);
-                reservedPorts.reserve(id, NodeProperties.CONTROLLER_LISTENER, spec.controllerPort(),
-                        BrokerConfig.CONTROLLER_PORT);
+                reservedPorts.reserve(
+                        id, NodeProperties.CLIENT_LISTENER, spec.listenerPort(), BrokerConfig.LISTENER_PORT);
+                reservedPorts.reserve(
+                        id, NodeProperties.CONTROLLER_LISTENER, spec.controllerPort(), BrokerConfig.CONTROLLER_PORT);
             } catch (RuntimeException e) {
                 ids.forEach(reservedPorts::release);
                 throw e;
@@ -250,8 +260,10 @@ public final class Cluster implements AutoCloseable {
         List<KafkaNode> nodes = new ArrayList<>();
         for (int id : ids) {
             NodeSpec spec = layout.get(id);
-            KafkaNode node = KafkaNode.create(spec,
-                    NodeProperties.of(spec, layout, config, config.startTimeout().toMillis()),
+            KafkaNode node = KafkaNode.create(
+                    spec,
+                    NodeProperties.of(
+                            spec, layout, config, config.startTimeout().toMillis()),
                     reservedPorts.factoryFor(id));
             running[id] = node;
             nodes.add(node);
@@ -263,8 +275,8 @@ public final class Cluster implements AutoCloseable {
         if (!errors.isEmpty()) {
             ids.forEach(this::stopNodeQuietly);
             ids.forEach(reservedPorts::release);
-            BrokerException failure = new BrokerException("Starting the broker failed: " + errors.get(0),
-                    errors.get(0));
+            BrokerException failure =
+                    new BrokerException("Starting the broker failed: " + errors.get(0), errors.get(0));
             errors.stream().skip(1).forEach(failure::addSuppressed);
             throw failure;
         }

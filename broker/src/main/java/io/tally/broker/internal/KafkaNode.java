@@ -42,8 +42,8 @@ public final class KafkaNode {
     private final BrokerServer broker;
     private final AtomicReference<String> fatalFault;
 
-    private KafkaNode(NodeSpec spec, ControllerServer controller, BrokerServer broker,
-            AtomicReference<String> fatalFault) {
+    private KafkaNode(
+            NodeSpec spec, ControllerServer controller, BrokerServer broker, AtomicReference<String> fatalFault) {
         this.spec = spec;
         this.controller = controller;
         this.broker = broker;
@@ -56,19 +56,19 @@ public final class KafkaNode {
         try {
             config = KafkaConfig.fromProps(toProperties(properties), false);
         } catch (ConfigException e) {
-            throw new BrokerException("Invalid Kafka broker configuration of node " + spec.id() + ": "
-                    + e.getMessage(), e);
+            throw new BrokerException(
+                    "Invalid Kafka broker configuration of node " + spec.id() + ": " + e.getMessage(), e);
         }
         Tuple2<MetaPropertiesEnsemble, BootstrapMetadata> dirs;
         try {
             dirs = KafkaRaftServer.initializeLogDirs(config, LOG, "[node " + spec.id() + "] ");
         } catch (RuntimeException e) {
-            throw new BrokerException("Node " + spec.id() + " cannot use its directory " + spec.dir() + ": "
-                    + e.getMessage(), e);
+            throw new BrokerException(
+                    "Node " + spec.id() + " cannot use its directory " + spec.dir() + ": " + e.getMessage(), e);
         }
         MetaPropertiesEnsemble metaProps = dirs._1();
-        String clusterId = metaProps.clusterId().orElseThrow(
-                () -> new BrokerException("No cluster id in " + spec.dir()));
+        String clusterId =
+                metaProps.clusterId().orElseThrow(() -> new BrokerException("No cluster id in " + spec.dir()));
         Metrics metrics = Server.initializeMetrics(config, Time.SYSTEM, clusterId);
         try {
             AtomicReference<String> fatalFault = new AtomicReference<>();
@@ -77,8 +77,8 @@ public final class KafkaNode {
                     metaProps,
                     Time.SYSTEM,
                     metrics,
-                    CompletableFuture.completedFuture(
-                            QuorumConfig.parseVoterConnections(config.quorumConfig().voters())),
+                    CompletableFuture.completedFuture(QuorumConfig.parseVoterConnections(
+                            config.quorumConfig().voters())),
                     QuorumConfig.parseBootstrapServers(config.quorumConfig().bootstrapServers()),
                     faultHandlers(spec.id(), fatalFault),
                     sockets);
@@ -103,8 +103,8 @@ public final class KafkaNode {
      */
     private static FaultHandlerFactory faultHandlers(int nodeId, AtomicReference<String> fatalFault) {
         return (name, fatal, action) -> {
-            FaultHandler logging = new LoggingFaultHandler((fatal ? "fatal " : "") + name + " (node " + nodeId + ")",
-                    action);
+            FaultHandler logging =
+                    new LoggingFaultHandler((fatal ? "fatal " : "") + name + " (node " + nodeId + ")", action);
             if (!fatal) {
                 return logging;
             }

@@ -23,30 +23,32 @@ public final class NodeProperties {
     /** Broker session timeout with several nodes (Kafka's default is 9 s); a single node keeps the default. */
     static final String MULTI_NODE_SESSION_TIMEOUT_MS = "4000";
 
-    private NodeProperties() {
-    }
+    private NodeProperties() {}
 
     /**
      * Properties of node {@code self} of a cluster made of {@code all} nodes.
      *
      * @param startTimeoutMs bound of Kafka's own startup wait ({@code server.max.startup.time.ms})
      */
-    public static Map<String, String> of(NodeSpec self, List<NodeSpec> all, BrokerConfig config,
-            long startTimeoutMs) {
+    public static Map<String, String> of(NodeSpec self, List<NodeSpec> all, BrokerConfig config, long startTimeoutMs) {
         Map<String, String> props = new TreeMap<>(defaults(config));
         props.put("server.max.startup.time.ms", Long.toString(startTimeoutMs));
         props.putAll(config.kafkaProperties());
 
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(self.id()));
-        props.put("controller.quorum.voters", all.stream()
-                .map(n -> n.id() + "@" + NodeSpec.HOST + ":" + n.controllerPort())
-                .collect(Collectors.joining(",")));
-        props.put("listeners", CLIENT_LISTENER + "://" + NodeSpec.HOST + ":" + self.listenerPort() + ","
-                + CONTROLLER_LISTENER + "://" + NodeSpec.HOST + ":" + self.controllerPort());
+        props.put(
+                "controller.quorum.voters",
+                all.stream()
+                        .map(n -> n.id() + "@" + NodeSpec.HOST + ":" + n.controllerPort())
+                        .collect(Collectors.joining(",")));
+        props.put(
+                "listeners",
+                CLIENT_LISTENER + "://" + NodeSpec.HOST + ":" + self.listenerPort() + "," + CONTROLLER_LISTENER + "://"
+                        + NodeSpec.HOST + ":" + self.controllerPort());
         props.put("advertised.listeners", CLIENT_LISTENER + "://" + NodeSpec.HOST + ":" + self.listenerPort());
-        props.put("listener.security.protocol.map",
-                CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("inter.broker.listener.name", CLIENT_LISTENER);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("log.dirs", self.dir().toString());

@@ -53,11 +53,11 @@ final class NodeTasks {
                 try {
                     futures.get(i).get(waitMs, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
-                    errors.add(new BrokerException("Node " + nodeId + " failed to " + action + ": " + e.getCause(),
-                            e.getCause()));
+                    errors.add(new BrokerException(
+                            "Node " + nodeId + " failed to " + action + ": " + e.getCause(), e.getCause()));
                 } catch (TimeoutException e) {
-                    errors.add(new BrokerException("Node " + nodeId + " did not " + action + " within " + waitMs
-                            + " ms", e));
+                    errors.add(new BrokerException(
+                            "Node " + nodeId + " did not " + action + " within " + waitMs + " ms", e));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     errors.add(new BrokerException("Interrupted while nodes " + action, e));

@@ -22,8 +22,7 @@ final class Readiness {
 
     private static final long POLL_MS = 100;
 
-    private Readiness() {
-    }
+    private Readiness() {}
 
     /**
      * Blocks until {@code describeCluster} lists exactly {@code expectedIds}, or fails.
@@ -31,8 +30,8 @@ final class Readiness {
      * @param fatalFault reports a fatal fault of a node, which ends the wait early
      * @throws BrokerException on timeout or fatal fault
      */
-    static void awaitNodes(String bootstrapServers, Set<Integer> expectedIds, Duration timeout,
-            Supplier<String> fatalFault) {
+    static void awaitNodes(
+            String bootstrapServers, Set<Integer> expectedIds, Duration timeout, Supplier<String> fatalFault) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int requestMs = (int) Math.max(1_000, Math.min(5_000, timeout.toMillis()));
         Map<String, Object> props = Map.of(
@@ -50,9 +49,13 @@ final class Readiness {
                     throw new BrokerException("A node hit a fatal fault while starting: " + fault);
                 }
                 try {
-                    seen = admin.describeCluster(new DescribeClusterOptions().timeoutMs(requestMs))
-                            .nodes().get(requestMs, TimeUnit.MILLISECONDS)
-                            .stream().map(Node::id).collect(Collectors.toSet());
+                    seen = admin
+                            .describeCluster(new DescribeClusterOptions().timeoutMs(requestMs))
+                            .nodes()
+                            .get(requestMs, TimeUnit.MILLISECONDS)
+                            .stream()
+                            .map(Node::id)
+                            .collect(Collectors.toSet());
                     if (seen.equals(expectedIds)) {
                         return;
                     }
@@ -60,9 +63,12 @@ final class Readiness {
                     lastError = e;
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new BrokerException("Brokers at " + bootstrapServers + " did not list nodes " + expectedIds
-                            + " within " + timeout.toMillis() + " ms (tally.broker.start.timeout.ms); last seen "
-                            + seen, lastError);
+                    throw new BrokerException(
+                            "Brokers at " + bootstrapServers + " did not list nodes " + expectedIds
+                                    + " within " + timeout.toMillis()
+                                    + " ms (tally.broker.start.timeout.ms); last seen "
+                                    + seen,
+                            lastError);
                 }
                 Thread.sleep(POLL_MS);
             }

@@ -41,8 +41,10 @@ public final class ReservedPorts implements AutoCloseable {
             return channel.socket().getLocalPort();
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new BrokerException("Cannot bind " + listener + " port " + port + " of node " + nodeId + " on "
-                    + NodeSpec.HOST + " (" + setting + "): " + e.getMessage(), e);
+            throw new BrokerException(
+                    "Cannot bind " + listener + " port " + port + " of node " + nodeId + " on " + NodeSpec.HOST + " ("
+                            + setting + "): " + e.getMessage(),
+                    e);
         }
     }
 

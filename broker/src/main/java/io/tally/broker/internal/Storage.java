@@ -32,8 +32,7 @@ public final class Storage {
     static final String META_PROPERTIES = "meta.properties";
     private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
 
-    private Storage() {
-    }
+    private Storage() {}
 
     /**
      * Creates {@code dir} if needed and checks that it is a writable directory.
@@ -44,8 +43,10 @@ public final class Storage {
         try {
             Files.createDirectories(dir);
         } catch (IOException | RuntimeException e) {
-            throw new BrokerException("Invalid value " + dir + " for configuration " + BrokerConfig.DATA_DIR
-                    + ": cannot create the directory (" + e + ")", e);
+            throw new BrokerException(
+                    "Invalid value " + dir + " for configuration " + BrokerConfig.DATA_DIR
+                            + ": cannot create the directory (" + e + ")",
+                    e);
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new BrokerException("Invalid value " + dir + " for configuration " + BrokerConfig.DATA_DIR
@@ -57,8 +58,10 @@ public final class Storage {
             Files.createFile(probe);
             Files.delete(probe);
         } catch (IOException e) {
-            throw new BrokerException("Invalid value " + dir + " for configuration " + BrokerConfig.DATA_DIR
-                    + ": cannot write to the directory (" + e + ")", e);
+            throw new BrokerException(
+                    "Invalid value " + dir + " for configuration " + BrokerConfig.DATA_DIR
+                            + ": cannot write to the directory (" + e + ")",
+                    e);
         }
     }
 
@@ -92,15 +95,14 @@ public final class Storage {
         for (NodeSpec node : nodes) {
             format(node, clusterId);
         }
-        LOG.info("Formatted data directory {} for new cluster {} with {} node(s)", dataDir, clusterId,
-                nodes.size());
+        LOG.info("Formatted data directory {} for new cluster {} with {} node(s)", dataDir, clusterId, nodes.size());
         return clusterId;
     }
 
     private static void checkNoOtherNodes(Path dataDir, int nodeCount) {
         try (Stream<Path> children = Files.list(dataDir)) {
-            Optional<Path> extra = children
-                    .filter(p -> p.getFileName().toString().matches("node-\\d+"))
+            Optional<Path> extra = children.filter(
+                            p -> p.getFileName().toString().matches("node-\\d+"))
                     .filter(p -> Integer.parseInt(p.getFileName().toString().substring(5)) >= nodeCount)
                     .filter(p -> Files.exists(p.resolve(META_PROPERTIES)))
                     .findFirst();

@@ -22,7 +22,8 @@ class NodePropertiesTest {
     @Test
     void a_node_is_a_combined_broker_and_controller_on_loopback() {
         List<NodeSpec> all = nodes(1);
-        Map<String, String> props = NodeProperties.of(all.get(0), all, BrokerConfig.builder().build(), 60_000);
+        Map<String, String> props =
+                NodeProperties.of(all.get(0), all, BrokerConfig.builder().build(), 60_000);
 
         assertThat(props)
                 .containsEntry("process.roles", "broker,controller")
@@ -39,7 +40,8 @@ class NodePropertiesTest {
     @Test
     void one_node_replicates_internal_topics_once() {
         List<NodeSpec> all = nodes(1);
-        Map<String, String> props = NodeProperties.of(all.get(0), all, BrokerConfig.builder().build(), 60_000);
+        Map<String, String> props =
+                NodeProperties.of(all.get(0), all, BrokerConfig.builder().build(), 60_000);
 
         assertThat(props)
                 .containsEntry("offsets.topic.replication.factor", "1")
@@ -54,8 +56,8 @@ class NodePropertiesTest {
     @Test
     void three_nodes_form_a_three_voter_quorum_and_survive_one_node_down() {
         List<NodeSpec> all = nodes(3);
-        Map<String, String> props =
-                NodeProperties.of(all.get(2), all, BrokerConfig.builder().nodes(3).build(), 60_000);
+        Map<String, String> props = NodeProperties.of(
+                all.get(2), all, BrokerConfig.builder().nodes(3).build(), 60_000);
 
         assertThat(props)
                 .containsEntry("node.id", "2")

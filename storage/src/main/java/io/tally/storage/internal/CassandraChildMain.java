@@ -16,6 +16,7 @@ import java.util.Optional;
 public final class CassandraChildMain {
     /** System property holding the pid of the process to watch. */
     public static final String PARENT_PID_PROPERTY = "tally.parent.pid";
+
     static final String DAEMON_CLASS = "org.apache.cassandra.service.CassandraDaemon";
     static final long SHUTDOWN_GRACE_MS = 20_000;
     static final int EXIT_PARENT_GONE = 143;

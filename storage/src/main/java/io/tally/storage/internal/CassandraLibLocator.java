@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 public final class CassandraLibLocator {
     /** Where {@code mvn -pl storage/cassandra-dist package} puts the jars, relative to the repository root. */
     public static final String BUILD_OUTPUT = "storage/cassandra-dist/target/lib";
+
     static final String BUILD_HINT = "Build them with `mvn -pl storage/cassandra-dist package` at the repository root, "
             + "or point -D" + LocalCassandraConfig.LIB + "=<folder> at a folder of cassandra-all and its dependencies.";
 
@@ -24,8 +25,10 @@ public final class CassandraLibLocator {
 
     /** Locates the folder from the system property and the working folder, checking the disk. */
     public static Path locate() {
-        return locate(Optional.ofNullable(System.getProperty(LocalCassandraConfig.LIB)),
-                Path.of("").toAbsolutePath(), CassandraLibLocator::holdsCassandra);
+        return locate(
+                Optional.ofNullable(System.getProperty(LocalCassandraConfig.LIB)),
+                Path.of("").toAbsolutePath(),
+                CassandraLibLocator::holdsCassandra);
     }
 
     /**

@@ -35,8 +35,10 @@ public final class FreePorts {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             return port;
         } catch (IOException e) {
-            throw new StorageException("Port " + port + " on 127.0.0.1 (" + key + ") is in use: is another Cassandra "
-                    + "running? Stop it, or choose another port (0 picks a free one).", e);
+            throw new StorageException(
+                    "Port " + port + " on 127.0.0.1 (" + key + ") is in use: is another Cassandra "
+                            + "running? Stop it, or choose another port (0 picks a free one).",
+                    e);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 public final class JavaRuntimes {
     /** The only Java feature release the local node is run on. */
     public static final int REQUIRED_FEATURE = 17;
+
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"?(\\d+)");
 
     private JavaRuntimes() {}

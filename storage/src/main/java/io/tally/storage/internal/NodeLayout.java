@@ -84,7 +84,15 @@ public record NodeLayout(Path root) {
 
     /** Every folder that must exist before the node starts. */
     public List<Path> directories() {
-        return List.of(confDir(), launcherDir(), dataDir(), commitLogDir(), savedCachesDir(), hintsDir(), cdcRawDir(),
-                logDir(), tmpDir());
+        return List.of(
+                confDir(),
+                launcherDir(),
+                dataDir(),
+                commitLogDir(),
+                savedCachesDir(),
+                hintsDir(),
+                cdcRawDir(),
+                logDir(),
+                tmpDir());
     }
 }

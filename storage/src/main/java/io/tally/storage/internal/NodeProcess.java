@@ -51,8 +51,8 @@ public final class NodeProcess {
             for (Path dir : layout.directories()) {
                 Files.createDirectories(dir);
             }
-            Files.writeString(layout.yamlFile(), CassandraYaml.render(layout, cqlPort, storagePort),
-                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    layout.yamlFile(), CassandraYaml.render(layout, cqlPort, storagePort), StandardCharsets.UTF_8);
             Files.writeString(layout.logbackFile(), LogbackXml.render(layout.logDir()), StandardCharsets.UTF_8);
             copyLauncher(layout.launcherDir());
             Files.writeString(layout.stdoutLog(), "", StandardCharsets.UTF_8);
@@ -62,7 +62,8 @@ public final class NodeProcess {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(layout.root().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.stdoutLog().toFile()));
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(layout.stdoutLog().toFile()));
         try {
             Process process = pb.start();
             LOG.debug("Started Cassandra process {}: {}", process.pid(), command);
@@ -99,14 +100,17 @@ public final class NodeProcess {
             }
             if (System.nanoTime() - deadline > 0) {
                 process.destroyForcibly();
-                throw failure("Cassandra did not accept CQL on " + contactPoint + " within "
-                        + timeout.toSeconds() + " s",
+                throw failure(
+                        "Cassandra did not accept CQL on " + contactPoint + " within " + timeout.toSeconds() + " s",
                         lastError);
             }
             if (portOpen()) {
                 LOG.debug("CQL port of {} open after {} ms", contactPoint, (System.nanoTime() - start) / 1_000_000);
-                try (CqlSession session = CassandraSessions.builder(List.of(contactPoint),
-                        CassandraSessions.DEFAULT_LOCAL_DATACENTER, Duration.ofSeconds(10)).build()) {
+                try (CqlSession session = CassandraSessions.builder(
+                                List.of(contactPoint),
+                                CassandraSessions.DEFAULT_LOCAL_DATACENTER,
+                                Duration.ofSeconds(10))
+                        .build()) {
                     Row row = session.execute(READY_QUERY).one();
                     return row == null ? "unknown" : row.getString(0);
                 } catch (DriverException e) {
@@ -134,8 +138,8 @@ public final class NodeProcess {
         LOG.warn("Cassandra process {} did not stop within {} s; killing it", process.pid(), timeout.toSeconds());
         process.destroyForcibly();
         if (!waitFor(KILL_WAIT)) {
-            throw new StorageException("Cassandra process " + process.pid() + " survived a kill for "
-                    + KILL_WAIT.toSeconds() + " s");
+            throw new StorageException(
+                    "Cassandra process " + process.pid() + " survived a kill for " + KILL_WAIT.toSeconds() + " s");
         }
         return false;
     }
@@ -144,8 +148,8 @@ public final class NodeProcess {
     public void kill() {
         process.destroyForcibly();
         if (!waitFor(KILL_WAIT)) {
-            throw new StorageException("Cassandra process " + process.pid() + " survived a kill for "
-                    + KILL_WAIT.toSeconds() + " s");
+            throw new StorageException(
+                    "Cassandra process " + process.pid() + " survived a kill for " + KILL_WAIT.toSeconds() + " s");
         }
     }
 
@@ -169,8 +173,10 @@ public final class NodeProcess {
     }
 
     private StorageException failure(String what, Throwable cause) {
-        return new StorageException(what + ". Data folder: " + layout.root() + "\n"
-                + LogTail.of(layout.systemLog(), TAIL_LINES) + "\n" + LogTail.of(layout.stdoutLog(), 20), cause);
+        return new StorageException(
+                what + ". Data folder: " + layout.root() + "\n" + LogTail.of(layout.systemLog(), TAIL_LINES) + "\n"
+                        + LogTail.of(layout.stdoutLog(), 20),
+                cause);
     }
 
     private static void copyLauncher(Path launcherDir) throws IOException {

@@ -22,9 +22,8 @@ public final class SchemaStatements {
         String ks = keyspace + ".";
         String options = " AND default_time_to_live = " + ttlSeconds;
         return List.of(
-                "CREATE KEYSPACE IF NOT EXISTS " + keyspace
-                        + " WITH replication = " + replicationCql + " AND durable_writes = true",
-
+                "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replicationCql
+                        + " AND durable_writes = true",
                 "CREATE TABLE IF NOT EXISTS " + ks + "tier_buckets ("
                         + "topic text, "
                         + "day date, "
@@ -45,14 +44,12 @@ public final class SchemaStatements {
                         + ") WITH comment = 'Cumulative aggregate of one (topic, tier, bucket); "
                         + "day = UTC day of bucket_start'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "discrepancies ("
                         + discrepancyColumns("topic text, ")
                         + "PRIMARY KEY ((day), detected_at, id)"
                         + ") WITH CLUSTERING ORDER BY (detected_at DESC, id ASC)"
                         + " AND comment = 'Discrepancies by UTC day of detection, newest first'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "discrepancies_by_topic ("
                         + discrepancyColumns("topic text, ")
                         + "PRIMARY KEY ((topic), bucket_start, id)"
@@ -60,7 +57,6 @@ public final class SchemaStatements {
                         + " AND comment = 'The rows of discrepancies by topic and bucket, newest bucket first; "
                         + "written alongside'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "discrepancies_by_id ("
                         + "id uuid PRIMARY KEY, "
                         + "day date, "
@@ -70,7 +66,6 @@ public final class SchemaStatements {
                         + ") WITH comment = 'Where a discrepancy lives in discrepancies and discrepancies_by_topic; "
                         + "never updated'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "tier_progress ("
                         + "tier text, "
                         + "topic text, "
@@ -83,7 +78,6 @@ public final class SchemaStatements {
                         + "PRIMARY KEY ((tier), topic)"
                         + ") WITH comment = 'How far each tier has seen each topic'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "alert_state ("
                         + "discrepancy_id uuid, "
                         + "sink text, "
@@ -94,7 +88,6 @@ public final class SchemaStatements {
                         + "PRIMARY KEY ((discrepancy_id), sink)"
                         + ") WITH comment = 'What each alert sink last sent about a discrepancy'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "edge_verdicts ("
                         + "topic text, "
                         + "day date, "
@@ -111,7 +104,6 @@ public final class SchemaStatements {
                         + ") WITH comment = 'Latest verdict of each edge of a topic for each bucket; "
                         + "day = UTC day of bucket_start'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "verdict_rollups ("
                         + "hour_start timestamp, "
                         + "topic text, "
@@ -124,7 +116,6 @@ public final class SchemaStatements {
                         + "PRIMARY KEY ((hour_start), topic)"
                         + ") WITH comment = 'What the verdicts of each topic add up to per hour of bucket starts'"
                         + options,
-
                 "CREATE TABLE IF NOT EXISTS " + ks + "agents ("
                         + "tier text, "
                         + "instance_id text, "

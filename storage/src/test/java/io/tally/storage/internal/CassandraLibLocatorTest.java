@@ -21,8 +21,8 @@ class CassandraLibLocatorTest {
 
     @Test
     void finds_the_build_output_from_a_module_folder_below_the_root() {
-        Path found = CassandraLibLocator.locate(Optional.empty(), Path.of("/src/tally/standalone/target"),
-                Set.of(REPO_LIB)::contains);
+        Path found = CassandraLibLocator.locate(
+                Optional.empty(), Path.of("/src/tally/standalone/target"), Set.of(REPO_LIB)::contains);
 
         assertThat(found).isEqualTo(REPO_LIB);
     }
@@ -31,8 +31,8 @@ class CassandraLibLocatorTest {
     void the_system_property_wins_over_the_search() {
         Path other = Path.of("/opt/cassandra-lib");
 
-        Path found = CassandraLibLocator.locate(Optional.of("/opt/cassandra-lib"), Path.of("/src/tally"),
-                Set.of(REPO_LIB, other)::contains);
+        Path found = CassandraLibLocator.locate(
+                Optional.of("/opt/cassandra-lib"), Path.of("/src/tally"), Set.of(REPO_LIB, other)::contains);
 
         assertThat(found).isEqualTo(other);
     }

@@ -13,7 +13,8 @@ class CassandraYamlTest {
     void binds_both_ports_on_loopback_and_seeds_itself() {
         String yaml = CassandraYaml.render(layout, 19042, 17000);
 
-        assertThat(yaml).contains("native_transport_port: 19042\n")
+        assertThat(yaml)
+                .contains("native_transport_port: 19042\n")
                 .contains("storage_port: 17000\n")
                 .contains("listen_address: 127.0.0.1\n")
                 .contains("rpc_address: 127.0.0.1\n")
@@ -24,7 +25,10 @@ class CassandraYamlTest {
     void is_a_fast_single_node_with_one_token_and_no_bootstrap() {
         String yaml = CassandraYaml.render(layout, 19042, 17000);
 
-        assertThat(yaml).contains("num_tokens: 1\n").contains("initial_token: 0\n").contains("auto_bootstrap: false\n")
+        assertThat(yaml)
+                .contains("num_tokens: 1\n")
+                .contains("initial_token: 0\n")
+                .contains("auto_bootstrap: false\n")
                 .contains("partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n")
                 .contains("endpoint_snitch: SimpleSnitch\n");
     }
@@ -33,7 +37,8 @@ class CassandraYamlTest {
     void puts_every_directory_under_the_data_dir() {
         String yaml = CassandraYaml.render(layout, 19042, 17000);
 
-        assertThat(yaml).contains("  - '/var/tally/cassandra/data'\n")
+        assertThat(yaml)
+                .contains("  - '/var/tally/cassandra/data'\n")
                 .contains("commitlog_directory: '/var/tally/cassandra/commitlog'\n")
                 .contains("saved_caches_directory: '/var/tally/cassandra/saved_caches'\n")
                 .contains("hints_directory: '/var/tally/cassandra/hints'\n")
@@ -44,8 +49,12 @@ class CassandraYamlTest {
     void uses_cassandra_5_value_syntax_with_units() {
         String yaml = CassandraYaml.render(layout, 19042, 17000);
 
-        assertThat(yaml).contains("commitlog_sync_period: 10000ms\n").contains("commitlog_segment_size: 8MiB\n")
-                .doesNotContain("_in_ms").doesNotContain("_in_mb").doesNotContain("_in_kb");
+        assertThat(yaml)
+                .contains("commitlog_sync_period: 10000ms\n")
+                .contains("commitlog_segment_size: 8MiB\n")
+                .doesNotContain("_in_ms")
+                .doesNotContain("_in_mb")
+                .doesNotContain("_in_kb");
     }
 
     @Test

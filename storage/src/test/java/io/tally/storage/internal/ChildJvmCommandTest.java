@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ChildJvmCommandTest {
     private final NodeLayout layout = new NodeLayout(Path.of("/var/tally/cassandra"));
-    private final List<String> cmd = ChildJvmCommand.build(Path.of("/opt/jdk17"), 768, layout,
-            Path.of("/opt/tally/lib"), 4242);
+    private final List<String> cmd =
+            ChildJvmCommand.build(Path.of("/opt/jdk17"), 768, layout, Path.of("/opt/tally/lib"), 4242);
 
     @Test
     void runs_java_of_the_given_home_with_the_heap_fixed() {
@@ -33,13 +33,14 @@ class ChildJvmCommandTest {
 
     @Test
     void points_cassandra_at_the_generated_files_and_keeps_it_in_the_foreground() {
-        assertThat(cmd).contains(
-                "-Dcassandra.config=file:///var/tally/cassandra/conf/cassandra.yaml",
-                "-Dlogback.configurationFile=file:///var/tally/cassandra/conf/logback.xml",
-                "-Dcassandra-foreground=yes",
-                "-Dcassandra.storagedir=/var/tally/cassandra",
-                "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-                "-Djava.io.tmpdir=/var/tally/cassandra/tmp");
+        assertThat(cmd)
+                .contains(
+                        "-Dcassandra.config=file:///var/tally/cassandra/conf/cassandra.yaml",
+                        "-Dlogback.configurationFile=file:///var/tally/cassandra/conf/logback.xml",
+                        "-Dcassandra-foreground=yes",
+                        "-Dcassandra.storagedir=/var/tally/cassandra",
+                        "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+                        "-Djava.io.tmpdir=/var/tally/cassandra/tmp");
     }
 
     @Test
@@ -59,6 +60,7 @@ class ChildJvmCommandTest {
     @Test
     void the_watching_main_is_one_class_file_so_it_can_be_copied_alone() {
         assertThat(CassandraChildMain.class.getDeclaredClasses()).isEmpty();
-        assertThat(CassandraChildMain.class.getResource("CassandraChildMain$1.class")).isNull();
+        assertThat(CassandraChildMain.class.getResource("CassandraChildMain$1.class"))
+                .isNull();
     }
 }

@@ -11,7 +11,8 @@ class JavaRuntimesTest {
 
     @Test
     void reads_the_feature_version_from_a_release_file() {
-        assertThat(JavaRuntimes.parseRelease("IMPLEMENTOR=\"Debian\"\nJAVA_VERSION=\"17.0.15\"\n")).hasValue(17);
+        assertThat(JavaRuntimes.parseRelease("IMPLEMENTOR=\"Debian\"\nJAVA_VERSION=\"17.0.15\"\n"))
+                .hasValue(17);
         assertThat(JavaRuntimes.parseRelease("JAVA_VERSION=\"25\"\n")).hasValue(25);
         assertThat(JavaRuntimes.parseRelease("JAVA_VERSION=\"1.8.0_412\"\n")).hasValue(8);
         assertThat(JavaRuntimes.parseRelease("IMPLEMENTOR=\"x\"\n")).isEmpty();

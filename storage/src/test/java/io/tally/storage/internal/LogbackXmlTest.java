@@ -11,7 +11,8 @@ class LogbackXmlTest {
     void logs_info_and_above_to_a_file_in_the_log_dir_and_nothing_to_the_console() {
         String xml = LogbackXml.render(Path.of("/var/tally/cassandra/logs"));
 
-        assertThat(xml).contains("<file>/var/tally/cassandra/logs/system.log</file>")
+        assertThat(xml)
+                .contains("<file>/var/tally/cassandra/logs/system.log</file>")
                 .contains("<root level=\"INFO\">")
                 .doesNotContain("DEBUG")
                 .doesNotContain("ConsoleAppender");
@@ -21,7 +22,9 @@ class LogbackXmlTest {
     void bounds_the_log_size_by_rolling() {
         String xml = LogbackXml.render(Path.of("/logs"));
 
-        assertThat(xml).contains("SizeBasedTriggeringPolicy").contains("<maxFileSize>20MB</maxFileSize>")
+        assertThat(xml)
+                .contains("SizeBasedTriggeringPolicy")
+                .contains("<maxFileSize>20MB</maxFileSize>")
                 .contains("<maxIndex>5</maxIndex>");
     }
 

@@ -74,17 +74,19 @@ public abstract class AuditStoreContract {
         store().putAggregates(List.of(newer));
         store().putAggregates(List.of(newer));
 
-        assertThat(store().aggregates(topic, t0, t0 + MINUTE)).singleElement()
+        assertThat(store().aggregates(topic, t0, t0 + MINUTE))
+                .singleElement()
                 .satisfies(a -> assertThat(a.count()).isEqualTo(25));
     }
 
     @Test
     void an_aggregate_without_digest_stays_without_one() {
-        TierAggregate a = new TierAggregate(topic, "consumer.x", new Bucket(t0, MINUTE), 5, 50, 0, 0, 0, 1,
-                new LatencySketch(), null, t0 + 1);
+        TierAggregate a = new TierAggregate(
+                topic, "consumer.x", new Bucket(t0, MINUTE), 5, 50, 0, 0, 0, 1, new LatencySketch(), null, t0 + 1);
         store().putAggregates(List.of(a));
 
-        assertThat(store().aggregates(topic, t0, t0 + 1)).singleElement()
+        assertThat(store().aggregates(topic, t0, t0 + 1))
+                .singleElement()
                 .satisfies(back -> assertThat(back.digest()).isNull());
     }
 
@@ -97,13 +99,25 @@ public abstract class AuditStoreContract {
                 aggregate("producer", lateInDay, 2),
                 aggregate("producer", lateInDay - MINUTE, 9),
                 aggregate("producer", lateInDay + 3 * MINUTE, 9)));
-        store().putAggregates(List.of(new TierAggregate(topic + "-other", "producer", new Bucket(lateInDay, MINUTE),
-                1, 1, 0, 0, 0, 1, new LatencySketch(), null, 0)));
+        store().putAggregates(List.of(new TierAggregate(
+                topic + "-other",
+                "producer",
+                new Bucket(lateInDay, MINUTE),
+                1,
+                1,
+                0,
+                0,
+                0,
+                1,
+                new LatencySketch(),
+                null,
+                0)));
 
         List<TierAggregate> read = store().aggregates(topic, lateInDay, lateInDay + 3 * MINUTE);
 
-        assertThat(read).extracting(a -> a.bucket().start() + "/" + a.tier()).containsExactly(
-                lateInDay + "/log", lateInDay + "/producer", (lateInDay + 2 * MINUTE) + "/producer");
+        assertThat(read)
+                .extracting(a -> a.bucket().start() + "/" + a.tier())
+                .containsExactly(lateInDay + "/log", lateInDay + "/producer", (lateInDay + 2 * MINUTE) + "/producer");
     }
 
     @Test
@@ -111,29 +125,42 @@ public abstract class AuditStoreContract {
         store().putProgress(new TierProgress("producer", topic, t0, t0 + 5, 2, t0 + 6));
         store().putProgress(new TierProgress("producer", topic, t0 + MINUTE, t0 + 65, 1, t0 + 66));
 
-        assertThat(store().progress()).filteredOn(p -> p.topic().equals(topic))
+        assertThat(store().progress())
+                .filteredOn(p -> p.topic().equals(topic))
                 .containsExactly(new TierProgress("producer", topic, t0 + MINUTE, t0 + 65, 1, t0 + 66));
 
-        store().putProgress(List.of(new TierProgress("log", topic, t0, t0 + 5, 1, t0 + 6),
-                new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126)));
-        assertThat(store().progress()).filteredOn(p -> p.topic().equals(topic)).containsExactlyInAnyOrder(
+        store().putProgress(List.of(
                 new TierProgress("log", topic, t0, t0 + 5, 1, t0 + 6),
-                new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126));
+                new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126)));
+        assertThat(store().progress())
+                .filteredOn(p -> p.topic().equals(topic))
+                .containsExactlyInAnyOrder(
+                        new TierProgress("log", topic, t0, t0 + 5, 1, t0 + 6),
+                        new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126));
     }
 
     @Test
     void stores_the_latest_verdict_of_each_edge_and_bucket() {
         Bucket b = new Bucket(t0, MINUTE);
         store().putVerdicts(List.of(new EdgeVerdict(topic, b, "producer", "log", Verdict.PENDING, 5, 3, t0 + 1, "")));
-        store().putVerdicts(List.of(new EdgeVerdict(topic, b, "producer", "log", Verdict.LOSS, 5, 4, t0 + 2,
-                        "LOSS: producer has 5, log 4"),
+        store().putVerdicts(List.of(
+                new EdgeVerdict(topic, b, "producer", "log", Verdict.LOSS, 5, 4, t0 + 2, "LOSS: producer has 5, log 4"),
                 new EdgeVerdict(topic, b, "log", "consumer.a", Verdict.COMPLETE, 4, 4, t0 + 2, null),
                 new EdgeVerdict(topic, b.next(), "producer", "log", Verdict.COMPLETE, 1, 1, t0 + 2, "")));
 
-        assertThat(store().verdicts(topic, t0, t0 + MINUTE)).containsExactly(
-                new EdgeVerdict(topic, b, "log", "consumer.a", Verdict.COMPLETE, 4, 4, t0 + 2, null),
-                new EdgeVerdict(topic, b, "producer", "log", Verdict.LOSS, 5, 4, t0 + 2,
-                        "LOSS: producer has 5, log 4"));
+        assertThat(store().verdicts(topic, t0, t0 + MINUTE))
+                .containsExactly(
+                        new EdgeVerdict(topic, b, "log", "consumer.a", Verdict.COMPLETE, 4, 4, t0 + 2, null),
+                        new EdgeVerdict(
+                                topic,
+                                b,
+                                "producer",
+                                "log",
+                                Verdict.LOSS,
+                                5,
+                                4,
+                                t0 + 2,
+                                "LOSS: producer has 5, log 4"));
     }
 
     @Test
@@ -142,12 +169,14 @@ public abstract class AuditStoreContract {
         store().putDiscrepancy(d);
 
         Discrepancy resolved = store().putDiscrepancy(
-                d.withDetectedAt(t0 + 9 * MINUTE).withStatus(DiscrepancyStatus.RESOLVED, t0 + 9 * MINUTE));
+                        d.withDetectedAt(t0 + 9 * MINUTE).withStatus(DiscrepancyStatus.RESOLVED, t0 + 9 * MINUTE));
 
         assertThat(resolved.detectedAt()).isEqualTo(d.detectedAt());
         assertThat(store().discrepancy(d.id())).contains(resolved);
-        assertThat(store().discrepancies(DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY))).containsExactly(resolved);
-        assertThat(store().discrepancies(DiscrepancyQuery.detectedBetween(t0, t0 + DAY))).containsExactly(resolved);
+        assertThat(store().discrepancies(DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY)))
+                .containsExactly(resolved);
+        assertThat(store().discrepancies(DiscrepancyQuery.detectedBetween(t0, t0 + DAY)))
+                .containsExactly(resolved);
         assertThat(store().discrepancy(UUID.randomUUID())).isEmpty();
     }
 
@@ -163,13 +192,17 @@ public abstract class AuditStoreContract {
                 .containsExactly(fixed, dup, loss);
         assertThat(store().discrepancies(DiscrepancyQuery.detectedBetween(t0, t0 + DAY)))
                 .containsExactly(fixed, dup, loss);
-        assertThat(store().discrepancies(DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY).withKind(Verdict.LOSS)))
+        assertThat(store().discrepancies(
+                                DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY).withKind(Verdict.LOSS)))
                 .containsExactly(fixed, loss);
         assertThat(store().discrepancies(DiscrepancyQuery.detectedBetween(t0, t0 + DAY)
-                .withKind(Verdict.LOSS).withStatus(DiscrepancyStatus.OPEN))).containsExactly(loss);
+                        .withKind(Verdict.LOSS)
+                        .withStatus(DiscrepancyStatus.OPEN)))
+                .containsExactly(loss);
         assertThat(store().discrepancies(DiscrepancyQuery.ofTopic(topic, t0 + MINUTE, t0 + 2 * MINUTE)))
                 .containsExactly(dup);
-        assertThat(store().discrepancies(DiscrepancyQuery.detectedBetween(t0, t0 + DAY).withLimit(2)))
+        assertThat(store().discrepancies(
+                                DiscrepancyQuery.detectedBetween(t0, t0 + DAY).withLimit(2)))
                 .containsExactly(fixed, dup);
     }
 
@@ -184,7 +217,8 @@ public abstract class AuditStoreContract {
                 all.add(store().putDiscrepancy(d));
             }
         }
-        for (DiscrepancyQuery first : List.of(DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY).withLimit(5),
+        for (DiscrepancyQuery first : List.of(
+                DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY).withLimit(5),
                 DiscrepancyQuery.detectedBetween(t0, t0 + DAY).withLimit(5))) {
             List<Discrepancy> seen = new java.util.ArrayList<>();
             DiscrepancyQuery q = first;
@@ -196,13 +230,18 @@ public abstract class AuditStoreContract {
                 }
                 q = q.withAfter(DiscrepancyCursor.after(got.get(got.size() - 1), q));
             }
-            assertThat(seen).as("pages of %s", first).doesNotHaveDuplicates().hasSameSizeAs(all)
+            assertThat(seen)
+                    .as("pages of %s", first)
+                    .doesNotHaveDuplicates()
+                    .hasSameSizeAs(all)
                     .containsExactlyElementsOf(store().discrepancies(first.withLimit(DiscrepancyQuery.MAX_LIMIT)))
-                    .isSortedAccordingTo(java.util.Comparator.comparingLong(first::positionOf).reversed()
+                    .isSortedAccordingTo(java.util.Comparator.comparingLong(first::positionOf)
+                            .reversed()
                             .thenComparing(Discrepancy::id, DiscrepancyCursor.ID_ORDER));
         }
         DiscrepancyQuery ofTopic = DiscrepancyQuery.ofTopic(topic, t0, t0 + DAY);
-        assertThat(store().discrepancies(ofTopic.withAfter(new DiscrepancyCursor(t0 - 1, new UUID(0, 0))))).isEmpty();
+        assertThat(store().discrepancies(ofTopic.withAfter(new DiscrepancyCursor(t0 - 1, new UUID(0, 0)))))
+                .isEmpty();
         assertThat(store().discrepancies(ofTopic.withAfter(new DiscrepancyCursor(t0 + DAY + MINUTE, new UUID(0, 0)))))
                 .hasSameSizeAs(all);
     }
@@ -210,14 +249,28 @@ public abstract class AuditStoreContract {
     @Test
     void stores_verdict_rollups_by_hour_and_topic() {
         long hour = VerdictRollup.hourOf(t0);
-        VerdictRollup a = new VerdictRollup(topic + "-a", hour, java.util.Map.of(Verdict.COMPLETE, 170L,
-                Verdict.LOSS, 2L), 172_000, 171_990, hour + 59 * MINUTE, MINUTE, t0 + 1);
+        VerdictRollup a = new VerdictRollup(
+                topic + "-a",
+                hour,
+                java.util.Map.of(Verdict.COMPLETE, 170L, Verdict.LOSS, 2L),
+                172_000,
+                171_990,
+                hour + 59 * MINUTE,
+                MINUTE,
+                t0 + 1);
         VerdictRollup b = new VerdictRollup(topic + "-b", hour, java.util.Map.of(), 0, 0, -1, MINUTE, t0 + 1);
-        VerdictRollup later = new VerdictRollup(topic + "-a", hour + VerdictRollup.HOUR_MS,
-                java.util.Map.of(Verdict.PENDING, 3L), 0, 0, -1, MINUTE, t0 + 2);
+        VerdictRollup later = new VerdictRollup(
+                topic + "-a",
+                hour + VerdictRollup.HOUR_MS,
+                java.util.Map.of(Verdict.PENDING, 3L),
+                0,
+                0,
+                -1,
+                MINUTE,
+                t0 + 2);
         store().putRollups(List.of(a, b, later));
-        VerdictRollup updated = new VerdictRollup(topic + "-b", hour, java.util.Map.of(Verdict.COMPLETE, 1L), 10, 10,
-                hour, MINUTE, t0 + 3);
+        VerdictRollup updated = new VerdictRollup(
+                topic + "-b", hour, java.util.Map.of(Verdict.COMPLETE, 1L), 10, 10, hour, MINUTE, t0 + 3);
         store().putRollups(List.of(updated));
 
         assertThat(store().rollups(hour, hour + VerdictRollup.HOUR_MS)).containsExactly(a, updated);
@@ -232,7 +285,8 @@ public abstract class AuditStoreContract {
         store().putAlertState(new AlertState(id, "webhook", "OPEN LOSS", t0 + 5, 0, ""));
         store().putAlertState(new AlertState(id, "log", "OPEN LOSS", t0 + 1, 0, null));
 
-        assertThat(store().alertState(id, "webhook")).contains(new AlertState(id, "webhook", "OPEN LOSS", t0 + 5, 0, ""));
+        assertThat(store().alertState(id, "webhook"))
+                .contains(new AlertState(id, "webhook", "OPEN LOSS", t0 + 5, 0, ""));
         assertThat(store().alertState(id, "log")).contains(new AlertState(id, "log", "OPEN LOSS", t0 + 1, 0, ""));
         assertThat(store().alertState(id, "kafka")).isEmpty();
     }
@@ -242,15 +296,34 @@ public abstract class AuditStoreContract {
         String a = "agent-" + UUID.randomUUID();
         String b = "agent-" + UUID.randomUUID();
         store().putAgents(List.of(
-                new AgentSnapshot(a, "consumer.billing", t0, 5_000, false, Map.of(topic, t0 - 2_000),
+                new AgentSnapshot(
+                        a,
+                        "consumer.billing",
+                        t0,
+                        5_000,
+                        false,
+                        Map.of(topic, t0 - 2_000),
                         Map.of(topic, List.of(t0 - 60_000, 40L, 35L, t0 - 120_000))),
                 new AgentSnapshot(b, "producer", t0 + 1, 0, true, Map.of(), Map.of())));
-        store().putAgents(List.of(new AgentSnapshot(a, "consumer.billing", t0 + 5_000, 5_000, true,
-                Map.of(topic, t0 + 3_000), Map.of(topic, List.of(t0 - 60_000, 41L, 35L, t0 - 120_000)))));
+        store().putAgents(List.of(new AgentSnapshot(
+                a,
+                "consumer.billing",
+                t0 + 5_000,
+                5_000,
+                true,
+                Map.of(topic, t0 + 3_000),
+                Map.of(topic, List.of(t0 - 60_000, 41L, 35L, t0 - 120_000)))));
 
-        assertThat(store().agents()).filteredOn(s -> s.instanceId().equals(a) || s.instanceId().equals(b))
+        assertThat(store().agents())
+                .filteredOn(s -> s.instanceId().equals(a) || s.instanceId().equals(b))
                 .containsExactlyInAnyOrder(
-                        new AgentSnapshot(a, "consumer.billing", t0 + 5_000, 5_000, true, Map.of(topic, t0 + 3_000),
+                        new AgentSnapshot(
+                                a,
+                                "consumer.billing",
+                                t0 + 5_000,
+                                5_000,
+                                true,
+                                Map.of(topic, t0 + 3_000),
                                 Map.of(topic, List.of(t0 - 60_000, 41L, 35L, t0 - 120_000))),
                         new AgentSnapshot(b, "producer", t0 + 1, 0, true, Map.of(), Map.of()));
     }
@@ -263,15 +336,40 @@ public abstract class AuditStoreContract {
         for (long id : ids) {
             digest.add(id);
         }
-        return new TierAggregate(topic, tier, new Bucket(bucketStart, MINUTE), count, count * 100, 1, 2, 3, 7,
-                latency, digest, bucketStart + 90_000, java.util.Map.of(), count / 2);
+        return new TierAggregate(
+                topic,
+                tier,
+                new Bucket(bucketStart, MINUTE),
+                count,
+                count * 100,
+                1,
+                2,
+                3,
+                7,
+                latency,
+                digest,
+                bucketStart + 90_000,
+                java.util.Map.of(),
+                count / 2);
     }
 
     private Discrepancy discrepancy(String up, String down, long bucketStart, Verdict kind, long detectedAt) {
-        return new Discrepancy(Discrepancy.idOf(topic, up, down, bucketStart), topic, new Bucket(bucketStart, MINUTE),
-                up, down, kind, 10, kind == Verdict.LOSS ? 8 : 11, kind == Verdict.LOSS ? 2 : 0,
-                kind == Verdict.DUPLICATION ? 1 : 0, kind == Verdict.LOSS ? List.of(7L, -3L) : List.of(),
-                kind == Verdict.DUPLICATION ? List.of(99L) : List.of(), "detail", DiscrepancyStatus.OPEN,
-                detectedAt, 0);
+        return new Discrepancy(
+                Discrepancy.idOf(topic, up, down, bucketStart),
+                topic,
+                new Bucket(bucketStart, MINUTE),
+                up,
+                down,
+                kind,
+                10,
+                kind == Verdict.LOSS ? 8 : 11,
+                kind == Verdict.LOSS ? 2 : 0,
+                kind == Verdict.DUPLICATION ? 1 : 0,
+                kind == Verdict.LOSS ? List.of(7L, -3L) : List.of(),
+                kind == Verdict.DUPLICATION ? List.of(99L) : List.of(),
+                "detail",
+                DiscrepancyStatus.OPEN,
+                detectedAt,
+                0);
     }
 }

@@ -32,7 +32,8 @@ public final class CassandraNodeExtension implements ParameterResolver {
 
     /** The shared node and session, starting the node if this is the first use in this JVM. */
     public static SharedNode shared(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(SharedNode.class, key -> SharedNode.start(), SharedNode.class);
     }
 
@@ -59,7 +60,8 @@ public final class CassandraNodeExtension implements ParameterResolver {
         }
 
         static SharedNode start() {
-            LocalCassandraNode node = new LocalCassandraNode(LocalCassandraConfig.builder().cqlPort(0).build());
+            LocalCassandraNode node = new LocalCassandraNode(
+                    LocalCassandraConfig.builder().cqlPort(0).build());
             try {
                 node.start();
                 return new SharedNode(node, CassandraSessions.open(node.contactPoint()));

@@ -7,7 +7,6 @@ import io.tally.core.PartitionOffsets;
 import io.tally.core.TierAggregate;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
-
 import java.util.Map;
 
 /**
@@ -34,8 +33,7 @@ public final class Accumulator {
     /** of {@code count}, what consumers counted on consume */
     long countedOnConsume;
 
-    Accumulator() {
-    }
+    Accumulator() {}
 
     /** @return an accumulator of nothing yet for the record's key */
     public static Accumulator startingWith(AuditRecord r) {
@@ -115,8 +113,21 @@ public final class Accumulator {
 
     /** @return the cumulative aggregate; it shares this accumulator's sketches, so encode it before the next add */
     public TierAggregate toAggregate() {
-        return new TierAggregate(topic, tier, new Bucket(bucketStart, bucketMs), count, bytes, noTimestamp, skewed,
-                failed, records, latency, digestLost ? null : digest, updatedAt, firstOffsets, countedOnConsume);
+        return new TierAggregate(
+                topic,
+                tier,
+                new Bucket(bucketStart, bucketMs),
+                count,
+                bytes,
+                noTimestamp,
+                skewed,
+                failed,
+                records,
+                latency,
+                digestLost ? null : digest,
+                updatedAt,
+                firstOffsets,
+                countedOnConsume);
     }
 
     /** @return a deep copy */

@@ -4,16 +4,15 @@ import io.tally.aggregator.internal.codec.SerializerTypeInfo;
 import io.tally.core.PartitionOffsets;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * State serializer of {@link Accumulator}: fields in order, sketches in their documented binary layouts. The byte

@@ -3,12 +3,11 @@ package io.tally.aggregator.internal.aggregate;
 import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Heartbeat;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Chained right after the dedup step: sums the deduplicated audit records of each {@code topic|tier|bucket} seen by
@@ -28,6 +27,7 @@ public final class LocalCombiner extends AbstractStreamOperator<Partial>
     private final int maxKeys;
     /** topic|tier → bucket start → partial sum */
     private transient Map<String, Map<Long, Accumulator>> open;
+
     private transient int openKeys;
     private transient boolean finished;
 

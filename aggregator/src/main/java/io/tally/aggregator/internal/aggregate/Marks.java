@@ -1,7 +1,6 @@
 package io.tally.aggregator.internal.aggregate;
 
 import io.tally.core.Heartbeat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +8,7 @@ import java.util.TreeSet;
 
 /** Splits a heartbeat into one mark per topic it reports, for the aggregators keyed by {@code topic|tier}. */
 final class Marks {
-    private Marks() {
-    }
+    private Marks() {}
 
     /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks, drops and starts */
     static List<Heartbeat> split(Heartbeat h) {
@@ -30,10 +28,18 @@ final class Marks {
             }
             Map<Long, Long> drops = h.droppedByBucket().get(topic);
             Map<Integer, Long> starts = h.startOffsets().get(topic);
-            out.add(new Heartbeat(h.agent(), h.seq(), h.emittedAt(), h.tier(),
-                    mark == null ? Map.of() : Map.of(topic, mark), partitions, h.closed(), h.dropped(),
+            out.add(new Heartbeat(
+                    h.agent(),
+                    h.seq(),
+                    h.emittedAt(),
+                    h.tier(),
+                    mark == null ? Map.of() : Map.of(topic, mark),
+                    partitions,
+                    h.closed(),
+                    h.dropped(),
                     drops == null ? Map.of() : Map.of(topic, drops),
-                    starts == null ? Map.of() : Map.of(topic, starts), h.readCommitted()));
+                    starts == null ? Map.of() : Map.of(topic, starts),
+                    h.readCommitted()));
         }
         return out;
     }

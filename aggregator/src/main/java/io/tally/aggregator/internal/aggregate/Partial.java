@@ -1,7 +1,6 @@
 package io.tally.aggregator.internal.aggregate;
 
 import io.tally.core.Heartbeat;
-
 import java.util.Objects;
 
 /**

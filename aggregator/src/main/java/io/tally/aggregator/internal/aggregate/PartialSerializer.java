@@ -3,14 +3,13 @@ package io.tally.aggregator.internal.aggregate;
 import io.tally.aggregator.internal.codec.AuditMessageSerializer;
 import io.tally.aggregator.internal.codec.SerializerTypeInfo;
 import io.tally.core.Heartbeat;
+import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
 
 /** Binary serializer of {@link Partial}s between operators: a type byte (0 sum, 1 mark), then the sum or the mark. */
 public final class PartialSerializer extends TypeSerializerSingleton<Partial> {

@@ -8,6 +8,10 @@ import io.tally.core.Heartbeat;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.codec.AuditCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -18,11 +22,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Keyed by {@code topic|tier}: sums the partial sums of its buckets and keeps each agent's latest mark (its
@@ -62,14 +61,19 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
      * @param liveness  how long an agent counts as live after its last heartbeat
      * @param retention how long an agent's last mark is kept
      */
-    public TopicTierAggregator(String aggregatesTopic, Duration emitInterval, Duration ttl, Duration liveness,
-            Duration retention) {
+    public TopicTierAggregator(
+            String aggregatesTopic, Duration emitInterval, Duration ttl, Duration liveness, Duration retention) {
         this(aggregatesTopic, emitInterval, ttl, liveness, retention, TopicGroups.parse(""));
     }
 
     /** @param groups topics written to one partition of the aggregates topic */
-    public TopicTierAggregator(String aggregatesTopic, Duration emitInterval, Duration ttl, Duration liveness,
-            Duration retention, TopicGroups groups) {
+    public TopicTierAggregator(
+            String aggregatesTopic,
+            Duration emitInterval,
+            Duration ttl,
+            Duration liveness,
+            Duration retention,
+            TopicGroups groups) {
         this.groups = groups;
         this.aggregatesTopic = aggregatesTopic;
         this.emitIntervalMs = emitInterval.toMillis();
@@ -84,8 +88,8 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
                 new MapStateDescriptor<>("bucket-sums", Types.LONG, AccumulatorSerializer.TYPE_INFO);
         sumsDescriptor.enableTimeToLive(ttl(ttl));
         sums = getRuntimeContext().getMapState(sumsDescriptor);
-        changed = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed-buckets", Types.LONG,
-                Types.BOOLEAN));
+        changed =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("changed-buckets", Types.LONG, Types.BOOLEAN));
         MapStateDescriptor<String, AuditMessage> marksDescriptor =
                 new MapStateDescriptor<>("agent-marks", Types.STRING, AuditMessageSerializer.TYPE_INFO);
         marksDescriptor.enableTimeToLive(ttl(retention));
@@ -140,8 +144,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
         if (sums.contains(expired)) {
             sums.remove(expired);
             changed.remove(expired);
-            out.collect(Envelope.partitioned(aggregatesTopic, key + '|' + expired, null,
-                    groups.partitionKey(topic)));
+            out.collect(Envelope.partitioned(aggregatesTopic, key + '|' + expired, null, groups.partitionKey(topic)));
         }
         Long check = livenessCheckAt.value();
         if (check != null && timestamp >= check) {
@@ -163,8 +166,8 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
             Accumulator acc = sums.get(bucket);
             if (acc != null) {
                 TierAggregate aggregate = acc.toAggregate();
-                out.collect(Envelope.partitioned(aggregatesTopic, aggregate.key(), AuditCodec.encode(aggregate),
-                        groups.partitionKey(topic)));
+                out.collect(Envelope.partitioned(
+                        aggregatesTopic, aggregate.key(), AuditCodec.encode(aggregate), groups.partitionKey(topic)));
             }
         }
         changed.clear();
@@ -178,8 +181,8 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
             latest.add((Heartbeat) m);
         }
         for (TierProgress p : ProgressRules.compute(tier, latest, now, livenessMs)) {
-            out.collect(Envelope.partitioned(aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p),
-                    groups.partitionKey(topic)));
+            out.collect(Envelope.partitioned(
+                    aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p), groups.partitionKey(topic)));
         }
         long expiry = ProgressRules.nextExpiry(latest, now, livenessMs);
         if (expiry != Long.MAX_VALUE) {

@@ -8,16 +8,15 @@ import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
@@ -38,6 +37,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final CountingMode[] MODES = CountingMode.values();
     /** The type byte of a heartbeat written before per-partition watermarks; still read from older checkpoints. */
     private static final byte HEARTBEAT = 1;
+
     private static final byte HEARTBEAT_WITH_PARTITIONS = 2;
     private static final byte HEARTBEAT_WITH_DROPS = 3;
     private static final byte COUNTS = 0;
@@ -48,8 +48,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     /** @return type information for one kind of audit message, serialized by this serializer */
     @SuppressWarnings("unchecked")
     public static <T extends AuditMessage> TypeInformation<T> typeInfo(Class<T> type) {
-        return new SerializerTypeInfo<>(type,
-                (org.apache.flink.api.common.typeutils.TypeSerializer<T>) (Object) INSTANCE);
+        return new SerializerTypeInfo<>(
+                type, (org.apache.flink.api.common.typeutils.TypeSerializer<T>) (Object) INSTANCE);
     }
 
     @Override
@@ -171,12 +171,28 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             long failed = in.readLong();
             LatencySketch latency = LatencySketch.fromBytes(readBytes(in));
             byte[] digest = readBytes(in);
-            return new AuditRecord(agent, seq, emittedAt, tier, topic, bucket, mode, count, bytes, noTimestamp,
-                    skewed, failed, latency, digest == null ? null : IdDigest.fromBytes(digest),
+            return new AuditRecord(
+                    agent,
+                    seq,
+                    emittedAt,
+                    tier,
+                    topic,
+                    bucket,
+                    mode,
+                    count,
+                    bytes,
+                    noTimestamp,
+                    skewed,
+                    failed,
+                    latency,
+                    digest == null ? null : IdDigest.fromBytes(digest),
                     type == COUNTS_WITH_OFFSETS ? readOffsets(in) : Map.of());
         }
-        if (type != HEARTBEAT && type != HEARTBEAT_WITH_PARTITIONS && type != HEARTBEAT_WITH_DROPS
-                && type != HEARTBEAT_WITH_STARTS && type != HEARTBEAT_WITH_ISOLATION) {
+        if (type != HEARTBEAT
+                && type != HEARTBEAT_WITH_PARTITIONS
+                && type != HEARTBEAT_WITH_DROPS
+                && type != HEARTBEAT_WITH_STARTS
+                && type != HEARTBEAT_WITH_ISOLATION) {
             throw new IOException("unknown audit message type " + type + " in serialized state");
         }
         int n = in.readInt();
@@ -223,8 +239,18 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             }
         }
         boolean readCommitted = type >= HEARTBEAT_WITH_ISOLATION && in.readBoolean();
-        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket,
-                startOffsets, readCommitted);
+        return new Heartbeat(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                watermarks,
+                partitions,
+                closed,
+                dropped,
+                droppedByBucket,
+                startOffsets,
+                readCommitted);
     }
 
     @Override

@@ -57,7 +57,8 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SerializerTypeInfo<?> other && other.type.equals(type)
+        return o instanceof SerializerTypeInfo<?> other
+                && other.type.equals(type)
                 && other.serializer.equals(serializer);
     }
 

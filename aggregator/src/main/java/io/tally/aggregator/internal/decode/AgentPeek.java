@@ -14,10 +14,10 @@ import com.fasterxml.jackson.core.JsonToken;
 public final class AgentPeek {
     /** Routing key of records without a readable agent field; they are refused after routing. */
     public static final String UNKNOWN = "";
+
     private static final JsonFactory JSON = new JsonFactory();
 
-    private AgentPeek() {
-    }
+    private AgentPeek() {}
 
     /** @return the value of the top-level {@code agent} field, or {@link #UNKNOWN} */
     public static String agentOf(byte[] json) {

@@ -5,7 +5,6 @@ import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.CodecException;
 import io.tally.core.codec.AuditCodec;
-
 import java.io.Serializable;
 
 /**

@@ -8,6 +8,10 @@ import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.CodecException;
 import io.tally.core.Heartbeat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -22,11 +26,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * Keyed by agent instance id: decodes each record routed here ({@link AuditDecoder}; what cannot be used goes to
@@ -68,8 +67,8 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
     private transient Counter duplicates;
     private transient Counter givenUp;
 
-    public DedupFunction(AuditDecoder decoder, String dlqTopic, Duration retention, int window,
-            Duration heartbeatHold) {
+    public DedupFunction(
+            AuditDecoder decoder, String dlqTopic, Duration retention, int window, Duration heartbeatHold) {
         this.heartbeatHoldMs = heartbeatHold.toMillis();
         this.decoder = decoder;
         this.dlqTopic = dlqTopic;
@@ -86,8 +85,8 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         seen = getRuntimeContext().getState(descriptor);
-        held = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("held-heartbeats", AuditMessageSerializer.TYPE_INFO));
+        held = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("held-heartbeats", AuditMessageSerializer.TYPE_INFO));
         holdUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("hold-until", Types.LONG));
         heldTooLong = getRuntimeContext().getMetricGroup().counter(HELD_TOO_LONG);
         deadLetters = getRuntimeContext().getMetricGroup().counter(DEAD_LETTER_METRIC);

@@ -17,8 +17,7 @@ public final class CheckpointCluster {
     /** The file in the checkpoint folder that names the cluster. */
     public static final String FILE = "kafka-cluster-id";
 
-    private CheckpointCluster() {
-    }
+    private CheckpointCluster() {}
 
     /**
      * @param dir       the checkpoint folder

@@ -26,8 +26,7 @@ public final class Envelope {
      */
     public String partitionBy;
 
-    public Envelope() {
-    }
+    public Envelope() {}
 
     public Envelope(String topic, byte[] key, byte[] value) {
         this.topic = topic;

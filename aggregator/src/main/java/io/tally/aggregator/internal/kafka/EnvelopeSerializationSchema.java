@@ -1,11 +1,10 @@
 package io.tally.aggregator.internal.kafka;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Writes an {@link Envelope} to its topic: placed by {@link Envelope#partitionBy} when set (murmur2 of it, as Kafka's

@@ -13,8 +13,7 @@ public final class KafkaEdges {
     /** Producer transaction timeout of the log-tier job: within the broker's default maximum of 15 minutes. */
     private static final String TRANSACTION_TIMEOUT_MS = "900000";
 
-    private KafkaEdges() {
-    }
+    private KafkaEdges() {}
 
     /**
      * @param bounded whether to stop at the end offsets found at start (benchmarks)
@@ -42,10 +41,12 @@ public final class KafkaEdges {
      * @param groupSuffix   appended to the job's group id, one per source
      * @return a builder for the audited topics' source, offsets and subscription set
      */
-    public static <T> KafkaSourceBuilder<T> auditedTopicsSource(AggregatorConfig config, String topicsRegex,
-            boolean readCommitted, String groupSuffix) {
-        OffsetResetStrategy reset = config.get(AggregatorConfig.LOG_STARTING_OFFSETS).equals("latest")
-                ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
+    public static <T> KafkaSourceBuilder<T> auditedTopicsSource(
+            AggregatorConfig config, String topicsRegex, boolean readCommitted, String groupSuffix) {
+        OffsetResetStrategy reset =
+                config.get(AggregatorConfig.LOG_STARTING_OFFSETS).equals("latest")
+                        ? OffsetResetStrategy.LATEST
+                        : OffsetResetStrategy.EARLIEST;
         return KafkaSource.<T>builder()
                 .setBootstrapServers(config.get(AggregatorConfig.BOOTSTRAP_SERVERS))
                 .setTopicPattern(LogTopics.pattern(topicsRegex))

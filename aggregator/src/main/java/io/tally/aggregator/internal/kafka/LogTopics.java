@@ -4,8 +4,7 @@ import java.util.regex.Pattern;
 
 /** Which topics the log tier audits: the configured regex, minus Tally's own and Kafka's internal topics. */
 public final class LogTopics {
-    private LogTopics() {
-    }
+    private LogTopics() {}
 
     /** @return a pattern matching the topics of {@code regex} that start neither with {@code tally.} nor {@code __} */
     public static Pattern pattern(String regex) {

@@ -10,8 +10,7 @@ public final class RawRecord {
     /** The agent instance id the record is routed by (not yet checked). */
     public String agent;
 
-    public RawRecord() {
-    }
+    public RawRecord() {}
 
     public RawRecord(String topic, int partition, long offset, byte[] key, byte[] value) {
         this.topic = topic;

@@ -15,7 +15,8 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
-        RawRecord raw = new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+        RawRecord raw =
+                new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value());
         raw.agent = AgentPeek.agentOf(record.value());
         out.collect(raw);
     }

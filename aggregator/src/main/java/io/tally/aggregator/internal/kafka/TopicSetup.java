@@ -2,13 +2,6 @@ package io.tally.aggregator.internal.kafka;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.core.RetriableTallyException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +10,18 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates Tally's topics when missing: the audit and dead-letter topics, and the compacted aggregates topic. */
 public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
-    private TopicSetup() {
-    }
+    private TopicSetup() {}
 
     /**
      * @return the id of the Kafka cluster at the configured bootstrap servers
@@ -33,8 +31,9 @@ public final class TopicSetup {
         try (Admin admin = admin(config)) {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new RetriableTallyException("cannot reach Kafka at "
-                    + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
+            throw new RetriableTallyException(
+                    "cannot reach Kafka at " + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": " + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableTallyException("interrupted while asking Kafka its cluster id", e);
@@ -71,8 +70,10 @@ public final class TopicSetup {
                 }
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new RetriableTallyException("cannot create Tally's topics on "
-                    + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": " + e.getMessage(), e);
+            throw new RetriableTallyException(
+                    "cannot create Tally's topics on " + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
+                            + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableTallyException("interrupted while creating Tally's topics", e);
@@ -81,7 +82,9 @@ public final class TopicSetup {
 
     private static Admin admin(AggregatorConfig config) {
         return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000));
     }
 }

@@ -1,7 +1,6 @@
 package io.tally.aggregator.internal.logtier;
 
 import io.tally.core.EventTimes;
-
 import java.io.Serializable;
 
 /**

@@ -7,7 +7,6 @@ import io.tally.core.EventTimes;
 import io.tally.core.Heartbeat;
 import io.tally.core.counting.BucketCounts;
 import io.tally.core.counting.CountingRules;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +33,7 @@ public final class LogCounter {
     private final long partitionIdleMs;
     /** topic → partition → {highest event time counted, observation time of its last record} */
     private final Map<String, Map<Integer, long[]>> partitions = new HashMap<>();
+
     private String lastPartitionTopic;
     private int lastPartition = -1;
     private long[] lastMarks;
@@ -47,8 +47,8 @@ public final class LogCounter {
     }
 
     /** @param tier {@link #TIER} or {@link #COMMITTED_TIER} */
-    public LogCounter(String tier, long bucketMs, int digestCells, long maxFutureMs, long maxPastMs,
-            long partitionIdleMs) {
+    public LogCounter(
+            String tier, long bucketMs, int digestCells, long maxFutureMs, long maxPastMs, long partitionIdleMs) {
         this.tier = tier;
         this.partitionIdleMs = partitionIdleMs;
         this.rules = new CountingRules(bucketMs, digestCells, maxFutureMs, maxPastMs);
@@ -71,8 +71,8 @@ public final class LogCounter {
         if (partition == lastPartition && topic.equals(lastPartitionTopic)) {
             return lastMarks;
         }
-        long[] marks = partitions.computeIfAbsent(topic, t -> new HashMap<>())
-                .computeIfAbsent(partition, p -> new long[] {EventTimes.NONE, Long.MIN_VALUE});
+        long[] marks = partitions.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(partition, p ->
+                new long[] {EventTimes.NONE, Long.MIN_VALUE});
         lastPartitionTopic = topic;
         lastPartition = partition;
         lastMarks = marks;
@@ -120,8 +120,8 @@ public final class LogCounter {
         if (last != null && last.bucketStart() == bucketStart && topic.equals(lastTopic)) {
             return last;
         }
-        Map<Long, BucketCounts> buckets = topic.equals(lastTopic) ? lastBuckets
-                : topics.computeIfAbsent(topic, k -> new HashMap<>());
+        Map<Long, BucketCounts> buckets =
+                topic.equals(lastTopic) ? lastBuckets : topics.computeIfAbsent(topic, k -> new HashMap<>());
         BucketCounts c = buckets.get(bucketStart);
         if (c == null) {
             c = rules.newBucket(bucketStart);

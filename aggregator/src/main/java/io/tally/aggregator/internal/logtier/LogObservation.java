@@ -7,12 +7,12 @@ public final class LogObservation {
     public long offset;
     /** Event time, epoch ms, or {@link io.tally.core.EventTimes#NONE}. */
     public long eventTime;
+
     public long id;
     /** Serialized key + value size. */
     public long bytes;
 
-    public LogObservation() {
-    }
+    public LogObservation() {}
 
     public LogObservation(String topic, int partition, long offset, long eventTime, long id, long bytes) {
         this.topic = topic;

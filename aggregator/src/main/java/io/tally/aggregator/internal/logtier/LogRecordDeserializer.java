@@ -23,11 +23,11 @@ public final class LogRecordDeserializer implements KafkaRecordDeserializationSc
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<LogObservation> out) {
         Header idHeader = record.headers().lastHeader(AuditIds.HEADER);
-        long id = AuditIds.of(idHeader == null ? null : idHeader.value(), record.topic(), record.partition(),
-                record.offset());
+        long id = AuditIds.of(
+                idHeader == null ? null : idHeader.value(), record.topic(), record.partition(), record.offset());
         long bytes = Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
-        out.collect(new LogObservation(record.topic(), record.partition(), record.offset(), eventTime(record), id,
-                bytes));
+        out.collect(
+                new LogObservation(record.topic(), record.partition(), record.offset(), eventTime(record), id, bytes));
     }
 
     long eventTime(ConsumerRecord<byte[], byte[]> record) {

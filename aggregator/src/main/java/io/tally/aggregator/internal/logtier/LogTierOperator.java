@@ -5,6 +5,10 @@ import io.tally.core.AgentIdentity;
 import io.tally.core.AuditMessage;
 import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -13,11 +17,6 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.net.InetAddress;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * One log-tier agent per subtask, chained to the source subtask it counts for. Emits its counts and a heartbeat
@@ -50,13 +49,21 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     private transient ListState<String> agentState;
     /** The agent restored from the state, to close at the start, or null */
     private transient AgentIdentity retired;
+
     private transient long retiredSeq;
     /** Set once the input ended and the closed heartbeat went out: nothing may be emitted after that. */
     private transient boolean finished;
 
     /** @param tier {@link LogCounter#TIER} or {@link LogCounter#COMMITTED_TIER}, as its source reads */
-    public LogTierOperator(String tier, String auditTopic, long bucketMs, int digestCells, long maxFutureMs,
-                           long maxPastMs, long flushIntervalMs, long partitionIdleMs) {
+    public LogTierOperator(
+            String tier,
+            String auditTopic,
+            long bucketMs,
+            int digestCells,
+            long maxFutureMs,
+            long maxPastMs,
+            long flushIntervalMs,
+            long partitionIdleMs) {
         this.tier = tier;
         this.partitionIdleMs = partitionIdleMs;
         this.auditTopic = auditTopic;
@@ -92,8 +99,14 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
         super.open();
         counter = new LogCounter(tier, bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
         if (retired != null) {
-            Heartbeat closed = new Heartbeat(retired, retiredSeq, getProcessingTimeService().getCurrentProcessingTime(),
-                    tier, Map.of(), true, 0);
+            Heartbeat closed = new Heartbeat(
+                    retired,
+                    retiredSeq,
+                    getProcessingTimeService().getCurrentProcessingTime(),
+                    tier,
+                    Map.of(),
+                    true,
+                    0);
             output.collect(new StreamRecord<>(
                     Envelope.of(auditTopic, AuditCodec.kafkaKey(closed), AuditCodec.encode(closed))));
             retired = null;
@@ -104,8 +117,14 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     @Override
     public void processElement(StreamRecord<LogObservation> element) {
         LogObservation o = element.getValue();
-        counter.count(o.topic, o.partition, o.offset, o.eventTime,
-                getProcessingTimeService().getCurrentProcessingTime(), o.bytes, o.id);
+        counter.count(
+                o.topic,
+                o.partition,
+                o.offset,
+                o.eventTime,
+                getProcessingTimeService().getCurrentProcessingTime(),
+                o.bytes,
+                o.id);
     }
 
     @Override
@@ -151,8 +170,7 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
         List<AuditMessage> messages = counter.drain(identity, nextSeq, now, closed);
         nextSeq += messages.size();
         for (AuditMessage m : messages) {
-            output.collect(new StreamRecord<>(
-                    Envelope.of(auditTopic, AuditCodec.kafkaKey(m), AuditCodec.encode(m))));
+            output.collect(new StreamRecord<>(Envelope.of(auditTopic, AuditCodec.kafkaKey(m), AuditCodec.encode(m))));
         }
     }
 

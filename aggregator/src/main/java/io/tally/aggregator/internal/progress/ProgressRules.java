@@ -2,7 +2,6 @@ package io.tally.aggregator.internal.progress;
 
 import io.tally.core.Heartbeat;
 import io.tally.core.TierProgress;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,8 +40,7 @@ public final class ProgressRules {
     /** Most buckets with drops a progress carries: the most recent ones. */
     static final int MAX_DROPPED_BUCKETS = 1_000;
 
-    private ProgressRules() {
-    }
+    private ProgressRules() {}
 
     /** @return whether the agent of {@code latest} counts as live at {@code now} */
     public static boolean isLive(Heartbeat latest, long now, long livenessMs) {
@@ -101,8 +99,16 @@ public final class ProgressRules {
         }
         List<TierProgress> out = new ArrayList<>(topics.size());
         for (Map.Entry<String, TopicMarks> e : topics.entrySet()) {
-            out.add(new TierProgress(tier, e.getKey(), e.getValue().watermark(), lastHeartbeat, live, now,
-                    e.getValue().recentDrops(), e.getValue().starts, e.getValue().readCommitted));
+            out.add(new TierProgress(
+                    tier,
+                    e.getKey(),
+                    e.getValue().watermark(),
+                    lastHeartbeat,
+                    live,
+                    now,
+                    e.getValue().recentDrops(),
+                    e.getValue().starts,
+                    e.getValue().readCommitted));
         }
         return out;
     }
@@ -119,6 +125,7 @@ public final class ProgressRules {
         boolean readCommitted;
         /** the lowest watermark of the live agents that report the whole topic */
         long readNow = Long.MAX_VALUE;
+
         boolean anyReadNow;
         long highestLive = Long.MIN_VALUE;
         long highest = Long.MIN_VALUE;

@@ -1,5 +1,7 @@
 package io.tally.aggregator.internal.aggregate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditRecord;
@@ -12,19 +14,16 @@ import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class TopicTierAggregatorTest {
     private static final AgentIdentity A = new AgentIdentity("a", "h");
@@ -41,8 +40,21 @@ class TopicTierAggregatorTest {
     private static AuditRecord auditRecord(long bucketStart, int count, IdDigest digest, long latency) {
         LatencySketch sketch = new LatencySketch();
         sketch.add(latency, count);
-        return new AuditRecord(A, seq++, 1_000 + seq, "producer", "t", new Bucket(bucketStart, 60_000),
-                CountingMode.ACK, count, count * 10L, 1, 0, 0, sketch, digest);
+        return new AuditRecord(
+                A,
+                seq++,
+                1_000 + seq,
+                "producer",
+                "t",
+                new Bucket(bucketStart, 60_000),
+                CountingMode.ACK,
+                count,
+                count * 10L,
+                1,
+                0,
+                0,
+                sketch,
+                digest);
     }
 
     private static IdDigest digest(long... ids) {
@@ -54,8 +66,8 @@ class TopicTierAggregatorTest {
     }
 
     private static TopicTierAggregator aggregator() {
-        return new TopicTierAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2), Duration.ofSeconds(30),
-                Duration.ofDays(2));
+        return new TopicTierAggregator(
+                "aggregates", Duration.ofSeconds(1), Duration.ofDays(2), Duration.ofSeconds(30), Duration.ofDays(2));
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> harness() throws Exception {
@@ -65,24 +77,29 @@ class TopicTierAggregatorTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> restored() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(aggregator()), Partial::key,
-                Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(aggregator()), Partial::key, Types.STRING);
         h.setProcessingTime(0);
         return h;
     }
 
     private static Partial mark(String agent, long seq, long emittedAt, long watermark) {
-        return Partial.of(new Heartbeat(new AgentIdentity(agent, "h"), seq, emittedAt, "producer",
-                Map.of("t", watermark), false, 0));
+        return Partial.of(new Heartbeat(
+                new AgentIdentity(agent, "h"), seq, emittedAt, "producer", Map.of("t", watermark), false, 0));
     }
 
     private static List<TierAggregate> emitted(KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> h) {
-        return h.extractOutputValues().stream().map(e -> AuditCodec.decode(e.value))
-                .filter(TierAggregate.class::isInstance).map(TierAggregate.class::cast).toList();
+        return h.extractOutputValues().stream()
+                .map(e -> AuditCodec.decode(e.value))
+                .filter(TierAggregate.class::isInstance)
+                .map(TierAggregate.class::cast)
+                .toList();
     }
 
     private static List<WireMessage> all(KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> h) {
-        return h.extractOutputValues().stream().map(e -> AuditCodec.decode(e.value)).toList();
+        return h.extractOutputValues().stream()
+                .map(e -> AuditCodec.decode(e.value))
+                .toList();
     }
 
     @Test
@@ -101,7 +118,8 @@ class TopicTierAggregatorTest {
             assertThat(a.records()).isEqualTo(2);
             assertThat(a.latency().count()).isEqualTo(5);
             assertThat(a.digest()).isEqualTo(digest(1, 2, 3, 4, 5));
-            assertThat(new String(h.extractOutputValues().get(0).key, StandardCharsets.UTF_8)).isEqualTo("t|producer|0");
+            assertThat(new String(h.extractOutputValues().get(0).key, StandardCharsets.UTF_8))
+                    .isEqualTo("t|producer|0");
 
             h.setProcessingTime(5_000); // nothing new: nothing emitted
             assertThat(h.extractOutputValues()).hasSize(1);
@@ -115,7 +133,8 @@ class TopicTierAggregatorTest {
             h.processElement(mark("a", 5, 0, 60_000), 0); // a's heartbeat, after its counts
             h.processElement(record(60_000, 2, null, 10), 0);
             h.setProcessingTime(1_000);
-            assertThat(all(h)).extracting(m -> m.getClass().getSimpleName())
+            assertThat(all(h))
+                    .extracting(m -> m.getClass().getSimpleName())
                     .containsExactly("TierAggregate", "TierAggregate", "TierProgress");
             TierProgress p = (TierProgress) all(h).get(2);
             assertThat(p.tier()).isEqualTo("producer");
@@ -129,14 +148,22 @@ class TopicTierAggregatorTest {
 
     @Test
     void topics_of_a_group_are_written_to_the_partition_of_its_first_topic() throws Exception {
-        var aggregator = new TopicTierAggregator("aggregates", Duration.ofSeconds(1), Duration.ofDays(2),
-                Duration.ofSeconds(30), Duration.ofDays(2), TopicGroups.parse("orders,t; payments,payments.dr"));
+        var aggregator = new TopicTierAggregator(
+                "aggregates",
+                Duration.ofSeconds(1),
+                Duration.ofDays(2),
+                Duration.ofSeconds(30),
+                Duration.ofDays(2),
+                TopicGroups.parse("orders,t; payments,payments.dr"));
         try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(aggregator, Partial::key, Types.STRING)) {
             h.setProcessingTime(0);
             h.processElement(record(0, 3, null, 10), 0); // topic t
             h.processElement(mark("a", 5, 0, 60_000), 0);
             h.setProcessingTime(1_000);
-            assertThat(h.extractOutputValues()).hasSize(2).extracting(e -> e.partitionBy).containsOnly("orders");
+            assertThat(h.extractOutputValues())
+                    .hasSize(2)
+                    .extracting(e -> e.partitionBy)
+                    .containsOnly("orders");
         }
         assertThat(TopicGroups.parse("").partitionKey("t")).isEqualTo("t");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopicGroups.parse("a,b;b,c"))
@@ -179,8 +206,12 @@ class TopicTierAggregatorTest {
             Envelope tombstone = h.extractOutputValues().get(2);
             assertThat(new String(tombstone.key, StandardCharsets.UTF_8)).isEqualTo("t|producer|0");
             assertThat(tombstone.value).isNull();
-            assertThat(tombstone.partitionBy).as("in the partition of the topic's aggregates").isEqualTo("t");
-            assertThat(h.extractOutputValues()).as("the second bucket is not there yet").hasSize(3);
+            assertThat(tombstone.partitionBy)
+                    .as("in the partition of the topic's aggregates")
+                    .isEqualTo("t");
+            assertThat(h.extractOutputValues())
+                    .as("the second bucket is not there yet")
+                    .hasSize(3);
 
             h.setProcessingTime(Duration.ofDays(2).toMillis() + 60_000);
             assertThat(h.extractOutputValues()).hasSize(4);

@@ -1,5 +1,7 @@
 package io.tally.aggregator.internal.codec;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.aggregator.internal.aggregate.Accumulator;
 import io.tally.aggregator.internal.aggregate.AccumulatorSerializer;
 import io.tally.core.AgentIdentity;
@@ -12,14 +14,11 @@ import io.tally.core.TierAggregate;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import java.util.Map;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SerializersTest {
     private static final AgentIdentity AGENT = new AgentIdentity("agent-1", "host");
@@ -33,24 +32,78 @@ class SerializersTest {
     private static AuditRecord record(IdDigest digest) {
         LatencySketch latency = new LatencySketch();
         latency.add(12, 3);
-        return new AuditRecord(AGENT, 9, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
-                CountingMode.COMMIT, 3, 300, 1, 2, 0, latency, digest);
+        return new AuditRecord(
+                AGENT,
+                9,
+                1_000,
+                "consumer.g",
+                "orders",
+                new Bucket(60_000, 60_000),
+                CountingMode.COMMIT,
+                3,
+                300,
+                1,
+                2,
+                0,
+                latency,
+                digest);
     }
 
     @Test
     void audit_messages_survive_the_binary_serializer_unchanged() throws Exception {
         IdDigest digest = new IdDigest(64);
         digest.add(5);
-        for (AuditMessage m : new AuditMessage[] {record(digest), record(null),
-                new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L, "b", 7L), true, 4),
-                new Heartbeat(AGENT, 11, 2_000, "consumer.g", Map.of("orders", 5L),
-                        Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)), false, 0),
-                new Heartbeat(AGENT, 12, 2_000, "consumer.g", Map.of("orders", 5L), null, false, 9,
-                        Map.of("orders", Map.of(60_000L, 9L))),
-                new Heartbeat(AGENT, 13, 2_000, "consumer.g", Map.of("orders", 5L), Map.of("orders", Map.of(0, 5L)),
-                        false, 0, Map.of(), Map.of("orders", Map.of(0, 1_200L))),
-                new AuditRecord(AGENT, 14, 1_000, "log", "orders", new Bucket(60_000, 60_000), CountingMode.LOG, 3,
-                        300, 0, 0, 0, new LatencySketch(), null, Map.of(0, 9L, 4, 12L))}) {
+        for (AuditMessage m : new AuditMessage[] {
+            record(digest),
+            record(null),
+            new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L, "b", 7L), true, 4),
+            new Heartbeat(
+                    AGENT,
+                    11,
+                    2_000,
+                    "consumer.g",
+                    Map.of("orders", 5L),
+                    Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)),
+                    false,
+                    0),
+            new Heartbeat(
+                    AGENT,
+                    12,
+                    2_000,
+                    "consumer.g",
+                    Map.of("orders", 5L),
+                    null,
+                    false,
+                    9,
+                    Map.of("orders", Map.of(60_000L, 9L))),
+            new Heartbeat(
+                    AGENT,
+                    13,
+                    2_000,
+                    "consumer.g",
+                    Map.of("orders", 5L),
+                    Map.of("orders", Map.of(0, 5L)),
+                    false,
+                    0,
+                    Map.of(),
+                    Map.of("orders", Map.of(0, 1_200L))),
+            new AuditRecord(
+                    AGENT,
+                    14,
+                    1_000,
+                    "log",
+                    "orders",
+                    new Bucket(60_000, 60_000),
+                    CountingMode.LOG,
+                    3,
+                    300,
+                    0,
+                    0,
+                    0,
+                    new LatencySketch(),
+                    null,
+                    Map.of(0, 9L, 4, 12L))
+        }) {
             AuditMessage back = roundTrip(AuditMessageSerializer.INSTANCE, m);
             assertThat(AuditCodec.encode(back)).isEqualTo(AuditCodec.encode(m));
         }
@@ -70,8 +123,8 @@ class SerializersTest {
         out.writeLong(5);
         out.writeBoolean(false);
         out.writeLong(4);
-        Heartbeat back = (Heartbeat) AuditMessageSerializer.INSTANCE.deserialize(
-                new DataInputDeserializer(out.getCopyOfBuffer()));
+        Heartbeat back = (Heartbeat)
+                AuditMessageSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(back).isEqualTo(new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L), false, 4));
     }
 
@@ -93,8 +146,22 @@ class SerializersTest {
     @Test
     void an_accumulator_keeps_its_first_offsets_and_one_from_a_checkpoint_taken_before_them_is_still_read()
             throws Exception {
-        AuditRecord log = new AuditRecord(AGENT, 1, 1_000, "log", "orders", new Bucket(60_000, 60_000),
-                CountingMode.LOG, 3, 300, 0, 0, 0, new LatencySketch(), null, Map.of(0, 9L, 4, 12L));
+        AuditRecord log = new AuditRecord(
+                AGENT,
+                1,
+                1_000,
+                "log",
+                "orders",
+                new Bucket(60_000, 60_000),
+                CountingMode.LOG,
+                3,
+                300,
+                0,
+                0,
+                0,
+                new LatencySketch(),
+                null,
+                Map.of(0, 9L, 4, 12L));
         Accumulator acc = Accumulator.startingWith(log);
         acc.add(log);
         assertThat(roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate().firstOffsets())
@@ -120,24 +187,56 @@ class SerializersTest {
 
     @Test
     void what_consumers_counted_on_consume_is_summed_apart_kept_in_state_and_published() throws Exception {
-        AuditRecord onCommit = new AuditRecord(AGENT, 1, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
-                CountingMode.COMMIT, 5, 500, 0, 0, 0, new LatencySketch(), null);
-        AuditRecord onConsume = new AuditRecord(AGENT, 2, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
-                CountingMode.CONSUME, 3, 300, 0, 0, 0, new LatencySketch(), null);
+        AuditRecord onCommit = new AuditRecord(
+                AGENT,
+                1,
+                1_000,
+                "consumer.g",
+                "orders",
+                new Bucket(60_000, 60_000),
+                CountingMode.COMMIT,
+                5,
+                500,
+                0,
+                0,
+                0,
+                new LatencySketch(),
+                null);
+        AuditRecord onConsume = new AuditRecord(
+                AGENT,
+                2,
+                1_000,
+                "consumer.g",
+                "orders",
+                new Bucket(60_000, 60_000),
+                CountingMode.CONSUME,
+                3,
+                300,
+                0,
+                0,
+                0,
+                new LatencySketch(),
+                null);
         Accumulator acc = Accumulator.startingWith(onCommit);
         acc.add(onCommit);
         acc.add(onConsume);
         Accumulator other = Accumulator.startingWith(onConsume);
         other.add(onConsume);
         acc.merge(other);
-        TierAggregate published = (TierAggregate) AuditCodec.decode(AuditCodec.encode(
-                roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate()));
+        TierAggregate published = (TierAggregate) AuditCodec.decode(
+                AuditCodec.encode(roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate()));
         assertThat(published.count()).isEqualTo(11);
         assertThat(published.countedOnConsume()).isEqualTo(6);
-        assertThat(TierAggregate.empty("orders", "consumer.g", onCommit.bucket()).plus(onCommit).plus(onConsume)
-                .countedOnConsume()).isEqualTo(3);
-        assertThat(new String(AuditCodec.encode(TierAggregate.empty("orders", "consumer.g", onCommit.bucket())
-                .plus(onCommit)), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("countedOnConsume");
+        assertThat(TierAggregate.empty("orders", "consumer.g", onCommit.bucket())
+                        .plus(onCommit)
+                        .plus(onConsume)
+                        .countedOnConsume())
+                .isEqualTo(3);
+        assertThat(new String(
+                        AuditCodec.encode(TierAggregate.empty("orders", "consumer.g", onCommit.bucket())
+                                .plus(onCommit)),
+                        java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("countedOnConsume");
     }
 
     @Test
@@ -188,8 +287,21 @@ class SerializersTest {
 
     @Test
     void sums_saturate_instead_of_failing_the_job() {
-        AuditRecord huge = new AuditRecord(AGENT, 9, 1_000, "consumer.g", "orders", new Bucket(60_000, 60_000),
-                CountingMode.COMMIT, Long.MAX_VALUE / 2 + 1, 1, 0, 0, 0, new LatencySketch(), null);
+        AuditRecord huge = new AuditRecord(
+                AGENT,
+                9,
+                1_000,
+                "consumer.g",
+                "orders",
+                new Bucket(60_000, 60_000),
+                CountingMode.COMMIT,
+                Long.MAX_VALUE / 2 + 1,
+                1,
+                0,
+                0,
+                0,
+                new LatencySketch(),
+                null);
         Accumulator acc = Accumulator.startingWith(huge);
         acc.add(huge);
         acc.merge(acc.copy());

@@ -1,5 +1,8 @@
 package io.tally.aggregator.internal.decode;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.tally.aggregator.internal.kafka.RawRecord;
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditRecord;
@@ -10,13 +13,9 @@ import io.tally.core.Heartbeat;
 import io.tally.core.TierProgress;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.LatencySketch;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AuditDecoderTest {
     private static final long BUCKET = 60_000;
@@ -26,8 +25,21 @@ class AuditDecoderTest {
     private final AuditDecoder decoder = new AuditDecoder(BUCKET, 2 * DAY);
 
     private static AuditRecord record(long bucketStart, long bucketMs) {
-        return new AuditRecord(AGENT, 1, NOW, "producer", "orders", new Bucket(bucketStart, bucketMs),
-                CountingMode.ACK, 1, 10, 0, 0, 0, new LatencySketch(), null);
+        return new AuditRecord(
+                AGENT,
+                1,
+                NOW,
+                "producer",
+                "orders",
+                new Bucket(bucketStart, bucketMs),
+                CountingMode.ACK,
+                1,
+                10,
+                0,
+                0,
+                0,
+                new LatencySketch(),
+                null);
     }
 
     private static RawRecord raw(byte[] value) {
@@ -35,7 +47,8 @@ class AuditDecoderTest {
     }
 
     private void refused(byte[] value, String reason) {
-        assertThatThrownBy(() -> decoder.decode(raw(value), NOW)).isInstanceOf(CodecException.class)
+        assertThatThrownBy(() -> decoder.decode(raw(value), NOW))
+                .isInstanceOf(CodecException.class)
                 .hasMessageContaining(reason);
     }
 
@@ -43,8 +56,10 @@ class AuditDecoderTest {
     void valid_records_and_heartbeats_decode() {
         assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW - BUCKET, BUCKET))), NOW))
                 .isInstanceOf(AuditRecord.class);
-        assertThat(decoder.decode(raw(AuditCodec.encode(
-                new Heartbeat(AGENT, 2, NOW, "producer", Map.of("orders", NOW), false, 0))), NOW))
+        assertThat(decoder.decode(
+                        raw(AuditCodec.encode(
+                                new Heartbeat(AGENT, 2, NOW, "producer", Map.of("orders", NOW), false, 0))),
+                        NOW))
                 .isInstanceOf(Heartbeat.class);
     }
 
@@ -62,21 +77,70 @@ class AuditDecoderTest {
     void a_record_of_another_bucket_size_or_past_the_retention_is_refused_and_a_late_one_is_not() {
         refused(AuditCodec.encode(record(NOW - BUCKET, 10_000)), "bucketMs 10000 differs");
         refused(AuditCodec.encode(record(NOW - 3 * DAY, BUCKET)), "state retention");
-        assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW - DAY, BUCKET))), NOW)).isNotNull();
+        assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW - DAY, BUCKET))), NOW))
+                .isNotNull();
     }
 
     @Test
     void absurd_counts_and_buckets_far_ahead_of_the_agent_s_clock_are_refused_whole_with_the_reason() {
-        refused(AuditCodec.encode(new AuditRecord(AGENT, 1, NOW, "producer", "orders", Bucket.of(NOW, BUCKET),
-                CountingMode.ACK, Long.MAX_VALUE - 1, 10, 0, 0, 0, new LatencySketch(), null)),
+        refused(
+                AuditCodec.encode(new AuditRecord(
+                        AGENT,
+                        1,
+                        NOW,
+                        "producer",
+                        "orders",
+                        Bucket.of(NOW, BUCKET),
+                        CountingMode.ACK,
+                        Long.MAX_VALUE - 1,
+                        10,
+                        0,
+                        0,
+                        0,
+                        new LatencySketch(),
+                        null)),
                 "count 9223372036854775806 is more than one audit record can count");
-        refused(AuditCodec.encode(new AuditRecord(AGENT, 1, NOW, "producer", "orders", Bucket.of(NOW, BUCKET),
-                CountingMode.ACK, 1, 1L << 60, 0, 0, 0, new LatencySketch(), null)), "bytes");
-        refused(AuditCodec.encode(new AuditRecord(AGENT, 1, NOW, "producer", "orders", Bucket.of(NOW, BUCKET),
-                CountingMode.ACK, 1, 1, 0, 0, AuditDecoder.MAX_COUNT + 1, new LatencySketch(), null)), "failed");
+        refused(
+                AuditCodec.encode(new AuditRecord(
+                        AGENT,
+                        1,
+                        NOW,
+                        "producer",
+                        "orders",
+                        Bucket.of(NOW, BUCKET),
+                        CountingMode.ACK,
+                        1,
+                        1L << 60,
+                        0,
+                        0,
+                        0,
+                        new LatencySketch(),
+                        null)),
+                "bytes");
+        refused(
+                AuditCodec.encode(new AuditRecord(
+                        AGENT,
+                        1,
+                        NOW,
+                        "producer",
+                        "orders",
+                        Bucket.of(NOW, BUCKET),
+                        CountingMode.ACK,
+                        1,
+                        1,
+                        0,
+                        0,
+                        AuditDecoder.MAX_COUNT + 1,
+                        new LatencySketch(),
+                        null)),
+                "failed");
         refused(AuditCodec.encode(record(NOW + 2 * 3_600_000L, BUCKET)), "starts more than the skew bound");
-        assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW + 3_000_000L - Math.floorMod(NOW + 3_000_000L,
-                BUCKET), BUCKET))), NOW)).as("within the bound").isNotNull();
+        assertThat(decoder.decode(
+                        raw(AuditCodec.encode(
+                                record(NOW + 3_000_000L - Math.floorMod(NOW + 3_000_000L, BUCKET), BUCKET))),
+                        NOW))
+                .as("within the bound")
+                .isNotNull();
     }
 
     @Test
@@ -87,7 +151,8 @@ class AuditDecoderTest {
                 .isEqualTo("x");
         assertThat(AgentPeek.agentOf("{\"nested\":{\"agent\":\"x\"}}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(AgentPeek.UNKNOWN);
-        assertThat(AgentPeek.agentOf("garbage".getBytes(StandardCharsets.UTF_8))).isEqualTo(AgentPeek.UNKNOWN);
+        assertThat(AgentPeek.agentOf("garbage".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(AgentPeek.UNKNOWN);
         assertThat(AgentPeek.agentOf(null)).isEqualTo(AgentPeek.UNKNOWN);
     }
 }

@@ -1,5 +1,7 @@
 package io.tally.aggregator.internal.dedup;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.aggregator.internal.decode.AgentPeek;
 import io.tally.aggregator.internal.decode.AuditDecoder;
 import io.tally.aggregator.internal.kafka.Envelope;
@@ -12,19 +14,16 @@ import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.LatencySketch;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class DedupFunctionTest {
     private static final long NOW = 100 * 86_400_000L;
@@ -42,22 +41,44 @@ class DedupFunctionTest {
     }
 
     private static AuditRecord record(AgentIdentity agent, long seq) {
-        return new AuditRecord(agent, seq, NOW, "producer", "t", new Bucket(NOW - 60_000, 60_000), CountingMode.ACK, 1,
-                1, 0, 0, 0, new LatencySketch(), null);
+        return new AuditRecord(
+                agent,
+                seq,
+                NOW,
+                "producer",
+                "t",
+                new Bucket(NOW - 60_000, 60_000),
+                CountingMode.ACK,
+                1,
+                1,
+                0,
+                0,
+                0,
+                new LatencySketch(),
+                null);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditMessage> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DedupFunction(
-                new AuditDecoder(60_000, 2 * 86_400_000L), "dlq", Duration.ofDays(2), 65_536, Duration.ofSeconds(30))),
-                (RawRecord r) -> r.agent, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DedupFunction(
+                        new AuditDecoder(60_000, 2 * 86_400_000L),
+                        "dlq",
+                        Duration.ofDays(2),
+                        65_536,
+                        Duration.ofSeconds(30))),
+                (RawRecord r) -> r.agent,
+                Types.STRING);
         h.setup(io.tally.aggregator.internal.codec.AuditMessageSerializer.INSTANCE);
         h.setProcessingTime(NOW);
         return h;
     }
 
-    private static List<Envelope> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditMessage> h) {
+    private static List<Envelope> deadLetters(
+            KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditMessage> h) {
         var out = h.getSideOutput(DedupFunction.DEAD_LETTERS);
-        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+        return out == null
+                ? List.of()
+                : out.stream().map(StreamRecord::getValue).toList();
     }
 
     @Test
@@ -69,7 +90,8 @@ class DedupFunctionTest {
             h.processElement(raw(record(A, 0)), 0);
             h.processElement(raw(record(B, 0)), 0);
             h.processElement(raw(record(A, 1)), 0);
-            assertThat(h.extractOutputValues()).extracting(r -> r.agent().instanceId() + r.seq())
+            assertThat(h.extractOutputValues())
+                    .extracting(r -> r.agent().instanceId() + r.seq())
                     .containsExactly("a0", "a1", "b0");
         }
     }
@@ -91,7 +113,7 @@ class DedupFunctionTest {
             h.open();
             Heartbeat first = new Heartbeat(A, 2, 0, "producer", Map.of("t", 1L), false, 0);
             Heartbeat second = new Heartbeat(A, 4, 0, "producer", Map.of("t", 2L), false, 0);
-            h.processElement(raw(first), 0);  // seqs 0 and 1 are on another partition of the audit topic
+            h.processElement(raw(first), 0); // seqs 0 and 1 are on another partition of the audit topic
             h.processElement(raw(record(A, 1)), 0);
             h.processElement(raw(second), 0);
             assertThat(h.extractOutputValues()).extracting(m -> m.seq()).containsExactly(1L);
@@ -122,14 +144,17 @@ class DedupFunctionTest {
             h.processElement(raw("garbage".getBytes(StandardCharsets.UTF_8), ""), 0);
             h.processElement(raw(AuditCodec.encode(record(A, 3)), "not-a"), 0);
             byte[] twoAgents = new String(AuditCodec.encode(record(A, 4)), StandardCharsets.UTF_8)
-                    .replaceFirst("\\{", "{\"agent\":\"not-a\",").getBytes(StandardCharsets.UTF_8);
+                    .replaceFirst("\\{", "{\"agent\":\"not-a\",")
+                    .getBytes(StandardCharsets.UTF_8);
             h.processElement(raw(twoAgents, AgentPeek.agentOf(twoAgents)), 0);
             assertThat(h.extractOutputValues()).isEmpty();
             List<Envelope> dead = deadLetters(h);
-            assertThat(dead).extracting(e -> e.reason).satisfiesExactly(
-                    r -> assertThat(r).contains("not valid JSON"),
-                    r -> assertThat(r).contains("ambiguous agent"),
-                    r -> assertThat(r).contains("ambiguous agent"));
+            assertThat(dead)
+                    .extracting(e -> e.reason)
+                    .satisfiesExactly(
+                            r -> assertThat(r).contains("not valid JSON"),
+                            r -> assertThat(r).contains("ambiguous agent"),
+                            r -> assertThat(r).contains("ambiguous agent"));
             assertThat(dead.get(0).value).isEqualTo("garbage".getBytes(StandardCharsets.UTF_8));
             assertThat(dead).allMatch(e -> e.topic.equals("dlq") && e.origin.equals("tally.audit/0@7"));
         }

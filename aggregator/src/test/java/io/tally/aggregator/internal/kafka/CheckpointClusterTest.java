@@ -16,7 +16,8 @@ class CheckpointClusterTest {
     @Test
     void a_fresh_start_records_the_cluster_and_resuming_on_it_is_allowed() throws Exception {
         CheckpointCluster.bind(dir.resolve("checkpoints"), "cluster-a", "kafka:9092", false);
-        assertThat(Files.readString(dir.resolve("checkpoints").resolve(CheckpointCluster.FILE)).trim())
+        assertThat(Files.readString(dir.resolve("checkpoints").resolve(CheckpointCluster.FILE))
+                        .trim())
                 .isEqualTo("cluster-a");
 
         CheckpointCluster.bind(dir.resolve("checkpoints"), "cluster-a", "kafka:9092", true);

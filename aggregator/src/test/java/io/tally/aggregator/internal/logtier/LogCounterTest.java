@@ -1,5 +1,7 @@
 package io.tally.aggregator.internal.logtier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.AgentIdentity;
 import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
@@ -7,12 +9,9 @@ import io.tally.core.CountingMode;
 import io.tally.core.EventTimes;
 import io.tally.core.Heartbeat;
 import io.tally.core.sketch.IdDigest;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LogCounterTest {
     private static final AgentIdentity AGENT = new AgentIdentity("log-1", "h");
@@ -52,9 +51,9 @@ class LogCounterTest {
         c.count("t", 0, 100, bucket + 1, NOW, 1, 1);
         c.count("t", 1, 7, bucket + 2, NOW, 1, 2);
         c.count("t", 0, 101, bucket + 3, NOW, 1, 3);
-        c.count("t", 0, 102, bucket - 1, NOW, 1, 4);      // a late record: the bucket before starts at 102
-        c.count("t", 0, 90, bucket + 4, NOW, 1, 5);       // re-read after a restart
-        c.count("t", 2, 50, EventTimes.NONE, NOW, 1, 6);  // not counted in a bucket: no offset either
+        c.count("t", 0, 102, bucket - 1, NOW, 1, 4); // a late record: the bucket before starts at 102
+        c.count("t", 0, 90, bucket + 4, NOW, 1, 5); // re-read after a restart
+        c.count("t", 2, 50, EventTimes.NONE, NOW, 1, 6); // not counted in a bucket: no offset either
         List<AuditMessage> out = c.drain(AGENT, 0, NOW, false);
         AuditRecord earlier = (AuditRecord) out.get(0);
         AuditRecord current = (AuditRecord) out.get(1);

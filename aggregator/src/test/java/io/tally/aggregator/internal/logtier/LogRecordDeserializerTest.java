@@ -1,39 +1,47 @@
 package io.tally.aggregator.internal.logtier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.AuditIds;
 import io.tally.core.EventTimes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class LogRecordDeserializerTest {
 
     private static ConsumerRecord<byte[], byte[]> record(long timestamp, RecordHeaders headers, byte[] value) {
-        return new ConsumerRecord<>("orders", 1, 77, timestamp, TimestampType.CREATE_TIME, 3,
-                value == null ? -1 : value.length, "key".getBytes(StandardCharsets.UTF_8), value, headers,
+        return new ConsumerRecord<>(
+                "orders",
+                1,
+                77,
+                timestamp,
+                TimestampType.CREATE_TIME,
+                3,
+                value == null ? -1 : value.length,
+                "key".getBytes(StandardCharsets.UTF_8),
+                value,
+                headers,
                 Optional.empty());
     }
 
     private static LogObservation read(String rule, ConsumerRecord<byte[], byte[]> record) {
         List<LogObservation> out = new ArrayList<>();
-        new LogRecordDeserializer(EventTimeRule.parse(rule)).deserialize(record, new org.apache.flink.util.Collector<>() {
-            @Override
-            public void collect(LogObservation o) {
-                out.add(o);
-            }
+        new LogRecordDeserializer(EventTimeRule.parse(rule))
+                .deserialize(record, new org.apache.flink.util.Collector<>() {
+                    @Override
+                    public void collect(LogObservation o) {
+                        out.add(o);
+                    }
 
-            @Override
-            public void close() {
-            }
-        });
+                    @Override
+                    public void close() {}
+                });
         return out.get(0);
     }
 
@@ -52,7 +60,8 @@ class LogRecordDeserializerTest {
         assertThat(o.bytes).isEqualTo(13);
         assertThat(o.eventTime).isEqualTo(1_234);
         assertThat(o.topic).isEqualTo("orders");
-        assertThat(read("record", record(-1, new RecordHeaders(), null)).eventTime).isEqualTo(EventTimes.NONE);
+        assertThat(read("record", record(-1, new RecordHeaders(), null)).eventTime)
+                .isEqualTo(EventTimes.NONE);
     }
 
     @Test
@@ -66,11 +75,12 @@ class LogRecordDeserializerTest {
     @Test
     void a_json_event_time_comes_from_the_producer_agents_copy_or_else_the_value() {
         byte[] json = "{\"meta\":{\"at\":4242}}".getBytes(StandardCharsets.UTF_8);
-        assertThat(read("json:meta.at", record(5, new RecordHeaders(), json)).eventTime).isEqualTo(4_242);
+        assertThat(read("json:meta.at", record(5, new RecordHeaders(), json)).eventTime)
+                .isEqualTo(4_242);
         RecordHeaders copied = new RecordHeaders();
         copied.add("tally.et", java.nio.ByteBuffer.allocate(8).putLong(99_999L).array());
         assertThat(read("json:meta.at", record(5, copied, json)).eventTime).isEqualTo(99_999);
-        assertThat(read("json:meta.at", record(5, new RecordHeaders(), "x".getBytes(StandardCharsets.UTF_8)))
-                .eventTime).isEqualTo(EventTimes.NONE);
+        assertThat(read("json:meta.at", record(5, new RecordHeaders(), "x".getBytes(StandardCharsets.UTF_8))).eventTime)
+                .isEqualTo(EventTimes.NONE);
     }
 }

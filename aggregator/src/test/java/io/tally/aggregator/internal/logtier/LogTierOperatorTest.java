@@ -18,25 +18,30 @@ class LogTierOperatorTest {
     private static final long T0 = 1_764_000_000_000L;
 
     private static OneInputStreamOperatorTestHarness<LogObservation, Envelope> harness() throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new LogTierOperator(LogCounter.TIER, "tally.audit", 60_000,
-                0, 3_600_000, 1_209_600_000, 5_000, 30_000));
+        var h = new OneInputStreamOperatorTestHarness<>(new LogTierOperator(
+                LogCounter.TIER, "tally.audit", 60_000, 0, 3_600_000, 1_209_600_000, 5_000, 30_000));
         h.setProcessingTime(T0);
         return h;
     }
 
-    private static void count(OneInputStreamOperatorTestHarness<LogObservation, Envelope> h, long fromOffset,
-            long toOffset) throws Exception {
+    private static void count(
+            OneInputStreamOperatorTestHarness<LogObservation, Envelope> h, long fromOffset, long toOffset)
+            throws Exception {
         for (long o = fromOffset; o < toOffset; o++) {
             h.processElement(new LogObservation("orders", 0, o, T0, o, 10), T0);
         }
     }
 
     private static List<AuditMessage> emitted(OneInputStreamOperatorTestHarness<LogObservation, Envelope> h) {
-        return h.extractOutputValues().stream().map(e -> (AuditMessage) AuditCodec.decode(e.value)).toList();
+        return h.extractOutputValues().stream()
+                .map(e -> (AuditMessage) AuditCodec.decode(e.value))
+                .toList();
     }
 
     private static Set<String> numbers(List<AuditMessage> messages) {
-        return messages.stream().map(m -> m.agent().instanceId() + "#" + m.seq()).collect(Collectors.toSet());
+        return messages.stream()
+                .map(m -> m.agent().instanceId() + "#" + m.seq())
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -46,31 +51,39 @@ class LogTierOperatorTest {
         try (var h = harness()) {
             h.open();
             count(h, 0, 10);
-            h.prepareSnapshotPreBarrier(1);   // flushes its counts before the barrier: seq 0 and 1
+            h.prepareSnapshotPreBarrier(1); // flushes its counts before the barrier: seq 0 and 1
             older = h.snapshot(1, T0);
             count(h, 10, 20);
             h.prepareSnapshotPreBarrier(2);
-            h.snapshot(2, T0);                 // seq 2 and 3, committed: the aggregator has seen them
+            h.snapshot(2, T0); // seq 2 and 3, committed: the aggregator has seen them
             first = emitted(h);
         }
         assertThat(first).hasSize(4);
 
         try (var restored = harness()) {
-            restored.initializeState(older);   // an older savepoint: offsets 10-19 are read and counted again
+            restored.initializeState(older); // an older savepoint: offsets 10-19 are read and counted again
             restored.open();
             count(restored, 10, 20);
             restored.prepareSnapshotPreBarrier(3);
             List<AuditMessage> again = emitted(restored);
 
-            assertThat(again.stream().filter(m -> m instanceof AuditRecord).mapToLong(m -> ((AuditRecord) m).count())
-                    .sum()).isEqualTo(10);
+            assertThat(again.stream()
+                            .filter(m -> m instanceof AuditRecord)
+                            .mapToLong(m -> ((AuditRecord) m).count())
+                            .sum())
+                    .isEqualTo(10);
             Heartbeat closing = (Heartbeat) again.get(0);
-            assertThat(closing.agent()).as("the restored agent is closed").isEqualTo(first.get(0).agent());
+            assertThat(closing.agent())
+                    .as("the restored agent is closed")
+                    .isEqualTo(first.get(0).agent());
             assertThat(closing.closed()).isTrue();
-            assertThat(closing.seq()).as("its next number: after this older savepoint, a repeat the aggregator drops")
+            assertThat(closing.seq())
+                    .as("its next number: after this older savepoint, a repeat the aggregator drops")
                     .isEqualTo(2);
-            assertThat(again.subList(1, again.size())).as("what it counts again goes out under a new agent")
-                    .isNotEmpty().allMatch(m -> !m.agent().equals(first.get(0).agent()));
+            assertThat(again.subList(1, again.size()))
+                    .as("what it counts again goes out under a new agent")
+                    .isNotEmpty()
+                    .allMatch(m -> !m.agent().equals(first.get(0).agent()));
             assertThat(numbers(again.subList(1, again.size()))).doesNotContainAnyElementsOf(numbers(first));
         }
     }

@@ -2,7 +2,6 @@ package io.tally.aggregator.internal.progress;
 
 import io.tally.core.AgentIdentity;
 import io.tally.core.Heartbeat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,7 @@ public final class ProgressRulesCost {
     private static final int AGENTS = 6;
     private static final long NOW = 1_800_000_000_000L;
 
-    private ProgressRulesCost() {
-    }
+    private ProgressRulesCost() {}
 
     public static void main(String[] args) {
         List<List<Heartbeat>> partitioned = marks(true);
@@ -30,10 +28,16 @@ public final class ProgressRulesCost {
         for (int round = 0; round < 5; round++) {
             long wholeNs = pass(whole);
             long partitionNs = pass(partitioned);
-            System.out.printf("round %d: %,d (topic, tier) progress computations: per partition %,d ms (%,d ns each), "
-                            + "whole topics %,d ms (%,d ns each), ratio %.2f%n", round, whole.size(),
-                    partitionNs / 1_000_000, partitionNs / whole.size(), wholeNs / 1_000_000,
-                    wholeNs / whole.size(), (double) partitionNs / wholeNs);
+            System.out.printf(
+                    "round %d: %,d (topic, tier) progress computations: per partition %,d ms (%,d ns each), "
+                            + "whole topics %,d ms (%,d ns each), ratio %.2f%n",
+                    round,
+                    whole.size(),
+                    partitionNs / 1_000_000,
+                    partitionNs / whole.size(),
+                    wholeNs / 1_000_000,
+                    wholeNs / whole.size(),
+                    (double) partitionNs / wholeNs);
         }
     }
 
@@ -41,7 +45,9 @@ public final class ProgressRulesCost {
         long start = System.nanoTime();
         long sink = 0;
         for (List<Heartbeat> marks : keys) {
-            sink += ProgressRules.compute("consumer.g", marks, NOW, 30_000).get(0).watermark();
+            sink += ProgressRules.compute("consumer.g", marks, NOW, 30_000)
+                    .get(0)
+                    .watermark();
         }
         long ns = System.nanoTime() - start;
         if (sink == 42) {
@@ -62,9 +68,15 @@ public final class ProgressRulesCost {
                     for (int p = a; p < PARTITIONS; p += AGENTS) {
                         held.put(p, NOW - 1_000 * p);
                     }
-                    marks.add(new Heartbeat(new AgentIdentity("agent-" + tier + "-" + a, "h"), 1, NOW - 500,
-                            "tier-" + tier, Map.of(topic, NOW - 1_000), perPartition ? Map.of(topic, held) : null,
-                            false, 0));
+                    marks.add(new Heartbeat(
+                            new AgentIdentity("agent-" + tier + "-" + a, "h"),
+                            1,
+                            NOW - 500,
+                            "tier-" + tier,
+                            Map.of(topic, NOW - 1_000),
+                            perPartition ? Map.of(topic, held) : null,
+                            false,
+                            0));
                 }
                 keys.add(marks);
             }

@@ -1,15 +1,14 @@
 package io.tally.aggregator.internal.progress;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tally.core.AgentIdentity;
 import io.tally.core.EventTimes;
 import io.tally.core.Heartbeat;
 import io.tally.core.TierProgress;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ProgressRulesTest {
     private static final long NOW = 1_000_000;
@@ -21,9 +20,13 @@ class ProgressRulesTest {
 
     @Test
     void the_watermark_is_the_lowest_among_live_agents_of_the_topic() {
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                hb("a", 1, NOW - 1_000, Map.of("t", 500L, "u", 900L), false),
-                hb("b", 1, NOW - 2_000, Map.of("t", 300L), false)), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        hb("a", 1, NOW - 1_000, Map.of("t", 500L, "u", 900L), false),
+                        hb("b", 1, NOW - 2_000, Map.of("t", 300L), false)),
+                NOW,
+                LIVENESS);
         assertThat(p).extracting(TierProgress::topic).containsExactly("t", "u");
         assertThat(p.get(0).watermark()).isEqualTo(300);
         assertThat(p.get(0).liveAgents()).isEqualTo(2);
@@ -31,19 +34,29 @@ class ProgressRulesTest {
         assertThat(p.get(1).watermark()).isEqualTo(900);
     }
 
-    private static Heartbeat reader(String agent, long emittedAt, Map<String, Long> marks,
-            Map<String, Map<Integer, Long>> partitions) {
+    private static Heartbeat reader(
+            String agent, long emittedAt, Map<String, Long> marks, Map<String, Map<Integer, Long>> partitions) {
         return new Heartbeat(new AgentIdentity(agent, "h"), 1, emittedAt, "consumer.g", marks, partitions, false, 0);
     }
 
     @Test
     void one_slow_partition_holds_its_topic_back_however_far_the_others_and_its_own_reader_are() {
         // a reads partitions 0-2, b reads 3-5; partition 4 is three minutes behind the others
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                reader("a", NOW - 1_000, Map.of("t", 500_000L),
-                        Map.of("t", Map.of(0, 500_000L, 1, 499_000L, 2, 500_000L))),
-                reader("b", NOW - 1_000, Map.of("t", 500_000L),
-                        Map.of("t", Map.of(3, 500_000L, 4, 320_000L, 5, 500_000L)))), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        reader(
+                                "a",
+                                NOW - 1_000,
+                                Map.of("t", 500_000L),
+                                Map.of("t", Map.of(0, 500_000L, 1, 499_000L, 2, 500_000L))),
+                        reader(
+                                "b",
+                                NOW - 1_000,
+                                Map.of("t", 500_000L),
+                                Map.of("t", Map.of(3, 500_000L, 4, 320_000L, 5, 500_000L)))),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).watermark()).isEqualTo(320_000);
     }
 
@@ -51,96 +64,195 @@ class ProgressRulesTest {
     void a_partition_its_agent_no_longer_reads_holds_nothing_back_and_the_furthest_reader_of_a_moved_one_counts() {
         // a once read partition 1 and lost it in a rebalance: it still reports t at 100 but reads nothing of it now;
         // c has more instances than partitions: it reads nothing; b took partition 1 over and is past where a was
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                reader("a", NOW - 1_000, Map.of("t", 100L), Map.of()),
-                reader("b", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L, 1, 700L))),
-                reader("c", NOW - 1_000, Map.of(), Map.of()),
-                // d still lists partition 1 for a moment after the rebalance: the furthest report counts
-                reader("d", NOW - 1_000, Map.of("t", 650L), Map.of("t", Map.of(1, 650L)))), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        reader("a", NOW - 1_000, Map.of("t", 100L), Map.of()),
+                        reader("b", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L, 1, 700L))),
+                        reader("c", NOW - 1_000, Map.of(), Map.of()),
+                        // d still lists partition 1 for a moment after the rebalance: the furthest report counts
+                        reader("d", NOW - 1_000, Map.of("t", 650L), Map.of("t", Map.of(1, 650L)))),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).watermark()).isEqualTo(700);
         assertThat(p.get(0).liveAgents()).isEqualTo(4);
     }
 
     @Test
     void a_partition_read_but_with_nothing_passed_yet_holds_the_topic_at_the_start() {
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                reader("a", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L, 1, EventTimes.NONE)))),
-                NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(reader("a", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L, 1, EventTimes.NONE)))),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).watermark()).isEqualTo(EventTimes.NONE);
     }
 
     @Test
     void when_no_partition_is_read_now_the_topic_is_at_the_highest_watermark_reached() {
         // every partition idle: nothing more is coming, the reconciler's idle rules take it from there
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                reader("a", NOW - 1_000, Map.of("t", 900L), Map.of()),
-                reader("b", NOW - 1_000, Map.of("t", 800L), Map.of())), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        reader("a", NOW - 1_000, Map.of("t", 900L), Map.of()),
+                        reader("b", NOW - 1_000, Map.of("t", 800L), Map.of())),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).watermark()).isEqualTo(900);
     }
 
     @Test
     void whole_topic_reports_and_partition_reports_of_one_tier_both_hold_it_back() {
-        List<TierProgress> p = ProgressRules.compute("log", List.of(
-                reader("a", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L))),
-                hb("older-agent", 1, NOW - 1_000, Map.of("t", 600L), false)), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "log",
+                List.of(
+                        reader("a", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L))),
+                        hb("older-agent", 1, NOW - 1_000, Map.of("t", 600L), false)),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).watermark()).isEqualTo(600);
     }
 
     @Test
     void what_the_agents_dropped_is_summed_per_bucket_over_every_agent_live_or_not() {
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                new Heartbeat(new AgentIdentity("a", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L), null,
-                        false, 7, Map.of("t", Map.of(60_000L, 5L, 120_000L, 2L))),
-                new Heartbeat(new AgentIdentity("dead", "h"), 1, NOW - LIVENESS * 2, "consumer.g", Map.of("t", 100L),
-                        null, false, 3, Map.of("t", Map.of(60_000L, 3L)))), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        new Heartbeat(
+                                new AgentIdentity("a", "h"),
+                                1,
+                                NOW - 1_000,
+                                "consumer.g",
+                                Map.of("t", 900L),
+                                null,
+                                false,
+                                7,
+                                Map.of("t", Map.of(60_000L, 5L, 120_000L, 2L))),
+                        new Heartbeat(
+                                new AgentIdentity("dead", "h"),
+                                1,
+                                NOW - LIVENESS * 2,
+                                "consumer.g",
+                                Map.of("t", 100L),
+                                null,
+                                false,
+                                3,
+                                Map.of("t", Map.of(60_000L, 3L)))),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).dropped()).containsExactly(Map.entry(60_000L, 8L), Map.entry(120_000L, 2L));
         assertThat(p.get(0).droppedIn(60_000L)).isEqualTo(8);
     }
 
     @Test
     void the_tier_started_where_any_agent_live_or_not_first_read_each_partition() {
-        Map<String, Map<Integer, Long>> live = Map.of("t", Map.of(0, 5_000L, 1, 700L));   // resumed from commits
-        Map<String, Map<Integer, Long>> gone = Map.of("t", Map.of(0, 1_000L, 2, 40L));     // the first instance
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                new Heartbeat(new AgentIdentity("a", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L),
-                        Map.of("t", Map.of(0, 900L)), false, 0, Map.of(), live),
-                new Heartbeat(new AgentIdentity("old", "h"), 9, NOW - LIVENESS * 5, "consumer.g", Map.of("t", 100L),
-                        Map.of(), true, 0, Map.of(), gone)), NOW, LIVENESS);
-        assertThat(p.get(0).startOffsets()).containsExactly(Map.entry(0, 1_000L), Map.entry(1, 700L),
-                Map.entry(2, 40L));
+        Map<String, Map<Integer, Long>> live = Map.of("t", Map.of(0, 5_000L, 1, 700L)); // resumed from commits
+        Map<String, Map<Integer, Long>> gone = Map.of("t", Map.of(0, 1_000L, 2, 40L)); // the first instance
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        new Heartbeat(
+                                new AgentIdentity("a", "h"),
+                                1,
+                                NOW - 1_000,
+                                "consumer.g",
+                                Map.of("t", 900L),
+                                Map.of("t", Map.of(0, 900L)),
+                                false,
+                                0,
+                                Map.of(),
+                                live),
+                        new Heartbeat(
+                                new AgentIdentity("old", "h"),
+                                9,
+                                NOW - LIVENESS * 5,
+                                "consumer.g",
+                                Map.of("t", 100L),
+                                Map.of(),
+                                true,
+                                0,
+                                Map.of(),
+                                gone)),
+                NOW,
+                LIVENESS);
+        assertThat(p.get(0).startOffsets())
+                .containsExactly(Map.entry(0, 1_000L), Map.entry(1, 700L), Map.entry(2, 40L));
     }
 
     @Test
     void a_tier_reads_committed_records_only_where_an_agent_that_read_the_topic_says_so() {
         Map<String, Map<Integer, Long>> starts = Map.of("t", Map.of(0, 0L));
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                new Heartbeat(new AgentIdentity("a", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L, "u", 900L),
-                        Map.of("t", Map.of(0, 900L)), false, 0, Map.of(), starts, false),
-                new Heartbeat(new AgentIdentity("b", "h"), 1, NOW - 1_000, "consumer.g", Map.of("t", 900L),
-                        Map.of("t", Map.of(1, 900L)), false, 0, Map.of(), Map.of("t", Map.of(1, 0L)), true),
-                new Heartbeat(new AgentIdentity("c", "h"), 1, NOW - 1_000, "consumer.g", Map.of("u", 900L),
-                        Map.of("u", Map.of(0, 900L)), false, 0, Map.of(), Map.of("u", Map.of(0, 0L)), false)),
-                NOW, LIVENESS);
-        assertThat(p).extracting(TierProgress::topic, TierProgress::readCommitted)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("t", true),
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        new Heartbeat(
+                                new AgentIdentity("a", "h"),
+                                1,
+                                NOW - 1_000,
+                                "consumer.g",
+                                Map.of("t", 900L, "u", 900L),
+                                Map.of("t", Map.of(0, 900L)),
+                                false,
+                                0,
+                                Map.of(),
+                                starts,
+                                false),
+                        new Heartbeat(
+                                new AgentIdentity("b", "h"),
+                                1,
+                                NOW - 1_000,
+                                "consumer.g",
+                                Map.of("t", 900L),
+                                Map.of("t", Map.of(1, 900L)),
+                                false,
+                                0,
+                                Map.of(),
+                                Map.of("t", Map.of(1, 0L)),
+                                true),
+                        new Heartbeat(
+                                new AgentIdentity("c", "h"),
+                                1,
+                                NOW - 1_000,
+                                "consumer.g",
+                                Map.of("u", 900L),
+                                Map.of("u", Map.of(0, 900L)),
+                                false,
+                                0,
+                                Map.of(),
+                                Map.of("u", Map.of(0, 0L)),
+                                false)),
+                NOW,
+                LIVENESS);
+        assertThat(p)
+                .extracting(TierProgress::topic, TierProgress::readCommitted)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("t", true),
                         org.assertj.core.groups.Tuple.tuple("u", false));
     }
 
     @Test
     void closed_and_silent_agents_no_longer_hold_the_watermark_back() {
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                hb("live", 1, NOW - 1_000, Map.of("t", 800L), false),
-                hb("closed", 1, NOW - 1_000, Map.of("t", 100L), true),
-                hb("dead", 1, NOW - LIVENESS - 1, Map.of("t", 200L), false)), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        hb("live", 1, NOW - 1_000, Map.of("t", 800L), false),
+                        hb("closed", 1, NOW - 1_000, Map.of("t", 100L), true),
+                        hb("dead", 1, NOW - LIVENESS - 1, Map.of("t", 200L), false)),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).watermark()).isEqualTo(800);
         assertThat(p.get(0).liveAgents()).isEqualTo(1);
     }
 
     @Test
     void with_no_live_agent_the_watermark_is_the_highest_any_agent_reached() {
-        List<TierProgress> p = ProgressRules.compute("consumer.g", List.of(
-                hb("a", 1, NOW - 1_000, Map.of("t", 800L), true),
-                hb("b", 1, NOW - LIVENESS * 2, Map.of("t", 900L), false)), NOW, LIVENESS);
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        hb("a", 1, NOW - 1_000, Map.of("t", 800L), true),
+                        hb("b", 1, NOW - LIVENESS * 2, Map.of("t", 900L), false)),
+                NOW,
+                LIVENESS);
         assertThat(p.get(0).watermark()).isEqualTo(900);
         assertThat(p.get(0).liveAgents()).isZero();
     }
@@ -158,8 +270,13 @@ class ProgressRulesTest {
 
     @Test
     void the_next_check_is_when_the_first_live_agent_goes_silent() {
-        assertThat(ProgressRules.nextExpiry(List.of(hb("a", 1, NOW - 10_000, Map.of(), false),
-                hb("b", 1, NOW - 5_000, Map.of(), false), hb("c", 1, NOW - 50_000, Map.of(), true)), NOW, LIVENESS))
+        assertThat(ProgressRules.nextExpiry(
+                        List.of(
+                                hb("a", 1, NOW - 10_000, Map.of(), false),
+                                hb("b", 1, NOW - 5_000, Map.of(), false),
+                                hb("c", 1, NOW - 50_000, Map.of(), true)),
+                        NOW,
+                        LIVENESS))
                 .isEqualTo(NOW - 10_000 + LIVENESS);
         assertThat(ProgressRules.nextExpiry(List.of(), NOW, LIVENESS)).isEqualTo(Long.MAX_VALUE);
     }

@@ -11,8 +11,7 @@ import java.util.Map;
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-    private Json() {
-    }
+    private Json() {}
 
     static void write(Context ctx, int status, Object body) {
         writeBytes(ctx, status, bytes(body));

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 final class Params {
     /** Kafka's legal topic names. */
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     private static final Pattern WINDOW = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
-    private Params() {
-    }
+    private Params() {}
 
     /** @return the topic parameter, or null if absent */
     static String topic(Context ctx, String name, boolean path) {
@@ -43,8 +43,13 @@ final class Params {
                 return v;
             }
         }
-        throw ApiError.badParameter("kind", "unknown kind '" + value + "'; one of " + Arrays.stream(Verdict.values())
-                .filter(Verdict::isDiscrepancy).map(Enum::name).toList());
+        throw ApiError.badParameter(
+                "kind",
+                "unknown kind '" + value + "'; one of "
+                        + Arrays.stream(Verdict.values())
+                                .filter(Verdict::isDiscrepancy)
+                                .map(Enum::name)
+                                .toList());
     }
 
     /** @return a status, or null if absent */
@@ -56,8 +61,8 @@ final class Params {
         try {
             return DiscrepancyStatus.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiError.badParameter("status", "unknown status '" + value + "'; one of "
-                    + Arrays.toString(DiscrepancyStatus.values()));
+            throw ApiError.badParameter(
+                    "status", "unknown status '" + value + "'; one of " + Arrays.toString(DiscrepancyStatus.values()));
         }
     }
 
@@ -68,15 +73,16 @@ final class Params {
             return defaultValue;
         }
         try {
-            long t = value.chars().allMatch(Character::isDigit) ? Long.parseLong(value)
+            long t = value.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(value)
                     : Instant.parse(value).toEpochMilli();
             if (t < 0) {
                 throw ApiError.badParameter(name, name + " must not be before 1970");
             }
             return t;
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw ApiError.badParameter(name, name + " must be epoch milliseconds or an ISO-8601 instant, was '"
-                    + value + "'");
+            throw ApiError.badParameter(
+                    name, name + " must be epoch milliseconds or an ISO-8601 instant, was '" + value + "'");
         }
     }
 
@@ -86,8 +92,11 @@ final class Params {
             throw ApiError.badParameter("to", "to (" + to + ") must be after from (" + from + ")");
         }
         if (to - from > maxMs) {
-            throw ApiError.badParameter("from", "the range from-to may span at most " + Duration.ofMillis(maxMs)
-                    .toHours() + " h, was " + Duration.ofMillis(to - from).toHours() + " h");
+            throw ApiError.badParameter(
+                    "from",
+                    "the range from-to may span at most "
+                            + Duration.ofMillis(maxMs).toHours() + " h, was "
+                            + Duration.ofMillis(to - from).toHours() + " h");
         }
     }
 
@@ -105,8 +114,8 @@ final class Params {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiError.badParameter(name, name + " must be a whole number in [" + min + ", " + max + "], was '"
-                + value + "'");
+        throw ApiError.badParameter(
+                name, name + " must be a whole number in [" + min + ", " + max + "], was '" + value + "'");
     }
 
     /** @return a duration such as {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d}, in ms; the default if absent */
@@ -129,9 +138,12 @@ final class Params {
                 return ms;
             }
         }
-        throw ApiError.badParameter("window", "window must be a duration like 15m, 1h or 7d, from "
-                + Duration.ofMillis(min).toMinutes() + " min to " + Duration.ofMillis(max).toDays() + " days, was '"
-                + value + "'");
+        throw ApiError.badParameter(
+                "window",
+                "window must be a duration like 15m, 1h or 7d, from "
+                        + Duration.ofMillis(min).toMinutes() + " min to "
+                        + Duration.ofMillis(max).toDays() + " days, was '"
+                        + value + "'");
     }
 
     /** @return the discrepancy id of the path */
@@ -145,7 +157,8 @@ final class Params {
         } catch (IllegalArgumentException e) {
             // answered below
         }
-        throw ApiError.badParameter("id", "'" + value + "' is not a discrepancy id (a UUID such as "
-                + "3f2b8c1e-0d4a-3b7e-9c1f-2a6d5e8b4c70)");
+        throw ApiError.badParameter(
+                "id",
+                "'" + value + "' is not a discrepancy id (a UUID such as " + "3f2b8c1e-0d4a-3b7e-9c1f-2a6d5e8b4c70)");
     }
 }

@@ -11,8 +11,7 @@ import java.util.function.Supplier;
  * refresh. Thread-safe; two threads may both write the same answer once, which is harmless.
  */
 final class RenderedOverview {
-    private record Rendered(Overview source, byte[] json) {
-    }
+    private record Rendered(Overview source, byte[] json) {}
 
     /** Most variants kept (windows × limits × filters people ask for); past it the memo starts again. */
     private static final int MAX_VARIANTS = 64;

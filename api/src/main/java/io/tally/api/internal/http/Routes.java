@@ -50,7 +50,12 @@ public final class Routes {
     private final byte[] openApi;
     private final RenderedOverview rendered = new RenderedOverview();
 
-    public Routes(AuditStore store, OverviewCache overview, ApiMetrics metrics, List<String> tokens, Clock clock,
+    public Routes(
+            AuditStore store,
+            OverviewCache overview,
+            ApiMetrics metrics,
+            List<String> tokens,
+            Clock clock,
             long defaultWindowMs) {
         this.store = store;
         this.overview = overview;
@@ -74,9 +79,15 @@ public final class Routes {
         r.before("/api/*", this::authorize);
         r.before("/metrics", this::authorize);
         r.get("/health", named("health", this::health));
-        r.get("/metrics", named("metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.scrape())));
-        r.get("/api/v1/openapi.json", named("openapi", ctx -> ctx.contentType("application/json").result(openApi)));
+        r.get(
+                "/metrics",
+                named(
+                        "metrics",
+                        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                .result(metrics.scrape())));
+        r.get(
+                "/api/v1/openapi.json",
+                named("openapi", ctx -> ctx.contentType("application/json").result(openApi)));
         r.get("/api/v1/discrepancies", named("discrepancies", this::discrepancies));
         r.get("/api/v1/discrepancies/{id}", named("discrepancy", this::discrepancy));
         r.get("/api/v1/topics", named("topics", this::topics));
@@ -141,10 +152,15 @@ public final class Routes {
         DiscrepancyQuery q = new DiscrepancyQuery(topic, kind, status, from, to, limit + 1, after);
         List<Discrepancy> rows = store.discrepancies(q);
         List<Discrepancy> page = rows.subList(0, Math.min(limit, rows.size()));
-        String next = rows.size() > limit ? PageCursor.encode(DiscrepancyCursor.after(page.get(page.size() - 1), q))
-                : null;
-        Json.write(ctx, 200, new DiscrepancyView.Page(page.stream().map(DiscrepancyView::of).toList(),
-                topic != null ? "bucketStart" : "detectedAt", next));
+        String next =
+                rows.size() > limit ? PageCursor.encode(DiscrepancyCursor.after(page.get(page.size() - 1), q)) : null;
+        Json.write(
+                ctx,
+                200,
+                new DiscrepancyView.Page(
+                        page.stream().map(DiscrepancyView::of).toList(),
+                        topic != null ? "bucketStart" : "detectedAt",
+                        next));
     }
 
     private void discrepancy(Context ctx) {
@@ -160,9 +176,13 @@ public final class Routes {
         Overview o = overview.get(window);
         String variant = "topics|" + window + '|' + limit + '|' + (match == null ? "" : match);
         Json.writeBytes(ctx, 200, rendered.json(o, variant, () -> {
-            List<Overview.TopicSummary> matching = match == null || match.isEmpty() ? o.topics()
-                    : o.topics().stream().filter(t -> t.topic().toLowerCase(java.util.Locale.ROOT)
-                            .contains(match.toLowerCase(java.util.Locale.ROOT))).toList();
+            List<Overview.TopicSummary> matching = match == null || match.isEmpty()
+                    ? o.topics()
+                    : o.topics().stream()
+                            .filter(t -> t.topic()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .contains(match.toLowerCase(java.util.Locale.ROOT)))
+                            .toList();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("generatedAt", o.generatedAt());
             body.put("windowMs", o.windowMs());
@@ -195,8 +215,13 @@ public final class Routes {
         Json.writeBytes(ctx, 200, rendered.json(o, "tiers|" + detail, () -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("generatedAt", o.generatedAt());
-            body.put("tiers", "false".equals(detail)
-                    ? o.tiers().stream().map(Overview.TierSummary::withoutTopics).toList() : o.tiers());
+            body.put(
+                    "tiers",
+                    "false".equals(detail)
+                            ? o.tiers().stream()
+                                    .map(Overview.TierSummary::withoutTopics)
+                                    .toList()
+                            : o.tiers());
             body.put("lagHistory", overview.lagHistory());
             return body;
         }));
@@ -213,8 +238,10 @@ public final class Routes {
         Long started = ctx.attribute(STARTED);
         String endpoint = ctx.attribute(ENDPOINT);
         if (started != null) {
-            metrics.request(endpoint != null ? endpoint : ctx.path().startsWith("/api/") ? "unknown" : "dashboard",
-                    ctx.status().getCode(), System.nanoTime() - started);
+            metrics.request(
+                    endpoint != null ? endpoint : ctx.path().startsWith("/api/") ? "unknown" : "dashboard",
+                    ctx.status().getCode(),
+                    System.nanoTime() - started);
         }
     }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-
 /**
  * Tally's metrics in the Prometheus text format. Gauges are set from each overview of the default window:
  * <ul>
@@ -23,9 +22,17 @@ import java.util.List;
  * and {@code tally_api_request_seconds{endpoint,status}} times every API request. Thread-safe.
  */
 public final class ApiMetrics {
-    private static final Duration[] SLOS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-        Duration.ofSeconds(1), Duration.ofMillis(2_500)};
+    private static final Duration[] SLOS = {
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2_500)
+    };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MultiGauge open;
@@ -34,14 +41,20 @@ public final class ApiMetrics {
     private final MultiGauge delay;
 
     public ApiMetrics() {
-        open = MultiGauge.builder("tally.discrepancies.open").description("Open discrepancies by kind")
+        open = MultiGauge.builder("tally.discrepancies.open")
+                .description("Open discrepancies by kind")
                 .register(registry);
         verdicts = MultiGauge.builder("tally.verdicts")
-                .description("Edge-buckets of the API's window by their latest verdict").register(registry);
-        lag = MultiGauge.builder("tally.tier.lag").baseUnit("seconds")
-                .description("How far a tier's watermark trails its upstream tier's").register(registry);
-        delay = MultiGauge.builder("tally.reconcile.delay").baseUnit("seconds")
-                .description("How far the end of a topic's newest judged bucket trails the clock").register(registry);
+                .description("Edge-buckets of the API's window by their latest verdict")
+                .register(registry);
+        lag = MultiGauge.builder("tally.tier.lag")
+                .baseUnit("seconds")
+                .description("How far a tier's watermark trails its upstream tier's")
+                .register(registry);
+        delay = MultiGauge.builder("tally.reconcile.delay")
+                .baseUnit("seconds")
+                .description("How far the end of a topic's newest judged bucket trails the clock")
+                .register(registry);
     }
 
     /** Sets the gauges from {@code o}; rows no longer in it disappear. */
@@ -50,9 +63,11 @@ public final class ApiMetrics {
         List<MultiGauge.Row<?>> verdictRows = new ArrayList<>();
         for (Verdict v : Verdict.values()) {
             if (v.isDiscrepancy()) {
-                openRows.add(MultiGauge.Row.of(Tags.of("kind", v.name()), o.openByKind().getOrDefault(v.name(), 0L)));
+                openRows.add(MultiGauge.Row.of(
+                        Tags.of("kind", v.name()), o.openByKind().getOrDefault(v.name(), 0L)));
             }
-            verdictRows.add(MultiGauge.Row.of(Tags.of("kind", v.name()), o.verdictsByKind().getOrDefault(v.name(), 0L)));
+            verdictRows.add(MultiGauge.Row.of(
+                    Tags.of("kind", v.name()), o.verdictsByKind().getOrDefault(v.name(), 0L)));
         }
         open.register(openRows, true);
         verdicts.register(verdictRows, true);
@@ -76,14 +91,16 @@ public final class ApiMetrics {
 
     /** Records one request. */
     public void request(String endpoint, int status, long nanos) {
-        Timer.builder("tally.api.request").description("API requests by endpoint and status")
-                .tags("endpoint", endpoint, "status", Integer.toString(status)).serviceLevelObjectives(SLOS)
-                .register(registry).record(Duration.ofNanos(nanos));
+        Timer.builder("tally.api.request")
+                .description("API requests by endpoint and status")
+                .tags("endpoint", endpoint, "status", Integer.toString(status))
+                .serviceLevelObjectives(SLOS)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
     }
 
     /** @return every metric in the Prometheus text format (version 0.0.4) */
     public String scrape() {
         return registry.scrape();
     }
-
 }

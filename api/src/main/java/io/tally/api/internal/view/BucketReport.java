@@ -24,30 +24,41 @@ import java.util.TreeSet;
  * @param edges        every edge judged in the range, as {@code upstream → downstream}
  * @param buckets      the buckets, oldest first
  */
-public record BucketReport(String topic, long from, long to, Long bucketSizeMs, List<String> tiers,
-        List<String> edges, List<BucketRow> buckets) {
+public record BucketReport(
+        String topic,
+        long from,
+        long to,
+        Long bucketSizeMs,
+        List<String> tiers,
+        List<String> edges,
+        List<BucketRow> buckets) {
 
     /**
      * @param tiers each tier of the report to its figures in this bucket, or to null when it has not reported it
      * @param edges every edge of the report, in the report's order
      */
-    public record BucketRow(long bucketStart, long bucketEnd, Map<String, TierFigures> tiers, List<EdgeRow> edges) {
-    }
+    public record BucketRow(long bucketStart, long bucketEnd, Map<String, TierFigures> tiers, List<EdgeRow> edges) {}
 
     /**
      * One tier's figures in one bucket; latency percentiles in ms from the tier's merged sketch.
      * {@code countedOnConsume} is the part of {@code count} that consumers counted when they read it rather than
      * at its commit (a reader that does not commit through the consumer): a crash there counts a re-read twice.
      */
-    public record TierFigures(long count, long bytes, long noTimestamp, long skewed, long failed,
-            long countedOnConsume, Latency latencyMs) {
-    }
+    public record TierFigures(
+            long count,
+            long bytes,
+            long noTimestamp,
+            long skewed,
+            long failed,
+            long countedOnConsume,
+            Latency latencyMs) {}
 
     /** Percentiles of observation time − event time, in ms; null when the tier measured no latency. */
     public record Latency(double p50, double p90, double p99, double p999, double max) {
         static Latency of(LatencySketch s) {
-            return s.isEmpty() ? null : new Latency(s.quantile(0.5), s.quantile(0.9), s.quantile(0.99),
-                    s.quantile(0.999), s.max());
+            return s.isEmpty()
+                    ? null
+                    : new Latency(s.quantile(0.5), s.quantile(0.9), s.quantile(0.99), s.quantile(0.999), s.max());
         }
     }
 
@@ -59,9 +70,15 @@ public record BucketReport(String topic, long from, long to, Long bucketSizeMs, 
      * @param reason   the rule that decided it, in words; null when not judged
      * @param judgedAt when it was judged, epoch ms, or null
      */
-    public record EdgeRow(String upstreamTier, String downstreamTier, String verdict, boolean isFinal,
-            Long upstreamCount, Long downstreamCount, String reason, Long judgedAt) {
-    }
+    public record EdgeRow(
+            String upstreamTier,
+            String downstreamTier,
+            String verdict,
+            boolean isFinal,
+            Long upstreamCount,
+            Long downstreamCount,
+            String reason,
+            Long judgedAt) {}
 
     /** Reads the aggregates and verdicts of {@code topic} for buckets starting in {@code [from, to)}. */
     public static BucketReport read(AuditStore store, String topic, long from, long to) {
@@ -74,13 +91,15 @@ public record BucketReport(String topic, long from, long to, Long bucketSizeMs, 
         Long size = null;
         for (TierAggregate a : aggregates) {
             tiers.add(a.tier());
-            byBucket.computeIfAbsent(a.bucket().start(), k -> new LinkedHashMap<>()).put(a.tier(), a);
+            byBucket.computeIfAbsent(a.bucket().start(), k -> new LinkedHashMap<>())
+                    .put(a.tier(), a);
             ends.put(a.bucket().start(), a.bucket().end());
             size = a.bucket().sizeMs();
         }
         Map<String, EdgeVerdict> verdictOf = new LinkedHashMap<>();
         for (EdgeVerdict v : verdicts) {
-            edges.put(edgeName(v.upstreamTier(), v.downstreamTier()), new String[] {v.upstreamTier(), v.downstreamTier()});
+            edges.put(edgeName(v.upstreamTier(), v.downstreamTier()), new String[] {v.upstreamTier(), v.downstreamTier()
+            });
             verdictOf.put(v.bucket().start() + "|" + v.upstreamTier() + "|" + v.downstreamTier(), v);
             byBucket.computeIfAbsent(v.bucket().start(), k -> new LinkedHashMap<>());
             ends.putIfAbsent(v.bucket().start(), v.bucket().end());
@@ -91,17 +110,42 @@ public record BucketReport(String topic, long from, long to, Long bucketSizeMs, 
             Map<String, TierFigures> figures = new LinkedHashMap<>();
             for (String tier : tiers) {
                 TierAggregate a = b.getValue().get(tier);
-                figures.put(tier, a == null ? null : new TierFigures(a.count(), a.bytes(), a.noTimestamp(),
-                        a.skewed(), a.failed(), a.countedOnConsume(), Latency.of(a.latency())));
+                figures.put(
+                        tier,
+                        a == null
+                                ? null
+                                : new TierFigures(
+                                        a.count(),
+                                        a.bytes(),
+                                        a.noTimestamp(),
+                                        a.skewed(),
+                                        a.failed(),
+                                        a.countedOnConsume(),
+                                        Latency.of(a.latency())));
             }
             List<EdgeRow> edgeRows = new ArrayList<>(edges.size());
             for (String[] e : edges.values()) {
                 EdgeVerdict v = verdictOf.get(b.getKey() + "|" + e[0] + "|" + e[1]);
-                edgeRows.add(v == null
-                        ? new EdgeRow(e[0], e[1], null, false, count(b.getValue(), e[0]), count(b.getValue(), e[1]),
-                                null, null)
-                        : new EdgeRow(e[0], e[1], v.verdict().name(), v.verdict().isFinal(), v.upstreamCount(),
-                                v.downstreamCount(), v.reason().isEmpty() ? null : v.reason(), v.judgedAt()));
+                edgeRows.add(
+                        v == null
+                                ? new EdgeRow(
+                                        e[0],
+                                        e[1],
+                                        null,
+                                        false,
+                                        count(b.getValue(), e[0]),
+                                        count(b.getValue(), e[1]),
+                                        null,
+                                        null)
+                                : new EdgeRow(
+                                        e[0],
+                                        e[1],
+                                        v.verdict().name(),
+                                        v.verdict().isFinal(),
+                                        v.upstreamCount(),
+                                        v.downstreamCount(),
+                                        v.reason().isEmpty() ? null : v.reason(),
+                                        v.judgedAt()));
             }
             rows.add(new BucketRow(b.getKey(), ends.get(b.getKey()), figures, edgeRows));
         }

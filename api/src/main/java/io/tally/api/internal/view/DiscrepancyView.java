@@ -13,17 +13,46 @@ import java.util.List;
  *                    digest could not be decoded, or more ids were found than are kept)
  * @param resolvedAt  when it was resolved, epoch ms, or null while open
  */
-public record DiscrepancyView(String id, String topic, long bucketStart, long bucketEnd, String upstreamTier,
-        String downstreamTier, String kind, long upstreamCount, long downstreamCount, long missing, long duplicated,
-        List<String> lostIds, List<String> duplicatedIds, boolean idsComplete, String detail, String status,
-        long detectedAt, Long resolvedAt) {
+public record DiscrepancyView(
+        String id,
+        String topic,
+        long bucketStart,
+        long bucketEnd,
+        String upstreamTier,
+        String downstreamTier,
+        String kind,
+        long upstreamCount,
+        long downstreamCount,
+        long missing,
+        long duplicated,
+        List<String> lostIds,
+        List<String> duplicatedIds,
+        boolean idsComplete,
+        String detail,
+        String status,
+        long detectedAt,
+        Long resolvedAt) {
 
     public static DiscrepancyView of(Discrepancy d) {
-        return new DiscrepancyView(d.id().toString(), d.topic(), d.bucket().start(), d.bucket().end(),
-                d.upstreamTier(), d.downstreamTier(), d.kind().name(), d.upstreamCount(), d.downstreamCount(),
-                d.missing(), d.duplicated(), hex(d.lostIds()), hex(d.duplicatedIds()),
-                d.lostIds().size() == d.missing() && d.duplicatedIds().size() == d.duplicated(), d.detail(),
-                d.status().name(), d.detectedAt(), d.status() == DiscrepancyStatus.RESOLVED ? d.resolvedAt() : null);
+        return new DiscrepancyView(
+                d.id().toString(),
+                d.topic(),
+                d.bucket().start(),
+                d.bucket().end(),
+                d.upstreamTier(),
+                d.downstreamTier(),
+                d.kind().name(),
+                d.upstreamCount(),
+                d.downstreamCount(),
+                d.missing(),
+                d.duplicated(),
+                hex(d.lostIds()),
+                hex(d.duplicatedIds()),
+                d.lostIds().size() == d.missing() && d.duplicatedIds().size() == d.duplicated(),
+                d.detail(),
+                d.status().name(),
+                d.detectedAt(),
+                d.status() == DiscrepancyStatus.RESOLVED ? d.resolvedAt() : null);
     }
 
     private static List<String> hex(List<Long> ids) {
@@ -36,6 +65,5 @@ public record DiscrepancyView(String id, String topic, long bucketStart, long bu
      * @param orderedBy  {@code bucketStart} (a query with a topic) or {@code detectedAt}: the order, newest first
      * @param nextCursor the cursor of the next page, or null on the last page
      */
-    public record Page(List<DiscrepancyView> items, String orderedBy, String nextCursor) {
-    }
+    public record Page(List<DiscrepancyView> items, String orderedBy, String nextCursor) {}
 }

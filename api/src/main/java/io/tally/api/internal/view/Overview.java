@@ -30,8 +30,13 @@ import java.util.TreeSet;
  * @param openByKind     open discrepancies of every topic by kind
  * @param verdictsByKind edge-buckets of the window by their latest verdict
  */
-public record Overview(long generatedAt, long windowMs, List<TopicSummary> topics, List<TierSummary> tiers,
-        Map<String, Long> openByKind, Map<String, Long> verdictsByKind) {
+public record Overview(
+        long generatedAt,
+        long windowMs,
+        List<TopicSummary> topics,
+        List<TierSummary> tiers,
+        Map<String, Long> openByKind,
+        Map<String, Long> verdictsByKind) {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Overview.class);
 
@@ -53,10 +58,16 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
      * @param reconcileDelaySeconds seconds from the end of {@code lastJudgedBucket} to {@code generatedAt}: how far
      *                          the verdicts trail real time; null without a judged bucket
      */
-    public record TopicSummary(String topic, List<String> tiers, Long lastJudgedBucket, Long lastJudgedBucketEnd,
-            long openDiscrepancies, Map<String, Long> openByKind, Double completeness,
-            Map<String, Long> edgeBuckets, Double reconcileDelaySeconds) {
-    }
+    public record TopicSummary(
+            String topic,
+            List<String> tiers,
+            Long lastJudgedBucket,
+            Long lastJudgedBucketEnd,
+            long openDiscrepancies,
+            Map<String, Long> openByKind,
+            Double completeness,
+            Map<String, Long> edgeBuckets,
+            Double reconcileDelaySeconds) {}
 
     /**
      * One tier over every topic it reports on.
@@ -67,7 +78,12 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
      * @param status        {@code live} if any topic is live, else {@code closed} or {@code silent}
      * @param topics        the tier on each topic; null when left out ({@code ?detail=false})
      */
-    public record TierSummary(String tier, Double maxLagSeconds, int liveAgents, long lastHeartbeat, String status,
+    public record TierSummary(
+            String tier,
+            Double maxLagSeconds,
+            int liveAgents,
+            long lastHeartbeat,
+            String status,
             @JsonInclude(JsonInclude.Include.NON_NULL) List<TierOnTopic> topics) {
         /** @return this summary without its per-topic list (a fleet of thousands of topics makes it megabytes) */
         public TierSummary withoutTopics() {
@@ -84,9 +100,14 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
      * @param status       {@code live}: an agent reported within the liveness time; {@code closed}: recent
      *                     reports, but every agent closed; {@code silent}: no report within the liveness time
      */
-    public record TierOnTopic(String topic, long watermark, String upstreamTier, Double lagSeconds, int liveAgents,
-            long lastHeartbeat, String status) {
-    }
+    public record TierOnTopic(
+            String topic,
+            long watermark,
+            String upstreamTier,
+            Double lagSeconds,
+            int liveAgents,
+            long lastHeartbeat,
+            String status) {}
 
     /**
      * Reads an overview: every tier's progress, the verdict rollups of the hours of the window, and the open
@@ -110,8 +131,12 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
         }
         long t2 = System.nanoTime();
         Map<String, Map<Verdict, Long>> open = openDiscrepancies(store, now);
-        LOG.debug("overview of {} topics read: progress {} ms, rollups {} ms, open discrepancies {} ms",
-                byTopic.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+        LOG.debug(
+                "overview of {} topics read: progress {} ms, rollups {} ms, open discrepancies {} ms",
+                byTopic.size(),
+                (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000,
+                (System.nanoTime() - t2) / 1_000_000);
         List<TopicSummary> topics = new ArrayList<>();
         Map<String, List<TierOnTopic>> tiers = new TreeMap<>();
         Map<String, Long> openByKind = new TreeMap<>();
@@ -124,8 +149,15 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
             for (TierProgress p : progress.values()) {
                 String up = Upstreams.of(p.tier(), names);
                 Double lag = up == null ? null : Math.max(0, progress.get(up).watermark() - p.watermark()) / 1000.0;
-                tiers.computeIfAbsent(p.tier(), k -> new ArrayList<>()).add(new TierOnTopic(topic, p.watermark(), up,
-                        lag, p.liveAgents(), p.lastHeartbeatAt(), status(p, now, livenessMs)));
+                tiers.computeIfAbsent(p.tier(), k -> new ArrayList<>())
+                        .add(new TierOnTopic(
+                                topic,
+                                p.watermark(),
+                                up,
+                                lag,
+                                p.liveAgents(),
+                                p.lastHeartbeatAt(),
+                                status(p, now, livenessMs)));
             }
             Map<Verdict, Long> openKinds = open.getOrDefault(topic, Map.of());
             openKinds.forEach((k, n) -> openByKind.merge(k.name(), n, Long::sum));
@@ -134,14 +166,15 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
             topics.add(summary);
         }
         topics.sort(Comparator.comparing((TopicSummary s) -> s.completeness() == null ? 2.0 : s.completeness())
-                .thenComparing(s -> -s.openDiscrepancies()).thenComparing(TopicSummary::topic));
+                .thenComparing(s -> -s.openDiscrepancies())
+                .thenComparing(TopicSummary::topic));
         List<TierSummary> tierList = new ArrayList<>();
         tiers.forEach((tier, list) -> tierList.add(tierSummary(tier, list)));
         return new Overview(now, windowMs, List.copyOf(topics), List.copyOf(tierList), openByKind, verdictsByKind);
     }
 
-    private static TopicSummary summarize(String topic, Set<String> tiers, List<VerdictRollup> rollups,
-            Map<Verdict, Long> open, long now) {
+    private static TopicSummary summarize(
+            String topic, Set<String> tiers, List<VerdictRollup> rollups, Map<Verdict, Long> open, long now) {
         long upstream = 0;
         long delivered = 0;
         Long lastJudged = null;
@@ -159,8 +192,15 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
         Map<String, Long> openKinds = new TreeMap<>();
         open.forEach((k, n) -> openKinds.put(k.name(), n));
         long openTotal = open.values().stream().mapToLong(Long::longValue).sum();
-        return new TopicSummary(topic, List.copyOf(tiers), lastJudged, lastJudgedEnd, openTotal, openKinds,
-                upstream == 0 ? null : (double) delivered / upstream, counts,
+        return new TopicSummary(
+                topic,
+                List.copyOf(tiers),
+                lastJudged,
+                lastJudgedEnd,
+                openTotal,
+                openKinds,
+                upstream == 0 ? null : (double) delivered / upstream,
+                counts,
                 lastJudgedEnd == null ? null : Math.max(0, now - lastJudgedEnd) / 1000.0);
     }
 
@@ -198,7 +238,8 @@ public record Overview(long generatedAt, long windowMs, List<TopicSummary> topic
         do {
             page = store.discrepancies(q);
             for (Discrepancy d : page) {
-                open.computeIfAbsent(d.topic(), k -> new EnumMap<>(Verdict.class)).merge(d.kind(), 1L, Long::sum);
+                open.computeIfAbsent(d.topic(), k -> new EnumMap<>(Verdict.class))
+                        .merge(d.kind(), 1L, Long::sum);
             }
             if (!page.isEmpty()) {
                 q = q.withAfter(io.tally.storage.DiscrepancyCursor.after(page.get(page.size() - 1), q));

@@ -30,8 +30,7 @@ public final class OverviewCache {
     private static final int MAX_WINDOWS = 16;
 
     /** The latest read of one window: its overview (null if none succeeded yet), and its failure if it failed. */
-    private record Entry(Overview overview, StorageException failure, long readAt) {
-    }
+    private record Entry(Overview overview, StorageException failure, long readAt) {}
 
     private final AuditStore store;
     private final Executor refresher;
@@ -43,13 +42,20 @@ public final class OverviewCache {
     private final Map<Long, Entry> byWindow = new ConcurrentHashMap<>();
     /** One read of a window at a time. */
     private final Map<Long, Object> readLocks = new ConcurrentHashMap<>();
+
     private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<double[]>> lagHistory = new LinkedHashMap<>();
     private volatile long lastReadMs;
 
     /** @param refresher runs background refreshes (one at a time is enough) */
-    public OverviewCache(AuditStore store, Executor refresher, Clock clock, long refreshMs, long livenessMs,
-            long defaultWindowMs, int historySize) {
+    public OverviewCache(
+            AuditStore store,
+            Executor refresher,
+            Clock clock,
+            long refreshMs,
+            long livenessMs,
+            long defaultWindowMs,
+            int historySize) {
         this.store = store;
         this.refresher = refresher;
         this.clock = clock;
@@ -150,8 +156,10 @@ public final class OverviewCache {
 
     private void keep(long windowMs, Entry entry) {
         if (byWindow.size() >= MAX_WINDOWS && !byWindow.containsKey(windowMs)) {
-            byWindow.entrySet().stream().filter(w -> w.getKey() != defaultWindowMs)
-                    .min((a, b) -> Long.compare(a.getValue().readAt(), b.getValue().readAt()))
+            byWindow.entrySet().stream()
+                    .filter(w -> w.getKey() != defaultWindowMs)
+                    .min((a, b) ->
+                            Long.compare(a.getValue().readAt(), b.getValue().readAt()))
                     .ifPresent(oldest -> byWindow.remove(oldest.getKey()));
         }
         byWindow.put(windowMs, entry);

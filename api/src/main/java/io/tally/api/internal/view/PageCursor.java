@@ -12,8 +12,7 @@ import java.util.UUID;
 public final class PageCursor {
     private static final String VERSION = "v1";
 
-    private PageCursor() {
-    }
+    private PageCursor() {}
 
     public static String encode(DiscrepancyCursor c) {
         String text = VERSION + ':' + c.position() + ':' + c.id();

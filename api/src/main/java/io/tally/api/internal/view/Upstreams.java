@@ -12,8 +12,7 @@ final class Upstreams {
     static final String LOG = "log";
     static final String LOG_COMMITTED = "log.committed";
 
-    private Upstreams() {
-    }
+    private Upstreams() {}
 
     /** @return the upstream tier of {@code tier} among {@code tiers} of one topic, or null */
     static String of(String tier, Set<String> tiers) {

@@ -20,7 +20,9 @@ class TokenAuthTest {
         TokenAuth auth = new TokenAuth(List.of("alpha-token", "beta"));
 
         assertThat(auth.allows("Bearer alpha-token")).isTrue();
-        assertThat(auth.allows("bearer beta")).as("the scheme is case-insensitive").isTrue();
+        assertThat(auth.allows("bearer beta"))
+                .as("the scheme is case-insensitive")
+                .isTrue();
         assertThat(auth.allows("Bearer  beta ")).isTrue();
         assertThat(auth.allows(null)).isFalse();
         assertThat(auth.allows("")).isFalse();

@@ -13,8 +13,8 @@ class PageCursorTest {
 
     @Test
     void round_trips_and_is_url_safe() {
-        DiscrepancyCursor c = new DiscrepancyCursor(1_800_000_000_123L, UUID.fromString(
-                "f3f3f3f3-ffff-3fff-bfff-ffffffffffff"));
+        DiscrepancyCursor c =
+                new DiscrepancyCursor(1_800_000_000_123L, UUID.fromString("f3f3f3f3-ffff-3fff-bfff-ffffffffffff"));
 
         String text = PageCursor.encode(c);
 
@@ -24,11 +24,17 @@ class PageCursorTest {
 
     @Test
     void refuses_what_it_did_not_make() {
-        String otherVersion = Base64.getUrlEncoder().encodeToString(("v9:1:" + new UUID(1, 2))
-                .getBytes(StandardCharsets.UTF_8));
-        for (String bad : new String[] {"", "%%%", "bm90LWEtY3Vyc29y", otherVersion,
-            Base64.getUrlEncoder().encodeToString("v1:x:y".getBytes(StandardCharsets.UTF_8))}) {
-            assertThatThrownBy(() -> PageCursor.decode(bad)).isInstanceOf(IllegalArgumentException.class)
+        String otherVersion =
+                Base64.getUrlEncoder().encodeToString(("v9:1:" + new UUID(1, 2)).getBytes(StandardCharsets.UTF_8));
+        for (String bad : new String[] {
+            "",
+            "%%%",
+            "bm90LWEtY3Vyc29y",
+            otherVersion,
+            Base64.getUrlEncoder().encodeToString("v1:x:y".getBytes(StandardCharsets.UTF_8))
+        }) {
+            assertThatThrownBy(() -> PageCursor.decode(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("cursor");
         }
     }

@@ -71,8 +71,7 @@ public final class AlertDispatcher implements AutoCloseable {
     }
 
     /** The outcome of one delivery, handed back from a worker. */
-    private record Outcome(AlertSink sink, List<Discrepancy> group, long sentAt, RuntimeException error) {
-    }
+    private record Outcome(AlertSink sink, List<Discrepancy> group, long sentAt, RuntimeException error) {}
 
     private final List<AlertSink> sinks;
     private final AuditStore store;
@@ -88,6 +87,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private final Map<String, Long> retryAt = new HashMap<>();
     /** discrepancy|sink of the deliveries a worker has not finished */
     private final Set<String> inFlight = new HashSet<>();
+
     private long sent;
     private long failed;
     private long givenUp;
@@ -96,14 +96,25 @@ public final class AlertDispatcher implements AutoCloseable {
      * @param dueAfterEndMs how long after its bucket's end a discrepancy may alert (grace + hold)
      * @param holdMs        how long after it was detected a discrepancy may alert
      */
-    public AlertDispatcher(List<AlertSink> sinks, AuditStore store, Function<String, TopicPolicy> policies,
-            long dueAfterEndMs, long holdMs, RetryPolicy retry) {
+    public AlertDispatcher(
+            List<AlertSink> sinks,
+            AuditStore store,
+            Function<String, TopicPolicy> policies,
+            long dueAfterEndMs,
+            long holdMs,
+            RetryPolicy retry) {
         this(sinks, store, policies, dueAfterEndMs, holdMs, retry, null);
     }
 
     /** @param direct runs deliveries in place of the per-sink workers (tests), or null for the workers */
-    AlertDispatcher(List<AlertSink> sinks, AuditStore store, Function<String, TopicPolicy> policies,
-            long dueAfterEndMs, long holdMs, RetryPolicy retry, Executor direct) {
+    AlertDispatcher(
+            List<AlertSink> sinks,
+            AuditStore store,
+            Function<String, TopicPolicy> policies,
+            long dueAfterEndMs,
+            long holdMs,
+            RetryPolicy retry,
+            Executor direct) {
         this.sinks = List.copyOf(sinks);
         this.store = store;
         this.policies = policies;
@@ -158,7 +169,8 @@ public final class AlertDispatcher implements AutoCloseable {
                 waiting = true;
                 if (retryAt.getOrDefault(key, Long.MIN_VALUE) <= now) {
                     bySink.computeIfAbsent(sink.name(), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(groupKey(d), k -> new ArrayList<>()).add(d);
+                            .computeIfAbsent(groupKey(d), k -> new ArrayList<>())
+                            .add(d);
                 }
             }
             if (!waiting) {
@@ -178,8 +190,14 @@ public final class AlertDispatcher implements AutoCloseable {
     private void deliver(AlertSink sink, List<Discrepancy> group, long now) {
         group.sort(Comparator.comparingLong(d -> d.bucket().start()));
         Discrepancy first = group.get(0);
-        Alert alert = new Alert(first.topic(), first.upstreamTier(), first.downstreamTier(), first.kind(),
-                first.status(), List.copyOf(group), now);
+        Alert alert = new Alert(
+                first.topic(),
+                first.upstreamTier(),
+                first.downstreamTier(),
+                first.kind(),
+                first.status(),
+                List.copyOf(group),
+                now);
         group.forEach(d -> inFlight.add(d.id() + "|" + sink.name()));
         Runnable delivery = () -> {
             RuntimeException error = null;
@@ -218,7 +236,12 @@ public final class AlertDispatcher implements AutoCloseable {
                 int attempts = old.attempts() + 1;
                 gaveUp = attempts >= retry.maxAttempts();
                 String error = String.valueOf(o.error().getMessage());
-                record(new AlertState(d.id(), sink, old.lastSentStatus(), o.sentAt(), attempts,
+                record(new AlertState(
+                        d.id(),
+                        sink,
+                        old.lastSentStatus(),
+                        o.sentAt(),
+                        attempts,
                         gaveUp ? GAVE_UP + attempts + " attempts: " + error : error));
                 if (gaveUp) {
                     givenUp++;
@@ -228,8 +251,13 @@ public final class AlertDispatcher implements AutoCloseable {
                 }
             }
             if (o.error() != null && gaveUp) {
-                LOG.error("Alert sink {} failed {} times; giving up on this alert ({} discrepancies on {}): {}", sink,
-                        retry.maxAttempts(), o.group().size(), o.group().get(0).topic(), o.error().getMessage());
+                LOG.error(
+                        "Alert sink {} failed {} times; giving up on this alert ({} discrepancies on {}): {}",
+                        sink,
+                        retry.maxAttempts(),
+                        o.group().size(),
+                        o.group().get(0).topic(),
+                        o.error().getMessage());
             } else if (o.error() != null) {
                 LOG.warn("Alert sink {} failed, will retry: {}", sink, o.error().getMessage());
             }
@@ -250,8 +278,8 @@ public final class AlertDispatcher implements AutoCloseable {
     }
 
     private AlertState state(UUID id, String sink) {
-        return states.computeIfAbsent(id + "|" + sink,
-                k -> store.alertState(id, sink).orElse(new AlertState(id, sink, "", 0, 0, "")));
+        return states.computeIfAbsent(
+                id + "|" + sink, k -> store.alertState(id, sink).orElse(new AlertState(id, sink, "", 0, 0, "")));
     }
 
     private void record(AlertState state) {

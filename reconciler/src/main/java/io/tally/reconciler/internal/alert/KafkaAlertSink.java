@@ -31,8 +31,11 @@ public final class KafkaAlertSink implements AlertSink {
     @Override
     public void send(Alert alert) {
         try {
-            producer.send(new ProducerRecord<>(topic, alert.key().getBytes(StandardCharsets.UTF_8),
-                    alert.toJson().getBytes(StandardCharsets.UTF_8))).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            alert.key().getBytes(StandardCharsets.UTF_8),
+                            alert.toJson().getBytes(StandardCharsets.UTF_8)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AlertDeliveryException("interrupted while writing an alert to " + topic, e);

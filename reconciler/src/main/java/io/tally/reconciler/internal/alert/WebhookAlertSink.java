@@ -38,9 +38,11 @@ public final class WebhookAlertSink implements AlertSink {
 
     @Override
     public void send(Alert alert) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(alert.toJson())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(alert.toJson()))
+                .build();
         String error;
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());

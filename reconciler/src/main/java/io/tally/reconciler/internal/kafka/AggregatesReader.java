@@ -38,19 +38,21 @@ public final class AggregatesReader implements AutoCloseable {
          * The partitions holding these topics went to another instance (or were lost): forget them. Called from
          * within {@link #poll}, on the polling thread.
          */
-        default void revoked(Set<String> topics) {
-        }
+        default void revoked(Set<String> topics) {}
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     /** Per assigned partition, the end offset it had when assigned: what it held then is read once this is reached. */
     private final ReplayTarget replayTo = new ReplayTarget();
+
     private boolean assignedOnce;
     /** The audited topics read from each assigned partition: what to forget when it is revoked. */
     private final Map<TopicPartition, Set<String>> topicsByPartition = new HashMap<>();
+
     private Handler handler;
     /** Counts assignments; a reconciler reloads what the store knows when it changes. */
     private int assignments;
+
     private long malformed;
 
     public AggregatesReader(Map<String, Object> consumerConfig, String topic) {
@@ -118,7 +120,11 @@ public final class AggregatesReader implements AutoCloseable {
                 }
             } catch (CodecException e) {
                 malformed++;
-                LOG.debug("Skipping malformed message at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                LOG.debug(
+                        "Skipping malformed message at {}-{}@{}: {}",
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
                         e.getMessage());
             }
         }

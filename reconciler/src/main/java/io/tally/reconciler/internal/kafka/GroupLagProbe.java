@@ -72,18 +72,23 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                     String group = tier.substring(CONSUMER_PREFIX.length());
                     Map<TopicPartition, OffsetAndMetadata> committed = committedByGroup.get(group);
                     if (committed == null) {
-                        committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        committed = admin.listConsumerGroupOffsets(group)
+                                .partitionsToOffsetAndMetadata()
                                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                         committedByGroup.put(group, committed);
                     }
                     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    committed.keySet().stream().filter(tp -> tp.topic().equals(e.getKey()) && !ends.containsKey(tp))
+                    committed.keySet().stream()
+                            .filter(tp -> tp.topic().equals(e.getKey()) && !ends.containsKey(tp))
                             .forEach(tp -> latest.put(tp, OffsetSpec.latest()));
                     if (!latest.isEmpty()) {
                         ListOffsetsResult result = admin.listOffsets(latest);
                         for (TopicPartition tp : latest.keySet()) {
-                            ends.put(tp, result.partitionResult(tp).get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                                    .offset());
+                            ends.put(
+                                    tp,
+                                    result.partitionResult(tp)
+                                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                                            .offset());
                         }
                     }
                     Boolean atEnd = null;
@@ -93,9 +98,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                             long end = ends.get(c.getKey());
                             String key = group + '|' + c.getKey();
                             commits.put(key, offset);
-                            boolean here = offset >= end || tails != null
-                                    && Long.valueOf(offset).equals(previousCommits.get(key))
-                                    && tails.nothingToRead(c.getKey(), offset, end, readCommitted.test(tier, e.getKey()));
+                            boolean here = offset >= end
+                                    || tails != null
+                                            && Long.valueOf(offset).equals(previousCommits.get(key))
+                                            && tails.nothingToRead(
+                                                    c.getKey(), offset, end, readCommitted.test(tier, e.getKey()));
                             atEnd = atEnd == null ? here : atEnd && here;
                         }
                     }

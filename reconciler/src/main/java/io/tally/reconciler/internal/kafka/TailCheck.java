@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class TailCheck implements AutoCloseable {
     /** The longest range read: a group further behind is not at the end, whatever the range holds. */
     public static final long MAX_RANGE = 10_000;
+
     private static final int MAX_ANSWERS = 10_000;
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long MAX_READ_MS = 2_000;

@@ -52,7 +52,11 @@ final class BucketTable {
     }
 
     /** What {@link #put} did. */
-    enum Put { KEPT, EARLIER, STALE }
+    enum Put {
+        KEPT,
+        EARLIER,
+        STALE
+    }
 
     /** Marks every bucket changed. */
     void touchAll(long version) {

@@ -1,10 +1,10 @@
 package io.tally.reconciler.internal.state;
 
+import io.tally.core.Bucket;
 import io.tally.reconciler.internal.topology.Edge;
 import io.tally.reconciler.internal.verdict.Judgement;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
-import io.tally.core.Bucket;
 import io.tally.storage.Verdict;
 import java.util.Collection;
 import java.util.HashMap;
@@ -28,12 +28,26 @@ final class DiscrepancyBook {
         Discrepancy existing = byId.get(id);
         Discrepancy next = null;
         if (j.verdict().isDiscrepancy()) {
-            String detail = edge.upstreamTopic().equals(edge.downstreamTopic()) ? j.detail()
+            String detail = edge.upstreamTopic().equals(edge.downstreamTopic())
+                    ? j.detail()
                     : j.detail() + " (downstream topic " + edge.downstreamTopic() + ")";
-            Discrepancy d = new Discrepancy(id, edge.upstreamTopic(), bucket, edge.upstreamTier(),
-                    edge.downstreamTier(), j.verdict(), j.upstreamCount(), j.downstreamCount(), j.missing(),
-                    j.duplicated(), j.lostIds(), j.duplicatedIds(), detail, DiscrepancyStatus.OPEN,
-                    existing == null ? now : existing.detectedAt(), 0);
+            Discrepancy d = new Discrepancy(
+                    id,
+                    edge.upstreamTopic(),
+                    bucket,
+                    edge.upstreamTier(),
+                    edge.downstreamTier(),
+                    j.verdict(),
+                    j.upstreamCount(),
+                    j.downstreamCount(),
+                    j.missing(),
+                    j.duplicated(),
+                    j.lostIds(),
+                    j.duplicatedIds(),
+                    detail,
+                    DiscrepancyStatus.OPEN,
+                    existing == null ? now : existing.detectedAt(),
+                    0);
             if (existing == null || !sameFinding(existing, d)) {
                 next = d;
             }
@@ -47,13 +61,18 @@ final class DiscrepancyBook {
     }
 
     private static boolean resolves(Discrepancy open, Judgement j) {
-        return j.verdict() == Verdict.COMPLETE || j.verdict() == Verdict.NOT_OBSERVED
-                || j.verdict() == Verdict.NOT_JUDGED || (open.kind() == Verdict.STALLED && j.verdict() == Verdict.PENDING);
+        return j.verdict() == Verdict.COMPLETE
+                || j.verdict() == Verdict.NOT_OBSERVED
+                || j.verdict() == Verdict.NOT_JUDGED
+                || (open.kind() == Verdict.STALLED && j.verdict() == Verdict.PENDING);
     }
 
     private static boolean sameFinding(Discrepancy a, Discrepancy b) {
-        return a.status() == b.status() && a.kind() == b.kind() && a.upstreamCount() == b.upstreamCount()
-                && a.downstreamCount() == b.downstreamCount() && a.missing() == b.missing()
+        return a.status() == b.status()
+                && a.kind() == b.kind()
+                && a.upstreamCount() == b.upstreamCount()
+                && a.downstreamCount() == b.downstreamCount()
+                && a.missing() == b.missing()
                 && a.duplicated() == b.duplicated();
     }
 

@@ -13,8 +13,8 @@ import java.util.List;
  * @param judged        edge-buckets judged in this tick
  * @param rollups       the hourly rollups of every topic-hour in which a verdict changed, recomputed whole
  */
-public record Evaluation(List<EdgeVerdict> verdicts, List<Discrepancy> discrepancies, int judged,
-        List<VerdictRollup> rollups) {
+public record Evaluation(
+        List<EdgeVerdict> verdicts, List<Discrepancy> discrepancies, int judged, List<VerdictRollup> rollups) {
     public Evaluation {
         verdicts = List.copyOf(verdicts);
         discrepancies = List.copyOf(discrepancies);

@@ -46,23 +46,27 @@ public final class Reconciliation {
      * @param rejudgeMs      how long after it is due a discrepancy is judged again
      * @param maxIds         ids named per discrepancy
      */
-    public record Settings(long graceMs, long stallTimeoutMs, long idleAfterMs, long idleLagMs, long livenessMs,
-            long windowMs, long rejudgeMs, int maxIds) {
-    }
+    public record Settings(
+            long graceMs,
+            long stallTimeoutMs,
+            long idleAfterMs,
+            long idleLagMs,
+            long livenessMs,
+            long windowMs,
+            long rejudgeMs,
+            int maxIds) {}
 
-    private record Key(Edge edge, long bucketStart) {
-    }
+    private record Key(Edge edge, long bucketStart) {}
 
-    private record Last(Judgement judgement, long version, Bucket bucket) {
-    }
+    private record Last(Judgement judgement, long version, Bucket bucket) {}
 
-    private record Progress(TierProgress progress, long lastAdvanceAt) {
-    }
+    private record Progress(TierProgress progress, long lastAdvanceAt) {}
 
     private final Topology topology;
     private final Settings settings;
     /** Whether the log tier has reported on any topic: from then on every topic expects it (see {@link Topology}). */
     private boolean logTierSeen;
+
     private final AgentLiveness liveness;
     private final EdgeJudge judge;
     private final TierViews views;
@@ -136,8 +140,9 @@ public final class Reconciliation {
         }
         topics.keySet().removeAll(forgotten);
         progress.keySet().removeIf(key -> forgotten.contains(key.substring(key.indexOf('|') + 1)));
-        judged.keySet().removeIf(k -> forgotten.contains(k.edge().upstreamTopic())
-                || forgotten.contains(k.edge().downstreamTopic()));
+        judged.keySet()
+                .removeIf(k -> forgotten.contains(k.edge().upstreamTopic())
+                        || forgotten.contains(k.edge().downstreamTopic()));
         edgesOf.keySet().removeAll(forgotten);
         book.forgetTopics(forgotten);
     }
@@ -157,11 +162,12 @@ public final class Reconciliation {
         Map<String, List<String[]>> upstreamOf = new HashMap<>();
         for (Map.Entry<String, BucketTable> t : topics.entrySet()) {
             String topic = t.getKey();
-            List<Edge> edges = topology.edges(topic, t.getValue().tiers(), this::tiersOf, logTierSeen,
-                    tier -> readsCommitted(tier, topic));
+            List<Edge> edges = topology.edges(
+                    topic, t.getValue().tiers(), this::tiersOf, logTierSeen, tier -> readsCommitted(tier, topic));
             edgesByTopic.put(t.getKey(), edges);
             for (Edge e : edges) {
-                upstreamOf.computeIfAbsent(e.downstreamTier() + '|' + e.downstreamTopic(), k -> new ArrayList<>())
+                upstreamOf
+                        .computeIfAbsent(e.downstreamTier() + '|' + e.downstreamTopic(), k -> new ArrayList<>())
                         .add(new String[] {e.upstreamTier(), e.upstreamTopic()});
             }
         }
@@ -171,9 +177,12 @@ public final class Reconciliation {
         int count = 0;
         for (List<Edge> edges : edgesByTopic.values()) {
             for (Edge edge : edges) {
-                edgesByUpstream.computeIfAbsent(edge.upstreamTopic(), k -> new ArrayList<>()).add(edge);
+                edgesByUpstream
+                        .computeIfAbsent(edge.upstreamTopic(), k -> new ArrayList<>())
+                        .add(edge);
                 TierView upView = view(edge.upstreamTier(), edge.upstreamTopic(), now, lag, upstreamOf, viewCache);
-                TierView downView = view(edge.downstreamTier(), edge.downstreamTopic(), now, lag, upstreamOf, viewCache);
+                TierView downView =
+                        view(edge.downstreamTier(), edge.downstreamTopic(), now, lag, upstreamOf, viewCache);
                 count += judgeEdge(edge, upView, downView, now, verdicts, discrepancies);
             }
         }
@@ -186,7 +195,10 @@ public final class Reconciliation {
      * that would otherwise stay PENDING forever: each of its judged buckets becomes NOT_JUDGED, saying why, and an
      * open discrepancy on it is resolved. The edges that replace it judge the same buckets.
      */
-    private void retireVanishedEdges(Map<String, List<Edge>> edgesByTopic, long now, List<EdgeVerdict> verdicts,
+    private void retireVanishedEdges(
+            Map<String, List<Edge>> edgesByTopic,
+            long now,
+            List<EdgeVerdict> verdicts,
             List<Discrepancy> discrepancies) {
         for (Map.Entry<String, List<Edge>> t : edgesByTopic.entrySet()) {
             Set<Edge> current = Set.copyOf(t.getValue());
@@ -204,13 +216,33 @@ public final class Reconciliation {
                 Edge edge = e.getKey().edge();
                 Judgement old = e.getValue().judgement();
                 String reason = "NOT_JUDGED: the topology no longer has the edge " + edge.upstreamTier() + " → "
-                        + edge.downstreamTier() + " (now: " + current.stream().map(c -> c.upstreamTier() + " → "
-                        + c.downstreamTier()).sorted().collect(Collectors.joining(", ")) + ")";
-                Judgement retired = new Judgement(Verdict.NOT_JUDGED, old.upstreamCount(),
-                        old.downstreamCount(), 0, 0, List.of(), List.of(), "edge no longer in the topology", reason);
+                        + edge.downstreamTier() + " (now: "
+                        + current.stream()
+                                .map(c -> c.upstreamTier() + " → " + c.downstreamTier())
+                                .sorted()
+                                .collect(Collectors.joining(", "))
+                        + ")";
+                Judgement retired = new Judgement(
+                        Verdict.NOT_JUDGED,
+                        old.upstreamCount(),
+                        old.downstreamCount(),
+                        0,
+                        0,
+                        List.of(),
+                        List.of(),
+                        "edge no longer in the topology",
+                        reason);
                 Bucket bucket = e.getValue().bucket();
-                verdicts.add(new EdgeVerdict(edge.upstreamTopic(), bucket, edge.upstreamTier(), edge.downstreamTier(),
-                        retired.verdict(), retired.upstreamCount(), retired.downstreamCount(), now, reason));
+                verdicts.add(new EdgeVerdict(
+                        edge.upstreamTopic(),
+                        bucket,
+                        edge.upstreamTier(),
+                        edge.downstreamTier(),
+                        retired.verdict(),
+                        retired.upstreamCount(),
+                        retired.downstreamCount(),
+                        now,
+                        reason));
                 Discrepancy d = book.apply(edge, bucket, retired, now);
                 if (d != null) {
                     discrepancies.add(d);
@@ -221,10 +253,10 @@ public final class Reconciliation {
     }
 
     /** Recomputes, whole, the rollup of each topic-hour in which a verdict changed. */
-    private List<VerdictRollup> rollups(List<EdgeVerdict> changed, Map<String, List<Edge>> edgesByUpstream,
-            long now) {
+    private List<VerdictRollup> rollups(List<EdgeVerdict> changed, Map<String, List<Edge>> edgesByUpstream, long now) {
         Map<String, EdgeVerdict> dirty = new LinkedHashMap<>();
-        changed.forEach(v -> dirty.putIfAbsent(v.topic() + '|' + VerdictRollup.hourOf(v.bucket().start()), v));
+        changed.forEach(v -> dirty.putIfAbsent(
+                v.topic() + '|' + VerdictRollup.hourOf(v.bucket().start()), v));
         List<VerdictRollup> out = new ArrayList<>(dirty.size());
         for (EdgeVerdict v : dirty.values()) {
             long hour = VerdictRollup.hourOf(v.bucket().start());
@@ -249,7 +281,14 @@ public final class Reconciliation {
                     }
                 }
             }
-            out.add(new VerdictRollup(v.topic(), hour, counts, upstream, delivered, lastFinal, v.bucket().sizeMs(),
+            out.add(new VerdictRollup(
+                    v.topic(),
+                    hour,
+                    counts,
+                    upstream,
+                    delivered,
+                    lastFinal,
+                    v.bucket().sizeMs(),
                     now));
         }
         return out;
@@ -260,13 +299,20 @@ public final class Reconciliation {
         for (String topic : new String[] {edge.upstreamTopic(), edge.downstreamTopic()}) {
             BucketTable table = topics.get(topic);
             if (table != null) {
-                starts.addAll(table.buckets().subMap(hour, true, hour + VerdictRollup.HOUR_MS, false).keySet());
+                starts.addAll(table.buckets()
+                        .subMap(hour, true, hour + VerdictRollup.HOUR_MS, false)
+                        .keySet());
             }
         }
         return starts;
     }
 
-    private int judgeEdge(Edge edge, TierView upView, TierView downView, long now, List<EdgeVerdict> verdicts,
+    private int judgeEdge(
+            Edge edge,
+            TierView upView,
+            TierView downView,
+            long now,
+            List<EdgeVerdict> verdicts,
             List<Discrepancy> discrepancies) {
         BucketTable upTable = topics.get(edge.upstreamTopic());
         BucketTable downTable = topics.get(edge.downstreamTopic());
@@ -285,18 +331,30 @@ public final class Reconciliation {
             Key key = new Key(edge, start);
             Last last = judged.get(key);
             Bucket bucket = up != null ? up.bucket() : down.bucket();
-            if (last != null && last.version() == v && last.judgement().verdict().isFinal()
+            if (last != null
+                    && last.version() == v
+                    && last.judgement().verdict().isFinal()
                     && !(last.judgement().verdict().isDiscrepancy()
                             && now < bucket.end() + settings.graceMs() + settings.rejudgeMs())) {
                 continue;
             }
             count++;
-            Judgement j = judge.judgeUnexplained(edge, judgedEdge, topology.policy(edge.upstreamTopic()), bucket, up,
-                    down, upView, downView, () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket,
-                            now) + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now),
+            Judgement j = judge.judgeUnexplained(
+                    edge,
+                    judgedEdge,
+                    topology.policy(edge.upstreamTopic()),
+                    bucket,
+                    up,
+                    down,
+                    upView,
+                    downView,
+                    () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket, now)
+                            + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now),
                     droppedIn(edge.upstreamTier(), edge.upstreamTopic(), start),
-                    droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start), now);
-            boolean changed = last == null || last.judgement().verdict() != j.verdict()
+                    droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start),
+                    now);
+            boolean changed = last == null
+                    || last.judgement().verdict() != j.verdict()
                     || last.judgement().upstreamCount() != j.upstreamCount()
                     || last.judgement().downstreamCount() != j.downstreamCount();
             if (changed) {
@@ -304,8 +362,16 @@ public final class Reconciliation {
             }
             judged.put(key, new Last(j, v, bucket));
             if (changed) {
-                verdicts.add(new EdgeVerdict(edge.upstreamTopic(), bucket, edge.upstreamTier(), edge.downstreamTier(),
-                        j.verdict(), j.upstreamCount(), j.downstreamCount(), now, j.reason()));
+                verdicts.add(new EdgeVerdict(
+                        edge.upstreamTopic(),
+                        bucket,
+                        edge.upstreamTier(),
+                        edge.downstreamTier(),
+                        j.verdict(),
+                        j.upstreamCount(),
+                        j.downstreamCount(),
+                        now,
+                        j.reason()));
             }
             Discrepancy d = book.apply(edge, bucket, j, now);
             if (d != null) {
@@ -321,7 +387,12 @@ public final class Reconciliation {
         return p == null ? 0 : p.progress().droppedIn(bucketStart);
     }
 
-    private TierView view(String tier, String topic, long now, LagView lag, Map<String, List<String[]>> upstreamOf,
+    private TierView view(
+            String tier,
+            String topic,
+            long now,
+            LagView lag,
+            Map<String, List<String[]>> upstreamOf,
             Map<String, TierView> cache) {
         String key = tier + '|' + topic;
         TierView cached = cache.get(key);
@@ -335,9 +406,15 @@ public final class Reconciliation {
         }
         Progress p = progress.get(key);
         BucketTable table = topics.get(topic);
-        TierView v = views.view(tier, p == null ? null : p.progress(), p == null ? Long.MIN_VALUE : p.lastAdvanceAt(),
-                table == null ? Long.MAX_VALUE : table.firstBucket(tier), lag.caughtUp(tier, topic),
-                liveness.allClosed(tier, topic), ups, now);
+        TierView v = views.view(
+                tier,
+                p == null ? null : p.progress(),
+                p == null ? Long.MIN_VALUE : p.lastAdvanceAt(),
+                table == null ? Long.MAX_VALUE : table.firstBucket(tier),
+                lag.caughtUp(tier, topic),
+                liveness.allClosed(tier, topic),
+                ups,
+                now);
         cache.put(key, v);
         return v;
     }

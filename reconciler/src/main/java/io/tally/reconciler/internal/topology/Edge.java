@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param lossOnly        the upstream tier counts only some of the writers (producers declared partial): only loss
  *                        is judged, messages the downstream tier has beyond it are expected
  */
-public record Edge(String upstreamTier, String upstreamTopic, String downstreamTier, String downstreamTopic,
-        boolean partial, boolean judgeCompacted, boolean lossOnly) {
+public record Edge(
+        String upstreamTier,
+        String upstreamTopic,
+        String downstreamTier,
+        String downstreamTopic,
+        boolean partial,
+        boolean judgeCompacted,
+        boolean lossOnly) {
     public Edge {
         Objects.requireNonNull(upstreamTier, "upstreamTier");
         Objects.requireNonNull(upstreamTopic, "upstreamTopic");
@@ -25,8 +31,13 @@ public record Edge(String upstreamTier, String upstreamTopic, String downstreamT
     }
 
     /** An edge whose upstream tier counts every writer. */
-    public Edge(String upstreamTier, String upstreamTopic, String downstreamTier, String downstreamTopic,
-            boolean partial, boolean judgeCompacted) {
+    public Edge(
+            String upstreamTier,
+            String upstreamTopic,
+            String downstreamTier,
+            String downstreamTopic,
+            boolean partial,
+            boolean judgeCompacted) {
         this(upstreamTier, upstreamTopic, downstreamTier, downstreamTopic, partial, judgeCompacted, false);
     }
 
@@ -42,7 +53,8 @@ public record Edge(String upstreamTier, String upstreamTopic, String downstreamT
 
     /** @return {@code up→down}, with topics when renamed */
     public String label() {
-        return upstreamTopic.equals(downstreamTopic) ? upstreamTier + "→" + downstreamTier
+        return upstreamTopic.equals(downstreamTopic)
+                ? upstreamTier + "→" + downstreamTier
                 : upstreamTier + "@" + upstreamTopic + "→" + downstreamTier + "@" + downstreamTopic;
     }
 }

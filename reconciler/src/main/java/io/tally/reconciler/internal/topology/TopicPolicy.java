@@ -16,8 +16,14 @@ import java.util.Set;
  *                           in another language): the producer tier's edges are judged for loss only, and the log
  *                           tier is the reference for the tiers below it
  */
-public record TopicPolicy(boolean compacted, long latencySlaMs, double latencyPercentile, long alertMinMissing,
-        long alertMinDuplicated, Set<Verdict> alertKinds, boolean partialProducers) {
+public record TopicPolicy(
+        boolean compacted,
+        long latencySlaMs,
+        double latencyPercentile,
+        long alertMinMissing,
+        long alertMinDuplicated,
+        Set<Verdict> alertKinds,
+        boolean partialProducers) {
 
     /** The kinds that alert by default. */
     public static final Set<Verdict> DEFAULT_ALERT_KINDS =
@@ -32,15 +38,20 @@ public record TopicPolicy(boolean compacted, long latencySlaMs, double latencyPe
             throw new IllegalArgumentException("latencyPercentile must be in (0, 1], was " + latencyPercentile);
         }
         if (alertMinMissing < 1 || alertMinDuplicated < 1) {
-            throw new IllegalArgumentException("alert thresholds must be >= 1, were " + alertMinMissing + " and "
-                    + alertMinDuplicated);
+            throw new IllegalArgumentException(
+                    "alert thresholds must be >= 1, were " + alertMinMissing + " and " + alertMinDuplicated);
         }
         alertKinds = Set.copyOf(alertKinds);
     }
 
     /** A policy whose producers are all instrumented. */
-    public TopicPolicy(boolean compacted, long latencySlaMs, double latencyPercentile, long alertMinMissing,
-            long alertMinDuplicated, Set<Verdict> alertKinds) {
+    public TopicPolicy(
+            boolean compacted,
+            long latencySlaMs,
+            double latencyPercentile,
+            long alertMinMissing,
+            long alertMinDuplicated,
+            Set<Verdict> alertKinds) {
         this(compacted, latencySlaMs, latencyPercentile, alertMinMissing, alertMinDuplicated, alertKinds, false);
     }
 

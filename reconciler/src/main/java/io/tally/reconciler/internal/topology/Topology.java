@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 public final class Topology {
     /** The tier the log-tier job counts what {@code read_committed} readers can see as. */
     public static final String LOG_COMMITTED = "log.committed";
+
     private static final Pattern NO_TOPIC = Pattern.compile("(?!)");
     private final String producerTier;
     private final String logTier;
@@ -54,24 +55,42 @@ public final class Topology {
      * @param partial         see {@link Edge#partial()}
      * @param judgeCompacted  see {@link Edge#judgeCompacted()}
      */
-    public record EdgeRule(String upstreamTier, String downstreamTier, String upstreamTopic, String downstreamTopic,
-            boolean partial, boolean judgeCompacted) {
+    public record EdgeRule(
+            String upstreamTier,
+            String downstreamTier,
+            String upstreamTopic,
+            String downstreamTopic,
+            boolean partial,
+            boolean judgeCompacted) {
         public EdgeRule {
             Objects.requireNonNull(upstreamTier, "from");
             Objects.requireNonNull(downstreamTier, "to");
-            if (upstreamTier.equals(downstreamTier) && (downstreamTopic == null || downstreamTopic.equals(upstreamTopic))) {
-                throw new IllegalArgumentException("edge " + upstreamTier + " → " + downstreamTier + " joins a tier to itself");
+            if (upstreamTier.equals(downstreamTier)
+                    && (downstreamTopic == null || downstreamTopic.equals(upstreamTopic))) {
+                throw new IllegalArgumentException(
+                        "edge " + upstreamTier + " → " + downstreamTier + " joins a tier to itself");
             }
         }
     }
 
-    public Topology(String producerTier, String logTier, List<EdgeRule> rules, Map<String, TopicPolicy> policies,
+    public Topology(
+            String producerTier,
+            String logTier,
+            List<EdgeRule> rules,
+            Map<String, TopicPolicy> policies,
             TopicPolicy defaultPolicy) {
         this(producerTier, logTier, rules, policies, defaultPolicy, LogTier.AUTO, Pattern.compile(".*"), NO_TOPIC);
     }
 
-    private Topology(String producerTier, String logTier, List<EdgeRule> rules, Map<String, TopicPolicy> policies,
-            TopicPolicy defaultPolicy, LogTier logTierMode, Pattern logTopics, Pattern committedTopics) {
+    private Topology(
+            String producerTier,
+            String logTier,
+            List<EdgeRule> rules,
+            Map<String, TopicPolicy> policies,
+            TopicPolicy defaultPolicy,
+            LogTier logTierMode,
+            Pattern logTopics,
+            Pattern committedTopics) {
         this.producerTier = Objects.requireNonNull(producerTier);
         this.logTier = Objects.requireNonNull(logTier);
         this.rules = List.copyOf(rules);
@@ -132,8 +151,8 @@ public final class Topology {
     }
 
     /** As {@link #edges(String, Set, Function, boolean, Predicate)} with no tier reading committed records only. */
-    public List<Edge> edges(String topic, Set<String> tiers, Function<String, Set<String>> tiersOf,
-            boolean logTierSeen) {
+    public List<Edge> edges(
+            String topic, Set<String> tiers, Function<String, Set<String>> tiersOf, boolean logTierSeen) {
         return edges(topic, tiers, tiersOf, logTierSeen, tier -> false);
     }
 
@@ -145,8 +164,12 @@ public final class Topology {
      * @param logTierSeen whether the log tier has reported on any topic
      * @param readCommitted whether a tier's agents read {@code topic} with {@code isolation.level=read_committed}
      */
-    public List<Edge> edges(String topic, Set<String> tiers, Function<String, Set<String>> tiersOf,
-            boolean logTierSeen, Predicate<String> readCommitted) {
+    public List<Edge> edges(
+            String topic,
+            Set<String> tiers,
+            Function<String, Set<String>> tiersOf,
+            boolean logTierSeen,
+            Predicate<String> readCommitted) {
         List<Edge> edges = rawEdges(topic, tiers, tiersOf, logTierSeen, readCommitted);
         if (policy(topic).partialProducers()) {
             edges.replaceAll(e -> e.upstreamTier().equals(producerTier) ? e.asLossOnly() : e);
@@ -154,16 +177,22 @@ public final class Topology {
         return edges;
     }
 
-    private List<Edge> rawEdges(String topic, Set<String> tiers, Function<String, Set<String>> tiersOf,
-            boolean logTierSeen, Predicate<String> readCommitted) {
+    private List<Edge> rawEdges(
+            String topic,
+            Set<String> tiers,
+            Function<String, Set<String>> tiersOf,
+            boolean logTierSeen,
+            Predicate<String> readCommitted) {
         List<Edge> edges = new ArrayList<>();
         if (rules.isEmpty()) {
             boolean logExpected = switch (logTierMode) {
-                case AUTO -> logTierSeen;
-                case EXPECTED -> true;
-                case NONE -> false;
-            } && logTopics.matcher(topic).matches();
-            String root = tiers.contains(logTier) || logExpected ? logTier
+                        case AUTO -> logTierSeen;
+                        case EXPECTED -> true;
+                        case NONE -> false;
+                    }
+                    && logTopics.matcher(topic).matches();
+            String root = tiers.contains(logTier) || logExpected
+                    ? logTier
                     : tiers.contains(producerTier) ? producerTier : null;
             if (root == null) {
                 return edges;
@@ -171,12 +200,13 @@ public final class Topology {
             if (root.equals(logTier) && tiers.contains(producerTier)) {
                 edges.add(Edge.of(topic, producerTier, logTier));
             }
-            boolean committedCounted = root.equals(logTier) && (tiers.contains(LOG_COMMITTED)
-                    || logExpected && committedTopics.matcher(topic).matches());
+            boolean committedCounted = root.equals(logTier)
+                    && (tiers.contains(LOG_COMMITTED)
+                            || logExpected && committedTopics.matcher(topic).matches());
             for (String tier : tiers) {
                 if (!tier.equals(producerTier) && !tier.equals(logTier) && !tier.equals(LOG_COMMITTED)) {
-                    edges.add(Edge.of(topic, committedCounted && readCommitted.test(tier) ? LOG_COMMITTED : root,
-                            tier));
+                    edges.add(
+                            Edge.of(topic, committedCounted && readCommitted.test(tier) ? LOG_COMMITTED : root, tier));
                 }
             }
             return edges;
@@ -191,8 +221,8 @@ public final class Topology {
             // its aggregates arriving at another reconciler) waits, then stalls, rather than going unjudged
             boolean declared = r.upstreamTopic() != null;
             if (tiers.contains(r.upstreamTier()) && (declared || downTiers.contains(r.downstreamTier()))) {
-                edges.add(new Edge(r.upstreamTier(), topic, r.downstreamTier(), downTopic, r.partial(),
-                        r.judgeCompacted()));
+                edges.add(new Edge(
+                        r.upstreamTier(), topic, r.downstreamTier(), downTopic, r.partial(), r.judgeCompacted()));
             }
         }
         return edges;
@@ -200,7 +230,8 @@ public final class Topology {
 
     /** @return whether {@code edge} is judged under its topic's policy (compacted topics: producer → log only) */
     public boolean judged(Edge edge) {
-        return !policy(edge.upstreamTopic()).compacted() || edge.upstreamTier().equals(producerTier)
+        return !policy(edge.upstreamTopic()).compacted()
+                || edge.upstreamTier().equals(producerTier)
                 || edge.judgeCompacted();
     }
 

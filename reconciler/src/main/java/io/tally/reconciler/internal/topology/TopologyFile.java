@@ -19,10 +19,16 @@ import java.util.Set;
  */
 public final class TopologyFile {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> EDGE_FIELDS = Set.of("from", "to", "topics", "toTopic", "partial",
-            "judgeCompacted");
-    private static final Set<String> POLICY_FIELDS = Set.of("partialProducers", "compacted", "latencySlaMs", "latencyPercentile",
-            "alertMinMissing", "alertMinDuplicated", "alertKinds");
+    private static final Set<String> EDGE_FIELDS =
+            Set.of("from", "to", "topics", "toTopic", "partial", "judgeCompacted");
+    private static final Set<String> POLICY_FIELDS = Set.of(
+            "partialProducers",
+            "compacted",
+            "latencySlaMs",
+            "latencyPercentile",
+            "alertMinMissing",
+            "alertMinDuplicated",
+            "alertKinds");
 
     private TopologyFile() {}
 
@@ -71,7 +77,8 @@ public final class TopologyFile {
                 rules.add(new Topology.EdgeRule(from, to, null, null, partial, judgeCompacted));
             }
         }
-        TopicPolicy base = root.has("defaults") ? policy(root.get("defaults"), defaultPolicy, "defaults") : defaultPolicy;
+        TopicPolicy base =
+                root.has("defaults") ? policy(root.get("defaults"), defaultPolicy, "defaults") : defaultPolicy;
         Map<String, TopicPolicy> policies = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> topics = root.path("topics").fields();
         while (topics.hasNext()) {
@@ -95,11 +102,13 @@ public final class TopologyFile {
             }
         }
         try {
-            return new TopicPolicy(p.path("compacted").asBoolean(base.compacted()),
+            return new TopicPolicy(
+                    p.path("compacted").asBoolean(base.compacted()),
                     p.path("latencySlaMs").asLong(base.latencySlaMs()),
                     p.path("latencyPercentile").asDouble(base.latencyPercentile()),
                     p.path("alertMinMissing").asLong(base.alertMinMissing()),
-                    p.path("alertMinDuplicated").asLong(base.alertMinDuplicated()), kinds,
+                    p.path("alertMinDuplicated").asLong(base.alertMinDuplicated()),
+                    kinds,
                     p.path("partialProducers").asBoolean(base.partialProducers()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);

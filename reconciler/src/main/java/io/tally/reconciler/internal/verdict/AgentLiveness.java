@@ -49,6 +49,7 @@ public final class AgentLiveness {
         boolean closed;
         /** Messages up to this emit time are already in the state restored from the store. */
         long restoredUpTo = Long.MIN_VALUE;
+
         final Map<String, Long> watermarks = new HashMap<>();
         final Map<String, Rate> rates = new HashMap<>();
 
@@ -208,8 +209,8 @@ public final class AgentLiveness {
                 continue;
             }
             Map<String, List<Long>> rates = new HashMap<>();
-            a.rates.forEach((topic, r) -> rates.put(topic, List.of(r.windowStart, r.current, r.previous,
-                    r.previousStart)));
+            a.rates.forEach(
+                    (topic, r) -> rates.put(topic, List.of(r.windowStart, r.current, r.previous, r.previousStart)));
             out.add(new AgentSnapshot(id, a.tier, a.lastSeenAt, a.intervalEwma, a.closed, a.watermarks, rates));
         }
         changed.clear();

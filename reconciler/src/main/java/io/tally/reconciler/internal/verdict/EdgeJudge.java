@@ -57,15 +57,32 @@ public final class EdgeJudge {
      * @param down         the downstream tier's aggregate, or null
      * @param gapAllowance messages that dead agents of the two tiers could have left uncounted in this bucket
      */
-    public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
-            TierAggregate down, TierView upView, TierView downView, long gapAllowance, long now) {
+    public Judgement judge(
+            Edge edge,
+            boolean judged,
+            TopicPolicy policy,
+            Bucket bucket,
+            TierAggregate up,
+            TierAggregate down,
+            TierView upView,
+            TierView downView,
+            long gapAllowance,
+            long now) {
         return judge(edge, judged, policy, bucket, up, down, upView, downView, () -> gapAllowance, now);
     }
 
     /** As {@link #judge(Edge, boolean, TopicPolicy, Bucket, TierAggregate, TierAggregate, TierView, TierView, long,
      *  long)}, asking for the gap allowance only when there is a difference to explain. */
-    public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
-            TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
+    public Judgement judge(
+            Edge edge,
+            boolean judged,
+            TopicPolicy policy,
+            Bucket bucket,
+            TierAggregate up,
+            TierAggregate down,
+            TierView upView,
+            TierView downView,
+            java.util.function.LongSupplier gapAllowance,
             long now) {
         return judge(edge, judged, policy, bucket, up, down, upView, downView, gapAllowance, 0, 0, now);
     }
@@ -77,11 +94,21 @@ public final class EdgeJudge {
      * @param droppedUp   messages the upstream tier's agents could not count in this bucket
      * @param droppedDown messages the downstream tier's agents could not count in this bucket
      */
-    public Judgement judge(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
-            TierAggregate down, TierView upView, TierView downView, java.util.function.LongSupplier gapAllowance,
-            long droppedUp, long droppedDown, long now) {
-        Judgement j = judgeUnexplained(edge, judged, policy, bucket, up, down, upView, downView, gapAllowance,
-                droppedUp, droppedDown, now);
+    public Judgement judge(
+            Edge edge,
+            boolean judged,
+            TopicPolicy policy,
+            Bucket bucket,
+            TierAggregate up,
+            TierAggregate down,
+            TierView upView,
+            TierView downView,
+            java.util.function.LongSupplier gapAllowance,
+            long droppedUp,
+            long droppedDown,
+            long now) {
+        Judgement j = judgeUnexplained(
+                edge, judged, policy, bucket, up, down, upView, downView, gapAllowance, droppedUp, droppedDown, now);
         return explain(j, edge, bucket, upView, downView);
     }
 
@@ -90,11 +117,30 @@ public final class EdgeJudge {
      * java.util.function.LongSupplier, long, long, long)} without the reason in words, which costs more than the
      * judgement: a caller that re-judges open buckets often asks for it with {@link #explain} only when it keeps one.
      */
-    public Judgement judgeUnexplained(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket,
-            TierAggregate up, TierAggregate down, TierView upView, TierView downView,
-            java.util.function.LongSupplier gapAllowance, long droppedUp, long droppedDown, long now) {
-        return decide(edge, judged, policy, bucket, up, down, upView, downView,
-                new Gaps(gapAllowance, droppedUp, droppedDown), now);
+    public Judgement judgeUnexplained(
+            Edge edge,
+            boolean judged,
+            TopicPolicy policy,
+            Bucket bucket,
+            TierAggregate up,
+            TierAggregate down,
+            TierView upView,
+            TierView downView,
+            java.util.function.LongSupplier gapAllowance,
+            long droppedUp,
+            long droppedDown,
+            long now) {
+        return decide(
+                edge,
+                judged,
+                policy,
+                bucket,
+                up,
+                down,
+                upView,
+                downView,
+                new Gaps(gapAllowance, droppedUp, droppedDown),
+                now);
     }
 
     /** @return {@code j} with the rule that decided it in words, as the tiers were when it was judged */
@@ -103,11 +149,18 @@ public final class EdgeJudge {
     }
 
     /** What the audit itself may have missed in a bucket: agents that died unclosed, and counts agents dropped. */
-    private record Gaps(java.util.function.LongSupplier deadAgents, long droppedUp, long droppedDown) {
-    }
+    private record Gaps(java.util.function.LongSupplier deadAgents, long droppedUp, long droppedDown) {}
 
-    private Judgement decide(Edge edge, boolean judged, TopicPolicy policy, Bucket bucket, TierAggregate up,
-            TierAggregate down, TierView upView, TierView downView, Gaps gaps,
+    private Judgement decide(
+            Edge edge,
+            boolean judged,
+            TopicPolicy policy,
+            Bucket bucket,
+            TierAggregate up,
+            TierAggregate down,
+            TierView upView,
+            TierView downView,
+            Gaps gaps,
             long now) {
         long upCount = up == null ? 0 : up.count();
         long downCount = down == null ? 0 : down.count();
@@ -129,21 +182,33 @@ public final class EdgeJudge {
             long since = lagging.lastAdvanceAt() == Long.MIN_VALUE ? due : lagging.lastAdvanceAt();
             boolean stalled = now >= due && !lagging.caughtUp() && othersAhead && now - since >= stallTimeoutMs;
             return stalled
-                    ? Judgement.of(Verdict.STALLED, upCount, downCount, lagging.watermark() == Long.MIN_VALUE
-                            ? "tier " + lagging.tier() + " is expected and has not reported on this topic"
-                                    + (edge.upstreamTopic().equals(edge.downstreamTopic()) ? ""
-                                            : " (if it reports on " + edge.downstreamTopic() + " and another "
-                                            + "reconciler receives that topic, list both topics in one "
-                                            + "tally.aggregator.topic.groups entry)")
-                            : "tier " + lagging.tier() + " has not advanced since " + Reasons.time(lagging.lastAdvanceAt())
-                                    + " (watermark " + Reasons.time(lagging.watermark()) + ")")
+                    ? Judgement.of(
+                            Verdict.STALLED,
+                            upCount,
+                            downCount,
+                            lagging.watermark() == Long.MIN_VALUE
+                                    ? "tier " + lagging.tier() + " is expected and has not reported on this topic"
+                                            + (edge.upstreamTopic().equals(edge.downstreamTopic())
+                                                    ? ""
+                                                    : " (if it reports on " + edge.downstreamTopic() + " and another "
+                                                            + "reconciler receives that topic, list both topics in one "
+                                                            + "tally.aggregator.topic.groups entry)")
+                                    : "tier " + lagging.tier() + " has not advanced since "
+                                            + Reasons.time(lagging.lastAdvanceAt()) + " (watermark "
+                                            + Reasons.time(lagging.watermark()) + ")")
                     : Judgement.of(Verdict.PENDING, upCount, downCount, "");
         }
         return compare(edge, policy, up, down, upCount, downCount, gaps);
     }
 
-    private Judgement compare(Edge edge, TopicPolicy policy, TierAggregate up, TierAggregate down, long upCount,
-            long downCount, Gaps gaps) {
+    private Judgement compare(
+            Edge edge,
+            TopicPolicy policy,
+            TierAggregate up,
+            TierAggregate down,
+            long upCount,
+            long downCount,
+            Gaps gaps) {
         long missing = Math.max(0, upCount - downCount);
         long duplicated = Math.max(0, downCount - upCount);
         List<Long> lostIds = List.of();
@@ -151,7 +216,9 @@ public final class EdgeJudge {
         IdDigest upDigest = digestOf(up, down);
         IdDigest downDigest = digestOf(down, up);
         // equal digests (the common case) need no subtraction: no allocation per complete bucket
-        if (upDigest != null && downDigest != null && upDigest.compatibleWith(downDigest)
+        if (upDigest != null
+                && downDigest != null
+                && upDigest.compatibleWith(downDigest)
                 && !upDigest.equals(downDigest)) {
             IdDigest diff = downDigest.minus(upDigest);
             if (!diff.isEmpty()) {
@@ -173,8 +240,11 @@ public final class EdgeJudge {
         }
         if (edge.lossOnly() && missing == 0) {
             long extra = Math.max(0, downCount - upCount);
-            return Judgement.of(Verdict.COMPLETE, upCount, downCount, extra == 0 ? "" : "partial producers: "
-                    + extra + " more from writers without the agent");
+            return Judgement.of(
+                    Verdict.COMPLETE,
+                    upCount,
+                    downCount,
+                    extra == 0 ? "" : "partial producers: " + extra + " more from writers without the agent");
         }
         if (edge.lossOnly()) {
             duplicated = 0;
@@ -183,13 +253,20 @@ public final class EdgeJudge {
         if (edge.partial()) {
             long extra = Math.max(0, downCount - upCount);
             return extra > 0
-                    ? new Judgement(Verdict.DUPLICATION, upCount, downCount, 0, extra, List.of(), duplicatedIds,
+                    ? new Judgement(
+                            Verdict.DUPLICATION,
+                            upCount,
+                            downCount,
+                            0,
+                            extra,
+                            List.of(),
+                            duplicatedIds,
                             "partial reader: " + extra + " more than upstream")
                     : Judgement.of(Verdict.COMPLETE, upCount, downCount, "partial reader: loss not judged");
         }
         if (missing > 0 || duplicated > 0) {
-            Verdict kind = missing > 0 && duplicated > 0 ? Verdict.MIXED
-                    : missing > 0 ? Verdict.LOSS : Verdict.DUPLICATION;
+            Verdict kind =
+                    missing > 0 && duplicated > 0 ? Verdict.MIXED : missing > 0 ? Verdict.LOSS : Verdict.DUPLICATION;
             String detail = missing + " missing, " + duplicated + " duplicated";
             long dropped = gaps.droppedUp() + gaps.droppedDown();
             // counts the downstream agents dropped look like a loss, the upstream ones' like a duplication
@@ -202,8 +279,10 @@ public final class EdgeJudge {
                 if (missing + duplicated <= gapAllowance + dropped) {
                     kind = Verdict.AUDIT_GAP;
                     detail += "; an agent that died unclosed could have left up to " + gapAllowance + " uncounted"
-                            + (dropped > 0 ? ", and the agents dropped " + dropped + " counts of this bucket ("
-                                    + droppedBy(edge, gaps) + ")" : "");
+                            + (dropped > 0
+                                    ? ", and the agents dropped " + dropped + " counts of this bucket ("
+                                            + droppedBy(edge, gaps) + ")"
+                                    : "");
                 }
             }
             if (duplicated > 0 && down != null && down.countedOnConsume() > 0) {
@@ -216,9 +295,17 @@ public final class EdgeJudge {
         if (policy.latencySlaMs() > 0 && down != null && !down.latency().isEmpty()) {
             double latency = down.latency().quantile(policy.latencyPercentile());
             if (latency > policy.latencySlaMs()) {
-                return Judgement.of(Verdict.LATENCY, upCount, downCount, String.format(java.util.Locale.ROOT,
-                        "p%s latency %.0f ms at %s over the SLA of %d ms", percentile(policy.latencyPercentile()),
-                        latency, edge.downstreamTier(), policy.latencySlaMs()));
+                return Judgement.of(
+                        Verdict.LATENCY,
+                        upCount,
+                        downCount,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "p%s latency %.0f ms at %s over the SLA of %d ms",
+                                percentile(policy.latencyPercentile()),
+                                latency,
+                                edge.downstreamTier(),
+                                policy.latencySlaMs()));
             }
         }
         return Judgement.of(Verdict.COMPLETE, upCount, downCount, "");
@@ -243,7 +330,8 @@ public final class EdgeJudge {
     private static String notObserved(Bucket bucket, TierAggregate upAggregate, TierView up, TierView down) {
         long upFirst = up.firstBucketStart();
         long downFirst = down.firstBucketStart();
-        boolean byOffsets = !down.startOffsets().isEmpty() && upAggregate != null
+        boolean byOffsets = !down.startOffsets().isEmpty()
+                && upAggregate != null
                 && !upAggregate.firstOffsets().isEmpty();
         if (byOffsets) {
             int partition = PartitionOffsets.startedInside(upAggregate.firstOffsets(), down.startOffsets());
@@ -256,7 +344,8 @@ public final class EdgeJudge {
             return "a tier started after this bucket";
         }
         return upFirst > downFirst && upFirst != Long.MAX_VALUE && bucket.start() <= upFirst
-                ? "a tier started after this bucket" : null;
+                ? "a tier started after this bucket"
+                : null;
     }
 
     /** The digest of {@code a}, an empty one when {@code a} reported nothing but {@code other} has a digest. */
@@ -264,7 +353,9 @@ public final class EdgeJudge {
         if (a != null) {
             return a.digest();
         }
-        return other != null && other.digest() != null ? new IdDigest(other.digest().cells()) : null;
+        return other != null && other.digest() != null
+                ? new IdDigest(other.digest().cells())
+                : null;
     }
 
     private List<Long> first(Map<Long, Long> ids) {

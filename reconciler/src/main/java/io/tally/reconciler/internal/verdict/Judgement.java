@@ -16,16 +16,31 @@ import java.util.List;
  * @param detail          what was found, for people ("5 missing, 0 duplicated"); empty when nothing was
  * @param reason          the whole rule that decided the verdict, with counts and watermarks ({@link Reasons})
  */
-public record Judgement(Verdict verdict, long upstreamCount, long downstreamCount, long missing, long duplicated,
-        List<Long> lostIds, List<Long> duplicatedIds, String detail, String reason) {
+public record Judgement(
+        Verdict verdict,
+        long upstreamCount,
+        long downstreamCount,
+        long missing,
+        long duplicated,
+        List<Long> lostIds,
+        List<Long> duplicatedIds,
+        String detail,
+        String reason) {
     public Judgement {
         lostIds = List.copyOf(lostIds);
         duplicatedIds = List.copyOf(duplicatedIds);
         reason = reason == null ? "" : reason;
     }
 
-    Judgement(Verdict verdict, long upstreamCount, long downstreamCount, long missing, long duplicated,
-            List<Long> lostIds, List<Long> duplicatedIds, String detail) {
+    Judgement(
+            Verdict verdict,
+            long upstreamCount,
+            long downstreamCount,
+            long missing,
+            long duplicated,
+            List<Long> lostIds,
+            List<Long> duplicatedIds,
+            String detail) {
         this(verdict, upstreamCount, downstreamCount, missing, duplicated, lostIds, duplicatedIds, detail, "");
     }
 
@@ -34,7 +49,15 @@ public record Judgement(Verdict verdict, long upstreamCount, long downstreamCoun
     }
 
     public Judgement withReason(String newReason) {
-        return new Judgement(verdict, upstreamCount, downstreamCount, missing, duplicated, lostIds, duplicatedIds,
-                detail, newReason);
+        return new Judgement(
+                verdict,
+                upstreamCount,
+                downstreamCount,
+                missing,
+                duplicated,
+                lostIds,
+                duplicatedIds,
+                detail,
+                newReason);
     }
 }

@@ -11,8 +11,7 @@ import java.time.Instant;
  * each edge verdict and served by the API; the wording may change, the leading verdict does not.
  */
 final class Reasons {
-    private Reasons() {
-    }
+    private Reasons() {}
 
     /**
      * @param j        the judgement
@@ -27,18 +26,22 @@ final class Reasons {
         String down = edge.downstreamTier();
         String counts = up + " has " + count(j.upstreamCount()) + ", " + down + " " + count(j.downstreamCount());
         String watermarks = "both watermarks past " + time(due);
-        return j.verdict() + ": " + switch (j.verdict()) {
-            case PENDING -> "waiting for " + lagging(upView, downView, due) + " to pass " + time(due)
-                    + " (bucket end + grace); " + counts + " so far";
-            case STALLED -> j.detail() + "; " + counts + " so far";
-            case NOT_OBSERVED -> j.detail().startsWith(down + " started reading") ? j.detail()
-                    : j.detail() + " (" + down + " from " + time(downView.firstBucketStart()) + ", " + up + " from "
-                            + time(upView.firstBucketStart()) + ")";
-            case NOT_JUDGED -> j.detail();
-            case COMPLETE -> (j.detail().isEmpty() ? counts : counts + "; " + j.detail()) + "; " + watermarks;
-            case LATENCY -> j.detail() + "; counts agree (" + count(j.upstreamCount()) + "); " + watermarks;
-            case LOSS, DUPLICATION, MIXED, AUDIT_GAP -> counts + " (" + j.detail() + "); " + watermarks;
-        };
+        return j.verdict() + ": "
+                + switch (j.verdict()) {
+                    case PENDING ->
+                        "waiting for " + lagging(upView, downView, due) + " to pass " + time(due)
+                                + " (bucket end + grace); " + counts + " so far";
+                    case STALLED -> j.detail() + "; " + counts + " so far";
+                    case NOT_OBSERVED ->
+                        j.detail().startsWith(down + " started reading")
+                                ? j.detail()
+                                : j.detail() + " (" + down + " from " + time(downView.firstBucketStart()) + ", " + up
+                                        + " from " + time(upView.firstBucketStart()) + ")";
+                    case NOT_JUDGED -> j.detail();
+                    case COMPLETE -> (j.detail().isEmpty() ? counts : counts + "; " + j.detail()) + "; " + watermarks;
+                    case LATENCY -> j.detail() + "; counts agree (" + count(j.upstreamCount()) + "); " + watermarks;
+                    case LOSS, DUPLICATION, MIXED, AUDIT_GAP -> counts + " (" + j.detail() + "); " + watermarks;
+                };
     }
 
     private static String lagging(TierView up, TierView down, long due) {

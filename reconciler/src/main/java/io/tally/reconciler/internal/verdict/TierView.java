@@ -16,11 +16,22 @@ import java.util.Map;
  * @param startOffsets       partition → the offset the tier started reading at, for a tier whose agents report it
  *                           (consumers); empty otherwise
  */
-public record TierView(String tier, long watermark, long effectiveWatermark, long lastAdvanceAt, boolean caughtUp,
-        long firstBucketStart, Map<Integer, Long> startOffsets) {
+public record TierView(
+        String tier,
+        long watermark,
+        long effectiveWatermark,
+        long lastAdvanceAt,
+        boolean caughtUp,
+        long firstBucketStart,
+        Map<Integer, Long> startOffsets) {
 
     /** A view of a tier whose start offsets are not known. */
-    public TierView(String tier, long watermark, long effectiveWatermark, long lastAdvanceAt, boolean caughtUp,
+    public TierView(
+            String tier,
+            long watermark,
+            long effectiveWatermark,
+            long lastAdvanceAt,
+            boolean caughtUp,
             long firstBucketStart) {
         this(tier, watermark, effectiveWatermark, lastAdvanceAt, caughtUp, firstBucketStart, Map.of());
     }

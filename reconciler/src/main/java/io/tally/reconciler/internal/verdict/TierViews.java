@@ -45,8 +45,14 @@ public final class TierViews {
      * @param groupCaughtUp    for a consumer group whose lag is known: whether it is at the log end; else null
      * @param upstream         views of the tiers upstream of it on the topic
      */
-    public TierView view(String tier, TierProgress progress, long lastAdvanceAt, long firstBucketStart,
-            Boolean groupCaughtUp, List<TierView> upstream, long now) {
+    public TierView view(
+            String tier,
+            TierProgress progress,
+            long lastAdvanceAt,
+            long firstBucketStart,
+            Boolean groupCaughtUp,
+            List<TierView> upstream,
+            long now) {
         return view(tier, progress, lastAdvanceAt, firstBucketStart, groupCaughtUp, false, upstream, now);
     }
 
@@ -54,8 +60,15 @@ public final class TierViews {
      * As {@link #view(String, TierProgress, long, long, Boolean, List, long)}, knowing whether every agent of the
      * tier that reported the topic has closed cleanly ({@code allClosed}).
      */
-    public TierView view(String tier, TierProgress progress, long lastAdvanceAt, long firstBucketStart,
-            Boolean groupCaughtUp, boolean allClosed, List<TierView> upstream, long now) {
+    public TierView view(
+            String tier,
+            TierProgress progress,
+            long lastAdvanceAt,
+            long firstBucketStart,
+            Boolean groupCaughtUp,
+            boolean allClosed,
+            List<TierView> upstream,
+            long now) {
         long watermark = progress == null ? Long.MIN_VALUE : progress.watermark();
         boolean caughtUp;
         if (groupCaughtUp != null) {
@@ -70,7 +83,13 @@ public final class TierViews {
             caughtUp = ((alive && quiet) || finished) && upstreamDone;
         }
         long effective = caughtUp ? Math.max(watermark, now - idleLagMs) : watermark;
-        return new TierView(tier, watermark, effective, lastAdvanceAt, caughtUp, firstBucketStart,
+        return new TierView(
+                tier,
+                watermark,
+                effective,
+                lastAdvanceAt,
+                caughtUp,
+                firstBucketStart,
                 progress == null ? Map.of() : progress.startOffsets());
     }
 }

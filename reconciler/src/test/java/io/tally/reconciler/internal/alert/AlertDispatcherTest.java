@@ -23,15 +23,35 @@ class AlertDispatcherTest {
     private AlertDispatcher dispatcher = newDispatcher();
 
     private AlertDispatcher newDispatcher() {
-        return new AlertDispatcher(List.of(sink), store, topic -> policy, 5_000, 5_000,
-                new AlertDispatcher.RetryPolicy(3, 1_000), Runnable::run);
+        return new AlertDispatcher(
+                List.of(sink),
+                store,
+                topic -> policy,
+                5_000,
+                5_000,
+                new AlertDispatcher.RetryPolicy(3, 1_000),
+                Runnable::run);
     }
 
     private static Discrepancy d(int bucket, Verdict kind, long missing) {
         Bucket b = new Bucket(T0 + bucket * SIZE, SIZE);
-        return new Discrepancy(Discrepancy.idOf("orders", "log", "consumer.x", b.start()), "orders", b, "log",
-                "consumer.x", kind, 100, 100 - missing, missing, kind == Verdict.DUPLICATION ? 2 : 0, List.of(),
-                List.of(), "", DiscrepancyStatus.OPEN, b.end(), 0);
+        return new Discrepancy(
+                Discrepancy.idOf("orders", "log", "consumer.x", b.start()),
+                "orders",
+                b,
+                "log",
+                "consumer.x",
+                kind,
+                100,
+                100 - missing,
+                missing,
+                kind == Verdict.DUPLICATION ? 2 : 0,
+                List.of(),
+                List.of(),
+                "",
+                DiscrepancyStatus.OPEN,
+                b.end(),
+                0);
     }
 
     @Test
@@ -67,7 +87,9 @@ class AlertDispatcherTest {
 
         dispatcher.offer(List.of(d(0, Verdict.AUDIT_GAP, 2)));
         dispatcher.dispatch(LATER);
-        assertThat(sink.alerts).as("turned into an audit gap before the hold ended").isEmpty();
+        assertThat(sink.alerts)
+                .as("turned into an audit gap before the hold ended")
+                .isEmpty();
     }
 
     @Test
@@ -76,25 +98,45 @@ class AlertDispatcherTest {
         Discrepancy early = detected(d(0, Verdict.LOSS, 40), LATER);
         dispatcher.offer(List.of(early));
         dispatcher.dispatch(LATER + 4_999);
-        assertThat(sink.alerts).as("held from the detection, not from the bucket's end").isEmpty();
+        assertThat(sink.alerts)
+                .as("held from the detection, not from the bucket's end")
+                .isEmpty();
 
         dispatcher.offer(List.of(early.withStatus(DiscrepancyStatus.RESOLVED, LATER + 2_000)));
         dispatcher.dispatch(LATER + 60_000);
-        assertThat(sink.alerts).as("the counts arrived within the hold: no alert, and no resolution either").isEmpty();
+        assertThat(sink.alerts)
+                .as("the counts arrived within the hold: no alert, and no resolution either")
+                .isEmpty();
 
         Discrepancy real = detected(d(1, Verdict.LOSS, 40), LATER);
         dispatcher.offer(List.of(real));
         dispatcher.dispatch(LATER + 2_000);
         dispatcher.offer(List.of(detected(d(1, Verdict.LOSS, 30), LATER)));
         dispatcher.dispatch(LATER + 5_000);
-        assertThat(sink.alerts).as("a loss corrected within the hold alerts once, with its settled figure")
-                .singleElement().satisfies(a -> assertThat(a.missing()).isEqualTo(30));
+        assertThat(sink.alerts)
+                .as("a loss corrected within the hold alerts once, with its settled figure")
+                .singleElement()
+                .satisfies(a -> assertThat(a.missing()).isEqualTo(30));
     }
 
     private static Discrepancy detected(Discrepancy d, long at) {
-        return new Discrepancy(d.id(), d.topic(), d.bucket(), d.upstreamTier(), d.downstreamTier(), d.kind(),
-                d.upstreamCount(), d.downstreamCount(), d.missing(), d.duplicated(), d.lostIds(), d.duplicatedIds(),
-                d.detail(), d.status(), at, d.resolvedAt());
+        return new Discrepancy(
+                d.id(),
+                d.topic(),
+                d.bucket(),
+                d.upstreamTier(),
+                d.downstreamTier(),
+                d.kind(),
+                d.upstreamCount(),
+                d.downstreamCount(),
+                d.missing(),
+                d.duplicated(),
+                d.lostIds(),
+                d.duplicatedIds(),
+                d.detail(),
+                d.status(),
+                at,
+                d.resolvedAt());
     }
 
     @Test
@@ -106,7 +148,8 @@ class AlertDispatcherTest {
         dispatcher.offer(List.of(d(1, Verdict.AUDIT_GAP, 1).withStatus(DiscrepancyStatus.RESOLVED, LATER + 1)));
         dispatcher.dispatch(LATER + 2);
 
-        assertThat(sink.alerts).extracting(a -> a.status() + " " + a.kind())
+        assertThat(sink.alerts)
+                .extracting(a -> a.status() + " " + a.kind())
                 .containsExactly("OPEN LOSS", "RESOLVED LOSS");
         assertThat(sink.alerts.get(1).text()).startsWith("RESOLVED LOSS").contains("was ");
     }
@@ -129,8 +172,11 @@ class AlertDispatcherTest {
         dispatcher.offer(List.of(d(0, Verdict.LOSS, 9), d(1, Verdict.DUPLICATION, 0), d(2, Verdict.LOSS, 10)));
         dispatcher.dispatch(LATER);
 
-        assertThat(sink.alerts).singleElement()
-                .satisfies(a -> assertThat(a.discrepancies()).extracting(Discrepancy::missing).containsExactly(10L));
+        assertThat(sink.alerts)
+                .singleElement()
+                .satisfies(a -> assertThat(a.discrepancies())
+                        .extracting(Discrepancy::missing)
+                        .containsExactly(10L));
     }
 
     @Test
@@ -155,12 +201,12 @@ class AlertDispatcherTest {
         sink.failing = true;
         Discrepancy loss = d(0, Verdict.LOSS, 2);
         dispatcher.offer(List.of(loss));
-        dispatcher.dispatch(LATER);               // attempt 1
-        dispatcher.dispatch(LATER + 999);         // waits 1 s
-        dispatcher.dispatch(LATER + 1_000);       // attempt 2
-        dispatcher.dispatch(LATER + 2_999);       // waits 2 s
+        dispatcher.dispatch(LATER); // attempt 1
+        dispatcher.dispatch(LATER + 999); // waits 1 s
+        dispatcher.dispatch(LATER + 1_000); // attempt 2
+        dispatcher.dispatch(LATER + 2_999); // waits 2 s
         assertThat(dispatcher.failed()).isEqualTo(2);
-        dispatcher.dispatch(LATER + 3_000);       // attempt 3: the last
+        dispatcher.dispatch(LATER + 3_000); // attempt 3: the last
         dispatcher.dispatch(LATER + 3_600_000);
         sink.failing = false;
         dispatcher.dispatch(LATER + 7_200_000);
@@ -194,8 +240,13 @@ class AlertDispatcherTest {
         });
         java.util.List<io.tally.reconciler.Alert> received = new java.util.concurrent.CopyOnWriteArrayList<>();
         io.tally.reconciler.AlertSink quick = sink("quick", received::add);
-        try (AlertDispatcher threaded = new AlertDispatcher(List.of(hanging, quick), store, topic -> policy, 5_000,
-                5_000, new AlertDispatcher.RetryPolicy(3, 1_000))) {
+        try (AlertDispatcher threaded = new AlertDispatcher(
+                List.of(hanging, quick),
+                store,
+                topic -> policy,
+                5_000,
+                5_000,
+                new AlertDispatcher.RetryPolicy(3, 1_000))) {
             threaded.offer(List.of(d(0, Verdict.LOSS, 2)));
             threaded.dispatch(LATER); // returns although "hanging" never does
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -213,8 +264,8 @@ class AlertDispatcherTest {
         }
     }
 
-    private static io.tally.reconciler.AlertSink sink(String name,
-            java.util.function.Consumer<io.tally.reconciler.Alert> send) {
+    private static io.tally.reconciler.AlertSink sink(
+            String name, java.util.function.Consumer<io.tally.reconciler.Alert> send) {
         return new io.tally.reconciler.AlertSink() {
             @Override
             public String name() {
@@ -238,10 +289,14 @@ class AlertDispatcherTest {
 
         assertThat(sink.alerts).hasSize(1);
         assertThat(dispatcher.pending()).isZero();
-        assertThat(dispatcher.cachedStates()).as("the store is the truth for what was sent").isZero();
+        assertThat(dispatcher.cachedStates())
+                .as("the store is the truth for what was sent")
+                .isZero();
 
         dispatcher.offer(List.of(d(3, Verdict.LOSS, 2).withStatus(DiscrepancyStatus.RESOLVED, LATER + 2)));
         dispatcher.dispatch(LATER + 3);
-        assertThat(sink.alerts).as("read back from the store: its OPEN alert was sent").hasSize(2);
+        assertThat(sink.alerts)
+                .as("read back from the store: its OPEN alert was sent")
+                .hasSize(2);
     }
 }

@@ -58,9 +58,23 @@ class WebhookAlertSinkIT {
 
     private static Alert alert() {
         Bucket b = new Bucket(1_800_000_000_000L, 60_000);
-        Discrepancy d = new Discrepancy(Discrepancy.idOf("orders", "log", "consumer.x", b.start()), "orders", b,
-                "log", "consumer.x", Verdict.LOSS, 10, 8, 2, 0, List.of(7L, 9L), List.of(), "", DiscrepancyStatus.OPEN,
-                b.end(), 0);
+        Discrepancy d = new Discrepancy(
+                Discrepancy.idOf("orders", "log", "consumer.x", b.start()),
+                "orders",
+                b,
+                "log",
+                "consumer.x",
+                Verdict.LOSS,
+                10,
+                8,
+                2,
+                0,
+                List.of(7L, 9L),
+                List.of(),
+                "",
+                DiscrepancyStatus.OPEN,
+                b.end(),
+                0);
         return new Alert("orders", "log", "consumer.x", Verdict.LOSS, DiscrepancyStatus.OPEN, List.of(d), b.end());
     }
 
@@ -69,12 +83,14 @@ class WebhookAlertSinkIT {
         failFirst.set(1);
         WebhookAlertSink sink = new WebhookAlertSink(url("/ok"), Duration.ofSeconds(5));
 
-        assertThatThrownBy(() -> sink.send(alert())).isInstanceOf(AlertDeliveryException.class)
+        assertThatThrownBy(() -> sink.send(alert()))
+                .isInstanceOf(AlertDeliveryException.class)
                 .hasMessageContaining("failed: HTTP");
         sink.send(alert());
 
         assertThat(bodies).hasSize(2);
-        assertThat(bodies.get(1)).startsWith("{\"text\":\"LOSS on topic orders, log → consumer.x: 2 missing")
+        assertThat(bodies.get(1))
+                .startsWith("{\"text\":\"LOSS on topic orders, log → consumer.x: 2 missing")
                 .contains("lost ids 0000000000000007 0000000000000009")
                 .contains("\"lostIds\":[\"0000000000000007\",\"0000000000000009\"]");
         assertThat(sink.failures()).isEqualTo(1);
@@ -85,7 +101,8 @@ class WebhookAlertSinkIT {
     void a_receiver_that_times_out_fails_the_call_within_the_timeout() {
         WebhookAlertSink sink = new WebhookAlertSink(url("/slow"), Duration.ofMillis(200));
 
-        assertThatThrownBy(() -> sink.send(alert())).isInstanceOf(AlertDeliveryException.class)
+        assertThatThrownBy(() -> sink.send(alert()))
+                .isInstanceOf(AlertDeliveryException.class)
                 .hasMessageContaining("failed");
         assertThat(sink.failures()).isEqualTo(1);
     }

@@ -17,15 +17,28 @@ class AggregatesReaderTest {
 
     @Test
     void a_replay_tells_an_aggregate_s_bucket_from_its_key_and_never_skips_anything_else() {
-        TierAggregate a = new TierAggregate("orders", "consumer.billing", new Bucket(1_800_000_000_000L, 60_000), 1,
-                1, 0, 0, 0, 1, new LatencySketch(), null, 0);
+        TierAggregate a = new TierAggregate(
+                "orders",
+                "consumer.billing",
+                new Bucket(1_800_000_000_000L, 60_000),
+                1,
+                1,
+                0,
+                0,
+                0,
+                1,
+                new LatencySketch(),
+                null,
+                0);
         assertThat(AggregatesReader.bucketStartOf(key(AuditCodec.kafkaKey(a)))).isEqualTo(1_800_000_000_000L);
         assertThat(AggregatesReader.bucketStartOf(key("orders|log|-60000"))).isEqualTo(-60_000L);
         // progress, even of a topic named like a number, and keys that are not an aggregate's, are decoded
-        assertThat(AggregatesReader.bucketStartOf(key(AuditCodec.kafkaKey(
-                new TierProgress("log", "12345", 0, 0, 1, 0))))).isEqualTo(Long.MAX_VALUE);
-        for (String other : new String[] {"", "orders", "orders|log|", "orders|log|12x", "orders|log|"
-                + "1234567890123456789012"}) {
+        assertThat(AggregatesReader.bucketStartOf(
+                        key(AuditCodec.kafkaKey(new TierProgress("log", "12345", 0, 0, 1, 0)))))
+                .isEqualTo(Long.MAX_VALUE);
+        for (String other :
+                new String[] {"", "orders", "orders|log|", "orders|log|12x", "orders|log|" + "1234567890123456789012"
+                }) {
             assertThat(AggregatesReader.bucketStartOf(key(other))).as(other).isEqualTo(Long.MAX_VALUE);
         }
         assertThat(AggregatesReader.bucketStartOf(null)).isEqualTo(Long.MAX_VALUE);

@@ -36,7 +36,8 @@ class ReconciliationTest {
             new Reconciliation.Settings(2_000, 60_000, 15_000, 5_000, 30_000, 3_600_000, 30_000, 100);
 
     private final ManualClock clock = new ManualClock(T0 + 1_000);
-    private Reconciliation rec = new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+    private Reconciliation rec =
+            new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
     private final Map<String, Boolean> lag = new java.util.HashMap<>();
     private final LagView lagView = (tier, topic) -> lag.get(tier);
 
@@ -65,7 +66,10 @@ class ReconciliationTest {
     }
 
     private static Optional<Verdict> verdictOf(Evaluation e, String down) {
-        return e.verdicts().stream().filter(v -> v.downstreamTier().equals(down)).map(EdgeVerdict::verdict).findFirst();
+        return e.verdicts().stream()
+                .filter(v -> v.downstreamTier().equals(down))
+                .map(EdgeVerdict::verdict)
+                .findFirst();
     }
 
     @Test
@@ -77,7 +81,8 @@ class ReconciliationTest {
 
         Evaluation e = tick();
 
-        assertThat(e.verdicts()).extracting(v -> v.upstreamTier() + "→" + v.downstreamTier())
+        assertThat(e.verdicts())
+                .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier())
                 .containsExactlyInAnyOrder("producer→log", "log→consumer.billing", "log→consumer.audit");
         assertThat(e.verdicts()).allSatisfy(v -> assertThat(v.verdict()).isEqualTo(Verdict.PENDING));
     }
@@ -114,8 +119,21 @@ class ReconciliationTest {
         // two producer instances write the bucket's first four seconds on three partitions, then close
         for (String instance : List.of("p1", "p2")) {
             AgentIdentity agent = new AgentIdentity(instance, "host");
-            liveness.on(new AuditRecord(agent, 0, closedAt, "producer", "orders", B, CountingMode.values()[0], 50, 50,
-                    0, 0, 0, new LatencySketch(), null));
+            liveness.on(new AuditRecord(
+                    agent,
+                    0,
+                    closedAt,
+                    "producer",
+                    "orders",
+                    B,
+                    CountingMode.values()[0],
+                    50,
+                    50,
+                    0,
+                    0,
+                    0,
+                    new LatencySketch(),
+                    null));
             liveness.on(new Heartbeat(agent, 1, closedAt, "producer", Map.of("orders", closedAt), true, 0));
         }
         batch.accept(agg("producer", B, 0, 100));
@@ -162,13 +180,17 @@ class ReconciliationTest {
     @Test
     void a_stuck_consumer_is_stalled_and_resolved_when_it_moves_again_never_a_loss() {
         clock.set(B.end() + 120_000);
-        Reconciliation fresh = new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        Reconciliation fresh =
+                new Reconciliation(Topology.defaults(), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
         fresh.accept(agg("producer", B, 0, 100));
         fresh.accept(agg("log", B, 0, 100));
         fresh.accept(agg(CONSUMER, B, 0, 40));
         fresh.accept(new TierProgress(CONSUMER, "orders", B.start() + 4_000, T0, 1, T0), T0);
-        fresh.accept(new TierProgress("producer", "orders", clock.millis(), clock.millis(), 1, clock.millis()), clock.millis());
-        fresh.accept(new TierProgress("log", "orders", clock.millis(), clock.millis(), 1, clock.millis()), clock.millis());
+        fresh.accept(
+                new TierProgress("producer", "orders", clock.millis(), clock.millis(), 1, clock.millis()),
+                clock.millis());
+        fresh.accept(
+                new TierProgress("log", "orders", clock.millis(), clock.millis(), 1, clock.millis()), clock.millis());
         Evaluation e = fresh.evaluate(clock.millis(), LagView.NONE);
         assertThat(verdictOf(e, CONSUMER)).contains(Verdict.STALLED);
         assertThat(e.discrepancies()).singleElement().satisfies(d -> {
@@ -178,11 +200,13 @@ class ReconciliationTest {
 
         clock.advance(1_000);
         fresh.accept(agg(CONSUMER, B, 0, 70));
-        fresh.accept(new TierProgress(CONSUMER, "orders", B.start() + 8_000, clock.millis(), 1, clock.millis()),
+        fresh.accept(
+                new TierProgress(CONSUMER, "orders", B.start() + 8_000, clock.millis(), 1, clock.millis()),
                 clock.millis());
         Evaluation moving = fresh.evaluate(clock.millis(), LagView.NONE);
         assertThat(verdictOf(moving, CONSUMER)).contains(Verdict.PENDING);
-        assertThat(moving.discrepancies()).singleElement()
+        assertThat(moving.discrepancies())
+                .singleElement()
                 .satisfies(d -> assertThat(d.status()).isEqualTo(DiscrepancyStatus.RESOLVED));
     }
 
@@ -203,7 +227,8 @@ class ReconciliationTest {
         assertThat(first.rollups()).singleElement().satisfies(r -> {
             assertThat(r.topic()).isEqualTo("orders");
             assertThat(r.hourStart()).isEqualTo(io.tally.storage.VerdictRollup.hourOf(B.start()));
-            assertThat(r.edgeBuckets()).containsExactlyInAnyOrderEntriesOf(Map.of(Verdict.COMPLETE, 3L, Verdict.LOSS, 1L));
+            assertThat(r.edgeBuckets())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(Verdict.COMPLETE, 3L, Verdict.LOSS, 1L));
             assertThat(r.upstream()).isEqualTo(400);
             assertThat(r.delivered()).isEqualTo(397);
             assertThat(r.lastFinalBucket()).isEqualTo(second.start());
@@ -224,23 +249,31 @@ class ReconciliationTest {
         progress("producer", B.start() + 500);
         progress(CONSUMER, B.start() + 500);
         Evaluation early = tick();
-        assertThat(verdictOf(early, CONSUMER)).as("no log tier yet: producer → consumer").contains(Verdict.PENDING);
+        assertThat(verdictOf(early, CONSUMER))
+                .as("no log tier yet: producer → consumer")
+                .contains(Verdict.PENDING);
 
         rec.accept(agg("log", B, 0, 10));
         clock.set(B.end() + 3_000);
         allAt(B.end() + 2_500);
         Evaluation routed = tick();
 
-        assertThat(routed.verdicts()).filteredOn(v -> v.upstreamTier().equals("producer")
-                && v.downstreamTier().equals(CONSUMER)).singleElement().satisfies(v -> {
+        assertThat(routed.verdicts())
+                .filteredOn(v -> v.upstreamTier().equals("producer")
+                        && v.downstreamTier().equals(CONSUMER))
+                .singleElement()
+                .satisfies(v -> {
                     assertThat(v.verdict()).isEqualTo(Verdict.NOT_JUDGED);
-                    assertThat(v.reason()).contains("no longer has the edge producer → " + CONSUMER)
+                    assertThat(v.reason())
+                            .contains("no longer has the edge producer → " + CONSUMER)
                             .contains("log → " + CONSUMER);
                 });
-        assertThat(routed.verdicts()).filteredOn(v -> v.verdict() == Verdict.COMPLETE)
+        assertThat(routed.verdicts())
+                .filteredOn(v -> v.verdict() == Verdict.COMPLETE)
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier())
                 .containsExactlyInAnyOrder("producer→log", "log→" + CONSUMER);
-        assertThat(routed.rollups()).singleElement()
+        assertThat(routed.rollups())
+                .singleElement()
                 .satisfies(r -> assertThat(r.edgeBuckets()).containsExactlyEntriesOf(Map.of(Verdict.COMPLETE, 2L)));
         assertThat(tick().verdicts()).as("retired once").isEmpty();
     }
@@ -248,7 +281,8 @@ class ReconciliationTest {
     @Test
     void once_the_log_tier_runs_a_topic_it_has_not_reported_on_waits_for_it_and_stalls_never_judged_without_it() {
         // the log tier reports on another topic: it runs for this cluster
-        rec.accept(new TierProgress("log", "payments", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+        rec.accept(
+                new TierProgress("log", "payments", B.end() + 2_500, clock.millis(), 1, clock.millis()),
                 clock.millis());
         rec.accept(agg("producer", B, 0, 10));
         rec.accept(agg(CONSUMER, B, 0, 7)); // 3 missing: judged against the producer it would be a LOSS
@@ -256,7 +290,8 @@ class ReconciliationTest {
         progress("producer", B.end() + 2_500);
         progress(CONSUMER, B.end() + 2_500);
         Evaluation waiting = tick();
-        assertThat(waiting.verdicts()).filteredOn(v -> v.topic().equals("orders"))
+        assertThat(waiting.verdicts())
+                .filteredOn(v -> v.topic().equals("orders"))
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
                 .containsExactlyInAnyOrder("producer→log PENDING", "log→" + CONSUMER + " PENDING");
         assertThat(waiting.discrepancies()).isEmpty();
@@ -265,61 +300,79 @@ class ReconciliationTest {
         progress("producer", clock.millis() - 1_000);
         progress(CONSUMER, clock.millis() - 1_000);
         Evaluation stalled = tick();
-        assertThat(stalled.discrepancies()).extracting(d -> d.upstreamTier() + "→" + d.downstreamTier() + " " + d.kind())
+        assertThat(stalled.discrepancies())
+                .extracting(d -> d.upstreamTier() + "→" + d.downstreamTier() + " " + d.kind())
                 .containsExactlyInAnyOrder("producer→log STALLED", "log→" + CONSUMER + " STALLED");
-        assertThat(stalled.verdicts()).filteredOn(v -> v.verdict() == Verdict.STALLED).allSatisfy(v ->
-                assertThat(v.reason()).contains("log"));
+        assertThat(stalled.verdicts())
+                .filteredOn(v -> v.verdict() == Verdict.STALLED)
+                .allSatisfy(v -> assertThat(v.reason()).contains("log"));
     }
 
     @Test
     void a_topology_set_to_expect_the_log_tier_waits_for_it_from_the_start() {
-        Reconciliation expecting = new Reconciliation(Topology.defaults().withLogTier(Topology.LogTier.EXPECTED,
-                java.util.regex.Pattern.compile("ord.*")), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        Reconciliation expecting = new Reconciliation(
+                Topology.defaults().withLogTier(Topology.LogTier.EXPECTED, java.util.regex.Pattern.compile("ord.*")),
+                SETTINGS,
+                new AgentLiveness(30_000, 5_000, 60_000));
         expecting.accept(agg("producer", B, 0, 10));
         expecting.accept(agg(CONSUMER, B, 0, 10));
         clock.set(B.end() + 3_000);
-        expecting.accept(new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+        expecting.accept(
+                new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
                 clock.millis());
-        expecting.accept(new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+        expecting.accept(
+                new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
                 clock.millis());
         assertThat(expecting.evaluate(clock.millis(), lagView).verdicts())
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
                 .containsExactlyInAnyOrder("producer→log PENDING", "log→" + CONSUMER + " PENDING");
 
-        Reconciliation notRead = new Reconciliation(Topology.defaults().withLogTier(Topology.LogTier.EXPECTED,
-                java.util.regex.Pattern.compile("payments")), SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
+        Reconciliation notRead = new Reconciliation(
+                Topology.defaults().withLogTier(Topology.LogTier.EXPECTED, java.util.regex.Pattern.compile("payments")),
+                SETTINGS,
+                new AgentLiveness(30_000, 5_000, 60_000));
         notRead.accept(agg("producer", B, 0, 10));
         notRead.accept(agg(CONSUMER, B, 0, 10));
-        notRead.accept(new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+        notRead.accept(
+                new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
                 clock.millis());
-        notRead.accept(new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+        notRead.accept(
+                new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
                 clock.millis());
-        assertThat(notRead.evaluate(clock.millis(), lagView).verdicts()).as("a topic the log-tier job does not read")
+        assertThat(notRead.evaluate(clock.millis(), lagView).verdicts())
+                .as("a topic the log-tier job does not read")
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
                 .containsExactly("producer→" + CONSUMER + " COMPLETE");
     }
 
     @Test
     void a_declared_edge_to_a_topic_whose_data_never_arrive_here_stalls_instead_of_going_unjudged() {
-        Topology mirror = new Topology("producer", "log", List.of(new Topology.EdgeRule("log", "consumer.mirror",
-                "orders", "orders.mirror", false, false)), Map.of(), TopicPolicy.defaults());
+        Topology mirror = new Topology(
+                "producer",
+                "log",
+                List.of(new Topology.EdgeRule("log", "consumer.mirror", "orders", "orders.mirror", false, false)),
+                Map.of(),
+                TopicPolicy.defaults());
         Reconciliation alone = new Reconciliation(mirror, SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
         alone.accept(agg("log", B, 0, 10)); // orders.mirror lands on a partition another reconciler reads
         clock.set(B.end() + 3_000);
-        alone.accept(new TierProgress("log", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
-                clock.millis());
+        alone.accept(
+                new TierProgress("log", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()), clock.millis());
         assertThat(alone.evaluate(clock.millis(), lagView).verdicts())
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
                 .containsExactly("log→consumer.mirror PENDING");
 
         clock.set(B.end() + 2_000 + SETTINGS.stallTimeoutMs());
-        alone.accept(new TierProgress("log", "orders", clock.millis() - 1_000, clock.millis(), 1, clock.millis()),
+        alone.accept(
+                new TierProgress("log", "orders", clock.millis() - 1_000, clock.millis(), 1, clock.millis()),
                 clock.millis());
-        assertThat(alone.evaluate(clock.millis(), lagView).discrepancies()).singleElement().satisfies(d -> {
-            assertThat(d.kind()).isEqualTo(Verdict.STALLED);
-            assertThat(d.downstreamTier()).isEqualTo("consumer.mirror");
-            assertThat(d.detail()).contains("tally.aggregator.topic.groups");
-        });
+        assertThat(alone.evaluate(clock.millis(), lagView).discrepancies())
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.kind()).isEqualTo(Verdict.STALLED);
+                    assertThat(d.downstreamTier()).isEqualTo("consumer.mirror");
+                    assertThat(d.detail()).contains("tally.aggregator.topic.groups");
+                });
     }
 
     @Test
@@ -336,7 +389,9 @@ class ReconciliationTest {
             assertThat(d.lostIds()).containsExactlyInAnyOrder(98L, 99L);
             assertThat(d.detectedAt()).isEqualTo(B.end() + 3_000);
         });
-        assertThat(tick().discrepancies()).as("one discrepancy, not one per evaluation").isEmpty();
+        assertThat(tick().discrepancies())
+                .as("one discrepancy, not one per evaluation")
+                .isEmpty();
 
         clock.advance(60_000);
         rec.accept(agg(CONSUMER, B, 0, 100));
@@ -386,8 +441,16 @@ class ReconciliationTest {
         assertThat(verdictOf(tick(), CONSUMER)).as("before the drops are known").contains(Verdict.LOSS);
 
         clock.advance(60_000); // the audit topic is back: the heartbeat that reports the drops arrives
-        rec.accept(new TierProgress(CONSUMER, "orders", clock.millis() - 1_000, clock.millis(), 2, clock.millis(),
-                Map.of(B.start(), 3L)), clock.millis());
+        rec.accept(
+                new TierProgress(
+                        CONSUMER,
+                        "orders",
+                        clock.millis() - 1_000,
+                        clock.millis(),
+                        2,
+                        clock.millis(),
+                        Map.of(B.start(), 3L)),
+                clock.millis());
         Evaluation gap = tick();
         assertThat(verdictOf(gap, CONSUMER)).contains(Verdict.AUDIT_GAP);
         assertThat(gap.discrepancies()).singleElement().satisfies(d -> {
@@ -402,10 +465,20 @@ class ReconciliationTest {
         clock.set(next.end() + 3_000);
         progress("producer", next.end() + 2_500);
         progress("log", next.end() + 2_500);
-        rec.accept(new TierProgress(CONSUMER, "orders", next.end() + 2_500, clock.millis(), 2, clock.millis(),
-                Map.of(B.start(), 3L, next.start(), 2L)), clock.millis());
-        assertThat(tick().verdicts()).filteredOn(v -> v.bucket().equals(next) && v.downstreamTier().equals(CONSUMER))
-                .extracting(EdgeVerdict::verdict).containsExactly(Verdict.LOSS);
+        rec.accept(
+                new TierProgress(
+                        CONSUMER,
+                        "orders",
+                        next.end() + 2_500,
+                        clock.millis(),
+                        2,
+                        clock.millis(),
+                        Map.of(B.start(), 3L, next.start(), 2L)),
+                clock.millis());
+        assertThat(tick().verdicts())
+                .filteredOn(v -> v.bucket().equals(next) && v.downstreamTier().equals(CONSUMER))
+                .extracting(EdgeVerdict::verdict)
+                .containsExactly(Verdict.LOSS);
     }
 
     @Test
@@ -432,8 +505,8 @@ class ReconciliationTest {
 
     @Test
     void a_compacted_topic_judges_producer_to_log_but_not_its_consumers_unless_configured() {
-        Topology compacted = TopologyFile.parse("{\"topics\": {\"orders\": {\"compacted\": true}}}",
-                TopicPolicy.defaults());
+        Topology compacted =
+                TopologyFile.parse("{\"topics\": {\"orders\": {\"compacted\": true}}}", TopicPolicy.defaults());
         rec = new Reconciliation(compacted, SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 90));
@@ -445,7 +518,8 @@ class ReconciliationTest {
 
         Map<String, Verdict> byEdge = e.verdicts().stream()
                 .collect(Collectors.toMap(v -> v.upstreamTier() + "→" + v.downstreamTier(), EdgeVerdict::verdict));
-        assertThat(byEdge).containsEntry("producer→log", Verdict.LOSS)
+        assertThat(byEdge)
+                .containsEntry("producer→log", Verdict.LOSS)
                 .containsEntry("log→consumer.billing", Verdict.NOT_JUDGED);
     }
 
@@ -455,8 +529,21 @@ class ReconciliationTest {
         rec = new Reconciliation(Topology.defaults(), SETTINGS, liveness);
         io.tally.core.AgentIdentity agent = new io.tally.core.AgentIdentity("c-1", "host");
         for (int i = 0; i < 4; i++) {
-            liveness.on(new io.tally.core.AuditRecord(agent, i, B.start() + i * 2_500L, CONSUMER, "orders", B,
-                    io.tally.core.CountingMode.COMMIT, 2, 2, 0, 0, 0, new LatencySketch(), null));
+            liveness.on(new io.tally.core.AuditRecord(
+                    agent,
+                    i,
+                    B.start() + i * 2_500L,
+                    CONSUMER,
+                    "orders",
+                    B,
+                    io.tally.core.CountingMode.COMMIT,
+                    2,
+                    2,
+                    0,
+                    0,
+                    0,
+                    new LatencySketch(),
+                    null));
         }
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
@@ -467,7 +554,9 @@ class ReconciliationTest {
         Evaluation e = tick();
 
         assertThat(verdictOf(e, CONSUMER)).contains(Verdict.AUDIT_GAP);
-        assertThat(e.discrepancies()).singleElement().satisfies(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
+        assertThat(e.discrepancies())
+                .singleElement()
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
     }
 
     @Test
@@ -486,9 +575,12 @@ class ReconciliationTest {
 
         Evaluation e = tick();
 
-        assertThat(e.verdicts()).filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+        assertThat(e.verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
                 .extracting(v -> v.bucket().start() + "=" + v.verdict())
-                .containsExactlyInAnyOrder(earlier.start() + "=NOT_OBSERVED", B.start() + "=NOT_OBSERVED",
+                .containsExactlyInAnyOrder(
+                        earlier.start() + "=NOT_OBSERVED",
+                        B.start() + "=NOT_OBSERVED",
                         B.next().start() + "=COMPLETE");
         assertThat(e.discrepancies()).isEmpty();
     }
@@ -496,8 +588,8 @@ class ReconciliationTest {
     /** The log tier's aggregate of ids {@code from..to-1}, with the lowest offset it counted per partition. */
     private static TierAggregate logAgg(Bucket b, long from, long to, Map<Integer, Long> firstOffsets) {
         TierAggregate a = agg("log", b, from, to);
-        return new TierAggregate(a.topic(), a.tier(), b, a.count(), 0, 0, 0, 0, 1, a.latency(), a.digest(),
-                b.start(), firstOffsets);
+        return new TierAggregate(
+                a.topic(), a.tier(), b, a.count(), 0, 0, 0, 0, 1, a.latency(), a.digest(), b.start(), firstOffsets);
     }
 
     @Test
@@ -509,33 +601,43 @@ class ReconciliationTest {
         Bucket later = B.next();
         rec.accept(agg("producer", earlier, 0, 10));
         rec.accept(logAgg(earlier, 0, 10, Map.of(0, 50L, 1, 150L, 2, 250L)));
-        rec.accept(agg(CONSUMER, earlier, 9, 10));           // the late record, appended at offset 100 of partition 0
+        rec.accept(agg(CONSUMER, earlier, 9, 10)); // the late record, appended at offset 100 of partition 0
         rec.accept(agg("producer", B, 10, 30));
         rec.accept(logAgg(B, 10, 30, Map.of(0, 90L, 1, 195L, 2, 300L)));
-        rec.accept(agg(CONSUMER, B, 14, 30));                 // 10..13 were appended before the group started
+        rec.accept(agg(CONSUMER, B, 14, 30)); // 10..13 were appended before the group started
         rec.accept(agg("producer", later, 30, 40));
         rec.accept(logAgg(later, 30, 40, Map.of(0, 110L, 1, 210L, 2, 310L)));
         rec.accept(agg(CONSUMER, later, 30, 40));
         Bucket lossy = later.next();
         rec.accept(agg("producer", lossy, 40, 50));
         rec.accept(logAgg(lossy, 40, 50, Map.of(0, 120L, 1, 220L, 2, 320L)));
-        rec.accept(agg(CONSUMER, lossy, 40, 48));             // a real loss after the start: still judged
+        rec.accept(agg(CONSUMER, lossy, 40, 48)); // a real loss after the start: still judged
         clock.set(lossy.end() + 3_000);
         progress("producer", lossy.end() + 2_500);
         progress("log", lossy.end() + 2_500);
-        rec.accept(new TierProgress(CONSUMER, "orders", lossy.end() + 2_500, clock.millis(), 2, clock.millis(),
-                Map.of(), starts), clock.millis());
+        rec.accept(
+                new TierProgress(
+                        CONSUMER, "orders", lossy.end() + 2_500, clock.millis(), 2, clock.millis(), Map.of(), starts),
+                clock.millis());
 
         Evaluation e = tick();
 
-        assertThat(e.verdicts()).filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+        assertThat(e.verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
                 .extracting(v -> v.bucket().start() + "=" + v.verdict())
-                .containsExactlyInAnyOrder(earlier.start() + "=NOT_OBSERVED", B.start() + "=NOT_OBSERVED",
-                        later.start() + "=COMPLETE", lossy.start() + "=LOSS");
-        assertThat(e.verdicts()).filteredOn(v -> v.downstreamTier().equals(CONSUMER) && v.bucket().equals(B))
-                .singleElement().satisfies(v -> assertThat(v.reason()).contains(
-                        "consumer.billing started reading partition 0 at offset 100, after this bucket's first record "
-                                + "there (offset 90)"));
+                .containsExactlyInAnyOrder(
+                        earlier.start() + "=NOT_OBSERVED",
+                        B.start() + "=NOT_OBSERVED",
+                        later.start() + "=COMPLETE",
+                        lossy.start() + "=LOSS");
+        assertThat(e.verdicts())
+                .filteredOn(
+                        v -> v.downstreamTier().equals(CONSUMER) && v.bucket().equals(B))
+                .singleElement()
+                .satisfies(v -> assertThat(v.reason())
+                        .contains(
+                                "consumer.billing started reading partition 0 at offset 100, after this bucket's first record "
+                                        + "there (offset 90)"));
         assertThat(e.discrepancies()).singleElement().satisfies(d -> {
             assertThat(d.bucket()).isEqualTo(lossy);
             assertThat(d.kind()).isEqualTo(Verdict.LOSS);
@@ -547,10 +649,22 @@ class ReconciliationTest {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
         TierAggregate full = agg(CONSUMER, B, 0, 100);
-        TierAggregate older = new TierAggregate("orders", CONSUMER, B, 60, 0, 0, 0, 0, 0, full.latency(),
-                agg(CONSUMER, B, 0, 60).digest(), B.start());
-        assertThat(rec.accept(new TierAggregate("orders", CONSUMER, B, 100, 0, 0, 0, 0, 2, full.latency(),
-                full.digest(), B.start()))).isTrue();
+        TierAggregate older = new TierAggregate(
+                "orders",
+                CONSUMER,
+                B,
+                60,
+                0,
+                0,
+                0,
+                0,
+                0,
+                full.latency(),
+                agg(CONSUMER, B, 0, 60).digest(),
+                B.start());
+        assertThat(rec.accept(new TierAggregate(
+                        "orders", CONSUMER, B, 100, 0, 0, 0, 0, 2, full.latency(), full.digest(), B.start())))
+                .isTrue();
         assertThat(rec.accept(older)).as("merges fewer records: an older state").isFalse();
         clock.set(B.end() + 3_000);
         allAt(B.end() + 2_500);

@@ -19,13 +19,14 @@ class TopologyFileTest {
                   {"from": "log", "to": "mirror.log", "topics": ["orders"], "toTopic": "dc2.orders"},
                   {"from": "log", "to": "consumer.sample", "partial": true}
                 ]}""", TopicPolicy.defaults());
-        Map<String, Set<String>> tiers = Map.of("orders", Set.of("producer", "log", "consumer.sample"),
-                "dc2.orders", Set.of("mirror.log"));
+        Map<String, Set<String>> tiers =
+                Map.of("orders", Set.of("producer", "log", "consumer.sample"), "dc2.orders", Set.of("mirror.log"));
 
-        assertThat(t.edges("orders", tiers.get("orders"), tiers::get)).containsExactlyInAnyOrder(
-                Edge.of("orders", "producer", "log"),
-                new Edge("log", "orders", "mirror.log", "dc2.orders", false, false),
-                new Edge("log", "orders", "consumer.sample", "orders", true, false));
+        assertThat(t.edges("orders", tiers.get("orders"), tiers::get))
+                .containsExactlyInAnyOrder(
+                        Edge.of("orders", "producer", "log"),
+                        new Edge("log", "orders", "mirror.log", "dc2.orders", false, false),
+                        new Edge("log", "orders", "consumer.sample", "orders", true, false));
     }
 
     @Test
@@ -39,23 +40,42 @@ class TopologyFileTest {
         Set<String> tiers = Set.of("producer", "log", "log.committed", "consumer.settle", "consumer.mirror");
         assertThat(Topology.defaults().edges("payments", tiers, x -> Set.of(), true, "consumer.settle"::equals))
                 .as("log.committed is not judged against log: they differ by the aborted records")
-                .containsExactlyInAnyOrder(Edge.of("payments", "producer", "log"),
+                .containsExactlyInAnyOrder(
+                        Edge.of("payments", "producer", "log"),
                         Edge.of("payments", "log.committed", "consumer.settle"),
                         Edge.of("payments", "log", "consumer.mirror"));
-        assertThat(Topology.defaults().edges("payments", Set.of("log", "consumer.settle"), x -> Set.of(), true,
-                "consumer.settle"::equals)).as("where log.committed does not count the topic")
+        assertThat(Topology.defaults()
+                        .edges(
+                                "payments",
+                                Set.of("log", "consumer.settle"),
+                                x -> Set.of(),
+                                true,
+                                "consumer.settle"::equals))
+                .as("where log.committed does not count the topic")
                 .containsExactly(Edge.of("payments", "log", "consumer.settle"));
 
-        Topology expecting = Topology.defaults().withLogTier(Topology.LogTier.EXPECTED, Pattern.compile(".*"))
+        Topology expecting = Topology.defaults()
+                .withLogTier(Topology.LogTier.EXPECTED, Pattern.compile(".*"))
                 .withLogCommitted(Pattern.compile("payments"));
-        assertThat(expecting.edges("payments", Set.of("producer", "consumer.settle"), x -> Set.of(), false,
-                "consumer.settle"::equals)).as("configured, it is waited for before it has reported")
-                .containsExactlyInAnyOrder(Edge.of("payments", "producer", "log"),
+        assertThat(expecting.edges(
+                        "payments",
+                        Set.of("producer", "consumer.settle"),
+                        x -> Set.of(),
+                        false,
+                        "consumer.settle"::equals))
+                .as("configured, it is waited for before it has reported")
+                .containsExactlyInAnyOrder(
+                        Edge.of("payments", "producer", "log"),
                         Edge.of("payments", "log.committed", "consumer.settle"));
-        assertThat(expecting.edges("orders", Set.of("producer", "consumer.settle"), x -> Set.of(), false,
-                "consumer.settle"::equals)).as("a topic it does not count")
-                .containsExactlyInAnyOrder(Edge.of("orders", "producer", "log"),
-                        Edge.of("orders", "log", "consumer.settle"));
+        assertThat(expecting.edges(
+                        "orders",
+                        Set.of("producer", "consumer.settle"),
+                        x -> Set.of(),
+                        false,
+                        "consumer.settle"::equals))
+                .as("a topic it does not count")
+                .containsExactlyInAnyOrder(
+                        Edge.of("orders", "producer", "log"), Edge.of("orders", "log", "consumer.settle"));
     }
 
     @Test
@@ -71,7 +91,8 @@ class TopologyFileTest {
         assertThat(t.policy("state").compacted()).isTrue();
         assertThat(t.judged(Edge.of("state", "producer", "log"))).isTrue();
         assertThat(t.judged(Edge.of("state", "log", "consumer.a"))).isFalse();
-        assertThat(t.judged(new Edge("log", "state", "consumer.a", "state", false, true))).isTrue();
+        assertThat(t.judged(new Edge("log", "state", "consumer.a", "state", false, true)))
+                .isTrue();
     }
 
     @Test
@@ -81,10 +102,11 @@ class TopologyFileTest {
                 """, TopicPolicy.defaults());
 
         assertThat(t.edges("orders", Set.of("producer", "log", "consumer.a"), x -> Set.of()))
-                .containsExactlyInAnyOrder(Edge.of("orders", "producer", "log").asLossOnly(),
-                        Edge.of("orders", "log", "consumer.a"));
+                .containsExactlyInAnyOrder(
+                        Edge.of("orders", "producer", "log").asLossOnly(), Edge.of("orders", "log", "consumer.a"));
         assertThat(t.edges("orders", Set.of("producer", "consumer.a"), x -> Set.of()))
-                .as("without a log tier").containsExactly(Edge.of("orders", "producer", "consumer.a").asLossOnly());
+                .as("without a log tier")
+                .containsExactly(Edge.of("orders", "producer", "consumer.a").asLossOnly());
         assertThat(t.edges("payments", Set.of("producer", "log"), x -> Set.of()))
                 .containsExactly(Edge.of("payments", "producer", "log"));
     }
@@ -93,9 +115,11 @@ class TopologyFileTest {
     void errors_name_the_field() {
         assertThatThrownBy(() -> TopologyFile.parse("{\"edges\": [{\"from\": \"producer\"}]}", TopicPolicy.defaults()))
                 .hasMessageContaining("edges[0]: missing 'to'");
-        assertThatThrownBy(() -> TopologyFile.parse("{\"topics\": {\"o\": {\"latencySla\": 1}}}", TopicPolicy.defaults()))
+        assertThatThrownBy(
+                        () -> TopologyFile.parse("{\"topics\": {\"o\": {\"latencySla\": 1}}}", TopicPolicy.defaults()))
                 .hasMessageContaining("topics.o: unknown field 'latencySla'");
-        assertThatThrownBy(() -> TopologyFile.parse("{\"topics\": {\"o\": {\"alertKinds\": [\"LOST\"]}}}",
-                TopicPolicy.defaults())).hasMessageContaining("unknown kind 'LOST'");
+        assertThatThrownBy(() -> TopologyFile.parse(
+                        "{\"topics\": {\"o\": {\"alertKinds\": [\"LOST\"]}}}", TopicPolicy.defaults()))
+                .hasMessageContaining("unknown kind 'LOST'");
     }
 }

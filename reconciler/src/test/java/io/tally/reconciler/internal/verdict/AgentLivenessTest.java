@@ -25,8 +25,21 @@ class AgentLivenessTest {
         AgentIdentity agent = new AgentIdentity(instance, "host");
         for (int i = 0; i < 6; i++) {
             long t = T + i * 5_000L;
-            liveness.on(new AuditRecord(agent, i, t, "consumer.g", "orders", BUCKET, CountingMode.values()[0],
-                    perFlush, perFlush, 0, 0, 0, new LatencySketch(), null));
+            liveness.on(new AuditRecord(
+                    agent,
+                    i,
+                    t,
+                    "consumer.g",
+                    "orders",
+                    BUCKET,
+                    CountingMode.values()[0],
+                    perFlush,
+                    perFlush,
+                    0,
+                    0,
+                    0,
+                    new LatencySketch(),
+                    null));
         }
         liveness.on(new Heartbeat(agent, 99, T + 25_000, "consumer.g", Map.of("orders", T + 25_000), closeAtEnd, 0));
     }
@@ -35,57 +48,75 @@ class AgentLivenessTest {
     void an_agent_that_died_without_closing_leaves_about_one_flush_interval_of_its_rate() {
         records("a", 100, false);
 
-        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 25_000 + 10_000)).isZero();
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 25_000 + 10_000))
+                .isZero();
         long gap = liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 25_000 + 30_000);
         assertThat(gap).isBetween(80L, 150L);
         assertThat(liveness.gapAllowance("log", "orders", BUCKET, T + 100_000)).isZero();
-        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET.next().next(), T + 100_000)).isZero();
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET.next().next(), T + 100_000))
+                .isZero();
     }
 
     @Test
     void an_agent_killed_before_it_flushed_counts_is_allowed_its_busiest_peer_s_share_around_its_death() {
-        records("a", 100, false);                     // a peer, alive: 100 per 5 s flush
+        records("a", 100, false); // a peer, alive: 100 per 5 s flush
         records("b", 40, true);
         AgentIdentity killed = new AgentIdentity("killed", "host");
         long startedAt = T + 20_000;
         liveness.on(new Heartbeat(killed, 0, startedAt, "consumer.g", Map.of(), false, 0)); // its first heartbeat
-        liveness.on(new Heartbeat(new AgentIdentity("a", "host"), 100, startedAt + 40_000, "consumer.g",
-                Map.of("orders", startedAt + 40_000), false, 0)); // a is still alive
+        liveness.on(new Heartbeat(
+                new AgentIdentity("a", "host"),
+                100,
+                startedAt + 40_000,
+                "consumer.g",
+                Map.of("orders", startedAt + 40_000),
+                false,
+                0)); // a is still alive
         long now = startedAt + 40_000;
 
         long gap = liveness.gapAllowance("consumer.g", "orders", BUCKET, now);
-        assertThat(gap).as("the peer's rate (600 over the 60 s since its window began) over one 5 s flush")
+        assertThat(gap)
+                .as("the peer's rate (600 over the 60 s since its window began) over one 5 s flush")
                 .isBetween(45L, 75L);
         assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET.next().next(), now))
-                .as("only around its death").isZero();
+                .as("only around its death")
+                .isZero();
         assertThat(liveness.gapAllowance("log", "orders", BUCKET, now)).isZero();
 
         AgentLiveness otherTopic = new AgentLiveness(30_000, 5_000, 60_000);
         records(otherTopic, "a", 100, false);
-        otherTopic.on(new Heartbeat(new AgentIdentity("a", "host"), 100, now, "consumer.g", Map.of("orders", now),
-                false, 0));
+        otherTopic.on(
+                new Heartbeat(new AgentIdentity("a", "host"), 100, now, "consumer.g", Map.of("orders", now), false, 0));
         otherTopic.on(new Heartbeat(killed, 0, startedAt, "consumer.g", Map.of("payments", startedAt), false, 0));
         assertThat(otherTopic.gapAllowance("consumer.g", "orders", BUCKET, now))
-                .as("an agent that reported only another topic leaves nothing on this one").isZero();
+                .as("an agent that reported only another topic leaves nothing on this one")
+                .isZero();
     }
 
     @Test
     void an_agent_that_closed_cleanly_leaves_no_gap() {
         records("b", 100, true);
 
-        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 200_000)).isZero();
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 200_000))
+                .isZero();
     }
 
     @Test
     void a_tier_is_all_closed_only_when_every_agent_that_reported_the_topic_closed() {
-        assertThat(liveness.allClosed("consumer.g", "orders")).as("no agent known").isFalse();
+        assertThat(liveness.allClosed("consumer.g", "orders"))
+                .as("no agent known")
+                .isFalse();
         records("a", 100, true);
         records("b", 100, false);
-        assertThat(liveness.allClosed("consumer.g", "orders")).as("b has not closed").isFalse();
+        assertThat(liveness.allClosed("consumer.g", "orders"))
+                .as("b has not closed")
+                .isFalse();
 
         records("b", 100, true);
         assertThat(liveness.allClosed("consumer.g", "orders")).isTrue();
-        assertThat(liveness.allClosed("consumer.g", "payments")).as("no agent reported payments").isFalse();
+        assertThat(liveness.allClosed("consumer.g", "payments"))
+                .as("no agent reported payments")
+                .isFalse();
         assertThat(liveness.allClosed("log", "orders")).isFalse();
     }
 
@@ -100,11 +131,14 @@ class AgentLivenessTest {
 
         AgentLiveness next = new AgentLiveness(30_000, 5_000, 60_000);
         next.restore(kept);
-        assertThat(next.gapAllowance("consumer.g", "orders", BUCKET, T + 100_000)).isEqualTo(allowance).isPositive();
+        assertThat(next.gapAllowance("consumer.g", "orders", BUCKET, T + 100_000))
+                .isEqualTo(allowance)
+                .isPositive();
         assertThat(next.allClosed("consumer.g", "orders")).isFalse();
 
         records(next, "a", 100, false); // the restarted reconciler's look-back reads the same messages again
-        assertThat(next.gapAllowance("consumer.g", "orders", BUCKET, T + 100_000)).as("not counted twice")
+        assertThat(next.gapAllowance("consumer.g", "orders", BUCKET, T + 100_000))
+                .as("not counted twice")
                 .isEqualTo(allowance);
     }
 }

@@ -52,17 +52,23 @@ class EdgeJudgeTest {
     void a_verdict_explains_itself_with_counts_and_watermarks() {
         Judgement loss = finalJudge(ids("log", 0, 1_000), ids("consumer.billing", 0, 995));
         Judgement complete = finalJudge(ids("log", 0, 1_000), ids("consumer.billing", 0, 1_000));
-        Judgement pending = judge(ids("log", 0, 10), ids("consumer.billing", 0, 8), at("log", DONE),
-                at("consumer.billing", DONE - 1), DONE);
+        Judgement pending = judge(
+                ids("log", 0, 10),
+                ids("consumer.billing", 0, 8),
+                at("log", DONE),
+                at("consumer.billing", DONE - 1),
+                DONE);
         String due = java.time.Instant.ofEpochMilli(DONE).toString();
 
-        assertThat(loss.reason()).isEqualTo("LOSS: log has 1,000, consumer.billing 995 (5 missing, 0 duplicated); "
-                + "both watermarks past " + due);
-        assertThat(complete.reason()).isEqualTo("COMPLETE: log has 1,000, consumer.billing 1,000; "
-                + "both watermarks past " + due);
-        assertThat(pending.reason()).isEqualTo("PENDING: waiting for consumer.billing's watermark ("
-                + java.time.Instant.ofEpochMilli(DONE - 1) + ") to pass " + due
-                + " (bucket end + grace); log has 10, consumer.billing 8 so far");
+        assertThat(loss.reason())
+                .isEqualTo("LOSS: log has 1,000, consumer.billing 995 (5 missing, 0 duplicated); "
+                        + "both watermarks past " + due);
+        assertThat(complete.reason())
+                .isEqualTo("COMPLETE: log has 1,000, consumer.billing 1,000; " + "both watermarks past " + due);
+        assertThat(pending.reason())
+                .isEqualTo("PENDING: waiting for consumer.billing's watermark ("
+                        + java.time.Instant.ofEpochMilli(DONE - 1) + ") to pass " + due
+                        + " (bucket end + grace); log has 10, consumer.billing 8 so far");
     }
 
     @Test
@@ -77,8 +83,21 @@ class EdgeJudgeTest {
     @Test
     void a_duplication_by_a_reader_that_counted_on_consume_says_so() {
         TierAggregate down = ids("consumer.billing", 0, 100, 5, 6);
-        TierAggregate onConsume = new TierAggregate(down.topic(), down.tier(), down.bucket(), down.count(),
-                down.bytes(), 0, 0, 0, down.records(), down.latency(), down.digest(), down.updatedAt(), Map.of(), 40);
+        TierAggregate onConsume = new TierAggregate(
+                down.topic(),
+                down.tier(),
+                down.bucket(),
+                down.count(),
+                down.bytes(),
+                0,
+                0,
+                0,
+                down.records(),
+                down.latency(),
+                down.digest(),
+                down.updatedAt(),
+                Map.of(),
+                40);
 
         Judgement j = finalJudge(ids("log", 0, 100), onConsume);
 
@@ -120,10 +139,28 @@ class EdgeJudgeTest {
     void latency_over_the_sla_percentile() {
         TopicPolicy sla = new TopicPolicy(false, 1_000, 0.99, 1, 1, TopicPolicy.DEFAULT_ALERT_KINDS);
 
-        Judgement slow = judge.judge(EDGE, true, sla, BUCKET, counted("log", 10, 5),
-                counted("consumer.billing", 10, 4_000), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
-        Judgement fast = judge.judge(EDGE, true, sla, BUCKET, counted("log", 10, 5),
-                counted("consumer.billing", 10, 400), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+        Judgement slow = judge.judge(
+                EDGE,
+                true,
+                sla,
+                BUCKET,
+                counted("log", 10, 5),
+                counted("consumer.billing", 10, 4_000),
+                at("log", DONE),
+                at("consumer.billing", DONE),
+                0,
+                DONE);
+        Judgement fast = judge.judge(
+                EDGE,
+                true,
+                sla,
+                BUCKET,
+                counted("log", 10, 5),
+                counted("consumer.billing", 10, 400),
+                at("log", DONE),
+                at("consumer.billing", DONE),
+                0,
+                DONE);
 
         assertThat(slow.verdict()).isEqualTo(Verdict.LATENCY);
         assertThat(slow.detail()).contains("p99");
@@ -132,8 +169,12 @@ class EdgeJudgeTest {
 
     @Test
     void pending_until_the_downstream_watermark_passes_the_bucket_end_plus_grace() {
-        Judgement lagging = judge(ids("log", 0, 100), ids("consumer.billing", 0, 40), at("log", DONE),
-                at("consumer.billing", DONE - 1), DONE);
+        Judgement lagging = judge(
+                ids("log", 0, 100),
+                ids("consumer.billing", 0, 40),
+                at("log", DONE),
+                at("consumer.billing", DONE - 1),
+                DONE);
 
         assertThat(lagging.verdict()).isEqualTo(Verdict.PENDING);
     }
@@ -157,8 +198,8 @@ class EdgeJudgeTest {
         long since = T0 + 30_000;
         TierView idle = new TierView("consumer.billing", since, since, since, true, T0 - MINUTE);
 
-        Judgement j = judge(ids("log", 0, 100), ids("consumer.billing", 0, 100), at("log", DONE), idle,
-                since + 10 * STALL);
+        Judgement j =
+                judge(ids("log", 0, 100), ids("consumer.billing", 0, 100), at("log", DONE), idle, since + 10 * STALL);
 
         assertThat(j.verdict()).isEqualTo(Verdict.PENDING);
     }
@@ -169,8 +210,17 @@ class EdgeJudgeTest {
         TierView log = new TierView("log", DONE, DONE, DONE, false, T0 - 10 * MINUTE);
 
         Judgement first = judge(ids("log", 0, 100), ids("consumer.billing", 60, 100), log, lateConsumer, DONE);
-        Judgement before = judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET.next(), null, null, log,
-                new TierView("consumer.billing", DONE, DONE, DONE, false, T0 + MINUTE), 0, DONE);
+        Judgement before = judge.judge(
+                EDGE,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET.next(),
+                null,
+                null,
+                log,
+                new TierView("consumer.billing", DONE, DONE, DONE, false, T0 + MINUTE),
+                0,
+                DONE);
 
         assertThat(first.verdict()).isEqualTo(Verdict.NOT_OBSERVED);
         assertThat(before.verdict()).isEqualTo(Verdict.NOT_OBSERVED);
@@ -188,10 +238,28 @@ class EdgeJudgeTest {
 
     @Test
     void a_difference_a_dead_agent_can_explain_is_an_audit_gap() {
-        Judgement gap = judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
-                ids("consumer.billing", 0, 95), at("log", DONE), at("consumer.billing", DONE), 5, DONE);
-        Judgement tooBig = judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
-                ids("consumer.billing", 0, 90), at("log", DONE), at("consumer.billing", DONE), 5, DONE);
+        Judgement gap = judge.judge(
+                EDGE,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                ids("log", 0, 100),
+                ids("consumer.billing", 0, 95),
+                at("log", DONE),
+                at("consumer.billing", DONE),
+                5,
+                DONE);
+        Judgement tooBig = judge.judge(
+                EDGE,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                ids("log", 0, 100),
+                ids("consumer.billing", 0, 90),
+                at("log", DONE),
+                at("consumer.billing", DONE),
+                5,
+                DONE);
 
         assertThat(gap.verdict()).isEqualTo(Verdict.AUDIT_GAP);
         assertThat(tooBig.verdict()).isEqualTo(Verdict.LOSS);
@@ -199,8 +267,17 @@ class EdgeJudgeTest {
 
     @Test
     void an_edge_the_topology_does_not_judge_is_not_judged() {
-        Judgement j = judge.judge(EDGE, false, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
-                ids("consumer.billing", 0, 10), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+        Judgement j = judge.judge(
+                EDGE,
+                false,
+                TopicPolicy.defaults(),
+                BUCKET,
+                ids("log", 0, 100),
+                ids("consumer.billing", 0, 10),
+                at("log", DONE),
+                at("consumer.billing", DONE),
+                0,
+                DONE);
 
         assertThat(j.verdict()).isEqualTo(Verdict.NOT_JUDGED);
     }
@@ -209,10 +286,28 @@ class EdgeJudgeTest {
     void a_partial_reader_is_judged_for_duplication_only() {
         Edge partial = new Edge("log", "orders", "consumer.billing", "orders", true, false);
 
-        Judgement fewer = judge.judge(partial, true, TopicPolicy.defaults(), BUCKET, ids("log", 0, 100),
-                ids("consumer.billing", 0, 50), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
-        Judgement more = judge.judge(partial, true, TopicPolicy.defaults(), BUCKET, counted("log", 10, 1),
-                counted("consumer.billing", 12, 1), at("log", DONE), at("consumer.billing", DONE), 0, DONE);
+        Judgement fewer = judge.judge(
+                partial,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                ids("log", 0, 100),
+                ids("consumer.billing", 0, 50),
+                at("log", DONE),
+                at("consumer.billing", DONE),
+                0,
+                DONE);
+        Judgement more = judge.judge(
+                partial,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                counted("log", 10, 1),
+                counted("consumer.billing", 12, 1),
+                at("log", DONE),
+                at("consumer.billing", DONE),
+                0,
+                DONE);
 
         assertThat(fewer.verdict()).isEqualTo(Verdict.COMPLETE);
         assertThat(more.verdict()).isEqualTo(Verdict.DUPLICATION);
@@ -224,18 +319,46 @@ class EdgeJudgeTest {
         Edge partialProducers = new Edge("producer", "orders", "log", "orders", false, false, true);
 
         // writers without the agent put 400 more in the log: more than a 128-cell digest can peel
-        Judgement extra = judge.judge(partialProducers, true, TopicPolicy.defaults(), BUCKET, ids("producer", 0, 100),
-                ids("log", 0, 500), at("producer", DONE), at("log", DONE), 0, DONE);
-        Judgement lost = judge.judge(partialProducers, true, TopicPolicy.defaults(), BUCKET,
-                ids("producer", 0, 100), ids("log", 5, 100), at("producer", DONE), at("log", DONE), 0, DONE);
-        Judgement lostAmongExtras = judge.judge(partialProducers, true, TopicPolicy.defaults(), BUCKET,
-                ids("producer", 0, 100), ids("log", 3, 103), at("producer", DONE), at("log", DONE), 0, DONE);
+        Judgement extra = judge.judge(
+                partialProducers,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                ids("producer", 0, 100),
+                ids("log", 0, 500),
+                at("producer", DONE),
+                at("log", DONE),
+                0,
+                DONE);
+        Judgement lost = judge.judge(
+                partialProducers,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                ids("producer", 0, 100),
+                ids("log", 5, 100),
+                at("producer", DONE),
+                at("log", DONE),
+                0,
+                DONE);
+        Judgement lostAmongExtras = judge.judge(
+                partialProducers,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                ids("producer", 0, 100),
+                ids("log", 3, 103),
+                at("producer", DONE),
+                at("log", DONE),
+                0,
+                DONE);
 
         assertThat(extra.verdict()).isEqualTo(Verdict.COMPLETE);
         assertThat(extra.reason()).contains("partial producers: 400 more from writers without the agent");
         assertThat(lost.verdict()).isEqualTo(Verdict.LOSS);
         assertThat(lost.lostIds()).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
-        assertThat(lostAmongExtras.verdict()).as("as many in the log, but 3 acknowledged ones missing")
+        assertThat(lostAmongExtras.verdict())
+                .as("as many in the log, but 3 acknowledged ones missing")
                 .isEqualTo(Verdict.LOSS);
         assertThat(lostAmongExtras.missing()).isEqualTo(3);
         assertThat(lostAmongExtras.duplicated()).isZero();

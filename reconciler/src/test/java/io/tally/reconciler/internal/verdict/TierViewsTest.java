@@ -25,9 +25,12 @@ class TierViewsTest {
         TierProgress moving = new TierProgress("producer", "orders", NOW - 100, NOW - 1_000, 1, NOW);
         TierProgress silent = new TierProgress("producer", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
 
-        assertThat(views.view("producer", moving, NOW - 100, 0, null, List.of(), NOW).effectiveWatermark())
+        assertThat(views.view("producer", moving, NOW - 100, 0, null, List.of(), NOW)
+                        .effectiveWatermark())
                 .isEqualTo(NOW - 100);
-        assertThat(views.view("producer", silent, NOW - 60_000, 0, null, List.of(), NOW).caughtUp()).isFalse();
+        assertThat(views.view("producer", silent, NOW - 60_000, 0, null, List.of(), NOW)
+                        .caughtUp())
+                .isFalse();
     }
 
     @Test
@@ -36,17 +39,23 @@ class TierViewsTest {
         TierProgress behind = new TierProgress("log", "orders", NOW - 70_000, NOW - 1_000, 1, NOW);
         TierProgress level = new TierProgress("log", "orders", NOW - 60_000, NOW - 1_000, 1, NOW);
 
-        assertThat(views.view("log", behind, NOW - 70_000, 0, null, List.of(producer), NOW).caughtUp()).isFalse();
-        assertThat(views.view("log", level, NOW - 60_000, 0, null, List.of(producer), NOW).caughtUp()).isTrue();
+        assertThat(views.view("log", behind, NOW - 70_000, 0, null, List.of(producer), NOW)
+                        .caughtUp())
+                .isFalse();
+        assertThat(views.view("log", level, NOW - 60_000, 0, null, List.of(producer), NOW)
+                        .caughtUp())
+                .isTrue();
     }
 
     @Test
     void a_consumer_group_follows_what_its_committed_offsets_say() {
         TierProgress p = new TierProgress("consumer.g", "orders", NOW - 60_000, NOW - 1_000, 1, NOW);
 
-        assertThat(views.view("consumer.g", p, NOW - 60_000, 0, true, List.of(), NOW).effectiveWatermark())
+        assertThat(views.view("consumer.g", p, NOW - 60_000, 0, true, List.of(), NOW)
+                        .effectiveWatermark())
                 .isEqualTo(NOW - 10_000);
-        assertThat(views.view("consumer.g", p, NOW - 60_000, 0, false, List.of(), NOW).effectiveWatermark())
+        assertThat(views.view("consumer.g", p, NOW - 60_000, 0, false, List.of(), NOW)
+                        .effectiveWatermark())
                 .isEqualTo(NOW - 60_000);
     }
 
@@ -58,12 +67,16 @@ class TierViewsTest {
         TierView closed = views.view("producer", finished, NOW - 60_000, 0, null, true, List.of(), NOW);
         assertThat(closed.caughtUp()).isTrue();
         assertThat(closed.effectiveWatermark()).isEqualTo(NOW - 10_000);
-        assertThat(views.view("producer", finished, NOW - 60_000, 0, null, false, List.of(), NOW).caughtUp())
-                .as("agents that died without closing: their last counts may be missing").isFalse();
+        assertThat(views.view("producer", finished, NOW - 60_000, 0, null, false, List.of(), NOW)
+                        .caughtUp())
+                .as("agents that died without closing: their last counts may be missing")
+                .isFalse();
 
         TierView producer = new TierView("producer", NOW - 30_000, NOW - 30_000, NOW - 30_000, false, 0);
         TierProgress log = new TierProgress("log", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
-        assertThat(views.view("log", log, NOW - 60_000, 0, null, true, List.of(producer), NOW).caughtUp())
-                .as("closed, but behind an upstream tier that is still going").isFalse();
+        assertThat(views.view("log", log, NOW - 60_000, 0, null, true, List.of(producer), NOW)
+                        .caughtUp())
+                .as("closed, but behind an upstream tier that is still going")
+                .isFalse();
     }
 }

@@ -14,8 +14,8 @@ public final class Statements {
     static final String VERDICT_COLUMNS = "topic, day, bucket_start, upstream_tier, downstream_tier, bucket_size_ms, "
             + "verdict, upstream_count, downstream_count, judged_at, reason";
     static final String PROGRESS_COLUMNS = "tier, topic, watermark, last_heartbeat, live_agents, updated_at";
-    static final String ROLLUP_COLUMNS = "hour_start, topic, edge_buckets, upstream, delivered, last_final_bucket, "
-            + "bucket_size_ms, updated_at";
+    static final String ROLLUP_COLUMNS =
+            "hour_start, topic, edge_buckets, upstream, delivered, last_final_bucket, " + "bucket_size_ms, updated_at";
     static final String ALERT_COLUMNS = "discrepancy_id, sink, last_sent_status, sent_at, attempts, last_error";
     static final String AGENT_COLUMNS = "tier, instance_id, last_seen_at, interval_ms, closed, watermarks, rates";
 
@@ -53,10 +53,10 @@ public final class Statements {
                 + "WHERE topic = ? AND day = ? AND bucket_start >= ? AND bucket_start < ?");
         insertDiscrepancy = session.prepare(insert(ks + "discrepancies", DISCREPANCY_COLUMNS));
         insertDiscrepancyByTopic = session.prepare(insert(ks + "discrepancies_by_topic", DISCREPANCY_COLUMNS));
-        insertDiscrepancyById = session.prepare(insert(ks + "discrepancies_by_id",
-                "id, day, detected_at, topic, bucket_start"));
-        selectDiscrepancyById = session.prepare("SELECT day, detected_at, topic, bucket_start FROM " + ks
-                + "discrepancies_by_id WHERE id = ?");
+        insertDiscrepancyById =
+                session.prepare(insert(ks + "discrepancies_by_id", "id, day, detected_at, topic, bucket_start"));
+        selectDiscrepancyById = session.prepare(
+                "SELECT day, detected_at, topic, bucket_start FROM " + ks + "discrepancies_by_id WHERE id = ?");
         selectDiscrepancy = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks + "discrepancies "
                 + "WHERE day = ? AND detected_at = ? AND id = ?");
         selectDiscrepanciesOfDay = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
@@ -68,11 +68,11 @@ public final class Statements {
         selectDiscrepanciesOfTopicAfter = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
                 + "discrepancies_by_topic WHERE topic = ? AND bucket_start = ? AND id > ?");
         insertRollup = session.prepare(insert(ks + "verdict_rollups", ROLLUP_COLUMNS));
-        selectRollupsOfHour = session.prepare("SELECT " + ROLLUP_COLUMNS + " FROM " + ks + "verdict_rollups "
-                + "WHERE hour_start = ?");
+        selectRollupsOfHour = session.prepare(
+                "SELECT " + ROLLUP_COLUMNS + " FROM " + ks + "verdict_rollups " + "WHERE hour_start = ?");
         insertAlertState = session.prepare(insert(ks + "alert_state", ALERT_COLUMNS));
-        selectAlertState = session.prepare("SELECT " + ALERT_COLUMNS + " FROM " + ks + "alert_state "
-                + "WHERE discrepancy_id = ? AND sink = ?");
+        selectAlertState = session.prepare(
+                "SELECT " + ALERT_COLUMNS + " FROM " + ks + "alert_state " + "WHERE discrepancy_id = ? AND sink = ?");
         insertAgent = session.prepare(insert(ks + "agents", AGENT_COLUMNS));
         selectAgents = session.prepare("SELECT " + AGENT_COLUMNS + " FROM " + ks + "agents");
     }
