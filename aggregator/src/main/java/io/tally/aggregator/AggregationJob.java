@@ -55,11 +55,11 @@ public final class AggregationJob {
 
     /** @param bounded whether to stop at the audit topic's end offsets at start (benchmarks) */
     static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
-        int parallelism = config.get(AggregatorConfig.PARALLELISM);
-        long bucketMs = config.get(AggregatorConfig.BUCKET_MS);
-        Duration retention = config.get(AggregatorConfig.STATE_RETENTION);
-        Duration emit = config.get(AggregatorConfig.EMIT_INTERVAL);
-        String aggregates = config.get(AggregatorConfig.AGGREGATES_TOPIC);
+        int parallelism = config.getInt(AggregatorConfig.PARALLELISM);
+        long bucketMs = config.getLong(AggregatorConfig.BUCKET_MS);
+        Duration retention = config.duration(AggregatorConfig.STATE_RETENTION_MS);
+        Duration emit = config.duration(AggregatorConfig.EMIT_INTERVAL_MS);
+        String aggregates = config.getString(AggregatorConfig.AGGREGATES_TOPIC);
 
         DataStream<RawRecord> raw = env.fromSource(
                         KafkaEdges.auditSource(config, bounded), WatermarkStrategy.noWatermarks(), "audit source")
@@ -69,10 +69,11 @@ public final class AggregationJob {
         // an agent's heartbeat leaves after every message it numbered before it
         SingleOutputStreamOperator<AuditMessage> unique = raw.keyBy(r -> r.agent, Types.STRING)
                 .process(new DedupFunction(
-                        new AuditDecoder(bucketMs, retention.toMillis(), config.get(AggregatorConfig.SKEW_FUTURE_MS)),
-                        config.get(AggregatorConfig.DLQ_TOPIC),
+                        new AuditDecoder(
+                                bucketMs, retention.toMillis(), config.getLong(AggregatorConfig.SKEW_FUTURE_MS)),
+                        config.getString(AggregatorConfig.DLQ_TOPIC),
                         retention,
-                        config.get(AggregatorConfig.DEDUP_WINDOW),
+                        config.getInt(AggregatorConfig.DEDUP_WINDOW),
                         HEARTBEAT_HOLD))
                 .name("decode, dedup (agent, seq)")
                 .uid("tally-dedup")
@@ -93,9 +94,9 @@ public final class AggregationJob {
                                 aggregates,
                                 emit,
                                 bucketTtl,
-                                config.get(AggregatorConfig.LIVENESS_TIMEOUT),
+                                config.duration(AggregatorConfig.LIVENESS_TIMEOUT_MS),
                                 retention,
-                                TopicGroups.parse(config.get(AggregatorConfig.TOPIC_GROUPS))),
+                                TopicGroups.parse(config.getString(AggregatorConfig.TOPIC_GROUPS))),
                         TypeInformation.of(Envelope.class))
                 .name("sum and progress per topic|tier")
                 .uid("tally-topic-tier")

@@ -19,12 +19,13 @@ public final class Jobs {
     /** @return the Flink settings the jobs need, from {@code config} */
     public static Configuration flinkSettings(AggregatorConfig config) {
         Configuration flink = new Configuration();
-        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(AggregatorConfig.CHECKPOINT_INTERVAL));
+        flink.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL, config.duration(AggregatorConfig.CHECKPOINT_INTERVAL_MS));
         flink.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
-        String dir = config.getOptional(AggregatorConfig.CHECKPOINT_DIR);
+        String dir = config.getString(AggregatorConfig.CHECKPOINT_DIR);
         if (dir != null) {
             flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
@@ -38,7 +39,7 @@ public final class Jobs {
                 RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, Duration.ofHours(1));
         flink.set(
                 RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
-                config.get(AggregatorConfig.MAX_RESTARTS));
+                config.getInt(AggregatorConfig.MAX_RESTARTS));
         // the functions neither keep nor change their inputs, so records can pass between chained operators uncopied
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         return flink;
@@ -47,7 +48,7 @@ public final class Jobs {
     /** Applies {@link #flinkSettings} to {@code env}. */
     public static void configure(StreamExecutionEnvironment env, AggregatorConfig config) {
         env.configure(flinkSettings(config));
-        env.setParallelism(config.get(AggregatorConfig.PARALLELISM));
+        env.setParallelism(config.getInt(AggregatorConfig.PARALLELISM));
     }
 
     /**
@@ -57,7 +58,7 @@ public final class Jobs {
      * @throws io.tally.core.RetriableTallyException if the Kafka cluster cannot be reached or refuses
      */
     public static void ensureTopics(AggregatorConfig config) {
-        if (config.get(AggregatorConfig.CREATE_TOPICS)) {
+        if (config.getBoolean(AggregatorConfig.CREATE_TOPICS)) {
             TopicSetup.ensureTopics(config);
         }
     }

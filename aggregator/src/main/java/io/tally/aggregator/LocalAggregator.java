@@ -67,14 +67,14 @@ public final class LocalAggregator implements AutoCloseable {
     public static LocalAggregator start(AggregatorConfig config) {
         Jobs.ensureTopics(config);
         Configuration flink = Jobs.flinkSettings(config);
-        String dir = config.getOptional(AggregatorConfig.CHECKPOINT_DIR);
+        String dir = config.getString(AggregatorConfig.CHECKPOINT_DIR);
         String restore = latestCheckpoint(dir).orElse(null);
         Optional<Path> local = localDir(dir);
         if (local.isPresent()) {
             CheckpointCluster.bind(
                     local.get(),
                     TopicSetup.clusterId(config),
-                    config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
+                    config.getString(AggregatorConfig.BOOTSTRAP_SERVERS),
                     restore != null);
         }
         if (restore != null) {

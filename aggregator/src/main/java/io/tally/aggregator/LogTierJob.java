@@ -38,8 +38,8 @@ public final class LogTierJob {
 
     /** @param bounded whether to stop at the topics' end offsets at start (benchmarks) */
     static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
-        addCounter(env, config, bounded, LogCounter.TIER, config.get(AggregatorConfig.LOG_TOPICS), false, "log");
-        String committed = config.get(AggregatorConfig.LOG_COMMITTED_TOPICS);
+        addCounter(env, config, bounded, LogCounter.TIER, config.getString(AggregatorConfig.LOG_TOPICS), false, "log");
+        String committed = config.getString(AggregatorConfig.LOG_COMMITTED_TOPICS);
         if (!committed.isEmpty()) {
             addCounter(env, config, bounded, LogCounter.COMMITTED_TIER, committed, true, "log-committed");
         }
@@ -54,11 +54,11 @@ public final class LogTierJob {
             String topicsRegex,
             boolean readCommitted,
             String name) {
-        int parallelism = config.get(AggregatorConfig.PARALLELISM);
+        int parallelism = config.getInt(AggregatorConfig.PARALLELISM);
         KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(
                         config, topicsRegex, readCommitted, "." + name)
-                .setDeserializer(
-                        new LogRecordDeserializer(EventTimeRule.parse(config.get(AggregatorConfig.LOG_EVENT_TIME))));
+                .setDeserializer(new LogRecordDeserializer(
+                        EventTimeRule.parse(config.getString(AggregatorConfig.LOG_EVENT_TIME))));
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest()).setProperty("partition.discovery.interval.ms", "-1");
         }
@@ -73,16 +73,18 @@ public final class LogTierJob {
                         TypeInformation.of(Envelope.class),
                         new LogTierOperator(
                                 tier,
-                                config.get(AggregatorConfig.AUDIT_TOPIC),
-                                config.get(AggregatorConfig.BUCKET_MS),
-                                config.get(AggregatorConfig.DIGEST_CELLS),
-                                config.get(AggregatorConfig.SKEW_FUTURE_MS),
-                                config.get(AggregatorConfig.SKEW_PAST_MS),
-                                config.get(AggregatorConfig.LOG_FLUSH_INTERVAL).toMillis(),
-                                config.get(AggregatorConfig.LOG_PARTITION_IDLE).toMillis()))
+                                config.getString(AggregatorConfig.AUDIT_TOPIC),
+                                config.getLong(AggregatorConfig.BUCKET_MS),
+                                config.getInt(AggregatorConfig.DIGEST_CELLS),
+                                config.getLong(AggregatorConfig.SKEW_FUTURE_MS),
+                                config.getLong(AggregatorConfig.SKEW_PAST_MS),
+                                config.duration(AggregatorConfig.LOG_FLUSH_INTERVAL_MS)
+                                        .toMillis(),
+                                config.duration(AggregatorConfig.LOG_PARTITION_IDLE_MS)
+                                        .toMillis()))
                 .uid(uid + "-counter")
                 .setParallelism(parallelism)
-                .sinkTo(KafkaEdges.transactionalSink(config, config.get(AggregatorConfig.GROUP_ID) + "-" + name))
+                .sinkTo(KafkaEdges.transactionalSink(config, config.getString(AggregatorConfig.GROUP_ID) + "-" + name))
                 .name("audit records (" + tier + ")")
                 .uid(uid + "-sink")
                 .setParallelism(parallelism);

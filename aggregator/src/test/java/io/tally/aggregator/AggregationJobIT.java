@@ -33,7 +33,7 @@ class AggregationJobIT {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("agg-it", BUCKET, Duration.ofMillis(200));
         Jobs.ensureTopics(config);
-        String audit = config.get(AggregatorConfig.AUDIT_TOPIC);
+        String audit = config.getString(AggregatorConfig.AUDIT_TOPIC);
 
         long now = System.currentTimeMillis();
         long b0 = now - Math.floorMod(now, BUCKET) - 3 * BUCKET;
@@ -110,7 +110,7 @@ class AggregationJobIT {
             Map<String, TierAggregate> expected = traffic.expected();
             List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
                     bootstrap,
-                    config.get(AggregatorConfig.AGGREGATES_TOPIC),
+                    config.getString(AggregatorConfig.AGGREGATES_TOPIC),
                     Duration.ofSeconds(60),
                     read -> AuditTraffic.matches(AuditTraffic.latestAggregates(read), expected)
                             && AuditTraffic.latestProgress(read).size() == 2);
@@ -143,7 +143,7 @@ class AggregationJobIT {
 
             List<ConsumerRecord<byte[], byte[]>> dlq = AuditTraffic.readUntil(
                     bootstrap,
-                    config.get(AggregatorConfig.DLQ_TOPIC),
+                    config.getString(AggregatorConfig.DLQ_TOPIC),
                     Duration.ofSeconds(30),
                     read -> read.size() >= 4);
             List<String> reasons = dlq.stream()

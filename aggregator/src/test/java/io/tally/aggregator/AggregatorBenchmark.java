@@ -230,7 +230,7 @@ public final class AggregatorBenchmark {
                 .with(AggregatorConfig.AUDIT_TOPIC, auditTopic != null ? auditTopic : "tally.bench.out")
                 .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.bench.aggregates")
                 .with(AggregatorConfig.DLQ_TOPIC, "tally.bench.dlq")
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
+                .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofSeconds(1))
                 .with(AggregatorConfig.CREATE_TOPICS, false);
         if (logTopics != null) {
             config = config.with(AggregatorConfig.LOG_TOPICS, logTopics);

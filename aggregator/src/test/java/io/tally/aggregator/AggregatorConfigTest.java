@@ -12,29 +12,29 @@ class AggregatorConfigTest {
     @Test
     void defaults_are_the_documented_ones() {
         AggregatorConfig c = AggregatorConfig.defaults();
-        assertThat(c.get(AggregatorConfig.AUDIT_TOPIC)).isEqualTo("tally.audit");
-        assertThat(c.get(AggregatorConfig.AGGREGATES_TOPIC)).isEqualTo("tally.aggregates");
-        assertThat(c.get(AggregatorConfig.DLQ_TOPIC)).isEqualTo("tally.audit.dlq");
-        assertThat(c.get(AggregatorConfig.BUCKET_MS)).isEqualTo(60_000L);
-        assertThat(c.get(AggregatorConfig.STATE_RETENTION)).isEqualTo(Duration.ofDays(2));
-        assertThat(c.get(AggregatorConfig.DIGEST_CELLS)).isEqualTo(128);
+        assertThat(c.getString(AggregatorConfig.AUDIT_TOPIC)).isEqualTo("tally.audit");
+        assertThat(c.getString(AggregatorConfig.AGGREGATES_TOPIC)).isEqualTo("tally.aggregates");
+        assertThat(c.getString(AggregatorConfig.DLQ_TOPIC)).isEqualTo("tally.audit.dlq");
+        assertThat(c.getLong(AggregatorConfig.BUCKET_MS)).isEqualTo(60_000L);
+        assertThat(c.duration(AggregatorConfig.STATE_RETENTION_MS)).isEqualTo(Duration.ofDays(2));
+        assertThat(c.getInt(AggregatorConfig.DIGEST_CELLS)).isEqualTo(128);
     }
 
     @Test
-    void settings_are_read_from_strings_with_durations_in_ms_or_with_units() {
+    void settings_are_read_from_strings_with_durations_in_ms() {
         AggregatorConfig c = AggregatorConfig.fromMap(Map.of(
                 "tally.bucket.ms",
                 "10000",
-                "tally.state.retention.ms",
-                "36 h",
+                "tally.aggregator.state.retention.ms",
+                "129600000",
                 "tally.aggregator.emit.interval.ms",
                 "250",
                 "tally.aggregator.parallelism",
                 "2"));
-        assertThat(c.get(AggregatorConfig.BUCKET_MS)).isEqualTo(10_000L);
-        assertThat(c.get(AggregatorConfig.STATE_RETENTION)).isEqualTo(Duration.ofHours(36));
-        assertThat(c.get(AggregatorConfig.EMIT_INTERVAL)).isEqualTo(Duration.ofMillis(250));
-        assertThat(c.get(AggregatorConfig.PARALLELISM)).isEqualTo(2);
+        assertThat(c.getLong(AggregatorConfig.BUCKET_MS)).isEqualTo(10_000L);
+        assertThat(c.duration(AggregatorConfig.STATE_RETENTION_MS)).isEqualTo(Duration.ofHours(36));
+        assertThat(c.duration(AggregatorConfig.EMIT_INTERVAL_MS)).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.getInt(AggregatorConfig.PARALLELISM)).isEqualTo(2);
     }
 
     @Test
@@ -48,12 +48,18 @@ class AggregatorConfigTest {
                 .hasMessageContaining("tally.bucket.ms");
         assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.log.topics", "(")))
                 .hasMessageContaining("tally.log.topics");
-        assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.log.event.time", "value")))
-                .hasMessageContaining("tally.log.event.time");
+        assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.aggregator.log.event.time", "value")))
+                .hasMessageContaining("tally.aggregator.log.event.time");
         assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.digest.cells", "3")))
                 .hasMessageContaining("tally.digest.cells");
         assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.bucket.size", "1")))
-                .hasMessageContaining("unknown setting 'tally.bucket.size'");
+                .hasMessageContaining("unknown aggregator setting(s) [tally.bucket.size]");
+        assertThatThrownBy(() -> AggregatorConfig.fromMap(Map.of("tally.aggregator.paralelism", "1")))
+                .hasMessageContaining("unknown aggregator setting(s) [tally.aggregator.paralelism]");
+        assertThat(AggregatorConfig.fromMap(
+                        Map.of("tally.reconciler.grace.ms", "x", "tally.flush.interval.ms", "5000")))
+                .as("another role's keys, and shared keys the aggregator does not read, are not its to refuse")
+                .isEqualTo(AggregatorConfig.defaults());
     }
 
     @Test

@@ -31,7 +31,7 @@ class CheckpointClusterIT {
                 .with(AggregatorConfig.DLQ_TOPIC, "tally.cluster-it.dlq")
                 .with(AggregatorConfig.GROUP_ID, "cluster-it")
                 .with(AggregatorConfig.LOG_TOPICS, "clusterit\\..*")
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
+                .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofMillis(500))
                 .with(AggregatorConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());
     }
 

@@ -32,7 +32,7 @@ class LogTierJobIT {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("log-it", BUCKET, Duration.ofMillis(200))
                 .with(AggregatorConfig.LOG_TOPICS, "logit\\..*")
-                .with(AggregatorConfig.LOG_FLUSH_INTERVAL, Duration.ofMillis(500));
+                .with(AggregatorConfig.LOG_FLUSH_INTERVAL_MS, Duration.ofMillis(500));
         Jobs.ensureTopics(config);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(
@@ -93,7 +93,7 @@ class LogTierJobIT {
         try {
             List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
                     bootstrap,
-                    config.get(AggregatorConfig.AGGREGATES_TOPIC),
+                    config.getString(AggregatorConfig.AGGREGATES_TOPIC),
                     Duration.ofSeconds(90),
                     read -> exact(AuditTraffic.latestAggregates(read), expected)
                             && AuditTraffic.latestProgress(read).containsKey("progress|log|logit.orders"));

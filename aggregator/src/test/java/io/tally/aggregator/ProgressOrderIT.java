@@ -42,7 +42,7 @@ class ProgressOrderIT {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("order-it", BUCKET, Duration.ofMillis(200));
         Jobs.ensureTopics(config);
-        String audit = config.get(AggregatorConfig.AUDIT_TOPIC);
+        String audit = config.getString(AggregatorConfig.AUDIT_TOPIC);
 
         StreamExecutionEnvironment env = TestCluster.environment(Jobs.flinkSettings(config), 2);
         Jobs.configure(env, config);
@@ -87,7 +87,7 @@ class ProgressOrderIT {
         try {
             long lastEnd = b0 + BUCKETS * BUCKET;
             List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
-                    bootstrap, config.get(AggregatorConfig.AGGREGATES_TOPIC), Duration.ofSeconds(60), read -> {
+                    bootstrap, config.getString(AggregatorConfig.AGGREGATES_TOPIC), Duration.ofSeconds(60), read -> {
                         TierProgress p = AuditTraffic.latestProgress(read).get("progress|" + TIER + "|orders");
                         return p != null && p.watermark() >= lastEnd;
                     });

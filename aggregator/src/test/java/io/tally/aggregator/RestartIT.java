@@ -50,15 +50,15 @@ class RestartIT {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("restart-it", BUCKET, Duration.ofMillis(100))
                 .with(AggregatorConfig.LOG_TOPICS, "restartit\\..*")
-                .with(AggregatorConfig.LOG_FLUSH_INTERVAL, Duration.ofMillis(200))
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofMillis(700))
+                .with(AggregatorConfig.LOG_FLUSH_INTERVAL_MS, Duration.ofMillis(200))
+                .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofMillis(700))
                 .with(AggregatorConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());
         Jobs.ensureTopics(config);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
         }
-        String audit = config.get(AggregatorConfig.AUDIT_TOPIC);
-        String aggregates = config.get(AggregatorConfig.AGGREGATES_TOPIC);
+        String audit = config.getString(AggregatorConfig.AUDIT_TOPIC);
+        String aggregates = config.getString(AggregatorConfig.AGGREGATES_TOPIC);
         long now = System.currentTimeMillis();
         b0 = now - Math.floorMod(now, BUCKET) - 4 * BUCKET;
         traffic = new AuditTraffic(BUCKET);

@@ -46,8 +46,8 @@ final class TestCluster {
                 .with(AggregatorConfig.GROUP_ID, name)
                 .with(AggregatorConfig.BUCKET_MS, bucketMs)
                 .with(AggregatorConfig.PARALLELISM, 2)
-                .with(AggregatorConfig.EMIT_INTERVAL, emitInterval)
-                .with(AggregatorConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+                .with(AggregatorConfig.EMIT_INTERVAL_MS, emitInterval)
+                .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofSeconds(1));
     }
 
     /** @return an environment that submits to the shared MiniCluster with these Flink settings */

@@ -45,7 +45,7 @@ public final class ApiServer implements AutoCloseable {
                 window,
                 config.getInt(ApiConfig.LAG_HISTORY));
         ApiMetrics metrics = new ApiMetrics();
-        Routes routes = new Routes(store, overview, metrics, config.getList(ApiConfig.TOKENS), clock, window);
+        Routes routes = new Routes(store, overview, metrics, config.tokens(), clock, window);
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.jetty.host = config.getString(ApiConfig.HOST);

@@ -1,6 +1,7 @@
 package io.tally.api;
 
 import static com.tngtech.archunit.base.DescribedPredicate.anyElementThat;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
@@ -30,6 +31,16 @@ class ArchitectureTest {
                 .check(API);
     }
 
+    /** Kafka's config package only: the settings table is a {@code ConfigDef}, the one settings mechanism. */
+    @Test
+    void of_kafka_only_its_settings_mechanism() {
+        noClasses()
+                .should()
+                .dependOnClassesThat(resideInAPackage("org.apache.kafka..")
+                        .and(not(resideInAPackage("org.apache.kafka.common.config.."))))
+                .check(API);
+    }
+
     @Test
     void reads_only_the_store_never_the_reconciler_kafka_or_the_driver() {
         noClasses()
@@ -41,7 +52,6 @@ class ArchitectureTest {
                         "io.tally.aggregator..",
                         "io.tally.broker..",
                         "io.tally.standalone..",
-                        "org.apache.kafka..",
                         "org.apache.flink..",
                         "com.datastax..",
                         "org.apache.cassandra..",

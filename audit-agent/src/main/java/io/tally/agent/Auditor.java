@@ -15,7 +15,7 @@ import java.util.Map;
  * <pre>{@code
  * try (Auditor auditor = Auditor.create(Map.of(
  *         "tally.tier", "warehouse-loader",
- *         "tally.audit.bootstrap.servers", "kafka:9092"))) {
+ *         "tally.kafka.bootstrap.servers", "kafka:9092"))) {
  *     auditor.record("orders", eventTimeMs, auditId, sizeBytes);
  * }
  * }</pre>
@@ -38,7 +38,7 @@ public final class Auditor implements AutoCloseable {
     }
 
     /**
-     * @param settings {@code tally.*} settings; {@code tally.tier} and {@code tally.audit.bootstrap.servers} are
+     * @param settings {@code tally.*} settings; {@code tally.tier} and {@code tally.kafka.bootstrap.servers} are
      *                 required
      * @throws org.apache.kafka.common.config.ConfigException if a setting is missing or wrong, naming it
      */

@@ -68,7 +68,7 @@ class AuditTopicOutageIT {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", appCluster.bootstrapServers());
         props.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, AuditProducerInterceptor.class.getName());
-        props.put(AgentConfig.AUDIT_BOOTSTRAP_SERVERS, auditServers);
+        props.put(AgentConfig.KAFKA_BOOTSTRAP_SERVERS, auditServers);
         props.put(AgentConfig.FLUSH_INTERVAL_MS, "500");
         props.put(AgentConfig.CLOSE_TIMEOUT_MS, "30000");
         props.put(AgentConfig.BUCKET_MS, "10000");

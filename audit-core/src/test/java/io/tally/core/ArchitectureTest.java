@@ -1,5 +1,7 @@
 package io.tally.core;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -26,11 +28,30 @@ class ArchitectureTest {
                         "io.tally.api..",
                         "io.tally.broker..",
                         "io.tally.standalone..",
-                        "org.apache.kafka..",
                         "org.apache.flink..",
                         "com.datastax..",
                         "org.apache.cassandra..",
                         "com.google.common..")
+                .check(CORE);
+    }
+
+    /**
+     * The settings tables are Kafka {@code ConfigDef}s, the one settings mechanism of every role (each role brings
+     * kafka-clients itself); nothing else in core touches Kafka, and the settings nothing of it but its config package.
+     */
+    @Test
+    void only_the_settings_use_kafka_and_only_its_config_package() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.tally.core.settings..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..")
+                .check(CORE);
+        noClasses()
+                .should()
+                .dependOnClassesThat(resideInAPackage("org.apache.kafka..")
+                        .and(not(resideInAPackage("org.apache.kafka.common.config.."))))
                 .check(CORE);
     }
 

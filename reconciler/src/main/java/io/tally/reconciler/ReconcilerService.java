@@ -138,7 +138,7 @@ public final class ReconcilerService implements AutoCloseable {
                             KafkaClients.consumer(
                                     config, "tally-reconciler", config.getString(ReconcilerConfig.GROUP_ID)),
                             config.getString(ReconcilerConfig.AGGREGATES_TOPIC)),
-                    auditTopic.isEmpty()
+                    !config.getBoolean(ReconcilerConfig.AGENT_LIVENESS)
                             ? null
                             : new AuditReader(
                                     KafkaClients.consumer(config, "tally-reconciler-liveness", null),

@@ -3,8 +3,6 @@ package io.tally.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,29 +25,35 @@ class ReconcilerConfigTest {
                 .hasMessageContaining("tally.reconciler.grace.ms")
                 .hasMessageContaining("soon");
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.STALL_TIMEOUT_MS, "5")))
-                .hasMessageContaining("tally.reconciler.stall.timeout.ms must be >= 1000, was 5");
+                .hasMessageContaining(
+                        "Invalid value 5 for configuration tally.reconciler.stall.timeout.ms: Value must be at least 1000");
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of("tally.reconciler.grace", "5")))
-                .hasMessageContaining("unknown reconciler setting 'tally.reconciler.grace'");
+                .hasMessageContaining("unknown reconciler setting(s) [tally.reconciler.grace]");
+        assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.LOG_TIER, "sometimes")))
+                .hasMessageContaining("tally.reconciler.log.tier")
+                .hasMessageContaining("one of: auto, expected, none");
+        assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.LOG_TOPICS, "orders(")))
+                .hasMessageContaining("tally.log.topics")
+                .hasMessageContaining("not a regular expression");
         assertThatThrownBy(() -> ReconcilerConfig.defaults().with(ReconcilerConfig.LATENCY_PERCENTILE, 1.5))
-                .hasMessageContaining("(0, 1], was 1.5");
+                .hasMessageContaining(
+                        "Invalid value 1.5 for configuration tally.reconciler.latency.percentile: must be in (0, 1]");
+    }
+
+    @Test
+    void shared_keys_and_other_roles_keys_are_not_the_reconcilers_to_refuse() {
+        ReconcilerConfig c = ReconcilerConfig.fromProperties(Map.of(
+                "tally.kafka.bootstrap.servers", "kafka:9092", "tally.bucket.ms", "5000", "tally.api.port", "1"));
+
+        assertThat(c.getString(ReconcilerConfig.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
     }
 
     @Test
     void kafka_keys_pass_through_without_the_prefix() {
-        ReconcilerConfig c = ReconcilerConfig.fromProperties(
-                Map.of("tally.reconciler.kafka.security.protocol", "SSL", "unrelated.key", "x"));
+        ReconcilerConfig c =
+                ReconcilerConfig.fromProperties(Map.of("tally.kafka.security.protocol", "SSL", "unrelated.key", "x"));
 
         assertThat(c.kafkaProperties()).containsExactly(Map.entry("security.protocol", "SSL"));
         assertThat(c.with(ReconcilerConfig.GRACE_MS, "1").kafkaProperties()).containsKey("security.protocol");
-    }
-
-    @Test
-    void the_readme_shows_the_current_settings_table() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        String table = ReconcilerConfig.markdownTable();
-
-        assertThat(readme)
-                .as("reconciler/README.md is stale; the table is:%n%s", table)
-                .contains(table);
     }
 }

@@ -17,6 +17,7 @@ import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
+import io.tally.core.settings.SharedSettings;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 import io.tally.reconciler.internal.kafka.GroupLagProbe;
@@ -263,7 +264,7 @@ class ReconcilerIT {
             }
         });
         try (ReconcilerService reconciler =
-                service(node, clock, Map.of(ReconcilerConfig.KAFKA_PREFIX + "max.poll.records", "1"))) {
+                service(node, clock, Map.of(SharedSettings.KAFKA_PREFIX + "max.poll.records", "1"))) {
             ticking.start();
             await(
                     clock,

@@ -2,8 +2,6 @@ package io.tally.standalone;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.aggregator.LocalAggregator;
-import io.tally.api.ApiConfig;
-import io.tally.reconciler.ReconcilerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,13 +49,13 @@ final class AggregatorCommand implements Callable<Integer> {
         Map<String, String> values = values(System.getenv());
         Path dir = dataDir != null ? dataDir : DataDirs.defaultFor("aggregator");
         values.putIfAbsent(
-                AggregatorConfig.CHECKPOINT_DIR.key(),
+                AggregatorConfig.CHECKPOINT_DIR,
                 dir.resolve("checkpoints").toUri().toString());
         AggregatorConfig config = AggregatorConfig.fromMap(values);
         LocalAggregator aggregator = LocalAggregator.start(config);
         System.out.printf(
                 "Aggregator running against %s%s (checkpoints in %s)%n",
-                config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
+                config.getString(AggregatorConfig.BOOTSTRAP_SERVERS),
                 aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""),
                 dir);
         return ForegroundService.runUntilStopped("the aggregator", aggregator, aggregator.failed());
@@ -66,13 +64,11 @@ final class AggregatorCommand implements Callable<Integer> {
     /** @return the settings of {@code environment}, --config and --set, with this command's flags on top */
     Map<String, String> values(Map<String, String> environment) throws IOException {
         Map<String, String> values = settings.load(environment);
-        // the other roles' keys (a shared environment or file) are theirs, as in `tally standalone`
-        values.keySet().removeIf(k -> k.startsWith(ReconcilerConfig.PREFIX) || k.startsWith(ApiConfig.PREFIX));
         if (kafka != null) {
-            values.put(AggregatorConfig.BOOTSTRAP_SERVERS.key(), kafka);
+            values.put(AggregatorConfig.BOOTSTRAP_SERVERS, kafka);
         }
         if (bucket != null) {
-            values.put(AggregatorConfig.BUCKET_MS.key(), String.valueOf(bucket.toMillis()));
+            values.put(AggregatorConfig.BUCKET_MS, String.valueOf(bucket.toMillis()));
         }
         return values;
     }

@@ -29,8 +29,7 @@ final class ApiCommand implements Callable<Integer> {
     @Option(
             names = "--cassandra",
             paramLabel = "HOST[:PORT][,...]",
-            description =
-                    "Cassandra contact points (default: tally.api.cassandra.contact.points, else localhost:9042).")
+            description = "Cassandra contact points (default: tally.cassandra.contact.points, else localhost:9042).")
     String cassandra;
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: 8080; 0 picks a free one).")
@@ -65,10 +64,7 @@ final class ApiCommand implements Callable<Integer> {
         }
         System.out.printf(
                 "API at %s/api/v1, dashboard at %s/ (Cassandra %s%s)%n",
-                server.url(),
-                server.url(),
-                contactPoints,
-                config.getList(ApiConfig.TOKENS).isEmpty() ? "" : ", bearer token required");
+                server.url(), server.url(), contactPoints, config.tokens().isEmpty() ? "" : ", bearer token required");
         ForegroundService.runUntilStopped("the API", () -> {
             server.close();
             store.close();

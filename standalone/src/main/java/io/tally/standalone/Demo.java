@@ -77,7 +77,7 @@ final class Demo implements AutoCloseable {
                         Map.of(
                                 "tally.aggregator.checkpoint.interval.ms",
                                 "2000",
-                                "tally.log.flush.interval.ms",
+                                "tally.aggregator.log.flush.interval.ms",
                                 "1000",
                                 ReconcilerConfig.LATENCY_SLA_MS,
                                 String.valueOf(LATENCY_SLA.toMillis()),

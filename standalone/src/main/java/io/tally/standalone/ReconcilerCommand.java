@@ -22,14 +22,14 @@ final class ReconcilerCommand implements Callable<Integer> {
     @Option(
             names = "--kafka",
             paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (default: tally.reconciler.bootstrap.servers, else localhost:9092).")
+            description = "Kafka bootstrap servers (default: tally.kafka.bootstrap.servers, else localhost:9092).")
     String kafka;
 
     @Option(
             names = "--cassandra",
             paramLabel = "HOST[:PORT][,...]",
-            description = "Cassandra contact points (default: tally.reconciler.cassandra.contact.points, else "
-                    + "localhost:9042).")
+            description =
+                    "Cassandra contact points (default: tally.cassandra.contact.points, else " + "localhost:9042).")
     String cassandra;
 
     @Option(

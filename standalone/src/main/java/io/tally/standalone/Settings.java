@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * command are applied on top of all three.
  *
  * <p>An environment variable names a key by its upper-case form with {@code _} for {@code .}:
- * {@code TALLY_RECONCILER_GRACE_MS} is {@code tally.reconciler.grace.ms}. No key of any settings table contains an
+ * {@code TALLY_RECONCILER_GRACE_MS} is {@code tally.reconciler.grace.ms}. A {@code tally.} key that no role reads is
+ * refused. No key of any settings table contains an
  * underscore (or an upper-case letter), so the mapping is one to one.
  */
 final class Settings {
@@ -56,6 +57,7 @@ final class Settings {
             properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k)));
         }
         settings.putAll(single);
+        SettingsReference.refuseUnknown(settings);
         return settings;
     }
 

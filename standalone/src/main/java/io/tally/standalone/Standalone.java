@@ -8,6 +8,7 @@ import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
 import io.tally.core.Clock;
 import io.tally.core.TallyException;
+import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
 import io.tally.reconciler.ReconcilerService;
 import io.tally.storage.CassandraAuditStore;
@@ -46,8 +47,7 @@ final class Standalone implements AutoCloseable {
     /**
      * What to run.
      *
-     * @param settings extra settings by key: {@code tally.reconciler.*} go to the reconciler, {@code tally.api.*} to
-     *                 the API, every other key to the aggregator (which refuses unknown ones)
+     * @param settings extra settings by key, given to every role: each reads its own keys and the shared ones
      */
     record Options(
             Duration bucket,
@@ -123,41 +123,30 @@ final class Standalone implements AutoCloseable {
         started.push(new Part("Kafka", broker));
 
         log.println("Starting the aggregator (Flink MiniCluster)...");
-        Map<String, String> aggregator = new LinkedHashMap<>();
-        Map<String, Object> reconciler = new LinkedHashMap<>();
-        Map<String, Object> api = new LinkedHashMap<>();
-        o.settings().forEach((k, v) -> {
-            if (k.startsWith(ReconcilerConfig.PREFIX)) {
-                reconciler.put(k, v);
-            } else if (k.startsWith(ApiConfig.PREFIX)) {
-                api.put(k, v);
-            } else {
-                aggregator.put(k, v);
-            }
-        });
-        aggregator.put(AggregatorConfig.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
-        aggregator.put(
-                AggregatorConfig.BUCKET_MS.key(), String.valueOf(o.bucket().toMillis()));
-        aggregator.putIfAbsent(
-                AggregatorConfig.CHECKPOINT_DIR.key(),
+        // one set of settings for every role: each reads its own keys and the shared ones
+        Map<String, Object> settings = new LinkedHashMap<>(o.settings());
+        settings.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        settings.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql);
+        settings.put(SharedSettings.BUCKET_MS, o.bucket().toMillis());
+        settings.putIfAbsent(
+                AggregatorConfig.CHECKPOINT_DIR,
                 o.dataDir().resolve("aggregator").resolve("checkpoints").toUri().toString());
-        AggregatorConfig aggregatorConfig = AggregatorConfig.fromMap(aggregator);
+        settings.put(ReconcilerConfig.GRACE_MS, o.grace().toMillis());
+        // the log-tier job runs here, on the topics it reads: they wait for it rather than be judged without it
+        settings.putIfAbsent(ReconcilerConfig.LOG_TIER, "expected");
+        settings.put(ApiConfig.PORT, o.apiPort());
+        if (!o.apiTokens().isEmpty()) {
+            settings.put(ApiConfig.TOKENS, String.join(",", o.apiTokens()));
+        }
+        AggregatorConfig aggregatorConfig = AggregatorConfig.fromMap(settings);
         LocalAggregator jobs = LocalAggregator.start(aggregatorConfig);
         started.push(new Part("the aggregator", jobs));
         failed = jobs.failed();
 
         log.println("Starting the reconciler...");
-        reconciler.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        reconciler.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql);
-        reconciler.put(ReconcilerConfig.GRACE_MS, o.grace().toMillis());
-        // the log-tier job runs here, on the topics it reads: they wait for it rather than be judged without it
-        reconciler.putIfAbsent(ReconcilerConfig.LOG_TIER, "expected");
-        reconciler.putIfAbsent(ReconcilerConfig.LOG_TOPICS, aggregatorConfig.get(AggregatorConfig.LOG_TOPICS));
-        reconciler.putIfAbsent(
-                ReconcilerConfig.LOG_COMMITTED_TOPICS, aggregatorConfig.get(AggregatorConfig.LOG_COMMITTED_TOPICS));
         started.push(new Part(
                 "the reconciler",
-                ReconcilerService.builder(ReconcilerConfig.fromProperties(reconciler))
+                ReconcilerService.builder(ReconcilerConfig.fromProperties(settings))
                         .build()
                         .start()));
 
@@ -167,11 +156,7 @@ final class Standalone implements AutoCloseable {
                 CassandraSessions.DEFAULT_LOCAL_DATACENTER,
                 TallySchema.defaults());
         started.push(new Part("the API's store", store));
-        api.put(ApiConfig.PORT, o.apiPort());
-        if (!o.apiTokens().isEmpty()) {
-            api.put(ApiConfig.TOKENS, String.join(",", o.apiTokens()));
-        }
-        ApiServer server = ApiServer.start(store, ApiConfig.fromProperties(api), Clock.system());
+        ApiServer server = ApiServer.start(store, ApiConfig.fromProperties(settings), Clock.system());
         started.push(new Part("the API", server));
         endpoints = new Endpoints(broker.bootstrapServers(), cql, server.url().toString(), o.dataDir());
     }

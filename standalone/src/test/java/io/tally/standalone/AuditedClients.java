@@ -26,8 +26,8 @@ final class AuditedClients {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "tally.aggregator.emit.interval.ms", "300",
                 "tally.aggregator.checkpoint.interval.ms", "1000",
-                "tally.log.flush.interval.ms", "500",
-                "tally.log.partition.idle.ms", "5000",
+                "tally.aggregator.log.flush.interval.ms", "500",
+                "tally.aggregator.log.partition.idle.ms", "5000",
                 "tally.reconciler.evaluate.interval.ms", "200",
                 "tally.reconciler.idle.after.ms", "2000",
                 "tally.reconciler.idle.lag.ms", "1000",

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tally.agent.AgentConfig;
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.api.ApiConfig;
+import io.tally.core.settings.SettingsTable;
 import io.tally.reconciler.ReconcilerConfig;
 import io.tally.storage.CassandraSessions;
 import io.tally.storage.Replication;
@@ -227,7 +228,7 @@ class DeploymentFilesTest {
                     .as("%s: service jobmanager: --%s is not an aggregator setting", COMPOSE, key)
                     .isTrue();
         }
-        String checkpoints = aggregator.getOptional(AggregatorConfig.CHECKPOINT_DIR);
+        String checkpoints = aggregator.getString(AggregatorConfig.CHECKPOINT_DIR);
         for (String s : List.of("jobmanager", "taskmanager")) {
             assertThat(DeploymentFiles.volumes(s))
                     .as("%s: service %s mounts the checkpoints %s", COMPOSE, s, checkpoints)
@@ -240,7 +241,7 @@ class DeploymentFilesTest {
                 DeploymentFiles.flinkProperties("taskmanager").getOrDefault("taskmanager.numberOfTaskSlots", "1");
         assertThat(Integer.parseInt(slots))
                 .as("%s: taskmanager slots for tally.aggregator.parallelism", COMPOSE)
-                .isGreaterThanOrEqualTo(aggregator.get(AggregatorConfig.PARALLELISM));
+                .isGreaterThanOrEqualTo(aggregator.getInt(AggregatorConfig.PARALLELISM));
     }
 
     @Test
@@ -251,15 +252,15 @@ class DeploymentFilesTest {
             agree(
                     where + "jobmanager: Kafka",
                     c.getString(ReconcilerConfig.BOOTSTRAP_SERVERS),
-                    aggregator.get(AggregatorConfig.BOOTSTRAP_SERVERS));
+                    aggregator.getString(AggregatorConfig.BOOTSTRAP_SERVERS));
             agree(
                     where + "jobmanager: audit topic",
                     c.getString(ReconcilerConfig.AUDIT_TOPIC),
-                    aggregator.get(AggregatorConfig.AUDIT_TOPIC));
+                    aggregator.getString(AggregatorConfig.AUDIT_TOPIC));
             agree(
                     where + "jobmanager: aggregates topic",
                     c.getString(ReconcilerConfig.AGGREGATES_TOPIC),
-                    aggregator.get(AggregatorConfig.AGGREGATES_TOPIC));
+                    aggregator.getString(AggregatorConfig.AGGREGATES_TOPIC));
             agree(
                     where + "api: Cassandra",
                     c.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS),
@@ -289,15 +290,15 @@ class DeploymentFilesTest {
         agree(
                 "docker/README.md: tally.bucket.ms and jobmanager",
                 agent.getLong(AgentConfig.BUCKET_MS),
-                aggregator.get(AggregatorConfig.BUCKET_MS));
+                aggregator.getLong(AggregatorConfig.BUCKET_MS));
         agree(
                 "docker/README.md: tally.digest.cells and jobmanager",
                 agent.getInt(AgentConfig.DIGEST_CELLS),
-                aggregator.get(AggregatorConfig.DIGEST_CELLS));
+                aggregator.getInt(AggregatorConfig.DIGEST_CELLS));
         agree(
                 "docker/README.md: tally.audit.topic and jobmanager",
                 agent.getString(AgentConfig.AUDIT_TOPIC),
-                aggregator.get(AggregatorConfig.AUDIT_TOPIC));
+                aggregator.getString(AggregatorConfig.AUDIT_TOPIC));
         reconcilers.forEach((s, c) -> agree(
                 "docker/README.md: tally.flush.interval.ms and " + s,
                 agent.getLong(AgentConfig.FLUSH_INTERVAL_MS),
@@ -310,7 +311,7 @@ class DeploymentFilesTest {
         assertThat(brokers).as("%s: Kafka brokers", COMPOSE).hasSize(3);
         Set<String> internal = DeploymentChecks.kafka(brokers);
         assertThat(new TreeSet<>(List.of(
-                        aggregator.get(AggregatorConfig.BOOTSTRAP_SERVERS).split(","))))
+                        aggregator.getString(AggregatorConfig.BOOTSTRAP_SERVERS).split(","))))
                 .as("%s: the roles' bootstrap servers are the brokers' inter-broker listeners", COMPOSE)
                 .isEqualTo(internal);
     }
@@ -346,8 +347,7 @@ class DeploymentFilesTest {
                             replication.factors().getOrDefault(c.getString(ReconcilerConfig.CASSANDRA_DATACENTER), 0));
             assertThat(factor)
                     .as(
-                            "%s: tally.reconciler.cassandra.replication %s: a replica on every one of the %d "
-                                    + "nodes",
+                            "%s: tally.cassandra.replication %s: a replica on every one of the %d " + "nodes",
                             COMPOSE, replication.toCql(), nodes.size())
                     .isEqualTo(nodes.size());
         }
@@ -443,15 +443,7 @@ class DeploymentFilesTest {
 
     /** @return whether {@code key} is a setting of the role's table (the reconciler also passes kafka.* on) */
     private static boolean isSettingOf(String role, String key) {
-        return switch (role) {
-            case "aggregator" ->
-                AggregatorConfig.OPTIONS.stream().anyMatch(o -> o.key().equals(key));
-            case "reconciler" ->
-                key.startsWith(ReconcilerConfig.KAFKA_PREFIX)
-                        || ReconcilerConfig.OPTIONS.stream()
-                                .anyMatch(o -> o.key().equals(key));
-            case "api" -> ApiConfig.OPTIONS.stream().anyMatch(o -> o.key().equals(key));
-            default -> false;
-        };
+        SettingsTable table = SettingsReference.TABLES.get(role);
+        return table != null && table.knows(key);
     }
 }

@@ -2,53 +2,79 @@ package io.tally.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.api.ApiConfig;
-import io.tally.reconciler.ReconcilerConfig;
-import io.tally.storage.ConfigOption;
-import io.tally.storage.LocalCassandraConfig;
+import io.tally.agent.AgentConfig;
+import io.tally.core.settings.SettingsTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The configuration reference of the root README is the settings tables of every role, as the code declares them.
- * The reconciler's, the API's and the local node's are generated here; the aggregator's is the one its module README
- * holds (checked against the code by {@code AggregatorConfigDocTest}). Run with {@code -Dtally.readme.update=true}
- * to rewrite the README's tables instead of failing.
+ * Every settings reference in the READMEs is its role's {@link SettingsTable} as the code declares it, rendered by the
+ * one generator ({@link SettingsTable#markdown()}). Run with {@code -Dtally.readme.update=true} to rewrite the tables
+ * instead of failing.
  */
 class ReadmeReferenceTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    @Test
-    void the_configuration_reference_is_every_roles_current_table() throws IOException {
-        Map<String, String> tables = new LinkedHashMap<>();
-        tables.put(
-                "root-aggregator-settings",
-                block(Files.readString(ROOT.resolve("aggregator/README.md")), "aggregator-settings"));
-        tables.put("root-reconciler-settings", ReconcilerConfig.markdownTable());
-        tables.put("root-api-settings", ApiConfig.markdownTable());
-        tables.put("root-cassandra-settings", ConfigOption.markdownTable(LocalCassandraConfig.OPTIONS));
+    /** A table between {@code <!-- marker:begin -->} and {@code <!-- marker:end -->} in a README. */
+    private record Block(String readme, String marker, SettingsTable table) {}
 
-        Path readme = ROOT.resolve("README.md");
-        String text = Files.readString(readme);
-        String updated = text;
-        for (Map.Entry<String, String> t : tables.entrySet()) {
-            updated = replaceBlock(updated, t.getKey(), t.getValue());
+    private static List<Block> blocks() {
+        Map<String, SettingsTable> t = SettingsReference.TABLES;
+        return List.of(
+                new Block("README.md", "agent-settings", AgentConfig.TABLE),
+                new Block("README.md", "root-shared-settings", t.get("shared")),
+                new Block("README.md", "root-aggregator-settings", t.get("aggregator")),
+                new Block("README.md", "root-reconciler-settings", t.get("reconciler")),
+                new Block("README.md", "root-api-settings", t.get("api")),
+                new Block("README.md", "root-broker-settings", t.get("broker")),
+                new Block("README.md", "root-cassandra-settings", t.get("cassandra")),
+                new Block("aggregator/README.md", "aggregator-settings", t.get("aggregator")),
+                new Block("reconciler/README.md", "reconciler-settings", t.get("reconciler")),
+                new Block("api/README.md", "api-settings", t.get("api")));
+    }
+
+    @Test
+    void every_settings_reference_is_its_roles_current_table() throws IOException {
+        Map<String, String> updated = new LinkedHashMap<>();
+        for (Block b : blocks()) {
+            String text = updated.computeIfAbsent(b.readme(), ReadmeReferenceTest::read);
+            updated.put(b.readme(), replaceBlock(text, b.marker(), b.table().markdown()));
         }
         if (Boolean.getBoolean("tally.readme.update")) {
-            Files.writeString(readme, updated);
+            for (Map.Entry<String, String> file : updated.entrySet()) {
+                Files.writeString(ROOT.resolve(file.getKey()), file.getValue());
+            }
             return;
         }
-        for (Map.Entry<String, String> t : tables.entrySet()) {
-            assertThat(block(text, t.getKey()).strip())
+        for (Block b : blocks()) {
+            assertThat(block(read(b.readme()), b.marker()).strip())
                     .as(
-                            "README.md's %s table is stale (run this test with "
-                                    + "-Dtally.readme.update=true); it is:%n%s",
-                            t.getKey(), t.getValue())
-                    .isEqualTo(t.getValue().strip());
+                            "%s's %s table is stale (run this test with -Dtally.readme.update=true); it is:%n%s",
+                            b.readme(), b.marker(), b.table().markdown())
+                    .isEqualTo(b.table().markdown().strip());
+        }
+    }
+
+    @Test
+    void every_key_a_role_reads_is_in_the_reference_once_per_role() {
+        for (SettingsTable table : SettingsReference.TABLES.values()) {
+            assertThat(table.markdown().lines().filter(l -> l.startsWith("| `")))
+                    .as("rows of %s", table.role())
+                    .hasSize(table.definition().names().size()
+                            + table.passThrough().size());
+        }
+    }
+
+    private static String read(String readme) {
+        try {
+            return Files.readString(ROOT.resolve(readme));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -63,6 +89,7 @@ class ReadmeReferenceTest {
     }
 
     private static String replaceBlock(String text, String name, String table) {
+        block(text, name); // both markers are there
         String begin = "<!-- " + name + ":begin -->";
         String end = "<!-- " + name + ":end -->";
         int from = text.indexOf(begin) + begin.length();

@@ -1,6 +1,7 @@
 package io.tally.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.api.ApiConfig;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -35,11 +35,8 @@ class SettingsTest {
 
     @Test
     void no_settings_key_has_an_underscore_or_a_capital_so_the_mapping_is_one_to_one() {
-        List<String> keys = Stream.of(
-                        AggregatorConfig.OPTIONS.stream().map(o -> o.key()),
-                        ReconcilerConfig.OPTIONS.stream().map(ReconcilerConfig.Option::key),
-                        ApiConfig.OPTIONS.stream().map(ApiConfig.Option::key))
-                .flatMap(s -> s)
+        List<String> keys = SettingsReference.TABLES.values().stream()
+                .flatMap(t -> t.definition().names().stream())
                 .toList();
 
         assertThat(keys).isNotEmpty().allSatisfy(k -> assertThat(k).matches("[a-z0-9.]+"));
@@ -68,33 +65,55 @@ class SettingsTest {
     @Test
     void a_flag_left_out_does_not_hide_a_setting_of_the_environment() throws Exception {
         ReconcilerCommand reconciler = command(ReconcilerCommand.class, "reconciler");
-        assertThat(reconciler.values(Map.of("TALLY_RECONCILER_BOOTSTRAP_SERVERS", "kafka-1:9092")))
+        assertThat(reconciler.values(Map.of("TALLY_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092")))
                 .containsEntry(ReconcilerConfig.BOOTSTRAP_SERVERS, "kafka-1:9092")
                 .doesNotContainKey(ReconcilerConfig.CASSANDRA_CONTACT_POINTS);
 
         ReconcilerCommand flagged = command(ReconcilerCommand.class, "reconciler", "--kafka", "k:1");
-        assertThat(flagged.values(Map.of("TALLY_RECONCILER_BOOTSTRAP_SERVERS", "kafka-1:9092")))
+        assertThat(flagged.values(Map.of("TALLY_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092")))
                 .containsEntry(ReconcilerConfig.BOOTSTRAP_SERVERS, "k:1");
 
         ApiCommand api = command(ApiCommand.class, "api");
-        assertThat(api.values(Map.of("TALLY_API_CASSANDRA_CONTACT_POINTS", "cassandra-1:9042")))
+        assertThat(api.values(Map.of("TALLY_CASSANDRA_CONTACT_POINTS", "cassandra-1:9042")))
                 .containsEntry(ApiConfig.CASSANDRA_CONTACT_POINTS, "cassandra-1:9042");
     }
 
     @Test
-    void the_aggregator_leaves_the_other_roles_settings_to_them() throws Exception {
-        AggregatorCommand aggregator = command(AggregatorCommand.class, "aggregator");
-        Map<String, String> values = aggregator.values(Map.of(
-                "TALLY_KAFKA_BOOTSTRAP_SERVERS",
-                "kafka-1:9092",
-                "TALLY_RECONCILER_GRACE_MS",
-                "1000",
-                "TALLY_API_PORT",
-                "8081"));
+    void one_environment_configures_every_role_each_reading_its_own_and_the_shared_keys() throws Exception {
+        Map<String, String> environment = Map.of(
+                "TALLY_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092",
+                "TALLY_RECONCILER_GRACE_MS", "1000",
+                "TALLY_API_PORT", "8081",
+                "TALLY_CASSANDRA_KEYSPACE", "audit");
 
-        assertThat(values).containsOnlyKeys(AggregatorConfig.BOOTSTRAP_SERVERS.key());
-        assertThat(AggregatorConfig.fromMap(values).get(AggregatorConfig.BOOTSTRAP_SERVERS))
+        Map<String, String> values =
+                command(AggregatorCommand.class, "aggregator").values(environment);
+        assertThat(AggregatorConfig.fromMap(values).getString(AggregatorConfig.BOOTSTRAP_SERVERS))
                 .isEqualTo("kafka-1:9092");
+        ReconcilerConfig reconciler = ReconcilerConfig.fromProperties(
+                command(ReconcilerCommand.class, "reconciler").values(environment));
+        assertThat(reconciler.getString(ReconcilerConfig.BOOTSTRAP_SERVERS)).isEqualTo("kafka-1:9092");
+        assertThat(reconciler.getLong(ReconcilerConfig.GRACE_MS)).isEqualTo(1000);
+        assertThat(reconciler.getString(ReconcilerConfig.CASSANDRA_KEYSPACE)).isEqualTo("audit");
+        ApiConfig api =
+                ApiConfig.fromProperties(command(ApiCommand.class, "api").values(environment));
+        assertThat(api.getString(ApiConfig.CASSANDRA_KEYSPACE)).isEqualTo("audit");
+        assertThat(api.getInt(ApiConfig.PORT)).isEqualTo(8081);
+    }
+
+    @Test
+    void a_key_no_role_reads_is_refused_by_name_wherever_it_comes_from() {
+        assertThatThrownBy(() ->
+                        command(ReconcilerCommand.class, "reconciler").values(Map.of("TALLY_BUCKET_MSEC", "1000")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown setting(s) [tally.bucket.msec]");
+        assertThatThrownBy(() -> command(AggregatorCommand.class, "aggregator", "--set", "tally.reconciler.graze.ms=1")
+                        .values(Map.of()))
+                .hasMessageContaining("[tally.reconciler.graze.ms]");
+        assertThatThrownBy(() -> command(ReconcilerCommand.class, "reconciler")
+                        .values(Map.of("TALLY_RECONCILER_BOOTSTRAP_SERVERS", "k:1")))
+                .as("the reconciler's Kafka cluster is the shared tally.kafka.bootstrap.servers")
+                .hasMessageContaining("[tally.reconciler.bootstrap.servers]");
     }
 
     private static Settings parse(String... args) {

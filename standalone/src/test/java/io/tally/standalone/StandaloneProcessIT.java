@@ -215,7 +215,7 @@ class StandaloneProcessIT {
                 "--set",
                 "tally.aggregator.checkpoint.interval.ms=1000",
                 "--set",
-                "tally.log.flush.interval.ms=500",
+                "tally.aggregator.log.flush.interval.ms=500",
                 "--set",
                 "tally.reconciler.alert.hold.ms=5000",
                 "--set",

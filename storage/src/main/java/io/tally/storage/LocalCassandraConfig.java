@@ -1,17 +1,21 @@
 package io.tally.storage;
 
+import io.tally.core.settings.SettingsTable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Immutable settings of a {@link LocalCassandraNode}: where its files live, its ports, its heap and where the
  * server jars are. Build one with {@link #builder()} or read one from {@code tally.cassandra.*} properties with
- * {@link #fromProperties(Map)}; {@link #OPTIONS} documents every key.
+ * {@link #fromProperties(Map)}; {@link #TABLE} documents every key.
  *
  * <p>Validation happens in {@link Builder#build()} and does no I/O: whether the folders exist, the ports are free
  * and the Java runtime fits is checked when the node starts.
@@ -46,44 +50,68 @@ public final class LocalCassandraConfig {
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
     /** Every key this class reads, with its type, default and meaning. */
-    public static final List<ConfigOption> OPTIONS = List.of(
-            new ConfigOption(
-                    DATA_DIR,
-                    "path",
-                    "a temporary folder, deleted on close",
-                    "Folder of the node's data, commit log, configuration and logs. Kept across restarts when set."),
-            new ConfigOption(
-                    CQL_PORT,
-                    "int",
-                    String.valueOf(DEFAULT_CQL_PORT),
-                    "CQL (native protocol) port on 127.0.0.1; 0 picks a free port."),
-            new ConfigOption(STORAGE_PORT, "int", "0", "Internode port on 127.0.0.1; 0 picks a free port."),
-            new ConfigOption(
-                    HEAP_MB,
-                    "int",
-                    String.valueOf(DEFAULT_HEAP_MB),
-                    "Heap of the node's JVM in MiB (-Xms = -Xmx); at least " + MIN_HEAP_MB + "."),
-            new ConfigOption(
-                    LIB,
-                    "path",
-                    "the system property `" + LIB
-                            + "`, else `storage/cassandra-dist/target/lib` in the working folder or a parent",
-                    "Folder of the Cassandra server jars (`mvn -pl storage/cassandra-dist package`)."),
-            new ConfigOption(
-                    JAVA_HOME,
-                    "path",
-                    "the running JVM's `java.home`",
-                    "Java runtime of the node; must be Java 17 (Cassandra 5.0)."),
-            new ConfigOption(
-                    START_TIMEOUT_MS,
-                    "long",
-                    String.valueOf(DEFAULT_START_TIMEOUT.toMillis()),
-                    "How long start() waits for the node to answer a CQL query."),
-            new ConfigOption(
-                    STOP_TIMEOUT_MS,
-                    "long",
-                    String.valueOf(DEFAULT_STOP_TIMEOUT.toMillis()),
-                    "How long a clean stop (SIGTERM) may take before the process is killed."));
+    public static final SettingsTable TABLE = SettingsTable.builder("local Cassandra node", "tally.cassandra.")
+            .define(new ConfigDef()
+                    .define(
+                            DATA_DIR,
+                            Type.STRING,
+                            null,
+                            Importance.HIGH,
+                            "Folder of the node's data, commit log, "
+                                    + "configuration and logs, kept across restarts. Unset: a temporary folder, deleted on "
+                                    + "close.")
+                    .define(
+                            CQL_PORT,
+                            Type.INT,
+                            DEFAULT_CQL_PORT,
+                            Range.between(0, 65_535),
+                            Importance.HIGH,
+                            "CQL (native protocol) port on 127.0.0.1; 0 picks a free port.")
+                    .define(
+                            STORAGE_PORT,
+                            Type.INT,
+                            0,
+                            Range.between(0, 65_535),
+                            Importance.LOW,
+                            "Internode port on 127.0.0.1; 0 picks a free port.")
+                    .define(
+                            HEAP_MB,
+                            Type.INT,
+                            DEFAULT_HEAP_MB,
+                            Range.atLeast(MIN_HEAP_MB),
+                            Importance.MEDIUM,
+                            "Heap of the node's JVM in MiB (-Xms = -Xmx).")
+                    .define(
+                            LIB,
+                            Type.STRING,
+                            null,
+                            Importance.LOW,
+                            "Folder of the Cassandra server jars (`mvn -pl "
+                                    + "storage/cassandra-dist package`). Unset: the system property `" + LIB
+                                    + "`, else "
+                                    + "`storage/cassandra-dist/target/lib` in the working folder or a parent.")
+                    .define(
+                            JAVA_HOME,
+                            Type.STRING,
+                            null,
+                            Importance.LOW,
+                            "Java runtime of the node; must be Java 17 "
+                                    + "(Cassandra 5.0). Unset: the running JVM's `java.home`.")
+                    .define(
+                            START_TIMEOUT_MS,
+                            Type.LONG,
+                            DEFAULT_START_TIMEOUT.toMillis(),
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "How long start() waits for the node to answer a CQL query.")
+                    .define(
+                            STOP_TIMEOUT_MS,
+                            Type.LONG,
+                            DEFAULT_STOP_TIMEOUT.toMillis(),
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "How long a clean stop (SIGTERM) may take before the process is killed."))
+            .build();
 
     private final Path dataDir;
     private final int cqlPort;
@@ -120,27 +148,20 @@ public final class LocalCassandraConfig {
      *     a value that does not parse, or a value out of range
      */
     public static LocalCassandraConfig fromProperties(Map<String, String> properties) {
-        Builder b = builder();
-        for (Map.Entry<String, String> e : properties.entrySet()) {
-            String key = e.getKey();
-            if (!key.startsWith("tally.cassandra.")) {
-                continue;
-            }
-            String value = e.getValue() == null ? "" : e.getValue().trim();
-            switch (key) {
-                case DATA_DIR -> b.dataDir(parsePath(key, value));
-                case CQL_PORT -> b.cqlPort(parseInt(key, value));
-                case STORAGE_PORT -> b.storagePort(parseInt(key, value));
-                case HEAP_MB -> b.heapMb(parseInt(key, value));
-                case LIB -> b.libDir(parsePath(key, value));
-                case JAVA_HOME -> b.javaHome(parsePath(key, value));
-                case START_TIMEOUT_MS -> b.startTimeout(Duration.ofMillis(parseLong(key, value)));
-                case STOP_TIMEOUT_MS -> b.stopTimeout(Duration.ofMillis(parseLong(key, value)));
-                default ->
-                    throw new IllegalArgumentException("Unknown key " + key + "=" + value + "; known keys: "
-                            + OPTIONS.stream().map(ConfigOption::key).collect(Collectors.joining(", ")));
-            }
-        }
+        AbstractConfig values = new AbstractConfig(TABLE.definition(), TABLE.select(properties), false);
+        Builder b = builder()
+                .cqlPort(values.getInt(CQL_PORT))
+                .storagePort(values.getInt(STORAGE_PORT))
+                .heapMb(values.getInt(HEAP_MB))
+                .startTimeout(Duration.ofMillis(values.getLong(START_TIMEOUT_MS)))
+                .stopTimeout(Duration.ofMillis(values.getLong(STOP_TIMEOUT_MS)));
+        Optional.ofNullable(values.getString(DATA_DIR))
+                .map(v -> parsePath(DATA_DIR, v))
+                .ifPresent(b::dataDir);
+        Optional.ofNullable(values.getString(LIB)).map(v -> parsePath(LIB, v)).ifPresent(b::libDir);
+        Optional.ofNullable(values.getString(JAVA_HOME))
+                .map(v -> parsePath(JAVA_HOME, v))
+                .ifPresent(b::javaHome);
         return b.build();
     }
 
@@ -226,22 +247,6 @@ public final class LocalCassandraConfig {
             return Path.of(value);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(key + " must be a path, was '" + value + "'", e);
-        }
-    }
-
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
-        }
-    }
-
-    private static long parseLong(String key, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
         }
     }
 

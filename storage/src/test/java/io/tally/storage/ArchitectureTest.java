@@ -1,6 +1,7 @@
 package io.tally.storage;
 
 import static com.tngtech.archunit.base.DescribedPredicate.anyElementThat;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -24,7 +25,6 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         "org.apache.cassandra..",
-                        "org.apache.kafka..",
                         "org.apache.flink..",
                         "io.tally.agent..",
                         "io.tally.aggregator..",
@@ -33,6 +33,16 @@ class ArchitectureTest {
                         "io.tally.broker..",
                         "io.tally.standalone..",
                         "io.tally.core.internal..")
+                .check(STORAGE);
+    }
+
+    /** Kafka's config package only: the settings table is a {@code ConfigDef}, the one settings mechanism. */
+    @Test
+    void of_kafka_only_its_settings_mechanism() {
+        noClasses()
+                .should()
+                .dependOnClassesThat(resideInAPackage("org.apache.kafka..")
+                        .and(not(resideInAPackage("org.apache.kafka.common.config.."))))
                 .check(STORAGE);
     }
 

@@ -189,14 +189,14 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     static Map<String, Object> ownProducerSettings(AgentConfig config, Map<String, ?> settings, String tier) {
-        List<String> bootstrap = config.getList(AgentConfig.AUDIT_BOOTSTRAP_SERVERS);
+        List<String> bootstrap = config.auditBootstrapServers();
         Map<String, Object> inherited = new HashMap<>();
         String servers;
         if (bootstrap == null || bootstrap.isEmpty()) {
             Object own = settings.get("bootstrap.servers");
             if (own == null) {
                 throw new org.apache.kafka.common.config.ConfigException(
-                        AgentConfig.AUDIT_BOOTSTRAP_SERVERS, null, "no audit cluster: set it, or bootstrap.servers");
+                        AgentConfig.KAFKA_BOOTSTRAP_SERVERS, null, "no audit cluster: set it, or bootstrap.servers");
             }
             servers = own instanceof List<?> list
                     ? String.join(",", list.stream().map(String::valueOf).toList())
@@ -216,8 +216,8 @@ public final class AgentRuntime implements AutoCloseable {
         }
         Map<String, Object> overrides = new HashMap<>();
         settings.forEach((k, v) -> {
-            if (k.startsWith(AgentConfig.AUDIT_PRODUCER_PREFIX)) {
-                overrides.put(k.substring(AgentConfig.AUDIT_PRODUCER_PREFIX.length()), v);
+            if (k.startsWith(AgentConfig.KAFKA_PREFIX)) {
+                overrides.put(k.substring(AgentConfig.KAFKA_PREFIX.length()), v);
             }
         });
         return KafkaAuditSink.producerSettings(servers, "tally-agent-" + tier, inherited, overrides);

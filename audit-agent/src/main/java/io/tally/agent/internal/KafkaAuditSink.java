@@ -25,7 +25,7 @@ final class KafkaAuditSink implements AuditSink {
     }
 
     /**
-     * The settings of the agent's producer: safe defaults, then the user's {@code tally.audit.producer.*}.
+     * The settings of the agent's producer: safe defaults, then the user's {@code tally.kafka.*}.
      *
      * <p>Compression follows the host client's {@code compression.type} ({@code none} for a consumer or when unset)
      * rather than a codec of our own: the agent's producer runs the same Kafka client classes as the host's, and a

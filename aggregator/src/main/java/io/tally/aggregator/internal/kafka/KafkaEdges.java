@@ -1,6 +1,7 @@
 package io.tally.aggregator.internal.kafka;
 
 import io.tally.aggregator.AggregatorConfig;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -21,9 +22,10 @@ public final class KafkaEdges {
      */
     public static KafkaSource<RawRecord> auditSource(AggregatorConfig config, boolean bounded) {
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(config.get(AggregatorConfig.BOOTSTRAP_SERVERS))
-                .setTopics(config.get(AggregatorConfig.AUDIT_TOPIC))
-                .setGroupId(config.get(AggregatorConfig.GROUP_ID) + ".audit")
+                .setProperties(clientProperties(config))
+                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setTopics(config.getString(AggregatorConfig.AUDIT_TOPIC))
+                .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + ".audit")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("isolation.level", "read_committed")
@@ -44,13 +46,14 @@ public final class KafkaEdges {
     public static <T> KafkaSourceBuilder<T> auditedTopicsSource(
             AggregatorConfig config, String topicsRegex, boolean readCommitted, String groupSuffix) {
         OffsetResetStrategy reset =
-                config.get(AggregatorConfig.LOG_STARTING_OFFSETS).equals("latest")
+                config.getString(AggregatorConfig.LOG_STARTING_OFFSETS).equals("latest")
                         ? OffsetResetStrategy.LATEST
                         : OffsetResetStrategy.EARLIEST;
         return KafkaSource.<T>builder()
-                .setBootstrapServers(config.get(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setProperties(clientProperties(config))
+                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
                 .setTopicPattern(LogTopics.pattern(topicsRegex))
-                .setGroupId(config.get(AggregatorConfig.GROUP_ID) + groupSuffix)
+                .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + groupSuffix)
                 .setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
                 .setProperty("partition.discovery.interval.ms", "5000")
@@ -63,7 +66,8 @@ public final class KafkaEdges {
      */
     public static KafkaSink<Envelope> upsertSink(AggregatorConfig config) {
         return KafkaSink.<Envelope>builder()
-                .setBootstrapServers(config.get(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(clientProperties(config))
+                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
@@ -77,11 +81,19 @@ public final class KafkaEdges {
      */
     public static KafkaSink<Envelope> transactionalSink(AggregatorConfig config, String transactionalIdPrefix) {
         return KafkaSink.<Envelope>builder()
-                .setBootstrapServers(config.get(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(clientProperties(config))
+                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
+    }
+
+    /** @return the {@code tally.kafka.*} settings (security, timeouts) for a client of the jobs; ours override them */
+    public static Properties clientProperties(AggregatorConfig config) {
+        Properties properties = new Properties();
+        properties.putAll(config.kafkaProperties());
+        return properties;
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,8 @@ public final class TopicSetup {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot reach Kafka at " + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": " + e.getMessage(),
+                    "cannot reach Kafka at " + config.getString(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
+                            + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -42,11 +44,14 @@ public final class TopicSetup {
 
     /** @throws RetriableTallyException if the cluster cannot be reached or refuses */
     public static void ensureTopics(AggregatorConfig config) {
-        int partitions = config.get(AggregatorConfig.TOPIC_PARTITIONS);
+        int partitions = config.getInt(AggregatorConfig.TOPIC_PARTITIONS);
         List<NewTopic> wanted = List.of(
-                new NewTopic(config.get(AggregatorConfig.AUDIT_TOPIC), Optional.of(partitions), Optional.empty()),
-                new NewTopic(config.get(AggregatorConfig.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
-                new NewTopic(config.get(AggregatorConfig.AGGREGATES_TOPIC), Optional.of(partitions), Optional.empty())
+                new NewTopic(config.getString(AggregatorConfig.AUDIT_TOPIC), Optional.of(partitions), Optional.empty()),
+                new NewTopic(config.getString(AggregatorConfig.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
+                new NewTopic(
+                                config.getString(AggregatorConfig.AGGREGATES_TOPIC),
+                                Optional.of(partitions),
+                                Optional.empty())
                         .configs(Map.of("cleanup.policy", "compact")));
         try (Admin admin = admin(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -71,7 +76,7 @@ public final class TopicSetup {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot create Tally's topics on " + config.get(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
+                    "cannot create Tally's topics on " + config.getString(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
                             + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
@@ -81,10 +86,10 @@ public final class TopicSetup {
     }
 
     private static Admin admin(AggregatorConfig config) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.get(AggregatorConfig.BOOTSTRAP_SERVERS),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30_000));
+        Properties properties = KafkaEdges.clientProperties(config);
+        properties.put(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(AggregatorConfig.BOOTSTRAP_SERVERS));
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return Admin.create(properties);
     }
 }

@@ -26,7 +26,7 @@ public final class KafkaClients {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000); // tally.reconciler.kafka.max.poll.records wins
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000); // tally.kafka.max.poll.records wins
         // a replay reads the retention of a few busy partitions: fewer, larger fetches (the default is 1 MiB each)
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         if (groupId != null) {
