@@ -647,6 +647,53 @@ class ReconcilerIT {
         }
     }
 
+    @Test
+    void a_read_committed_group_behind_an_open_transaction_is_not_at_the_end_and_is_not_waited_for() throws Exception {
+        String topic = "clearing";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        TopicPartition tp = new TopicPartition(topic, 0);
+        ReconcilerConfig config =
+                ReconcilerConfig.defaults().with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "clearer");
+        try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+                TailCheck tails = new TailCheck(KafkaClients.consumer(config, "it-tail-open", null))) {
+            producer.initTransactions();
+            producer.beginTransaction(); // offsets 0-2, its commit marker at 3
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {1}));
+            }
+            producer.commitTransaction();
+            producer.beginTransaction(); // offsets 4-5, still open: the end is 6, the last stable offset 4
+            for (int i = 0; i < 2; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {2}));
+            }
+            producer.flush();
+
+            assertThat(tails.nothingToRead(tp, 4, 6, true))
+                    .as("an open transaction: what it holds may yet be given to the group")
+                    .isFalse();
+            assertThat(tails.polls())
+                    .as("the last stable offset says so: nothing is read, the loop does not wait")
+                    .isZero();
+
+            producer.abortTransaction(); // its marker at 6: the end is 7, once the coordinator has written it
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            boolean atTheEnd = false;
+            while (!atTheEnd && System.nanoTime() < deadline) {
+                atTheEnd = tails.nothingToRead(tp, 4, 7, true);
+                Thread.sleep(atTheEnd ? 0 : 100);
+            }
+            assertThat(atTheEnd)
+                    .as("aborted, then a marker: nothing a read_committed group is given")
+                    .isTrue();
+        }
+    }
+
     private static GroupLagProbe lagProbe(ReconcilerConfig config) {
         return new GroupLagProbe(
                 KafkaClients.admin(config, "it-lag"),

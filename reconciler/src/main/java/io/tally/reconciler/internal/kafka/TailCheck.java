@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -16,7 +17,9 @@ import org.apache.kafka.common.TopicPartition;
  * a group that commits after each poll that returned records stays one offset (or a few) short of the end for good,
  * and, reading {@code read_committed}, short of the aborted records it skipped too. Such a group has read everything
  * there is. The check reads the range once, with the group's isolation level, and remembers the answer for that
- * range. Not thread-safe: the reconciler's loop calls it.
+ * range. A read_committed group behind an open transaction cannot read to the end yet: the check asks for the last
+ * stable offset first and, while it is short of the end, answers "not at the end" without reading or remembering
+ * (the reconciler's loop does not wait on it). Not thread-safe: the reconciler's loop calls it.
  */
 public final class TailCheck implements AutoCloseable {
     /** The longest range read: a group further behind is not at the end, whatever the range holds. */
@@ -25,6 +28,7 @@ public final class TailCheck implements AutoCloseable {
     private static final int MAX_ANSWERS = 10_000;
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long MAX_READ_MS = 2_000;
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(MAX_READ_MS);
 
     private final Map<String, Object> consumerConfig;
     private final Map<Boolean, KafkaConsumer<byte[], byte[]>> consumers = new HashMap<>();
@@ -34,6 +38,8 @@ public final class TailCheck implements AutoCloseable {
             return size() > MAX_ANSWERS;
         }
     };
+
+    private long polls;
 
     /** @param consumerConfig a consumer of bytes without a group ({@link KafkaClients#consumer}) */
     public TailCheck(Map<String, Object> consumerConfig) {
@@ -57,23 +63,46 @@ public final class TailCheck implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        boolean answer = read(partition, from, end, readCommitted);
+        KafkaConsumer<byte[], byte[]> consumer = consumer(readCommitted);
+        if (readCommitted && !stableToTheEnd(consumer, partition, end)) {
+            return false; // an open transaction: its outcome changes the end, and the answer
+        }
+        boolean answer = read(consumer, partition, from, end);
         answers.put(key, answer);
         return answer;
     }
 
-    private boolean read(TopicPartition partition, long from, long end, boolean readCommitted) {
-        KafkaConsumer<byte[], byte[]> consumer = consumers.computeIfAbsent(readCommitted, rc -> {
+    /** @return the polls made so far (each waits up to 100 ms on the reconciler's loop) */
+    public long polls() {
+        return polls;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(boolean readCommitted) {
+        return consumers.computeIfAbsent(readCommitted, rc -> {
             Map<String, Object> c = new HashMap<>(consumerConfig);
             c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, rc ? "read_committed" : "read_uncommitted");
             c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
             c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
             return new KafkaConsumer<>(c);
         });
+    }
+
+    /** A read_committed consumer's end offset is the last stable offset: below the end while a transaction is open. */
+    private static boolean stableToTheEnd(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long end) {
+        try {
+            Long stable = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
+            return stable != null && stable >= end;
+        } catch (KafkaException e) {
+            return false; // not answered in time: not known to be at the end
+        }
+    }
+
+    private boolean read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end) {
         consumer.assign(List.of(partition));
         consumer.seek(partition, from);
         long deadline = System.nanoTime() + MAX_READ_MS * 1_000_000;
         while (System.nanoTime() < deadline) {
+            polls++;
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(partition)) {
                 if (r.offset() < end) {
                     return false;
