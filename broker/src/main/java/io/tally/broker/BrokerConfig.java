@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -47,6 +48,8 @@ public final class BrokerConfig {
     public static final String START_TIMEOUT_MS = "tally.broker.start.timeout.ms";
     /** How long a node's controlled shutdown may take, in milliseconds. */
     public static final String SHUTDOWN_TIMEOUT_MS = "tally.broker.shutdown.timeout.ms";
+    /** Prefix of every key of the broker's. */
+    public static final String PREFIX = "tally.broker.";
     /** Prefix of raw Kafka broker properties in {@link #fromProperties(Map)}: {@code tally.broker.kafka.<key>}. */
     public static final String KAFKA_PREFIX = "tally.broker.kafka.";
 
@@ -191,7 +194,8 @@ public final class BrokerConfig {
     }
 
     /**
-     * Reads the {@code tally.broker.*} keys of a property map; other keys are ignored. Keys under
+     * Reads the {@code tally.broker.*} keys of a property map; other keys are ignored, an unknown
+     * {@code tally.broker.*} key is refused. Keys under
      * {@link #KAFKA_PREFIX} become raw Kafka broker properties with the prefix removed. Values may be strings
      * or already typed.
      *
@@ -202,13 +206,20 @@ public final class BrokerConfig {
     public static BrokerConfig fromProperties(Map<String, ?> properties) {
         Map<String, Object> own = new HashMap<>();
         Map<String, String> kafka = new LinkedHashMap<>();
+        Set<String> unknown = new TreeSet<>();
         properties.forEach((key, value) -> {
             if (key.startsWith(KAFKA_PREFIX)) {
                 kafka.put(key.substring(KAFKA_PREFIX.length()), value == null ? null : value.toString());
             } else if (CONFIG_DEF.names().contains(key)) {
                 own.put(key, value);
+            } else if (key.startsWith(PREFIX)) {
+                unknown.add(key);
             }
         });
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown broker setting(s) " + unknown + "; the broker's settings are "
+                    + new TreeSet<>(CONFIG_DEF.names()) + " and " + KAFKA_PREFIX + "*");
+        }
         return new BrokerConfig(own, kafka);
     }
 

@@ -155,6 +155,14 @@ class BrokerConfigTest {
     }
 
     @Test
+    void an_unknown_broker_key_is_refused_by_name() {
+        assertThatThrownBy(() -> BrokerConfig.fromProperties(Map.of("tally.broker.node", "3")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown broker setting(s) [tally.broker.node]")
+                .hasMessageContaining(BrokerConfig.NODES);
+    }
+
+    @Test
     void a_blank_data_dir_means_a_temporary_one() {
         BrokerConfig config = BrokerConfig.fromProperties(Map.of("tally.broker.data.dir", "  "));
 

@@ -31,7 +31,7 @@ final class SettingsReference {
         // the broker depends on no other module of ours: its ConfigDef is put in a table here
         tables.put(
                 "broker",
-                SettingsTable.builder("broker", "tally.broker.")
+                SettingsTable.builder("broker", BrokerConfig.PREFIX)
                         .define(BrokerConfig.configDef())
                         .passThrough(
                                 BrokerConfig.KAFKA_PREFIX,
