@@ -147,6 +147,14 @@ public final class Reconciliation {
         book.forgetTopics(forgotten);
     }
 
+    /**
+     * Said of a loss of a read_committed tier judged against {@code log}: the records of aborted transactions are in
+     * {@code log} and never reach such a reader. Only {@code log.committed} can tell them apart from a real loss.
+     */
+    static final String READ_COMMITTED_AGAINST_LOG = " reads with isolation.level=read_committed and is compared "
+            + "with log, which also holds the records of aborted transactions; if this topic's producers abort "
+            + "transactions, list it in tally.log.committed.topics to compare the tier with log.committed";
+
     /** @return whether {@code tier}'s agents read {@code topic} with {@code isolation.level=read_committed} */
     public boolean readsCommitted(String tier, String topic) {
         Progress p = progress.get(tier + '|' + topic);
@@ -358,6 +366,11 @@ public final class Reconciliation {
                     || last.judgement().upstreamCount() != j.upstreamCount()
                     || last.judgement().downstreamCount() != j.downstreamCount();
             if (changed) {
+                if (j.missing() > 0
+                        && edge.upstreamTier().equals(topology.logTier())
+                        && readsCommitted(edge.downstreamTier(), edge.downstreamTopic())) {
+                    j = j.withDetail(j.detail() + "; " + edge.downstreamTier() + READ_COMMITTED_AGAINST_LOG);
+                }
                 j = judge.explain(j, edge, bucket, upView, downView); // words only for what is kept
             }
             judged.put(key, new Last(j, v, bucket));

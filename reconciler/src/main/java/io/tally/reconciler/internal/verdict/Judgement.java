@@ -48,6 +48,20 @@ public record Judgement(
         return new Judgement(verdict, up, down, 0, 0, List.of(), List.of(), detail);
     }
 
+    /** @return this judgement with {@code newDetail} in place of its detail */
+    public Judgement withDetail(String newDetail) {
+        return new Judgement(
+                verdict,
+                upstreamCount,
+                downstreamCount,
+                missing,
+                duplicated,
+                lostIds,
+                duplicatedIds,
+                newDetail,
+                reason);
+    }
+
     public Judgement withReason(String newReason) {
         return new Judgement(
                 verdict,

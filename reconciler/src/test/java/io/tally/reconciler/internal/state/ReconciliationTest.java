@@ -376,6 +376,44 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_loss_of_a_read_committed_tier_judged_against_log_says_that_aborted_records_would_explain_it() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(CONSUMER, B, 0, 98));
+        rec.accept(agg("consumer.audit", B, 0, 98));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        progress("consumer.audit", B.end() + 2_500);
+        rec.accept(
+                new TierProgress(
+                        CONSUMER,
+                        "orders",
+                        B.end() + 2_500,
+                        clock.millis(),
+                        1,
+                        clock.millis(),
+                        Map.of(),
+                        Map.of(),
+                        true),
+                clock.millis());
+
+        Evaluation e = tick();
+
+        assertThat(e.discrepancies())
+                .hasSize(2)
+                .allSatisfy(d -> assertThat(d.kind()).isEqualTo(Verdict.LOSS));
+        assertThat(e.discrepancies())
+                .filteredOn(d -> d.downstreamTier().equals(CONSUMER))
+                .singleElement()
+                .satisfies(d -> assertThat(d.detail()).contains("tally.log.committed.topics"));
+        assertThat(e.discrepancies())
+                .as("a read_uncommitted group gets every appended record: its loss is a loss")
+                .filteredOn(d -> d.downstreamTier().equals("consumer.audit"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.detail()).doesNotContain("read_committed"));
+    }
+
+    @Test
     void late_data_resolves_a_loss() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
