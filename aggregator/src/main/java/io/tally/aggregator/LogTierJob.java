@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * audit records and heartbeats to the audit topic as an agent would. The topics of
  * {@link AggregatorConfig#LOG_COMMITTED_TOPICS} are read a second time, with {@code isolation.level=read_committed},
  * and counted as tier {@code log.committed}: what transactions committed, the reference of read_committed readers.
- * One agent per source subtask; its audit records are written in Kafka transactions committed at checkpoints, so they appear with each checkpoint and a
+ * One agent per source subtask; its audit records are written in Kafka transactions committed at checkpoints, so they
+ * appear with each checkpoint and a
  * restored job neither loses nor repeats a count.
  *
  * <p>It reads timestamps, headers and sizes only; a value is parsed only for a {@code json:PATH} event time.

@@ -37,11 +37,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the bundled broker and a local MiniCluster. Each job runs bounded (to the end offsets at start) once on an empty
  * topic and once on the full one, after a warm-up run; its rate is {@code records / (time full − time empty)},
  * which takes the MiniCluster's start, the job's deployment and the final checkpoint out; the figure is the median
- * of three such rounds. A first run of each job on the full topic warms the JIT. Run in a JVM of its own (Flink's dispatcher resolves operator classes through
+ * of three such rounds. A first run of each job on the full topic warms the JIT. Run in a JVM of its own (Flink's
+ * dispatcher resolves operator classes through
  * the system class loader, which {@code exec:java} does not set):
  * <pre>
  *   mvn -q -pl aggregator test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
- *       -Dexec.args="-Xmx2g -cp %classpath io.tally.aggregator.AggregatorBenchmark [LOG_RECORDS AUDIT_RECORDS [log|aggregation]]"
+ * -Dexec.args="-Xmx2g -cp %classpath io.tally.aggregator.AggregatorBenchmark [LOG_RECORDS AUDIT_RECORDS
+ * [log|aggregation]]"
  * </pre>
  */
 public final class AggregatorBenchmark {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The trap a new user fell into: {@code ./tally aggregator} (default data folder) against a broker whose data folder
  * had been recreated resumed from checkpoints taken against the old cluster and failed at every restore, silently.
  * Checkpoints now remember their cluster: resuming on it works, resuming on another is refused at start; and a job
- * whose restore cannot succeed gives up after {@code tally.aggregator.max.restarts}, which {@link LocalAggregator#failed()}
+ * whose restore cannot succeed gives up after {@code tally.aggregator.max.restarts}, which {@link
+ * LocalAggregator#failed()}
  * reports (the CLI then stops with exit status 1).
  */
 class CheckpointClusterIT {

@@ -33,55 +33,54 @@ public final class ApiConfig extends AbstractConfig {
 
     /** Every key the API reads, in the order the README shows them. */
     public static final SettingsTable TABLE = SettingsTable.builder("API", PREFIX)
-            .define(
-                    new ConfigDef()
-                            .define(
-                                    HOST,
-                                    Type.STRING,
-                                    "0.0.0.0",
-                                    Importance.MEDIUM,
-                                    "Address the HTTP server binds to.")
-                            .define(
-                                    PORT,
-                                    Type.INT,
-                                    8080,
-                                    Range.between(0, 65_535),
-                                    Importance.MEDIUM,
-                                    "HTTP port of the API and dashboard; 0 picks a free one.")
-                            .define(
-                                    TOKENS,
-                                    Type.LIST,
-                                    "",
-                                    Importance.MEDIUM,
-                                    "Bearer tokens, comma-separated; when set, every endpoint but `/health` answers 401 without one of them (the dashboard's own files are public: they hold no data). Empty: no authentication.")
-                            .define(
-                                    REFRESH_MS,
-                                    Type.LONG,
-                                    5000L,
-                                    Range.atLeast(100),
-                                    Importance.MEDIUM,
-                                    "How often the overview of topics and tiers (and the metrics drawn from it) is read again from the store.")
-                            .define(
-                                    LIVENESS_MS,
-                                    Type.LONG,
-                                    30000L,
-                                    Range.atLeast(1_000),
-                                    Importance.MEDIUM,
-                                    "A tier whose last heartbeat on a topic is older than this is shown as silent.")
-                            .define(
-                                    WINDOW_MS,
-                                    Type.LONG,
-                                    3600000L,
-                                    Range.between(60_000, 604_800_000),
-                                    Importance.MEDIUM,
-                                    "Default window of `/api/v1/topics` (completeness, verdict counts) and of the metrics drawn from it.")
-                            .define(
-                                    LAG_HISTORY,
-                                    Type.INT,
-                                    720,
-                                    Range.between(1, 100_000),
-                                    Importance.MEDIUM,
-                                    "Samples of each tier's lag kept in memory for the dashboard's lag chart (one per refresh)."))
+            .define(new ConfigDef()
+                    .define(HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Address the HTTP server binds to.")
+                    .define(
+                            PORT,
+                            Type.INT,
+                            8080,
+                            Range.between(0, 65_535),
+                            Importance.MEDIUM,
+                            "HTTP port of the API and dashboard; 0 picks a free one.")
+                    .define(
+                            TOKENS,
+                            Type.LIST,
+                            "",
+                            Importance.MEDIUM,
+                            "Bearer tokens, comma-separated; when set, every endpoint but `/health` answers "
+                                    + "401 without one of them (the dashboard's own files are public: they "
+                                    + "hold no data). Empty: no authentication.")
+                    .define(
+                            REFRESH_MS,
+                            Type.LONG,
+                            5000L,
+                            Range.atLeast(100),
+                            Importance.MEDIUM,
+                            "How often the overview of topics and tiers (and the metrics drawn from it) is "
+                                    + "read again from the store.")
+                    .define(
+                            LIVENESS_MS,
+                            Type.LONG,
+                            30000L,
+                            Range.atLeast(1_000),
+                            Importance.MEDIUM,
+                            "A tier whose last heartbeat on a topic is older than this is shown as silent.")
+                    .define(
+                            WINDOW_MS,
+                            Type.LONG,
+                            3600000L,
+                            Range.between(60_000, 604_800_000),
+                            Importance.MEDIUM,
+                            "Default window of `/api/v1/topics` (completeness, verdict counts) and of the "
+                                    + "metrics drawn from it.")
+                    .define(
+                            LAG_HISTORY,
+                            Type.INT,
+                            720,
+                            Range.between(1, 100_000),
+                            Importance.MEDIUM,
+                            "Samples of each tier's lag kept in memory for the dashboard's lag chart (one per "
+                                    + "refresh)."))
             .shared(CASSANDRA_CONTACT_POINTS, CASSANDRA_DATACENTER, CASSANDRA_KEYSPACE, CASSANDRA_REPLICATION)
             .build();
 

@@ -56,15 +56,15 @@ public final class AgentConfig extends AbstractConfig {
                             Type.STRING,
                             null,
                             Importance.HIGH,
-                            "The tier this client reports as. Default: 'producer' for producers, 'consumer.<group.id>' for "
-                                    + "consumers ('consumer' without a group); required for the Auditor API.")
+                            "The tier this client reports as. Default: 'producer' for producers, 'consumer.<group.id>' "
+                                    + "for consumers ('consumer' without a group); required for the Auditor API.")
                     .define(
                             KAFKA_BOOTSTRAP_SERVERS,
                             Type.LIST,
                             null,
                             Importance.HIGH,
-                            "Kafka cluster that receives the audit records. Default: the client's own bootstrap.servers "
-                                    + "(and its security settings).")
+                            "Kafka cluster that receives the audit records. Default: the client's own "
+                                    + "bootstrap.servers (and its security settings).")
                     .define(
                             AUDIT_BOOTSTRAP_SERVERS,
                             Type.LIST,
@@ -80,9 +80,9 @@ public final class AgentConfig extends AbstractConfig {
                             "record",
                             EventTimeSource.VALIDATOR,
                             Importance.MEDIUM,
-                            "Where a message's event time comes from: 'record' (the Kafka timestamp as stored in the log), "
-                                    + "'header:NAME' (epoch ms as 8 bytes big-endian or decimal text), or 'json:PATH' "
-                                    + "(a dotted path into a JSON value; epoch ms or ISO-8601)."))
+                            "Where a message's event time comes from: 'record' (the Kafka timestamp as stored in the "
+                                    + "log), 'header:NAME' (epoch ms as 8 bytes big-endian or decimal text), or "
+                                    + "'json:PATH' (a dotted path into a JSON value; epoch ms or ISO-8601)."))
             .shared(DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS)
             .define(new ConfigDef()
                     .define(
@@ -92,55 +92,56 @@ public final class AgentConfig extends AbstractConfig {
                             Range.atLeast(0),
                             Importance.LOW,
                             "Consumers count a record when its offset is committed, however late the commit comes. A "
-                                    + "partition none of whose records was committed for this long since it was first read "
-                                    + "is read by a client that does not commit through the consumer: it counts on consume "
-                                    + "instead (mode 'consume' in its records) until a commit for it comes. A consumer "
-                                    + "without a group.id counts on consume from the start.")
+                                    + "partition none of whose records was committed for this long since it was first "
+                                    + "read is read by a client that does not commit through the consumer: it counts "
+                                    + "on consume instead (mode 'consume' in its records) until a commit for it comes. "
+                                    + "A consumer without a group.id counts on consume from the start.")
                     .define(
                             PENDING_IDLE_MS,
                             Type.LONG,
                             1_800_000L,
                             Range.atLeast(1),
                             Importance.LOW,
-                            "Records waiting for a commit in a partition that has returned nothing for this long belong to "
-                                    + "a partition this consumer lost in a rebalance: they are given up (its next owner "
-                                    + "counts them). Keep it above the longest commit interval (Kafka Connect flushes every "
-                                    + "60 s, Flink commits at checkpoints).")
+                            "Records waiting for a commit in a partition that has returned nothing for this long "
+                                    + "belong to a partition this consumer lost in a rebalance: they are given up (its "
+                                    + "next owner counts them). Keep it above the longest commit interval (Kafka "
+                                    + "Connect flushes every 60 s, Flink commits at checkpoints).")
                     .define(
                             MAX_PENDING_RECORDS,
                             Type.LONG,
                             500_000L,
                             Range.atLeast(1),
                             Importance.LOW,
-                            "Most records waiting for a commit, in all partitions (about 28 bytes each). A partition that "
-                                    + "would bring more counts on consume from then on (mode 'consume' in its records, a "
-                                    + "warning in the log): a crash can then count some of its records twice.")
+                            "Most records waiting for a commit, in all partitions (about 28 bytes each). A partition "
+                                    + "that would bring more counts on consume from then on (mode 'consume' in its "
+                                    + "records, a warning in the log): a crash can then count some of its records "
+                                    + "twice.")
                     .define(
                             PARTITION_IDLE_MS,
                             Type.LONG,
                             30_000L,
                             Range.atLeast(1),
                             Importance.LOW,
-                            "Consumers report a watermark per partition they read, and a tier's watermark is the lowest of "
-                                    + "them. A partition that has returned no records for this long and has none waiting "
-                                    + "for a commit (caught up, or revoked in a rebalance) is left out, so that it does not "
-                                    + "hold the tier back.")
+                            "Consumers report a watermark per partition they read, and a tier's watermark is the "
+                                    + "lowest of them. A partition that has returned no records for this long and has "
+                                    + "none waiting for a commit (caught up, or revoked in a rebalance) is left out, "
+                                    + "so that it does not hold the tier back.")
                     .define(
                             MAX_OPEN_BUCKETS,
                             Type.INT,
                             10_000,
                             Range.atLeast(1),
                             Importance.LOW,
-                            "Most (topic, bucket) counters held between flushes; past it, messages are dropped from the "
-                                    + "audit and counted as dropped, never blocking the client.")
+                            "Most (topic, bucket) counters held between flushes; past it, messages are dropped from "
+                                    + "the audit and counted as dropped, never blocking the client.")
                     .define(
                             MAX_BUFFERED_RECORDS,
                             Type.INT,
                             10_000,
                             Range.atLeast(1),
                             Importance.LOW,
-                            "Most audit records waiting for the audit topic (for example while it is unreachable); past "
-                                    + "it the oldest are dropped and their messages counted as dropped.")
+                            "Most audit records waiting for the audit topic (for example while it is unreachable); "
+                                    + "past it the oldest are dropped and their messages counted as dropped.")
                     .define(
                             CLOSE_TIMEOUT_MS,
                             Type.LONG,

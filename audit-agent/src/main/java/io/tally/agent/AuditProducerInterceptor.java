@@ -61,9 +61,9 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             if (!warnedNoHeaders) {
                 warnedNoHeaders = true;
                 org.slf4j.LoggerFactory.getLogger(AuditProducerInterceptor.class)
-                        .warn("Tally agent: this "
-                                + "kafka-clients version does not give interceptors the headers of acknowledged records; the "
-                                + "producer tier is counted without ids (compared by counts only)");
+                        .warn("Tally agent: this kafka-clients version does not give interceptors the headers of "
+                                + "acknowledged records; the producer tier is counted without ids (compared by counts "
+                                + "only)");
             }
         }
         runtime = AgentRuntime.start(configs, "producer");

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The finalization figures of BENCHMARKS.md: 1,000 topics with four tiers each, one bucket after another. For each
  * bucket the counts are published first, then — at the moment the bucket becomes final — the progress of every tier
  * past its end plus grace; one topic in a hundred has a loss. Measured per topic: from the write of the progress that
- * makes the bucket final (the broker's acknowledgement of the last of its four tiers' progress) to the write of the last of its verdicts in Cassandra (the cell's write time), and
+ * makes the bucket final (the broker's acknowledgement of the last of its four tiers' progress) to the write of the
+ * last of its verdicts in Cassandra (the cell's write time), and
  * for a loss to its alert on {@code tally.alerts} (the record's timestamp), with {@code alert.hold.ms} 0 so that the
  * figure is the machinery's (the hold is then added by design). The reconciler runs as deployed: its own Kafka
  * clients, the real Cassandra node, the system clock. Prints p50/p99 per round and over the rounds after the first

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The harness of the reconciler section of BENCHMARKS.md: aggregates stored per second into the local node (batched and pipelined
+ * The harness of the reconciler section of BENCHMARKS.md: aggregates stored per second into the local node (batched and
+ * pipelined
  * against one synchronous insert per row, measured in the same run), and the time to judge topic-edge-buckets (with
  * digests), at two sizes and two message volumes, to show the cost follows topic-buckets only. Prints figures;
  * asserts nothing about time. Run with

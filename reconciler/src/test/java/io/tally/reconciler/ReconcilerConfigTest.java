@@ -26,7 +26,8 @@ class ReconcilerConfigTest {
                 .hasMessageContaining("soon");
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.STALL_TIMEOUT_MS, "5")))
                 .hasMessageContaining(
-                        "Invalid value 5 for configuration tally.reconciler.stall.timeout.ms: Value must be at least 1000");
+                        "Invalid value 5 for configuration tally.reconciler.stall.timeout.ms: Value must be at least "
+                                + "1000");
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of("tally.reconciler.grace", "5")))
                 .hasMessageContaining("unknown reconciler setting(s) [tally.reconciler.grace]");
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.LOG_TIER, "sometimes")))

@@ -108,8 +108,8 @@ class ReplayTimeIT {
                 long replayed = System.nanoTime() - started;
                 System.out.printf(
                         Locale.ROOT,
-                        "BENCH replay days=%d topics=%d tiers=%d records=%d bytes=%d "
-                                + "written in %d ms; replayed (start to first evaluation) in %d ms = %.0f records/s; %s%n",
+                        "BENCH replay days=%d topics=%d tiers=%d records=%d bytes=%d written in %d ms; replayed (start "
+                                + "to first evaluation) in %d ms = %.0f records/s; %s%n",
                         DAYS,
                         TOPICS,
                         TIERS.length,

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run all of Tally on this machine until Ctrl-C: the bundled Kafka broker, the aggregator "
-                    + "(Flink MiniCluster), the reconciler, the API and dashboard, and a local Cassandra node as a child "
-                    + "process. Running it again on the same --data-dir resumes where it stopped."
+                    + "(Flink MiniCluster), the reconciler, the API and dashboard, and a local Cassandra node as a "
+                    + "child process. Running it again on the same --data-dir resumes where it stopped."
         })
 final class StandaloneCommand implements Callable<Integer> {
 

@@ -57,9 +57,8 @@ public final class LocalCassandraConfig {
                             Type.STRING,
                             null,
                             Importance.HIGH,
-                            "Folder of the node's data, commit log, "
-                                    + "configuration and logs, kept across restarts. Unset: a temporary folder, deleted on "
-                                    + "close.")
+                            "Folder of the node's data, commit log, configuration and logs, kept across restarts. "
+                                    + "Unset: a temporary folder, deleted on close.")
                     .define(
                             CQL_PORT,
                             Type.INT,

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Creation is idempotent: every statement is {@code CREATE ... IF NOT EXISTS}, or {@code ALTER TABLE ... ADD IF
  * NOT EXISTS} for a column added to a table after its first release, so applying the schema on every start, from
- * any number of processes one after another, is safe and brings an older keyspace up to date. It never alters what exists: a changed
+ * any number of processes one after another, is safe and brings an older keyspace up to date. It never alters what
+ * exists: a changed
  * replication or TTL applies to new keyspaces and tables only (change existing ones with {@code ALTER}). Every
  * table has a default TTL (14 days unless configured), which is how old audit data goes away.
  *

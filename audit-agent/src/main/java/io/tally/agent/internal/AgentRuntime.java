@@ -125,7 +125,9 @@ public final class AgentRuntime implements AutoCloseable {
         return config;
     }
 
-    /** @return how long a consumer's partition stays in its reports after its last records: see {@link PartitionReport} */
+    /**
+     * @return how long a consumer's partition stays in its reports after its last records: see {@link PartitionReport}
+     */
     public long partitionIdleMs() {
         return partitionIdleMs;
     }

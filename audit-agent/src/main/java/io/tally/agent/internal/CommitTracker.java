@@ -22,7 +22,8 @@ import org.apache.kafka.common.TopicPartition;
  * decided per partition: a consumer without a group cannot commit and counts on consume from the start; a
  * partition none of whose records was committed in {@code commitWaitMs} after its first poll, while the consumer
  * committed nothing else either, is read by a client that never commits through the consumer (offsets kept
- * elsewhere, transactions) and counts on consume until a commit for it comes. Records waiting in a partition that has returned nothing for {@code pendingIdleMs} belong to a partition this
+ * elsewhere, transactions) and counts on consume until a commit for it comes. Records waiting in a partition that has
+ * returned nothing for {@code pendingIdleMs} belong to a partition this
  * consumer lost in a rebalance: they are given up, since its next owner counts them.
  *
  * <p>Not thread-safe: the consumer calls it from its polling thread.

@@ -118,8 +118,8 @@ public abstract class EventTimeSource {
             if (value != null && !warned) {
                 warned = true;
                 LOG.warn(
-                        "Tally agent: tally.event.time=json:{} cannot read values of type {} (only String and "
-                                + "byte[]); messages without a '{}' header are counted as without event time (noTimestamp)",
+                        "Tally agent: tally.event.time=json:{} cannot read values of type {} (only String and byte[]); "
+                                + "messages without a '{}' header are counted as without event time (noTimestamp)",
                         String.join(".", path),
                         value.getClass().getName(),
                         EVENT_TIME_HEADER);

@@ -1,7 +1,8 @@
 /**
  * How the agent counts: per-bucket accumulators ({@link io.tally.core.counting.BucketCounts}, by the rules every
  * tier shares), per-topic sets of them, the consumer's pending segments that wait for a commit, and the
- * {@link io.tally.agent.internal.Emitter} thread that turns them into audit records on {@code tally.audit}. Not an API: the interceptors and the
+ * {@link io.tally.agent.internal.Emitter} thread that turns them into audit records on {@code tally.audit}. Not an API:
+ * the interceptors and the
  * {@code Auditor} in {@code io.tally.agent} are.
  *
  * <p>Threads: the producer's {@code onSend} runs on application threads, {@code onAcknowledgement} on the

@@ -48,7 +48,9 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
     public static final String DUPLICATES = "duplicatesDropped";
     public static final String GIVEN_UP = "seqGivenUp";
     public static final String HELD_TOO_LONG = "heartbeatsHeldTooLong";
-    /** Heartbeats waiting for earlier seqs kept per agent; past it the oldest is dropped (a newer one supersedes it). */
+    /**
+     * Heartbeats waiting for earlier seqs kept per agent; past it the oldest is dropped (a newer one supersedes it).
+     */
     private static final int MAX_HELD = 16;
     /** Side output of the records that go to the dead-letter topic. */
     public static final OutputTag<Envelope> DEAD_LETTERS =

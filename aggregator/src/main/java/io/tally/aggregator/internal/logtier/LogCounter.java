@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * What one log-tier agent counted since its last drain, per (topic, bucket), with the agents' rules and counters
  * ({@link CountingRules}, {@link BucketCounts}): a message without an event time, or with one beyond the skew bounds,
- * is counted apart in the bucket of the observation time. Its heartbeat carries a watermark per partition it reads now, like a consumer's: a partition with no record
+ * is counted apart in the bucket of the observation time. Its heartbeat carries a watermark per partition it reads now,
+ * like a consumer's: a partition with no record
  * for {@code partitionIdleMs} (caught up, or moved to another subtask) is left out, so an idle partition never holds
  * the tier back. Each bucket's counts carry the lowest offset counted per partition, which tells the reconciler
  * whether a consumer tier that started at some offset can have read the whole bucket. Not thread-safe.

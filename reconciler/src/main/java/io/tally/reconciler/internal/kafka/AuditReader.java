@@ -80,7 +80,9 @@ public final class AuditReader implements AutoCloseable {
         return true;
     }
 
-    /** Whether the look-back has been read up to the end offsets seen at assignment (true while the topic is absent). */
+    /**
+     * Whether the look-back has been read up to the end offsets seen at assignment (true while the topic is absent).
+     */
     public boolean replayed() {
         if (!assigned) {
             return absent;

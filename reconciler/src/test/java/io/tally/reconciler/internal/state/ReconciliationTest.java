@@ -674,8 +674,8 @@ class ReconciliationTest {
                 .singleElement()
                 .satisfies(v -> assertThat(v.reason())
                         .contains(
-                                "consumer.billing started reading partition 0 at offset 100, after this bucket's first record "
-                                        + "there (offset 90)"));
+                                "consumer.billing started reading partition 0 at offset 100, after this bucket's first "
+                                        + "record there (offset 90)"));
         assertThat(e.discrepancies()).singleElement().satisfies(d -> {
             assertThat(d.bucket()).isEqualTo(lossy);
             assertThat(d.kind()).isEqualTo(Verdict.LOSS);
