@@ -1,12 +1,11 @@
 package io.tally.aggregator;
 
 import io.tally.aggregator.internal.aggregate.TopicGroups;
+import io.tally.core.settings.RoleConfig;
 import io.tally.core.settings.SettingsTable;
 import io.tally.core.settings.SharedSettings;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -24,7 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
  * sources, sinks and admin client. Immutable and thread-safe; the jobs copy the values they need, so a change after a
  * job was built has no effect on it.
  */
-public final class AggregatorConfig extends AbstractConfig {
+public final class AggregatorConfig extends RoleConfig {
     /** Prefix of the aggregator's own keys. */
     public static final String PREFIX = "tally.aggregator.";
 
@@ -213,8 +212,8 @@ public final class AggregatorConfig extends AbstractConfig {
     private final Map<String, String> kafka;
 
     private AggregatorConfig(Map<String, ?> settings) {
-        super(TABLE.definition(), TABLE.select(settings), false);
-        this.kafka = SettingsTable.under(SharedSettings.KAFKA_PREFIX, settings);
+        super(TABLE, settings);
+        this.kafka = passedOn(SharedSettings.KAFKA_PREFIX);
     }
 
     /**
@@ -235,10 +234,7 @@ public final class AggregatorConfig extends AbstractConfig {
      *     like {@link #fromMap}
      */
     public AggregatorConfig with(String key, Object value) {
-        Map<String, Object> all = new LinkedHashMap<>(originals());
-        kafka.forEach((k, v) -> all.put(SharedSettings.KAFKA_PREFIX + k, v));
-        all.put(key, value instanceof Duration d ? d.toMillis() : value);
-        return fromMap(all);
+        return fromMap(settingsWith(key, value instanceof Duration d ? d.toMillis() : value));
     }
 
     /** @return the value of a key in ms as a duration */

@@ -1,11 +1,11 @@
 package io.tally.api;
 
+import io.tally.core.settings.RoleConfig;
 import io.tally.core.settings.SettingsTable;
 import io.tally.core.settings.SharedSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -15,7 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * The API server's settings: its own {@value #PREFIX}* keys and the shared Cassandra keys it reads, in one
  * {@link SettingsTable} ({@link #TABLE}) from which the README's reference is rendered. Immutable and thread-safe.
  */
-public final class ApiConfig extends AbstractConfig {
+public final class ApiConfig extends RoleConfig {
     /** Prefix of the API's own keys. */
     public static final String PREFIX = "tally.api.";
 
@@ -85,7 +85,7 @@ public final class ApiConfig extends AbstractConfig {
             .build();
 
     private ApiConfig(Map<String, ?> properties) {
-        super(TABLE.definition(), TABLE.select(properties), false);
+        super(TABLE, properties);
     }
 
     /** @return every default */
@@ -103,9 +103,7 @@ public final class ApiConfig extends AbstractConfig {
 
     /** @return a copy with {@code key} set to {@code value}, parsed and validated like {@link #fromProperties} */
     public ApiConfig with(String key, Object value) {
-        Map<String, Object> all = new LinkedHashMap<>(originals());
-        all.put(key, value);
-        return fromProperties(all);
+        return fromProperties(settingsWith(key, value));
     }
 
     /** @return the bearer tokens, blanks left out; empty for no authentication */

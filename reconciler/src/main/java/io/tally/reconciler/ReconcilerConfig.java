@@ -1,10 +1,9 @@
 package io.tally.reconciler;
 
+import io.tally.core.settings.RoleConfig;
 import io.tally.core.settings.SettingsTable;
 import io.tally.core.settings.SharedSettings;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -20,7 +19,7 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Keys starting with {@value SharedSettings#KAFKA_PREFIX} are passed, without the prefix, to the reconciler's
  * Kafka clients (for example {@code tally.kafka.security.protocol}).
  */
-public final class ReconcilerConfig extends AbstractConfig {
+public final class ReconcilerConfig extends RoleConfig {
     /** Prefix of the reconciler's own keys. */
     public static final String PREFIX = "tally.reconciler.";
 
@@ -291,8 +290,8 @@ public final class ReconcilerConfig extends AbstractConfig {
     private final Map<String, String> kafka;
 
     private ReconcilerConfig(Map<String, ?> properties) {
-        super(TABLE.definition(), TABLE.select(properties), false);
-        this.kafka = SettingsTable.under(SharedSettings.KAFKA_PREFIX, properties);
+        super(TABLE, properties);
+        this.kafka = passedOn(SharedSettings.KAFKA_PREFIX);
     }
 
     /** @return every default */
@@ -311,10 +310,7 @@ public final class ReconcilerConfig extends AbstractConfig {
 
     /** @return a copy with {@code key} set to {@code value} (parsed and validated like {@link #fromProperties}) */
     public ReconcilerConfig with(String key, Object value) {
-        Map<String, Object> all = new LinkedHashMap<>(originals());
-        kafka.forEach((k, v) -> all.put(SharedSettings.KAFKA_PREFIX + k, v));
-        all.put(key, value);
-        return fromProperties(all);
+        return fromProperties(settingsWith(key, value));
     }
 
     /** @return the {@value SharedSettings#KAFKA_PREFIX}* settings without the prefix */
