@@ -16,11 +16,7 @@ import io.tally.reconciler.internal.topology.Topology;
 import io.tally.reconciler.internal.topology.TopologyFile;
 import io.tally.reconciler.internal.verdict.AgentLiveness;
 import io.tally.storage.AuditStore;
-import io.tally.storage.CassandraAuditStore;
-import io.tally.storage.CassandraSessions;
-import io.tally.storage.InMemoryAuditStore;
-import io.tally.storage.Replication;
-import io.tally.storage.TallySchema;
+import io.tally.storage.AuditStores;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,24 +197,7 @@ public final class ReconcilerService implements AutoCloseable {
     }
 
     private AuditStore openStore() {
-        String points = config.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS);
-        if (points.equalsIgnoreCase("memory")) {
-            return new InMemoryAuditStore();
-        }
-        TallySchema schema;
-        try {
-            schema = TallySchema.builder()
-                    .keyspace(config.getString(ReconcilerConfig.CASSANDRA_KEYSPACE))
-                    .replication(Replication.parse(config.getString(ReconcilerConfig.CASSANDRA_REPLICATION)))
-                    .defaultTtl(Duration.ofSeconds(Math.max(1, config.getLong(ReconcilerConfig.RETENTION_MS) / 1000)))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad Cassandra setting: " + e.getMessage(), e);
-        }
-        return CassandraAuditStore.connect(
-                CassandraSessions.parseContactPoints(points),
-                config.getString(ReconcilerConfig.CASSANDRA_DATACENTER),
-                schema);
+        return AuditStores.open(config, Duration.ofMillis(config.getLong(ReconcilerConfig.RETENTION_MS)));
     }
 
     private static URI parseUrl(String url) {

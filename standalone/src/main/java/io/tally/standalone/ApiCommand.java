@@ -4,10 +4,7 @@ import io.tally.api.ApiConfig;
 import io.tally.api.ApiServer;
 import io.tally.core.Clock;
 import io.tally.storage.AuditStore;
-import io.tally.storage.CassandraAuditStore;
-import io.tally.storage.CassandraSessions;
-import io.tally.storage.Replication;
-import io.tally.storage.TallySchema;
+import io.tally.storage.AuditStores;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +45,7 @@ final class ApiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ApiConfig config = ApiConfig.fromProperties(values(System.getenv()));
         String contactPoints = config.getString(ApiConfig.CASSANDRA_CONTACT_POINTS);
-        AuditStore store = CassandraAuditStore.connect(
-                CassandraSessions.parseContactPoints(contactPoints),
-                config.getString(ApiConfig.CASSANDRA_DATACENTER),
-                TallySchema.builder()
-                        .keyspace(config.getString(ApiConfig.CASSANDRA_KEYSPACE))
-                        .replication(Replication.parse(config.getString(ApiConfig.CASSANDRA_REPLICATION)))
-                        .build());
+        AuditStore store = AuditStores.open(config);
         ApiServer server;
         try {
             server = ApiServer.start(store, config, Clock.system());

@@ -1,6 +1,10 @@
 package io.tally.standalone;
 
+import io.tally.api.ApiConfig;
+import io.tally.broker.BrokerConfig;
+import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
+import io.tally.storage.LocalCassandraConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -9,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,14 +70,18 @@ final class Demo implements AutoCloseable {
         out.printf("Tally demo: everything runs on this machine, in %s (deleted at the end).%n", dir);
         tally = Standalone.start(
                 new Standalone.Options(
-                        BUCKET,
-                        GRACE,
-                        0,
-                        apiPort,
-                        0,
                         dir.resolve("tally"),
-                        List.of(),
                         Map.of(
+                                SharedSettings.BUCKET_MS,
+                                String.valueOf(BUCKET.toMillis()),
+                                ReconcilerConfig.GRACE_MS,
+                                String.valueOf(GRACE.toMillis()),
+                                BrokerConfig.LISTENER_PORT,
+                                "0",
+                                LocalCassandraConfig.CQL_PORT,
+                                "0",
+                                ApiConfig.PORT,
+                                String.valueOf(apiPort),
                                 "tally.aggregator.checkpoint.interval.ms",
                                 "2000",
                                 "tally.aggregator.log.flush.interval.ms",

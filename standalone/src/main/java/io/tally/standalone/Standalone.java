@@ -11,11 +11,10 @@ import io.tally.core.TallyException;
 import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
 import io.tally.reconciler.ReconcilerService;
-import io.tally.storage.CassandraAuditStore;
-import io.tally.storage.CassandraSessions;
+import io.tally.storage.AuditStore;
+import io.tally.storage.AuditStores;
 import io.tally.storage.LocalCassandraConfig;
 import io.tally.storage.LocalCassandraNode;
-import io.tally.storage.TallySchema;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,11 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,17 +44,13 @@ final class Standalone implements AutoCloseable {
     /**
      * What to run.
      *
-     * @param settings extra settings by key, given to every role: each reads its own keys and the shared ones
+     * @param dataDir where everything is kept, across restarts
+     * @param settings settings by key, given to every role: each reads its own keys and the shared ones. The bucket
+     *     size, the grace period and the ports are settings too ({@link SharedSettings#BUCKET_MS},
+     *     {@link ReconcilerConfig#GRACE_MS}, {@link BrokerConfig#LISTENER_PORT}, {@link ApiConfig#PORT},
+     *     {@link LocalCassandraConfig#CQL_PORT}); a key left out takes the default of its table
      */
-    record Options(
-            Duration bucket,
-            Duration grace,
-            int kafkaPort,
-            int apiPort,
-            int cassandraPort,
-            Path dataDir,
-            List<String> apiTokens,
-            Map<String, String> settings) {}
+    record Options(Path dataDir, Map<String, String> settings) {}
 
     /** Where everything listens, once started. */
     record Endpoints(String kafka, String cassandra, String api, Path dataDir) {}
@@ -67,6 +60,7 @@ final class Standalone implements AutoCloseable {
     private final Deque<Part> started = new ArrayDeque<>();
     private final PrintStream log;
     private Endpoints endpoints;
+    private long bucketMs;
     private FileChannel lockChannel;
     private CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
@@ -94,51 +88,52 @@ final class Standalone implements AutoCloseable {
         return endpoints;
     }
 
+    /** The bucket size every part runs with, in ms: what the agents' {@code tally.bucket.ms} must be. */
+    long bucketMs() {
+        return bucketMs;
+    }
+
     /** Completes, with the cause, if a part fails by itself (the aggregator's job gave up restarting). */
     CompletableFuture<Throwable> failed() {
         return failed;
     }
 
     private void startAll(Options o) {
-        lock(o.dataDir());
-        requireFree("Kafka", o.kafkaPort());
-        requireFree("the API", o.apiPort());
-        requireFree("Cassandra", o.cassandraPort());
-
-        log.println("Starting Cassandra (a child JVM, data in " + o.dataDir().resolve("cassandra") + ")...");
-        LocalCassandraNode cassandra = new LocalCassandraNode(LocalCassandraConfig.builder()
-                .dataDir(o.dataDir().resolve("cassandra"))
-                .cqlPort(o.cassandraPort())
+        // every setting is read, and refused if wrong, before anything starts
+        Map<String, String> given = new LinkedHashMap<>(o.settings());
+        given.putIfAbsent(BrokerConfig.DATA_DIR, o.dataDir().resolve("broker").toString());
+        given.putIfAbsent(
+                LocalCassandraConfig.DATA_DIR, o.dataDir().resolve("cassandra").toString());
+        BrokerConfig brokerConfig = BrokerConfig.fromProperties(given);
+        LocalCassandraConfig cassandraConfig = LocalCassandraConfig.fromProperties(given).toBuilder()
                 .stopOnJvmExit(false) // closed last, by close(), after everything that uses it
-                .build());
+                .build();
+        int apiPort = ApiConfig.fromProperties(given).getInt(ApiConfig.PORT);
+        // the addresses are not known yet: those the parts will have are stood in for
+        Map<String, Object> toCheck = roleSettings(o, "localhost:" + brokerConfig.listenerPort(), "localhost:9042");
+        AggregatorConfig.fromMap(toCheck);
+        ReconcilerConfig.fromProperties(toCheck);
+
+        lock(o.dataDir());
+        requireFree("Kafka", brokerConfig.listenerPort());
+        requireFree("the API", apiPort);
+        requireFree("Cassandra", cassandraConfig.cqlPort());
+
+        log.println("Starting Cassandra (a child JVM, data in "
+                + cassandraConfig.dataDir().orElseThrow() + ")...");
+        LocalCassandraNode cassandra = new LocalCassandraNode(cassandraConfig);
         started.push(new Part("Cassandra", cassandra));
         cassandra.start();
         String cql = cassandra.contactPoint().getHostString() + ":" + cassandra.cqlPort();
 
         log.println("Starting Kafka...");
-        BundledBroker broker = BundledBroker.start(BrokerConfig.builder()
-                .dataDir(o.dataDir().resolve("broker"))
-                .listenerPort(o.kafkaPort())
-                .build());
+        BundledBroker broker = BundledBroker.start(brokerConfig);
         started.push(new Part("Kafka", broker));
 
         log.println("Starting the aggregator (Flink MiniCluster)...");
-        // one set of settings for every role: each reads its own keys and the shared ones
-        Map<String, Object> settings = new LinkedHashMap<>(o.settings());
-        settings.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        settings.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql);
-        settings.put(SharedSettings.BUCKET_MS, o.bucket().toMillis());
-        settings.putIfAbsent(
-                AggregatorConfig.CHECKPOINT_DIR,
-                o.dataDir().resolve("aggregator").resolve("checkpoints").toUri().toString());
-        settings.put(ReconcilerConfig.GRACE_MS, o.grace().toMillis());
-        // the log-tier job runs here, on the topics it reads: they wait for it rather than be judged without it
-        settings.putIfAbsent(ReconcilerConfig.LOG_TIER, "expected");
-        settings.put(ApiConfig.PORT, o.apiPort());
-        if (!o.apiTokens().isEmpty()) {
-            settings.put(ApiConfig.TOKENS, String.join(",", o.apiTokens()));
-        }
+        Map<String, Object> settings = roleSettings(o, broker.bootstrapServers(), cql);
         AggregatorConfig aggregatorConfig = AggregatorConfig.fromMap(settings);
+        bucketMs = aggregatorConfig.getLong(AggregatorConfig.BUCKET_MS);
         LocalAggregator jobs = LocalAggregator.start(aggregatorConfig);
         started.push(new Part("the aggregator", jobs));
         failed = jobs.failed();
@@ -151,14 +146,29 @@ final class Standalone implements AutoCloseable {
                         .start()));
 
         log.println("Starting the API...");
-        CassandraAuditStore store = CassandraAuditStore.connect(
-                CassandraSessions.parseContactPoints(cql),
-                CassandraSessions.DEFAULT_LOCAL_DATACENTER,
-                TallySchema.defaults());
+        ApiConfig apiConfig = ApiConfig.fromProperties(settings);
+        AuditStore store = AuditStores.open(apiConfig);
         started.push(new Part("the API's store", store));
-        ApiServer server = ApiServer.start(store, ApiConfig.fromProperties(settings), Clock.system());
+        ApiServer server = ApiServer.start(store, apiConfig, Clock.system());
         started.push(new Part("the API", server));
         endpoints = new Endpoints(broker.bootstrapServers(), cql, server.url().toString(), o.dataDir());
+    }
+
+    /**
+     * @return the settings every role reads: the given ones, Tally's Kafka cluster and Cassandra node (those
+     *     started here), and what a standalone has of its own (checkpoints in the data folder, the log tier
+     *     expected)
+     */
+    static Map<String, Object> roleSettings(Options o, String kafka, String cql) {
+        Map<String, Object> settings = new LinkedHashMap<>(o.settings());
+        settings.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, kafka);
+        settings.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql);
+        settings.putIfAbsent(
+                AggregatorConfig.CHECKPOINT_DIR,
+                o.dataDir().resolve("aggregator").resolve("checkpoints").toUri().toString());
+        // the log-tier job runs here, on the topics it reads: they wait for it rather than be judged without it
+        settings.putIfAbsent(ReconcilerConfig.LOG_TIER, "expected");
+        return settings;
     }
 
     /** Closes what was started, newest first; every part is closed even if one fails. */

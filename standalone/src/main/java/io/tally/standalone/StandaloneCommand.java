@@ -1,9 +1,16 @@
 package io.tally.standalone;
 
+import io.tally.api.ApiConfig;
+import io.tally.broker.BrokerConfig;
+import io.tally.core.settings.SharedSettings;
+import io.tally.reconciler.ReconcilerConfig;
+import io.tally.storage.LocalCassandraConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,42 +27,38 @@ import picocli.CommandLine.Option;
         })
 final class StandaloneCommand implements Callable<Integer> {
 
+    // No picocli defaults: a flag left out must not hide the same setting given by the environment or a file.
     @Option(
             names = "--bucket",
-            defaultValue = "60s",
             paramLabel = "DURATION",
             description = "Event-time bucket size; set the agents' tally.bucket.ms to the same (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "tally.bucket.ms, else 60s).")
     Duration bucket;
 
     @Option(
             names = "--grace",
-            defaultValue = "10s",
             paramLabel = "DURATION",
             description = "How long after a bucket's end counts may still arrive before it is judged (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "tally.reconciler.grace.ms, else 10s).")
     Duration grace;
 
     @Option(
             names = "--kafka-port",
-            defaultValue = "9092",
             paramLabel = "PORT",
-            description = "Kafka's client port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
+            description = "Kafka's client port; 0 picks a free one (default: tally.broker.listener.port, else 9092).")
+    Integer kafkaPort;
 
     @Option(
             names = "--api-port",
-            defaultValue = "8080",
             paramLabel = "PORT",
-            description = "Port of the API and dashboard; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int apiPort;
+            description = "Port of the API and dashboard; 0 picks a free one (default: tally.api.port, else 8080).")
+    Integer apiPort;
 
     @Option(
             names = "--cassandra-port",
-            defaultValue = "9042",
             paramLabel = "PORT",
-            description = "Cassandra's CQL port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int cassandraPort;
+            description = "Cassandra's CQL port; 0 picks a free one (default: tally.cassandra.cql.port, else 9042).")
+    Integer cassandraPort;
 
     @Option(
             names = "--data-dir",
@@ -75,10 +78,7 @@ final class StandaloneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : DataDirs.defaultFor("standalone");
-        Standalone tally = Standalone.start(
-                new Standalone.Options(
-                        bucket, grace, kafkaPort, apiPort, cassandraPort, dir, apiTokens, settings.load()),
-                System.out);
+        Standalone tally = Standalone.start(new Standalone.Options(dir, values(System.getenv())), System.out);
         Standalone.Endpoints e = tally.endpoints();
         System.out.printf(
                 "%nTally is running (data in %s):%n"
@@ -99,8 +99,32 @@ final class StandaloneCommand implements Callable<Integer> {
                 apiTokens.isEmpty() ? "" : " (bearer token required)",
                 e.api(),
                 e.kafka(),
-                bucket.toMillis(),
+                tally.bucketMs(),
                 e.api());
         return ForegroundService.runUntilStopped("Tally", tally, tally.failed());
+    }
+
+    /** @return the settings of {@code environment}, --config and --set, with the flags given on top */
+    Map<String, String> values(Map<String, String> environment) throws IOException {
+        Map<String, String> values = settings.load(environment);
+        if (bucket != null) {
+            values.put(SharedSettings.BUCKET_MS, String.valueOf(bucket.toMillis()));
+        }
+        if (grace != null) {
+            values.put(ReconcilerConfig.GRACE_MS, String.valueOf(grace.toMillis()));
+        }
+        if (kafkaPort != null) {
+            values.put(BrokerConfig.LISTENER_PORT, String.valueOf(kafkaPort));
+        }
+        if (apiPort != null) {
+            values.put(ApiConfig.PORT, String.valueOf(apiPort));
+        }
+        if (cassandraPort != null) {
+            values.put(LocalCassandraConfig.CQL_PORT, String.valueOf(cassandraPort));
+        }
+        if (!apiTokens.isEmpty()) {
+            values.put(ApiConfig.TOKENS, String.join(",", apiTokens));
+        }
+        return values;
     }
 }

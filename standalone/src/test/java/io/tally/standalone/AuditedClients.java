@@ -1,7 +1,6 @@
 package io.tally.standalone;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +31,14 @@ final class AuditedClients {
                 "tally.reconciler.idle.after.ms", "2000",
                 "tally.reconciler.idle.lag.ms", "1000",
                 "tally.reconciler.alert.hold.ms", "10000"));
+        // free ports for Kafka, Cassandra and the API
+        settings.put("tally.broker.listener.port", "0");
+        settings.put("tally.cassandra.cql.port", "0");
+        settings.put("tally.api.port", "0");
+        settings.put("tally.bucket.ms", String.valueOf(bucketMs));
+        settings.put("tally.reconciler.grace.ms", "2000");
         settings.putAll(more);
-        return new Standalone.Options(
-                Duration.ofMillis(bucketMs), Duration.ofSeconds(2), 0, 0, 0, dir, List.of(), Map.copyOf(settings));
+        return new Standalone.Options(dir, Map.copyOf(settings));
     }
 
     /** A producer's settings with the agent attached. */

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.api.ApiConfig;
 import io.tally.reconciler.ReconcilerConfig;
+import io.tally.storage.AuditStore;
+import io.tally.storage.AuditStores;
+import io.tally.storage.InMemoryAuditStore;
+import io.tally.storage.TallySchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,6 +80,83 @@ class SettingsTest {
         ApiCommand api = command(ApiCommand.class, "api");
         assertThat(api.values(Map.of("TALLY_CASSANDRA_CONTACT_POINTS", "cassandra-1:9042")))
                 .containsEntry(ApiConfig.CASSANDRA_CONTACT_POINTS, "cassandra-1:9042");
+    }
+
+    @Test
+    void standalone_flags_left_out_do_not_hide_the_settings_of_the_environment_a_file_or_set(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("tally.properties");
+        Files.writeString(file, "tally.reconciler.grace.ms=3000\n");
+        Map<String, String> environment = Map.of("TALLY_BUCKET_MS", "10000", "TALLY_API_PORT", "8181");
+
+        Map<String, Object> given =
+                roles(dir, command(StandaloneCommand.class, "standalone", "--config", file.toString()), environment);
+        assertThat(AggregatorConfig.fromMap(given).getLong(AggregatorConfig.BUCKET_MS))
+                .isEqualTo(10_000);
+        assertThat(ReconcilerConfig.fromProperties(given).getLong(ReconcilerConfig.GRACE_MS))
+                .isEqualTo(3_000);
+        assertThat(ApiConfig.fromProperties(given).getInt(ApiConfig.PORT)).isEqualTo(8181);
+
+        Map<String, Object> set =
+                roles(dir, command(StandaloneCommand.class, "standalone", "--set", "tally.api.port=8282"), environment);
+        assertThat(ApiConfig.fromProperties(set).getInt(ApiConfig.PORT)).isEqualTo(8282);
+
+        Map<String, Object> flagged = roles(
+                dir,
+                command(StandaloneCommand.class, "standalone", "--bucket", "5s", "--grace", "1s", "--api-port", "0"),
+                environment);
+        assertThat(AggregatorConfig.fromMap(flagged).getLong(AggregatorConfig.BUCKET_MS))
+                .isEqualTo(5_000);
+        assertThat(ReconcilerConfig.fromProperties(flagged).getLong(ReconcilerConfig.GRACE_MS))
+                .isEqualTo(1_000);
+        assertThat(ApiConfig.fromProperties(flagged).getInt(ApiConfig.PORT)).isZero();
+
+        Map<String, Object> none = roles(dir, command(StandaloneCommand.class, "standalone"), Map.of());
+        assertThat(AggregatorConfig.fromMap(none).getLong(AggregatorConfig.BUCKET_MS))
+                .isEqualTo(60_000);
+        assertThat(ReconcilerConfig.fromProperties(none).getLong(ReconcilerConfig.GRACE_MS))
+                .isEqualTo(10_000);
+        assertThat(ApiConfig.fromProperties(none).getInt(ApiConfig.PORT)).isEqualTo(8080);
+    }
+
+    @Test
+    void standalone_gives_the_api_the_keyspace_and_datacenter_the_reconciler_uses(@TempDir Path dir) throws Exception {
+        Map<String, Object> given = roles(
+                dir,
+                command(
+                        StandaloneCommand.class,
+                        "standalone",
+                        "--set",
+                        "tally.cassandra.keyspace=audit_trail",
+                        "--set",
+                        "tally.cassandra.datacenter=east"),
+                Map.of());
+
+        ReconcilerConfig reconciler = ReconcilerConfig.fromProperties(given);
+        ApiConfig api = ApiConfig.fromProperties(given);
+        for (String key : List.of(ApiConfig.CASSANDRA_KEYSPACE, ApiConfig.CASSANDRA_DATACENTER)) {
+            assertThat(api.getString(key)).isEqualTo(reconciler.getString(key));
+        }
+        assertThat(AuditStores.schema(api, TallySchema.DEFAULT_TTL).keyspace()).isEqualTo("audit_trail");
+    }
+
+    @Test
+    void the_api_accepts_memory_as_contact_points_as_the_reconciler_does() throws Exception {
+        ApiConfig api = ApiConfig.fromProperties(
+                command(ApiCommand.class, "api", "--cassandra", "memory").values(Map.of()));
+        ReconcilerConfig reconciler = ReconcilerConfig.fromProperties(command(ReconcilerCommand.class, "reconciler")
+                .values(Map.of("TALLY_CASSANDRA_CONTACT_POINTS", "memory")));
+
+        try (AuditStore apiStore = AuditStores.open(api);
+                AuditStore reconcilerStore = AuditStores.open(reconciler)) {
+            assertThat(apiStore).isInstanceOf(InMemoryAuditStore.class);
+            assertThat(reconcilerStore).isInstanceOf(InMemoryAuditStore.class);
+        }
+    }
+
+    private static Map<String, Object> roles(Path dir, StandaloneCommand command, Map<String, String> environment)
+            throws Exception {
+        return Standalone.roleSettings(new Standalone.Options(dir, command.values(environment)), "k:9092", "c:9042");
     }
 
     @Test

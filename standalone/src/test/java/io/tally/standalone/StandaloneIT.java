@@ -40,21 +40,22 @@ class StandaloneIT {
 
     private static Standalone.Options options(Path dir, int kafkaPort, int apiPort) {
         return new Standalone.Options(
-                Duration.ofMillis(BUCKET_MS),
-                Duration.ofSeconds(2),
-                kafkaPort,
-                apiPort,
-                0,
                 dir,
-                List.of(),
-                Map.of(
-                        "tally.aggregator.emit.interval.ms", "300",
-                        "tally.aggregator.checkpoint.interval.ms", "1000",
-                        "tally.aggregator.log.flush.interval.ms", "500",
-                        "tally.reconciler.evaluate.interval.ms", "200",
-                        "tally.reconciler.idle.after.ms", "2000",
-                        "tally.reconciler.idle.lag.ms", "1000",
-                        "tally.reconciler.alert.hold.ms", "1000"));
+                Map.ofEntries(
+                        Map.entry("tally.bucket.ms", String.valueOf(BUCKET_MS)),
+                        Map.entry("tally.reconciler.grace.ms", "2000"),
+                        Map.entry("tally.broker.listener.port", String.valueOf(kafkaPort)),
+                        Map.entry("tally.api.port", String.valueOf(apiPort)),
+                        Map.entry("tally.cassandra.cql.port", "0"),
+                        // not the default keyspace: the API must read where the reconciler writes
+                        Map.entry("tally.cassandra.keyspace", "audit_trail"),
+                        Map.entry("tally.aggregator.emit.interval.ms", "300"),
+                        Map.entry("tally.aggregator.checkpoint.interval.ms", "1000"),
+                        Map.entry("tally.aggregator.log.flush.interval.ms", "500"),
+                        Map.entry("tally.reconciler.evaluate.interval.ms", "200"),
+                        Map.entry("tally.reconciler.idle.after.ms", "2000"),
+                        Map.entry("tally.reconciler.idle.lag.ms", "1000"),
+                        Map.entry("tally.reconciler.alert.hold.ms", "1000")));
     }
 
     @Test

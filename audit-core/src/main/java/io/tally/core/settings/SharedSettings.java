@@ -176,8 +176,8 @@ public final class SharedSettings {
                             new ConfigDef.NonEmptyString(),
                             Importance.HIGH,
                             "Cassandra nodes of the reconciler and the API, `host[:port]` "
-                                    + "comma-separated; `memory` keeps everything in the reconciler's memory (tests, "
-                                    + "trials).")
+                                    + "comma-separated; `memory` keeps everything in the process's own memory, "
+                                    + "shared with no other process and gone at its end (tests, trials).")
                     .define(
                             CASSANDRA_DATACENTER,
                             Type.STRING,

@@ -1,0 +1,54 @@
+package io.tally.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tally.core.settings.SharedSettings;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.junit.jupiter.api.Test;
+
+class AuditStoresTest {
+
+    private static AbstractConfig settings(Map<String, String> given) {
+        return new AbstractConfig(SharedSettings.table().definition(), given, false);
+    }
+
+    @Test
+    void memory_as_contact_points_is_a_store_in_this_process() {
+        try (AuditStore store = AuditStores.open(settings(Map.of(SharedSettings.CASSANDRA_CONTACT_POINTS, "Memory")))) {
+            assertThat(store).isInstanceOf(InMemoryAuditStore.class);
+        }
+    }
+
+    @Test
+    void the_schema_is_the_one_the_settings_name() {
+        TallySchema schema = AuditStores.schema(
+                settings(Map.of(
+                        SharedSettings.CASSANDRA_KEYSPACE, "audit_trail",
+                        SharedSettings.CASSANDRA_REPLICATION, "dc1=3")),
+                Duration.ofDays(3));
+
+        assertThat(schema.keyspace()).isEqualTo("audit_trail");
+        assertThat(schema.replication()).isEqualTo(Replication.networkTopology(Map.of("dc1", 3)));
+        assertThat(schema.defaultTtl()).isEqualTo(Duration.ofDays(3));
+        assertThat(AuditStores.schema(settings(Map.of()), Duration.ofMillis(10)).defaultTtl())
+                .as("at least a second")
+                .isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void a_bad_setting_is_named_with_its_value() {
+        assertThatThrownBy(() -> AuditStores.schema(
+                        settings(Map.of(SharedSettings.CASSANDRA_KEYSPACE, "Audit-Trail")), Duration.ofDays(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tally.cassandra.keyspace 'Audit-Trail'");
+        assertThatThrownBy(() -> AuditStores.schema(
+                        settings(Map.of(SharedSettings.CASSANDRA_REPLICATION, "three")), Duration.ofDays(1)))
+                .hasMessageContaining("tally.cassandra.replication 'three'");
+        assertThatThrownBy(() -> AuditStores.open(settings(Map.of(SharedSettings.CASSANDRA_CONTACT_POINTS, "h:x"))))
+                .hasMessageContaining("tally.cassandra.contact.points 'h:x'")
+                .hasMessageContaining("bad port");
+    }
+}
