@@ -1,12 +1,15 @@
 package io.tally.aggregator;
 
+import io.tally.aggregator.internal.kafka.CommittedTopicsSubscriber;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.KafkaEdges;
+import io.tally.aggregator.internal.kafka.LogTopics;
 import io.tally.aggregator.internal.logtier.EventTimeRule;
 import io.tally.aggregator.internal.logtier.LogCounter;
 import io.tally.aggregator.internal.logtier.LogObservation;
 import io.tally.aggregator.internal.logtier.LogRecordDeserializer;
 import io.tally.aggregator.internal.logtier.LogTierOperator;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -18,8 +21,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The log-tier auditor: reads every audited topic ({@link AggregatorConfig#LOG_TOPICS}; never {@code tally.*} or
  * {@code __*}) and counts what is really in the broker as tier {@code log}, in counting mode {@code log}, emitting
  * audit records and heartbeats to the audit topic as an agent would. The topics of
- * {@link AggregatorConfig#LOG_COMMITTED_TOPICS} are read a second time, with {@code isolation.level=read_committed},
- * and counted as tier {@code log.committed}: what transactions committed, the reference of read_committed readers.
+ * {@link AggregatorConfig#LOG_COMMITTED_TOPICS}, and those the brokers say are written in transactions, are read a
+ * second time, with {@code isolation.level=read_committed}, and counted as tier {@code log.committed}: what
+ * transactions committed, the reference of read_committed readers ({@link CommittedTopicsSubscriber}).
  * One agent per source subtask; its audit records are written in Kafka transactions committed at checkpoints, so they
  * appear with each checkpoint and a
  * restored job neither loses nor repeats a count.
@@ -39,11 +43,18 @@ public final class LogTierJob {
 
     /** @param bounded whether to stop at the topics' end offsets at start (benchmarks) */
     static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
-        addCounter(env, config, bounded, LogCounter.TIER, config.getString(AggregatorConfig.LOG_TOPICS), false, "log");
-        String committed = config.getString(AggregatorConfig.LOG_COMMITTED_TOPICS);
-        if (!committed.isEmpty()) {
-            addCounter(env, config, bounded, LogCounter.COMMITTED_TIER, committed, true, "log-committed");
-        }
+        String topics = config.getString(AggregatorConfig.LOG_TOPICS);
+        addCounter(
+                env, config, bounded, LogCounter.TIER, false, "log", b -> b.setTopicPattern(LogTopics.pattern(topics)));
+        String listed = config.getString(AggregatorConfig.LOG_COMMITTED_TOPICS);
+        addCounter(
+                env,
+                config,
+                bounded,
+                LogCounter.COMMITTED_TIER,
+                true,
+                "log-committed",
+                b -> b.setKafkaSubscriber(new CommittedTopicsSubscriber(topics, listed)));
     }
 
     /** Adds one source read one way, counted as {@code tier}; {@code name} sets its group, uids and transactions. */
@@ -52,14 +63,15 @@ public final class LogTierJob {
             AggregatorConfig config,
             boolean bounded,
             String tier,
-            String topicsRegex,
             boolean readCommitted,
-            String name) {
+            String name,
+            Consumer<KafkaSourceBuilder<LogObservation>> subscribe) {
         int parallelism = config.getInt(AggregatorConfig.PARALLELISM);
         KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(
-                        config, topicsRegex, readCommitted, "." + name)
+                        config, readCommitted, "." + name)
                 .setDeserializer(new LogRecordDeserializer(
                         EventTimeRule.parse(config.getString(AggregatorConfig.LOG_EVENT_TIME))));
+        subscribe.accept(builder);
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest()).setProperty("partition.discovery.interval.ms", "-1");
         }

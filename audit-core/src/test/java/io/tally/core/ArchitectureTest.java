@@ -37,18 +37,22 @@ class ArchitectureTest {
 
     /**
      * The settings tables are Kafka {@code ConfigDef}s, the one settings mechanism of every role (each role brings
-     * kafka-clients itself); nothing else in core touches Kafka, and the settings nothing of it but its config package.
+     * kafka-clients itself), and the questions several roles ask a cluster about audited topics are asked in one place
+     * ({@code io.tally.core.kafka}); nothing else in core touches Kafka, and the settings nothing of it but its config
+     * package.
      */
     @Test
-    void only_the_settings_use_kafka_and_only_its_config_package() {
+    void only_the_settings_and_the_cluster_questions_use_kafka() {
         noClasses()
                 .that()
-                .resideOutsideOfPackage("io.tally.core.settings..")
+                .resideOutsideOfPackages("io.tally.core.settings..", "io.tally.core.kafka..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("org.apache.kafka..")
                 .check(CORE);
         noClasses()
+                .that()
+                .resideInAPackage("io.tally.core.settings..")
                 .should()
                 .dependOnClassesThat(resideInAPackage("org.apache.kafka..")
                         .and(not(resideInAPackage("org.apache.kafka.common.config.."))))

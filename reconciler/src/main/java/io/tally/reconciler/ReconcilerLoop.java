@@ -146,6 +146,7 @@ final class ReconcilerLoop implements Runnable {
                     // progress is what makes buckets final: judge soon after it arrives, not at the next tick
                     boolean eager = progressSinceEvaluation && now - lastEvaluation >= EAGER_EVALUATION_MS;
                     if ((eager || now >= nextEvaluation || now < nextEvaluation - evaluateEvery) && replayed()) {
+                        lag.refreshTransactional(reconciliation.tiersByTopic(), reconciliation::readsCommitted);
                         evaluate(now); // the first one as soon as the replay is done
                         nextEvaluation = now + evaluateEvery;
                         lastEvaluation = now;

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * DESIGN.md, "Transactions", on the whole pipeline: two transactional producers write a topic of 3 partitions and
  * abort every third transaction after its records were appended. A {@code read_committed} group never sees the
  * aborted records; judged against {@code log} (everything appended) it would show a LOSS of exactly them in every
- * bucket. The log tier also counts the topic as {@code log.committed}, the group's agents say they read committed
- * records only, and so the group is judged against {@code log.committed}; a {@code read_uncommitted} group reading
- * the same topic is still judged against {@code log}. Both are COMPLETE in every bucket, nothing is alerted, and the
+ * bucket. Nothing is configured: the brokers say the topic is written in transactions, so the log tier also counts it
+ * as {@code log.committed} by itself, the group's agents say they read committed records only, and so the group is
+ * judged against {@code log.committed}; a {@code read_uncommitted} group reading the same topic is still judged
+ * against {@code log}. Both are COMPLETE in every bucket, nothing is alerted, and the
  * aborted records are the difference between the two log tiers.
  */
 class TransactionsIT {
@@ -43,8 +44,8 @@ class TransactionsIT {
     void
             a_read_committed_group_is_judged_against_what_transactions_committed_and_a_read_uncommitted_one_against_the_log(
                     @TempDir Path dir) throws Exception {
-        Standalone.Options options =
-                AuditedClients.fastTally(dir, BUCKET_MS, Map.of("tally.log.committed.topics", TOPIC));
+        // no tally.log.committed.topics: the transactions are found by themselves
+        Standalone.Options options = AuditedClients.fastTally(dir, BUCKET_MS, Map.of());
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();

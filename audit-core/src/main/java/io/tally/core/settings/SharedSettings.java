@@ -164,11 +164,13 @@ public final class SharedSettings {
                             "",
                             REGEX,
                             Importance.LOW,
-                            "Regular expression of the topics the log tier also reads with "
+                            "Regular expression of topics the log tier always also reads with "
                                     + "isolation.level=read_committed and counts as tier log.committed, the reference "
-                                    + "of read_committed consumers; empty for none. Set it for topics whose "
-                                    + "transactional producers abort transactions: the aborted records are in log but "
-                                    + "never reach such consumers. Each topic listed is read twice.")
+                                    + "of read_committed consumers; empty for none. Topics the brokers say are written "
+                                    + "in transactions are counted so without it; list a topic here when that cannot "
+                                    + "be asked (no DescribeProducers permission) or its transactional writers may "
+                                    + "pause longer than the brokers' producer.id.expiration.ms. Each such topic is "
+                                    + "read twice.")
                     .define(
                             CASSANDRA_CONTACT_POINTS,
                             Type.STRING,

@@ -37,14 +37,13 @@ public final class KafkaEdges {
     }
 
     /**
-     * @param topicsRegex   the topics to read ({@link LogTopics#pattern})
      * @param readCommitted whether to read with {@code isolation.level=read_committed} (else read_uncommitted:
      *                      everything appended)
      * @param groupSuffix   appended to the job's group id, one per source
-     * @return a builder for the audited topics' source, offsets and subscription set
+     * @return a builder for the audited topics' source, with its offsets set; the caller subscribes it
      */
     public static <T> KafkaSourceBuilder<T> auditedTopicsSource(
-            AggregatorConfig config, String topicsRegex, boolean readCommitted, String groupSuffix) {
+            AggregatorConfig config, boolean readCommitted, String groupSuffix) {
         OffsetResetStrategy reset =
                 config.getString(AggregatorConfig.LOG_STARTING_OFFSETS).equals("latest")
                         ? OffsetResetStrategy.LATEST
@@ -52,7 +51,6 @@ public final class KafkaEdges {
         return KafkaSource.<T>builder()
                 .setProperties(clientProperties(config))
                 .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
-                .setTopicPattern(LogTopics.pattern(topicsRegex))
                 .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + groupSuffix)
                 .setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))

@@ -1,8 +1,10 @@
 package io.tally.reconciler.internal.kafka;
 
+import io.tally.core.kafka.TransactionalWriters;
 import io.tally.reconciler.internal.state.LagView;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class GroupLagProbe implements LagView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupLagProbe.class);
     private static final String CONSUMER_PREFIX = "consumer.";
+    /** How long a topic found without transactions goes before it is asked about again. */
+    static final long RECHECK_MS = 30_000;
+    /** How long after a failed question it is asked again. */
+    private static final long RETRY_MS = 2_000;
 
     private final Admin admin;
     private final Duration timeout;
@@ -35,6 +41,10 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     private final TailCheck tails;
     /** group|topic-partition → its committed offset at the previous check */
     private Map<String, Long> previousCommits = new HashMap<>();
+    /** Topics the brokers said are written in transactions; once said, for good. */
+    private final Set<String> transactional = ConcurrentHashMap.newKeySet();
+    /** Topics with read_committed readers that were not transactional when last asked, with when (monotonic ms) */
+    private final Map<String, Long> notTransactionalAt = new HashMap<>();
 
     /** @param tails reads what lies between a commit and the end, or null to take any gap as lag */
     public GroupLagProbe(Map<String, Object> adminConfig, Duration timeout, TailCheck tails) {
@@ -46,6 +56,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     @Override
     public Boolean caughtUp(String tier, String topic) {
         return answers.get(tier + '|' + topic);
+    }
+
+    @Override
+    public boolean transactional(String topic) {
+        return transactional.contains(topic);
     }
 
     /** Asks the cluster about each (tier, topic) pair: tiers per topic, none reading committed records only. */
@@ -119,6 +134,52 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
         } catch (Exception e) {
             answers.clear();
             LOG.warn("Checking consumer group offsets failed; lag unknown until the next check: {}", e.toString());
+        }
+    }
+
+    /**
+     * Asks the brokers which topics read by a {@code read_committed} tier are written in transactions: a topic as
+     * soon as such a tier reads it (called before every evaluation, so that it is known before the tier is judged
+     * for the first time), then again every {@link #RECHECK_MS} while it is not. Asks nothing when nothing is due.
+     */
+    public void refreshTransactional(Map<String, Set<String>> tiersByTopic, BiPredicate<String, String> readCommitted) {
+        long now = System.nanoTime() / 1_000_000; // an interval, not a time of day
+        Set<String> ask = new HashSet<>();
+        tiersByTopic.forEach((topic, tiers) -> {
+            Long askedAt = notTransactionalAt.get(topic);
+            if (!transactional.contains(topic)
+                    && (askedAt == null || now - askedAt >= RECHECK_MS)
+                    && tiers.stream().anyMatch(tier -> readCommitted.test(tier, topic))) {
+                ask.add(topic);
+            }
+        });
+        if (ask.isEmpty()) {
+            return;
+        }
+        Set<String> found;
+        try {
+            found = TransactionalWriters.topicsWithTransactions(admin, ask, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            LOG.warn(
+                    "Asking which topics are written in transactions failed; asking again in {} ms: {}",
+                    RETRY_MS,
+                    e.toString());
+            ask.forEach(topic -> notTransactionalAt.put(topic, now - RECHECK_MS + RETRY_MS));
+            return;
+        }
+        for (String topic : ask) {
+            if (found.contains(topic)) {
+                transactional.add(topic);
+                notTransactionalAt.remove(topic);
+                LOG.info(
+                        "{} is written in transactions: its read_committed readers are compared with log.committed",
+                        topic);
+            } else {
+                notTransactionalAt.put(topic, now);
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package io.tally.reconciler.internal.state;
 
-/** What the reconciler knows of consumer groups' lag: whether a tier has consumed a topic to its log end. */
+/**
+ * What the reconciler knows from the cluster: whether a consumer-group tier has consumed a topic to its log end,
+ * and whether a topic is written in transactions.
+ */
 @FunctionalInterface
 public interface LagView {
     /** Knows nothing: every tier is judged by its heartbeats. */
@@ -8,4 +11,12 @@ public interface LagView {
 
     /** @return true or false for a consumer-group tier whose lag on {@code topic} is known, else null */
     Boolean caughtUp(String tier, String topic);
+
+    /**
+     * @return whether the brokers said that {@code topic} is written in transactions: its {@code read_committed}
+     *     readers are then judged against {@code log.committed}, which the log tier counts for it by itself
+     */
+    default boolean transactional(String topic) {
+        return false;
+    }
 }

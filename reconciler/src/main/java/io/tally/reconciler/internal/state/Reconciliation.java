@@ -171,7 +171,12 @@ public final class Reconciliation {
         for (Map.Entry<String, BucketTable> t : topics.entrySet()) {
             String topic = t.getKey();
             List<Edge> edges = topology.edges(
-                    topic, t.getValue().tiers(), this::tiersOf, logTierSeen, tier -> readsCommitted(tier, topic));
+                    topic,
+                    t.getValue().tiers(),
+                    this::tiersOf,
+                    logTierSeen,
+                    tier -> readsCommitted(tier, topic),
+                    lag.transactional(topic));
             edgesByTopic.put(t.getKey(), edges);
             for (Edge e : edges) {
                 upstreamOf

@@ -170,7 +170,25 @@ public final class Topology {
             Function<String, Set<String>> tiersOf,
             boolean logTierSeen,
             Predicate<String> readCommitted) {
-        List<Edge> edges = rawEdges(topic, tiers, tiersOf, logTierSeen, readCommitted);
+        return edges(topic, tiers, tiersOf, logTierSeen, readCommitted, false);
+    }
+
+    /**
+     * The edges whose upstream topic is {@code topic}.
+     *
+     * @param transactional whether the brokers said the topic is written in transactions: where the log tier is
+     *     expected, the log tier then counts it as {@code log.committed} by itself, and its {@code read_committed}
+     *     tiers wait for that tier as for a topic of {@code tally.log.committed.topics}
+     * @see #edges(String, Set, Function, boolean, Predicate)
+     */
+    public List<Edge> edges(
+            String topic,
+            Set<String> tiers,
+            Function<String, Set<String>> tiersOf,
+            boolean logTierSeen,
+            Predicate<String> readCommitted,
+            boolean transactional) {
+        List<Edge> edges = rawEdges(topic, tiers, tiersOf, logTierSeen, readCommitted, transactional);
         if (policy(topic).partialProducers()) {
             edges.replaceAll(e -> e.upstreamTier().equals(producerTier) ? e.asLossOnly() : e);
         }
@@ -182,7 +200,8 @@ public final class Topology {
             Set<String> tiers,
             Function<String, Set<String>> tiersOf,
             boolean logTierSeen,
-            Predicate<String> readCommitted) {
+            Predicate<String> readCommitted,
+            boolean transactional) {
         List<Edge> edges = new ArrayList<>();
         if (rules.isEmpty()) {
             boolean logExpected = switch (logTierMode) {
@@ -202,7 +221,9 @@ public final class Topology {
             }
             boolean committedCounted = root.equals(logTier)
                     && (tiers.contains(LOG_COMMITTED)
-                            || logExpected && committedTopics.matcher(topic).matches());
+                            || logExpected
+                                    && (transactional
+                                            || committedTopics.matcher(topic).matches()));
             for (String tier : tiers) {
                 if (!tier.equals(producerTier) && !tier.equals(logTier) && !tier.equals(LOG_COMMITTED)) {
                     edges.add(

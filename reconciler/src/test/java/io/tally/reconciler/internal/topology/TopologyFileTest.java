@@ -79,6 +79,33 @@ class TopologyFileTest {
     }
 
     @Test
+    void a_topic_the_brokers_say_is_written_in_transactions_waits_for_log_committed_without_configuration() {
+        Topology expecting = Topology.defaults().withLogTier(Topology.LogTier.EXPECTED, Pattern.compile(".*"));
+        Set<String> tiers = Set.of("producer", "log", "consumer.settle", "consumer.mirror");
+
+        assertThat(expecting.edges("app-repartition", tiers, x -> Set.of(), true, "consumer.settle"::equals, true))
+                .as("found transactional: the read_committed tier waits for log.committed, the other reads log")
+                .containsExactlyInAnyOrder(
+                        Edge.of("app-repartition", "producer", "log"),
+                        Edge.of("app-repartition", "log.committed", "consumer.settle"),
+                        Edge.of("app-repartition", "log", "consumer.mirror"));
+        assertThat(expecting.edges("app-repartition", tiers, x -> Set.of(), true, "consumer.settle"::equals, false))
+                .as("not transactional")
+                .contains(Edge.of("app-repartition", "log", "consumer.settle"));
+        assertThat(Topology.defaults()
+                        .withLogTier(Topology.LogTier.NONE, Pattern.compile(".*"))
+                        .edges(
+                                "app-repartition",
+                                Set.of("producer", "consumer.settle"),
+                                x -> Set.of(),
+                                false,
+                                "consumer.settle"::equals,
+                                true))
+                .as("without a log tier there is no log.committed to wait for")
+                .containsExactly(Edge.of("app-repartition", "producer", "consumer.settle"));
+    }
+
+    @Test
     void per_topic_policies_inherit_the_defaults() {
         Topology t = TopologyFile.parse("""
                 {"defaults": {"latencySlaMs": 5000},
