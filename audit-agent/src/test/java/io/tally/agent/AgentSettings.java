@@ -15,7 +15,7 @@ final class AgentSettings {
         settings.put(InternalSettings.CLOCK, clock);
         settings.put(InternalSettings.SINK, sink);
         // the group's commits are read only where a test says what they are: no admin client to a missing broker
-        settings.put(InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source) Map::of);
+        settings.put(InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source) waiting -> Map.of());
         settings.put(AgentConfig.BUCKET_MS, "10000");
         settings.put(AgentConfig.FLUSH_INTERVAL_MS, "600000");
         settings.put(AgentConfig.CLOSE_TIMEOUT_MS, "5000");

@@ -102,6 +102,16 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void heartbeats_say_how_many_records_wait_to_be_counted() throws Exception {
+        start();
+        poll(0, 10);
+        assertThat(commitAndFlush(Map.of(P0, 4L)).waiting())
+                .as("the commit cut the poll: 4..9 wait")
+                .containsExactly(Map.entry("orders", 6L));
+        assertThat(commitAndFlush(Map.of(P0, 10L)).waiting()).isEmpty();
+    }
+
+    @Test
     void heartbeats_say_whether_the_consumer_reads_committed_records_only() throws Exception {
         start("isolation.level", "read_committed");
         poll(0, 10);
@@ -212,7 +222,7 @@ class AuditConsumerInterceptorTest {
         java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
                 new java.util.concurrent.atomic.AtomicReference<>(Map.of());
         start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source)
-                group::get);
+                waiting -> group.get());
         poll(0, 10);
         group.set(Map.of(P0, 6L)); // sendOffsetsToTransaction(6) committed with the transaction of 0..5
         clock.advance(20_000); // no commit through the client: the agent reads the group's
@@ -223,6 +233,24 @@ class AuditConsumerInterceptorTest {
         awaitCounted(12);
         assertThat(countedAfterClose()).isEqualTo(12);
         assertThat(sink.records()).allMatch(r -> r.mode() == CountingMode.COMMIT);
+    }
+
+    @Test
+    void a_transaction_committed_just_before_the_close_counts_what_it_covers_and_no_more() {
+        java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source)
+                waiting -> group.get());
+        poll(0, 10);
+        poll(p1, 0, 10);
+        // the last transaction committed 0..7 of partition 0; partition 1 moved to another member, which read on and
+        // committed past what this one read (it counts 0..9 itself)
+        group.set(Map.of(P0, 8L, p1, 25L));
+
+        assertThat(countedAfterClose())
+                .as("read once more at close, long before the group would be read again")
+                .isEqualTo(8);
     }
 
     private void awaitCounted(long expected) throws InterruptedException {

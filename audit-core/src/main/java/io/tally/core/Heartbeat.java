@@ -32,6 +32,11 @@ import java.util.TreeMap;
  *                   started, read now or not; unmodifiable, sorted; empty otherwise
  * @param readCommitted whether the agent's client reads with {@code isolation.level=read_committed} (records of
  *                   aborted transactions never reach it), so that its tier is compared with {@code log.committed}
+ * @param waiting    for a consumer agent: topic → records it has read that wait to be counted (for their commit, or
+ *                   for the agent to learn of a transaction's), when it sent this; unmodifiable, sorted; topics with
+ *                   none are absent. Its watermarks do not cover them yet: while some wait, the tier is not at the end
+ *                   of what it processed, whatever its group's committed offsets say; and an agent that dies can
+ *                   leave them uncounted
  */
 public record Heartbeat(
         AgentIdentity agent,
@@ -44,7 +49,8 @@ public record Heartbeat(
         long dropped,
         Map<String, Map<Long, Long>> droppedByBucket,
         Map<String, Map<Integer, Long>> startOffsets,
-        boolean readCommitted)
+        boolean readCommitted,
+        Map<String, Long> waiting)
         implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
@@ -84,6 +90,63 @@ public record Heartbeat(
             }
         });
         startOffsets = Collections.unmodifiableMap(starts);
+        TreeMap<String, Long> waitingCopy = new TreeMap<>();
+        waiting.forEach((topic, n) -> {
+            if (Names.nonNegative("waiting", n) > 0) {
+                waitingCopy.put(Names.topic(topic), n);
+            }
+        });
+        waiting = Collections.unmodifiableMap(waitingCopy);
+    }
+
+    /** A heartbeat of an agent with no records waiting to be counted (a producer, the log tier). */
+    public Heartbeat(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            Map<String, Long> watermarks,
+            Map<String, Map<Integer, Long>> partitions,
+            boolean closed,
+            long dropped,
+            Map<String, Map<Long, Long>> droppedByBucket,
+            Map<String, Map<Integer, Long>> startOffsets,
+            boolean readCommitted) {
+        this(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                watermarks,
+                partitions,
+                closed,
+                dropped,
+                droppedByBucket,
+                startOffsets,
+                readCommitted,
+                Map.of());
+    }
+
+    /** @return this heartbeat with {@code waiting} as the records waiting to be counted, by topic */
+    public Heartbeat withWaiting(Map<String, Long> waiting) {
+        return new Heartbeat(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                watermarks,
+                partitions,
+                closed,
+                dropped,
+                droppedByBucket,
+                startOffsets,
+                readCommitted,
+                waiting);
+    }
+
+    /** @return records waiting to be counted on {@code topic} when this was sent */
+    public long waitingOn(String topic) {
+        return waiting.getOrDefault(topic, 0L);
     }
 
     /** A heartbeat of a client that reads uncommitted records, or of one that reads nothing. */

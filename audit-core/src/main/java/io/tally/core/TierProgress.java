@@ -24,6 +24,9 @@ import java.util.TreeMap;
  * @param readCommitted   whether the tier's agents read with {@code isolation.level=read_committed} (any of them,
  *                        over the agents known for the retention): such a tier is compared with
  *                        {@code log.committed} where that tier counts the topic
+ * @param waiting         records the tier's live agents have read and wait to count (for a commit, or to learn of a
+ *                        transaction's), summed over them, as their latest heartbeats say: while any wait, the tier
+ *                        is not at the end of what it processed, whatever its group's committed offsets say
  */
 public record TierProgress(
         String tier,
@@ -34,7 +37,8 @@ public record TierProgress(
         long updatedAt,
         Map<Long, Long> dropped,
         Map<Integer, Long> startOffsets,
-        boolean readCommitted)
+        boolean readCommitted,
+        long waiting)
         implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
@@ -46,6 +50,21 @@ public record TierProgress(
         dropped.forEach((bucket, n) -> copy.put(Objects.requireNonNull(bucket), Names.nonNegative("dropped", n)));
         dropped = Collections.unmodifiableMap(copy);
         startOffsets = PartitionOffsets.copyOf(startOffsets);
+        Names.nonNegative("waiting", waiting);
+    }
+
+    /** Progress of a tier with no records waiting to be counted. */
+    public TierProgress(
+            String tier,
+            String topic,
+            long watermark,
+            long lastHeartbeatAt,
+            int liveAgents,
+            long updatedAt,
+            Map<Long, Long> dropped,
+            Map<Integer, Long> startOffsets,
+            boolean readCommitted) {
+        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, startOffsets, readCommitted, 0);
     }
 
     /** Progress of a tier that reads uncommitted records, or that reads nothing. */

@@ -105,6 +105,7 @@ public final class Agent {
         Map<String, Map<Integer, Long>> read =
                 reports == null ? null : PartitionReport.readNow(reports, now, partitionIdleMs);
         Map<String, Map<Integer, Long>> starts = reports == null ? Map.of() : PartitionReport.startOffsets(reports);
+        Map<String, Long> waiting = reports == null ? Map.of() : PartitionReport.waiting(reports);
         List<TierCounter> snapshot;
         synchronized (counters) {
             snapshot = new ArrayList<>(counters);
@@ -130,7 +131,8 @@ public final class Agent {
                 drops.total(),
                 drops.byBucket(),
                 starts,
-                readCommitted));
+                readCommitted,
+                waiting));
         return out;
     }
 }

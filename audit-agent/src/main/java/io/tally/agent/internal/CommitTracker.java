@@ -176,6 +176,18 @@ final class CommitTracker {
         return oldest;
     }
 
+    /** @return partition → the offset after the last record waiting there, for every partition where records wait */
+    Map<TopicPartition, Long> waitingUpTo() {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        partitions.forEach((tp, state) -> {
+            PendingRecords last = state.segments.peekLast();
+            if (last != null) {
+                out.put(tp, last.next());
+            }
+        });
+        return out;
+    }
+
     /** @return the partitions that count on consume because the bound on waiting records was reached */
     java.util.List<TopicPartition> overflowed() {
         java.util.List<TopicPartition> out = new java.util.ArrayList<>();
@@ -190,13 +202,14 @@ final class CommitTracker {
     /** @return what the agent must report of each partition this consumer has read, as of now */
     java.util.List<PartitionReport> report() {
         java.util.List<PartitionReport> out = new java.util.ArrayList<>(partitions.size());
-        partitions.forEach((tp, state) -> out.add(new PartitionReport(
-                tp.topic(),
-                tp.partition(),
-                state.watermark,
-                state.lastRecordsAt,
-                !state.segments.isEmpty(),
-                state.startOffset)));
+        partitions.forEach((tp, state) -> {
+            long waiting = 0;
+            for (PendingRecords s : state.segments) {
+                waiting += s.size();
+            }
+            out.add(new PartitionReport(
+                    tp.topic(), tp.partition(), state.watermark, state.lastRecordsAt, state.startOffset, waiting));
+        });
         return out;
     }
 

@@ -6,6 +6,7 @@ import io.tally.core.CountingMode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -123,16 +124,17 @@ public final class ConsumerCounting {
     }
 
     /**
-     * @return whether records wait for commits the client has not reported: once some waited {@code LEARN_AFTER_MS}
-     *         (a consumer whose commits the client reports never gets there), whenever any wait
+     * @return the partitions where records wait for commits the client has not reported: once some waited
+     *         {@code LEARN_AFTER_MS} (a consumer whose commits the client reports never gets there), whenever any
+     *         wait; else none
      */
-    private synchronized boolean wantsGroupCommits() {
+    private synchronized Set<TopicPartition> wantsGroupCommits() {
         long oldest = tracker.oldestWaitingSince();
         if (committedThroughClient || oldest == Long.MAX_VALUE) {
-            return false;
+            return Set.of();
         }
         learning |= oldest <= clock.millis() - LEARN_AFTER_MS;
-        return learning;
+        return learning ? tracker.waitingUpTo().keySet() : Set.of();
     }
 
     /** Offsets the group committed for this consumer's partitions outside the client (a transaction's). */
@@ -163,10 +165,22 @@ public final class ConsumerCounting {
         }
     }
 
-    /** Uncommitted segments are given up (their records will be delivered again); then the agent closes. */
+    /**
+     * A consumer whose commits the client does not report (a transaction's) reads the group's offsets once more: the
+     * last transaction committed just before the close. What they cover of its waiting records counts, where the
+     * commit does not pass what this consumer read (a commit beyond it was made by the partition's next owner, who
+     * counts what lies below). The rest is given up (delivered again, to the next owner); then the agent closes.
+     */
     public synchronized void close() {
         if (groupCommits != null) {
-            groupCommits.close();
+            Map<TopicPartition, Long> readUpTo = tracker.waitingUpTo();
+            Map<TopicPartition, Long> mine = new HashMap<>();
+            groupCommits.finalRead(readUpTo.keySet()).forEach((tp, offset) -> {
+                if (offset <= readUpTo.get(tp)) {
+                    mine.put(tp, offset);
+                }
+            });
+            tracker.commit(mine, clock.millis());
         }
         long discarded = tracker.discardAll();
         partitions = tracker.report();

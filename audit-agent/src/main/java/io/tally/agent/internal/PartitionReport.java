@@ -12,12 +12,12 @@ import java.util.TreeMap;
  * @param partition     the partition
  * @param watermark     the highest event time among its records counted so far, or {@link EventTimeSource#NONE}
  * @param lastRecordsAt when a poll last returned records of it, agent clock
- * @param pending       whether some of its records wait for a commit
  * @param startOffset   the lowest offset this consumer has read it from (where it started, or rewound to), or -1
  *                      before its first records: what anchors NOT_OBSERVED to where the tier started
+ * @param waiting       how many of its records wait for a commit
  */
 record PartitionReport(
-        String topic, int partition, long watermark, long lastRecordsAt, boolean pending, long startOffset) {
+        String topic, int partition, long watermark, long lastRecordsAt, long startOffset, long waiting) {
 
     /**
      * A partition is read now while records of it wait for a commit or a poll returned some within {@code idleMs}.
@@ -25,7 +25,7 @@ record PartitionReport(
      * partition's new owner reports it from its first poll.
      */
     boolean readNow(long now, long idleMs) {
-        return pending || (lastRecordsAt != Long.MIN_VALUE && now - lastRecordsAt < idleMs);
+        return waiting > 0 || (lastRecordsAt != Long.MIN_VALUE && now - lastRecordsAt < idleMs);
     }
 
     /** @return topic → partition → watermark of the partitions read now */
@@ -34,6 +34,17 @@ record PartitionReport(
         for (PartitionReport r : reports) {
             if (r.readNow(now, idleMs)) {
                 out.computeIfAbsent(r.topic, t -> new TreeMap<>()).put(r.partition, r.watermark);
+            }
+        }
+        return out;
+    }
+
+    /** @return topic → records waiting for a commit, for the topics where some wait */
+    static Map<String, Long> waiting(List<PartitionReport> reports) {
+        Map<String, Long> out = new TreeMap<>();
+        for (PartitionReport r : reports) {
+            if (r.waiting > 0) {
+                out.merge(r.topic, r.waiting, Long::sum);
             }
         }
         return out;

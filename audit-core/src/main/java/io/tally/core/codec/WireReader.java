@@ -115,7 +115,23 @@ final class WireReader {
                 f.nonNegative("dropped"),
                 droppedByBucket(f),
                 f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of(),
-                f.has("readCommitted") && f.booleanValue("readCommitted"));
+                f.has("readCommitted") && f.booleanValue("readCommitted"),
+                waiting(f));
+    }
+
+    /** @return a heartbeat's {@code waiting}: topic → records waiting to be counted; none when absent */
+    private static Map<String, Long> waiting(JsonFields f) {
+        if (!f.has("waiting")) {
+            return Map.of();
+        }
+        Map<String, Long> waiting = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : f.object("waiting").entrySet()) {
+            if (!(e.getValue() instanceof Long n) || n < 0) {
+                throw f.error("waiting." + e.getKey(), "must be an integer >= 0");
+            }
+            waiting.put(e.getKey(), n);
+        }
+        return waiting;
     }
 
     /** @return {@code droppedByBucket}, keyed {@code topic|bucketStart}; empty when absent */
@@ -245,7 +261,8 @@ final class WireReader {
                 f.longValue("updatedAt"),
                 dropped,
                 offsets(f, "startOffsets"),
-                f.has("readCommitted") && f.booleanValue("readCommitted"));
+                f.has("readCommitted") && f.booleanValue("readCommitted"),
+                f.has("waiting") ? f.nonNegative("waiting") : 0);
     }
 
     private static AgentIdentity agent(JsonFields f) {

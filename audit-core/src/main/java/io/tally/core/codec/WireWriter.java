@@ -94,6 +94,13 @@ final class WireWriter {
         if (h.readCommitted()) {
             json.writeBooleanField("readCommitted", true);
         }
+        if (!h.waiting().isEmpty()) {
+            json.writeObjectFieldStart("waiting");
+            for (Map.Entry<String, Long> e : h.waiting().entrySet()) {
+                json.writeNumberField(e.getKey(), e.getValue());
+            }
+            json.writeEndObject();
+        }
     }
 
     private static void writeAggregate(JsonGenerator json, TierAggregate a) throws IOException {
@@ -132,6 +139,9 @@ final class WireWriter {
         writeOffsets(json, "startOffsets", p.startOffsets());
         if (p.readCommitted()) {
             json.writeBooleanField("readCommitted", true);
+        }
+        if (p.waiting() > 0) {
+            json.writeNumberField("waiting", p.waiting());
         }
     }
 

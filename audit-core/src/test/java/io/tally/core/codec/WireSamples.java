@@ -58,22 +58,23 @@ final class WireSamples {
     /** A consumer's heartbeat: per partition it reads, one of them with nothing passed yet. */
     static Heartbeat partitionedHeartbeat() {
         return new Heartbeat(
-                AGENT,
-                43,
-                1_764_000_075_000L,
-                "consumer.billing",
-                Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
-                Map.of(
-                        "orders",
-                        Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
-                        "payments",
-                        Map.of(2, io.tally.core.EventTimes.NONE),
-                        "refunds",
-                        Map.of()),
-                false,
-                17,
-                Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)),
-                Map.of("orders", Map.of(0, 1_200L, 5, 0L), "payments", Map.of(2, 77L)));
+                        AGENT,
+                        43,
+                        1_764_000_075_000L,
+                        "consumer.billing",
+                        Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
+                        Map.of(
+                                "orders",
+                                Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
+                                "payments",
+                                Map.of(2, io.tally.core.EventTimes.NONE),
+                                "refunds",
+                                Map.of()),
+                        false,
+                        17,
+                        Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)),
+                        Map.of("orders", Map.of(0, 1_200L, 5, 0L), "payments", Map.of(2, 77L)))
+                .withWaiting(Map.of("orders", 31L));
     }
 
     /** The log tier's counts: with the lowest offset it counted per partition. */
@@ -117,7 +118,9 @@ final class WireSamples {
                 2,
                 1_764_000_076_000L,
                 Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L),
-                Map.of(0, 1_200L, 5, 0L));
+                Map.of(0, 1_200L, 5, 0L),
+                false,
+                31);
     }
 
     static List<WireMessage> all() {

@@ -22,11 +22,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
  * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
  *
- * <p>Layout: a type byte (4 counts, 6 heartbeat; the earlier layouts 0 (counts without first offsets) and 1 to 3
- * and 5 (heartbeats without per-partition watermarks, drops by bucket, start offsets or isolation level) are still
- * read from checkpoints taken before them), then the fields in declaration order (a heartbeat's partitions after
- * {@code dropped}, -1 for none, then its drops by bucket, its start offsets and its isolation level; a count's first
- * offsets last); sketches as their
+ * <p>Layout: a type byte (4 counts, 7 heartbeat; the earlier layouts 0 (counts without first offsets) and 1 to 3,
+ * 5 and 6 (heartbeats without per-partition watermarks, drops by bucket, start offsets, isolation level or waiting
+ * records) are still read from checkpoints taken before them), then the fields in declaration order (a heartbeat's
+ * partitions after {@code dropped}, -1 for none, then its drops by bucket, its start offsets, its isolation level and
+ * its waiting records; a count's first offsets last); sketches as their
  * documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
  */
 public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
@@ -44,6 +44,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final byte COUNTS_WITH_OFFSETS = 4;
     private static final byte HEARTBEAT_WITH_STARTS = 5;
     private static final byte HEARTBEAT_WITH_ISOLATION = 6;
+    private static final byte HEARTBEAT_WITH_WAITING = 7;
 
     /** @return type information for one kind of audit message, serialized by this serializer */
     @SuppressWarnings("unchecked")
@@ -96,7 +97,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             writeOffsets(r.firstOffsets(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
-            out.writeByte(HEARTBEAT_WITH_ISOLATION);
+            out.writeByte(HEARTBEAT_WITH_WAITING);
             writeCommon(h, out);
             out.writeInt(h.watermarks().size());
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
@@ -133,6 +134,11 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 writeOffsets(t.getValue(), out);
             }
             out.writeBoolean(h.readCommitted());
+            out.writeInt(h.waiting().size());
+            for (Map.Entry<String, Long> e : h.waiting().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
         }
     }
 
@@ -192,7 +198,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 && type != HEARTBEAT_WITH_PARTITIONS
                 && type != HEARTBEAT_WITH_DROPS
                 && type != HEARTBEAT_WITH_STARTS
-                && type != HEARTBEAT_WITH_ISOLATION) {
+                && type != HEARTBEAT_WITH_ISOLATION
+                && type != HEARTBEAT_WITH_WAITING) {
             throw new IOException("unknown audit message type " + type + " in serialized state");
         }
         int n = in.readInt();
@@ -239,6 +246,13 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             }
         }
         boolean readCommitted = type >= HEARTBEAT_WITH_ISOLATION && in.readBoolean();
+        Map<String, Long> waiting = new LinkedHashMap<>();
+        if (type >= HEARTBEAT_WITH_WAITING) {
+            int topics = in.readInt();
+            for (int i = 0; i < topics; i++) {
+                waiting.put(in.readUTF(), in.readLong());
+            }
+        }
         return new Heartbeat(
                 agent,
                 seq,
@@ -250,7 +264,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 dropped,
                 droppedByBucket,
                 startOffsets,
-                readCommitted);
+                readCommitted,
+                waiting);
     }
 
     @Override

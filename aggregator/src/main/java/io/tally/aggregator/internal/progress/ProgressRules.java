@@ -31,7 +31,9 @@ import java.util.TreeMap;
  *       owner resumes from a commit, above it) does not move;</li>
  *   <li>{@code readCommitted} = whether any agent that read the topic (live or not) reads with
  *       {@code isolation.level=read_committed}: a group reads one way, and one such agent is enough to make the
- *       tier miss aborted records.</li>
+ *       tier miss aborted records;</li>
+ *   <li>{@code waiting} = the records the live agents have read and wait to count, summed over them: a tier with
+ *       some is not at the end of what it processed, whatever its group's committed offsets say.</li>
  * </ul>
  * So one slow partition holds its topic back however far the others are, and an agent that no longer reads a
  * partition does not hold it back for ever. Stateless and thread-safe.
@@ -90,6 +92,9 @@ public final class ProgressRules {
                 TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
                 buckets.forEach((bucket, n) -> t.dropped.merge(bucket, n, Long::sum));
             });
+            if (isLive) {
+                h.waiting().forEach((topic, n) -> topics.computeIfAbsent(topic, k -> new TopicMarks()).waiting += n);
+            }
             if (isLive && h.partitions() != null) {
                 h.partitions().forEach((topic, marks) -> {
                     TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
@@ -108,7 +113,8 @@ public final class ProgressRules {
                     now,
                     e.getValue().recentDrops(),
                     e.getValue().starts,
-                    e.getValue().readCommitted));
+                    e.getValue().readCommitted,
+                    e.getValue().waiting));
         }
         return out;
     }
@@ -123,6 +129,8 @@ public final class ProgressRules {
         final Map<Integer, Long> starts = new HashMap<>();
         /** whether an agent that read the topic reads committed records only */
         boolean readCommitted;
+        /** records the live agents wait to count, summed */
+        long waiting;
         /** the lowest watermark of the live agents that report the whole topic */
         long readNow = Long.MAX_VALUE;
 

@@ -34,6 +34,22 @@ class ProgressRulesTest {
         assertThat(p.get(1).watermark()).isEqualTo(900);
     }
 
+    @Test
+    void the_records_waiting_to_be_counted_are_summed_over_the_live_agents() {
+        List<TierProgress> p = ProgressRules.compute(
+                "consumer.g",
+                List.of(
+                        hb("a", 1, NOW - 1_000, Map.of("t", 500L), false).withWaiting(Map.of("t", 30L)),
+                        hb("b", 1, NOW - 2_000, Map.of("t", 300L), false).withWaiting(Map.of("t", 12L)),
+                        hb("dead", 1, NOW - 2 * LIVENESS, Map.of("t", 100L), false)
+                                .withWaiting(Map.of("t", 1_000L))),
+                NOW,
+                LIVENESS);
+        assertThat(p.get(0).waiting())
+                .as("a dead agent's waiting records wait for nothing")
+                .isEqualTo(42);
+    }
+
     private static Heartbeat reader(
             String agent, long emittedAt, Map<String, Long> marks, Map<String, Map<Integer, Long>> partitions) {
         return new Heartbeat(new AgentIdentity(agent, "h"), 1, emittedAt, "consumer.g", marks, partitions, false, 0);

@@ -21,7 +21,10 @@ import java.util.Set;
  * <p>An agent is <em>dead</em> when it has not sent anything for {@code death.after} and its last message was not
  * {@code closed}. A dead agent can have left up to one flush interval of counts unsent: its recent rate on the topic
  * (messages per ms, over the last two rate windows) × its flush interval (the larger of the configured one and
- * the spacing observed between its messages), for buckets around its death. An agent killed before it flushed
+ * the spacing observed between its messages), for buckets around its death; and a consumer agent, the records it
+ * had read and was waiting to count as its last heartbeat said (an exactly-once consumer learns of its transactions'
+ * commits seconds after they are made: what it processed in those seconds is committed, and uncounted, when it is
+ * killed). An agent killed before it flushed
  * counts of the topic (it announced itself with its first heartbeat, which agents send within a second of starting,
  * but no rate of its own tells what it was counting), or whose own rate covers less than one flush interval, is
  * allowed the highest rate among its tier's agents on the topic instead: one agent's share, for one flush interval.
@@ -52,6 +55,8 @@ public final class AgentLiveness {
 
         final Map<String, Long> watermarks = new HashMap<>();
         final Map<String, Rate> rates = new HashMap<>();
+        /** topic → records waiting to be counted, as its latest heartbeat said */
+        Map<String, Long> waiting = Map.of();
 
         AgentState(String tier) {
             this.tier = tier;
@@ -85,6 +90,9 @@ public final class AgentLiveness {
         if (message instanceof Heartbeat h) {
             a.closed |= h.closed();
             a.watermarks.putAll(h.watermarks());
+            if (t >= a.lastSeenAt) {
+                a.waiting = h.waiting();
+            }
         } else if (message instanceof AuditRecord r) {
             Rate rate = a.rates.computeIfAbsent(r.topic(), k -> {
                 Rate fresh = new Rate();
@@ -131,7 +139,7 @@ public final class AgentLiveness {
                 }
                 perMs = Math.max(perMs, peerRate);
             }
-            total += (long) Math.ceil(perMs * flush);
+            total += (long) Math.ceil(perMs * flush) + a.waiting.getOrDefault(topic, 0L);
         }
         return total;
     }

@@ -10,7 +10,9 @@ import java.util.Map;
  * <p>A tier is <em>caught up</em> when it has nothing in flight:
  * <ul>
  *   <li>a consumer group, when the admin client says its committed offsets are at the log end on the topic
- *       ({@code groupCaughtUp}, when known);</li>
+ *       ({@code groupCaughtUp}, when known) and its live agents have no records waiting to be counted: an agent
+ *       that learns of its commits late (a transaction's, read from the group every few seconds) has processed what
+ *       the group committed before it has counted it, and progress must not get ahead of the counts;</li>
  *   <li>any other tier (a producer, the log tier, or a group whose offsets are not known), when its agents still
  *       send heartbeats, its watermark has not moved for {@code idle.after}, it is not behind any upstream tier's
  *       watermark, and every upstream tier is caught up itself;</li>
@@ -71,7 +73,7 @@ public final class TierViews {
             long now) {
         long watermark = progress == null ? Long.MIN_VALUE : progress.watermark();
         boolean caughtUp;
-        if (groupCaughtUp != null) {
+        if (groupCaughtUp != null && (!groupCaughtUp || progress == null || progress.waiting() == 0)) {
             caughtUp = groupCaughtUp;
         } else if (progress == null) {
             caughtUp = false;

@@ -58,6 +58,21 @@ class AgentLivenessTest {
     }
 
     @Test
+    void a_consumer_agent_that_died_also_leaves_the_records_it_was_waiting_to_count() {
+        records("a", 100, false);
+        AgentIdentity a = new AgentIdentity("a", "host");
+        // its last heartbeat: 700 records processed (their transaction committed) that it had not learned of yet
+        liveness.on(new Heartbeat(a, 100, T + 26_000, "consumer.g", Map.of("orders", T + 25_000), false, 0)
+                .withWaiting(Map.of("orders", 700L)));
+
+        long gap = liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 26_000 + 30_000);
+        assertThat(gap).isBetween(780L, 850L);
+        assertThat(liveness.gapAllowance("consumer.g", "payments", BUCKET, T + 100_000))
+                .as("another topic")
+                .isZero();
+    }
+
+    @Test
     void an_agent_killed_before_it_flushed_counts_is_allowed_its_busiest_peer_s_share_around_its_death() {
         records("a", 100, false); // a peer, alive: 100 per 5 s flush
         records("b", 40, true);

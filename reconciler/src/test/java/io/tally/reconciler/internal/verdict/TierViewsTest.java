@@ -60,6 +60,30 @@ class TierViewsTest {
     }
 
     @Test
+    void a_group_at_the_log_end_whose_agents_still_wait_to_count_records_keeps_its_own_watermark() {
+        // an exactly-once consumer: its transactions committed the group's offsets, its agent learns of them later
+        TierProgress waiting = new TierProgress(
+                "consumer.g",
+                "orders",
+                NOW - 6_000,
+                NOW - 200,
+                2,
+                NOW,
+                java.util.Map.of(),
+                java.util.Map.of(),
+                true,
+                40);
+
+        TierView v = views.view("consumer.g", waiting, NOW - 6_000, 0, true, List.of(), NOW);
+
+        assertThat(v.caughtUp()).isFalse();
+        assertThat(v.effectiveWatermark()).as("only what it counted").isEqualTo(NOW - 6_000);
+        assertThat(views.view("consumer.g", waiting, NOW - 6_000, 0, false, List.of(), NOW)
+                        .caughtUp())
+                .isFalse();
+    }
+
+    @Test
     void a_tier_whose_agents_all_closed_is_caught_up_but_not_one_whose_agents_died() {
         // the producers finished a minute ago and said so; their heartbeats stopped with them
         TierProgress finished = new TierProgress("producer", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);

@@ -1,0 +1,44 @@
+package io.tally.agent.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.admin.MemberAssignment;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitsTest {
+    private static final TopicPartition P0 = new TopicPartition("orders", 0);
+    private static final TopicPartition P1 = new TopicPartition("orders", 1);
+    private static final TopicPartition P2 = new TopicPartition("orders", 2);
+
+    private static MemberDescription member(String memberId, String clientId, TopicPartition... assigned) {
+        return new MemberDescription(memberId, clientId, "/10.0.0.1", new MemberAssignment(Set.of(assigned)));
+    }
+
+    @Test
+    void the_member_with_this_client_id_is_this_consumer() {
+        assertThat(GroupCommits.assignedToMe(
+                        List.of(member("m1", "billing-1", P0), member("m2", "billing-2", P1, P2)),
+                        "billing-2",
+                        Set.of(P1)))
+                .containsExactlyInAnyOrder(P1, P2);
+    }
+
+    @Test
+    void of_several_members_with_the_default_client_id_the_one_assigned_its_waiting_partitions_is_this_consumer() {
+        List<MemberDescription> members =
+                List.of(member("m1", "consumer-billing-1", P0), member("m2", "consumer-billing-1", P1, P2));
+
+        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-1", Set.of(P2)))
+                .containsExactlyInAnyOrder(P1, P2);
+        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-1", Set.of(P0, P1)))
+                .as("no member holds them all: cannot tell")
+                .isEmpty();
+        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-9", Set.of(P0)))
+                .as("not a member")
+                .isEmpty();
+    }
+}

@@ -1,0 +1,78 @@
+package io.tally.standalone;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A class of the test class path run as {@code main} in a JVM of its own, so that a test can kill it the way
+ * machines die ({@code SIGKILL}) or stop it the way operators do ({@code SIGTERM}). Its output goes to a file.
+ */
+final class ChildJvm implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private ChildJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static ChildJvm start(Class<?> main, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(args));
+        Files.createDirectories(log.getParent());
+        return new ChildJvm(
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start(),
+                log);
+    }
+
+    /** Waits until the output has a line equal to {@code line}; fails naming the log if the JVM ends first. */
+    void awaitLine(String line, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.readAllLines(log, StandardCharsets.UTF_8).contains(line)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the child JVM ended (exit " + process.exitValue() + ") before printing '"
+                        + line + "'; see " + log);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + line + "' within " + timeout + "; see " + log);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, and waits for the JVM to end (its shutdown hooks close what it runs). */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
