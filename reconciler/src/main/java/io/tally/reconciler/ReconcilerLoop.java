@@ -147,6 +147,7 @@ final class ReconcilerLoop implements Runnable {
                     boolean eager = progressSinceEvaluation && now - lastEvaluation >= EAGER_EVALUATION_MS;
                     if ((eager || now >= nextEvaluation || now < nextEvaluation - evaluateEvery) && replayed()) {
                         lag.refreshTransactional(reconciliation.tiersByTopic(), reconciliation::readsCommitted);
+                        lag.refreshUnread(reconciliation.logTierStarts(now));
                         evaluate(now); // the first one as soon as the replay is done
                         nextEvaluation = now + evaluateEvery;
                         lastEvaluation = now;

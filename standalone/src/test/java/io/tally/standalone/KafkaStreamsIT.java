@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -30,29 +31,46 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DESIGN.md, "Frameworks": a Kafka Streams application with exactly-once (v2), a repartition topic and a state store
- * (its changelog), two instances in JVMs of their own, audited through its own settings only ({@link StreamsApp}).
- * One instance is SIGKILLed mid-run (its open transaction is aborted, its tasks move to the other instance) and
- * started again (its tasks come back, their store restored from the changelog). Every topic of the pipeline — the
- * input, the repartition topic, the changelog and the output, read by an audited {@code read_committed} group — ends
- * with every tier's totals equal where they must be, every bucket judged, and no loss, duplication or stall shown
- * or alerted.
+ * (its changelog), two instances in JVMs of their own with static membership ({@code group.instance.id}), audited
+ * through its own settings only ({@link StreamsApp}). One instance is SIGKILLed mid-run (its open transaction is
+ * aborted) and started again (its tasks come back to it, their in-memory store restored from the changelog); then a
+ * rolling restart stops each instance cleanly and starts it again. Every topic of the pipeline — the input, the
+ * repartition topic, the changelog and the output, read by an audited {@code read_committed} group — ends with every
+ * bucket judged, no loss, duplication or stall ever shown and nothing alerted; the only difference is what the killed
+ * instance's agents could not send, shown as AUDIT_GAP in the buckets of its death, and the totals are exact once it
+ * is added.
  */
 class KafkaStreamsIT {
     private static final long BUCKET_MS = 2_000;
     private static final Set<String> ALARMS = Set.of("LOSS", "DUPLICATION", "MIXED", "LATENCY");
     private static final String GROUP = "consumer." + StreamsApp.APPLICATION_ID;
     private static final String DASHBOARD = "dashboard";
+    /** The application instances' output, kept for a failure to be read against. */
+    private static final Path LOGS = Path.of("target", "kafka-streams-it");
 
     @Test
-    @org.junit.jupiter.api.Disabled("being brought to pass: the rules it needs land first")
+    @Disabled(
+            "open: records an exactly-once member processed and committed just before a rebalance took their partition"
+                    + " stay uncounted (its agent learns of commits every 2 s); Kafka Streams' probing rebalances make that"
+                    + " a LOSS on the input and repartition topics in some runs")
     void an_exactly_once_application_killed_and_restarted_is_judged_complete_on_every_topic(@TempDir Path dir)
             throws Exception {
-        Standalone.Options options = AuditedClients.fastTally(dir.resolve("tally"), BUCKET_MS, Map.of());
+        // agents flush every 200 ms here: one silent for 5 s is dead (by default 30 s, under the 30 s alert hold);
+        // the application writes a count with the time of the click that made it, up to seconds after it (more
+        // after a rebalance): late, so the grace covers that (10 s by default)
+        Standalone.Options options = AuditedClients.fastTally(
+                dir.resolve("tally"),
+                BUCKET_MS,
+                Map.of(
+                        "tally.reconciler.liveness.ms", "5000",
+                        "tally.aggregator.liveness.timeout.ms", "5000",
+                        "tally.reconciler.grace.ms", "6000"));
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
@@ -68,29 +86,41 @@ class KafkaStreamsIT {
             watches.put(StreamsApp.OUTPUT, new GroupWatch(api, StreamsApp.OUTPUT, DASHBOARD));
             watches.put(StreamsApp.CHANGELOG, new GroupWatch(api, StreamsApp.CHANGELOG, "none"));
 
-            ChildJvm a = streams(kafka, dir, "a");
-            ChildJvm b = streams(kafka, dir, "b");
+            Map<String, ChildJvm> instances = new LinkedHashMap<>();
+            instances.put("a", streams(kafka, dir, "a", 1));
+            instances.put("b", streams(kafka, dir, "b", 1));
             List<Thread> readers = List.of(
                     background("dashboard-1", failures, () -> readOutput(kafka, reading)),
                     background("dashboard-2", failures, () -> readOutput(kafka, reading)));
             Thread producer = background("clicks", failures, () -> produce(kafka, producing, sent));
             try {
-                a.awaitLine("RUNNING", Duration.ofSeconds(60));
-                b.awaitLine("RUNNING", Duration.ofSeconds(60));
-                watchAll(watches, 8_000);
-                System.out.println("killing b at " + System.currentTimeMillis());
-                b.kill();
-                watchAll(watches, 4_000);
-                b = streams(kafka, dir, "b");
-                b.awaitLine("RUNNING", Duration.ofSeconds(60));
-                watchAll(watches, 8_000);
+                for (ChildJvm instance : instances.values()) {
+                    instance.awaitLine("RUNNING", Duration.ofSeconds(60));
+                }
+                watchAll(watches, 6_000);
+                // b's machine dies: its open transaction is aborted, its tasks move to a and come back
+                long killedAt = System.currentTimeMillis();
+                instances.get("b").kill();
+                watchAll(watches, 3_000);
+                instances.put("b", streams(kafka, dir, "b", 2));
+                instances.get("b").awaitLine("RUNNING", Duration.ofSeconds(60));
+                long backAt = System.currentTimeMillis();
+                watchAll(watches, 6_000);
+                // a rolling restart: each instance stopped cleanly and started again with its group.instance.id
+                int run = 3;
+                for (String name : List.of("a", "b")) {
+                    instances.get(name).stop();
+                    instances.put(name, streams(kafka, dir, name, run++));
+                    instances.get(name).awaitLine("RUNNING", Duration.ofSeconds(60));
+                    watchAll(watches, 4_000);
+                }
                 AuditedClients.stop(producing, List.of(producer));
                 awaitConsumed(kafka, StreamsApp.APPLICATION_ID, StreamsApp.INPUT, StreamsApp.REPARTITION);
                 awaitConsumed(kafka, DASHBOARD, StreamsApp.OUTPUT);
                 watchAll(watches, 3_000);
-                System.out.println("stopping a and b at " + System.currentTimeMillis());
-                a.stop();
-                b.stop();
+                for (ChildJvm instance : instances.values()) {
+                    instance.stop();
+                }
                 AuditedClients.stop(reading, readers);
 
                 Map<String, JsonNode> reports = new LinkedHashMap<>();
@@ -101,80 +131,67 @@ class KafkaStreamsIT {
                 for (Map.Entry<String, GroupWatch> w : watches.entrySet()) {
                     reports.put(w.getKey(), w.getValue().report());
                 }
+                printDiscrepancies(api, reports);
 
-                for (String topic : watches.keySet()) { // what a failure below is read against
-                    for (JsonNode d : get(api, "/api/v1/discrepancies?topic=" + topic + "&limit=500")
-                            .get("items")) {
-                        System.out.printf(
-                                "discrepancy on %s bucket %s %s -> %s: %s %s (%s at %s)%n",
-                                topic,
-                                d.get("bucketStart").asText(),
-                                d.get("upstreamTier").asText(),
-                                d.get("downstreamTier").asText(),
-                                d.get("kind").asText(),
-                                d.path("detail").asText(),
-                                d.path("status").asText(),
-                                d.path("detectedAt").asText());
-                    }
-                }
-                reports.forEach((topic, report) -> {
-                    for (JsonNode bucket : report.get("buckets")) {
-                        System.out.printf(
-                                "bucket of %s %s: %s%n",
-                                topic, bucket.get("bucketStart").asText(), bucket.get("tiers"));
-                    }
-                });
                 assertThat(failures).isEmpty();
-                JsonNode input = reports.get(StreamsApp.INPUT);
-                assertThat(GroupWatch.total(input, "producer")).isEqualTo(sent.get());
-                assertThat(GroupWatch.total(input, "log")).isEqualTo(sent.get());
-                assertThat(GroupWatch.total(input, GROUP))
-                        .as("the application read every click once")
-                        .isEqualTo(sent.get());
-                JsonNode repartition = reports.get(StreamsApp.REPARTITION);
-                assertThat(GroupWatch.total(repartition, "producer"))
-                        .as("appended, aborted or not")
-                        .isEqualTo(GroupWatch.total(repartition, "log"));
-                assertThat(GroupWatch.total(repartition, "log.committed"))
-                        .as("every click re-keyed once, in a committed transaction")
-                        .isEqualTo(sent.get());
-                assertThat(GroupWatch.total(repartition, GROUP)).isEqualTo(sent.get());
-                JsonNode output = reports.get(StreamsApp.OUTPUT);
-                assertThat(GroupWatch.total(output, "producer")).isEqualTo(GroupWatch.total(output, "log"));
-                assertThat(GroupWatch.total(output, "consumer." + DASHBOARD))
-                        .isEqualTo(GroupWatch.total(output, "log.committed"))
-                        .isPositive();
-                JsonNode changelog = reports.get(StreamsApp.CHANGELOG);
-                assertThat(GroupWatch.total(changelog, "producer"))
-                        .isEqualTo(GroupWatch.total(changelog, "log"))
-                        .isPositive();
-                assertThat(watches.get(StreamsApp.REPARTITION).upstreamsOfGroup(repartition))
-                        .containsExactly("log.committed");
                 for (Map.Entry<String, GroupWatch> w : watches.entrySet()) {
                     assertThat(w.getValue().falseAlarms.values())
                             .as("alarms on the group reading " + w.getKey())
                             .isEmpty();
-                    assertThat(alarms(api, w.getKey()))
-                            .as("discrepancies on " + w.getKey())
+                    assertThat(discrepancies(api, w.getKey(), ALARMS::contains))
+                            .as("losses, duplications or latencies on " + w.getKey())
                             .isEmpty();
+                    // the agents killed with b could not send their last counts: shown around the kill, never alerted
+                    assertThat(discrepancies(api, w.getKey(), "AUDIT_GAP"::equals))
+                            .as("audit gaps on " + w.getKey() + " are in the buckets of b's death")
+                            .allSatisfy(d -> assertThat(d.get("bucketStart").asLong())
+                                    .isBetween(killedAt - 3 * BUCKET_MS, backAt));
                 }
                 assertThat(AlertsTopic.open(kafka)).as("alerts").isEmpty();
+
+                JsonNode input = reports.get(StreamsApp.INPUT);
+                assertThat(GroupWatch.total(input, "producer")).isEqualTo(sent.get());
+                assertThat(GroupWatch.total(input, "log")).isEqualTo(sent.get());
+                assertThat(GroupWatch.total(input, GROUP) + gap(api, StreamsApp.INPUT, GROUP))
+                        .as("the application read every click once; what b's agent could not send is the audit gap")
+                        .isEqualTo(sent.get());
+                JsonNode repartition = reports.get(StreamsApp.REPARTITION);
+                assertThat(GroupWatch.total(repartition, "log.committed"))
+                        .as("every click re-keyed once, in a committed transaction")
+                        .isEqualTo(sent.get());
+                assertThat(GroupWatch.total(repartition, GROUP) + gap(api, StreamsApp.REPARTITION, GROUP))
+                        .isEqualTo(sent.get());
+                assertThat(watches.get(StreamsApp.REPARTITION).upstreamsOfGroup(repartition))
+                        .containsExactly("log.committed");
+                for (String topic : List.of(StreamsApp.REPARTITION, StreamsApp.OUTPUT, StreamsApp.CHANGELOG)) {
+                    JsonNode report = reports.get(topic);
+                    assertThat(GroupWatch.total(report, "producer") + gap(api, topic, "log"))
+                            .as("appended, aborted or not, on " + topic)
+                            .isEqualTo(GroupWatch.total(report, "log"))
+                            .isPositive();
+                }
+                JsonNode output = reports.get(StreamsApp.OUTPUT);
+                assertThat(GroupWatch.total(output, "consumer." + DASHBOARD))
+                        .isEqualTo(GroupWatch.total(output, "log.committed"));
             } finally {
                 producing.set(false);
                 reading.set(false);
-                a.close();
-                b.close();
+                for (ChildJvm instance : instances.values()) {
+                    instance.close();
+                }
             }
         }
     }
 
-    private static ChildJvm streams(String kafka, Path dir, String name) throws Exception {
+    /** Starts instance {@code name} of the application, for its {@code run}th time, with its own log file. */
+    private static ChildJvm streams(String kafka, Path dir, String name, int run) throws Exception {
         return ChildJvm.start(
                 StreamsApp.class,
-                dir.resolve("streams-" + name + ".log"),
+                LOGS.resolve("streams-" + name + "-" + run + ".log"),
                 kafka,
                 dir.resolve("state-" + name).toString(),
-                String.valueOf(BUCKET_MS));
+                String.valueOf(BUCKET_MS),
+                name);
     }
 
     private static void watchAll(Map<String, GroupWatch> watches, long ms) throws Exception {
@@ -187,16 +204,50 @@ class KafkaStreamsIT {
         }
     }
 
-    /** @return every loss, duplication, mix or latency ever shown on any edge of {@code topic}, resolved or not */
-    private static List<JsonNode> alarms(URI api, String topic) throws Exception {
+    /** @return the discrepancies ever shown on any edge of {@code topic}, resolved or not, of the kinds wanted */
+    private static List<JsonNode> discrepancies(URI api, String topic, Predicate<String> kind) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode d :
                 get(api, "/api/v1/discrepancies?topic=" + topic + "&limit=500").get("items")) {
-            if (ALARMS.contains(d.get("kind").asText())) {
+            if (kind.test(d.get("kind").asText())) {
                 out.add(d);
             }
         }
         return out;
+    }
+
+    /** @return what the open audit gaps of {@code topic} with {@code tier} downstream leave missing, summed */
+    private static long gap(URI api, String topic, String tier) throws Exception {
+        long missing = 0;
+        for (JsonNode d : discrepancies(api, topic, "AUDIT_GAP"::equals)) {
+            if (d.get("downstreamTier").asText().equals(tier)
+                    && d.get("status").asText().equals("OPEN")) {
+                missing += d.get("missing").asLong() - d.get("duplicated").asLong();
+            }
+        }
+        return missing;
+    }
+
+    /** What a failure is read against: every discrepancy and every bucket's figures, on the test's output. */
+    private static void printDiscrepancies(URI api, Map<String, JsonNode> reports) throws Exception {
+        for (Map.Entry<String, JsonNode> r : reports.entrySet()) {
+            for (JsonNode d : discrepancies(api, r.getKey(), kind -> true)) {
+                System.out.printf(
+                        "discrepancy on %s, bucket %s, %s -> %s: %s %s (%s)%n",
+                        r.getKey(),
+                        d.get("bucketStart").asText(),
+                        d.get("upstreamTier").asText(),
+                        d.get("downstreamTier").asText(),
+                        d.get("kind").asText(),
+                        d.path("detail").asText(),
+                        d.path("status").asText());
+            }
+            for (JsonNode bucket : r.getValue().get("buckets")) {
+                System.out.printf(
+                        "bucket of %s %s: %s%n",
+                        r.getKey(), bucket.get("bucketStart").asText(), bucket.get("tiers"));
+            }
+        }
     }
 
     /** Clicks of 30 users on 20 pages, about 200 a second, until told to stop; counts those acknowledged. */

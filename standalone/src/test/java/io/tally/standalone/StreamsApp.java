@@ -71,11 +71,10 @@ public final class StreamsApp {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        // a member that is killed leaves the group within 6 s, not 45
-        p.put(StreamsConfig.mainConsumerPrefix("session.timeout.ms"), "6000");
-        p.put(StreamsConfig.mainConsumerPrefix("heartbeat.interval.ms"), "1000");
+        // static membership: an instance restarted within the session timeout gets its own tasks back, no rebalance
         if (instanceId != null) {
             p.put(StreamsConfig.mainConsumerPrefix("group.instance.id"), instanceId);
+            p.put(StreamsConfig.mainConsumerPrefix("session.timeout.ms"), "30000");
         }
         // the agent: interceptors on the producer and the main consumer, by the prefixes Kafka Streams passes on
         List<String> prefixes =

@@ -105,7 +105,7 @@ public final class Agent {
         Map<String, Map<Integer, Long>> read =
                 reports == null ? null : PartitionReport.readNow(reports, now, partitionIdleMs);
         Map<String, Map<Integer, Long>> starts = reports == null ? Map.of() : PartitionReport.startOffsets(reports);
-        Map<String, Long> waiting = reports == null ? Map.of() : PartitionReport.waiting(reports);
+        Map<String, Long> waiting = reports == null ? Map.of() : PartitionReport.waiting(reports, now, partitionIdleMs);
         List<TierCounter> snapshot;
         synchronized (counters) {
             snapshot = new ArrayList<>(counters);

@@ -176,16 +176,27 @@ final class CommitTracker {
         return oldest;
     }
 
-    /** @return partition → the offset after the last record waiting there, for every partition where records wait */
+    /**
+     * @return partition → how far this consumer has read it (the offset after its last record, or its position after
+     *     its last poll, which is past the transaction markers that follow), for every partition where records wait
+     */
     Map<TopicPartition, Long> waitingUpTo() {
         Map<TopicPartition, Long> out = new HashMap<>();
         partitions.forEach((tp, state) -> {
             PendingRecords last = state.segments.peekLast();
             if (last != null) {
-                out.put(tp, last.next());
+                out.put(tp, Math.max(last.next(), state.position));
             }
         });
         return out;
+    }
+
+    /** The consumer's position on {@code tp} after a poll (the next offset it fetches). */
+    void position(TopicPartition tp, long offset) {
+        PartitionState state = partitions.get(tp);
+        if (state != null) {
+            state.position = offset;
+        }
     }
 
     /** @return the partitions that count on consume because the bound on waiting records was reached */
@@ -224,6 +235,8 @@ final class CommitTracker {
         private long lastRecordsAt = Long.MIN_VALUE;
         /** the lowest offset this consumer has read the partition from, -1 before its first records */
         private long startOffset = -1;
+        /** its position after the last poll that returned it, -1 when not known (kafka-clients before 4.0) */
+        private long position = -1;
 
         private boolean everCommitted;
         /** its records count when consumed, not when committed */

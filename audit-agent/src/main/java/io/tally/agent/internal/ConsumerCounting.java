@@ -33,6 +33,9 @@ public final class ConsumerCounting {
     private GroupCommits groupCommits;
     private boolean learning;
 
+    /** Whether the client gives each poll's positions ({@code ConsumerRecords.nextOffsets}, kafka-clients 4.0+). */
+    private static final boolean NEXT_OFFSETS = nextOffsets();
+
     /** Records waiting this long without any commit through the client start reading the group's commits. */
     static final long LEARN_AFTER_MS = 5_000;
     /** How often the group's commits are read while they are wanted. */
@@ -91,6 +94,9 @@ public final class ConsumerCounting {
             }
             discarded += tracker.add(tp, pending, now);
         }
+        if (NEXT_OFFSETS) {
+            records.nextOffsets().forEach((tp, next) -> tracker.position(tp, next.offset()));
+        }
         discarded += tracker.expire(now);
         partitions = tracker.report();
         if (group != null && !committedThroughClient && groupCommits == null) {
@@ -107,6 +113,15 @@ public final class ConsumerCounting {
         }
         if (discarded > 0) {
             runtime.uncommittedDiscarded(discarded);
+        }
+    }
+
+    private static boolean nextOffsets() {
+        try {
+            ConsumerRecords.class.getMethod("nextOffsets");
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 
@@ -175,12 +190,18 @@ public final class ConsumerCounting {
         if (groupCommits != null) {
             Map<TopicPartition, Long> readUpTo = tracker.waitingUpTo();
             Map<TopicPartition, Long> mine = new HashMap<>();
-            groupCommits.finalRead(readUpTo.keySet()).forEach((tp, offset) -> {
+            Map<TopicPartition, Long> committed = groupCommits.finalRead(readUpTo.keySet());
+            committed.forEach((tp, offset) -> {
                 if (offset <= readUpTo.get(tp)) {
                     mine.put(tp, offset);
                 }
             });
             tracker.commit(mine, clock.millis());
+            LOG.info(
+                    "Tally agent: closing; the group's offsets {} cover what it read of {} (read up to {})",
+                    committed,
+                    mine.keySet(),
+                    readUpTo);
         }
         long discarded = tracker.discardAll();
         partitions = tracker.report();

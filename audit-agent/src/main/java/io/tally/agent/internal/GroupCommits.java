@@ -165,7 +165,9 @@ public final class GroupCommits implements AutoCloseable {
                         .describedGroups()
                         .get(group)
                         .get(10, TimeUnit.SECONDS);
-                Set<TopicPartition> assigned = assignedToMe(d.members(), clientId, waiting);
+                Object instanceId = consumerSettings.get("group.instance.id");
+                Set<TopicPartition> assigned =
+                        assignedToMe(d.members(), clientId, instanceId == null ? null : instanceId.toString(), waiting);
                 return assigned.isEmpty() ? Map.of() : committedOf(assigned);
             }
 
@@ -195,14 +197,20 @@ public final class GroupCommits implements AutoCloseable {
     }
 
     /**
-     * @return the partitions assigned to the member with {@code clientId} — of several with it (the client's default
-     *     {@code client.id} is the same in every JVM), to the one assigned every partition in {@code waiting} — or
-     *     none when no member, or not one, is found: then nothing can be told
+     * @return the partitions assigned to this consumer's member: the one with its {@code group.instance.id} (static
+     *     membership: unique, and kept when it rejoins, while the group may keep the client id it first joined with),
+     *     else the one with its {@code clientId} — of several with it (the client's default {@code client.id} is the
+     *     same in every JVM), the one assigned every partition in {@code waiting}; none when no member, or not one,
+     *     is found: then nothing can be told
      */
     static Set<TopicPartition> assignedToMe(
-            Collection<MemberDescription> members, String clientId, Set<TopicPartition> waiting) {
-        List<MemberDescription> mine =
-                members.stream().filter(m -> m.clientId().equals(clientId)).toList();
+            Collection<MemberDescription> members, String clientId, String instanceId, Set<TopicPartition> waiting) {
+        List<MemberDescription> mine = instanceId != null
+                ? members.stream()
+                        .filter(m ->
+                                m.groupInstanceId().filter(instanceId::equals).isPresent())
+                        .toList()
+                : members.stream().filter(m -> m.clientId().equals(clientId)).toList();
         if (mine.size() > 1) {
             mine = mine.stream()
                     .filter(m -> m.assignment().topicPartitions().containsAll(waiting))

@@ -39,11 +39,15 @@ record PartitionReport(
         return out;
     }
 
-    /** @return topic → records waiting for a commit, for the topics where some wait */
-    static Map<String, Long> waiting(List<PartitionReport> reports) {
+    /**
+     * @return topic → records waiting for a commit in the partitions a poll returned records of within
+     *     {@code idleMs}, for the topics where some wait; a partition that returned nothing for longer was taken
+     *     away in a rebalance (its records wait to be given up, and its next owner counts them)
+     */
+    static Map<String, Long> waiting(List<PartitionReport> reports, long now, long idleMs) {
         Map<String, Long> out = new TreeMap<>();
         for (PartitionReport r : reports) {
-            if (r.waiting > 0) {
+            if (r.waiting > 0 && r.lastRecordsAt != Long.MIN_VALUE && now - r.lastRecordsAt < idleMs) {
                 out.merge(r.topic, r.waiting, Long::sum);
             }
         }

@@ -3,6 +3,7 @@ package io.tally.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.MemberAssignment;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -14,6 +15,24 @@ class GroupCommitsTest {
     private static final TopicPartition P1 = new TopicPartition("orders", 1);
     private static final TopicPartition P2 = new TopicPartition("orders", 2);
 
+    @Test
+    void a_static_member_is_this_consumer_by_its_group_instance_id_whatever_client_id_the_group_kept() {
+        // restarted with the same group.instance.id, it rejoined in place of its former self, whose client id stays
+        MemberDescription rejoined = new MemberDescription(
+                "m2",
+                Optional.of("b-1"),
+                "app-OLD-process-consumer",
+                "/10.0.0.2",
+                new MemberAssignment(Set.of(P1, P2)));
+        List<MemberDescription> members = List.of(member("m1", "app-a-consumer", P0), rejoined);
+
+        assertThat(GroupCommits.assignedToMe(members, "app-NEW-process-consumer", "b-1", Set.of(P1)))
+                .containsExactlyInAnyOrder(P1, P2);
+        assertThat(GroupCommits.assignedToMe(members, "app-NEW-process-consumer", null, Set.of(P1)))
+                .as("by its client id it is not found")
+                .isEmpty();
+    }
+
     private static MemberDescription member(String memberId, String clientId, TopicPartition... assigned) {
         return new MemberDescription(memberId, clientId, "/10.0.0.1", new MemberAssignment(Set.of(assigned)));
     }
@@ -23,6 +42,7 @@ class GroupCommitsTest {
         assertThat(GroupCommits.assignedToMe(
                         List.of(member("m1", "billing-1", P0), member("m2", "billing-2", P1, P2)),
                         "billing-2",
+                        null,
                         Set.of(P1)))
                 .containsExactlyInAnyOrder(P1, P2);
     }
@@ -32,12 +52,12 @@ class GroupCommitsTest {
         List<MemberDescription> members =
                 List.of(member("m1", "consumer-billing-1", P0), member("m2", "consumer-billing-1", P1, P2));
 
-        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-1", Set.of(P2)))
+        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-1", null, Set.of(P2)))
                 .containsExactlyInAnyOrder(P1, P2);
-        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-1", Set.of(P0, P1)))
+        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-1", null, Set.of(P0, P1)))
                 .as("no member holds them all: cannot tell")
                 .isEmpty();
-        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-9", Set.of(P0)))
+        assertThat(GroupCommits.assignedToMe(members, "consumer-billing-9", null, Set.of(P0)))
                 .as("not a member")
                 .isEmpty();
     }

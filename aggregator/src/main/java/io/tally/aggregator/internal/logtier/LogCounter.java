@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * like a consumer's: a partition with no record
  * for {@code partitionIdleMs} (caught up, or moved to another subtask) is left out, so an idle partition never holds
  * the tier back. Each bucket's counts carry the lowest offset counted per partition, which tells the reconciler
- * whether a consumer tier that started at some offset can have read the whole bucket. Not thread-safe.
+ * whether a consumer tier that started at some offset can have read the whole bucket; and its heartbeat the lowest
+ * offset it read of every partition (its start offsets), which tells the reconciler which partitions it has not
+ * started reading yet (a topic just found, read partition by partition). Not thread-safe.
  */
 public final class LogCounter {
     /** The tier the log-tier auditor reports as: everything appended, as a read_uncommitted reader sees it. */
@@ -32,7 +34,7 @@ public final class LogCounter {
     private final CountingRules rules;
     private final Map<String, Map<Long, BucketCounts>> topics = new HashMap<>();
     private final long partitionIdleMs;
-    /** topic → partition → {highest event time counted, observation time of its last record} */
+    /** topic → partition → {highest event time counted, observation time of its last record, lowest offset read} */
     private final Map<String, Map<Integer, long[]>> partitions = new HashMap<>();
 
     private String lastPartitionTopic;
@@ -59,6 +61,9 @@ public final class LogCounter {
     public void count(String topic, int partition, long offset, long eventTime, long now, long bytes, long id) {
         long[] marks = marks(topic, partition);
         marks[1] = now;
+        if (offset < marks[2]) {
+            marks[2] = offset;
+        }
         BucketCounts c = counts(topic, rules.bucketOf(eventTime, now));
         if (c.count(eventTime, now, bytes, id, rules)) {
             c.offset(partition, offset);
@@ -73,7 +78,7 @@ public final class LogCounter {
             return lastMarks;
         }
         long[] marks = partitions.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(partition, p ->
-                new long[] {EventTimes.NONE, Long.MIN_VALUE});
+                new long[] {EventTimes.NONE, Long.MIN_VALUE, Long.MAX_VALUE});
         lastPartitionTopic = topic;
         lastPartition = partition;
         lastMarks = marks;
@@ -100,7 +105,9 @@ public final class LogCounter {
         last = null;
         Map<String, Long> watermarks = new TreeMap<>();
         Map<String, Map<Integer, Long>> readNow = new TreeMap<>();
+        Map<String, Map<Integer, Long>> starts = new TreeMap<>();
         partitions.forEach((topic, byPartition) -> byPartition.forEach((partition, marks) -> {
+            starts.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, marks[2]);
             if (marks[0] != EventTimes.NONE) {
                 watermarks.merge(topic, marks[0], Math::max);
             }
@@ -108,7 +115,7 @@ public final class LogCounter {
                 readNow.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, marks[0]);
             }
         }));
-        out.add(new Heartbeat(agent, seq, now, tier, watermarks, readNow, closed, 0));
+        out.add(new Heartbeat(agent, seq, now, tier, watermarks, readNow, closed, 0, Map.of(), starts));
         return out;
     }
 

@@ -32,6 +32,8 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     private static final String CONSUMER_PREFIX = "consumer.";
     /** How long a topic found without transactions goes before it is asked about again. */
     static final long RECHECK_MS = 30_000;
+    /** How often the offsets of partitions a log tier has not started reading are asked for. */
+    static final long UNREAD_RECHECK_MS = 1_000;
     /** How long after a failed question it is asked again. */
     private static final long RETRY_MS = 2_000;
 
@@ -45,6 +47,12 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     private final Set<String> transactional = ConcurrentHashMap.newKeySet();
     /** Topics with read_committed readers that were not transactional when last asked, with when (monotonic ms) */
     private final Map<String, Long> notTransactionalAt = new HashMap<>();
+    /** topic → its partition count, as last described */
+    private final Map<String, Integer> partitionCounts = new HashMap<>();
+    /** log tier|topic → partitions with records that tier has not started reading */
+    private final Map<String, Set<Integer>> unread = new ConcurrentHashMap<>();
+    /** log tier|topic → when (monotonic ms) its unread partitions were last asked about */
+    private final Map<String, Long> unreadAskedAt = new HashMap<>();
 
     /** @param tails reads what lies between a commit and the end, or null to take any gap as lag */
     public GroupLagProbe(Map<String, Object> adminConfig, Duration timeout, TailCheck tails) {
@@ -61,6 +69,97 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     @Override
     public boolean transactional(String topic) {
         return transactional.contains(topic);
+    }
+
+    @Override
+    public Set<Integer> unreadPartitions(String tier, String topic) {
+        return unread.getOrDefault(tier + '|' + topic, Set.of());
+    }
+
+    /**
+     * Asks which partitions hold records that a log tier has not started reading, for each (log tier, topic) where
+     * it has started fewer partitions than the topic has: a topic's partition count once, the partitions' earliest
+     * and latest offsets at most every {@link #UNREAD_RECHECK_MS} while some are not started. Called before every
+     * evaluation; asks nothing once the log tiers read every partition.
+     *
+     * @param startedByTierTopic log tier|topic → the partitions that tier has started reading
+     */
+    public void refreshUnread(Map<String, Set<Integer>> startedByTierTopic) {
+        long now = System.nanoTime() / 1_000_000; // an interval, not a time of day
+        unread.keySet().retainAll(startedByTierTopic.keySet());
+        unreadAskedAt.keySet().retainAll(startedByTierTopic.keySet());
+        try {
+            Set<String> undescribed = new HashSet<>();
+            startedByTierTopic.keySet().forEach(key -> {
+                String topic = key.substring(key.indexOf('|') + 1);
+                if (!partitionCounts.containsKey(topic)) {
+                    undescribed.add(topic);
+                }
+            });
+            if (!undescribed.isEmpty()) {
+                admin.describeTopics(undescribed).topicNameValues().forEach((topic, f) -> {
+                    try {
+                        partitionCounts.put(
+                                topic,
+                                f.get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                                        .partitions()
+                                        .size());
+                    } catch (Exception gone) {
+                        // asked again at the next evaluation
+                    }
+                });
+            }
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<String, Set<Integer>> missingByKey = new HashMap<>();
+            startedByTierTopic.forEach((key, started) -> {
+                String topic = key.substring(key.indexOf('|') + 1);
+                Integer count = partitionCounts.get(topic);
+                if (count == null || started.size() >= count) {
+                    unread.remove(key);
+                    return;
+                }
+                Long askedAt = unreadAskedAt.get(key);
+                if (askedAt != null && now - askedAt < UNREAD_RECHECK_MS) {
+                    return;
+                }
+                unreadAskedAt.put(key, now);
+                Set<Integer> missing = new HashSet<>();
+                for (int p = 0; p < count; p++) {
+                    if (!started.contains(p)) {
+                        missing.add(p);
+                        earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+                    }
+                }
+                missingByKey.put(key, missing);
+            });
+            if (earliest.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            earliest.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            var starts = admin.listOffsets(earliest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            var ends = admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            missingByKey.forEach((key, missing) -> {
+                String topic = key.substring(key.indexOf('|') + 1);
+                Set<Integer> withRecords = new HashSet<>();
+                for (int p : missing) {
+                    TopicPartition tp = new TopicPartition(topic, p);
+                    if (starts.containsKey(tp)
+                            && ends.get(tp).offset() > starts.get(tp).offset()) {
+                        withRecords.add(p);
+                    }
+                }
+                if (withRecords.isEmpty()) {
+                    unread.remove(key);
+                } else {
+                    unread.put(key, Set.copyOf(withRecords));
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Asking which partitions the log tier has not read yet failed; asking again: {}", e.toString());
+        }
     }
 
     /** Asks the cluster about each (tier, topic) pair: tiers per topic, none reading committed records only. */

@@ -1,5 +1,7 @@
 package io.tally.reconciler.internal.state;
 
+import java.util.Set;
+
 /**
  * What the reconciler knows from the cluster: whether a consumer-group tier has consumed a topic to its log end,
  * and whether a topic is written in transactions.
@@ -18,5 +20,14 @@ public interface LagView {
      */
     default boolean transactional(String topic) {
         return false;
+    }
+
+    /**
+     * @return the partitions of {@code topic} that hold records and that the log tier {@code tier} (which reads
+     *     every partition from its earliest offset) has not started reading yet: until it has, its watermark on the
+     *     topic covers only the partitions it reads, and says nothing of these. Empty when none, or unknown
+     */
+    default Set<Integer> unreadPartitions(String tier, String topic) {
+        return Set.of();
     }
 }

@@ -58,9 +58,21 @@ public final class Reconciliation {
 
     private record Key(Edge edge, long bucketStart) {}
 
-    private record Last(Judgement judgement, long version, Bucket bucket) {}
+    /**
+     * @param lateSince when counts of the bucket first changed after it was judged final without a discrepancy, or
+     *     {@link Long#MIN_VALUE}
+     */
+    private record Last(Judgement judgement, long version, Bucket bucket, long lateSince) {
+        Last(Judgement judgement, long version, Bucket bucket) {
+            this(judgement, version, bucket, Long.MIN_VALUE);
+        }
+    }
 
-    private record Progress(TierProgress progress, long lastAdvanceAt) {}
+    /** @param firstSeenAt when the tier's first progress on the topic arrived (clock time) */
+    private record Progress(TierProgress progress, long lastAdvanceAt, long firstSeenAt) {}
+
+    /** How long after a log tier first reports a topic its partitions not started yet hold it back. */
+    static final long NEW_TOPIC_MS = 120_000;
 
     private final Topology topology;
     private final Settings settings;
@@ -112,7 +124,8 @@ public final class Reconciliation {
         Progress old = progress.get(key);
         boolean advanced = old == null || p.watermark() > old.progress().watermark();
         TierProgress kept = old != null && old.progress().updatedAt() > p.updatedAt() ? old.progress() : p;
-        progress.put(key, new Progress(kept, advanced ? now : old.lastAdvanceAt()));
+        progress.put(
+                key, new Progress(kept, advanced ? now : old.lastAdvanceAt(), old == null ? now : old.firstSeenAt()));
         BucketTable table = topics.computeIfAbsent(p.topic(), t -> new BucketTable());
         if (p.lastHeartbeatAt() > 0 && table.seenAt(p.tier(), p.lastHeartbeatAt())) {
             table.touchAll(++version);
@@ -366,6 +379,13 @@ public final class Reconciliation {
                     droppedIn(edge.upstreamTier(), edge.upstreamTopic(), start),
                     droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start),
                     now);
+            if (settlingLateData(last, j, now)) {
+                // late records of a final bucket reach the tiers one after the other: the first to count them
+                // does not make a discrepancy before the others have had the grace period to count them too
+                long since = last.lateSince() == Long.MIN_VALUE ? now : last.lateSince();
+                judged.put(key, new Last(last.judgement(), last.version(), bucket, since));
+                continue;
+            }
             boolean changed = last == null
                     || last.judgement().verdict() != j.verdict()
                     || last.judgement().upstreamCount() != j.upstreamCount()
@@ -399,6 +419,20 @@ public final class Reconciliation {
         return count;
     }
 
+    /**
+     * @return whether {@code j}, a discrepancy found in a bucket that was final without one, comes from late records
+     *     that have not had the grace period yet to reach every tier since they first changed its counts
+     */
+    private boolean settlingLateData(Last last, Judgement j, long now) {
+        if (last == null
+                || !last.judgement().verdict().isFinal()
+                || last.judgement().verdict().isDiscrepancy()
+                || !j.verdict().isDiscrepancy()) {
+            return false;
+        }
+        return last.lateSince() == Long.MIN_VALUE || now < last.lateSince() + settings.graceMs();
+    }
+
     /** @return what the tier's agents reported dropping in the topic's bucket */
     private long droppedIn(String tier, String topic, long bucketStart) {
         Progress p = progress.get(tier + '|' + topic);
@@ -423,6 +457,9 @@ public final class Reconciliation {
             ups.add(view(u[0], u[1], now, lag, upstreamOf, cache));
         }
         Progress p = progress.get(key);
+        if (p != null && !lag.unreadPartitions(tier, topic).isEmpty()) {
+            p = null; // a log tier that has not started reading a partition with records has not got anywhere yet
+        }
         BucketTable table = topics.get(topic);
         TierView v = views.view(
                 tier,
@@ -461,6 +498,23 @@ public final class Reconciliation {
     public Map<String, Set<String>> tiersByTopic() {
         Map<String, Set<String>> out = new HashMap<>();
         topics.forEach((topic, table) -> out.put(topic, Set.copyOf(table.tiers())));
+        return out;
+    }
+
+    /**
+     * @return log tier|topic → the partitions that log tier has started reading, for the topics it began reporting
+     *     within {@link #NEW_TOPIC_MS} of {@code now} (a topic it has just found; later, a partition it read before a
+     *     restart and that has had no record since is rightly absent from what it started)
+     */
+    public Map<String, Set<Integer>> logTierStarts(long now) {
+        Map<String, Set<Integer>> out = new HashMap<>();
+        progress.forEach((key, p) -> {
+            String tier = p.progress().tier();
+            if ((tier.equals(topology.logTier()) || tier.equals(Topology.LOG_COMMITTED))
+                    && now - p.firstSeenAt() < NEW_TOPIC_MS) {
+                out.put(key, p.progress().startOffsets().keySet());
+            }
+        });
         return out;
     }
 

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,39 @@ class ReconciliationTest {
     }
 
     @Test
+    void late_records_of_a_final_bucket_counted_by_one_tier_first_are_not_a_discrepancy_within_the_grace_period() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        progress("log", B.end() + 2_500);
+        assertThat(verdictOf(tick(), "log")).contains(Verdict.COMPLETE);
+
+        // an application writes 5 records stamped with the bucket's time long after it: the log tier counts them
+        // before the producer agent's next flush has reached the reconciler
+        clock.advance(1_000);
+        rec.accept(agg("log", B, 0, 105));
+        Evaluation early = tick();
+        assertThat(early.discrepancies())
+                .as("not before the producer tier had the grace period")
+                .isEmpty();
+        clock.advance(500);
+        rec.accept(agg("producer", B, 0, 105));
+        Evaluation settled = tick();
+        assertThat(settled.discrepancies()).isEmpty();
+        assertThat(verdictOf(settled, "log")).contains(Verdict.COMPLETE);
+
+        // five more that only the log tier ever counts: past the grace period they are a duplication
+        clock.advance(1_000);
+        rec.accept(agg("log", B, 0, 110));
+        assertThat(tick().discrepancies()).isEmpty();
+        clock.advance(SETTINGS.graceMs());
+        assertThat(tick().discrepancies())
+                .singleElement()
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(Verdict.DUPLICATION));
+    }
+
+    @Test
     void pending_becomes_complete_when_a_lagging_consumer_catches_up() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
@@ -109,6 +143,40 @@ class ReconciliationTest {
         Evaluation caughtUp = tick();
         assertThat(verdictOf(caughtUp, CONSUMER)).contains(Verdict.COMPLETE);
         assertThat(caughtUp.discrepancies()).isEmpty();
+    }
+
+    @Test
+    void a_log_tier_that_has_not_started_reading_a_partition_with_records_holds_its_buckets() {
+        // the log tier found a new topic and read partition 0 first; partition 1's records are still unread
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 60));
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        rec.accept(
+                new TierProgress(
+                        "log", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis(), Map.of(), Map.of(0, 0L)),
+                clock.millis());
+        Set<Integer> unread = new java.util.HashSet<>(Set.of(1));
+        LagView partial = new LagView() {
+            @Override
+            public Boolean caughtUp(String tier, String topic) {
+                return null;
+            }
+
+            @Override
+            public Set<Integer> unreadPartitions(String tier, String topic) {
+                return tier.equals("log") ? Set.copyOf(unread) : Set.of();
+            }
+        };
+
+        Evaluation early = rec.evaluate(clock.millis(), partial);
+        assertThat(verdictOf(early, "log")).contains(Verdict.PENDING);
+        assertThat(early.discrepancies()).isEmpty();
+
+        rec.accept(agg("log", B, 0, 100));
+        unread.clear();
+        clock.advance(1_000);
+        assertThat(verdictOf(rec.evaluate(clock.millis(), partial), "log")).contains(Verdict.COMPLETE);
     }
 
     @Test
