@@ -46,8 +46,6 @@ public final class AgentConfig extends AbstractConfig {
     /** Settings under this prefix go, without it, to the agent's own producer (security, timeouts...). */
     public static final String KAFKA_PREFIX = SharedSettings.KAFKA_PREFIX;
 
-    public static final String DEFAULT_AUDIT_TOPIC = "tally.audit";
-
     /** Every key the agent reads, in the order the README shows them. */
     public static final SettingsTable TABLE = SettingsTable.builder("agent")
             .define(new ConfigDef()

@@ -12,9 +12,6 @@ package io.tally.core;
  */
 public record Bucket(long start, long sizeMs) implements Comparable<Bucket> {
 
-    /** The default bucket size of a deployment: one minute. */
-    public static final long DEFAULT_SIZE_MS = 60_000L;
-
     /**
      * @throws IllegalArgumentException if {@code sizeMs <= 0} or {@code start} is not a multiple of it
      */

@@ -45,7 +45,6 @@ public final class ReconcilerService implements AutoCloseable {
     private final ReconcilerConfig config;
     private final Clock clock;
     private final AuditStore givenStore;
-    private final List<AlertSink> extraSinks;
     private ReconcilerLoop loop;
     private Thread thread;
 
@@ -53,7 +52,6 @@ public final class ReconcilerService implements AutoCloseable {
         this.config = b.config;
         this.clock = b.clock;
         this.givenStore = b.store;
-        this.extraSinks = List.copyOf(b.sinks);
     }
 
     /** @return a builder of a service with these settings */
@@ -76,7 +74,7 @@ public final class ReconcilerService implements AutoCloseable {
         Topology topology = topology();
         AuditStore store = givenStore != null ? givenStore : openStore();
         boolean ownsStore = givenStore == null;
-        List<AlertSink> sinks = new ArrayList<>(extraSinks);
+        List<AlertSink> sinks = new ArrayList<>();
         try {
             if (config.getBoolean(ReconcilerConfig.ALERT_LOG)) {
                 sinks.add(new LogAlertSink());
@@ -218,7 +216,6 @@ public final class ReconcilerService implements AutoCloseable {
         private final ReconcilerConfig config;
         private Clock clock = Clock.system();
         private AuditStore store;
-        private final List<AlertSink> sinks = new ArrayList<>();
 
         private Builder(ReconcilerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -233,12 +230,6 @@ public final class ReconcilerService implements AutoCloseable {
         /** A store to use instead of the configured Cassandra; the caller keeps and closes it. */
         public Builder store(AuditStore store) {
             this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /** An alert sink in addition to the configured ones; closed with the service. */
-        public Builder addSink(AlertSink sink) {
-            sinks.add(Objects.requireNonNull(sink, "sink"));
             return this;
         }
 

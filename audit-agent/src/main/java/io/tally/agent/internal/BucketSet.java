@@ -75,18 +75,6 @@ final class BucketSet {
         other.last = null;
     }
 
-    /** Gives up every bucket of this set without counting it (its budget is returned). */
-    long discard() {
-        long messages = 0;
-        for (BucketCounts b : buckets.values()) {
-            messages += b.messages();
-        }
-        rules.budget.release(buckets.size());
-        buckets.clear();
-        last = null;
-        return messages;
-    }
-
     /** @return the buckets, handing their budget back: the set must not be used afterwards */
     List<BucketCounts> release() {
         List<BucketCounts> out = new ArrayList<>(buckets.values());

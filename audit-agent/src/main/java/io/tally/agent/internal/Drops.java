@@ -31,11 +31,6 @@ final class Drops {
         }
     }
 
-    /** Counts {@code messages} dropped whose topic and bucket are unknown. */
-    void addUnplaced(long messages) {
-        total.add(messages);
-    }
-
     long total() {
         return total.sum();
     }

@@ -46,13 +46,6 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final byte HEARTBEAT_WITH_ISOLATION = 6;
     private static final byte HEARTBEAT_WITH_WAITING = 7;
 
-    /** @return type information for one kind of audit message, serialized by this serializer */
-    @SuppressWarnings("unchecked")
-    public static <T extends AuditMessage> TypeInformation<T> typeInfo(Class<T> type) {
-        return new SerializerTypeInfo<>(
-                type, (org.apache.flink.api.common.typeutils.TypeSerializer<T>) (Object) INSTANCE);
-    }
-
     @Override
     public boolean isImmutableType() {
         return true;
