@@ -37,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DESIGN.md, "Frameworks": a Kafka Streams application with exactly-once (v2), a repartition topic and a state store
- * (its changelog), two instances in JVMs of their own with static membership ({@code group.instance.id}), audited
- * through its own settings only ({@link StreamsApp}). One instance is SIGKILLed mid-run (its open transaction is
- * aborted) and started again (its tasks come back to it, their in-memory store restored from the changelog); then a
- * rolling restart stops each instance cleanly and starts it again. Every topic of the pipeline — the input, the
- * repartition topic, the changelog and the output, read by an audited {@code read_committed} group — ends with every
- * bucket judged, no loss, duplication or stall ever shown and nothing alerted; the only difference is what the killed
- * instance's agents could not send, shown as AUDIT_GAP in the buckets of its death, and the totals are exact once it
- * is added.
+ * (its changelog), run in JVMs of its own with static membership ({@code group.instance.id}), audited through its own
+ * settings only ({@link StreamsApp}). An instance is SIGKILLed mid-run (its open transaction is aborted) and started
+ * again (its tasks come back to it, their in-memory store restored from the changelog); then a rolling restart stops
+ * each instance cleanly and starts it again. Every topic of the pipeline — the input, the repartition topic, the
+ * changelog and the output, read by an audited {@code read_committed} group — ends with every bucket judged, no loss,
+ * duplication or stall ever shown and nothing alerted; the only difference is what the killed instance's agents could
+ * not send, shown as AUDIT_GAP in the buckets of its death, and the totals are exact once it is added. With two
+ * instances, Kafka Streams moves tasks between them (probing rebalances), which is still open (see the disabled test).
  */
 class KafkaStreamsIT {
     private static final long BUCKET_MS = 2_000;
@@ -55,12 +55,29 @@ class KafkaStreamsIT {
     private static final Path LOGS = Path.of("target", "kafka-streams-it");
 
     @Test
+    @Disabled("open: while the only instance is stopped for its restart, the repartition topic's last buckets (written,"
+            + " not yet read back) were judged against log.committed as LOSS in some runs, RESOLVED once it ran again;"
+            + " and a topic the log tier has just found showed a producer -> log LOSS, RESOLVED seconds later")
+    void one_exactly_once_instance_killed_restarted_and_restarted_again_is_judged_complete_on_every_topic(
+            @TempDir Path dir) throws Exception {
+        run(dir, List.of("a"));
+    }
+
+    @Test
     @Disabled(
             "open: records an exactly-once member processed and committed just before a rebalance took their partition"
                     + " stay uncounted (its agent learns of commits every 2 s); Kafka Streams' probing rebalances make that"
                     + " a LOSS on the input and repartition topics in some runs")
-    void an_exactly_once_application_killed_and_restarted_is_judged_complete_on_every_topic(@TempDir Path dir)
+    void two_exactly_once_instances_one_killed_and_both_restarted_are_judged_complete_on_every_topic(@TempDir Path dir)
             throws Exception {
+        run(dir, List.of("a", "b"));
+    }
+
+    /**
+     * Runs the application as {@code names} instances; the last is killed and started again, then every one is
+     * stopped and started again in turn; then the checks.
+     */
+    private static void run(Path dir, List<String> names) throws Exception {
         // agents flush every 200 ms here: one silent for 5 s is dead (by default 30 s, under the 30 s alert hold);
         // the application writes a count with the time of the click that made it, up to seconds after it (more
         // after a rebalance): late, so the grace covers that (10 s by default)
@@ -87,8 +104,10 @@ class KafkaStreamsIT {
             watches.put(StreamsApp.CHANGELOG, new GroupWatch(api, StreamsApp.CHANGELOG, "none"));
 
             Map<String, ChildJvm> instances = new LinkedHashMap<>();
-            instances.put("a", streams(kafka, dir, "a", 1));
-            instances.put("b", streams(kafka, dir, "b", 1));
+            for (String name : names) {
+                instances.put(name, streams(kafka, dir, name, 1));
+            }
+            String killed = names.get(names.size() - 1);
             List<Thread> readers = List.of(
                     background("dashboard-1", failures, () -> readOutput(kafka, reading)),
                     background("dashboard-2", failures, () -> readOutput(kafka, reading)));
@@ -98,17 +117,17 @@ class KafkaStreamsIT {
                     instance.awaitLine("RUNNING", Duration.ofSeconds(60));
                 }
                 watchAll(watches, 6_000);
-                // b's machine dies: its open transaction is aborted, its tasks move to a and come back
+                // a machine dies: its open transaction is aborted; started again, it gets its tasks back
                 long killedAt = System.currentTimeMillis();
-                instances.get("b").kill();
+                instances.get(killed).kill();
                 watchAll(watches, 3_000);
-                instances.put("b", streams(kafka, dir, "b", 2));
-                instances.get("b").awaitLine("RUNNING", Duration.ofSeconds(60));
+                instances.put(killed, streams(kafka, dir, killed, 2));
+                instances.get(killed).awaitLine("RUNNING", Duration.ofSeconds(60));
                 long backAt = System.currentTimeMillis();
                 watchAll(watches, 6_000);
                 // a rolling restart: each instance stopped cleanly and started again with its group.instance.id
                 int run = 3;
-                for (String name : List.of("a", "b")) {
+                for (String name : names) {
                     instances.get(name).stop();
                     instances.put(name, streams(kafka, dir, name, run++));
                     instances.get(name).awaitLine("RUNNING", Duration.ofSeconds(60));
@@ -141,9 +160,9 @@ class KafkaStreamsIT {
                     assertThat(discrepancies(api, w.getKey(), ALARMS::contains))
                             .as("losses, duplications or latencies on " + w.getKey())
                             .isEmpty();
-                    // the agents killed with b could not send their last counts: shown around the kill, never alerted
+                    // the agents killed with it could not send their last counts: shown around the kill, never alerted
                     assertThat(discrepancies(api, w.getKey(), "AUDIT_GAP"::equals))
-                            .as("audit gaps on " + w.getKey() + " are in the buckets of b's death")
+                            .as("audit gaps on " + w.getKey() + " are in the buckets of the death")
                             .allSatisfy(d -> assertThat(d.get("bucketStart").asLong())
                                     .isBetween(killedAt - 3 * BUCKET_MS, backAt));
                 }
@@ -153,7 +172,7 @@ class KafkaStreamsIT {
                 assertThat(GroupWatch.total(input, "producer")).isEqualTo(sent.get());
                 assertThat(GroupWatch.total(input, "log")).isEqualTo(sent.get());
                 assertThat(GroupWatch.total(input, GROUP) + gap(api, StreamsApp.INPUT, GROUP))
-                        .as("the application read every click once; what b's agent could not send is the audit gap")
+                        .as("the application read every click once; what the killed agent could not send is the gap")
                         .isEqualTo(sent.get());
                 JsonNode repartition = reports.get(StreamsApp.REPARTITION);
                 assertThat(GroupWatch.total(repartition, "log.committed"))

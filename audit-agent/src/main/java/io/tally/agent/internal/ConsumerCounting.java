@@ -197,7 +197,7 @@ public final class ConsumerCounting {
                 }
             });
             tracker.commit(mine, clock.millis());
-            LOG.info(
+            LOG.debug(
                     "Tally agent: closing; the group's offsets {} cover what it read of {} (read up to {})",
                     committed,
                     mine.keySet(),
