@@ -15,6 +15,7 @@ import io.tally.storage.AuditStore;
 import io.tally.storage.AuditStores;
 import io.tally.storage.LocalCassandraConfig;
 import io.tally.storage.LocalCassandraNode;
+import io.tally.storage.TallySchema;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -108,7 +109,9 @@ final class Standalone implements AutoCloseable {
         LocalCassandraConfig cassandraConfig = LocalCassandraConfig.fromProperties(given).toBuilder()
                 .stopOnJvmExit(false) // closed last, by close(), after everything that uses it
                 .build();
-        int apiPort = ApiConfig.fromProperties(given).getInt(ApiConfig.PORT);
+        ApiConfig apiSettings = ApiConfig.fromProperties(given);
+        int apiPort = apiSettings.getInt(ApiConfig.PORT);
+        AuditStores.schema(apiSettings, TallySchema.DEFAULT_TTL); // a bad keyspace or replication, named now
         // the addresses are not known yet: those the parts will have are stood in for
         Map<String, Object> toCheck = roleSettings(o, "localhost:" + brokerConfig.listenerPort(), "localhost:9042");
         AggregatorConfig.fromMap(toCheck);

@@ -154,6 +154,25 @@ class SettingsTest {
         }
     }
 
+    @Test
+    void standalone_refuses_a_bad_setting_by_name_before_it_starts_anything(@TempDir Path dir) {
+        Path data = dir.resolve("tally");
+        for (Map.Entry<String, String> bad : Map.of(
+                        "tally.cassandra.keyspace", "Bad-Name",
+                        "tally.api.port", "eighty",
+                        "tally.reconciler.grace.ms", "-1",
+                        "tally.aggregator.parallelism", "0")
+                .entrySet()) {
+            assertThatThrownBy(() -> Standalone.start(
+                                    new Standalone.Options(data, Map.of(bad.getKey(), bad.getValue())),
+                                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                            .close())
+                    .as(bad.getKey())
+                    .hasMessageContaining(bad.getKey());
+        }
+        assertThat(data).as("nothing was started").doesNotExist();
+    }
+
     private static Map<String, Object> roles(Path dir, StandaloneCommand command, Map<String, String> environment)
             throws Exception {
         return Standalone.roleSettings(new Standalone.Options(dir, command.values(environment)), "k:9092", "c:9042");
