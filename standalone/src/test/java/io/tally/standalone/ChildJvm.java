@@ -23,12 +23,16 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Class<?> main, Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.getName()));
+        return start(System.getProperty("java.class.path"), List.of(), main.getName(), log, args);
+    }
+
+    /** Runs {@code mainClass} of {@code classPath} (a class path of other jars), with {@code jvmOptions}. */
+    static ChildJvm start(String classPath, List<String> jvmOptions, String mainClass, Path log, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, mainClass));
         command.addAll(List.of(args));
         Files.createDirectories(log.getParent());
         return new ChildJvm(
@@ -37,6 +41,16 @@ final class ChildJvm implements AutoCloseable {
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .start(),
                 log);
+    }
+
+    /** @return whether the JVM still runs */
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** @return the file its output goes to */
+    Path log() {
+        return log;
     }
 
     /** Waits until the output has a line equal to {@code line}; fails naming the log if the JVM ends first. */

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.agent.internal.AuditIds;
-import io.tally.core.sketch.IdDigest;
-import io.tally.core.sketch.PeelResult;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -26,12 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -97,9 +92,9 @@ class StandaloneProcessIT {
             // the group is down; records it has not read are written, then deleted (retention, say)
             send(lines, 150, 180);
             Map<TopicPartition, Long> ends = awaitEnds(kafka, 180);
-            lostIds = idsBetween(kafka, committed(kafka), ends);
+            lostIds = LostRecords.idsBetween(kafka, committed(kafka), ends);
             assertThat(lostIds).hasSize(30);
-            awaitLogCounted(api, 180);
+            LostRecords.awaitLogCounted(api, TOPIC, 180);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
                 Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
                 ends.forEach((tp, end) -> delete.put(tp, RecordsToDelete.beforeOffset(end)));
@@ -116,7 +111,7 @@ class StandaloneProcessIT {
                 // a bucket judged while counts are still on their way is judged again when they arrive (a known
                 // transient: progress can overtake counts in the aggregator); the settled figures must be exact
                 if (losses.stream().mapToLong(d -> d.get("missing").asLong()).sum() == lostIds.size()
-                        && namedAsFarAsTheDigestCan(named(losses), lostIds)) {
+                        && LostRecords.namedAsFarAsTheDigestCan(LostRecords.named(losses), lostIds)) {
                     break;
                 }
                 Thread.sleep(1_000);
@@ -129,17 +124,17 @@ class StandaloneProcessIT {
             assertThat(losses.stream().mapToLong(d -> d.get("missing").asLong()).sum())
                     .as("missing, in %s; buckets: %s", losses, report(api))
                     .isEqualTo(lostIds.size());
-            namedIds = named(losses);
+            namedIds = LostRecords.named(losses);
             assertThat(lostIds)
                     .as("the lost ids named are the deleted records' ids")
                     .containsAll(namedIds);
-            assertThat(namedAsFarAsTheDigestCan(namedIds, lostIds))
+            assertThat(LostRecords.namedAsFarAsTheDigestCan(namedIds, lostIds))
                     .as(
                             "every deleted record's id is named but those the digest cannot tell apart; named %s of %s",
                             namedIds, lostIds)
                     .isTrue();
             discrepancyIds = losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet());
-            awaitAlerts(kafka, discrepancyIds);
+            LostRecords.awaitAlerts(kafka, discrepancyIds);
 
             stop(consumer, "the console consumer");
             lines.close();
@@ -177,10 +172,10 @@ class StandaloneProcessIT {
                 assertThat(losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet()))
                         .as("the same discrepancies after a restart, each once")
                         .isEqualTo(discrepancyIds);
-                assertThat(named(losses)).isEqualTo(namedIds);
+                assertThat(LostRecords.named(losses)).isEqualTo(namedIds);
                 Thread.sleep(1_000);
             }
-            assertThat(alertsFor(kafka, discrepancyIds))
+            assertThat(LostRecords.alertsFor(kafka, discrepancyIds))
                     .as("no alert is sent again after a restart")
                     .isEqualTo(discrepancyIds.size());
 
@@ -326,58 +321,11 @@ class StandaloneProcessIT {
         }
     }
 
-    /** The ids the producer's agent stamped on the records in {@code [from, to)} of each partition. */
-    private static Set<String> idsBetween(String kafka, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
-        Set<String> ids = new TreeSet<>();
-        try (KafkaConsumer<byte[], byte[]> c = plainConsumer(kafka)) {
-            for (TopicPartition tp : to.keySet()) {
-                c.assign(List.of(tp));
-                c.seek(tp, from.get(tp));
-                while (c.position(tp) < to.get(tp)) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        if (r.offset() < to.get(tp)) {
-                            ids.add(io.tally.core.AuditIds.hex(
-                                    AuditIds.read(r.headers(), r.topic(), r.partition(), r.offset())));
-                        }
-                    }
-                }
-            }
-        }
-        return ids;
-    }
-
     private static KafkaConsumer<byte[], byte[]> plainConsumer(String kafka) {
         return new KafkaConsumer<>(
                 Map.of("bootstrap.servers", kafka, "enable.auto.commit", "false"),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-    }
-
-    /** Waits until the log tier has counted {@code total} records: only then is deleting them a loss it can see. */
-    private static void awaitLogCounted(URI api, long total) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (true) {
-            long counted = 0;
-            HttpResponse<String> r = HTTP.send(
-                    HttpRequest.newBuilder(api.resolve("/api/v1/topics/" + TOPIC + "/buckets?from="
-                                    + (System.currentTimeMillis() - 3_600_000)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                for (JsonNode b : JSON.readTree(r.body()).get("buckets")) {
-                    JsonNode log = b.get("tiers").get("log");
-                    counted +=
-                            log == null || log.isNull() ? 0 : log.get("count").asLong();
-                }
-            }
-            if (counted >= total) {
-                return;
-            }
-            assertThat(Instant.now())
-                    .as("the log tier counts " + total + " records")
-                    .isBefore(deadline);
-            Thread.sleep(500);
-        }
     }
 
     private static String report(URI api) throws Exception {
@@ -401,57 +349,6 @@ class StandaloneProcessIT {
                 .as("only the loss: nothing else is wrong with this pipeline")
                 .allSatisfy(d -> assertThat(d.get("kind").asText()).isEqualTo("LOSS"));
         return items;
-    }
-
-    private static Set<String> named(List<JsonNode> losses) {
-        Set<String> ids = new TreeSet<>();
-        losses.forEach(d -> d.get("lostIds").forEach(id -> ids.add(id.asText())));
-        return ids;
-    }
-
-    /**
-     * Whether {@code named} is all of {@code lost} but ids that the digest cannot name. An id digest names what it can
-     * peel; ids that share every one of their cells (two random ids in 128 cells do with probability about 1.3e-5, so
-     * about 0.6% of runs with 30 lost ids in one bucket) cannot be told apart and are counted without a name. The ids
-     * left unnamed must be such a set: a digest holding only them peels none of them. A single id left unnamed, or a
-     * named id that was not lost, fails.
-     */
-    private static boolean namedAsFarAsTheDigestCan(Set<String> named, Set<String> lost) {
-        if (!lost.containsAll(named)) {
-            return false;
-        }
-        Set<String> unnamed = new TreeSet<>(lost);
-        unnamed.removeAll(named);
-        if (unnamed.isEmpty()) {
-            return true;
-        }
-        IdDigest rest = new IdDigest(IdDigest.DEFAULT_CELLS);
-        unnamed.forEach(id -> rest.add(Long.parseUnsignedLong(id, 16)));
-        PeelResult peeled = rest.peel();
-        return !peeled.complete()
-                && peeled.lost().isEmpty()
-                && peeled.duplicated().isEmpty();
-    }
-
-    private static void awaitAlerts(String kafka, Set<String> discrepancyIds) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (alertsFor(kafka, discrepancyIds) < discrepancyIds.size()) {
-            assertThat(Instant.now()).as("an alert for each loss").isBefore(deadline);
-            Thread.sleep(500);
-        }
-    }
-
-    /** How many times the alerts topic names one of these discrepancies in an OPEN alert. */
-    private static long alertsFor(String kafka, Set<String> discrepancyIds) {
-        long n = 0;
-        for (JsonNode alert : AlertsTopic.open(kafka)) {
-            for (JsonNode d : alert.get("discrepancies")) {
-                if (discrepancyIds.contains(d.get("id").asText())) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 
     private static int freePort() throws IOException {
