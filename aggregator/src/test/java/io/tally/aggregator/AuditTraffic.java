@@ -121,7 +121,12 @@ final class AuditTraffic {
 
     static Heartbeat heartbeat(
             AgentIdentity agent, long seq, String tier, Map<String, Long> watermarks, boolean closed, long emittedAt) {
-        return new Heartbeat(agent, seq, emittedAt, tier, watermarks, closed, 0);
+        return Heartbeat.builder(agent, tier)
+                .seq(seq)
+                .emittedAt(emittedAt)
+                .watermarks(watermarks)
+                .closed(closed)
+                .build();
     }
 
     static AgentIdentity agent(String name) {

@@ -71,14 +71,11 @@ class ProgressOrderIT {
                     send(
                             producer,
                             audit,
-                            new Heartbeat(
-                                    id,
-                                    seqs[a]++,
-                                    System.currentTimeMillis(),
-                                    TIER,
-                                    Map.of("orders", bucketStart + BUCKET),
-                                    false,
-                                    0));
+                            Heartbeat.builder(id, TIER)
+                                    .seq(seqs[a]++)
+                                    .emittedAt(System.currentTimeMillis())
+                                    .watermarks(Map.of("orders", bucketStart + BUCKET))
+                                    .build());
                 }
                 AuditTraffic.flush(producer);
                 Thread.sleep(150);

@@ -192,7 +192,12 @@ class ApiBenchmarkIT {
             }
             for (String tier : TIERS) {
                 long lag = tier.equals("consumer.b") ? 90_000 : 0;
-                store.putProgress(new TierProgress(tier, topic, now - 10_000 - lag, now - 1_000, 2, now - 1_000));
+                store.putProgress(TierProgress.builder(tier, topic)
+                        .watermark(now - 10_000 - lag)
+                        .lastHeartbeatAt(now - 1_000)
+                        .liveAgents(2)
+                        .updatedAt(now - 1_000)
+                        .build());
                 rows++;
             }
             if (aggregates.size() >= 20_000 || t == TOPICS - 1) {

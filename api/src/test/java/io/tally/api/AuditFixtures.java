@@ -144,9 +144,24 @@ final class AuditFixtures {
         store.putAggregates(aggregates);
         store.putVerdicts(verdicts);
         store.putRollups(rollups(verdicts, now));
-        store.putProgress(new TierProgress("producer", topic, now - 10_000, now - 1_000, 2, now - 1_000));
-        store.putProgress(new TierProgress("log", topic, now - 10_000, now - 1_000, 1, now - 1_000));
-        store.putProgress(new TierProgress(CONSUMER, topic, now - 10_000 - LAG_MS, now - 2_000, 3, now - 2_000));
+        store.putProgress(TierProgress.builder("producer", topic)
+                .watermark(now - 10_000)
+                .lastHeartbeatAt(now - 1_000)
+                .liveAgents(2)
+                .updatedAt(now - 1_000)
+                .build());
+        store.putProgress(TierProgress.builder("log", topic)
+                .watermark(now - 10_000)
+                .lastHeartbeatAt(now - 1_000)
+                .liveAgents(1)
+                .updatedAt(now - 1_000)
+                .build());
+        store.putProgress(TierProgress.builder(CONSUMER, topic)
+                .watermark(now - 10_000 - LAG_MS)
+                .lastHeartbeatAt(now - 2_000)
+                .liveAgents(3)
+                .updatedAt(now - 2_000)
+                .build());
     }
 
     /** What the reconciler writes with {@code verdicts}: their hourly rollups, recomputed whole. */

@@ -99,119 +99,40 @@ public record Heartbeat(
         waiting = Collections.unmodifiableMap(waitingCopy);
     }
 
-    /** A heartbeat of an agent with no records waiting to be counted (a producer, the log tier). */
-    public Heartbeat(
-            AgentIdentity agent,
-            long seq,
-            long emittedAt,
-            String tier,
-            Map<String, Long> watermarks,
-            Map<String, Map<Integer, Long>> partitions,
-            boolean closed,
-            long dropped,
-            Map<String, Map<Long, Long>> droppedByBucket,
-            Map<String, Map<Integer, Long>> startOffsets,
-            boolean readCommitted) {
-        this(
-                agent,
-                seq,
-                emittedAt,
-                tier,
-                watermarks,
-                partitions,
-                closed,
-                dropped,
-                droppedByBucket,
-                startOffsets,
-                readCommitted,
-                Map.of());
+    /**
+     * @param agent who sends it
+     * @param tier  the tier the agent reports as
+     * @return a builder of a heartbeat with seq and emittedAt 0, no watermarks, {@code partitions} {@code null} (an
+     *     agent that does not report per partition), not closed, nothing dropped, no start offsets, not
+     *     read_committed and nothing waiting; set only what differs
+     */
+    public static Builder builder(AgentIdentity agent, String tier) {
+        return new Builder(agent, tier);
+    }
+
+    /** @return a builder holding every component of this heartbeat, to build one that differs in a few */
+    public Builder toBuilder() {
+        return new Builder(agent, tier)
+                .seq(seq)
+                .emittedAt(emittedAt)
+                .watermarks(watermarks)
+                .partitions(partitions)
+                .closed(closed)
+                .dropped(dropped)
+                .droppedByBucket(droppedByBucket)
+                .startOffsets(startOffsets)
+                .readCommitted(readCommitted)
+                .waiting(waiting);
     }
 
     /** @return this heartbeat with {@code waiting} as the records waiting to be counted, by topic */
     public Heartbeat withWaiting(Map<String, Long> waiting) {
-        return new Heartbeat(
-                agent,
-                seq,
-                emittedAt,
-                tier,
-                watermarks,
-                partitions,
-                closed,
-                dropped,
-                droppedByBucket,
-                startOffsets,
-                readCommitted,
-                waiting);
+        return toBuilder().waiting(waiting).build();
     }
 
     /** @return records waiting to be counted on {@code topic} when this was sent */
     public long waitingOn(String topic) {
         return waiting.getOrDefault(topic, 0L);
-    }
-
-    /** A heartbeat of a client that reads uncommitted records, or of one that reads nothing. */
-    public Heartbeat(
-            AgentIdentity agent,
-            long seq,
-            long emittedAt,
-            String tier,
-            Map<String, Long> watermarks,
-            Map<String, Map<Integer, Long>> partitions,
-            boolean closed,
-            long dropped,
-            Map<String, Map<Long, Long>> droppedByBucket,
-            Map<String, Map<Integer, Long>> startOffsets) {
-        this(
-                agent,
-                seq,
-                emittedAt,
-                tier,
-                watermarks,
-                partitions,
-                closed,
-                dropped,
-                droppedByBucket,
-                startOffsets,
-                false);
-    }
-
-    /** A heartbeat that reports no start offsets. */
-    public Heartbeat(
-            AgentIdentity agent,
-            long seq,
-            long emittedAt,
-            String tier,
-            Map<String, Long> watermarks,
-            Map<String, Map<Integer, Long>> partitions,
-            boolean closed,
-            long dropped,
-            Map<String, Map<Long, Long>> droppedByBucket) {
-        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, droppedByBucket, Map.of(), false);
-    }
-
-    /** A heartbeat that knows no topic and bucket of what its agent dropped. */
-    public Heartbeat(
-            AgentIdentity agent,
-            long seq,
-            long emittedAt,
-            String tier,
-            Map<String, Long> watermarks,
-            Map<String, Map<Integer, Long>> partitions,
-            boolean closed,
-            long dropped) {
-        this(agent, seq, emittedAt, tier, watermarks, partitions, closed, dropped, Map.of(), Map.of(), false);
-    }
-
-    /** A heartbeat of an agent that reports whole topics only (a producer). */
-    public Heartbeat(
-            AgentIdentity agent,
-            long seq,
-            long emittedAt,
-            String tier,
-            Map<String, Long> watermarks,
-            boolean closed,
-            long dropped) {
-        this(agent, seq, emittedAt, tier, watermarks, null, closed, dropped, Map.of(), Map.of(), false);
     }
 
     /** @return the number of (topic, partition) watermarks it carries */
@@ -224,5 +145,114 @@ public record Heartbeat(
             n += p.size();
         }
         return n;
+    }
+
+    /**
+     * Collects the components of a {@link Heartbeat}, each documented there; not thread-safe. A setter keeps the map
+     * it is given as it is: {@link #build()} copies and validates, as the canonical constructor does.
+     */
+    public static final class Builder {
+        private final AgentIdentity agent;
+        private final String tier;
+        private long seq;
+        private long emittedAt;
+        private Map<String, Long> watermarks = Map.of();
+        private Map<String, Map<Integer, Long>> partitions;
+        private boolean closed;
+        private long dropped;
+        private Map<String, Map<Long, Long>> droppedByBucket = Map.of();
+        private Map<String, Map<Integer, Long>> startOffsets = Map.of();
+        private boolean readCommitted;
+        private Map<String, Long> waiting = Map.of();
+
+        private Builder(AgentIdentity agent, String tier) {
+            this.agent = agent;
+            this.tier = tier;
+        }
+
+        /** The agent's message sequence number; default 0. */
+        public Builder seq(long seq) {
+            this.seq = seq;
+            return this;
+        }
+
+        /** When it is sent, epoch ms; default 0. */
+        public Builder emittedAt(long emittedAt) {
+            this.emittedAt = emittedAt;
+            return this;
+        }
+
+        /** Topic → highest event time passed, epoch ms; default none. */
+        public Builder watermarks(Map<String, Long> watermarks) {
+            this.watermarks = watermarks;
+            return this;
+        }
+
+        /**
+         * Topic → partition → highest event time passed there, for an agent that reports per partition (a consumer,
+         * the log tier); an empty map is such an agent reading no partition now. Default {@code null}: an agent that
+         * does not report per partition (a producer), whose {@code watermarks} stand for whole topics.
+         */
+        public Builder partitions(Map<String, Map<Integer, Long>> partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** Whether this is the agent's final message; default false. */
+        public Builder closed(boolean closed) {
+            this.closed = closed;
+            return this;
+        }
+
+        /** Messages the agent could not count since it started, cumulative; default 0. */
+        public Builder dropped(long dropped) {
+            this.dropped = dropped;
+            return this;
+        }
+
+        /** Topic → bucket start → messages the agent could not count there, cumulative; default none. */
+        public Builder droppedByBucket(Map<String, Map<Long, Long>> droppedByBucket) {
+            this.droppedByBucket = droppedByBucket;
+            return this;
+        }
+
+        /** Topic → partition → the offset the agent started reading the partition at; default none. */
+        public Builder startOffsets(Map<String, Map<Integer, Long>> startOffsets) {
+            this.startOffsets = startOffsets;
+            return this;
+        }
+
+        /** Whether the agent's client reads with {@code isolation.level=read_committed}; default false. */
+        public Builder readCommitted(boolean readCommitted) {
+            this.readCommitted = readCommitted;
+            return this;
+        }
+
+        /** Topic → records the agent has read that wait to be counted; default none. */
+        public Builder waiting(Map<String, Long> waiting) {
+            this.waiting = waiting;
+            return this;
+        }
+
+        /**
+         * @return the heartbeat
+         * @throws IllegalArgumentException as the canonical constructor does
+         * @throws NullPointerException if {@code agent}, or a map other than {@code partitions}, is null
+         */
+        public Heartbeat build() {
+            return new Heartbeat(
+                    agent,
+                    seq,
+                    emittedAt,
+                    tier,
+                    watermarks,
+                    partitions,
+                    closed,
+                    dropped,
+                    droppedByBucket,
+                    startOffsets,
+                    readCommitted,
+                    waiting);
+        }
     }
 }

@@ -53,53 +53,120 @@ public record TierProgress(
         Names.nonNegative("waiting", waiting);
     }
 
-    /** Progress of a tier with no records waiting to be counted. */
-    public TierProgress(
-            String tier,
-            String topic,
-            long watermark,
-            long lastHeartbeatAt,
-            int liveAgents,
-            long updatedAt,
-            Map<Long, Long> dropped,
-            Map<Integer, Long> startOffsets,
-            boolean readCommitted) {
-        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, startOffsets, readCommitted, 0);
+    /**
+     * @param tier  the tier
+     * @param topic the audited topic
+     * @return a builder of progress with watermark, last heartbeat, live agents and update time 0, nothing dropped,
+     *     no start offsets, not read_committed and nothing waiting; set only what differs
+     */
+    public static Builder builder(String tier, String topic) {
+        return new Builder(tier, topic);
     }
 
-    /** Progress of a tier that reads uncommitted records, or that reads nothing. */
-    public TierProgress(
-            String tier,
-            String topic,
-            long watermark,
-            long lastHeartbeatAt,
-            int liveAgents,
-            long updatedAt,
-            Map<Long, Long> dropped,
-            Map<Integer, Long> startOffsets) {
-        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, startOffsets, false);
-    }
-
-    /** Progress of a tier that reports no start offsets. */
-    public TierProgress(
-            String tier,
-            String topic,
-            long watermark,
-            long lastHeartbeatAt,
-            int liveAgents,
-            long updatedAt,
-            Map<Long, Long> dropped) {
-        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, dropped, Map.of(), false);
-    }
-
-    /** Progress of a tier none of whose agents dropped counts. */
-    public TierProgress(
-            String tier, String topic, long watermark, long lastHeartbeatAt, int liveAgents, long updatedAt) {
-        this(tier, topic, watermark, lastHeartbeatAt, liveAgents, updatedAt, Map.of(), Map.of(), false);
+    /** @return a builder holding every component of this progress, to build progress that differs in a few */
+    public Builder toBuilder() {
+        return new Builder(tier, topic)
+                .watermark(watermark)
+                .lastHeartbeatAt(lastHeartbeatAt)
+                .liveAgents(liveAgents)
+                .updatedAt(updatedAt)
+                .dropped(dropped)
+                .startOffsets(startOffsets)
+                .readCommitted(readCommitted)
+                .waiting(waiting);
     }
 
     /** @return messages the tier's agents dropped in the bucket starting at {@code bucketStart} */
     public long droppedIn(long bucketStart) {
         return dropped.getOrDefault(bucketStart, 0L);
+    }
+
+    /**
+     * Collects the components of a {@link TierProgress}, each documented there; not thread-safe. A setter keeps the
+     * map it is given as it is: {@link #build()} copies and validates, as the canonical constructor does.
+     */
+    public static final class Builder {
+        private final String tier;
+        private final String topic;
+        private long watermark;
+        private long lastHeartbeatAt;
+        private int liveAgents;
+        private long updatedAt;
+        private Map<Long, Long> dropped = Map.of();
+        private Map<Integer, Long> startOffsets = Map.of();
+        private boolean readCommitted;
+        private long waiting;
+
+        private Builder(String tier, String topic) {
+            this.tier = tier;
+            this.topic = topic;
+        }
+
+        /** The lowest watermark among the tier's live agents for the topic, epoch ms; default 0. */
+        public Builder watermark(long watermark) {
+            this.watermark = watermark;
+            return this;
+        }
+
+        /** The last time any agent of the tier reported, epoch ms; default 0. */
+        public Builder lastHeartbeatAt(long lastHeartbeatAt) {
+            this.lastHeartbeatAt = lastHeartbeatAt;
+            return this;
+        }
+
+        /** Agents of the tier that have reported and not closed; default 0. */
+        public Builder liveAgents(int liveAgents) {
+            this.liveAgents = liveAgents;
+            return this;
+        }
+
+        /** When this progress was computed, epoch ms; default 0. */
+        public Builder updatedAt(long updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        /** Bucket start → messages of the topic the tier's agents could not count there; default none. */
+        public Builder dropped(Map<Long, Long> dropped) {
+            this.dropped = dropped;
+            return this;
+        }
+
+        /** Partition → the lowest offset any of the tier's agents started reading at; default none. */
+        public Builder startOffsets(Map<Integer, Long> startOffsets) {
+            this.startOffsets = startOffsets;
+            return this;
+        }
+
+        /** Whether the tier's agents read with {@code isolation.level=read_committed}; default false. */
+        public Builder readCommitted(boolean readCommitted) {
+            this.readCommitted = readCommitted;
+            return this;
+        }
+
+        /** Records the tier's live agents have read and wait to count, summed over them; default 0. */
+        public Builder waiting(long waiting) {
+            this.waiting = waiting;
+            return this;
+        }
+
+        /**
+         * @return the progress
+         * @throws IllegalArgumentException as the canonical constructor does
+         * @throws NullPointerException if a map is null
+         */
+        public TierProgress build() {
+            return new TierProgress(
+                    tier,
+                    topic,
+                    watermark,
+                    lastHeartbeatAt,
+                    liveAgents,
+                    updatedAt,
+                    dropped,
+                    startOffsets,
+                    readCommitted,
+                    waiting);
+        }
     }
 }

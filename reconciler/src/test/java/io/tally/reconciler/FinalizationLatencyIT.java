@@ -118,13 +118,12 @@ class FinalizationLatencyIT {
                     List<WireMessage> progress = new ArrayList<>();
                     for (int t = 0; t < TOPICS; t++) {
                         for (String tier : TIERS) {
-                            progress.add(new TierProgress(
-                                    tier,
-                                    "topic-" + t,
-                                    b.end() + GRACE,
-                                    Clock.system().millis(),
-                                    1,
-                                    Clock.system().millis()));
+                            progress.add(TierProgress.builder(tier, "topic-" + t)
+                                    .watermark(b.end() + GRACE)
+                                    .lastHeartbeatAt(Clock.system().millis())
+                                    .liveAgents(1)
+                                    .updatedAt(Clock.system().millis())
+                                    .build());
                         }
                     }
                     // final when the last of its tiers' progress is written (acknowledged by the broker)

@@ -181,7 +181,14 @@ class ReconcilerBenchmarkIT {
                 }
             }
             for (String tier : new String[] {"producer", "log", "consumer.a"}) {
-                rec.accept(new TierProgress(tier, "t" + topic, end, end, 1, end), end);
+                rec.accept(
+                        TierProgress.builder(tier, "t" + topic)
+                                .watermark(end)
+                                .lastHeartbeatAt(end)
+                                .liveAgents(1)
+                                .updatedAt(end)
+                                .build(),
+                        end);
             }
         }
         System.gc(); // so that the garbage of the setup is not collected during the measurement

@@ -168,7 +168,12 @@ class ReconcilerIT {
         List<WireMessage> in = new ArrayList<>(
                 List.of(agg("producer", b, 0, 100), agg("log", b, 0, 100), agg("consumer.billing", b, 0, 97)));
         for (String tier : List.of("producer", "log", "consumer.billing")) {
-            in.add(new TierProgress(tier, "orders", wm, clock.millis(), 1, clock.millis()));
+            in.add(TierProgress.builder(tier, "orders")
+                    .watermark(wm)
+                    .lastHeartbeatAt(clock.millis())
+                    .liveAgents(1)
+                    .updatedAt(clock.millis())
+                    .build());
         }
         publish(in);
         CassandraAuditStore store = CassandraAuditStore.create(
@@ -229,7 +234,14 @@ class ReconcilerIT {
         Bucket before = new Bucket(start - SIZE, SIZE);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (String tier : List.of("producer", "log", "consumer.refunds")) {
-            records.add(record(0, new TierProgress(tier, "refunds", wm, clock.millis(), 1, clock.millis())));
+            records.add(record(
+                    0,
+                    TierProgress.builder(tier, "refunds")
+                            .watermark(wm)
+                            .lastHeartbeatAt(clock.millis())
+                            .liveAgents(1)
+                            .updatedAt(clock.millis())
+                            .build()));
         }
         for (String tier : List.of("producer", "log", "consumer.refunds")) {
             records.add(record(0, agg("refunds", tier, before, 1_000, 1_050)));
@@ -311,8 +323,11 @@ class ReconcilerIT {
             audit.add(new ProducerRecord<>(
                     "tally.audit",
                     null,
-                    AuditCodec.encode(
-                            new Heartbeat(c1, flush * 2 + 1, at, "consumer.ledger", Map.of("ledger", at), false, 0))));
+                    AuditCodec.encode(Heartbeat.builder(c1, "consumer.ledger")
+                            .seq(flush * 2 + 1)
+                            .emittedAt(at)
+                            .watermarks(Map.of("ledger", at))
+                            .build())));
         }
         long wm = b.end() + 5_000;
         List<WireMessage> aggregates = new ArrayList<>(List.of(
@@ -320,7 +335,12 @@ class ReconcilerIT {
                 agg("ledger", "log", b, 0, 100),
                 agg("ledger", "consumer.ledger", b, 0, 95)));
         for (String tier : List.of("producer", "log", "consumer.ledger")) {
-            aggregates.add(new TierProgress(tier, "ledger", wm, realNow, 1, realNow));
+            aggregates.add(TierProgress.builder(tier, "ledger")
+                    .watermark(wm)
+                    .lastHeartbeatAt(realNow)
+                    .liveAgents(1)
+                    .updatedAt(realNow)
+                    .build());
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -375,12 +395,32 @@ class ReconcilerIT {
             lagging.add(record(i, agg(topic, "log", b, 0, 100)));
             lagging.add(record(i, agg(topic, "consumer.shared", b, 0, 40)));
             for (String tier : List.of("producer", "log")) {
-                lagging.add(record(i, new TierProgress(tier, topic, b.end() + 5_000, realNow, 1, realNow)));
+                lagging.add(record(
+                        i,
+                        TierProgress.builder(tier, topic)
+                                .watermark(b.end() + 5_000)
+                                .lastHeartbeatAt(realNow)
+                                .liveAgents(1)
+                                .updatedAt(realNow)
+                                .build()));
             }
-            lagging.add(record(i, new TierProgress("consumer.shared", topic, b.start() + 4_000, realNow, 1, realNow)));
+            lagging.add(record(
+                    i,
+                    TierProgress.builder("consumer.shared", topic)
+                            .watermark(b.start() + 4_000)
+                            .lastHeartbeatAt(realNow)
+                            .liveAgents(1)
+                            .updatedAt(realNow)
+                            .build()));
             caughtUp.add(record(i, agg(topic, "consumer.shared", b, 0, 100)));
             caughtUp.add(record(
-                    i, new TierProgress("consumer.shared", topic, b.end() + 5_000, realNow + 1, 1, realNow + 1)));
+                    i,
+                    TierProgress.builder("consumer.shared", topic)
+                            .watermark(b.end() + 5_000)
+                            .lastHeartbeatAt(realNow + 1)
+                            .liveAgents(1)
+                            .updatedAt(realNow + 1)
+                            .build()));
         }
         send(lagging);
         CassandraAuditStore store = CassandraAuditStore.create(
@@ -492,7 +532,14 @@ class ReconcilerIT {
             out.add(record(i, agg(topic, "log", b, 0, 100)));
             out.add(record(i, agg(topic, "consumer.relay", b, 0, consumed)));
             for (String tier : List.of("producer", "log", "consumer.relay")) {
-                out.add(record(i, new TierProgress(tier, topic, watermark, at, 1, at)));
+                out.add(record(
+                        i,
+                        TierProgress.builder(tier, topic)
+                                .watermark(watermark)
+                                .lastHeartbeatAt(at)
+                                .liveAgents(1)
+                                .updatedAt(at)
+                                .build()));
             }
         }
         return out;

@@ -85,7 +85,15 @@ class ReplayTimeIT {
                             bytes += send(producer, topic, aggregate(topic, tier, new Bucket(first + i * SIZE, SIZE)));
                             records++;
                         }
-                        bytes += send(producer, topic, new TierProgress(tier, topic, now, now, 1, now));
+                        bytes += send(
+                                producer,
+                                topic,
+                                TierProgress.builder(tier, topic)
+                                        .watermark(now)
+                                        .lastHeartbeatAt(now)
+                                        .liveAgents(1)
+                                        .updatedAt(now)
+                                        .build());
                         records++;
                     }
                 }

@@ -120,19 +120,18 @@ public final class Agent {
             });
             counter.watermarks().forEach((topic, mark) -> watermarks.merge(topic, mark, Math::max));
         }
-        out.add(new Heartbeat(
-                identity,
-                nextSeq.getAndIncrement(),
-                now,
-                tier,
-                watermarks,
-                read,
-                closing,
-                drops.total(),
-                drops.byBucket(),
-                starts,
-                readCommitted,
-                waiting));
+        out.add(Heartbeat.builder(identity, tier)
+                .seq(nextSeq.getAndIncrement())
+                .emittedAt(now)
+                .watermarks(watermarks)
+                .partitions(read)
+                .closed(closing)
+                .dropped(drops.total())
+                .droppedByBucket(drops.byBucket())
+                .startOffsets(starts)
+                .readCommitted(readCommitted)
+                .waiting(waiting)
+                .build());
         return out;
     }
 }

@@ -149,33 +149,13 @@ class AuditCodecTest {
     @Test
     void a_read_committed_reader_says_so_in_its_heartbeats_and_its_tier_s_progress() throws Exception {
         Heartbeat h = WireSamples.partitionedHeartbeat();
-        Heartbeat committed = new Heartbeat(
-                h.agent(),
-                h.seq(),
-                h.emittedAt(),
-                h.tier(),
-                h.watermarks(),
-                h.partitions(),
-                h.closed(),
-                h.dropped(),
-                h.droppedByBucket(),
-                h.startOffsets(),
-                true);
+        Heartbeat committed = h.toBuilder().readCommitted(true).build();
         assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(committed))).readCommitted())
                 .isTrue();
         assertThat(((Heartbeat) AuditCodec.decode(AuditCodec.encode(h))).readCommitted())
                 .isFalse();
         TierProgress p = WireSamples.progressWithDrops();
-        TierProgress committedProgress = new TierProgress(
-                p.tier(),
-                p.topic(),
-                p.watermark(),
-                p.lastHeartbeatAt(),
-                p.liveAgents(),
-                p.updatedAt(),
-                p.dropped(),
-                p.startOffsets(),
-                true);
+        TierProgress committedProgress = p.toBuilder().readCommitted(true).build();
         assertThat(((TierProgress) AuditCodec.decode(AuditCodec.encode(committedProgress))).readCommitted())
                 .isTrue();
         assertRejected(mutate(committed, n -> n.put("readCommitted", "yes")), "readCommitted");

@@ -45,36 +45,32 @@ final class WireSamples {
     }
 
     static Heartbeat heartbeat() {
-        return new Heartbeat(
-                AGENT,
-                42,
-                1_764_000_075_000L,
-                "consumer.billing",
-                Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
-                false,
-                17);
+        return Heartbeat.builder(AGENT, "consumer.billing")
+                .seq(42)
+                .emittedAt(1_764_000_075_000L)
+                .watermarks(Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L))
+                .dropped(17)
+                .build();
     }
 
     /** A consumer's heartbeat: per partition it reads, one of them with nothing passed yet. */
     static Heartbeat partitionedHeartbeat() {
-        return new Heartbeat(
-                        AGENT,
-                        43,
-                        1_764_000_075_000L,
-                        "consumer.billing",
-                        Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L),
-                        Map.of(
-                                "orders",
-                                Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
-                                "payments",
-                                Map.of(2, io.tally.core.EventTimes.NONE),
-                                "refunds",
-                                Map.of()),
-                        false,
-                        17,
-                        Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)),
-                        Map.of("orders", Map.of(0, 1_200L, 5, 0L), "payments", Map.of(2, 77L)))
-                .withWaiting(Map.of("orders", 31L));
+        return Heartbeat.builder(AGENT, "consumer.billing")
+                .seq(43)
+                .emittedAt(1_764_000_075_000L)
+                .watermarks(Map.of("orders", 1_764_000_069_999L, "payments", 1_764_000_060_000L))
+                .partitions(Map.of(
+                        "orders",
+                        Map.of(0, 1_764_000_069_999L, 5, 1_764_000_061_000L),
+                        "payments",
+                        Map.of(2, io.tally.core.EventTimes.NONE),
+                        "refunds",
+                        Map.of()))
+                .dropped(17)
+                .droppedByBucket(Map.of("orders", Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L)))
+                .startOffsets(Map.of("orders", Map.of(0, 1_200L, 5, 0L), "payments", Map.of(2, 77L)))
+                .waiting(Map.of("orders", 31L))
+                .build();
     }
 
     /** The log tier's counts: with the lowest offset it counted per partition. */
@@ -105,22 +101,25 @@ final class WireSamples {
     }
 
     static TierProgress progress() {
-        return new TierProgress("log", "orders", 1_764_000_069_000L, 1_764_000_075_000L, 2, 1_764_000_076_000L);
+        return TierProgress.builder("log", "orders")
+                .watermark(1_764_000_069_000L)
+                .lastHeartbeatAt(1_764_000_075_000L)
+                .liveAgents(2)
+                .updatedAt(1_764_000_076_000L)
+                .build();
     }
 
     /** Progress of a tier whose agents dropped counts in two buckets. */
     static TierProgress progressWithDrops() {
-        return new TierProgress(
-                "consumer.billing",
-                "orders",
-                1_764_000_069_000L,
-                1_764_000_075_000L,
-                2,
-                1_764_000_076_000L,
-                Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L),
-                Map.of(0, 1_200L, 5, 0L),
-                false,
-                31);
+        return TierProgress.builder("consumer.billing", "orders")
+                .watermark(1_764_000_069_000L)
+                .lastHeartbeatAt(1_764_000_075_000L)
+                .liveAgents(2)
+                .updatedAt(1_764_000_076_000L)
+                .dropped(Map.of(1_764_000_060_000L, 12L, 1_764_000_000_000L, 5L))
+                .startOffsets(Map.of(0, 1_200L, 5, 0L))
+                .waiting(31)
+                .build();
     }
 
     static List<WireMessage> all() {
@@ -134,6 +133,6 @@ final class WireSamples {
                 progressWithDrops(),
                 logCounts(),
                 TierAggregate.empty("orders", "log", BUCKET).plus(logCounts()),
-                new Heartbeat(AGENT, 0, -5, "t", Map.of(), true, 0));
+                Heartbeat.builder(AGENT, "t").emittedAt(-5).closed(true).build());
     }
 }

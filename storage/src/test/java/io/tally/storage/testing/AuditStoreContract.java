@@ -122,21 +122,56 @@ public abstract class AuditStoreContract {
 
     @Test
     void stores_tier_progress_by_tier_and_topic() {
-        store().putProgress(new TierProgress("producer", topic, t0, t0 + 5, 2, t0 + 6));
-        store().putProgress(new TierProgress("producer", topic, t0 + MINUTE, t0 + 65, 1, t0 + 66));
+        store().putProgress(TierProgress.builder("producer", topic)
+                .watermark(t0)
+                .lastHeartbeatAt(t0 + 5)
+                .liveAgents(2)
+                .updatedAt(t0 + 6)
+                .build());
+        store().putProgress(TierProgress.builder("producer", topic)
+                .watermark(t0 + MINUTE)
+                .lastHeartbeatAt(t0 + 65)
+                .liveAgents(1)
+                .updatedAt(t0 + 66)
+                .build());
 
         assertThat(store().progress())
                 .filteredOn(p -> p.topic().equals(topic))
-                .containsExactly(new TierProgress("producer", topic, t0 + MINUTE, t0 + 65, 1, t0 + 66));
+                .containsExactly(TierProgress.builder("producer", topic)
+                        .watermark(t0 + MINUTE)
+                        .lastHeartbeatAt(t0 + 65)
+                        .liveAgents(1)
+                        .updatedAt(t0 + 66)
+                        .build());
 
         store().putProgress(List.of(
-                new TierProgress("log", topic, t0, t0 + 5, 1, t0 + 6),
-                new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126)));
+                TierProgress.builder("log", topic)
+                        .watermark(t0)
+                        .lastHeartbeatAt(t0 + 5)
+                        .liveAgents(1)
+                        .updatedAt(t0 + 6)
+                        .build(),
+                TierProgress.builder("producer", topic)
+                        .watermark(t0 + 2 * MINUTE)
+                        .lastHeartbeatAt(t0 + 125)
+                        .liveAgents(1)
+                        .updatedAt(t0 + 126)
+                        .build()));
         assertThat(store().progress())
                 .filteredOn(p -> p.topic().equals(topic))
                 .containsExactlyInAnyOrder(
-                        new TierProgress("log", topic, t0, t0 + 5, 1, t0 + 6),
-                        new TierProgress("producer", topic, t0 + 2 * MINUTE, t0 + 125, 1, t0 + 126));
+                        TierProgress.builder("log", topic)
+                                .watermark(t0)
+                                .lastHeartbeatAt(t0 + 5)
+                                .liveAgents(1)
+                                .updatedAt(t0 + 6)
+                                .build(),
+                        TierProgress.builder("producer", topic)
+                                .watermark(t0 + 2 * MINUTE)
+                                .lastHeartbeatAt(t0 + 125)
+                                .liveAgents(1)
+                                .updatedAt(t0 + 126)
+                                .build());
     }
 
     @Test

@@ -28,18 +28,13 @@ final class Marks {
             }
             Map<Long, Long> drops = h.droppedByBucket().get(topic);
             Map<Integer, Long> starts = h.startOffsets().get(topic);
-            out.add(new Heartbeat(
-                    h.agent(),
-                    h.seq(),
-                    h.emittedAt(),
-                    h.tier(),
-                    mark == null ? Map.of() : Map.of(topic, mark),
-                    partitions,
-                    h.closed(),
-                    h.dropped(),
-                    drops == null ? Map.of() : Map.of(topic, drops),
-                    starts == null ? Map.of() : Map.of(topic, starts),
-                    h.readCommitted()));
+            out.add(h.toBuilder()
+                    .watermarks(mark == null ? Map.of() : Map.of(topic, mark))
+                    .partitions(partitions)
+                    .droppedByBucket(drops == null ? Map.of() : Map.of(topic, drops))
+                    .startOffsets(starts == null ? Map.of() : Map.of(topic, starts))
+                    .waiting(Map.of())
+                    .build());
         }
         return out;
     }

@@ -115,7 +115,14 @@ public final class LogCounter {
                 readNow.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, marks[0]);
             }
         }));
-        out.add(new Heartbeat(agent, seq, now, tier, watermarks, readNow, closed, 0, Map.of(), starts));
+        out.add(Heartbeat.builder(agent, tier)
+                .seq(seq)
+                .emittedAt(now)
+                .watermarks(watermarks)
+                .partitions(readNow)
+                .closed(closed)
+                .startOffsets(starts)
+                .build());
         return out;
     }
 

@@ -7,7 +7,6 @@ import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -99,14 +98,11 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
         super.open();
         counter = new LogCounter(tier, bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
         if (retired != null) {
-            Heartbeat closed = new Heartbeat(
-                    retired,
-                    retiredSeq,
-                    getProcessingTimeService().getCurrentProcessingTime(),
-                    tier,
-                    Map.of(),
-                    true,
-                    0);
+            Heartbeat closed = Heartbeat.builder(retired, tier)
+                    .seq(retiredSeq)
+                    .emittedAt(getProcessingTimeService().getCurrentProcessingTime())
+                    .closed(true)
+                    .build();
             output.collect(new StreamRecord<>(
                     Envelope.of(auditTopic, AuditCodec.kafkaKey(closed), AuditCodec.encode(closed))));
             retired = null;

@@ -104,17 +104,16 @@ public final class ProgressRules {
         }
         List<TierProgress> out = new ArrayList<>(topics.size());
         for (Map.Entry<String, TopicMarks> e : topics.entrySet()) {
-            out.add(new TierProgress(
-                    tier,
-                    e.getKey(),
-                    e.getValue().watermark(),
-                    lastHeartbeat,
-                    live,
-                    now,
-                    e.getValue().recentDrops(),
-                    e.getValue().starts,
-                    e.getValue().readCommitted,
-                    e.getValue().waiting));
+            out.add(TierProgress.builder(tier, e.getKey())
+                    .watermark(e.getValue().watermark())
+                    .lastHeartbeatAt(lastHeartbeat)
+                    .liveAgents(live)
+                    .updatedAt(now)
+                    .dropped(e.getValue().recentDrops())
+                    .startOffsets(e.getValue().starts)
+                    .readCommitted(e.getValue().readCommitted)
+                    .waiting(e.getValue().waiting)
+                    .build());
         }
         return out;
     }

@@ -84,8 +84,11 @@ class TopicTierAggregatorTest {
     }
 
     private static Partial mark(String agent, long seq, long emittedAt, long watermark) {
-        return Partial.of(new Heartbeat(
-                new AgentIdentity(agent, "h"), seq, emittedAt, "producer", Map.of("t", watermark), false, 0));
+        return Partial.of(Heartbeat.builder(new AgentIdentity(agent, "h"), "producer")
+                .seq(seq)
+                .emittedAt(emittedAt)
+                .watermarks(Map.of("t", watermark))
+                .build());
     }
 
     private static List<TierAggregate> emitted(KeyedOneInputStreamOperatorTestHarness<String, Partial, Envelope> h) {

@@ -56,37 +56,33 @@ class SerializersTest {
         for (AuditMessage m : new AuditMessage[] {
             record(digest),
             record(null),
-            new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L, "b", 7L), true, 4),
-            new Heartbeat(
-                    AGENT,
-                    11,
-                    2_000,
-                    "consumer.g",
-                    Map.of("orders", 5L),
-                    Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)),
-                    false,
-                    0),
-            new Heartbeat(
-                    AGENT,
-                    12,
-                    2_000,
-                    "consumer.g",
-                    Map.of("orders", 5L),
-                    null,
-                    false,
-                    9,
-                    Map.of("orders", Map.of(60_000L, 9L))),
-            new Heartbeat(
-                    AGENT,
-                    13,
-                    2_000,
-                    "consumer.g",
-                    Map.of("orders", 5L),
-                    Map.of("orders", Map.of(0, 5L)),
-                    false,
-                    0,
-                    Map.of(),
-                    Map.of("orders", Map.of(0, 1_200L))),
+            Heartbeat.builder(AGENT, "consumer.g")
+                    .seq(10)
+                    .emittedAt(2_000)
+                    .watermarks(Map.of("orders", 5L, "b", 7L))
+                    .closed(true)
+                    .dropped(4)
+                    .build(),
+            Heartbeat.builder(AGENT, "consumer.g")
+                    .seq(11)
+                    .emittedAt(2_000)
+                    .watermarks(Map.of("orders", 5L))
+                    .partitions(Map.of("orders", Map.of(0, 5L, 7, Long.MIN_VALUE)))
+                    .build(),
+            Heartbeat.builder(AGENT, "consumer.g")
+                    .seq(12)
+                    .emittedAt(2_000)
+                    .watermarks(Map.of("orders", 5L))
+                    .dropped(9)
+                    .droppedByBucket(Map.of("orders", Map.of(60_000L, 9L)))
+                    .build(),
+            Heartbeat.builder(AGENT, "consumer.g")
+                    .seq(13)
+                    .emittedAt(2_000)
+                    .watermarks(Map.of("orders", 5L))
+                    .partitions(Map.of("orders", Map.of(0, 5L)))
+                    .startOffsets(Map.of("orders", Map.of(0, 1_200L)))
+                    .build(),
             new AuditRecord(
                     AGENT,
                     14,
@@ -125,7 +121,13 @@ class SerializersTest {
         out.writeLong(4);
         Heartbeat back = (Heartbeat)
                 AuditMessageSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-        assertThat(back).isEqualTo(new Heartbeat(AGENT, 10, 2_000, "consumer.g", Map.of("orders", 5L), false, 4));
+        assertThat(back)
+                .isEqualTo(Heartbeat.builder(AGENT, "consumer.g")
+                        .seq(10)
+                        .emittedAt(2_000)
+                        .watermarks(Map.of("orders", 5L))
+                        .dropped(4)
+                        .build());
     }
 
     @Test

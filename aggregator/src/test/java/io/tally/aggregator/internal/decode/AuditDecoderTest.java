@@ -57,8 +57,11 @@ class AuditDecoderTest {
         assertThat(decoder.decode(raw(AuditCodec.encode(record(NOW - BUCKET, BUCKET))), NOW))
                 .isInstanceOf(AuditRecord.class);
         assertThat(decoder.decode(
-                        raw(AuditCodec.encode(
-                                new Heartbeat(AGENT, 2, NOW, "producer", Map.of("orders", NOW), false, 0))),
+                        raw(AuditCodec.encode(Heartbeat.builder(AGENT, "producer")
+                                .seq(2)
+                                .emittedAt(NOW)
+                                .watermarks(Map.of("orders", NOW))
+                                .build())),
                         NOW))
                 .isInstanceOf(Heartbeat.class);
     }
@@ -70,7 +73,13 @@ class AuditDecoderTest {
         refused(null, "empty");
         refused("{\"v\":2,\"type\":\"counts\"}".getBytes(StandardCharsets.UTF_8), "unsupported wire version 2");
         refused(new byte[AuditCodec.MAX_MESSAGE_BYTES + 1], "bytes, more than");
-        refused(AuditCodec.encode(new TierProgress("t", "x", 1, 1, 0, 1)), "expected an audit message");
+        refused(
+                AuditCodec.encode(TierProgress.builder("t", "x")
+                        .watermark(1)
+                        .lastHeartbeatAt(1)
+                        .updatedAt(1)
+                        .build()),
+                "expected an audit message");
     }
 
     @Test

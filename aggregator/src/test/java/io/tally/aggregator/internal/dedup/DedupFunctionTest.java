@@ -100,7 +100,7 @@ class DedupFunctionTest {
     void heartbeats_are_deduplicated_too() throws Exception {
         try (var h = harness()) {
             h.open();
-            Heartbeat hb = new Heartbeat(A, 0, 0, "producer", Map.of(), false, 0);
+            Heartbeat hb = Heartbeat.builder(A, "producer").build();
             h.processElement(raw(hb), 0);
             h.processElement(raw(hb), 0);
             assertThat(h.extractOutputValues()).containsExactly(hb);
@@ -111,8 +111,14 @@ class DedupFunctionTest {
     void a_heartbeat_read_before_counts_numbered_ahead_of_it_waits_for_them() throws Exception {
         try (var h = harness()) {
             h.open();
-            Heartbeat first = new Heartbeat(A, 2, 0, "producer", Map.of("t", 1L), false, 0);
-            Heartbeat second = new Heartbeat(A, 4, 0, "producer", Map.of("t", 2L), false, 0);
+            Heartbeat first = Heartbeat.builder(A, "producer")
+                    .seq(2)
+                    .watermarks(Map.of("t", 1L))
+                    .build();
+            Heartbeat second = Heartbeat.builder(A, "producer")
+                    .seq(4)
+                    .watermarks(Map.of("t", 2L))
+                    .build();
             h.processElement(raw(first), 0); // seqs 0 and 1 are on another partition of the audit topic
             h.processElement(raw(record(A, 1)), 0);
             h.processElement(raw(second), 0);
@@ -128,7 +134,10 @@ class DedupFunctionTest {
         try (var h = harness()) {
             h.open();
             h.processElement(raw(record(A, 0)), 0);
-            Heartbeat hb = new Heartbeat(A, 5, 0, "producer", Map.of("t", 1L), false, 0); // 1-4 were dropped
+            Heartbeat hb = Heartbeat.builder(A, "producer")
+                    .seq(5) // 1-4 were dropped
+                    .watermarks(Map.of("t", 1L))
+                    .build();
             h.processElement(raw(hb), 0);
             h.setProcessingTime(NOW + 29_000);
             assertThat(h.extractOutputValues()).extracting(m -> m.seq()).containsExactly(0L);

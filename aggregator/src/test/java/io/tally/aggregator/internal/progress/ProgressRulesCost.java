@@ -68,15 +68,12 @@ public final class ProgressRulesCost {
                     for (int p = a; p < PARTITIONS; p += AGENTS) {
                         held.put(p, NOW - 1_000 * p);
                     }
-                    marks.add(new Heartbeat(
-                            new AgentIdentity("agent-" + tier + "-" + a, "h"),
-                            1,
-                            NOW - 500,
-                            "tier-" + tier,
-                            Map.of(topic, NOW - 1_000),
-                            perPartition ? Map.of(topic, held) : null,
-                            false,
-                            0));
+                    marks.add(Heartbeat.builder(new AgentIdentity("agent-" + tier + "-" + a, "h"), "tier-" + tier)
+                            .seq(1)
+                            .emittedAt(NOW - 500)
+                            .watermarks(Map.of(topic, NOW - 1_000))
+                            .partitions(perPartition ? Map.of(topic, held) : null)
+                            .build());
                 }
                 keys.add(marks);
             }

@@ -15,7 +15,12 @@ class ProgressRulesTest {
     private static final long LIVENESS = 60_000;
 
     private static Heartbeat hb(String agent, long seq, long emittedAt, Map<String, Long> marks, boolean closed) {
-        return new Heartbeat(new AgentIdentity(agent, "h"), seq, emittedAt, "consumer.g", marks, closed, 0);
+        return Heartbeat.builder(new AgentIdentity(agent, "h"), "consumer.g")
+                .seq(seq)
+                .emittedAt(emittedAt)
+                .watermarks(marks)
+                .closed(closed)
+                .build();
     }
 
     @Test
@@ -52,7 +57,12 @@ class ProgressRulesTest {
 
     private static Heartbeat reader(
             String agent, long emittedAt, Map<String, Long> marks, Map<String, Map<Integer, Long>> partitions) {
-        return new Heartbeat(new AgentIdentity(agent, "h"), 1, emittedAt, "consumer.g", marks, partitions, false, 0);
+        return Heartbeat.builder(new AgentIdentity(agent, "h"), "consumer.g")
+                .seq(1)
+                .emittedAt(emittedAt)
+                .watermarks(marks)
+                .partitions(partitions)
+                .build();
     }
 
     @Test
@@ -134,26 +144,20 @@ class ProgressRulesTest {
         List<TierProgress> p = ProgressRules.compute(
                 "consumer.g",
                 List.of(
-                        new Heartbeat(
-                                new AgentIdentity("a", "h"),
-                                1,
-                                NOW - 1_000,
-                                "consumer.g",
-                                Map.of("t", 900L),
-                                null,
-                                false,
-                                7,
-                                Map.of("t", Map.of(60_000L, 5L, 120_000L, 2L))),
-                        new Heartbeat(
-                                new AgentIdentity("dead", "h"),
-                                1,
-                                NOW - LIVENESS * 2,
-                                "consumer.g",
-                                Map.of("t", 100L),
-                                null,
-                                false,
-                                3,
-                                Map.of("t", Map.of(60_000L, 3L)))),
+                        Heartbeat.builder(new AgentIdentity("a", "h"), "consumer.g")
+                                .seq(1)
+                                .emittedAt(NOW - 1_000)
+                                .watermarks(Map.of("t", 900L))
+                                .dropped(7)
+                                .droppedByBucket(Map.of("t", Map.of(60_000L, 5L, 120_000L, 2L)))
+                                .build(),
+                        Heartbeat.builder(new AgentIdentity("dead", "h"), "consumer.g")
+                                .seq(1)
+                                .emittedAt(NOW - LIVENESS * 2)
+                                .watermarks(Map.of("t", 100L))
+                                .dropped(3)
+                                .droppedByBucket(Map.of("t", Map.of(60_000L, 3L)))
+                                .build()),
                 NOW,
                 LIVENESS);
         assertThat(p.get(0).dropped()).containsExactly(Map.entry(60_000L, 8L), Map.entry(120_000L, 2L));
@@ -167,28 +171,21 @@ class ProgressRulesTest {
         List<TierProgress> p = ProgressRules.compute(
                 "consumer.g",
                 List.of(
-                        new Heartbeat(
-                                new AgentIdentity("a", "h"),
-                                1,
-                                NOW - 1_000,
-                                "consumer.g",
-                                Map.of("t", 900L),
-                                Map.of("t", Map.of(0, 900L)),
-                                false,
-                                0,
-                                Map.of(),
-                                live),
-                        new Heartbeat(
-                                new AgentIdentity("old", "h"),
-                                9,
-                                NOW - LIVENESS * 5,
-                                "consumer.g",
-                                Map.of("t", 100L),
-                                Map.of(),
-                                true,
-                                0,
-                                Map.of(),
-                                gone)),
+                        Heartbeat.builder(new AgentIdentity("a", "h"), "consumer.g")
+                                .seq(1)
+                                .emittedAt(NOW - 1_000)
+                                .watermarks(Map.of("t", 900L))
+                                .partitions(Map.of("t", Map.of(0, 900L)))
+                                .startOffsets(live)
+                                .build(),
+                        Heartbeat.builder(new AgentIdentity("old", "h"), "consumer.g")
+                                .seq(9)
+                                .emittedAt(NOW - LIVENESS * 5)
+                                .watermarks(Map.of("t", 100L))
+                                .partitions(Map.of())
+                                .closed(true)
+                                .startOffsets(gone)
+                                .build()),
                 NOW,
                 LIVENESS);
         assertThat(p.get(0).startOffsets())
@@ -201,42 +198,28 @@ class ProgressRulesTest {
         List<TierProgress> p = ProgressRules.compute(
                 "consumer.g",
                 List.of(
-                        new Heartbeat(
-                                new AgentIdentity("a", "h"),
-                                1,
-                                NOW - 1_000,
-                                "consumer.g",
-                                Map.of("t", 900L, "u", 900L),
-                                Map.of("t", Map.of(0, 900L)),
-                                false,
-                                0,
-                                Map.of(),
-                                starts,
-                                false),
-                        new Heartbeat(
-                                new AgentIdentity("b", "h"),
-                                1,
-                                NOW - 1_000,
-                                "consumer.g",
-                                Map.of("t", 900L),
-                                Map.of("t", Map.of(1, 900L)),
-                                false,
-                                0,
-                                Map.of(),
-                                Map.of("t", Map.of(1, 0L)),
-                                true),
-                        new Heartbeat(
-                                new AgentIdentity("c", "h"),
-                                1,
-                                NOW - 1_000,
-                                "consumer.g",
-                                Map.of("u", 900L),
-                                Map.of("u", Map.of(0, 900L)),
-                                false,
-                                0,
-                                Map.of(),
-                                Map.of("u", Map.of(0, 0L)),
-                                false)),
+                        Heartbeat.builder(new AgentIdentity("a", "h"), "consumer.g")
+                                .seq(1)
+                                .emittedAt(NOW - 1_000)
+                                .watermarks(Map.of("t", 900L, "u", 900L))
+                                .partitions(Map.of("t", Map.of(0, 900L)))
+                                .startOffsets(starts)
+                                .build(),
+                        Heartbeat.builder(new AgentIdentity("b", "h"), "consumer.g")
+                                .seq(1)
+                                .emittedAt(NOW - 1_000)
+                                .watermarks(Map.of("t", 900L))
+                                .partitions(Map.of("t", Map.of(1, 900L)))
+                                .startOffsets(Map.of("t", Map.of(1, 0L)))
+                                .readCommitted(true)
+                                .build(),
+                        Heartbeat.builder(new AgentIdentity("c", "h"), "consumer.g")
+                                .seq(1)
+                                .emittedAt(NOW - 1_000)
+                                .watermarks(Map.of("u", 900L))
+                                .partitions(Map.of("u", Map.of(0, 900L)))
+                                .startOffsets(Map.of("u", Map.of(0, 0L)))
+                                .build()),
                 NOW,
                 LIVENESS);
         assertThat(p)

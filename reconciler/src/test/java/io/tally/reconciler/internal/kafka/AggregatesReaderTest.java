@@ -33,8 +33,8 @@ class AggregatesReaderTest {
         assertThat(AggregatesReader.bucketStartOf(key(AuditCodec.kafkaKey(a)))).isEqualTo(1_800_000_000_000L);
         assertThat(AggregatesReader.bucketStartOf(key("orders|log|-60000"))).isEqualTo(-60_000L);
         // progress, even of a topic named like a number, and keys that are not an aggregate's, are decoded
-        assertThat(AggregatesReader.bucketStartOf(
-                        key(AuditCodec.kafkaKey(new TierProgress("log", "12345", 0, 0, 1, 0)))))
+        assertThat(AggregatesReader.bucketStartOf(key(AuditCodec.kafkaKey(
+                        TierProgress.builder("log", "12345").liveAgents(1).build()))))
                 .isEqualTo(Long.MAX_VALUE);
         for (String other :
                 new String[] {"", "orders", "orders|log|", "orders|log|12x", "orders|log|" + "1234567890123456789012"

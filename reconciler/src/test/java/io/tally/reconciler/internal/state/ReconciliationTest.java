@@ -53,7 +53,14 @@ class ReconciliationTest {
     }
 
     private void progress(String tier, long watermark) {
-        rec.accept(new TierProgress(tier, "orders", watermark, clock.millis(), 1, clock.millis()), clock.millis());
+        rec.accept(
+                TierProgress.builder(tier, "orders")
+                        .watermark(watermark)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
+                clock.millis());
     }
 
     private void allAt(long watermark) {
@@ -153,8 +160,13 @@ class ReconciliationTest {
         clock.set(B.end() + 3_000);
         progress("producer", B.end() + 2_500);
         rec.accept(
-                new TierProgress(
-                        "log", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis(), Map.of(), Map.of(0, 0L)),
+                TierProgress.builder("log", "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .startOffsets(Map.of(0, 0L))
+                        .build(),
                 clock.millis());
         Set<Integer> unread = new java.util.HashSet<>(Set.of(1));
         LagView partial = new LagView() {
@@ -202,17 +214,43 @@ class ReconciliationTest {
                     0,
                     new LatencySketch(),
                     null));
-            liveness.on(new Heartbeat(agent, 1, closedAt, "producer", Map.of("orders", closedAt), true, 0));
+            liveness.on(Heartbeat.builder(agent, "producer")
+                    .seq(1)
+                    .emittedAt(closedAt)
+                    .watermarks(Map.of("orders", closedAt))
+                    .closed(true)
+                    .build());
         }
         batch.accept(agg("producer", B, 0, 100));
         batch.accept(agg("log", B, 0, 100));
         batch.accept(agg(CONSUMER, B, 0, 100));
-        batch.accept(new TierProgress("producer", "orders", closedAt, closedAt, 0, closedAt), closedAt);
+        batch.accept(
+                TierProgress.builder("producer", "orders")
+                        .watermark(closedAt)
+                        .lastHeartbeatAt(closedAt)
+                        .liveAgents(0)
+                        .updatedAt(closedAt)
+                        .build(),
+                closedAt);
         clock.set(B.end() + 120_000);
         long now = clock.millis();
         // the log tier and the group are live and caught up with what was written
-        batch.accept(new TierProgress("log", "orders", closedAt, now, 2, now), closedAt);
-        batch.accept(new TierProgress(CONSUMER, "orders", closedAt, now, 3, now), closedAt);
+        batch.accept(
+                TierProgress.builder("log", "orders")
+                        .watermark(closedAt)
+                        .lastHeartbeatAt(now)
+                        .liveAgents(2)
+                        .updatedAt(now)
+                        .build(),
+                closedAt);
+        batch.accept(
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(closedAt)
+                        .lastHeartbeatAt(now)
+                        .liveAgents(3)
+                        .updatedAt(now)
+                        .build(),
+                closedAt);
         lag.put(CONSUMER, true);
 
         Evaluation e = batch.evaluate(now, lagView);
@@ -229,9 +267,23 @@ class ReconciliationTest {
             rec.accept(new TierAggregate(topic, "log", B, 10, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
             rec.accept(new TierAggregate(topic, CONSUMER, B, 4, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
             for (String tier : List.of("producer", "log")) {
-                rec.accept(new TierProgress(tier, topic, B.end() + 3_000, T0, 1, T0), T0);
+                rec.accept(
+                        TierProgress.builder(tier, topic)
+                                .watermark(B.end() + 3_000)
+                                .lastHeartbeatAt(T0)
+                                .liveAgents(1)
+                                .updatedAt(T0)
+                                .build(),
+                        T0);
             }
-            rec.accept(new TierProgress(CONSUMER, topic, B.start() + 4_000, T0, 1, T0), T0); // lagging
+            rec.accept(
+                    TierProgress.builder(CONSUMER, topic)
+                            .watermark(B.start() + 4_000)
+                            .lastHeartbeatAt(T0)
+                            .liveAgents(1)
+                            .updatedAt(T0)
+                            .build(),
+                    T0); // lagging
         }
         clock.set(B.end() + 3_000);
         assertThat(verdictOf(tick(), CONSUMER)).contains(Verdict.PENDING);
@@ -253,12 +305,30 @@ class ReconciliationTest {
         fresh.accept(agg("producer", B, 0, 100));
         fresh.accept(agg("log", B, 0, 100));
         fresh.accept(agg(CONSUMER, B, 0, 40));
-        fresh.accept(new TierProgress(CONSUMER, "orders", B.start() + 4_000, T0, 1, T0), T0);
         fresh.accept(
-                new TierProgress("producer", "orders", clock.millis(), clock.millis(), 1, clock.millis()),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.start() + 4_000)
+                        .lastHeartbeatAt(T0)
+                        .liveAgents(1)
+                        .updatedAt(T0)
+                        .build(),
+                T0);
+        fresh.accept(
+                TierProgress.builder("producer", "orders")
+                        .watermark(clock.millis())
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         fresh.accept(
-                new TierProgress("log", "orders", clock.millis(), clock.millis(), 1, clock.millis()), clock.millis());
+                TierProgress.builder("log", "orders")
+                        .watermark(clock.millis())
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
+                clock.millis());
         Evaluation e = fresh.evaluate(clock.millis(), LagView.NONE);
         assertThat(verdictOf(e, CONSUMER)).contains(Verdict.STALLED);
         assertThat(e.discrepancies()).singleElement().satisfies(d -> {
@@ -269,7 +339,12 @@ class ReconciliationTest {
         clock.advance(1_000);
         fresh.accept(agg(CONSUMER, B, 0, 70));
         fresh.accept(
-                new TierProgress(CONSUMER, "orders", B.start() + 8_000, clock.millis(), 1, clock.millis()),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.start() + 8_000)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         Evaluation moving = fresh.evaluate(clock.millis(), LagView.NONE);
         assertThat(verdictOf(moving, CONSUMER)).contains(Verdict.PENDING);
@@ -350,7 +425,12 @@ class ReconciliationTest {
     void once_the_log_tier_runs_a_topic_it_has_not_reported_on_waits_for_it_and_stalls_never_judged_without_it() {
         // the log tier reports on another topic: it runs for this cluster
         rec.accept(
-                new TierProgress("log", "payments", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                TierProgress.builder("log", "payments")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         rec.accept(agg("producer", B, 0, 10));
         rec.accept(agg(CONSUMER, B, 0, 7)); // 3 missing: judged against the producer it would be a LOSS
@@ -386,10 +466,20 @@ class ReconciliationTest {
         expecting.accept(agg(CONSUMER, B, 0, 10));
         clock.set(B.end() + 3_000);
         expecting.accept(
-                new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                TierProgress.builder("producer", "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         expecting.accept(
-                new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         assertThat(expecting.evaluate(clock.millis(), lagView).verdicts())
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
@@ -402,10 +492,20 @@ class ReconciliationTest {
         notRead.accept(agg("producer", B, 0, 10));
         notRead.accept(agg(CONSUMER, B, 0, 10));
         notRead.accept(
-                new TierProgress("producer", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                TierProgress.builder("producer", "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         notRead.accept(
-                new TierProgress(CONSUMER, "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         assertThat(notRead.evaluate(clock.millis(), lagView).verdicts())
                 .as("a topic the log-tier job does not read")
@@ -425,14 +525,25 @@ class ReconciliationTest {
         alone.accept(agg("log", B, 0, 10)); // orders.mirror lands on a partition another reconciler reads
         clock.set(B.end() + 3_000);
         alone.accept(
-                new TierProgress("log", "orders", B.end() + 2_500, clock.millis(), 1, clock.millis()), clock.millis());
+                TierProgress.builder("log", "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
+                clock.millis());
         assertThat(alone.evaluate(clock.millis(), lagView).verdicts())
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
                 .containsExactly("log→consumer.mirror PENDING");
 
         clock.set(B.end() + 2_000 + SETTINGS.stallTimeoutMs());
         alone.accept(
-                new TierProgress("log", "orders", clock.millis() - 1_000, clock.millis(), 1, clock.millis()),
+                TierProgress.builder("log", "orders")
+                        .watermark(clock.millis() - 1_000)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .build(),
                 clock.millis());
         assertThat(alone.evaluate(clock.millis(), lagView).discrepancies())
                 .singleElement()
@@ -453,16 +564,13 @@ class ReconciliationTest {
         allAt(B.end() + 2_500);
         progress("consumer.audit", B.end() + 2_500);
         rec.accept(
-                new TierProgress(
-                        CONSUMER,
-                        "orders",
-                        B.end() + 2_500,
-                        clock.millis(),
-                        1,
-                        clock.millis(),
-                        Map.of(),
-                        Map.of(),
-                        true),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .readCommitted(true)
+                        .build(),
                 clock.millis());
 
         Evaluation e = tick();
@@ -548,14 +656,13 @@ class ReconciliationTest {
 
         clock.advance(60_000); // the audit topic is back: the heartbeat that reports the drops arrives
         rec.accept(
-                new TierProgress(
-                        CONSUMER,
-                        "orders",
-                        clock.millis() - 1_000,
-                        clock.millis(),
-                        2,
-                        clock.millis(),
-                        Map.of(B.start(), 3L)),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(clock.millis() - 1_000)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(2)
+                        .updatedAt(clock.millis())
+                        .dropped(Map.of(B.start(), 3L))
+                        .build(),
                 clock.millis());
         Evaluation gap = tick();
         assertThat(verdictOf(gap, CONSUMER)).contains(Verdict.AUDIT_GAP);
@@ -572,14 +679,13 @@ class ReconciliationTest {
         progress("producer", next.end() + 2_500);
         progress("log", next.end() + 2_500);
         rec.accept(
-                new TierProgress(
-                        CONSUMER,
-                        "orders",
-                        next.end() + 2_500,
-                        clock.millis(),
-                        2,
-                        clock.millis(),
-                        Map.of(B.start(), 3L, next.start(), 2L)),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(next.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(2)
+                        .updatedAt(clock.millis())
+                        .dropped(Map.of(B.start(), 3L, next.start(), 2L))
+                        .build(),
                 clock.millis());
         assertThat(tick().verdicts())
                 .filteredOn(v -> v.bucket().equals(next) && v.downstreamTier().equals(CONSUMER))
@@ -722,8 +828,13 @@ class ReconciliationTest {
         progress("producer", lossy.end() + 2_500);
         progress("log", lossy.end() + 2_500);
         rec.accept(
-                new TierProgress(
-                        CONSUMER, "orders", lossy.end() + 2_500, clock.millis(), 2, clock.millis(), Map.of(), starts),
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(lossy.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(2)
+                        .updatedAt(clock.millis())
+                        .startOffsets(starts)
+                        .build(),
                 clock.millis());
 
         Evaluation e = tick();

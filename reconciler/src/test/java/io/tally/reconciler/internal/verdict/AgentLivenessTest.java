@@ -41,7 +41,12 @@ class AgentLivenessTest {
                     new LatencySketch(),
                     null));
         }
-        liveness.on(new Heartbeat(agent, 99, T + 25_000, "consumer.g", Map.of("orders", T + 25_000), closeAtEnd, 0));
+        liveness.on(Heartbeat.builder(agent, "consumer.g")
+                .seq(99)
+                .emittedAt(T + 25_000)
+                .watermarks(Map.of("orders", T + 25_000))
+                .closed(closeAtEnd)
+                .build());
     }
 
     @Test
@@ -62,8 +67,12 @@ class AgentLivenessTest {
         records("a", 100, false);
         AgentIdentity a = new AgentIdentity("a", "host");
         // its last heartbeat: 700 records processed (their transaction committed) that it had not learned of yet
-        liveness.on(new Heartbeat(a, 100, T + 26_000, "consumer.g", Map.of("orders", T + 25_000), false, 0)
-                .withWaiting(Map.of("orders", 700L)));
+        liveness.on(Heartbeat.builder(a, "consumer.g")
+                .seq(100)
+                .emittedAt(T + 26_000)
+                .watermarks(Map.of("orders", T + 25_000))
+                .waiting(Map.of("orders", 700L))
+                .build());
 
         long gap = liveness.gapAllowance("consumer.g", "orders", BUCKET, T + 26_000 + 30_000);
         assertThat(gap).isBetween(780L, 850L);
@@ -78,15 +87,12 @@ class AgentLivenessTest {
         records("b", 40, true);
         AgentIdentity killed = new AgentIdentity("killed", "host");
         long startedAt = T + 20_000;
-        liveness.on(new Heartbeat(killed, 0, startedAt, "consumer.g", Map.of(), false, 0)); // its first heartbeat
-        liveness.on(new Heartbeat(
-                new AgentIdentity("a", "host"),
-                100,
-                startedAt + 40_000,
-                "consumer.g",
-                Map.of("orders", startedAt + 40_000),
-                false,
-                0)); // a is still alive
+        liveness.on(Heartbeat.builder(killed, "consumer.g").emittedAt(startedAt).build()); // its first heartbeat
+        liveness.on(Heartbeat.builder(new AgentIdentity("a", "host"), "consumer.g")
+                .seq(100)
+                .emittedAt(startedAt + 40_000)
+                .watermarks(Map.of("orders", startedAt + 40_000))
+                .build()); // a is still alive
         long now = startedAt + 40_000;
 
         long gap = liveness.gapAllowance("consumer.g", "orders", BUCKET, now);
@@ -100,9 +106,15 @@ class AgentLivenessTest {
 
         AgentLiveness otherTopic = new AgentLiveness(30_000, 5_000, 60_000);
         records(otherTopic, "a", 100, false);
-        otherTopic.on(
-                new Heartbeat(new AgentIdentity("a", "host"), 100, now, "consumer.g", Map.of("orders", now), false, 0));
-        otherTopic.on(new Heartbeat(killed, 0, startedAt, "consumer.g", Map.of("payments", startedAt), false, 0));
+        otherTopic.on(Heartbeat.builder(new AgentIdentity("a", "host"), "consumer.g")
+                .seq(100)
+                .emittedAt(now)
+                .watermarks(Map.of("orders", now))
+                .build());
+        otherTopic.on(Heartbeat.builder(killed, "consumer.g")
+                .emittedAt(startedAt)
+                .watermarks(Map.of("payments", startedAt))
+                .build());
         assertThat(otherTopic.gapAllowance("consumer.g", "orders", BUCKET, now))
                 .as("an agent that reported only another topic leaves nothing on this one")
                 .isZero();

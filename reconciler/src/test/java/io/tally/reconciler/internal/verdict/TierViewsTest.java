@@ -12,7 +12,12 @@ class TierViewsTest {
 
     @Test
     void an_idle_producer_with_fresh_heartbeats_follows_the_clock() {
-        TierProgress p = new TierProgress("producer", "orders", NOW - 60_000, NOW - 1_000, 1, NOW - 1_000);
+        TierProgress p = TierProgress.builder("producer", "orders")
+                .watermark(NOW - 60_000)
+                .lastHeartbeatAt(NOW - 1_000)
+                .liveAgents(1)
+                .updatedAt(NOW - 1_000)
+                .build();
 
         TierView v = views.view("producer", p, NOW - 60_000, 0, null, List.of(), NOW);
 
@@ -22,8 +27,18 @@ class TierViewsTest {
 
     @Test
     void a_busy_or_silent_tier_keeps_its_own_watermark() {
-        TierProgress moving = new TierProgress("producer", "orders", NOW - 100, NOW - 1_000, 1, NOW);
-        TierProgress silent = new TierProgress("producer", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
+        TierProgress moving = TierProgress.builder("producer", "orders")
+                .watermark(NOW - 100)
+                .lastHeartbeatAt(NOW - 1_000)
+                .liveAgents(1)
+                .updatedAt(NOW)
+                .build();
+        TierProgress silent = TierProgress.builder("producer", "orders")
+                .watermark(NOW - 60_000)
+                .lastHeartbeatAt(NOW - 60_000)
+                .liveAgents(0)
+                .updatedAt(NOW)
+                .build();
 
         assertThat(views.view("producer", moving, NOW - 100, 0, null, List.of(), NOW)
                         .effectiveWatermark())
@@ -36,8 +51,18 @@ class TierViewsTest {
     @Test
     void the_log_tier_follows_the_clock_only_once_it_has_seen_what_its_caught_up_upstream_saw() {
         TierView producer = new TierView("producer", NOW - 60_000, NOW - 10_000, NOW - 60_000, true, 0);
-        TierProgress behind = new TierProgress("log", "orders", NOW - 70_000, NOW - 1_000, 1, NOW);
-        TierProgress level = new TierProgress("log", "orders", NOW - 60_000, NOW - 1_000, 1, NOW);
+        TierProgress behind = TierProgress.builder("log", "orders")
+                .watermark(NOW - 70_000)
+                .lastHeartbeatAt(NOW - 1_000)
+                .liveAgents(1)
+                .updatedAt(NOW)
+                .build();
+        TierProgress level = TierProgress.builder("log", "orders")
+                .watermark(NOW - 60_000)
+                .lastHeartbeatAt(NOW - 1_000)
+                .liveAgents(1)
+                .updatedAt(NOW)
+                .build();
 
         assertThat(views.view("log", behind, NOW - 70_000, 0, null, List.of(producer), NOW)
                         .caughtUp())
@@ -49,7 +74,12 @@ class TierViewsTest {
 
     @Test
     void a_consumer_group_follows_what_its_committed_offsets_say() {
-        TierProgress p = new TierProgress("consumer.g", "orders", NOW - 60_000, NOW - 1_000, 1, NOW);
+        TierProgress p = TierProgress.builder("consumer.g", "orders")
+                .watermark(NOW - 60_000)
+                .lastHeartbeatAt(NOW - 1_000)
+                .liveAgents(1)
+                .updatedAt(NOW)
+                .build();
 
         assertThat(views.view("consumer.g", p, NOW - 60_000, 0, true, List.of(), NOW)
                         .effectiveWatermark())
@@ -62,17 +92,14 @@ class TierViewsTest {
     @Test
     void a_group_at_the_log_end_whose_agents_still_wait_to_count_records_keeps_its_own_watermark() {
         // an exactly-once consumer: its transactions committed the group's offsets, its agent learns of them later
-        TierProgress waiting = new TierProgress(
-                "consumer.g",
-                "orders",
-                NOW - 6_000,
-                NOW - 200,
-                2,
-                NOW,
-                java.util.Map.of(),
-                java.util.Map.of(),
-                true,
-                40);
+        TierProgress waiting = TierProgress.builder("consumer.g", "orders")
+                .watermark(NOW - 6_000)
+                .lastHeartbeatAt(NOW - 200)
+                .liveAgents(2)
+                .updatedAt(NOW)
+                .readCommitted(true)
+                .waiting(40)
+                .build();
 
         TierView v = views.view("consumer.g", waiting, NOW - 6_000, 0, true, List.of(), NOW);
 
@@ -86,7 +113,12 @@ class TierViewsTest {
     @Test
     void a_tier_whose_agents_all_closed_is_caught_up_but_not_one_whose_agents_died() {
         // the producers finished a minute ago and said so; their heartbeats stopped with them
-        TierProgress finished = new TierProgress("producer", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
+        TierProgress finished = TierProgress.builder("producer", "orders")
+                .watermark(NOW - 60_000)
+                .lastHeartbeatAt(NOW - 60_000)
+                .liveAgents(0)
+                .updatedAt(NOW)
+                .build();
 
         TierView closed = views.view("producer", finished, NOW - 60_000, 0, null, true, List.of(), NOW);
         assertThat(closed.caughtUp()).isTrue();
@@ -97,7 +129,12 @@ class TierViewsTest {
                 .isFalse();
 
         TierView producer = new TierView("producer", NOW - 30_000, NOW - 30_000, NOW - 30_000, false, 0);
-        TierProgress log = new TierProgress("log", "orders", NOW - 60_000, NOW - 60_000, 0, NOW);
+        TierProgress log = TierProgress.builder("log", "orders")
+                .watermark(NOW - 60_000)
+                .lastHeartbeatAt(NOW - 60_000)
+                .liveAgents(0)
+                .updatedAt(NOW)
+                .build();
         assertThat(views.view("log", log, NOW - 60_000, 0, null, true, List.of(producer), NOW)
                         .caughtUp())
                 .as("closed, but behind an upstream tier that is still going")

@@ -105,13 +105,12 @@ public final class RowMapper {
     }
 
     public static TierProgress progress(Row r) {
-        return new TierProgress(
-                r.getString("tier"),
-                r.getString("topic"),
-                millis(r, "watermark"),
-                millis(r, "last_heartbeat"),
-                r.getInt("live_agents"),
-                millis(r, "updated_at"));
+        return TierProgress.builder(r.getString("tier"), r.getString("topic"))
+                .watermark(millis(r, "watermark"))
+                .lastHeartbeatAt(millis(r, "last_heartbeat"))
+                .liveAgents(r.getInt("live_agents"))
+                .updatedAt(millis(r, "updated_at"))
+                .build();
     }
 
     public static BoundStatement bind(Statements s, EdgeVerdict v) {
