@@ -10,7 +10,7 @@ import java.util.TreeSet;
 final class Marks {
     private Marks() {}
 
-    /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks, drops and starts */
+    /** @return one heartbeat per topic of {@code h}, each with only that topic's watermarks, drops, starts and records waiting */
     static List<Heartbeat> split(Heartbeat h) {
         TreeSet<String> topics = new TreeSet<>(h.watermarks().keySet());
         if (h.partitions() != null) {
@@ -18,6 +18,7 @@ final class Marks {
         }
         topics.addAll(h.droppedByBucket().keySet());
         topics.addAll(h.startOffsets().keySet());
+        topics.addAll(h.waiting().keySet());
         List<Heartbeat> out = new ArrayList<>(topics.size());
         for (String topic : topics) {
             Long mark = h.watermarks().get(topic);
@@ -28,12 +29,13 @@ final class Marks {
             }
             Map<Long, Long> drops = h.droppedByBucket().get(topic);
             Map<Integer, Long> starts = h.startOffsets().get(topic);
+            Long waiting = h.waiting().get(topic);
             out.add(h.toBuilder()
                     .watermarks(mark == null ? Map.of() : Map.of(topic, mark))
                     .partitions(partitions)
                     .droppedByBucket(drops == null ? Map.of() : Map.of(topic, drops))
                     .startOffsets(starts == null ? Map.of() : Map.of(topic, starts))
-                    .waiting(Map.of())
+                    .waiting(waiting == null ? Map.of() : Map.of(topic, waiting))
                     .build());
         }
         return out;
@@ -50,6 +52,9 @@ final class Marks {
         if (!mark.droppedByBucket().isEmpty()) {
             return mark.droppedByBucket().keySet().iterator().next();
         }
-        return mark.startOffsets().keySet().iterator().next();
+        if (!mark.startOffsets().isEmpty()) {
+            return mark.startOffsets().keySet().iterator().next();
+        }
+        return mark.waiting().keySet().iterator().next();
     }
 }
