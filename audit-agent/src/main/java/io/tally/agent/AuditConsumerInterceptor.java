@@ -3,6 +3,7 @@ package io.tally.agent;
 import io.tally.agent.internal.AgentRuntime;
 import io.tally.agent.internal.Callbacks;
 import io.tally.agent.internal.ConsumerCounting;
+import io.tally.core.Tiers;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * are delivered again, is not a false duplicate. A consumer without a group, or one that never commits through the
  * client ({@code tally.consumer.commit.wait.ms}), counts on consume; so does a partition past the bound on waiting
  * records ({@code tally.consumer.max.pending.records}). Tier: {@code consumer.<group.id>} unless {@code tally.tier}
- * says otherwise.
+ * says otherwise; a consumer without a group is a reader, {@code reader.<client.id>} ({@link Tiers#ofConsumer}).
  *
  * <p>Called by the consumer's polling thread. Exceptions never reach the consumer: they are counted and logged
  * (rate-limited).
@@ -35,8 +36,11 @@ public class AuditConsumerInterceptor implements ConsumerInterceptor<Object, Obj
     @Override
     public void configure(Map<String, ?> configs) {
         Object group = configs.get("group.id");
-        String defaultTier = group == null || group.toString().isEmpty() ? "consumer" : "consumer." + group;
-        runtime = AgentRuntime.start(configs, defaultTier);
+        Object clientId = configs.get("client.id");
+        runtime = AgentRuntime.start(
+                configs,
+                Tiers.ofConsumer(
+                        group == null ? null : group.toString(), clientId == null ? null : clientId.toString()));
         counting = new ConsumerCounting(runtime, configs);
         callbacks = new Callbacks(runtime, AuditConsumerInterceptor.class);
     }

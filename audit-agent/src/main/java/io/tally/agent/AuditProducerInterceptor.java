@@ -68,6 +68,10 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
         }
         runtime = AgentRuntime.start(configs, "producer");
         counter = runtime.counter(CountingMode.ACK);
+        Object transactionalId = configs.get("transactional.id");
+        if (transactionalId != null && !transactionalId.toString().isEmpty()) {
+            runtime.writesInTransactions();
+        }
         clock = runtime.clock();
         acknowledgementClock = runtime.acknowledgementClock();
         eventTime = runtime.eventTime();

@@ -208,6 +208,26 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void
+            once_the_waiting_records_drain_and_a_commit_covers_what_counted_on_consume_the_partition_waits_for_commits_again()
+                    throws Exception {
+        start(AgentConfig.MAX_PENDING_RECORDS, "15");
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        poll(P0, 0, 10);
+        poll(p1, 0, 10); // 20 would wait: p1 counts on consume
+        commitAndFlush(Map.of(P0, 10L, p1, 10L)); // nothing waits any more, and p1 committed all it counted
+        poll(p1, 10, 15);
+        poll(p1, 10, 15); // a rebalance: the group reads 10.. again, as it would after any uncommitted poll
+        commitAndFlush(Map.of(p1, 15L));
+        assertThat(countedAfterClose()).as("10..14 once, not once per read").isEqualTo(25);
+        assertThat(sink.records())
+                .filteredOn(r -> r.mode() == CountingMode.CONSUME)
+                .extracting(AuditRecord::count)
+                .as("only what came while the bound was reached")
+                .containsExactly(10L);
+    }
+
+    @Test
     void a_consumer_without_a_group_cannot_commit_and_counts_on_consume_from_the_start() {
         interceptor = new AuditConsumerInterceptor();
         interceptor.configure(AgentSettings.of(clock, sink));
@@ -413,13 +433,19 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
-    void the_tier_defaults_to_plain_consumer_without_a_group() {
+    void a_consumer_without_a_group_is_a_reader_named_by_its_client_id_when_it_has_one() {
         interceptor = new AuditConsumerInterceptor();
-        interceptor.configure(AgentSettings.of(clock, sink));
+        interceptor.configure(AgentSettings.of(clock, sink, "client.id", "price-cache-loader"));
         poll(0, 1);
-        commit(1);
         countedAfterClose();
-        assertThat(sink.records().get(0).tier()).isEqualTo("consumer");
+        assertThat(sink.records().get(0).tier()).isEqualTo("reader.price-cache-loader");
+
+        interceptor = new AuditConsumerInterceptor();
+        interceptor.configure(AgentSettings.of(clock, sink, "client.id", "consumer-null-1")); // made up by Kafka
+        poll(0, 1);
+        interceptor.close();
+        interceptor = null;
+        assertThat(sink.records()).last().extracting(AuditRecord::tier).isEqualTo("reader");
         assertThat(new String(AuditIds.toHex(255), StandardCharsets.US_ASCII)).isEqualTo("00000000000000ff");
     }
 }

@@ -252,6 +252,28 @@ class AuditProducerInterceptorTest {
     }
 
     @Test
+    void a_producer_with_a_transactional_id_says_so_in_every_heartbeat_and_one_without_does_not() {
+        start("transactional.id", "orders-app-0");
+        sendAndAck("orders", T0, 0);
+        interceptor.close();
+        interceptor = null;
+        List<Heartbeat> first = sink.heartbeats();
+        assertThat(first)
+                .isNotEmpty()
+                .allSatisfy(h -> assertThat(h.transactional()).isTrue());
+
+        start();
+        sendAndAck("orders", T0, 1);
+        interceptor.close();
+        interceptor = null;
+        List<Heartbeat> second =
+                sink.heartbeats().subList(first.size(), sink.heartbeats().size());
+        assertThat(second)
+                .isNotEmpty()
+                .allSatisfy(h -> assertThat(h.transactional()).isFalse());
+    }
+
+    @Test
     void event_time_can_come_from_a_header() {
         start(AgentConfig.EVENT_TIME, "header:event-ts");
         ProducerRecord<Object, Object> record = new ProducerRecord<>("orders", "v");

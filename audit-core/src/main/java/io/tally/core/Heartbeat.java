@@ -37,6 +37,9 @@ import java.util.TreeMap;
  *                   none are absent. Its watermarks do not cover them yet: while some wait, the tier is not at the end
  *                   of what it processed, whatever its group's committed offsets say; and an agent that dies can
  *                   leave them uncounted
+ * @param transactional for a producer agent: whether its producer writes in transactions ({@code transactional.id}
+ *                   set), so that the topics it writes are counted and judged as {@code log.committed} for their
+ *                   {@code read_committed} readers from its first record, without waiting for the brokers to be asked
  */
 public record Heartbeat(
         AgentIdentity agent,
@@ -50,7 +53,8 @@ public record Heartbeat(
         Map<String, Map<Long, Long>> droppedByBucket,
         Map<String, Map<Integer, Long>> startOffsets,
         boolean readCommitted,
-        Map<String, Long> waiting)
+        Map<String, Long> waiting,
+        boolean transactional)
         implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
@@ -104,7 +108,7 @@ public record Heartbeat(
      * @param tier  the tier the agent reports as
      * @return a builder of a heartbeat with seq and emittedAt 0, no watermarks, {@code partitions} {@code null} (an
      *     agent that does not report per partition), not closed, nothing dropped, no start offsets, not
-     *     read_committed and nothing waiting; set only what differs
+     *     read_committed, nothing waiting, not transactional; set only what differs
      */
     public static Builder builder(AgentIdentity agent, String tier) {
         return new Builder(agent, tier);
@@ -122,7 +126,8 @@ public record Heartbeat(
                 .droppedByBucket(droppedByBucket)
                 .startOffsets(startOffsets)
                 .readCommitted(readCommitted)
-                .waiting(waiting);
+                .waiting(waiting)
+                .transactional(transactional);
     }
 
     /** @return this heartbeat with {@code waiting} as the records waiting to be counted, by topic */
@@ -164,6 +169,7 @@ public record Heartbeat(
         private Map<String, Map<Integer, Long>> startOffsets = Map.of();
         private boolean readCommitted;
         private Map<String, Long> waiting = Map.of();
+        private boolean transactional;
 
         private Builder(AgentIdentity agent, String tier) {
             this.agent = agent;
@@ -234,6 +240,12 @@ public record Heartbeat(
             return this;
         }
 
+        /** Whether the agent's producer writes in transactions; default false. */
+        public Builder transactional(boolean transactional) {
+            this.transactional = transactional;
+            return this;
+        }
+
         /**
          * @return the heartbeat
          * @throws IllegalArgumentException as the canonical constructor does
@@ -252,7 +264,8 @@ public record Heartbeat(
                     droppedByBucket,
                     startOffsets,
                     readCommitted,
-                    waiting);
+                    waiting,
+                    transactional);
         }
     }
 }

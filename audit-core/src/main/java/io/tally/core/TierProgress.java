@@ -27,6 +27,9 @@ import java.util.TreeMap;
  * @param waiting         records the tier's live agents have read and wait to count (for a commit, or to learn of a
  *                        transaction's), summed over them, as their latest heartbeats say: while any wait, the tier
  *                        is not at the end of what it processed, whatever its group's committed offsets say
+ * @param transactional   for a producer tier: whether any of its agents that wrote the topic (over the agents known
+ *                        for the retention) writes in transactions: the topic's {@code read_committed} tiers are then
+ *                        compared with {@code log.committed}
  */
 public record TierProgress(
         String tier,
@@ -38,7 +41,8 @@ public record TierProgress(
         Map<Long, Long> dropped,
         Map<Integer, Long> startOffsets,
         boolean readCommitted,
-        long waiting)
+        long waiting,
+        boolean transactional)
         implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
@@ -57,7 +61,7 @@ public record TierProgress(
      * @param tier  the tier
      * @param topic the audited topic
      * @return a builder of progress with watermark, last heartbeat, live agents and update time 0, nothing dropped,
-     *     no start offsets, not read_committed and nothing waiting; set only what differs
+     *     no start offsets, not read_committed, nothing waiting, not transactional; set only what differs
      */
     public static Builder builder(String tier, String topic) {
         return new Builder(tier, topic);
@@ -73,7 +77,8 @@ public record TierProgress(
                 .dropped(dropped)
                 .startOffsets(startOffsets)
                 .readCommitted(readCommitted)
-                .waiting(waiting);
+                .waiting(waiting)
+                .transactional(transactional);
     }
 
     /** @return messages the tier's agents dropped in the bucket starting at {@code bucketStart} */
@@ -96,6 +101,7 @@ public record TierProgress(
         private Map<Integer, Long> startOffsets = Map.of();
         private boolean readCommitted;
         private long waiting;
+        private boolean transactional;
 
         private Builder(String tier, String topic) {
             this.tier = tier;
@@ -150,6 +156,12 @@ public record TierProgress(
             return this;
         }
 
+        /** Whether an agent of the tier that wrote the topic writes in transactions; default false. */
+        public Builder transactional(boolean transactional) {
+            this.transactional = transactional;
+            return this;
+        }
+
         /**
          * @return the progress
          * @throws IllegalArgumentException as the canonical constructor does
@@ -166,7 +178,8 @@ public record TierProgress(
                     dropped,
                     startOffsets,
                     readCommitted,
-                    waiting);
+                    waiting,
+                    transactional);
         }
     }
 }

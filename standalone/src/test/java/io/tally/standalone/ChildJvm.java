@@ -38,7 +38,8 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.to(log.toFile())) // a file left by an earlier build is replaced
                         .start(),
                 log);
     }

@@ -31,6 +31,7 @@ public final class Agent {
 
     private long partitionIdleMs;
     private volatile boolean readCommitted;
+    private volatile boolean transactional;
 
     Agent(AgentIdentity identity, String tier, Clock clock, CountingRules rules) {
         this.identity = identity;
@@ -79,6 +80,11 @@ public final class Agent {
         this.partitionIdleMs = idleMs;
         this.readCommitted = readCommitted;
         this.partitions = source;
+    }
+
+    /** Makes the heartbeats say that the agent's producer writes in transactions. */
+    void writesInTransactions() {
+        this.transactional = true;
     }
 
     /** What could not be counted (bounds, or an audit record that was dropped), by topic and bucket. */
@@ -131,6 +137,7 @@ public final class Agent {
                 .startOffsets(starts)
                 .readCommitted(readCommitted)
                 .waiting(waiting)
+                .transactional(transactional)
                 .build());
         return out;
     }

@@ -153,6 +153,14 @@ public final class AgentRuntime implements AutoCloseable {
         return agent.counter(mode);
     }
 
+    /**
+     * Says, in every heartbeat from now on, that the agent's producer writes in transactions: the topics it writes are
+     * then judged as {@code log.committed} for their read_committed readers from the first record.
+     */
+    public void writesInTransactions() {
+        agent.writesInTransactions();
+    }
+
     public void requestFlush() {
         emitter.requestFlush();
     }

@@ -87,6 +87,7 @@ final class CommitTracker {
             state.countOnConsume();
         }
         if (state.consumeMode) {
+            state.countedUpTo = Math.max(state.countedUpTo, records.next());
             state.release(records, Long.MAX_VALUE, consumed);
             recycle(records);
         } else {
@@ -243,6 +244,8 @@ final class CommitTracker {
         private boolean consumeMode;
         /** it counts on consume because the bound on waiting records was reached */
         private boolean overflowed;
+        /** the offset after the last record it counted on consume, -1 before any */
+        private long countedUpTo = -1;
 
         private PartitionState(String topic, long firstPollAt, boolean consumeMode) {
             this.topic = topic;
@@ -255,6 +258,7 @@ final class CommitTracker {
             consumeMode = true;
             for (PendingRecords s : segments) {
                 pending -= s.size();
+                countedUpTo = Math.max(countedUpTo, s.next());
                 release(s, Long.MAX_VALUE, consumed);
             }
             segments.clear();
@@ -271,6 +275,11 @@ final class CommitTracker {
 
         private boolean commit(long offset) {
             everCommitted = true;
+            if (overflowed && offset >= countedUpTo && pending <= maxPending / 2) {
+                // the waiting records drained and this commit covers all it counted on consume: a re-read from
+                // here counts nothing twice, so it waits for commits again (and may overflow again)
+                overflowed = false;
+            }
             if (!overflowed) {
                 consumeMode = false; // it commits after all: what it reads from now on waits for its commits
             }

@@ -103,6 +103,7 @@ public final class ConsumerCounting {
             startLearningCommits();
         }
         List<TopicPartition> overflowed = tracker.overflowed();
+        warnedOverflow = Math.min(warnedOverflow, overflowed.size()); // drained: warn again if it comes back
         if (overflowed.size() > warnedOverflow) {
             warnedOverflow = overflowed.size();
             LOG.warn(

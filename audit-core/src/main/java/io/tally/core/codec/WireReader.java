@@ -116,7 +116,8 @@ final class WireReader {
                 droppedByBucket(f),
                 f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of(),
                 f.has("readCommitted") && f.booleanValue("readCommitted"),
-                waiting(f));
+                waiting(f),
+                f.has("transactional") && f.booleanValue("transactional"));
     }
 
     /** @return a heartbeat's {@code waiting}: topic → records waiting to be counted; none when absent */
@@ -262,7 +263,8 @@ final class WireReader {
                 dropped,
                 offsets(f, "startOffsets"),
                 f.has("readCommitted") && f.booleanValue("readCommitted"),
-                f.has("waiting") ? f.nonNegative("waiting") : 0);
+                f.has("waiting") ? f.nonNegative("waiting") : 0,
+                f.has("transactional") && f.booleanValue("transactional"));
     }
 
     private static AgentIdentity agent(JsonFields f) {

@@ -101,6 +101,9 @@ final class WireWriter {
             }
             json.writeEndObject();
         }
+        if (h.transactional()) {
+            json.writeBooleanField("transactional", true);
+        }
     }
 
     private static void writeAggregate(JsonGenerator json, TierAggregate a) throws IOException {
@@ -142,6 +145,9 @@ final class WireWriter {
         }
         if (p.waiting() > 0) {
             json.writeNumberField("waiting", p.waiting());
+        }
+        if (p.transactional()) {
+            json.writeBooleanField("transactional", true);
         }
     }
 

@@ -133,6 +133,22 @@ final class WireSamples {
                 progressWithDrops(),
                 logCounts(),
                 TierAggregate.empty("orders", "log", BUCKET).plus(logCounts()),
-                Heartbeat.builder(AGENT, "t").emittedAt(-5).closed(true).build());
+                Heartbeat.builder(AGENT, "t").emittedAt(-5).closed(true).build(),
+                transactionalProducerHeartbeat(),
+                TierProgress.builder("producer", "orders")
+                        .watermark(1_764_000_069_000L)
+                        .liveAgents(1)
+                        .transactional(true)
+                        .build());
+    }
+
+    /** A heartbeat of a producer that writes in transactions. */
+    static Heartbeat transactionalProducerHeartbeat() {
+        return Heartbeat.builder(AGENT, "producer")
+                .seq(45)
+                .emittedAt(1_764_000_075_000L)
+                .watermarks(Map.of("orders", 1_764_000_069_999L))
+                .transactional(true)
+                .build();
     }
 }

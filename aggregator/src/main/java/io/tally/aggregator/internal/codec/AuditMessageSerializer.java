@@ -45,6 +45,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final byte HEARTBEAT_WITH_STARTS = 5;
     private static final byte HEARTBEAT_WITH_ISOLATION = 6;
     private static final byte HEARTBEAT_WITH_WAITING = 7;
+    private static final byte HEARTBEAT_WITH_TRANSACTIONS = 8;
 
     @Override
     public boolean isImmutableType() {
@@ -90,7 +91,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             writeOffsets(r.firstOffsets(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
-            out.writeByte(HEARTBEAT_WITH_WAITING);
+            out.writeByte(HEARTBEAT_WITH_TRANSACTIONS);
             writeCommon(h, out);
             out.writeInt(h.watermarks().size());
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
@@ -132,6 +133,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue());
             }
+            out.writeBoolean(h.transactional());
         }
     }
 
@@ -192,7 +194,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 && type != HEARTBEAT_WITH_DROPS
                 && type != HEARTBEAT_WITH_STARTS
                 && type != HEARTBEAT_WITH_ISOLATION
-                && type != HEARTBEAT_WITH_WAITING) {
+                && type != HEARTBEAT_WITH_WAITING
+                && type != HEARTBEAT_WITH_TRANSACTIONS) {
             throw new IOException("unknown audit message type " + type + " in serialized state");
         }
         int n = in.readInt();
@@ -246,6 +249,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 waiting.put(in.readUTF(), in.readLong());
             }
         }
+        boolean transactional = type >= HEARTBEAT_WITH_TRANSACTIONS && in.readBoolean();
         return new Heartbeat(
                 agent,
                 seq,
@@ -258,7 +262,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 droppedByBucket,
                 startOffsets,
                 readCommitted,
-                waiting);
+                waiting,
+                transactional);
     }
 
     @Override

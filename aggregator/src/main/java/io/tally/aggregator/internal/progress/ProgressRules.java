@@ -33,7 +33,9 @@ import java.util.TreeMap;
  *       {@code isolation.level=read_committed}: a group reads one way, and one such agent is enough to make the
  *       tier miss aborted records;</li>
  *   <li>{@code waiting} = the records the live agents have read and wait to count, summed over them: a tier with
- *       some is not at the end of what it processed, whatever its group's committed offsets say.</li>
+ *       some is not at the end of what it processed, whatever its group's committed offsets say;</li>
+ *   <li>{@code transactional} = whether any agent that wrote the topic (live or not) writes in transactions: its
+ *       aborted records are in the log, and the topic's read_committed readers are compared with log.committed.</li>
  * </ul>
  * So one slow partition holds its topic back however far the others are, and an agent that no longer reads a
  * partition does not hold it back for ever. Stateless and thread-safe.
@@ -73,6 +75,7 @@ public final class ProgressRules {
             }
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
                 TopicMarks t = topics.computeIfAbsent(e.getKey(), k -> new TopicMarks());
+                t.transactional |= h.transactional();
                 long mark = e.getValue();
                 t.highest = Math.max(t.highest, mark);
                 if (isLive) {
@@ -113,6 +116,7 @@ public final class ProgressRules {
                     .startOffsets(e.getValue().starts)
                     .readCommitted(e.getValue().readCommitted)
                     .waiting(e.getValue().waiting)
+                    .transactional(e.getValue().transactional)
                     .build());
         }
         return out;
@@ -128,6 +132,8 @@ public final class ProgressRules {
         final Map<Integer, Long> starts = new HashMap<>();
         /** whether an agent that read the topic reads committed records only */
         boolean readCommitted;
+        /** whether an agent that wrote the topic writes in transactions */
+        boolean transactional;
         /** records the live agents wait to count, summed */
         long waiting;
         /** the lowest watermark of the live agents that report the whole topic */

@@ -83,6 +83,19 @@ class SerializersTest {
                     .partitions(Map.of("orders", Map.of(0, 5L)))
                     .startOffsets(Map.of("orders", Map.of(0, 1_200L)))
                     .build(),
+            Heartbeat.builder(AGENT, "consumer.g")
+                    .seq(14)
+                    .emittedAt(2_000)
+                    .partitions(Map.of("orders", Map.of(0, 5L)))
+                    .readCommitted(true)
+                    .waiting(Map.of("orders", 3L))
+                    .build(),
+            Heartbeat.builder(AGENT, "producer")
+                    .seq(15)
+                    .emittedAt(2_000)
+                    .watermarks(Map.of("orders", 5L))
+                    .transactional(true)
+                    .build(),
             new AuditRecord(
                     AGENT,
                     14,

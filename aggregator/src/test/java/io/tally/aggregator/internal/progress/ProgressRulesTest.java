@@ -230,6 +230,32 @@ class ProgressRulesTest {
     }
 
     @Test
+    void a_topic_is_written_in_transactions_where_a_producer_agent_that_wrote_it_says_so_live_or_not() {
+        List<TierProgress> p = ProgressRules.compute(
+                "producer",
+                List.of(
+                        Heartbeat.builder(new AgentIdentity("a", "h"), "producer")
+                                .seq(1)
+                                .emittedAt(NOW - 1_000)
+                                .watermarks(Map.of("t", 900L, "u", 900L))
+                                .build(),
+                        Heartbeat.builder(new AgentIdentity("b", "h"), "producer")
+                                .seq(1)
+                                .emittedAt(NOW - 1_000)
+                                .watermarks(Map.of("t", 900L))
+                                .closed(true)
+                                .transactional(true)
+                                .build()),
+                NOW,
+                LIVENESS);
+        assertThat(p)
+                .extracting(TierProgress::topic, TierProgress::transactional)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("t", true),
+                        org.assertj.core.groups.Tuple.tuple("u", false));
+    }
+
+    @Test
     void closed_and_silent_agents_no_longer_hold_the_watermark_back() {
         List<TierProgress> p = ProgressRules.compute(
                 "consumer.g",

@@ -5,9 +5,11 @@ import io.tally.core.sketch.LatencySketch;
 import io.tally.storage.AuditStore;
 import io.tally.storage.EdgeVerdict;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -97,10 +99,14 @@ public record BucketReport(
             size = a.bucket().sizeMs();
         }
         Map<String, EdgeVerdict> verdictOf = new LinkedHashMap<>();
+        // bucket start|downstream tier of every verdict: an edge into a tier judged there against another upstream is
+        // an edge replaced (log by log.committed, say), neither judged nor pending in that bucket
+        Set<String> judgedInto = new HashSet<>();
         for (EdgeVerdict v : verdicts) {
             edges.put(edgeName(v.upstreamTier(), v.downstreamTier()), new String[] {v.upstreamTier(), v.downstreamTier()
             });
             verdictOf.put(v.bucket().start() + "|" + v.upstreamTier() + "|" + v.downstreamTier(), v);
+            judgedInto.add(v.bucket().start() + "|" + v.downstreamTier());
             byBucket.computeIfAbsent(v.bucket().start(), k -> new LinkedHashMap<>());
             ends.putIfAbsent(v.bucket().start(), v.bucket().end());
             size = size != null ? size : v.bucket().sizeMs();
@@ -126,6 +132,9 @@ public record BucketReport(
             List<EdgeRow> edgeRows = new ArrayList<>(edges.size());
             for (String[] e : edges.values()) {
                 EdgeVerdict v = verdictOf.get(b.getKey() + "|" + e[0] + "|" + e[1]);
+                if (v == null && judgedInto.contains(b.getKey() + "|" + e[1])) {
+                    continue;
+                }
                 edgeRows.add(
                         v == null
                                 ? new EdgeRow(

@@ -168,6 +168,20 @@ public final class Reconciliation {
             + "with log, which also holds the records of aborted transactions; if this topic's producers abort "
             + "transactions, list it in tally.log.committed.topics to compare the tier with log.committed";
 
+    /**
+     * @return whether a tier's agents said they write {@code topic} in transactions (producers with a
+     *     {@code transactional.id}): known with their first counts, before the brokers are asked
+     */
+    private boolean writtenInTransactions(String topic, Set<String> tiers) {
+        for (String tier : tiers) {
+            Progress p = progress.get(tier + '|' + topic);
+            if (p != null && p.progress().transactional()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether {@code tier}'s agents read {@code topic} with {@code isolation.level=read_committed} */
     public boolean readsCommitted(String tier, String topic) {
         Progress p = progress.get(tier + '|' + topic);
@@ -189,7 +203,8 @@ public final class Reconciliation {
                     this::tiersOf,
                     logTierSeen,
                     tier -> readsCommitted(tier, topic),
-                    lag.transactional(topic));
+                    lag.transactional(topic)
+                            || writtenInTransactions(topic, t.getValue().tiers()));
             edgesByTopic.put(t.getKey(), edges);
             for (Edge e : edges) {
                 upstreamOf

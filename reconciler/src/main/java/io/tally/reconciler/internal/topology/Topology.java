@@ -1,5 +1,6 @@
 package io.tally.reconciler.internal.topology;
 
+import io.tally.core.Tiers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class Topology {
     /** The tier the log-tier job counts what {@code read_committed} readers can see as. */
-    public static final String LOG_COMMITTED = "log.committed";
+    public static final String LOG_COMMITTED = Tiers.LOG_COMMITTED;
 
     private static final Pattern NO_TOPIC = Pattern.compile("(?!)");
     private final String producerTier;
@@ -226,8 +227,11 @@ public final class Topology {
                                             || committedTopics.matcher(topic).matches()));
             for (String tier : tiers) {
                 if (!tier.equals(producerTier) && !tier.equals(logTier) && !tier.equals(LOG_COMMITTED)) {
-                    edges.add(
-                            Edge.of(topic, committedCounted && readCommitted.test(tier) ? LOG_COMMITTED : root, tier));
+                    Edge edge =
+                            Edge.of(topic, committedCounted && readCommitted.test(tier) ? LOG_COMMITTED : root, tier);
+                    // a reader without a group reads what it is given, from where it starts, as often as it needs
+                    // (a restore, a cache loader, a source restored from its checkpoint): a re-read is no duplication
+                    edges.add(Tiers.isReader(tier) ? edge.asLossOnly() : edge);
                 }
             }
             return edges;

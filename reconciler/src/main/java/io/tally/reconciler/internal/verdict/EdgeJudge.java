@@ -3,6 +3,7 @@ package io.tally.reconciler.internal.verdict;
 import io.tally.core.Bucket;
 import io.tally.core.PartitionOffsets;
 import io.tally.core.TierAggregate;
+import io.tally.core.Tiers;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.PeelResult;
 import io.tally.reconciler.internal.topology.Edge;
@@ -244,7 +245,12 @@ public final class EdgeJudge {
                     Verdict.COMPLETE,
                     upCount,
                     downCount,
-                    extra == 0 ? "" : "partial producers: " + extra + " more from writers without the agent");
+                    extra == 0
+                            ? ""
+                            : Tiers.isReader(edge.downstreamTier())
+                                    ? "a reader without a group: " + extra
+                                            + " more, read again; not judged as duplication"
+                                    : "partial producers: " + extra + " more from writers without the agent");
         }
         if (edge.lossOnly()) {
             duplicated = 0;

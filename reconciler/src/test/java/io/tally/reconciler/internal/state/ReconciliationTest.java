@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ReconciliationTest {
+    private static final String LOG_COMMITTED = "log.committed";
     private static final long SIZE = 10_000;
     private static final long T0 = 1_800_000_000_000L - Math.floorMod(1_800_000_000_000L, SIZE);
     private static final Bucket B = new Bucket(T0, SIZE);
@@ -587,6 +588,75 @@ class ReconciliationTest {
                 .filteredOn(d -> d.downstreamTier().equals("consumer.audit"))
                 .singleElement()
                 .satisfies(d -> assertThat(d.detail()).doesNotContain("read_committed"));
+    }
+
+    @Test
+    void a_topic_whose_producers_write_in_transactions_is_judged_against_log_committed_before_the_brokers_are_asked() {
+        // 100 appended, 2 of them in an aborted transaction: the read_committed group never gets those
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(LOG_COMMITTED, B, 0, 98));
+        rec.accept(agg(CONSUMER, B, 0, 98));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        progress(LOG_COMMITTED, B.end() + 2_500);
+        rec.accept(
+                TierProgress.builder("producer", "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .transactional(true)
+                        .build(),
+                clock.millis());
+        rec.accept(
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .readCommitted(true)
+                        .build(),
+                clock.millis());
+
+        Evaluation e = rec.evaluate(clock.millis(), lagView); // the lag view knows nothing of transactions
+
+        assertThat(e.discrepancies()).isEmpty();
+        assertThat(e.verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.upstreamTier()).isEqualTo(LOG_COMMITTED);
+                    assertThat(v.verdict()).isEqualTo(Verdict.COMPLETE);
+                });
+    }
+
+    @Test
+    void a_reader_without_a_group_that_read_records_again_is_complete_and_one_that_missed_some_is_a_loss() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        IdDigest twice = new IdDigest(IdDigest.DEFAULT_CELLS);
+        LatencySketch latency = new LatencySketch();
+        for (long id = 0; id < 200; id++) {
+            twice.add(id % 100); // it loaded the topic twice
+            latency.add(5);
+        }
+        rec.accept(
+                new TierAggregate("orders", "reader.cache-loader", B, 200, 0, 0, 0, 0, 2, latency, twice, B.start()));
+        rec.accept(agg("reader", B, 0, 97));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        progress("reader.cache-loader", B.end() + 2_500);
+        progress("reader", B.end() + 2_500);
+
+        Evaluation e = tick();
+
+        assertThat(verdictOf(e, "reader.cache-loader")).contains(Verdict.COMPLETE);
+        assertThat(e.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(Verdict.LOSS);
+            assertThat(d.downstreamTier()).isEqualTo("reader");
+            assertThat(d.missing()).isEqualTo(3);
+        });
     }
 
     @Test
