@@ -55,7 +55,7 @@ public final class AgentConfig extends AbstractConfig {
                             null,
                             Importance.HIGH,
                             "The tier this client reports as. Default: 'producer' for producers, 'consumer.<group.id>' "
-                                    + "for consumers ('consumer' without a group); required for the Auditor API.")
+                                    + "for consumers; a consumer without a group is a reader, 'reader.<client.id>' ('reader' when Kafka made its client.id up), judged for loss only; required for the Auditor API.")
                     .define(
                             KAFKA_BOOTSTRAP_SERVERS,
                             Type.LIST,
