@@ -87,6 +87,11 @@ public final class AlertDispatcher implements AutoCloseable {
     private final Map<String, Long> retryAt = new HashMap<>();
     /** discrepancy|sink of the deliveries a worker has not finished */
     private final Set<String> inFlight = new HashSet<>();
+    /**
+     * edge|sink → the STALLED discrepancies whose OPEN alert was sent there and not yet resolved: a tier that
+     * stopped is alerted once, not once per bucket it leaves behind; a later bucket alerts once those resolved
+     */
+    private final Map<String, Set<UUID>> stallAlerted = new HashMap<>();
 
     private long sent;
     private long failed;
@@ -141,6 +146,7 @@ public final class AlertDispatcher implements AutoCloseable {
     /** Takes in the outcomes of finished deliveries, then hands what is ready at {@code now} to the sinks. */
     public void dispatch(long now) {
         takeOutcomes();
+        noteStallsAlerted();
         Map<String, Map<String, List<Discrepancy>>> bySink = new LinkedHashMap<>();
         for (Iterator<Discrepancy> it = pending.values().iterator(); it.hasNext(); ) {
             Discrepancy d = it.next();
@@ -158,6 +164,11 @@ public final class AlertDispatcher implements AutoCloseable {
                 if (inFlight.contains(key)) {
                     waiting = true;
                     continue;
+                }
+                Set<UUID> stalls = stallAlerted.getOrDefault(edgeKey(d) + '|' + sink.name(), Set.of());
+                if (isOpenStall(d) && !stalls.isEmpty() && !stalls.contains(d.id())) {
+                    waiting = true;
+                    continue; // its edge's stall is alerted already
                 }
                 AlertState state = state(d.id(), sink.name());
                 String what = statusKey(d);
@@ -230,6 +241,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 if (o.error() == null) {
                     record(new AlertState(d.id(), sink, statusKey(d), o.sentAt(), 0, ""));
                     retryAt.remove(key);
+                    noteStall(d, sink, isOpenStall(d));
                     continue;
                 }
                 AlertState old = state(d.id(), sink);
@@ -262,6 +274,42 @@ public final class AlertDispatcher implements AutoCloseable {
                 LOG.warn("Alert sink {} failed, will retry: {}", sink, o.error().getMessage());
             }
         }
+    }
+
+    /**
+     * Finds, among the discrepancies waiting, the stalls whose OPEN alert was sent (by an earlier instance too: the
+     * store keeps what was sent), so that a restart does not alert every bucket of a stalled edge again.
+     */
+    private void noteStallsAlerted() {
+        for (Discrepancy d : pending.values()) {
+            if (isOpenStall(d)) {
+                for (AlertSink sink : sinks) {
+                    if (state(d.id(), sink.name()).lastSentStatus().equals(statusKey(d))) {
+                        noteStall(d, sink.name(), true);
+                    }
+                }
+            }
+        }
+    }
+
+    private void noteStall(Discrepancy d, String sink, boolean alerted) {
+        String key = edgeKey(d) + '|' + sink;
+        if (alerted) {
+            stallAlerted.computeIfAbsent(key, k -> new HashSet<>()).add(d.id());
+        } else if (stallAlerted.containsKey(key)) {
+            stallAlerted.get(key).remove(d.id());
+            if (stallAlerted.get(key).isEmpty()) {
+                stallAlerted.remove(key);
+            }
+        }
+    }
+
+    private static boolean isOpenStall(Discrepancy d) {
+        return d.kind() == Verdict.STALLED && d.status() == DiscrepancyStatus.OPEN;
+    }
+
+    private static String edgeKey(Discrepancy d) {
+        return d.topic() + '|' + d.upstreamTier() + '|' + d.downstreamTier();
     }
 
     private boolean alerts(Discrepancy d) {
@@ -325,6 +373,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     /** Drops what waits to alert about {@code topics}: their new owner judges and alerts them. */
     public void forgetTopics(Set<String> topics) {
+        stallAlerted.keySet().removeIf(key -> topics.contains(key.substring(0, key.indexOf('|'))));
         pending.values().removeIf(d -> {
             boolean gone = topics.contains(d.topic());
             if (gone) {

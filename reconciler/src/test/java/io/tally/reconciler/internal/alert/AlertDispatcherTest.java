@@ -167,6 +167,28 @@ class AlertDispatcherTest {
     }
 
     @Test
+    void a_stalled_edge_alerts_once_across_restarts_not_once_per_bucket_and_again_once_its_stall_resolved() {
+        dispatcher.offer(List.of(d(0, Verdict.STALLED, 0)));
+        dispatcher.dispatch(LATER);
+        dispatcher.offer(List.of(d(1, Verdict.STALLED, 0)));
+        dispatcher.dispatch(LATER + 1_000);
+        dispatcher = newDispatcher(); // a restart reloads the open discrepancies
+        dispatcher.offer(List.of(d(0, Verdict.STALLED, 0), d(1, Verdict.STALLED, 0), d(2, Verdict.STALLED, 0)));
+        dispatcher.dispatch(LATER + 2_000);
+        assertThat(sink.alerts).as("the edge stalled once").hasSize(1);
+
+        // the tier moves again: the first bucket is PENDING, its stall resolved; the later ones still stall
+        dispatcher.offer(List.of(d(0, Verdict.STALLED, 0).withStatus(DiscrepancyStatus.RESOLVED, LATER + 3_000)));
+        dispatcher.dispatch(LATER + 3_000);
+        dispatcher.dispatch(LATER + 4_000);
+
+        assertThat(sink.alerts)
+                .extracting(a ->
+                        a.status() + " " + a.kind() + " " + a.discrepancies().size())
+                .containsExactly("OPEN STALLED 1", "RESOLVED STALLED 1", "OPEN STALLED 2");
+    }
+
+    @Test
     void thresholds_per_topic_decide_what_alerts() {
         policy = new TopicPolicy(false, 0, 0.99, 10, 1, Set.of(Verdict.LOSS));
         dispatcher.offer(List.of(d(0, Verdict.LOSS, 9), d(1, Verdict.DUPLICATION, 0), d(2, Verdict.LOSS, 10)));
