@@ -126,7 +126,7 @@ public final class AggregatorConfig extends RoleConfig {
                             60_000L,
                             Range.atLeast(1),
                             Importance.LOW,
-                            "An agent is live while its latest heartbeat (by its emit time) is younger than this "
+                            "An agent is live while its latest heartbeat (by when it reached the audit topic, where the topic has LogAppendTime timestamps; else by its emit time) is younger than this "
                                     + "and not closed; tier progress counts and waits for live agents only.")
                     .define(
                             DEDUP_WINDOW,

@@ -34,6 +34,19 @@ class AggregationJobIT {
         AggregatorConfig config = TestCluster.config("agg-it", BUCKET, Duration.ofMillis(200));
         Jobs.ensureTopics(config);
         String audit = config.getString(AggregatorConfig.AUDIT_TOPIC);
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, audit);
+            assertThat(admin.describeConfigs(List.of(resource))
+                            .all()
+                            .get()
+                            .get(resource)
+                            .get("message.timestamp.type")
+                            .value())
+                    .as("the brokers stamp audit records with their arrival, by which agents' liveness is judged")
+                    .isEqualTo("LogAppendTime");
+        }
 
         long now = System.currentTimeMillis();
         long b0 = now - Math.floorMod(now, BUCKET) - 3 * BUCKET;

@@ -42,6 +42,11 @@ public final class AuditDecoder implements Serializable {
         this.maxFutureMs = maxFutureMs;
     }
 
+    /** @return how far an agent's clock may be off before its records are refused or its heartbeats said skewed */
+    public long skewBoundMs() {
+        return maxFutureMs;
+    }
+
     /**
      * @param now the current time (Flink's processing time), epoch ms
      * @return the message

@@ -38,7 +38,13 @@ import org.apache.flink.util.OutputTag;
  * than {@code heartbeatHold} (the agent dropped audit records it had numbered, so they never come) is passed on then,
  * counted in {@value #HELD_TOO_LONG}. Downstream, everything of one agent then leaves this operator in seq order.
  *
- * <p>Metrics: {@value #DEAD_LETTER_METRIC}, {@value #DUPLICATES}, {@value #GIVEN_UP}, {@value #HELD_TOO_LONG}.
+ * <p>Liveness is judged by arrival, not by the agent's clock: where the brokers stamp {@code tally.audit}'s records
+ * with their append time, a heartbeat leaves with that time as its {@code emittedAt}, so that an agent whose host
+ * clock is a minute behind is live, and one ahead dies on time. An agent whose clock is off by more than the skew
+ * bound is logged (once per agent and operator) and counted in {@value #CLOCK_SKEWED}.
+ *
+ * <p>Metrics: {@value #DEAD_LETTER_METRIC}, {@value #DUPLICATES}, {@value #GIVEN_UP}, {@value #HELD_TOO_LONG},
+ * {@value #CLOCK_SKEWED}.
  * Flink's processing-time clock decides which buckets are past the retention.
  */
 public final class DedupFunction extends KeyedProcessFunction<String, RawRecord, AuditMessage>
@@ -48,6 +54,10 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
     public static final String DUPLICATES = "duplicatesDropped";
     public static final String GIVEN_UP = "seqGivenUp";
     public static final String HELD_TOO_LONG = "heartbeatsHeldTooLong";
+    public static final String CLOCK_SKEWED = "heartbeatsClockSkewed";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DedupFunction.class);
+    /** Agents already logged as skewed, bounded: a fleet of wrong clocks is logged in part, counted in whole. */
+    private static final int MAX_SKEWED_LOGGED = 1_000;
     /**
      * Heartbeats waiting for earlier seqs kept per agent; past it the oldest is dropped (a newer one supersedes it).
      */
@@ -68,6 +78,8 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
     private transient Counter deadLetters;
     private transient Counter duplicates;
     private transient Counter givenUp;
+    private transient Counter clockSkewed;
+    private transient java.util.Set<String> skewLogged;
 
     public DedupFunction(
             AuditDecoder decoder, String dlqTopic, Duration retention, int window, Duration heartbeatHold) {
@@ -94,6 +106,8 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         deadLetters = getRuntimeContext().getMetricGroup().counter(DEAD_LETTER_METRIC);
         duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES);
         givenUp = getRuntimeContext().getMetricGroup().counter(GIVEN_UP);
+        clockSkewed = getRuntimeContext().getMetricGroup().counter(CLOCK_SKEWED);
+        skewLogged = new java.util.HashSet<>();
     }
 
     @Override
@@ -108,6 +122,9 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         if (!message.agent().instanceId().equals(ctx.getCurrentKey())) {
             reject(raw, "ambiguous agent field", ctx);
             return;
+        }
+        if (message instanceof Heartbeat h && raw.appendedAt >= 0) {
+            message = byArrival(h, raw.appendedAt);
         }
         SeqWindow w = SeqWindow.fromState(seen.value());
         if (!w.add(message.seq(), window)) {
@@ -133,6 +150,27 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         // what they wait for is not coming: pass on the newest
         release(Long.MAX_VALUE, out);
         heldTooLong.inc();
+    }
+
+    /** @return {@code h} with the time it reached the audit topic as its emission time */
+    private Heartbeat byArrival(Heartbeat h, long appendedAt) {
+        long off = h.emittedAt() - appendedAt;
+        if (Math.abs(off) > decoder.skewBoundMs()) {
+            clockSkewed.inc();
+            if (skewLogged.size() < MAX_SKEWED_LOGGED
+                    && skewLogged.add(h.agent().instanceId())) {
+                LOG.warn(
+                        "Agent {} on host {} (tier {}): its clock is {} ms {} the brokers' (bound {} ms, "
+                                + "tally.skew.future.ms); its liveness is judged by when its heartbeats arrive",
+                        h.agent().instanceId(),
+                        h.agent().host(),
+                        h.tier(),
+                        Math.abs(off),
+                        off > 0 ? "ahead of" : "behind",
+                        decoder.skewBoundMs());
+            }
+        }
+        return off == 0 ? h : h.toBuilder().emittedAt(appendedAt).build();
     }
 
     private void hold(Heartbeat heartbeat, Context ctx) throws Exception {

@@ -9,6 +9,11 @@ public final class RawRecord {
     public byte[] value;
     /** The agent instance id the record is routed by (not yet checked). */
     public String agent;
+    /**
+     * When the brokers appended it, epoch ms, on a topic that stamps records so ({@code LogAppendTime}); -1 on one
+     * that keeps the producer's time, which is the agent's clock
+     */
+    public long appendedAt = -1;
 
     public RawRecord() {}
 

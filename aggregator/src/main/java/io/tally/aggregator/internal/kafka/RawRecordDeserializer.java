@@ -5,6 +5,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Passes the audit topic's records on undecoded, with the agent they are routed by; decoding happens after the
@@ -18,6 +19,9 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
         RawRecord raw =
                 new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value());
         raw.agent = AgentPeek.agentOf(record.value());
+        if (record.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            raw.appendedAt = record.timestamp();
+        }
         out.collect(raw);
     }
 

@@ -46,7 +46,9 @@ public final class TopicSetup {
     public static void ensureTopics(AggregatorConfig config) {
         int partitions = config.getInt(AggregatorConfig.TOPIC_PARTITIONS);
         List<NewTopic> wanted = List.of(
-                new NewTopic(config.getString(AggregatorConfig.AUDIT_TOPIC), Optional.of(partitions), Optional.empty()),
+                // the brokers stamp each audit record with its arrival: liveness is judged by it, not by agents' clocks
+                new NewTopic(config.getString(AggregatorConfig.AUDIT_TOPIC), Optional.of(partitions), Optional.empty())
+                        .configs(Map.of("message.timestamp.type", "LogAppendTime")),
                 new NewTopic(config.getString(AggregatorConfig.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
                 new NewTopic(
                                 config.getString(AggregatorConfig.AGGREGATES_TOPIC),

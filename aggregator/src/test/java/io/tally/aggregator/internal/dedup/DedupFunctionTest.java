@@ -97,6 +97,25 @@ class DedupFunctionTest {
     }
 
     @Test
+    void a_heartbeat_s_time_is_its_arrival_where_the_brokers_stamp_it_so_an_agent_with_a_wrong_clock_lives_on_time()
+            throws Exception {
+        try (var h = harness()) {
+            h.open();
+            Heartbeat behind =
+                    Heartbeat.builder(A, "producer").emittedAt(NOW - 60_000).build(); // a clock a minute slow
+            RawRecord appended = raw(behind);
+            appended.appendedAt = NOW;
+            h.processElement(appended, 0);
+            Heartbeat onCreateTime =
+                    Heartbeat.builder(B, "producer").emittedAt(NOW - 60_000).build();
+            h.processElement(raw(onCreateTime), 0); // a topic that keeps the producer's time: the agent's clock
+            assertThat(h.extractOutputValues())
+                    .extracting(m -> m.agent().instanceId() + "@" + m.emittedAt())
+                    .containsExactly("a@" + NOW, "b@" + (NOW - 60_000));
+        }
+    }
+
+    @Test
     void heartbeats_are_deduplicated_too() throws Exception {
         try (var h = harness()) {
             h.open();

@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Reads every partition of {@code tally.audit} (no group: every reconciler instance needs every agent's liveness),
@@ -36,8 +37,13 @@ public final class AuditReader implements AutoCloseable {
         this.lookbackMs = lookback.toMillis();
     }
 
-    /** Polls once (assigning the partitions first, once the topic exists). */
-    public void poll(Duration timeout, long now, Consumer<AuditMessage> handler) {
+    /**
+     * Polls once (assigning the partitions first, once the topic exists).
+     *
+     * @param handler takes each message and when it arrived: the brokers' append time where the topic stamps records
+     *     so ({@code LogAppendTime}, as the aggregator creates it), else the agent's own emission time
+     */
+    public void poll(Duration timeout, long now, ObjLongConsumer<AuditMessage> handler) {
         if (!assigned && !assign(now)) {
             return;
         }
@@ -46,7 +52,8 @@ public final class AuditReader implements AutoCloseable {
                 continue;
             }
             try {
-                handler.accept(AuditCodec.decodeAuditMessage(r.value()));
+                AuditMessage m = AuditCodec.decodeAuditMessage(r.value());
+                handler.accept(m, r.timestampType() == TimestampType.LOG_APPEND_TIME ? r.timestamp() : m.emittedAt());
             } catch (CodecException e) {
                 // the aggregator counts and dead-letters malformed records; liveness just skips them
             }

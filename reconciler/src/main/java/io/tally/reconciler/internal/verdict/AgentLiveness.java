@@ -74,10 +74,20 @@ public final class AgentLiveness {
         this.rateWindowMs = rateWindowMs;
     }
 
-    /** Takes any message of an agent into account. */
+    /** Takes any message of an agent into account, as sent at its own clock's time. */
     public void on(AuditMessage message) {
+        on(message, message.emittedAt());
+    }
+
+    /**
+     * Takes any message of an agent into account.
+     *
+     * @param arrivedAt when it reached the audit topic (the brokers' append time), epoch ms: liveness is judged by
+     *     arrival, so that an agent whose host clock is off is neither dead while it reports nor alive after it died
+     */
+    public void on(AuditMessage message, long arrivedAt) {
         AgentState a = agents.computeIfAbsent(message.agent().instanceId(), k -> new AgentState(message.tier()));
-        long t = message.emittedAt();
+        long t = arrivedAt;
         if (t <= a.restoredUpTo) {
             return; // counted before the restart
         }

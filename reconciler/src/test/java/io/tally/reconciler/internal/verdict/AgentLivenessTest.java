@@ -121,6 +121,47 @@ class AgentLivenessTest {
     }
 
     @Test
+    void liveness_is_judged_by_arrival_so_an_agent_whose_clock_is_a_minute_behind_is_alive_while_it_reports() {
+        AgentLiveness byEmission = new AgentLiveness(30_000, 5_000, 60_000);
+        AgentIdentity slow = new AgentIdentity("slow", "host");
+        long now = T + 120_000;
+        for (long at = T; at <= now; at += 5_000) {
+            long clock = at - 60_000; // its host's clock, a minute behind the brokers'
+            AuditRecord counts = new AuditRecord(
+                    slow,
+                    at,
+                    clock,
+                    "consumer.g",
+                    "orders",
+                    BUCKET,
+                    CountingMode.values()[0],
+                    100,
+                    100,
+                    0,
+                    0,
+                    0,
+                    new LatencySketch(),
+                    null);
+            Heartbeat beat = Heartbeat.builder(slow, "consumer.g")
+                    .seq(at + 1)
+                    .emittedAt(clock)
+                    .watermarks(Map.of("orders", clock))
+                    .build();
+            liveness.on(counts, at); // arrived at the brokers' time
+            liveness.on(beat, at);
+            byEmission.on(counts);
+            byEmission.on(beat);
+        }
+
+        assertThat(byEmission.gapAllowance("consumer.g", "orders", BUCKET, now))
+                .as("by its own clock it looks dead, and its rate is allowed as a gap")
+                .isPositive();
+        assertThat(liveness.gapAllowance("consumer.g", "orders", BUCKET, now))
+                .as("it reported just now")
+                .isZero();
+    }
+
+    @Test
     void an_agent_that_closed_cleanly_leaves_no_gap() {
         records("b", 100, true);
 
