@@ -186,7 +186,8 @@ public final class ReconcilerConfig extends RoleConfig {
                             Range.atLeast(60000),
                             Importance.MEDIUM,
                             "Buckets starting longer ago than this are forgotten (late data for them is "
-                                    + "stored, not judged).")
+                                    + "stored, not judged); one not final by then ends STALLED with what was not "
+                                    + "counted.")
                     .define(
                             LATENCY_SLA_MS,
                             Type.LONG,

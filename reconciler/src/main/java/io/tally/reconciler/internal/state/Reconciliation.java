@@ -164,6 +164,8 @@ public final class Reconciliation {
      * Said of a loss of a read_committed tier judged against {@code log}: the records of aborted transactions are in
      * {@code log} and never reach such a reader. Only {@code log.committed} can tell them apart from a real loss.
      */
+    static final String WINDOW_SETTING = "tally.reconciler.window.ms";
+
     static final String READ_COMMITTED_AGAINST_LOG = " reads with isolation.level=read_committed and is compared "
             + "with log, which also holds the records of aborted transactions; if this topic's producers abort "
             + "transactions, list it in tally.log.committed.topics to compare the tier with log.committed";
@@ -190,9 +192,9 @@ public final class Reconciliation {
 
     /** Judges what needs judging at {@code now}; @return what changed */
     public Evaluation evaluate(long now, LagView lag) {
-        evict(now);
         List<EdgeVerdict> verdicts = new ArrayList<>();
         List<Discrepancy> discrepancies = new ArrayList<>();
+        evict(now, verdicts, discrepancies);
         Map<String, List<Edge>> edgesByTopic = new HashMap<>();
         Map<String, List<String[]>> upstreamOf = new HashMap<>();
         for (Map.Entry<String, BucketTable> t : topics.entrySet()) {
@@ -502,11 +504,61 @@ public final class Reconciliation {
         return all;
     }
 
-    private void evict(long now) {
+    /**
+     * Forgets the buckets that left the window; one that leaves it without a final verdict (a group that moves but
+     * stays a day behind, an upstream that never caught up) ends STALLED with what was not counted by then, so that
+     * it does not go out of sight PENDING: the records its tier has not read may be deleted before it does.
+     */
+    private void evict(long now, List<EdgeVerdict> verdicts, List<Discrepancy> discrepancies) {
         long cutoff = now - settings.windowMs();
+        for (var it = judged.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Last> e = it.next();
+            if (e.getKey().bucketStart() >= cutoff) {
+                continue;
+            }
+            Judgement last = e.getValue().judgement();
+            if (!last.verdict().isFinal()) {
+                Edge edge = e.getKey().edge();
+                Bucket bucket = e.getValue().bucket();
+                Judgement end = leftTheWindow(edge, last);
+                verdicts.add(new EdgeVerdict(
+                        edge.upstreamTopic(),
+                        bucket,
+                        edge.upstreamTier(),
+                        edge.downstreamTier(),
+                        end.verdict(),
+                        end.upstreamCount(),
+                        end.downstreamCount(),
+                        now,
+                        end.reason()));
+                Discrepancy d = book.apply(edge, bucket, end, now);
+                if (d != null) {
+                    discrepancies.add(d);
+                }
+            }
+            it.remove();
+        }
         topics.values().forEach(t -> t.evictBefore(cutoff));
-        judged.keySet().removeIf(k -> k.bucketStart() < cutoff);
         book.evictBucketsBefore(cutoff);
+    }
+
+    /** @return the last word on a bucket that leaves the window not final */
+    private Judgement leftTheWindow(Edge edge, Judgement last) {
+        long missing = Math.max(0, last.upstreamCount() - last.downstreamCount());
+        String reason = "STALLED: still " + last.verdict() + " when it left the reconciler's window ("
+                + WINDOW_SETTING + " = " + settings.windowMs() / 60_000 + " min): " + edge.downstreamTier() + " had "
+                + last.downstreamCount() + " of " + last.upstreamCount() + " (" + missing + " not counted); it is no"
+                + " longer judged, and records not read by the tier before retention deletes them are lost to it";
+        return new Judgement(
+                Verdict.STALLED,
+                last.upstreamCount(),
+                last.downstreamCount(),
+                missing,
+                0,
+                List.of(),
+                List.of(),
+                reason.substring("STALLED: ".length()),
+                reason);
     }
 
     /** @return the tiers that reported on each topic (a copy) */

@@ -660,6 +660,43 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_bucket_still_pending_when_it_leaves_the_window_ends_stalled_with_what_was_not_counted_not_in_silence() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(CONSUMER, B, 0, 40)); // a group a day behind: it has read 40 of the bucket so far
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        progress("log", B.end() + 2_500);
+        progress(CONSUMER, B.start() + 1_000);
+        assertThat(verdictOf(tick(), CONSUMER)).contains(Verdict.PENDING);
+
+        // it keeps moving, so it never stalls, but it never gets past the bucket within the window
+        for (long t = B.end() + 60_000; t < B.start() + SETTINGS.windowMs(); t += 60_000) {
+            clock.set(t);
+            progress("producer", t - 1_000);
+            progress("log", t - 1_000);
+            progress(CONSUMER, B.start() + 1_000 + (t - B.end()) / 1_000_000);
+            tick();
+        }
+        clock.set(B.start() + SETTINGS.windowMs() + 1_000);
+        progress("producer", clock.millis() - 1_000);
+        progress("log", clock.millis() - 1_000);
+
+        Evaluation e = tick();
+
+        assertThat(verdictOf(e, CONSUMER)).contains(Verdict.STALLED);
+        assertThat(e.discrepancies())
+                .filteredOn(d -> d.downstreamTier().equals(CONSUMER))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.kind()).isEqualTo(Verdict.STALLED);
+                    assertThat(d.status()).isEqualTo(DiscrepancyStatus.OPEN);
+                    assertThat(d.missing()).isEqualTo(60);
+                    assertThat(d.detail()).contains("tally.reconciler.window.ms", "60 not counted");
+                });
+    }
+
+    @Test
     void late_data_resolves_a_loss() {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
