@@ -346,6 +346,14 @@ public final class EdgeJudge {
                         + down.startOffsets().get(partition) + ", after this bucket's first record there (offset "
                         + upAggregate.firstOffsets().get(partition) + ")";
             }
+            // a partition it has not read at all (a group that started at latest finds a quiet partition only when
+            // it next gets records) is not observed yet in a bucket from before the tier started; after that, its
+            // records are the tier's to read, and missing them is a loss
+            for (int p : upAggregate.firstOffsets().keySet()) {
+                if (!down.startOffsets().containsKey(p) && downFirst != Long.MAX_VALUE && bucket.start() < downFirst) {
+                    return down.tier() + " started after this bucket and has not read partition " + p + " yet";
+                }
+            }
         } else if (downFirst > upFirst && downFirst != Long.MAX_VALUE && bucket.start() <= downFirst) {
             return "a tier started after this bucket";
         }

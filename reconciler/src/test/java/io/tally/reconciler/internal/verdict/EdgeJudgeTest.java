@@ -227,6 +227,70 @@ class EdgeJudgeTest {
     }
 
     @Test
+    void a_partition_a_late_starting_group_has_not_read_yet_is_not_observed_before_its_start_and_judged_after() {
+        // a new group at latest: it got records of partition 0 since it started, none yet of quiet partition 1
+        long later = DONE + 3 * MINUTE; // both tiers are past every bucket here
+        TierView newGroup = new TierView("consumer.billing", later, later, later, false, T0 + MINUTE, Map.of(0, 500L));
+        TierView log = new TierView("log", later, later, later, false, T0 - 10 * MINUTE);
+        TierAggregate beforeStart = withFirstOffsets(ids("log", 0, 100), Map.of(1, 40L));
+        TierAggregate afterStart = withFirstOffsets(ids("log", 0, 100), Map.of(1, 40L));
+
+        Judgement before = judge(beforeStart, null, log, newGroup, later);
+        Judgement after = judge.judge(
+                EDGE,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET.next().next(),
+                rebucket(afterStart, BUCKET.next().next()),
+                null,
+                log,
+                newGroup,
+                0,
+                later);
+
+        assertThat(before.verdict()).isEqualTo(Verdict.NOT_OBSERVED);
+        assertThat(before.detail()).contains("has not read partition 1 yet");
+        assertThat(after.verdict())
+                .as("once the group runs, a partition's records are its to read: a partition added at runtime and "
+                        + "skipped at latest is lost to it")
+                .isEqualTo(Verdict.LOSS);
+    }
+
+    private static TierAggregate withFirstOffsets(TierAggregate a, Map<Integer, Long> offsets) {
+        return new TierAggregate(
+                a.topic(),
+                a.tier(),
+                a.bucket(),
+                a.count(),
+                a.bytes(),
+                a.noTimestamp(),
+                a.skewed(),
+                a.failed(),
+                a.records(),
+                a.latency(),
+                a.digest(),
+                a.updatedAt(),
+                offsets);
+    }
+
+    private static TierAggregate rebucket(TierAggregate a, io.tally.core.Bucket b) {
+        return new TierAggregate(
+                a.topic(),
+                a.tier(),
+                b,
+                a.count(),
+                a.bytes(),
+                a.noTimestamp(),
+                a.skewed(),
+                a.failed(),
+                a.records(),
+                a.latency(),
+                a.digest(),
+                a.updatedAt(),
+                a.firstOffsets());
+    }
+
+    @Test
     void a_tier_that_started_with_its_upstream_is_judged_from_the_first_bucket() {
         TierView consumer = new TierView("consumer.billing", DONE, DONE, DONE, false, T0);
         TierView log = new TierView("log", DONE, DONE, DONE, false, T0);
