@@ -41,6 +41,19 @@ final class AuditedClients {
         return new Standalone.Options(dir, Map.copyOf(settings));
     }
 
+    /**
+     * Standalone options for a pipeline of a framework's own processes: agents flushing every 200 ms are dead after
+     * 5 s of silence, and a bucket waits 4 s of grace for records the framework writes a little late.
+     */
+    static Standalone.Options frameworkTally(Path dir, long bucketMs, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "tally.reconciler.liveness.ms", "5000",
+                "tally.aggregator.liveness.timeout.ms", "5000",
+                "tally.reconciler.grace.ms", "4000"));
+        settings.putAll(more);
+        return fastTally(dir, bucketMs, settings);
+    }
+
     /** A producer's settings with the agent attached. */
     static Properties producer(String kafka, long bucketMs) {
         Properties p = new Properties();

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -60,13 +59,7 @@ class FlinkJobIT {
     void
             an_exactly_once_kafka_to_kafka_job_committing_at_checkpoints_is_judged_complete_and_a_deleted_range_is_a_named_loss(
                     @TempDir Path dir) throws Exception {
-        Standalone.Options options = AuditedClients.fastTally(
-                dir.resolve("tally"),
-                BUCKET_MS,
-                Map.of(
-                        "tally.reconciler.liveness.ms", "5000",
-                        "tally.aggregator.liveness.timeout.ms", "5000",
-                        "tally.reconciler.grace.ms", "4000"));
+        Standalone.Options options = AuditedClients.frameworkTally(dir.resolve("tally"), BUCKET_MS, Map.of());
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
@@ -86,7 +79,7 @@ class FlinkJobIT {
                 watchBoth(inWatch, outWatch, 40_000);
                 AuditedClients.stop(producing, List.of(producer));
                 long total = sent.get();
-                awaitTier(api, OUT, "consumer." + READER, total);
+                GroupWatch.awaitTotal(api, OUT, "consumer." + READER, total);
                 JsonNode in = inWatch.awaitAllFinal();
                 JsonNode out = outWatch.awaitAllFinal();
                 watchBoth(inWatch, outWatch, 6_000); // past the alert hold
@@ -122,45 +115,16 @@ class FlinkJobIT {
                 Map<TopicPartition, Long> to = awaitCommittedOutput(kafka, from, 30);
                 Set<String> lostIds = LostRecords.idsBetween(kafka, from, to);
                 assertThat(lostIds).hasSize(30);
-                awaitTier(api, OUT, "log.committed", sent.get());
+                GroupWatch.awaitTotal(api, OUT, "log.committed", sent.get());
                 LostRecords.deleteBefore(kafka, to);
                 reading.set(true);
                 reader = background("dashboard", failures, () -> readOutput(kafka, reading));
                 producing.set(true);
                 producer = background("in", failures, () -> produce(kafka, producing, sent));
 
-                List<JsonNode> losses = List.of();
-                Instant deadline = Instant.now().plusSeconds(150);
-                while (Instant.now().isBefore(deadline)) {
-                    losses = LostRecords.discrepancies(api, OUT, "LOSS");
-                    if (losses.stream()
-                                            .mapToLong(d -> d.get("missing").asLong())
-                                            .sum()
-                                    == 30
-                            && LostRecords.namedAsFarAsTheDigestCan(LostRecords.named(losses), lostIds)) {
-                        break;
-                    }
-                    pause(1_000);
-                }
+                LostRecords.assertNamedLossAlerted(api, kafka, OUT, "log.committed", "consumer." + READER, lostIds);
                 AuditedClients.stop(producing, List.of(producer));
                 AuditedClients.stop(reading, List.of(reader));
-                assertThat(losses)
-                        .as("the deleted records are a LOSS on log.committed → consumer." + READER)
-                        .isNotEmpty()
-                        .allSatisfy(d ->
-                                assertThat(d.get("downstreamTier").asText()).isEqualTo("consumer." + READER));
-                assertThat(losses.stream()
-                                .mapToLong(d -> d.get("missing").asLong())
-                                .sum())
-                        .as("missing, in %s", losses)
-                        .isEqualTo(30);
-                assertThat(LostRecords.namedAsFarAsTheDigestCan(LostRecords.named(losses), lostIds))
-                        .as(
-                                "the lost ids named, %s, are the deleted records' ids, %s",
-                                LostRecords.named(losses), lostIds)
-                        .isTrue();
-                LostRecords.awaitAlerts(
-                        kafka, losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet()));
                 assertThat(failures).isEmpty();
             } finally {
                 producing.set(false);
@@ -260,21 +224,6 @@ class FlinkJobIT {
             b.watchFor(1);
             pause(250);
         }
-    }
-
-    private static void awaitTier(URI api, String topic, String tier, long total) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(90);
-        long counted = 0;
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode r = ApiClient.get(
-                    api, "/api/v1/topics/" + topic + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000));
-            counted = r == null ? 0 : GroupWatch.total(r, tier);
-            if (counted >= total) {
-                return;
-            }
-            pause(500);
-        }
-        throw new AssertionError(tier + " counted " + counted + " of " + total + " on " + topic);
     }
 
     /**

@@ -140,6 +140,22 @@ final class GroupWatch {
         return ups;
     }
 
+    /** Waits up to 90 s until {@code tier} has counted {@code total} records of {@code topic}. */
+    static void awaitTotal(URI api, String topic, String tier, long total) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long counted = 0;
+        while (System.nanoTime() < deadline) {
+            JsonNode r =
+                    get(api, "/api/v1/topics/" + topic + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000));
+            counted = r == null ? 0 : total(r, tier);
+            if (counted >= total) {
+                return;
+            }
+            pause(500);
+        }
+        throw new AssertionError(tier + " counted " + counted + " of " + total + " on " + topic);
+    }
+
     /** @return a tier's count summed over every bucket of {@code report} it reported */
     static long total(JsonNode report, String tier) {
         long sum = 0;

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,13 +50,7 @@ class KafkaConnectIT {
     @Test
     void a_source_and_a_sink_on_two_workers_one_restarted_are_judged_complete_and_a_deleted_range_is_a_named_loss(
             @TempDir Path dir) throws Exception {
-        Standalone.Options options = AuditedClients.fastTally(
-                dir.resolve("tally"),
-                BUCKET_MS,
-                Map.of(
-                        "tally.reconciler.liveness.ms", "5000",
-                        "tally.aggregator.liveness.timeout.ms", "5000",
-                        "tally.reconciler.grace.ms", "4000"));
+        Standalone.Options options = AuditedClients.frameworkTally(dir.resolve("tally"), BUCKET_MS, Map.of());
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
@@ -136,46 +129,16 @@ class KafkaConnectIT {
                 Map<TopicPartition, Long> from = LostRecords.ends(kafka, TOPIC);
                 appendBurst(in, written, 30);
                 Map<TopicPartition, Long> to = awaitEnds(kafka, from, 30);
-                long deleted = 30;
                 Set<String> lostIds = LostRecords.idsBetween(kafka, from, to);
-                assertThat(lostIds).hasSize((int) deleted);
+                assertThat(lostIds).hasSize(30);
                 LostRecords.awaitLogCounted(api, TOPIC, written.get());
                 LostRecords.deleteBefore(kafka, to);
                 workers[0].resume(SINK);
                 writing.set(true);
                 writer = background("lines", failures, () -> append(in, writing, written));
 
-                List<JsonNode> losses = List.of();
-                Instant deadline = Instant.now().plusSeconds(120);
-                while (Instant.now().isBefore(deadline)) {
-                    losses = LostRecords.discrepancies(api, TOPIC, "LOSS");
-                    if (losses.stream()
-                                            .mapToLong(d -> d.get("missing").asLong())
-                                            .sum()
-                                    == deleted
-                            && LostRecords.namedAsFarAsTheDigestCan(LostRecords.named(losses), lostIds)) {
-                        break;
-                    }
-                    pause(1_000);
-                }
+                LostRecords.assertNamedLossAlerted(api, kafka, TOPIC, "log", "consumer." + SINK_GROUP, lostIds);
                 AuditedClients.stop(writing, List.of(writer));
-                assertThat(losses)
-                        .as("the deleted records are a LOSS on log → consumer." + SINK_GROUP)
-                        .isNotEmpty()
-                        .allSatisfy(d ->
-                                assertThat(d.get("downstreamTier").asText()).isEqualTo("consumer." + SINK_GROUP));
-                assertThat(losses.stream()
-                                .mapToLong(d -> d.get("missing").asLong())
-                                .sum())
-                        .as("missing, in %s; buckets: %s", losses, watch.report())
-                        .isEqualTo(deleted);
-                assertThat(LostRecords.namedAsFarAsTheDigestCan(LostRecords.named(losses), lostIds))
-                        .as(
-                                "the lost ids named, %s, are the deleted records' ids, %s",
-                                LostRecords.named(losses), lostIds)
-                        .isTrue();
-                LostRecords.awaitAlerts(
-                        kafka, losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet()));
                 assertThat(failures).isEmpty();
             } finally {
                 writing.set(false);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -154,6 +155,40 @@ final class LostRecords {
         return !peeled.complete()
                 && peeled.lost().isEmpty()
                 && peeled.duplicated().isEmpty();
+    }
+
+    /**
+     * Waits up to 150 s until the losses listed on {@code topic} add up to {@code lostIds} and name them as far as the
+     * digest can, then checks that each is on the edge into {@code downstreamTier} and that each is alerted.
+     */
+    static void assertNamedLossAlerted(
+            URI api, String kafka, String topic, String upstreamTier, String downstreamTier, Set<String> lostIds)
+            throws Exception {
+        List<JsonNode> losses = List.of();
+        Instant deadline = Instant.now().plusSeconds(150);
+        while (Instant.now().isBefore(deadline)) {
+            losses = discrepancies(api, topic, "LOSS");
+            if (missing(losses) == lostIds.size() && namedAsFarAsTheDigestCan(named(losses), lostIds)) {
+                break;
+            }
+            Thread.sleep(1_000);
+        }
+        assertThat(losses)
+                .as("the deleted records are a LOSS on %s → %s", upstreamTier, downstreamTier)
+                .isNotEmpty()
+                .allSatisfy(d -> {
+                    assertThat(d.get("upstreamTier").asText()).isEqualTo(upstreamTier);
+                    assertThat(d.get("downstreamTier").asText()).isEqualTo(downstreamTier);
+                });
+        assertThat(missing(losses)).as("missing, in %s", losses).isEqualTo(lostIds.size());
+        assertThat(namedAsFarAsTheDigestCan(named(losses), lostIds))
+                .as("the lost ids named, %s, are the deleted records' ids, %s", named(losses), lostIds)
+                .isTrue();
+        awaitAlerts(kafka, losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet()));
+    }
+
+    private static long missing(List<JsonNode> losses) {
+        return losses.stream().mapToLong(d -> d.get("missing").asLong()).sum();
     }
 
     /** Waits up to 60 s until an OPEN alert names each of these discrepancies. */

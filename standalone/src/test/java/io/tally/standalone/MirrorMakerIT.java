@@ -13,7 +13,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,14 +59,8 @@ class MirrorMakerIT {
                   {"from": "mirror", "to": "consumer.dc2-reader", "topics": ["source.orders"]}
                 ]}
                 """);
-        Standalone.Options options = AuditedClients.fastTally(
-                dir.resolve("tally"),
-                BUCKET_MS,
-                Map.of(
-                        "tally.reconciler.topology.file", topology.toString(),
-                        "tally.reconciler.liveness.ms", "5000",
-                        "tally.aggregator.liveness.timeout.ms", "5000",
-                        "tally.reconciler.grace.ms", "4000"));
+        Standalone.Options options = AuditedClients.frameworkTally(
+                dir.resolve("tally"), BUCKET_MS, Map.of("tally.reconciler.topology.file", topology.toString()));
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()));
                 BundledBroker target = BundledBroker.start(BrokerConfig.builder()
                         .temporaryDataDir()
@@ -93,9 +85,9 @@ class MirrorMakerIT {
                 awaitVerdicts(api, 40_000);
                 AuditedClients.stop(producing, List.of(producer));
                 long total = sent.get();
-                awaitTier(api, COPY, "consumer." + READER, total);
-                JsonNode source = awaitAllFinal(api, TOPIC);
-                JsonNode copy = awaitAllFinal(api, COPY);
+                GroupWatch.awaitTotal(api, COPY, "consumer." + READER, total);
+                JsonNode source = new GroupWatch(api, TOPIC, READER).awaitAllFinal();
+                JsonNode copy = new GroupWatch(api, COPY, READER).awaitAllFinal();
                 pause(6_000); // past the alert hold
                 source = report(api, TOPIC);
                 copy = report(api, COPY);
@@ -132,40 +124,9 @@ class MirrorMakerIT {
                 producing.set(true);
                 producer = background("orders", failures, () -> produce(kafka, producing, sent));
 
-                List<JsonNode> losses = List.of();
-                Instant deadline = Instant.now().plusSeconds(120);
-                while (Instant.now().isBefore(deadline)) {
-                    losses = LostRecords.discrepancies(api, TOPIC, "LOSS");
-                    if (losses.stream()
-                                            .mapToLong(d -> d.get("missing").asLong())
-                                            .sum()
-                                    == 30
-                            && LostRecords.namedAsFarAsTheDigestCan(LostRecords.named(losses), lostIds)) {
-                        break;
-                    }
-                    pause(1_000);
-                }
+                LostRecords.assertNamedLossAlerted(api, kafka, TOPIC, "log", "mirror", lostIds);
                 AuditedClients.stop(producing, List.of(producer));
                 AuditedClients.stop(reading, List.of(reader));
-                assertThat(losses)
-                        .as("the deleted records are a LOSS on log → mirror")
-                        .isNotEmpty()
-                        .allSatisfy(d -> {
-                            assertThat(d.get("upstreamTier").asText()).isEqualTo("log");
-                            assertThat(d.get("downstreamTier").asText()).isEqualTo("mirror");
-                        });
-                assertThat(losses.stream()
-                                .mapToLong(d -> d.get("missing").asLong())
-                                .sum())
-                        .as("missing, in %s", losses)
-                        .isEqualTo(30);
-                assertThat(LostRecords.namedAsFarAsTheDigestCan(LostRecords.named(losses), lostIds))
-                        .as(
-                                "the lost ids named, %s, are the deleted records' ids, %s",
-                                LostRecords.named(losses), lostIds)
-                        .isTrue();
-                LostRecords.awaitAlerts(
-                        kafka, losses.stream().map(d -> d.get("id").asText()).collect(Collectors.toSet()));
                 assertThat(failures).isEmpty();
             } finally {
                 producing.set(false);
@@ -277,42 +238,6 @@ class MirrorMakerIT {
             all.addAll(LostRecords.discrepancies(api, topic, kind));
         }
         return all;
-    }
-
-    private static void awaitTier(URI api, String topic, String tier, long total) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(90);
-        long counted = 0;
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode r = report(api, topic);
-            counted = r == null ? 0 : GroupWatch.total(r, tier);
-            if (counted >= total) {
-                return;
-            }
-            pause(500);
-        }
-        throw new AssertionError(tier + " counted " + counted + " of " + total + " on " + topic);
-    }
-
-    /** Waits until every edge of every bucket of {@code topic} has a final verdict. */
-    private static JsonNode awaitAllFinal(URI api, String topic) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(90);
-        JsonNode last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = report(api, topic);
-            boolean all = last != null && last.get("buckets").size() > 0;
-            if (last != null) {
-                for (JsonNode b : last.get("buckets")) {
-                    for (JsonNode e : b.get("edges")) {
-                        all &= e.get("isFinal").asBoolean();
-                    }
-                }
-            }
-            if (all) {
-                return last;
-            }
-            pause(500);
-        }
-        throw new AssertionError("not every bucket of " + topic + " was judged in 90 s; last: " + last);
     }
 
     /** @return the verdicts of {@code upstream → downstream} over the buckets of {@code report} */
