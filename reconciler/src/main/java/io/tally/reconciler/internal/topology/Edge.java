@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param judgeCompacted  judge the edge even on a compacted topic
  * @param lossOnly        the upstream tier counts only some of the writers (producers declared partial): only loss
  *                        is judged, messages the downstream tier has beyond it are expected
+ * @param countsOnly      the two sides cannot carry the same ids (a mirror of records written without the agent:
+ *                        each side makes its own), so they are compared by counts, and the verdict says so
  */
 public record Edge(
         String upstreamTier,
@@ -22,7 +24,8 @@ public record Edge(
         String downstreamTopic,
         boolean partial,
         boolean judgeCompacted,
-        boolean lossOnly) {
+        boolean lossOnly,
+        boolean countsOnly) {
     public Edge {
         Objects.requireNonNull(upstreamTier, "upstreamTier");
         Objects.requireNonNull(upstreamTopic, "upstreamTopic");
@@ -38,12 +41,26 @@ public record Edge(
             String downstreamTopic,
             boolean partial,
             boolean judgeCompacted) {
-        this(upstreamTier, upstreamTopic, downstreamTier, downstreamTopic, partial, judgeCompacted, false);
+        this(upstreamTier, upstreamTopic, downstreamTier, downstreamTopic, partial, judgeCompacted, false, false);
     }
 
     /** @return this edge judged for loss only */
     public Edge asLossOnly() {
-        return new Edge(upstreamTier, upstreamTopic, downstreamTier, downstreamTopic, partial, judgeCompacted, true);
+        return new Edge(
+                upstreamTier,
+                upstreamTopic,
+                downstreamTier,
+                downstreamTopic,
+                partial,
+                judgeCompacted,
+                true,
+                countsOnly);
+    }
+
+    /** @return this edge compared by counts only */
+    public Edge asCountsOnly() {
+        return new Edge(
+                upstreamTier, upstreamTopic, downstreamTier, downstreamTopic, partial, judgeCompacted, lossOnly, true);
     }
 
     /** A plain edge on one topic. */

@@ -62,7 +62,8 @@ public final class Topology {
             String upstreamTopic,
             String downstreamTopic,
             boolean partial,
-            boolean judgeCompacted) {
+            boolean judgeCompacted,
+            boolean countsOnly) {
         public EdgeRule {
             Objects.requireNonNull(upstreamTier, "from");
             Objects.requireNonNull(downstreamTier, "to");
@@ -246,8 +247,9 @@ public final class Topology {
             // its aggregates arriving at another reconciler) waits, then stalls, rather than going unjudged
             boolean declared = r.upstreamTopic() != null;
             if (tiers.contains(r.upstreamTier()) && (declared || downTiers.contains(r.downstreamTier()))) {
-                edges.add(new Edge(
-                        r.upstreamTier(), topic, r.downstreamTier(), downTopic, r.partial(), r.judgeCompacted()));
+                Edge edge = new Edge(
+                        r.upstreamTier(), topic, r.downstreamTier(), downTopic, r.partial(), r.judgeCompacted());
+                edges.add(r.countsOnly() ? edge.asCountsOnly() : edge);
             }
         }
         return edges;

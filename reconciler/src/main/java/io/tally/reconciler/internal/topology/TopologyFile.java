@@ -20,7 +20,7 @@ import java.util.Set;
 public final class TopologyFile {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> EDGE_FIELDS =
-            Set.of("from", "to", "topics", "toTopic", "partial", "judgeCompacted");
+            Set.of("from", "to", "topics", "toTopic", "partial", "judgeCompacted", "countsOnly");
     private static final Set<String> POLICY_FIELDS = Set.of(
             "partialProducers",
             "compacted",
@@ -66,15 +66,17 @@ public final class TopologyFile {
             String toTopic = e.hasNonNull("toTopic") ? e.get("toTopic").asText() : null;
             boolean partial = e.path("partial").asBoolean(false);
             boolean judgeCompacted = e.path("judgeCompacted").asBoolean(false);
+            boolean countsOnly = e.path("countsOnly").asBoolean(false);
             if (e.has("topics")) {
                 for (JsonNode t : e.get("topics")) {
-                    rules.add(new Topology.EdgeRule(from, to, t.asText(), toTopic, partial, judgeCompacted));
+                    rules.add(
+                            new Topology.EdgeRule(from, to, t.asText(), toTopic, partial, judgeCompacted, countsOnly));
                 }
             } else {
                 if (toTopic != null) {
                     throw new IllegalArgumentException(where + ": toTopic needs topics (the topic being renamed)");
                 }
-                rules.add(new Topology.EdgeRule(from, to, null, null, partial, judgeCompacted));
+                rules.add(new Topology.EdgeRule(from, to, null, null, partial, judgeCompacted, countsOnly));
             }
         }
         TopicPolicy base =

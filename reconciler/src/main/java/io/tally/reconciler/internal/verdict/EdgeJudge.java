@@ -214,8 +214,9 @@ public final class EdgeJudge {
         long duplicated = Math.max(0, downCount - upCount);
         List<Long> lostIds = List.of();
         List<Long> duplicatedIds = List.of();
-        IdDigest upDigest = digestOf(up, down);
-        IdDigest downDigest = digestOf(down, up);
+        // across an edge whose sides cannot carry the same ids, a digest difference would be every id of both
+        IdDigest upDigest = edge.countsOnly() ? null : digestOf(up, down);
+        IdDigest downDigest = edge.countsOnly() ? null : digestOf(down, up);
         // equal digests (the common case) need no subtraction: no allocation per complete bucket
         if (upDigest != null
                 && downDigest != null
@@ -291,6 +292,9 @@ public final class EdgeJudge {
                                     : "");
                 }
             }
+            if (edge.countsOnly()) {
+                detail += "; compared by counts only (countsOnly: the two sides cannot carry the same ids)";
+            }
             if (duplicated > 0 && down != null && down.countedOnConsume() > 0) {
                 detail += "; " + edge.downstreamTier() + " counted " + down.countedOnConsume() + " of its " + downCount
                         + " when it read them, not at a commit (it does not commit through the consumer): what it"
@@ -314,7 +318,7 @@ public final class EdgeJudge {
                                 policy.latencySlaMs()));
             }
         }
-        return Judgement.of(Verdict.COMPLETE, upCount, downCount, "");
+        return Judgement.of(Verdict.COMPLETE, upCount, downCount, edge.countsOnly() ? "compared by counts only" : "");
     }
 
     private static String droppedBy(Edge edge, Gaps gaps) {

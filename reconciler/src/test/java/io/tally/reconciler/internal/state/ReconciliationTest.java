@@ -519,7 +519,8 @@ class ReconciliationTest {
         Topology mirror = new Topology(
                 "producer",
                 "log",
-                List.of(new Topology.EdgeRule("log", "consumer.mirror", "orders", "orders.mirror", false, false)),
+                List.of(new Topology.EdgeRule(
+                        "log", "consumer.mirror", "orders", "orders.mirror", false, false, false)),
                 Map.of(),
                 TopicPolicy.defaults());
         Reconciliation alone = new Reconciliation(mirror, SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));

@@ -30,6 +30,17 @@ class TopologyFileTest {
     }
 
     @Test
+    void a_mirror_of_records_written_without_the_agent_is_declared_compared_by_counts() {
+        Topology t = TopologyFile.parse("""
+                {"edges": [
+                  {"from": "log", "to": "mirror", "topics": ["orders"], "toTopic": "dc2.orders", "countsOnly": true}
+                ]}""", TopicPolicy.defaults());
+
+        assertThat(t.edges("orders", Set.of("log"), topic -> Set.of("mirror")))
+                .containsExactly(new Edge("log", "orders", "mirror", "dc2.orders", false, false).asCountsOnly());
+    }
+
+    @Test
     void without_a_log_tier_the_producer_feeds_every_other_tier() {
         assertThat(Topology.defaults().edges("orders", Set.of("producer", "consumer.a"), x -> Set.of()))
                 .containsExactly(Edge.of("orders", "producer", "consumer.a"));

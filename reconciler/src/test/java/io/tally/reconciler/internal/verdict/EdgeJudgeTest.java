@@ -291,6 +291,55 @@ class EdgeJudgeTest {
     }
 
     @Test
+    void an_edge_whose_sides_cannot_carry_the_same_ids_is_compared_by_counts_and_says_so() {
+        Edge mirror = new Edge("log", "orders", "mirror", "dc2.orders", false, false).asCountsOnly();
+        // the same 100 records, with ids made on each side: every id differs
+        TierAggregate source = ids("log", 0, 100);
+        TierAggregate copy = ids("mirror", 1_000, 1_100);
+
+        Judgement same = judge.judge(
+                mirror,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                source,
+                copy,
+                at("log", DONE),
+                at("mirror", DONE),
+                0,
+                DONE);
+        Judgement short5 = judge.judge(
+                mirror,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                source,
+                ids("mirror", 1_000, 1_095),
+                at("log", DONE),
+                at("mirror", DONE),
+                0,
+                DONE);
+        Judgement byIds = judge.judge(
+                new Edge("log", "orders", "mirror", "dc2.orders", false, false),
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                source,
+                copy,
+                at("log", DONE),
+                at("mirror", DONE),
+                0,
+                DONE);
+
+        assertThat(same.verdict()).isEqualTo(Verdict.COMPLETE);
+        assertThat(same.detail()).contains("by counts");
+        assertThat(short5.verdict()).isEqualTo(Verdict.LOSS);
+        assertThat(short5.missing()).isEqualTo(5);
+        assertThat(short5.lostIds()).isEmpty();
+        assertThat(byIds.verdict()).as("what the ids say without countsOnly").isEqualTo(Verdict.MIXED);
+    }
+
+    @Test
     void a_tier_that_started_with_its_upstream_is_judged_from_the_first_bucket() {
         TierView consumer = new TierView("consumer.billing", DONE, DONE, DONE, false, T0);
         TierView log = new TierView("log", DONE, DONE, DONE, false, T0);
@@ -380,7 +429,7 @@ class EdgeJudgeTest {
 
     @Test
     void the_producers_of_a_topic_declared_partial_are_judged_for_loss_only() {
-        Edge partialProducers = new Edge("producer", "orders", "log", "orders", false, false, true);
+        Edge partialProducers = Edge.of("orders", "producer", "log").asLossOnly();
 
         // writers without the agent put 400 more in the log: more than a 128-cell digest can peel
         Judgement extra = judge.judge(
