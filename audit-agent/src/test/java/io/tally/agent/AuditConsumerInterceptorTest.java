@@ -273,6 +273,31 @@ class AuditConsumerInterceptorTest {
                 .isEqualTo(8);
     }
 
+    @Test
+    void a_commit_the_client_did_not_report_before_the_close_counts_what_it_covers_of_partitions_read_until_now() {
+        java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        start(
+                AgentConfig.PARTITION_IDLE_MS,
+                "5000",
+                io.tally.agent.internal.InternalSettings.GROUP_COMMITS,
+                (io.tally.agent.internal.GroupCommits.Source) waiting -> group.get());
+        poll(P0, 0, 10);
+        poll(p1, 0, 10);
+        interceptor.onCommit(
+                Map.of(P0, new OffsetAndMetadata(10), p1, new OffsetAndMetadata(10))); // through the client
+        poll(p1, 10, 15); // partition 1 then went to another member, which committed 12 and read on
+        clock.advance(10_000);
+        poll(P0, 10, 20);
+        // SIGTERM: wakeup() cut the commitSync of 10..19 short; the broker applied it, the client never reported it
+        group.set(Map.of(P0, 20L, p1, 12L));
+
+        assertThat(countedAfterClose())
+                .as("partition 0's last commit counts; partition 1's next owner counts what it committed")
+                .isEqualTo(30);
+    }
+
     private void awaitCounted(long expected) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (sink.counted() < expected && System.nanoTime() < deadline) {

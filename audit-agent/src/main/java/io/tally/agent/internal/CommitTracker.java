@@ -192,6 +192,16 @@ final class CommitTracker {
         return out;
     }
 
+    /**
+     * @return {@link #waitingUpTo()} of the partitions that returned records since {@code since} (epoch ms): those
+     *     still read now, not ones a rebalance took away, whose next owner may have committed past what waits here
+     */
+    Map<TopicPartition, Long> waitingUpTo(long since) {
+        Map<TopicPartition, Long> out = waitingUpTo();
+        out.keySet().removeIf(tp -> partitions.get(tp).lastRecordsAt < since);
+        return out;
+    }
+
     /** The consumer's position on {@code tp} after a poll (the next offset it fetches). */
     void position(TopicPartition tp, long offset) {
         PartitionState state = partitions.get(tp);

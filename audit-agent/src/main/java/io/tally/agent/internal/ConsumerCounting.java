@@ -182,18 +182,33 @@ public final class ConsumerCounting {
     }
 
     /**
-     * A consumer whose commits the client does not report (a transaction's) reads the group's offsets once more: the
-     * last transaction committed just before the close. What they cover of its waiting records counts, where the
-     * commit does not pass what this consumer read (a commit beyond it was made by the partition's next owner, who
-     * counts what lies below). The rest is given up (delivered again, to the next owner); then the agent closes.
+     * Before its records still waiting are given up, a closing consumer reads the group's offsets once more, where a
+     * commit may cover them that the client did not report: a consumer whose commits the client never reports (a
+     * transaction's: the last one committed just before the close), and a committing one with records of partitions
+     * it read until now (a {@code commitSync} cut short by {@code wakeup()} on the way to {@code close}, as a SIGTERM
+     * handler does, may have committed them). What the offsets cover of its waiting records counts, where the commit
+     * does not pass what this consumer read (a commit beyond it was made by the partition's next owner, who counts
+     * what lies below). The rest is given up (delivered again, to the next owner); then the agent closes.
      */
     public synchronized void close() {
+        Map<TopicPartition, Long> readUpTo = Map.of();
         if (groupCommits != null) {
-            Map<TopicPartition, Long> readUpTo = tracker.waitingUpTo();
+            readUpTo = tracker.waitingUpTo();
+        } else if (group != null && committedThroughClient) {
+            // partitions read until now only: one a rebalance took away may have a next owner that committed within
+            // what waits here
+            readUpTo = tracker.waitingUpTo(clock.millis() - runtime.partitionIdleMs());
+            if (!readUpTo.isEmpty()) {
+                startLearningCommits();
+            }
+        }
+        if (groupCommits != null) {
             Map<TopicPartition, Long> mine = new HashMap<>();
             Map<TopicPartition, Long> committed = groupCommits.finalRead(readUpTo.keySet());
+            Map<TopicPartition, Long> read = readUpTo;
             committed.forEach((tp, offset) -> {
-                if (offset <= readUpTo.get(tp)) {
+                Long upTo = read.get(tp);
+                if (upTo != null && offset <= upTo) {
                     mine.put(tp, offset);
                 }
             });
