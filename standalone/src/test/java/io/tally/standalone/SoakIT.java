@@ -1,0 +1,310 @@
+package io.tally.standalone;
+
+import static io.tally.standalone.ApiClient.pause;
+import static io.tally.standalone.AuditedClients.background;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tally.standalone.SoakLedger.Fault;
+import io.tally.standalone.SoakLedger.Injected;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A soak with ground truth (RELIABILITY.md): topics written by audited producers and read by consumer groups whose
+ * members run in JVMs of their own, while seeded random faults hit them — members SIGKILLed, restarted, added and
+ * removed (rebalances), records deleted before a group read them (losses), a group's offsets set back (duplicates).
+ * The ledger keeps what each fault lost or duplicated; at the end every verdict is compared with it: no false alarm,
+ * no missed loss, the ids named. Three minutes in CI; {@code -Dtally.soak.minutes=15} (and {@code -Dtally.soak.seed})
+ * for the long run, whose summary lands in {@code target/soak/}.
+ */
+class SoakIT {
+    private static final long BUCKET_MS = 5_000;
+    private static final Path OUT = Path.of("target", "soak");
+
+    /** A topic, its partitions and the group that reads it. */
+    private record Lane(String topic, int partitions, String group) {}
+
+    private static final List<Lane> LANES =
+            List.of(new Lane("soak-orders", 3, "ledger"), new Lane("soak-payments", 2, "billing"));
+
+    @Test
+    void seeded_faults_against_ground_truth_make_no_false_alarm_and_miss_no_loss(@TempDir Path dir) throws Exception {
+        long seed = Long.getLong("tally.soak.seed", System.nanoTime());
+        int minutes = Integer.getInteger("tally.soak.minutes", 3);
+        Random random = new Random(seed);
+        System.out.printf("soak: seed %d, %d minutes%n", seed, minutes);
+        Standalone.Options options = AuditedClients.frameworkTally(dir.resolve("tally"), BUCKET_MS, Map.of());
+        SoakLedger ledger = new SoakLedger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Map<Lane, List<ChildJvm>> members = new LinkedHashMap<>();
+        int[] started = {0};
+        try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+            URI api = URI.create(tally.endpoints().api());
+            String kafka = tally.endpoints().kafka();
+            List<Thread> producers = new ArrayList<>();
+            for (Lane lane : LANES) {
+                AuditedClients.createTopic(kafka, lane.topic(), lane.partitions());
+                producers.add(background(lane.topic(), failures, () -> produce(kafka, lane.topic(), producing)));
+                List<ChildJvm> group = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    group.add(member(kafka, lane, ++started[0]));
+                }
+                members.put(lane, group);
+            }
+            Thread watcher = background("watcher", failures, () -> watch(api, ledger, watching));
+            try {
+                long end = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
+                while (System.nanoTime() < end) {
+                    pause(12_000 + random.nextInt(8_000));
+                    Lane lane = LANES.get(random.nextInt(LANES.size()));
+                    Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+                    List<ChildJvm> group = members.get(lane);
+                    long at = System.currentTimeMillis();
+                    System.out.printf("soak: %s on %s at %s%n", fault, lane.topic(), Instant.ofEpochMilli(at));
+                    switch (fault) {
+                        case KILL -> {
+                            group.remove(random.nextInt(group.size())).kill();
+                            pause(3_000);
+                            group.add(member(kafka, lane, ++started[0]));
+                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
+                        }
+                        case RESTART -> {
+                            group.remove(random.nextInt(group.size())).stop();
+                            group.add(member(kafka, lane, ++started[0]));
+                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
+                        }
+                        case REBALANCE -> {
+                            ChildJvm extra = member(kafka, lane, ++started[0]);
+                            pause(8_000);
+                            extra.stop();
+                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
+                        }
+                        case LOSS -> ledger.add(deleteUnread(api, kafka, lane, group, started));
+                        case DUPLICATE -> ledger.add(setBack(kafka, lane, group, started, random));
+                    }
+                }
+                AuditedClients.stop(producing, producers);
+                for (Lane lane : LANES) {
+                    awaitCommittedAtEnd(kafka, lane);
+                }
+                Map<String, List<JsonNode>> discrepancies = new HashMap<>();
+                for (Lane lane : LANES) {
+                    new GroupWatch(api, lane.topic(), lane.group()).awaitAllFinal();
+                }
+                pause(12_000); // past the alert hold
+                for (Lane lane : LANES) {
+                    discrepancies.put(lane.topic(), all(api, lane.topic()));
+                }
+                watching.set(false);
+                watcher.join(10_000);
+                SoakLedger.Outcome outcome = ledger.compare(discrepancies, AlertsTopic.open(kafka));
+                report(seed, minutes, ledger, outcome);
+
+                assertThat(failures).isEmpty();
+                assertThat(outcome.falseAlarms())
+                        .as("false alarms (seed %d): %s", seed, outcome.notes())
+                        .isZero();
+                assertThat(outcome.missed())
+                        .as("missed faults (seed %d): %s", seed, outcome.notes())
+                        .isZero();
+                assertThat(outcome.idsNamed())
+                        .as("every id lost or duplicated is named (seed %d)", seed)
+                        .isEqualTo(outcome.idsInjected());
+            } finally {
+                producing.set(false);
+                watching.set(false);
+                for (List<ChildJvm> group : members.values()) {
+                    for (ChildJvm m : group) {
+                        m.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private static ChildJvm member(String kafka, Lane lane, int n) throws Exception {
+        ChildJvm m = ChildJvm.start(
+                SoakConsumer.class,
+                OUT.resolve("member-" + n + "-" + lane.group() + ".log"),
+                kafka,
+                lane.topic(),
+                lane.group(),
+                String.valueOf(BUCKET_MS));
+        m.awaitLine("STARTED", Duration.ofSeconds(60));
+        return m;
+    }
+
+    /** About 50 records a second, each with a key of its own. */
+    private static void produce(String kafka, String topic, AtomicBoolean producing) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(AuditedClients.producer(kafka, BUCKET_MS))) {
+            for (long n = 0; producing.get(); n++) {
+                p.send(new ProducerRecord<>(topic, topic + "-" + n, "v"));
+                if (n % 5 == 4) {
+                    pause(100);
+                }
+            }
+        }
+    }
+
+    /** The group stops; what is written for a second is deleted before it comes back (retention, say). */
+    private static Injected deleteUnread(URI api, String kafka, Lane lane, List<ChildJvm> group, int[] started)
+            throws Exception {
+        for (ChildJvm m : group) {
+            m.stop();
+        }
+        Map<TopicPartition, Long> from = LostRecords.committed(kafka, lane.group(), lane.topic());
+        Map<TopicPartition, Long> starts = starts(kafka, lane.topic());
+        from.replaceAll((tp, c) -> Math.max(c, starts.get(tp)));
+        pause(1_000);
+        Map<TopicPartition, Long> to = LostRecords.ends(kafka, lane.topic());
+        long at = System.currentTimeMillis();
+        Set<String> ids = LostRecords.idsBetween(kafka, from, to);
+        LostRecords.awaitLogCounted(
+                api,
+                lane.topic(),
+                to.values().stream().mapToLong(Long::longValue).sum());
+        LostRecords.deleteBefore(kafka, to);
+        restart(kafka, lane, group, started);
+        return new Injected(Fault.LOSS, lane.topic(), lane.group(), at, ids);
+    }
+
+    /** The group stops; its offsets are set back by up to 10 records a partition; it reads them again. */
+    private static Injected setBack(String kafka, Lane lane, List<ChildJvm> group, int[] started, Random random)
+            throws Exception {
+        for (ChildJvm m : group) {
+            m.stop();
+        }
+        Map<TopicPartition, Long> committed = LostRecords.committed(kafka, lane.group(), lane.topic());
+        Map<TopicPartition, Long> starts = starts(kafka, lane.topic());
+        Map<TopicPartition, Long> back = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> reset = new HashMap<>();
+        committed.forEach((tp, c) -> {
+            long to = Math.max(starts.get(tp), c - 1 - random.nextInt(10));
+            back.put(tp, Math.min(to, c));
+            reset.put(tp, new OffsetAndMetadata(Math.min(to, c)));
+        });
+        long at = System.currentTimeMillis();
+        Set<String> ids = LostRecords.idsBetween(kafka, back, committed);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            admin.alterConsumerGroupOffsets(lane.group(), reset).all().get();
+        }
+        restart(kafka, lane, group, started);
+        return new Injected(Fault.DUPLICATE, lane.topic(), lane.group(), at, ids);
+    }
+
+    private static void restart(String kafka, Lane lane, List<ChildJvm> group, int[] started) throws Exception {
+        group.clear();
+        for (int i = 0; i < 2; i++) {
+            group.add(member(kafka, lane, ++started[0]));
+        }
+    }
+
+    private static Map<TopicPartition, Long> starts(String kafka, String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", kafka),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            return c.beginningOffsets(LostRecords.ends(kafka, topic).keySet());
+        }
+    }
+
+    /** Waits until the group has committed the end of every partition and its commits stand still. */
+    private static void awaitCommittedAtEnd(String kafka, Lane lane) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!LostRecords.committed(kafka, lane.group(), lane.topic())
+                .equals(LostRecords.ends(kafka, lane.topic()))) {
+            assertThat(Instant.now()).as(lane.group() + " reads to the end").isBefore(deadline);
+            pause(1_000);
+        }
+    }
+
+    /** Notes when the API first lists each discrepancy, for detection times. */
+    private static void watch(URI api, SoakLedger ledger, AtomicBoolean watching) {
+        while (watching.get()) {
+            try {
+                for (Lane lane : LANES) {
+                    for (JsonNode d : all(api, lane.topic())) {
+                        ledger.seen(d, System.currentTimeMillis());
+                    }
+                }
+            } catch (Exception e) {
+                // the API may be busy; the next round sees it
+            }
+            pause(1_000);
+        }
+    }
+
+    private static List<JsonNode> all(URI api, String topic) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode page = ApiClient.get(api, "/api/v1/discrepancies?topic=" + topic + "&limit=1000");
+        if (page != null) {
+            page.get("items").forEach(out::add);
+        }
+        return out;
+    }
+
+    /** Prints the run's line for RELIABILITY.md and keeps it, with the details, in {@code target/soak/}. */
+    private static void report(long seed, int minutes, SoakLedger ledger, SoakLedger.Outcome o) throws Exception {
+        StringBuilder s = new StringBuilder();
+        s.append("| ")
+                .append(Instant.now())
+                .append(" | ")
+                .append(seed)
+                .append(" | ")
+                .append(minutes)
+                .append(" min | ")
+                .append(o.faults())
+                .append(" | ")
+                .append(o.falseAlarms())
+                .append(" | ")
+                .append(o.missed())
+                .append(" | ")
+                .append(o.idsNamed())
+                .append(" of ")
+                .append(o.idsInjected())
+                .append(" | ");
+        List<String> detections = new ArrayList<>();
+        o.detectionMs().forEach((f, ms) -> detections.add(f.fault() + " " + ms / 1000 + " s"));
+        s.append(String.join(", ", detections)).append(" |\n");
+        for (Injected f : ledger.injected()) {
+            s.append("  - ")
+                    .append(f.fault())
+                    .append(" on ")
+                    .append(f.topic())
+                    .append(" at ")
+                    .append(Instant.ofEpochMilli(f.at()))
+                    .append(": ")
+                    .append(f.ids().size())
+                    .append(" ids\n");
+        }
+        o.notes().forEach(p -> s.append("  - ").append(p).append('\n'));
+        System.out.print("soak result:\n" + s);
+        Files.createDirectories(OUT);
+        Files.writeString(OUT.resolve("soak-" + seed + ".md"), s.toString());
+    }
+}
