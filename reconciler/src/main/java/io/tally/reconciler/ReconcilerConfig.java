@@ -47,6 +47,7 @@ public final class ReconcilerConfig extends RoleConfig {
     public static final String EVALUATE_INTERVAL_MS = PREFIX + "evaluate.interval.ms";
     public static final String LAG_CHECK_INTERVAL_MS = PREFIX + "lag.check.interval.ms";
     public static final String WINDOW_MS = PREFIX + "window.ms";
+    public static final String TIER_RETIRE_MS = PREFIX + "tier.retire.ms";
     public static final String LATENCY_SLA_MS = PREFIX + "latency.sla.ms";
     public static final String LATENCY_PERCENTILE = PREFIX + "latency.percentile";
     public static final String ALERT_MIN_MISSING = PREFIX + "alert.min.missing";
@@ -188,6 +189,16 @@ public final class ReconcilerConfig extends RoleConfig {
                             "Buckets starting longer ago than this are forgotten (late data for them is "
                                     + "stored, not judged); one not final by then ends STALLED with what was not "
                                     + "counted.")
+                    .define(
+                            TIER_RETIRE_MS,
+                            Type.LONG,
+                            21600000L,
+                            Range.atLeast(60000),
+                            Importance.MEDIUM,
+                            "A consumer group's tier none of whose agents has reported for this long is retired: the "
+                                    + "buckets since are NOT_JUDGED for it (saying why) instead of STALLED one by one, "
+                                    + "until it reports again. A group whose committed offsets on the topic are gone "
+                                    + "(deleted or expired) is retired once its agents are dead.")
                     .define(
                             LATENCY_SLA_MS,
                             Type.LONG,

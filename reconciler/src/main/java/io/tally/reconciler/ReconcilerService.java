@@ -105,7 +105,8 @@ public final class ReconcilerService implements AutoCloseable {
                             liveness,
                             window,
                             config.getLong(ReconcilerConfig.ALERT_HOLD_MS),
-                            config.getInt(ReconcilerConfig.MAX_IDS)),
+                            config.getInt(ReconcilerConfig.MAX_IDS),
+                            config.getLong(ReconcilerConfig.TIER_RETIRE_MS)),
                     agents);
             agents.restore(store.agents()); // which agents died or closed before this instance's look-back
             long hold = config.getLong(ReconcilerConfig.ALERT_HOLD_MS);

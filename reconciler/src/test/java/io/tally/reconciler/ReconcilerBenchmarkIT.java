@@ -146,7 +146,8 @@ class ReconcilerBenchmarkIT {
         int buckets = edgeBuckets / 2 / topics;
         Reconciliation rec = new Reconciliation(
                 Topology.defaults(),
-                new Reconciliation.Settings(10_000, 300_000, 15_000, 10_000, 30_000, 7L * 86_400_000L, 0, 100),
+                new Reconciliation.Settings(
+                        10_000, 300_000, 15_000, 10_000, 30_000, 7L * 86_400_000L, 0, 100, 7L * 86_400_000L),
                 new AgentLiveness(30_000, 5_000, 60_000));
         long end = T0 + buckets * SIZE + 60_000;
         for (int topic = 0; topic < topics; topic++) {

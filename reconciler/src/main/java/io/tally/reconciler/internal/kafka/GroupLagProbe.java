@@ -45,6 +45,8 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     private Map<String, Long> previousCommits = new HashMap<>();
     /** Topics the brokers said are written in transactions; once said, for good. */
     private final Set<String> transactional = ConcurrentHashMap.newKeySet();
+    /** tier|topic of the consumer-group tiers whose group had no committed offset on the topic when last asked */
+    private final Set<String> withoutOffsets = ConcurrentHashMap.newKeySet();
     /** Topics with read_committed readers that were not transactional when last asked, with when (monotonic ms) */
     private final Map<String, Long> notTransactionalAt = new HashMap<>();
     /** topic → its partition count, as last described */
@@ -69,6 +71,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     @Override
     public boolean transactional(String topic) {
         return transactional.contains(topic);
+    }
+
+    @Override
+    public boolean withoutOffsets(String tier, String topic) {
+        return withoutOffsets.contains(tier + '|' + topic);
     }
 
     @Override
@@ -222,7 +229,9 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                     }
                     if (atEnd == null) {
                         answers.remove(tier + '|' + e.getKey());
+                        withoutOffsets.add(tier + '|' + e.getKey());
                     } else {
+                        withoutOffsets.remove(tier + '|' + e.getKey());
                         answers.put(tier + '|' + e.getKey(), atEnd);
                     }
                 }

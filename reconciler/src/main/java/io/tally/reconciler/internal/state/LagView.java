@@ -30,4 +30,12 @@ public interface LagView {
     default Set<Integer> unreadPartitions(String tier, String topic) {
         return Set.of();
     }
+
+    /**
+     * @return whether the consumer group of {@code tier} has, as last asked, no committed offset on {@code topic} (the
+     *     group was deleted, or its offsets expired, or it never committed); false when unknown
+     */
+    default boolean withoutOffsets(String tier, String topic) {
+        return false;
+    }
 }

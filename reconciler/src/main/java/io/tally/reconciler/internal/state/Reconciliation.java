@@ -3,6 +3,7 @@ package io.tally.reconciler.internal.state;
 import io.tally.core.Bucket;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
+import io.tally.core.Tiers;
 import io.tally.reconciler.internal.topology.Edge;
 import io.tally.reconciler.internal.topology.Topology;
 import io.tally.reconciler.internal.verdict.AgentLiveness;
@@ -54,7 +55,8 @@ public final class Reconciliation {
             long livenessMs,
             long windowMs,
             long rejudgeMs,
-            int maxIds) {}
+            int maxIds,
+            long tierRetireMs) {}
 
     private record Key(Edge edge, long bucketStart) {}
 
@@ -166,6 +168,8 @@ public final class Reconciliation {
      */
     static final String WINDOW_SETTING = "tally.reconciler.window.ms";
 
+    static final String TIER_RETIRE_SETTING = "tally.reconciler.tier.retire.ms";
+
     static final String READ_COMMITTED_AGAINST_LOG = " reads with isolation.level=read_committed and is compared "
             + "with log, which also holds the records of aborted transactions; if this topic's producers abort "
             + "transactions, list it in tally.log.committed.topics to compare the tier with log.committed";
@@ -226,7 +230,7 @@ public final class Reconciliation {
                 TierView upView = view(edge.upstreamTier(), edge.upstreamTopic(), now, lag, upstreamOf, viewCache);
                 TierView downView =
                         view(edge.downstreamTier(), edge.downstreamTopic(), now, lag, upstreamOf, viewCache);
-                count += judgeEdge(edge, upView, downView, now, verdicts, discrepancies);
+                count += judgeEdge(edge, upView, downView, now, lag, verdicts, discrepancies);
             }
         }
         return new Evaluation(verdicts, discrepancies, count, rollups(verdicts, edgesByUpstream, now));
@@ -355,12 +359,14 @@ public final class Reconciliation {
             TierView upView,
             TierView downView,
             long now,
+            LagView lag,
             List<EdgeVerdict> verdicts,
             List<Discrepancy> discrepancies) {
         BucketTable upTable = topics.get(edge.upstreamTopic());
         BucketTable downTable = topics.get(edge.downstreamTopic());
         Collection<Long> starts = upTable == downTable ? upTable.buckets().keySet() : union(upTable, downTable);
         boolean judgedEdge = topology.judged(edge);
+        Retirement retired = retirement(edge.downstreamTier(), edge.downstreamTopic(), now, lag);
         int count = 0;
         for (long start : starts) {
             BucketTable.Slot upSlot = upTable.slot(start);
@@ -374,6 +380,10 @@ public final class Reconciliation {
             Key key = new Key(edge, start);
             Last last = judged.get(key);
             Bucket bucket = up != null ? up.bucket() : down.bucket();
+            if (retired != null && bucket.end() > retired.since()) {
+                count += retire(edge, bucket, up, down, retired, key, last, v, now, verdicts, discrepancies);
+                continue;
+            }
             if (last != null
                     && last.version() == v
                     && last.judgement().verdict().isFinal()
@@ -434,6 +444,81 @@ public final class Reconciliation {
             }
         }
         return count;
+    }
+
+    /** Why a consumer-group tier is no longer expected on a topic, and since when it has read nothing. */
+    private record Retirement(long since, String reason) {}
+
+    /**
+     * @return why {@code tier} is no longer expected on {@code topic}, or null while it is: a group with no live agent
+     *     that has been silent for {@code tierRetireMs}, or whose committed offsets on the topic are gone (deleted,
+     *     expired) — a group that stopped for good is not expected for ever, one stalled STALLED per bucket
+     */
+    private Retirement retirement(String tier, String topic, long now, LagView lag) {
+        Progress p = progress.get(tier + '|' + topic);
+        if (!tier.startsWith(Tiers.CONSUMER_PREFIX) || p == null || p.progress().liveAgents() > 0) {
+            return null;
+        }
+        long since = p.progress().lastHeartbeatAt();
+        long silent = now - since;
+        if (silent >= settings.tierRetireMs()) {
+            return new Retirement(
+                    since,
+                    tier + " is retired: no agent of it has reported for " + silent / 60_000 + " min ("
+                            + TIER_RETIRE_SETTING + "); buckets since are not judged until it reports again");
+        }
+        if (silent >= settings.livenessMs() && lag.withoutOffsets(tier, topic)) {
+            return new Retirement(
+                    since,
+                    tier + " is retired: its group has no committed offset on " + topic + " any more (deleted or"
+                            + " expired) and no agent of it is alive; buckets since are not judged until it reports"
+                            + " again");
+        }
+        return null;
+    }
+
+    /** Judges a bucket after its downstream tier was retired: NOT_JUDGED, saying why. @return buckets judged */
+    private int retire(
+            Edge edge,
+            Bucket bucket,
+            TierAggregate up,
+            TierAggregate down,
+            Retirement retired,
+            Key key,
+            Last last,
+            long version,
+            long now,
+            List<EdgeVerdict> verdicts,
+            List<Discrepancy> discrepancies) {
+        if (last != null && last.version() == version && last.judgement().verdict() == Verdict.NOT_JUDGED) {
+            return 0;
+        }
+        Judgement j = new Judgement(
+                Verdict.NOT_JUDGED,
+                up == null ? 0 : up.count(),
+                down == null ? 0 : down.count(),
+                0,
+                0,
+                List.of(),
+                List.of(),
+                retired.reason(),
+                retired.reason());
+        judged.put(key, new Last(j, version, bucket));
+        verdicts.add(new EdgeVerdict(
+                edge.upstreamTopic(),
+                bucket,
+                edge.upstreamTier(),
+                edge.downstreamTier(),
+                j.verdict(),
+                j.upstreamCount(),
+                j.downstreamCount(),
+                now,
+                j.reason()));
+        Discrepancy d = book.apply(edge, bucket, j, now);
+        if (d != null) {
+            discrepancies.add(d);
+        }
+        return 1;
     }
 
     /**

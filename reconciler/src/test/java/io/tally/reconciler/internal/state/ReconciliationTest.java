@@ -35,7 +35,7 @@ class ReconciliationTest {
     private static final Bucket B = new Bucket(T0, SIZE);
     private static final String CONSUMER = "consumer.billing";
     private static final Reconciliation.Settings SETTINGS =
-            new Reconciliation.Settings(2_000, 60_000, 15_000, 5_000, 30_000, 3_600_000, 30_000, 100);
+            new Reconciliation.Settings(2_000, 60_000, 15_000, 5_000, 30_000, 3_600_000, 30_000, 100, 600_000);
 
     private final ManualClock clock = new ManualClock(T0 + 1_000);
     private Reconciliation rec =
@@ -695,6 +695,81 @@ class ReconciliationTest {
                     assertThat(d.missing()).isEqualTo(60);
                     assertThat(d.detail()).contains("tally.reconciler.window.ms", "60 not counted");
                 });
+    }
+
+    @Test
+    void a_group_that_stopped_for_good_is_retired_not_stalled_bucket_after_bucket_and_expected_again_when_it_returns() {
+        // B was read whole; then the group's last agent went away for good
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(CONSUMER, B, 0, 100));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        assertThat(verdictOf(tick(), CONSUMER)).contains(Verdict.COMPLETE);
+        long gone = clock.millis();
+        rec.accept(
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(gone)
+                        .updatedAt(gone)
+                        .build(),
+                gone);
+        Bucket later = B.next().next();
+        rec.accept(agg("producer", later, 100, 200));
+        rec.accept(agg("log", later, 100, 200));
+
+        clock.set(gone + SETTINGS.stallTimeoutMs() + 60_000);
+        progress("producer", clock.millis());
+        progress("log", clock.millis());
+        Evaluation stalled = tick();
+        assertThat(stalled.verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .extracting(v -> v.bucket().start() + " " + v.verdict())
+                .containsExactly(later.start() + " STALLED");
+
+        // its group is deleted: no committed offset left
+        Evaluation retired = rec.evaluate(clock.millis(), new LagView() {
+            @Override
+            public Boolean caughtUp(String tier, String topic) {
+                return null;
+            }
+
+            @Override
+            public boolean withoutOffsets(String tier, String topic) {
+                return tier.equals(CONSUMER);
+            }
+        });
+        assertThat(retired.verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.bucket().start()).isEqualTo(later.start());
+                    assertThat(v.verdict()).isEqualTo(Verdict.NOT_JUDGED);
+                    assertThat(v.reason()).contains("retired", "no committed offset");
+                });
+        assertThat(retired.discrepancies())
+                .singleElement()
+                .satisfies(d -> assertThat(d.status()).isEqualTo(DiscrepancyStatus.RESOLVED));
+
+        // silence alone retires it too, after tally.reconciler.tier.retire.ms; B keeps its verdict
+        Bucket last = later.next();
+        rec.accept(agg("producer", last, 200, 300));
+        rec.accept(agg("log", last, 200, 300));
+        clock.set(gone + SETTINGS.tierRetireMs() + 1_000);
+        progress("producer", clock.millis());
+        progress("log", clock.millis());
+        assertThat(tick().verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .extracting(v -> v.bucket().start() + " " + v.verdict())
+                .containsExactly(last.start() + " NOT_JUDGED");
+
+        // it comes back and reads on: expected again
+        rec.accept(agg(CONSUMER, last, 200, 300));
+        progress(CONSUMER, clock.millis());
+        assertThat(tick().verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .extracting(v -> v.bucket().start() + " " + v.verdict())
+                .contains(last.start() + " COMPLETE");
     }
 
     @Test
