@@ -419,6 +419,7 @@ public final class Reconciliation {
                     || last.judgement().downstreamCount() != j.downstreamCount();
             if (changed) {
                 if (j.missing() > 0
+                        && (j.verdict() == Verdict.LOSS || j.verdict() == Verdict.MIXED)
                         && edge.upstreamTier().equals(topology.logTier())
                         && readsCommitted(edge.downstreamTier(), edge.downstreamTopic())) {
                     j = j.withDetail(j.detail() + "; " + edge.downstreamTier() + READ_COMMITTED_AGAINST_LOG);
