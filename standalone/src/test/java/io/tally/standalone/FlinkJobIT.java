@@ -76,7 +76,7 @@ class FlinkJobIT {
             try {
                 Thread producer = background("in", failures, () -> produce(kafka, producing, sent));
                 Thread reader = background("dashboard", failures, () -> readOutput(kafka, reading));
-                watchBoth(inWatch, outWatch, 40_000);
+                watchBoth(inWatch, outWatch, 30_000); // two checkpoints
                 AuditedClients.stop(producing, List.of(producer));
                 long total = sent.get();
                 GroupWatch.awaitTotal(api, OUT, "consumer." + READER, total);

@@ -94,7 +94,7 @@ class KafkaConnectIT {
                 workers[0].awaitTasks(SOURCE, 1, "RUNNING");
                 Thread writer = background("lines", failures, () -> append(in, writing, written));
 
-                watch.watchFor(15_000);
+                watch.watchFor(10_000);
                 // an operator stops a worker: its tasks stop cleanly (the sink commits, the source saves its
                 // position) and, after the scheduled rebalance delay, move to the other worker
                 workers[1].stop();

@@ -82,7 +82,7 @@ class MirrorMakerIT {
                 Thread producer = background("orders", failures, () -> produce(kafka, producing, sent));
                 Thread reader = background("dc2-reader", failures, () -> readCopy(dc2, kafka, reading));
 
-                awaitVerdicts(api, 40_000);
+                awaitVerdicts(api, 25_000);
                 AuditedClients.stop(producing, List.of(producer));
                 long total = sent.get();
                 GroupWatch.awaitTotal(api, COPY, "consumer." + READER, total);
