@@ -3,7 +3,6 @@ package io.tally.reconciler.internal.state;
 import io.tally.core.Bucket;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
-import io.tally.core.Tiers;
 import io.tally.reconciler.internal.topology.Edge;
 import io.tally.reconciler.internal.topology.Topology;
 import io.tally.reconciler.internal.verdict.AgentLiveness;
@@ -168,8 +167,6 @@ public final class Reconciliation {
      */
     static final String WINDOW_SETTING = "tally.reconciler.window.ms";
 
-    static final String TIER_RETIRE_SETTING = "tally.reconciler.tier.retire.ms";
-
     static final String READ_COMMITTED_AGAINST_LOG = " reads with isolation.level=read_committed and is compared "
             + "with log, which also holds the records of aborted transactions; if this topic's producers abort "
             + "transactions, list it in tally.log.committed.topics to compare the tier with log.committed";
@@ -280,20 +277,7 @@ public final class Reconciliation {
                         "edge no longer in the topology",
                         reason);
                 Bucket bucket = e.getValue().bucket();
-                verdicts.add(new EdgeVerdict(
-                        edge.upstreamTopic(),
-                        bucket,
-                        edge.upstreamTier(),
-                        edge.downstreamTier(),
-                        retired.verdict(),
-                        retired.upstreamCount(),
-                        retired.downstreamCount(),
-                        now,
-                        reason));
-                Discrepancy d = book.apply(edge, bucket, retired, now);
-                if (d != null) {
-                    discrepancies.add(d);
-                }
+                emit(edge, bucket, retired, true, now, verdicts, discrepancies);
                 it.remove();
             }
         }
@@ -427,55 +411,52 @@ public final class Reconciliation {
                 j = judge.explain(j, edge, bucket, upView, downView); // words only for what is kept
             }
             judged.put(key, new Last(j, v, bucket));
-            if (changed) {
-                verdicts.add(new EdgeVerdict(
-                        edge.upstreamTopic(),
-                        bucket,
-                        edge.upstreamTier(),
-                        edge.downstreamTier(),
-                        j.verdict(),
-                        j.upstreamCount(),
-                        j.downstreamCount(),
-                        now,
-                        j.reason()));
-            }
-            Discrepancy d = book.apply(edge, bucket, j, now);
-            if (d != null) {
-                discrepancies.add(d);
-            }
+            emit(edge, bucket, j, changed, now, verdicts, discrepancies);
         }
         return count;
     }
 
-    /** Why a consumer-group tier is no longer expected on a topic, and since when it has read nothing. */
-    private record Retirement(long since, String reason) {}
-
     /**
-     * @return why {@code tier} is no longer expected on {@code topic}, or null while it is: a group with no live agent
-     *     that has been silent for {@code tierRetireMs}, or whose committed offsets on the topic are gone (deleted,
-     *     expired) — a group that stopped for good is not expected for ever, one stalled STALLED per bucket
+     * Passes on {@code j} as the verdict of {@code edge} in {@code bucket} when it {@code changed}, and the discrepancy
+     * it opens, changes or resolves.
      */
+    private void emit(
+            Edge edge,
+            Bucket bucket,
+            Judgement j,
+            boolean changed,
+            long now,
+            List<EdgeVerdict> verdicts,
+            List<Discrepancy> discrepancies) {
+        if (changed) {
+            verdicts.add(new EdgeVerdict(
+                    edge.upstreamTopic(),
+                    bucket,
+                    edge.upstreamTier(),
+                    edge.downstreamTier(),
+                    j.verdict(),
+                    j.upstreamCount(),
+                    j.downstreamCount(),
+                    now,
+                    j.reason()));
+        }
+        Discrepancy d = book.apply(edge, bucket, j, now);
+        if (d != null) {
+            discrepancies.add(d);
+        }
+    }
+
+    /** @return why {@code tier} is no longer expected on {@code topic}, or null while it is */
     private Retirement retirement(String tier, String topic, long now, LagView lag) {
         Progress p = progress.get(tier + '|' + topic);
-        if (!tier.startsWith(Tiers.CONSUMER_PREFIX) || p == null || p.progress().liveAgents() > 0) {
-            return null;
-        }
-        long since = p.progress().lastHeartbeatAt();
-        long silent = now - since;
-        if (silent >= settings.tierRetireMs()) {
-            return new Retirement(
-                    since,
-                    tier + " is retired: no agent of it has reported for " + silent / 60_000 + " min ("
-                            + TIER_RETIRE_SETTING + "); buckets since are not judged until it reports again");
-        }
-        if (silent >= settings.livenessMs() && lag.withoutOffsets(tier, topic)) {
-            return new Retirement(
-                    since,
-                    tier + " is retired: its group has no committed offset on " + topic + " any more (deleted or"
-                            + " expired) and no agent of it is alive; buckets since are not judged until it reports"
-                            + " again");
-        }
-        return null;
+        return p == null
+                ? null
+                : Retirement.of(
+                        p.progress(),
+                        now,
+                        settings.tierRetireMs(),
+                        settings.livenessMs(),
+                        lag.withoutOffsets(tier, topic));
     }
 
     /** Judges a bucket after its downstream tier was retired: NOT_JUDGED, saying why. @return buckets judged */
@@ -505,20 +486,7 @@ public final class Reconciliation {
                 retired.reason(),
                 retired.reason());
         judged.put(key, new Last(j, version, bucket));
-        verdicts.add(new EdgeVerdict(
-                edge.upstreamTopic(),
-                bucket,
-                edge.upstreamTier(),
-                edge.downstreamTier(),
-                j.verdict(),
-                j.upstreamCount(),
-                j.downstreamCount(),
-                now,
-                j.reason()));
-        Discrepancy d = book.apply(edge, bucket, j, now);
-        if (d != null) {
-            discrepancies.add(d);
-        }
+        emit(edge, bucket, j, true, now, verdicts, discrepancies);
         return 1;
     }
 
@@ -607,20 +575,7 @@ public final class Reconciliation {
                 Edge edge = e.getKey().edge();
                 Bucket bucket = e.getValue().bucket();
                 Judgement end = leftTheWindow(edge, last);
-                verdicts.add(new EdgeVerdict(
-                        edge.upstreamTopic(),
-                        bucket,
-                        edge.upstreamTier(),
-                        edge.downstreamTier(),
-                        end.verdict(),
-                        end.upstreamCount(),
-                        end.downstreamCount(),
-                        now,
-                        end.reason()));
-                Discrepancy d = book.apply(edge, bucket, end, now);
-                if (d != null) {
-                    discrepancies.add(d);
-                }
+                emit(edge, bucket, end, true, now, verdicts, discrepancies);
             }
             it.remove();
         }
