@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -81,6 +84,39 @@ final class AuditedClients {
         p.put("tally.flush.interval.ms", "200");
         p.put("tally.consumer.partition.idle.ms", "5000");
         return p;
+    }
+
+    /**
+     * Writes {@code topic} with an audited producer, about 200 records a second, until {@code producing} is false; counts
+     * the acknowledged ones in {@code sent}.
+     */
+    static void produceUntil(String kafka, long bucketMs, String topic, AtomicBoolean producing, AtomicLong sent) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(producer(kafka, bucketMs))) {
+            for (long n = 0; producing.get(); n++) {
+                p.send(new ProducerRecord<>(topic, "key-" + n, "record " + n), (m, e) -> {
+                    if (e == null) {
+                        sent.incrementAndGet();
+                    }
+                });
+                if (n % 10 == 9) {
+                    ApiClient.pause(50);
+                }
+            }
+        }
+    }
+
+    /** Writes {@code n} records to {@code topic} at once with an audited producer; counts the acknowledged ones. */
+    static void produceBurst(String kafka, long bucketMs, String topic, AtomicLong sent, int n) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(producer(kafka, bucketMs))) {
+            for (int i = 0; i < n; i++) {
+                p.send(new ProducerRecord<>(topic, "burst-" + i, "burst " + i), (m, e) -> {
+                    if (e == null) {
+                        sent.incrementAndGet();
+                    }
+                });
+            }
+            p.flush();
+        }
     }
 
     /** Creates {@code topic} with {@code partitions} partitions, one replica. */

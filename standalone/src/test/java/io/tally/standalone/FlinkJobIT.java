@@ -30,8 +30,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +72,8 @@ class FlinkJobIT {
 
             JobClient job = startJob(kafka);
             try {
-                Thread producer = background("in", failures, () -> produce(kafka, producing, sent));
+                Thread producer = background(
+                        "in", failures, () -> AuditedClients.produceUntil(kafka, BUCKET_MS, IN, producing, sent));
                 Thread reader = background("dashboard", failures, () -> readOutput(kafka, reading));
                 watchBoth(inWatch, outWatch, 30_000); // two checkpoints
                 AuditedClients.stop(producing, List.of(producer));
@@ -111,7 +110,7 @@ class FlinkJobIT {
                 // retention deletes output the reader has not read yet
                 AuditedClients.stop(reading, List.of(reader));
                 Map<TopicPartition, Long> from = LostRecords.ends(kafka, OUT);
-                produceBurst(kafka, sent, 30);
+                AuditedClients.produceBurst(kafka, BUCKET_MS, IN, sent, 30);
                 Map<TopicPartition, Long> to = awaitCommittedOutput(kafka, from, 30);
                 Set<String> lostIds = LostRecords.idsBetween(kafka, from, to);
                 assertThat(lostIds).hasSize(30);
@@ -120,7 +119,8 @@ class FlinkJobIT {
                 reading.set(true);
                 reader = background("dashboard", failures, () -> readOutput(kafka, reading));
                 producing.set(true);
-                producer = background("in", failures, () -> produce(kafka, producing, sent));
+                producer = background(
+                        "in", failures, () -> AuditedClients.produceUntil(kafka, BUCKET_MS, IN, producing, sent));
 
                 LostRecords.assertNamedLossAlerted(api, kafka, OUT, "log.committed", "consumer." + READER, lostIds);
                 AuditedClients.stop(producing, List.of(producer));
@@ -173,34 +173,6 @@ class FlinkJobIT {
         p.setProperty("tally.bucket.ms", String.valueOf(BUCKET_MS));
         p.setProperty("tally.flush.interval.ms", "200");
         return p;
-    }
-
-    private static void produce(String kafka, AtomicBoolean producing, AtomicLong sent) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(AuditedClients.producer(kafka, BUCKET_MS))) {
-            for (long n = 0; producing.get(); n++) {
-                p.send(new ProducerRecord<>(IN, "order-" + n, "order " + n), (m, e) -> {
-                    if (e == null) {
-                        sent.incrementAndGet();
-                    }
-                });
-                if (n % 10 == 9) {
-                    pause(50);
-                }
-            }
-        }
-    }
-
-    private static void produceBurst(String kafka, AtomicLong sent, int n) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(AuditedClients.producer(kafka, BUCKET_MS))) {
-            for (int i = 0; i < n; i++) {
-                p.send(new ProducerRecord<>(IN, "burst-" + i, "burst " + i), (m, e) -> {
-                    if (e == null) {
-                        sent.incrementAndGet();
-                    }
-                });
-            }
-            p.flush();
-        }
     }
 
     /** The audited read_committed group of the output, committing after each poll. */

@@ -22,8 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +77,10 @@ class MirrorMakerIT {
                     worker(dc2, kafka), ConnectWorker.freePort(), LOGS.resolve("worker-run-1.log"))) {
                 worker.create(MIRROR, mirror(kafka, dc2));
                 worker.awaitTasks(MIRROR, 1, "RUNNING");
-                Thread producer = background("orders", failures, () -> produce(kafka, producing, sent));
+                Thread producer = background(
+                        "orders",
+                        failures,
+                        () -> AuditedClients.produceUntil(kafka, BUCKET_MS, TOPIC, producing, sent));
                 Thread reader = background("dc2-reader", failures, () -> readCopy(dc2, kafka, reading));
 
                 awaitVerdicts(api, 25_000);
@@ -114,7 +115,7 @@ class MirrorMakerIT {
                 worker.pause(MIRROR);
                 worker.awaitTasks(MIRROR, 1, "PAUSED");
                 Map<TopicPartition, Long> from = LostRecords.ends(kafka, TOPIC);
-                produceBurst(kafka, sent, 30);
+                AuditedClients.produceBurst(kafka, BUCKET_MS, TOPIC, sent, 30);
                 Map<TopicPartition, Long> to = LostRecords.ends(kafka, TOPIC);
                 Set<String> lostIds = LostRecords.idsBetween(kafka, from, to);
                 assertThat(lostIds).hasSize(30);
@@ -122,7 +123,10 @@ class MirrorMakerIT {
                 LostRecords.deleteBefore(kafka, to);
                 worker.resume(MIRROR);
                 producing.set(true);
-                producer = background("orders", failures, () -> produce(kafka, producing, sent));
+                producer = background(
+                        "orders",
+                        failures,
+                        () -> AuditedClients.produceUntil(kafka, BUCKET_MS, TOPIC, producing, sent));
 
                 LostRecords.assertNamedLossAlerted(api, kafka, TOPIC, "log", "mirror", lostIds);
                 AuditedClients.stop(producing, List.of(producer));
@@ -172,35 +176,6 @@ class MirrorMakerIT {
         m.put("offset-syncs.topic.location", "target");
         m.put("sync.topic.acls.enabled", "false");
         return m;
-    }
-
-    /** About 200 records a second, with the agent, until told to stop. */
-    private static void produce(String kafka, AtomicBoolean producing, AtomicLong sent) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(AuditedClients.producer(kafka, BUCKET_MS))) {
-            for (long n = 0; producing.get(); n++) {
-                p.send(new ProducerRecord<>(TOPIC, "order-" + n, "v"), (m, e) -> {
-                    if (e == null) {
-                        sent.incrementAndGet();
-                    }
-                });
-                if (n % 10 == 9) {
-                    pause(50);
-                }
-            }
-        }
-    }
-
-    private static void produceBurst(String kafka, AtomicLong sent, int n) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(AuditedClients.producer(kafka, BUCKET_MS))) {
-            for (int i = 0; i < n; i++) {
-                p.send(new ProducerRecord<>(TOPIC, "burst-" + i, "v"), (m, e) -> {
-                    if (e == null) {
-                        sent.incrementAndGet();
-                    }
-                });
-            }
-            p.flush();
-        }
     }
 
     /** An audited group of the second cluster reading the copy, its agent reporting to Tally's cluster. */
