@@ -172,6 +172,29 @@ public final class Reconciliation {
             + "transactions, list it in tally.log.committed.topics to compare the tier with log.committed";
 
     /**
+     * @return the tiers of {@code topic} but the consumers whose progress has not arrived yet: a tier's counts can
+     *     arrive before its progress, which says how it reads ({@code read_committed} or not) and so which upstream it
+     *     is judged against; judged before that, it could be judged against the wrong one, and its bucket cannot be
+     *     final without its progress anyway
+     */
+    private Set<String> tiersWithProgress(String topic, Set<String> tiers) {
+        Set<String> out = tiers;
+        for (String tier : tiers) {
+            boolean known = tier.equals(topology.producerTier())
+                    || tier.equals(topology.logTier())
+                    || tier.equals(Topology.LOG_COMMITTED)
+                    || progress.containsKey(tier + '|' + topic);
+            if (!known) {
+                if (out == tiers) {
+                    out = new HashSet<>(tiers);
+                }
+                out.remove(tier);
+            }
+        }
+        return out;
+    }
+
+    /**
      * @return whether a tier's agents said they write {@code topic} in transactions (producers with a
      *     {@code transactional.id}): known with their first counts, before the brokers are asked
      */
@@ -202,7 +225,7 @@ public final class Reconciliation {
             String topic = t.getKey();
             List<Edge> edges = topology.edges(
                     topic,
-                    t.getValue().tiers(),
+                    tiersWithProgress(topic, t.getValue().tiers()),
                     this::tiersOf,
                     logTierSeen,
                     tier -> readsCommitted(tier, topic),

@@ -87,6 +87,8 @@ class ReconciliationTest {
         rec.accept(agg("log", B, 0, 10));
         rec.accept(agg(CONSUMER, B, 0, 10));
         rec.accept(agg("consumer.audit", B, 0, 10));
+        progress(CONSUMER, B.start());
+        progress("consumer.audit", B.start());
 
         Evaluation e = tick();
 
@@ -770,6 +772,48 @@ class ReconciliationTest {
                 .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
                 .extracting(v -> v.bucket().start() + " " + v.verdict())
                 .contains(last.start() + " COMPLETE");
+    }
+
+    @Test
+    void a_read_committed_group_whose_counts_arrive_before_its_progress_is_never_judged_against_log() {
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(agg("log", B, 0, 100));
+        rec.accept(agg(LOG_COMMITTED, B, 0, 98));
+        rec.accept(agg(CONSUMER, B, 0, 98)); // its counts are here; its progress, which says read_committed, is not
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        progress("log", B.end() + 2_500);
+        progress(LOG_COMMITTED, B.end() + 2_500);
+        Evaluation early = tick();
+
+        rec.accept(
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .readCommitted(true)
+                        .build(),
+                clock.millis());
+        rec.accept(
+                TierProgress.builder("producer", "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .transactional(true)
+                        .build(),
+                clock.millis());
+        Evaluation judged = tick();
+
+        assertThat(early.verdicts()).noneMatch(v -> v.downstreamTier().equals(CONSUMER));
+        assertThat(judged.verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.upstreamTier()).isEqualTo(LOG_COMMITTED);
+                    assertThat(v.verdict()).isEqualTo(Verdict.COMPLETE);
+                });
     }
 
     @Test
