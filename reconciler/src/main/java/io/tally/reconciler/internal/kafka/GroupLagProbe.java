@@ -3,10 +3,12 @@ package io.tally.reconciler.internal.kafka;
 import io.tally.core.kafka.TransactionalWriters;
 import io.tally.reconciler.internal.state.LagView;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
@@ -40,6 +42,9 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     private final Admin admin;
     private final Duration timeout;
     private final Map<String, Boolean> answers = new ConcurrentHashMap<>();
+    /** tier|topic → partition → the group's committed offset, as last asked */
+    private final Map<String, Map<Integer, Long>> committedOffsets = new ConcurrentHashMap<>();
+
     private final TailCheck tails;
     /** group|topic-partition → its committed offset at the previous check */
     private Map<String, Long> previousCommits = new HashMap<>();
@@ -66,6 +71,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     @Override
     public Boolean caughtUp(String tier, String topic) {
         return answers.get(tier + '|' + topic);
+    }
+
+    @Override
+    public Map<Integer, Long> committedOffsets(String tier, String topic) {
+        return committedOffsets.get(tier + '|' + topic);
     }
 
     @Override
@@ -213,9 +223,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                         }
                     }
                     Boolean atEnd = null;
+                    Map<Integer, Long> offsets = new TreeMap<>();
                     for (Map.Entry<TopicPartition, OffsetAndMetadata> c : committed.entrySet()) {
                         if (c.getKey().topic().equals(e.getKey()) && c.getValue() != null) {
                             long offset = c.getValue().offset();
+                            offsets.put(c.getKey().partition(), offset);
                             long end = ends.get(c.getKey());
                             String key = group + '|' + c.getKey();
                             commits.put(key, offset);
@@ -229,10 +241,12 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                     }
                     if (atEnd == null) {
                         answers.remove(tier + '|' + e.getKey());
+                        committedOffsets.remove(tier + '|' + e.getKey());
                         withoutOffsets.add(tier + '|' + e.getKey());
                     } else {
                         withoutOffsets.remove(tier + '|' + e.getKey());
                         answers.put(tier + '|' + e.getKey(), atEnd);
+                        committedOffsets.put(tier + '|' + e.getKey(), Collections.unmodifiableMap(offsets));
                     }
                 }
             }
@@ -241,6 +255,7 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             answers.clear();
+            committedOffsets.clear();
             LOG.warn("Checking consumer group offsets failed; lag unknown until the next check: {}", e.toString());
         }
     }
