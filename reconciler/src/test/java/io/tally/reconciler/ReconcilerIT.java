@@ -749,7 +749,8 @@ class ReconcilerIT {
         return new GroupLagProbe(
                 KafkaClients.admin(config, "it-lag"),
                 Duration.ofSeconds(10),
-                new TailCheck(KafkaClients.consumer(config, "it-tail", null)));
+                new TailCheck(KafkaClients.consumer(config, "it-tail", null)),
+                Duration.ZERO);
     }
 
     private static List<String> alertsOnKafka() {

@@ -183,7 +183,9 @@ public final class EdgeJudge {
         if (uncommitted != null) {
             // its watermark passed the bucket, but not its group's commits: a partition no live agent reports (its
             // owner closed or died, a rebalance has not handed it over yet) holds nothing back in the watermark
-            boolean stalled = !downView.caughtUp() && now - due >= stallTimeoutMs;
+            // whatever the group's lag says: it is computed over the partitions the group has committed, and a
+            // group at the end of a partition has committed past every record there
+            boolean stalled = now - due >= stallTimeoutMs;
             String where = "offset " + uncommitted.last() + " of partition " + uncommitted.partition()
                     + ", this bucket's last record there (the group's commit there: "
                     + (uncommitted.committed() == null ? "none" : uncommitted.committed()) + ")";

@@ -281,6 +281,16 @@ class EdgeJudgeTest {
         assertThat(none.verdict()).as("no commit at all on partition 1").isEqualTo(Verdict.PENDING);
         assertThat(stalled.verdict()).isEqualTo(Verdict.STALLED);
         assertThat(stalled.detail()).contains("has not committed past offset 79 of partition 1");
+        // at the end of every partition it has committed, the lag says; partition 1 it never committed
+        TierView atEndOfItsCommits = new TierView("consumer.billing", DONE, DONE, DONE, true, T0 - 10 * MINUTE);
+        assertThat(judge(
+                                log,
+                                group,
+                                at("log", DONE),
+                                atEndOfItsCommits.withCommittedOffsets(Map.of(0, 50L)),
+                                DONE + STALL)
+                        .verdict())
+                .isEqualTo(Verdict.STALLED);
         assertThat(past.verdict()).as("committed past: the counts are final").isEqualTo(Verdict.LOSS);
         assertThat(unknown.verdict())
                 .as("commits not known: the watermark decides")
