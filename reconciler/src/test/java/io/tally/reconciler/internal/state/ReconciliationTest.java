@@ -648,6 +648,63 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_read_committed_group_blocked_behind_an_open_transaction_waits_for_it_and_is_never_a_loss() {
+        // partition 1 returns nothing to the read_committed group while a transaction is open there (a Flink sink
+        // between checkpoints): its agent stops reporting it, and the group's watermark passes the bucket. The
+        // transaction commits: log.committed counts its 20 records, which the group has not read yet
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(withOffsets(agg("log", B, 0, 100), Map.of(0, 0L, 1, 0L), Map.of(0, 79L, 1, 20L)));
+        rec.accept(withOffsets(agg(LOG_COMMITTED, B, 0, 100), Map.of(0, 0L, 1, 0L), Map.of(0, 79L, 1, 20L)));
+        rec.accept(agg(CONSUMER, B, 0, 80));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        progress(LOG_COMMITTED, B.end() + 2_500);
+        rec.accept(
+                TierProgress.builder(CONSUMER, "orders")
+                        .watermark(B.end() + 2_500)
+                        .lastHeartbeatAt(clock.millis())
+                        .liveAgents(1)
+                        .updatedAt(clock.millis())
+                        .readCommitted(true)
+                        .build(),
+                clock.millis());
+        Map<Integer, Long> committed = new java.util.HashMap<>(Map.of(0, 80L, 1, 0L));
+        LagView transactions = new LagView() {
+            @Override
+            public Boolean caughtUp(String tier, String topic) {
+                return null;
+            }
+
+            @Override
+            public boolean transactional(String topic) {
+                return true;
+            }
+
+            @Override
+            public Map<Integer, Long> committedOffsets(String tier, String topic) {
+                return tier.equals(CONSUMER) ? Map.copyOf(committed) : null;
+            }
+        };
+
+        Evaluation blocked = rec.evaluate(clock.millis(), transactions);
+        assertThat(blocked.verdicts())
+                .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.upstreamTier()).isEqualTo(LOG_COMMITTED);
+                    assertThat(v.verdict()).isEqualTo(Verdict.PENDING);
+                });
+        assertThat(blocked.discrepancies()).isEmpty();
+
+        clock.advance(2_000);
+        rec.accept(agg(CONSUMER, B, 0, 100));
+        committed.put(1, 22L); // past the records and the transaction's marker
+        Evaluation read = rec.evaluate(clock.millis(), transactions);
+        assertThat(verdictOf(read, CONSUMER)).contains(Verdict.COMPLETE);
+        assertThat(read.discrepancies()).isEmpty();
+    }
+
+    @Test
     void a_topic_whose_producers_write_in_transactions_is_judged_against_log_committed_before_the_brokers_are_asked() {
         // 100 appended, 2 of them in an aborted transaction: the read_committed group never gets those
         rec.accept(agg("producer", B, 0, 100));
