@@ -40,6 +40,9 @@ import java.util.TreeMap;
  * @param transactional for a producer agent: whether its producer writes in transactions ({@code transactional.id}
  *                   set), so that the topics it writes are counted and judged as {@code log.committed} for their
  *                   {@code read_committed} readers from its first record, without waiting for the brokers to be asked
+ * @param refused    set by the aggregator, never sent by an agent: why it refuses the agent's counts (a bucket size
+ *                   other than the deployment's), so that its tier is shown as misconfigured instead of as losing
+ *                   what it counted; empty when it refuses none
  */
 public record Heartbeat(
         AgentIdentity agent,
@@ -54,7 +57,8 @@ public record Heartbeat(
         Map<String, Map<Integer, Long>> startOffsets,
         boolean readCommitted,
         Map<String, Long> waiting,
-        boolean transactional)
+        boolean transactional,
+        String refused)
         implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or seq, dropped or a partition is negative */
@@ -101,6 +105,7 @@ public record Heartbeat(
             }
         });
         waiting = Collections.unmodifiableMap(waitingCopy);
+        Objects.requireNonNull(refused, "refused");
     }
 
     /**
@@ -108,7 +113,7 @@ public record Heartbeat(
      * @param tier  the tier the agent reports as
      * @return a builder of a heartbeat with seq and emittedAt 0, no watermarks, {@code partitions} {@code null} (an
      *     agent that does not report per partition), not closed, nothing dropped, no start offsets, not
-     *     read_committed, nothing waiting, not transactional; set only what differs
+     *     read_committed, nothing waiting, not transactional, nothing refused; set only what differs
      */
     public static Builder builder(AgentIdentity agent, String tier) {
         return new Builder(agent, tier);
@@ -127,7 +132,8 @@ public record Heartbeat(
                 .startOffsets(startOffsets)
                 .readCommitted(readCommitted)
                 .waiting(waiting)
-                .transactional(transactional);
+                .transactional(transactional)
+                .refused(refused);
     }
 
     /** @return this heartbeat with {@code waiting} as the records waiting to be counted, by topic */
@@ -170,6 +176,7 @@ public record Heartbeat(
         private boolean readCommitted;
         private Map<String, Long> waiting = Map.of();
         private boolean transactional;
+        private String refused = "";
 
         private Builder(AgentIdentity agent, String tier) {
             this.agent = agent;
@@ -246,6 +253,12 @@ public record Heartbeat(
             return this;
         }
 
+        /** Why the aggregator refuses the agent's counts; default empty: it refuses none. */
+        public Builder refused(String refused) {
+            this.refused = refused;
+            return this;
+        }
+
         /**
          * @return the heartbeat
          * @throws IllegalArgumentException as the canonical constructor does
@@ -265,7 +278,8 @@ public record Heartbeat(
                     startOffsets,
                     readCommitted,
                     waiting,
-                    transactional);
+                    transactional,
+                    refused);
         }
     }
 }

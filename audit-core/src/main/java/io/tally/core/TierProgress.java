@@ -30,6 +30,12 @@ import java.util.TreeMap;
  * @param transactional   for a producer tier: whether any of its agents that wrote the topic (over the agents known
  *                        for the retention) writes in transactions: the topic's {@code read_committed} tiers are then
  *                        compared with {@code log.committed}
+ * @param misconfigured   why the aggregator refused the counts of an agent of the tier (a bucket size other than the
+ *                        deployment's; over the agents known for the retention), naming the setting: the tier is
+ *                        shown as misconfigured in the buckets up to {@code misconfiguredUpTo}, never as losing what
+ *                        its counts would have said; empty when it refused none
+ * @param misconfiguredUpTo the highest watermark an agent whose counts were refused reached: every bucket it counted
+ *                        in starts at or before it; {@link Long#MIN_VALUE} when none
  */
 public record TierProgress(
         String tier,
@@ -42,7 +48,9 @@ public record TierProgress(
         Map<Integer, Long> startOffsets,
         boolean readCommitted,
         long waiting,
-        boolean transactional)
+        boolean transactional,
+        String misconfigured,
+        long misconfiguredUpTo)
         implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
@@ -55,6 +63,7 @@ public record TierProgress(
         dropped = Collections.unmodifiableMap(copy);
         startOffsets = PartitionOffsets.copyOf(startOffsets);
         Names.nonNegative("waiting", waiting);
+        Objects.requireNonNull(misconfigured, "misconfigured");
     }
 
     /**
@@ -78,7 +87,8 @@ public record TierProgress(
                 .startOffsets(startOffsets)
                 .readCommitted(readCommitted)
                 .waiting(waiting)
-                .transactional(transactional);
+                .transactional(transactional)
+                .misconfigured(misconfigured, misconfiguredUpTo);
     }
 
     /** @return messages the tier's agents dropped in the bucket starting at {@code bucketStart} */
@@ -102,6 +112,8 @@ public record TierProgress(
         private boolean readCommitted;
         private long waiting;
         private boolean transactional;
+        private String misconfigured = "";
+        private long misconfiguredUpTo = Long.MIN_VALUE;
 
         private Builder(String tier, String topic) {
             this.tier = tier;
@@ -163,6 +175,16 @@ public record TierProgress(
         }
 
         /**
+         * Why the aggregator refused an agent's counts, and the highest watermark such an agent reached; default
+         * empty and {@link Long#MIN_VALUE}: it refused none.
+         */
+        public Builder misconfigured(String misconfigured, long upTo) {
+            this.misconfigured = misconfigured;
+            this.misconfiguredUpTo = upTo;
+            return this;
+        }
+
+        /**
          * @return the progress
          * @throws IllegalArgumentException as the canonical constructor does
          * @throws NullPointerException if a map is null
@@ -179,7 +201,9 @@ public record TierProgress(
                     startOffsets,
                     readCommitted,
                     waiting,
-                    transactional);
+                    transactional,
+                    misconfigured,
+                    misconfiguredUpTo);
         }
     }
 }

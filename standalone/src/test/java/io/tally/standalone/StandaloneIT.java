@@ -91,6 +91,25 @@ class StandaloneIT {
                     .as("a healthy pipeline has no discrepancy")
                     .isEmpty();
 
+            // a new user's console consumer, left at the agents' default bucket size (60 s, not this Tally's 2 s):
+            // its counts are refused, and it is shown as misconfigured, naming the setting, never as a loss
+            consume(kafka, "console", (int) produced, Map.of());
+            JsonNode misconfigured = await(
+                    api,
+                    buckets(),
+                    r -> edgesTo(r, "consumer.console").size() >= 2
+                            && edgesTo(r, "consumer.console").stream()
+                                    .allMatch(e -> e.get("isFinal").asBoolean()));
+            assertThat(edgesTo(misconfigured, "consumer.console")).allSatisfy(e -> {
+                assertThat(e.get("verdict").asText()).isEqualTo("NOT_JUDGED");
+                assertThat(e.get("reason").asText())
+                        .contains("tier consumer.console is misconfigured")
+                        .contains("set tally.bucket.ms=" + BUCKET_MS);
+            });
+            assertThat(get(api, "/api/v1/discrepancies?topic=" + TOPIC).get("items"))
+                    .as("no loss of what a misconfigured tier counted")
+                    .isEmpty();
+
             assertThatThrownBy(() -> Standalone.start(options(dir, 0, 0), out))
                     .isInstanceOf(TallyException.class)
                     .hasMessageContaining("in use by another tally standalone");
@@ -170,6 +189,11 @@ class StandaloneIT {
     }
 
     private static void consume(String kafka, String group, int expected) {
+        consume(kafka, group, expected, Map.of("tally.bucket.ms", String.valueOf(BUCKET_MS)));
+    }
+
+    /** Reads {@code expected} records as group {@code group}, with the agent's {@code tally} settings. */
+    private static void consume(String kafka, String group, int expected, Map<String, String> tally) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka);
         p.put("group.id", group);
@@ -178,8 +202,8 @@ class StandaloneIT {
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());
         p.put("interceptor.classes", "io.tally.agent.AuditConsumerInterceptor");
-        p.put("tally.bucket.ms", String.valueOf(BUCKET_MS));
         p.put("tally.flush.interval.ms", "200");
+        p.putAll(tally);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             consumer.subscribe(List.of(TOPIC));
             int seen = 0;
@@ -191,6 +215,19 @@ class StandaloneIT {
             }
             assertThat(seen).isEqualTo(expected);
         }
+    }
+
+    /** @return the edges into {@code tier} of every bucket of the report */
+    private static List<JsonNode> edgesTo(JsonNode report, String tier) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (JsonNode b : report.get("buckets")) {
+            for (JsonNode e : b.get("edges")) {
+                if (e.get("downstreamTier").asText().equals(tier)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
     }
 
     private static JsonNode await(URI api, String path, Predicate<JsonNode> done) throws Exception {

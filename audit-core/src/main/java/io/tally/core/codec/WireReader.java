@@ -28,6 +28,9 @@ final class WireReader {
     static final String TYPE_PROGRESS = "progress";
 
     private static final int MAX_NAME = 255;
+    /** Longest reason a progress may carry (why an agent's counts are refused). */
+    private static final int MAX_REASON = 1_000;
+
     private static final int MAX_DIGEST_BYTES = 2 + 3 + IdDigest.MAX_CELLS / 8 + IdDigest.MAX_CELLS * 26;
     private static final int MAX_WATERMARKS = 100_000;
     /** Between the topic and the partition in a key of a heartbeat's {@code partitions}: {@code orders|3}. */
@@ -118,7 +121,8 @@ final class WireReader {
                 f.has("startOffsets") ? partitions(f, "startOffsets") : Map.of(),
                 f.has("readCommitted") && f.booleanValue("readCommitted"),
                 waiting(f),
-                f.has("transactional") && f.booleanValue("transactional"));
+                f.has("transactional") && f.booleanValue("transactional"),
+                ""); // set by the aggregator only, never read from an agent
     }
 
     /** @return a heartbeat's {@code waiting}: topic → records waiting to be counted; none when absent */
@@ -266,7 +270,9 @@ final class WireReader {
                 offsets(f, "startOffsets"),
                 f.has("readCommitted") && f.booleanValue("readCommitted"),
                 f.has("waiting") ? f.nonNegative("waiting") : 0,
-                f.has("transactional") && f.booleanValue("transactional"));
+                f.has("transactional") && f.booleanValue("transactional"),
+                f.has("misconfigured") ? f.text("misconfigured", MAX_REASON) : "",
+                f.has("misconfiguredUpTo") ? f.longValue("misconfiguredUpTo") : Long.MIN_VALUE);
     }
 
     private static AgentIdentity agent(JsonFields f) {

@@ -151,6 +151,10 @@ final class WireWriter {
         if (p.transactional()) {
             json.writeBooleanField("transactional", true);
         }
+        if (!p.misconfigured().isEmpty()) {
+            json.writeStringField("misconfigured", p.misconfigured());
+            json.writeNumberField("misconfiguredUpTo", p.misconfiguredUpTo());
+        }
     }
 
     /** Writes a partition → offset map as an object keyed by partition number, nothing when it is empty. */

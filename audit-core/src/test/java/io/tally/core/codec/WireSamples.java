@@ -140,6 +140,14 @@ final class WireSamples {
                         .watermark(1_764_000_069_000L)
                         .liveAgents(1)
                         .transactional(true)
+                        .build(),
+                TierProgress.builder("consumer.billing", "orders")
+                        .watermark(1_764_000_069_000L)
+                        .liveAgents(1)
+                        .misconfigured(
+                                "its agents count in buckets of 60000 ms and this deployment in buckets of "
+                                        + "10000 ms: set tally.bucket.ms=10000 on the clients of tier consumer.billing",
+                                1_764_000_069_000L)
                         .build());
     }
 

@@ -22,12 +22,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
  * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
  *
- * <p>Layout: a type byte (9 counts, 8 heartbeat; the earlier layouts 0 and 4 (counts without first or last offsets)
- * and 1 to 3,
- * 5 to 7 (heartbeats without per-partition watermarks, drops by bucket, start offsets, isolation level, waiting
- * records or the transactional flag) are still read from checkpoints taken before them), then the fields in declaration order (a heartbeat's
+ * <p>Layout: a type byte (9 counts, 10 heartbeat; the earlier layouts 0 and 4 (counts without first or last
+ * offsets) and 1 to 3,
+ * 5 to 8 (heartbeats without per-partition watermarks, drops by bucket, start offsets, isolation level, waiting
+ * records, the transactional flag or the reason its counts are refused) are still read from checkpoints taken before them), then the fields in declaration order (a heartbeat's
  * partitions after {@code dropped}, -1 for none, then its drops by bucket, its start offsets, its isolation level and
- * its waiting records; a count's first offsets, then its last offsets, last); sketches as their
+ * its waiting records, its transactional flag and the reason its counts are refused; a count's first offsets, then its last offsets, last); sketches as their
  * documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
  */
 public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
@@ -48,6 +48,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final byte HEARTBEAT_WITH_WAITING = 7;
     private static final byte HEARTBEAT_WITH_TRANSACTIONS = 8;
     private static final byte COUNTS_WITH_LAST_OFFSETS = 9;
+    private static final byte HEARTBEAT_WITH_REFUSAL = 10;
 
     @Override
     public boolean isImmutableType() {
@@ -94,7 +95,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             writeOffsets(r.lastOffsets(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
-            out.writeByte(HEARTBEAT_WITH_TRANSACTIONS);
+            out.writeByte(HEARTBEAT_WITH_REFUSAL);
             writeCommon(h, out);
             out.writeInt(h.watermarks().size());
             for (Map.Entry<String, Long> e : h.watermarks().entrySet()) {
@@ -137,6 +138,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 out.writeLong(e.getValue());
             }
             out.writeBoolean(h.transactional());
+            out.writeUTF(h.refused());
         }
     }
 
@@ -199,7 +201,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 && type != HEARTBEAT_WITH_STARTS
                 && type != HEARTBEAT_WITH_ISOLATION
                 && type != HEARTBEAT_WITH_WAITING
-                && type != HEARTBEAT_WITH_TRANSACTIONS) {
+                && type != HEARTBEAT_WITH_TRANSACTIONS
+                && type != HEARTBEAT_WITH_REFUSAL) {
             throw new IOException("unknown audit message type " + type + " in serialized state");
         }
         int n = in.readInt();
@@ -254,6 +257,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             }
         }
         boolean transactional = type >= HEARTBEAT_WITH_TRANSACTIONS && in.readBoolean();
+        String refused = type >= HEARTBEAT_WITH_REFUSAL ? in.readUTF() : "";
         return new Heartbeat(
                 agent,
                 seq,
@@ -267,7 +271,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                 startOffsets,
                 readCommitted,
                 waiting,
-                transactional);
+                transactional,
+                refused);
     }
 
     @Override

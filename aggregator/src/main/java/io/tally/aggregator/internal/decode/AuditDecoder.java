@@ -64,8 +64,14 @@ public final class AuditDecoder implements Serializable {
         }
         if (message instanceof AuditRecord r) {
             if (r.bucket().sizeMs() != bucketMs) {
-                throw new CodecException("bucketMs " + r.bucket().sizeMs() + " differs from this deployment's bucket "
-                        + "size " + bucketMs + " (tally.bucket.ms)");
+                throw new RefusedCounts(
+                        "bucketMs " + r.bucket().sizeMs() + " differs from this deployment's bucket size " + bucketMs
+                                + " (tally.bucket.ms)",
+                        "its agents count in buckets of " + r.bucket().sizeMs()
+                                + " ms and this deployment in buckets of "
+                                + bucketMs + " ms: set tally.bucket.ms=" + bucketMs + " on the clients of tier "
+                                + r.tier() + " (their counts are refused until then)",
+                        r);
             }
             if (now - r.bucket().end() > retentionMs) {
                 throw new CodecException("bucket " + r.bucket().start() + " ended more than the state retention ("

@@ -2,6 +2,7 @@ package io.tally.aggregator.internal.dedup;
 
 import io.tally.aggregator.internal.codec.AuditMessageSerializer;
 import io.tally.aggregator.internal.decode.AuditDecoder;
+import io.tally.aggregator.internal.decode.RefusedCounts;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.RawRecord;
 import io.tally.core.AuditMessage;
@@ -74,6 +75,10 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
     private transient ValueState<long[]> seen;
     private transient ListState<AuditMessage> held;
     private transient ValueState<Long> holdUntil;
+    /** why the agent's latest counts were refused ({@link RefusedCounts}), until some are accepted again */
+    private transient ValueState<String> refused;
+
+    private transient java.util.Set<String> refusalLogged;
     private transient Counter heldTooLong;
     private transient Counter deadLetters;
     private transient Counter duplicates;
@@ -102,6 +107,13 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         held = getRuntimeContext()
                 .getListState(new ListStateDescriptor<>("held-heartbeats", AuditMessageSerializer.TYPE_INFO));
         holdUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("hold-until", Types.LONG));
+        ValueStateDescriptor<String> refusedDescriptor = new ValueStateDescriptor<>("refused", Types.STRING);
+        refusedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(retention)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        refused = getRuntimeContext().getState(refusedDescriptor);
+        refusalLogged = new java.util.HashSet<>();
         heldTooLong = getRuntimeContext().getMetricGroup().counter(HELD_TOO_LONG);
         deadLetters = getRuntimeContext().getMetricGroup().counter(DEAD_LETTER_METRIC);
         duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES);
@@ -115,6 +127,9 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         AuditMessage message;
         try {
             message = decoder.decode(raw, ctx.timerService().currentProcessingTime());
+        } catch (RefusedCounts e) {
+            refuse(raw, e, ctx, out);
+            return;
         } catch (CodecException e) {
             reject(raw, e.getMessage(), ctx);
             return;
@@ -134,11 +149,46 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         givenUp.inc(w.givenUp());
         seen.update(w.toState());
         if (message instanceof AuditRecord r) {
+            if (refused.value() != null) {
+                refused.clear(); // it counts as the deployment does now
+            }
             out.collect(r);
         } else {
             hold((Heartbeat) message, ctx);
         }
         release(w.firstUnseen(), out);
+    }
+
+    /**
+     * Sends counts its agent is configured otherwise for to the dead-letter topic, and keeps why: the agent's
+     * heartbeats say it from now on, so that its tier is shown as misconfigured rather than as losing what it counted.
+     * Their seq counts as seen: the agent's heartbeats do not wait for it.
+     */
+    private void refuse(RawRecord raw, RefusedCounts e, Context ctx, Collector<AuditMessage> out) throws Exception {
+        reject(raw, e.getMessage(), ctx);
+        AuditRecord r = e.record();
+        if (!r.agent().instanceId().equals(ctx.getCurrentKey())) {
+            return;
+        }
+        if (!e.reason().equals(refused.value())) {
+            refused.update(e.reason());
+        }
+        if (refusalLogged.size() < MAX_SKEWED_LOGGED
+                && refusalLogged.add(r.agent().instanceId())) {
+            LOG.warn(
+                    "Agent {} on host {} (tier {}, topic {}): counts refused: {}",
+                    r.agent().instanceId(),
+                    r.agent().host(),
+                    r.tier(),
+                    r.topic(),
+                    e.reason());
+        }
+        SeqWindow w = SeqWindow.fromState(seen.value());
+        if (w.add(r.seq(), window)) {
+            givenUp.inc(w.givenUp());
+            seen.update(w.toState());
+            release(w.firstUnseen(), out);
+        }
     }
 
     @Override
@@ -208,7 +258,12 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawRecord,
         if (newest == null) {
             return;
         }
-        out.collect(newest);
+        // said when it leaves, after every count numbered before it: one refused just before is known by then
+        String reason = refused.value();
+        out.collect(
+                reason == null
+                        ? newest
+                        : ((Heartbeat) newest).toBuilder().refused(reason).build());
         if (still.isEmpty()) {
             held.clear();
             holdUntil.clear();

@@ -35,7 +35,11 @@ import java.util.TreeMap;
  *   <li>{@code waiting} = the records the live agents have read and wait to count, summed over them: a tier with
  *       some is not at the end of what it processed, whatever its group's committed offsets say;</li>
  *   <li>{@code transactional} = whether any agent that wrote the topic (live or not) writes in transactions: its
- *       aborted records are in the log, and the topic's read_committed readers are compared with log.committed.</li>
+ *       aborted records are in the log, and the topic's read_committed readers are compared with log.committed;</li>
+ *   <li>{@code misconfigured} = why the counts of an agent that reported the topic were refused (its heartbeat says
+ *       it; live or not, for as long as its last heartbeat is kept), and {@code misconfiguredUpTo} the highest
+ *       watermark such an agent reached there: the tier is shown as misconfigured, not judged, in the buckets up to
+ *       it — and judged again after it, once its clients count as the deployment does.</li>
  * </ul>
  * So one slow partition holds its topic back however far the others are, and an agent that no longer reads a
  * partition does not hold it back for ever. Stateless and thread-safe.
@@ -98,6 +102,13 @@ public final class ProgressRules {
             if (isLive) {
                 h.waiting().forEach((topic, n) -> topics.computeIfAbsent(topic, k -> new TopicMarks()).waiting += n);
             }
+            if (!h.refused().isEmpty()) {
+                h.watermarks().forEach((topic, mark) -> {
+                    TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
+                    t.misconfigured = t.misconfigured.isEmpty() ? h.refused() : t.misconfigured;
+                    t.misconfiguredUpTo = Math.max(t.misconfiguredUpTo, mark);
+                });
+            }
             if (isLive && h.partitions() != null) {
                 h.partitions().forEach((topic, marks) -> {
                     TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
@@ -117,6 +128,7 @@ public final class ProgressRules {
                     .readCommitted(e.getValue().readCommitted)
                     .waiting(e.getValue().waiting)
                     .transactional(e.getValue().transactional)
+                    .misconfigured(e.getValue().misconfigured, e.getValue().misconfiguredUpTo)
                     .build());
         }
         return out;
@@ -134,6 +146,10 @@ public final class ProgressRules {
         boolean readCommitted;
         /** whether an agent that wrote the topic writes in transactions */
         boolean transactional;
+        /** why an agent's counts were refused, or empty */
+        String misconfigured = "";
+        /** the highest watermark an agent whose counts were refused reached */
+        long misconfiguredUpTo = Long.MIN_VALUE;
         /** records the live agents wait to count, summed */
         long waiting;
         /** the lowest watermark of the live agents that report the whole topic */

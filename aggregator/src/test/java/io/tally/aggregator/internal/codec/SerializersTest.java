@@ -116,6 +116,14 @@ class SerializersTest {
             AuditMessage back = roundTrip(AuditMessageSerializer.INSTANCE, m);
             assertThat(AuditCodec.encode(back)).isEqualTo(AuditCodec.encode(m));
         }
+        Heartbeat refused = Heartbeat.builder(AGENT, "consumer.g")
+                .seq(16)
+                .watermarks(Map.of("orders", 5L))
+                .refused("its agents count in buckets of 10000 ms")
+                .build();
+        assertThat(roundTrip(AuditMessageSerializer.INSTANCE, (AuditMessage) refused))
+                .as("the aggregator's own field, which the JSON of agents does not carry")
+                .isEqualTo(refused);
     }
 
     @Test

@@ -166,6 +166,48 @@ class DedupFunctionTest {
     }
 
     @Test
+    void counts_of_another_bucket_size_are_refused_and_the_agent_s_heartbeats_say_why_until_it_counts_as_deployed()
+            throws Exception {
+        try (var h = harness()) {
+            h.open();
+            AuditRecord tenSeconds = new AuditRecord(
+                    A,
+                    0,
+                    NOW,
+                    "consumer.billing",
+                    "t",
+                    new Bucket(NOW - 10_000, 10_000),
+                    CountingMode.COMMIT,
+                    5,
+                    5,
+                    0,
+                    0,
+                    0,
+                    new LatencySketch(),
+                    null);
+            Heartbeat hb = Heartbeat.builder(A, "consumer.billing")
+                    .seq(1)
+                    .watermarks(Map.of("t", NOW))
+                    .build();
+            h.processElement(raw(hb), 0); // read first, from another partition of the audit topic: it waits
+            h.processElement(raw(tenSeconds), 0);
+
+            assertThat(deadLetters(h))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.reason).contains("bucketMs 10000 differs"));
+            assertThat(h.extractOutputValues())
+                    .as("the heartbeat does not wait for the refused seq")
+                    .singleElement()
+                    .satisfies(m -> assertThat(((Heartbeat) m).refused())
+                            .contains("set tally.bucket.ms=60000 on the clients of tier consumer.billing"));
+
+            h.processElement(raw(record(A, 2)), 0); // restarted with the deployment's bucket size
+            h.processElement(raw(hb.toBuilder().seq(3).build()), 0);
+            assertThat(((Heartbeat) h.extractOutputValues().get(2)).refused()).isEmpty();
+        }
+    }
+
+    @Test
     void bad_input_goes_to_the_dead_letters_unchanged_with_its_reason_and_origin() throws Exception {
         try (var h = harness()) {
             h.open();

@@ -256,6 +256,35 @@ class ProgressRulesTest {
     }
 
     @Test
+    void a_tier_is_misconfigured_on_a_topic_up_to_where_an_agent_whose_counts_were_refused_got() {
+        Heartbeat refused = Heartbeat.builder(new AgentIdentity("a", "h"), "consumer.g")
+                .seq(1)
+                .emittedAt(NOW - 1_000)
+                .watermarks(Map.of("t", 900L))
+                .refused("its agents count in buckets of 60000 ms")
+                .build();
+        Heartbeat fine = Heartbeat.builder(new AgentIdentity("b", "h"), "consumer.g")
+                .seq(1)
+                .emittedAt(NOW - 1_000)
+                .watermarks(Map.of("t", 900L, "u", 900L))
+                .build();
+
+        List<TierProgress> live = ProgressRules.compute("consumer.g", List.of(refused, fine), NOW, LIVENESS);
+        List<TierProgress> closed = ProgressRules.compute(
+                "consumer.g", List.of(refused.toBuilder().closed(true).build(), fine), NOW, LIVENESS);
+
+        assertThat(live)
+                .extracting(TierProgress::topic, TierProgress::misconfigured, TierProgress::misconfiguredUpTo)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("t", "its agents count in buckets of 60000 ms", 900L),
+                        org.assertj.core.groups.Tuple.tuple("u", "", Long.MIN_VALUE));
+        assertThat(closed)
+                .as("what a closed agent counted was refused all the same")
+                .extracting(TierProgress::misconfiguredUpTo)
+                .containsExactly(900L, Long.MIN_VALUE);
+    }
+
+    @Test
     void closed_and_silent_agents_no_longer_hold_the_watermark_back() {
         List<TierProgress> p = ProgressRules.compute(
                 "consumer.g",

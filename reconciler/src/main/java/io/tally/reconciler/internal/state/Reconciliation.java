@@ -564,7 +564,10 @@ public final class Reconciliation {
                 liveness.allClosed(tier, topic),
                 ups,
                 now);
-        v = v.withCommittedOffsets(lag.committedOffsets(tier, topic));
+        v = v.withCommittedOffsets(lag.committedOffsets(tier, topic))
+                .withMisconfigured(
+                        p == null ? "" : p.progress().misconfigured(),
+                        p == null ? Long.MIN_VALUE : p.progress().misconfiguredUpTo());
         cache.put(key, v);
         return v;
     }

@@ -18,7 +18,9 @@ import java.util.Map;
  *
  * <p>The rules, in order:
  * <ol>
- *   <li>an edge the topology does not judge (a consumer of a compacted topic) is NOT_JUDGED;</li>
+ *   <li>an edge the topology does not judge (a consumer of a compacted topic) is NOT_JUDGED, and so is one with a
+ *       tier whose counts the aggregator refuses (a bucket size other than the deployment's): misconfigured, never
+ *       a loss of what it counted;</li>
  *   <li>a bucket the downstream tier cannot have read whole is NOT_OBSERVED: where the upstream tier knows the
  *       offsets it counted (the log tier) and the downstream one reports where it started reading (consumers),
  *       a bucket with a record below the downstream tier's start offset on some partition; elsewhere, a bucket at
@@ -171,6 +173,18 @@ public final class EdgeJudge {
         long downCount = down == null ? 0 : down.count();
         if (!judged) {
             return Judgement.of(Verdict.NOT_JUDGED, upCount, downCount, "compacted topic: edge not judged");
+        }
+        TierView misconfigured = downView.misconfiguredIn(bucket.start())
+                ? downView
+                : upView.misconfiguredIn(bucket.start()) ? upView : null;
+        if (misconfigured != null) {
+            // what it counted never reached the aggregates: missing counts, not missing messages
+            return Judgement.of(
+                    Verdict.NOT_JUDGED,
+                    upCount,
+                    downCount,
+                    "tier " + misconfigured.tier() + " is misconfigured, its counts are refused: "
+                            + misconfigured.misconfigured());
         }
         String notObserved = notObserved(bucket, up, upView, downView);
         if (notObserved != null) {

@@ -17,6 +17,9 @@ import java.util.Map;
  *                           (consumers); empty otherwise
  * @param committedOffsets   partition → the committed offset of a consumer-group tier's group on the topic, as the
  *                           cluster last said; null when not known (another tier, a group without commits there)
+ * @param misconfigured      why the aggregator refused the counts of an agent of the tier (the tier is shown as
+ *                           misconfigured, not judged, in the buckets up to {@code misconfiguredUpTo}), or empty
+ * @param misconfiguredUpTo  the highest watermark an agent whose counts were refused reached
  */
 public record TierView(
         String tier,
@@ -26,7 +29,9 @@ public record TierView(
         boolean caughtUp,
         long firstBucketStart,
         Map<Integer, Long> startOffsets,
-        Map<Integer, Long> committedOffsets) {
+        Map<Integer, Long> committedOffsets,
+        String misconfigured,
+        long misconfiguredUpTo) {
 
     /** A view of a tier whose group's committed offsets are not known. */
     public TierView(
@@ -37,7 +42,17 @@ public record TierView(
             boolean caughtUp,
             long firstBucketStart,
             Map<Integer, Long> startOffsets) {
-        this(tier, watermark, effectiveWatermark, lastAdvanceAt, caughtUp, firstBucketStart, startOffsets, null);
+        this(
+                tier,
+                watermark,
+                effectiveWatermark,
+                lastAdvanceAt,
+                caughtUp,
+                firstBucketStart,
+                startOffsets,
+                null,
+                "",
+                Long.MIN_VALUE);
     }
 
     /** A view of a tier whose start offsets are not known. */
@@ -61,7 +76,32 @@ public record TierView(
                 caughtUp,
                 firstBucketStart,
                 startOffsets,
-                committed);
+                committed,
+                misconfigured,
+                misconfiguredUpTo);
+    }
+
+    /**
+     * @return this view with why the aggregator refused an agent's counts (or empty) and the highest watermark such an
+     *     agent reached
+     */
+    public TierView withMisconfigured(String reason, long upTo) {
+        return new TierView(
+                tier,
+                watermark,
+                effectiveWatermark,
+                lastAdvanceAt,
+                caughtUp,
+                firstBucketStart,
+                startOffsets,
+                committedOffsets,
+                reason,
+                upTo);
+    }
+
+    /** @return whether the aggregator refused counts of this tier in the bucket starting at {@code bucketStart} */
+    public boolean misconfiguredIn(long bucketStart) {
+        return !misconfigured.isEmpty() && bucketStart <= misconfiguredUpTo;
     }
 
     /** A tier that reported nothing. */

@@ -298,6 +298,25 @@ class EdgeJudgeTest {
     }
 
     @Test
+    void a_tier_whose_counts_are_refused_is_misconfigured_not_a_loss_of_what_it_counted() {
+        String reason = "its agents count in buckets of 60000 ms and this deployment in buckets of 10000 ms: set "
+                + "tally.bucket.ms=10000 on the clients of tier consumer.billing";
+        TierView refused = at("consumer.billing", DONE).withMisconfigured(reason, T0);
+        TierView fixedSince = at("consumer.billing", DONE).withMisconfigured(reason, T0 - 1);
+
+        Judgement j = judge(ids("log", 0, 1_003), null, at("log", DONE), refused, DONE);
+
+        assertThat(j.verdict()).isEqualTo(Verdict.NOT_JUDGED);
+        assertThat(j.detail())
+                .contains("tier consumer.billing is misconfigured")
+                .contains("tally.bucket.ms=10000");
+        assertThat(judge(ids("log", 0, 1_003), null, at("log", DONE), fixedSince, DONE)
+                        .verdict())
+                .as("a bucket after everything the refused agents counted is judged")
+                .isEqualTo(Verdict.LOSS);
+    }
+
+    @Test
     void committed_offsets_are_not_compared_across_topics() {
         Edge rename = new Edge("log", "orders", "consumer.billing", "dc2.orders", false, false);
         TierAggregate log = withLastOffsets(ids("log", 0, 100), Map.of(0, 5_000L));
