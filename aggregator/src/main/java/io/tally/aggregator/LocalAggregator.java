@@ -2,6 +2,7 @@ package io.tally.aggregator;
 
 import io.tally.aggregator.internal.kafka.CheckpointCluster;
 import io.tally.aggregator.internal.kafka.TopicSetup;
+import io.tally.core.settings.SharedSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (LocalAggregator aggregator = LocalAggregator.start(AggregatorConfig.defaults()
- *         .with(AggregatorConfig.BOOTSTRAP_SERVERS, "localhost:9092"))) {
+ *         .with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, "localhost:9092"))) {
  *     ...
  * }
  * }</pre>
@@ -74,7 +75,7 @@ public final class LocalAggregator implements AutoCloseable {
             CheckpointCluster.bind(
                     local.get(),
                     TopicSetup.clusterId(config),
-                    config.getString(AggregatorConfig.BOOTSTRAP_SERVERS),
+                    config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS),
                     restore != null);
         }
         if (restore != null) {

@@ -1,6 +1,7 @@
 package io.tally.aggregator.internal.kafka;
 
 import io.tally.aggregator.AggregatorConfig;
+import io.tally.core.settings.SharedSettings;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -23,8 +24,8 @@ public final class KafkaEdges {
     public static KafkaSource<RawRecord> auditSource(AggregatorConfig config, boolean bounded) {
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
                 .setProperties(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
-                .setTopics(config.getString(AggregatorConfig.AUDIT_TOPIC))
+                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.getString(SharedSettings.AUDIT_TOPIC))
                 .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + ".audit")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer())
@@ -50,7 +51,7 @@ public final class KafkaEdges {
                         : OffsetResetStrategy.EARLIEST;
         return KafkaSource.<T>builder()
                 .setProperties(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
                 .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + groupSuffix)
                 .setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
@@ -65,7 +66,7 @@ public final class KafkaEdges {
     public static KafkaSink<Envelope> upsertSink(AggregatorConfig config) {
         return KafkaSink.<Envelope>builder()
                 .setKafkaProducerConfig(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
@@ -80,7 +81,7 @@ public final class KafkaEdges {
     public static KafkaSink<Envelope> transactionalSink(AggregatorConfig config, String transactionalIdPrefix) {
         return KafkaSink.<Envelope>builder()
                 .setKafkaProducerConfig(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)

@@ -2,6 +2,7 @@ package io.tally.aggregator.internal.kafka;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.core.RetriableTallyException;
+import io.tally.core.settings.SharedSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class TopicSetup {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot reach Kafka at " + config.getString(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
+                    "cannot reach Kafka at " + config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS) + ": "
                             + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
@@ -47,11 +48,11 @@ public final class TopicSetup {
         int partitions = config.getInt(AggregatorConfig.TOPIC_PARTITIONS);
         List<NewTopic> wanted = List.of(
                 // the brokers stamp each audit record with its arrival: liveness is judged by it, not by agents' clocks
-                new NewTopic(config.getString(AggregatorConfig.AUDIT_TOPIC), Optional.of(partitions), Optional.empty())
+                new NewTopic(config.getString(SharedSettings.AUDIT_TOPIC), Optional.of(partitions), Optional.empty())
                         .configs(Map.of("message.timestamp.type", "LogAppendTime")),
-                new NewTopic(config.getString(AggregatorConfig.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
+                new NewTopic(config.getString(SharedSettings.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
                 new NewTopic(
-                                config.getString(AggregatorConfig.AGGREGATES_TOPIC),
+                                config.getString(SharedSettings.AGGREGATES_TOPIC),
                                 Optional.of(partitions),
                                 Optional.empty())
                         .configs(Map.of("cleanup.policy", "compact")));
@@ -78,7 +79,7 @@ public final class TopicSetup {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot create Tally's topics on " + config.getString(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
+                    "cannot create Tally's topics on " + config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS) + ": "
                             + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
@@ -90,7 +91,7 @@ public final class TopicSetup {
     private static Admin admin(AggregatorConfig config) {
         Properties properties = KafkaEdges.clientProperties(config);
         properties.put(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(AggregatorConfig.BOOTSTRAP_SERVERS));
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS));
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         return Admin.create(properties);
     }
