@@ -1,8 +1,8 @@
 package io.tally.aggregator;
 
 import io.tally.aggregator.internal.kafka.CheckpointCluster;
+import io.tally.aggregator.internal.kafka.KafkaClients;
 import io.tally.aggregator.internal.kafka.TopicSetup;
-import io.tally.core.settings.SharedSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -73,10 +73,7 @@ public final class LocalAggregator implements AutoCloseable {
         Optional<Path> local = localDir(dir);
         if (local.isPresent()) {
             CheckpointCluster.bind(
-                    local.get(),
-                    TopicSetup.clusterId(config),
-                    config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS),
-                    restore != null);
+                    local.get(), TopicSetup.clusterId(config), KafkaClients.bootstrapServers(config), restore != null);
         }
         if (restore != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);

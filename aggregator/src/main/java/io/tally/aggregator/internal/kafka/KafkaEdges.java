@@ -2,7 +2,6 @@ package io.tally.aggregator.internal.kafka;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.core.settings.SharedSettings;
-import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -23,8 +22,7 @@ public final class KafkaEdges {
      */
     public static KafkaSource<RawRecord> auditSource(AggregatorConfig config, boolean bounded) {
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
-                .setProperties(clientProperties(config))
-                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
+                .setProperties(KafkaClients.common(config))
                 .setTopics(config.getString(SharedSettings.AUDIT_TOPIC))
                 .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + ".audit")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -50,8 +48,7 @@ public final class KafkaEdges {
                         ? OffsetResetStrategy.LATEST
                         : OffsetResetStrategy.EARLIEST;
         return KafkaSource.<T>builder()
-                .setProperties(clientProperties(config))
-                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
+                .setProperties(KafkaClients.common(config))
                 .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + groupSuffix)
                 .setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
@@ -65,8 +62,7 @@ public final class KafkaEdges {
      */
     public static KafkaSink<Envelope> upsertSink(AggregatorConfig config) {
         return KafkaSink.<Envelope>builder()
-                .setKafkaProducerConfig(clientProperties(config))
-                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(KafkaClients.common(config))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
@@ -80,19 +76,11 @@ public final class KafkaEdges {
      */
     public static KafkaSink<Envelope> transactionalSink(AggregatorConfig config, String transactionalIdPrefix) {
         return KafkaSink.<Envelope>builder()
-                .setKafkaProducerConfig(clientProperties(config))
-                .setBootstrapServers(config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(KafkaClients.common(config))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
-    }
-
-    /** @return the {@code tally.kafka.*} settings (security, timeouts) for a client of the jobs; ours override them */
-    public static Properties clientProperties(AggregatorConfig config) {
-        Properties properties = new Properties();
-        properties.putAll(config.kafkaProperties());
-        return properties;
     }
 }

@@ -7,13 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -34,9 +32,7 @@ public final class TopicSetup {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot reach Kafka at " + config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS) + ": "
-                            + e.getMessage(),
-                    e);
+                    "cannot reach Kafka at " + KafkaClients.bootstrapServers(config) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableTallyException("interrupted while asking Kafka its cluster id", e);
@@ -79,8 +75,7 @@ public final class TopicSetup {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot create Tally's topics on " + config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS) + ": "
-                            + e.getMessage(),
+                    "cannot create Tally's topics on " + KafkaClients.bootstrapServers(config) + ": " + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,10 +84,6 @@ public final class TopicSetup {
     }
 
     private static Admin admin(AggregatorConfig config) {
-        Properties properties = KafkaEdges.clientProperties(config);
-        properties.put(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS));
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        return Admin.create(properties);
+        return Admin.create(KafkaClients.admin(config));
     }
 }
