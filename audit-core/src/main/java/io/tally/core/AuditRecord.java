@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param digest      the audit ids of the counted messages that had one, or null when the digest is turned off
  * @param firstOffsets for an agent that knows the offsets of what it counts (the log tier): partition → lowest offset
  *                    among the counted messages; unmodifiable, sorted; empty otherwise
+ * @param lastOffsets with {@code firstOffsets}: partition → highest offset among the counted messages
  */
 public record AuditRecord(
         AgentIdentity agent,
@@ -44,7 +45,8 @@ public record AuditRecord(
         long failed,
         LatencySketch latency,
         IdDigest digest,
-        Map<Integer, Long> firstOffsets)
+        Map<Integer, Long> firstOffsets,
+        Map<Integer, Long> lastOffsets)
         implements AuditMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
@@ -62,6 +64,43 @@ public record AuditRecord(
         Names.nonNegative("failed", failed);
         Objects.requireNonNull(latency, "latency");
         firstOffsets = PartitionOffsets.copyOf(firstOffsets);
+        lastOffsets = PartitionOffsets.copyOf(lastOffsets);
+    }
+
+    /** A record of an agent that knows the lowest offset of what it counts per partition, not the highest. */
+    public AuditRecord(
+            AgentIdentity agent,
+            long seq,
+            long emittedAt,
+            String tier,
+            String topic,
+            Bucket bucket,
+            CountingMode mode,
+            long count,
+            long bytes,
+            long noTimestamp,
+            long skewed,
+            long failed,
+            LatencySketch latency,
+            IdDigest digest,
+            Map<Integer, Long> firstOffsets) {
+        this(
+                agent,
+                seq,
+                emittedAt,
+                tier,
+                topic,
+                bucket,
+                mode,
+                count,
+                bytes,
+                noTimestamp,
+                skewed,
+                failed,
+                latency,
+                digest,
+                firstOffsets,
+                Map.of());
     }
 
     /** A record of an agent that does not know the offsets of what it counts. */
@@ -95,6 +134,7 @@ public record AuditRecord(
                 failed,
                 latency,
                 digest,
+                Map.of(),
                 Map.of());
     }
 }

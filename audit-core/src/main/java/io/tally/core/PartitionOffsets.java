@@ -6,10 +6,11 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Maps of partition → offset, as the wire messages carry them: the lowest offset a tier counted in a bucket, or the
- * offset a tier started reading a partition at. They are what anchors NOT_OBSERVED to where a tier started
+ * Maps of partition → offset, as the wire messages carry them: the lowest and highest offset a tier counted in a
+ * bucket, or the offset a tier started reading a partition at. They are what anchors NOT_OBSERVED to where a tier started
  * (DESIGN.md, "Late starters"): a bucket some of whose records lie below a tier's start offsets is not observed by
- * that tier, whatever event times the tier saw first. Thread-safe; all methods are static.
+ * that tier, whatever event times the tier saw first; and a bucket with a record at or above a group's committed
+ * offset is not processed by that group yet, whatever its watermark says. Thread-safe; all methods are static.
  */
 public final class PartitionOffsets {
     private PartitionOffsets() {}
@@ -40,6 +41,36 @@ public final class PartitionOffsets {
         TreeMap<Integer, Long> out = new TreeMap<>(a);
         b.forEach((partition, offset) -> out.merge(partition, offset, Math::min));
         return Collections.unmodifiableMap(out);
+    }
+
+    /** @return per partition the higher offset of the two; unmodifiable */
+    public static Map<Integer, Long> max(Map<Integer, Long> a, Map<Integer, Long> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        TreeMap<Integer, Long> out = new TreeMap<>(a);
+        b.forEach((partition, offset) -> out.merge(partition, offset, Math::max));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * @param lastOffsets     partition → the highest offset a tier counted in a bucket
+     * @param committedOffsets partition → a consumer group's committed offset (the next offset it will read)
+     * @return the first partition with a record of the bucket at or above the group's commit there (or without a
+     *         commit there at all), or -1 if none: the group has processed every record of the bucket, as far as
+     *         these partitions tell
+     */
+    public static int uncommitted(Map<Integer, Long> lastOffsets, Map<Integer, Long> committedOffsets) {
+        for (Map.Entry<Integer, Long> e : lastOffsets.entrySet()) {
+            Long committed = committedOffsets.get(e.getKey());
+            if (committed == null || committed <= e.getValue()) {
+                return e.getKey();
+            }
+        }
+        return -1;
     }
 
     /**

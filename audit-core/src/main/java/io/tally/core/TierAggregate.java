@@ -34,6 +34,9 @@ import java.util.Objects;
  *                    their offsets were committed (mode {@link CountingMode#CONSUME}: a reader that does not commit
  *                    through the consumer, or a partition past the agent's bound on waiting records); a crash there
  *                    re-reads, and counts twice, what it had read since its last commit
+ * @param lastOffsets partition → highest offset among the counted messages, where {@code firstOffsets} is known: a
+ *                    consumer group whose committed offset on a partition is not past it has not processed the whole
+ *                    bucket there
  */
 public record TierAggregate(
         String topic,
@@ -49,7 +52,8 @@ public record TierAggregate(
         IdDigest digest,
         long updatedAt,
         Map<Integer, Long> firstOffsets,
-        long countedOnConsume)
+        long countedOnConsume,
+        Map<Integer, Long> lastOffsets)
         implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
@@ -66,6 +70,41 @@ public record TierAggregate(
         Names.nonNegative("countedOnConsume", countedOnConsume);
         Objects.requireNonNull(latency, "latency");
         firstOffsets = PartitionOffsets.copyOf(firstOffsets);
+        lastOffsets = PartitionOffsets.copyOf(lastOffsets);
+    }
+
+    /** An aggregate whose highest offsets are not known. */
+    public TierAggregate(
+            String topic,
+            String tier,
+            Bucket bucket,
+            long count,
+            long bytes,
+            long noTimestamp,
+            long skewed,
+            long failed,
+            long records,
+            LatencySketch latency,
+            IdDigest digest,
+            long updatedAt,
+            Map<Integer, Long> firstOffsets,
+            long countedOnConsume) {
+        this(
+                topic,
+                tier,
+                bucket,
+                count,
+                bytes,
+                noTimestamp,
+                skewed,
+                failed,
+                records,
+                latency,
+                digest,
+                updatedAt,
+                firstOffsets,
+                countedOnConsume,
+                Map.of());
     }
 
     /** An aggregate with nothing counted on consume. */
@@ -169,7 +208,8 @@ public record TierAggregate(
                 PartitionOffsets.min(firstOffsets, record.firstOffsets()),
                 record.mode() == CountingMode.CONSUME
                         ? Math.addExact(countedOnConsume, record.count())
-                        : countedOnConsume);
+                        : countedOnConsume,
+                PartitionOffsets.max(lastOffsets, record.lastOffsets()));
     }
 
     private IdDigest mergeDigest(IdDigest other) {

@@ -144,8 +144,9 @@ public final class ReconcilerConfig extends RoleConfig<ReconcilerConfig> {
                             10000L,
                             Range.atLeast(0),
                             Importance.MEDIUM,
-                            "How far behind the clock an idle or caught-up tier's watermark is put (a couple "
-                                    + "of agent flush intervals).")
+                            "How far behind the clock an idle or caught-up tier's watermark is put, and how "
+                                    + "long a consumer group's commit must have been seen before the counts it "
+                                    + "released are taken as arrived (a couple of agent flush intervals).")
                     .define(
                             LIVENESS_MS,
                             Type.LONG,

@@ -143,7 +143,8 @@ public final class ReconcilerService implements AutoCloseable {
                     new GroupLagProbe(
                             KafkaClients.admin(config, "tally-reconciler-lag"),
                             Duration.ofSeconds(5),
-                            new TailCheck(KafkaClients.consumer(config, "tally-reconciler-tail", null))));
+                            new TailCheck(KafkaClients.consumer(config, "tally-reconciler-tail", null)),
+                            Duration.ofMillis(config.getLong(ReconcilerConfig.IDLE_LAG_MS))));
         } catch (RuntimeException e) {
             sinks.forEach(AlertSink::close);
             if (ownsStore) {

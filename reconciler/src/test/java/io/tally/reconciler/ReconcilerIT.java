@@ -620,6 +620,9 @@ class ReconcilerIT {
 
             probe.refresh(tiers);
             assertThat(probe.caughtUp("consumer.ledger", "payments")).isFalse();
+            assertThat(probe.committedOffsets("consumer.ledger", "payments"))
+                    .containsExactly(Map.entry(0, 5L), Map.entry(1, 3L));
+            assertThat(probe.committedOffsets("consumer.nobody", "payments")).isNull();
             assertThat(probe.caughtUp("consumer.nobody", "payments")).isNull();
             assertThat(probe.caughtUp("producer", "payments")).isNull();
             probe.refresh(tiers); // the same commits again: what lies beyond them is read, and is records
@@ -630,6 +633,7 @@ class ReconcilerIT {
                     new org.apache.kafka.clients.consumer.OffsetAndMetadata(5)));
             probe.refresh(tiers);
             assertThat(probe.caughtUp("consumer.ledger", "payments")).isTrue();
+            assertThat(probe.committedOffsets("consumer.ledger", "payments")).containsEntry(1, 5L);
         }
     }
 
@@ -745,7 +749,8 @@ class ReconcilerIT {
         return new GroupLagProbe(
                 KafkaClients.admin(config, "it-lag"),
                 Duration.ofSeconds(10),
-                new TailCheck(KafkaClients.consumer(config, "it-tail", null)));
+                new TailCheck(KafkaClients.consumer(config, "it-tail", null)),
+                Duration.ZERO);
     }
 
     private static List<String> alertsOnKafka() {

@@ -89,7 +89,8 @@ final class WireReader {
                 f.nonNegative("failed"),
                 latency(f),
                 digest(f),
-                offsets(f, "firstOffsets"));
+                offsets(f, "firstOffsets"),
+                offsets(f, "lastOffsets"));
     }
 
     private static Heartbeat readHeartbeat(JsonFields f) {
@@ -215,7 +216,8 @@ final class WireReader {
                 digest(f),
                 f.longValue("updatedAt"),
                 offsets(f, "firstOffsets"),
-                f.has("countedOnConsume") ? f.nonNegative("countedOnConsume") : 0);
+                f.has("countedOnConsume") ? f.nonNegative("countedOnConsume") : 0,
+                offsets(f, "lastOffsets"));
     }
 
     /** @return an optional partition → offset object; empty when absent */

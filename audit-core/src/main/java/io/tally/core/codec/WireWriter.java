@@ -49,6 +49,7 @@ final class WireWriter {
         json.writeNumberField("failed", r.failed());
         writeSketches(json, r.latency(), r.digest());
         writeOffsets(json, "firstOffsets", r.firstOffsets());
+        writeOffsets(json, "lastOffsets", r.lastOffsets());
     }
 
     private static void writeHeartbeat(JsonGenerator json, Heartbeat h) throws IOException {
@@ -120,6 +121,7 @@ final class WireWriter {
         json.writeNumberField("updatedAt", a.updatedAt());
         writeSketches(json, a.latency(), a.digest());
         writeOffsets(json, "firstOffsets", a.firstOffsets());
+        writeOffsets(json, "lastOffsets", a.lastOffsets());
         if (a.countedOnConsume() > 0) {
             json.writeNumberField("countedOnConsume", a.countedOnConsume());
         }

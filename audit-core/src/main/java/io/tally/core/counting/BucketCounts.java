@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * What one counter (an agent, a log-tier subtask) counted in one (topic, bucket) since it last reported: messages,
  * bytes, messages counted apart, latency (observation − event time) and the digest of their ids, and, for a counter
- * that knows offsets, the lowest offset counted per partition. Not thread-safe: its owner guards it.
+ * that knows offsets, the lowest and highest offset counted per partition. Not thread-safe: its owner guards it.
  */
 public final class BucketCounts {
     private final long bucketStart;
@@ -26,6 +26,8 @@ public final class BucketCounts {
     private final IdDigest digest;
     /** partition → lowest offset counted; null until an offset is counted */
     private Map<Integer, Long> firstOffsets;
+    /** partition → highest offset counted; null until an offset is counted */
+    private Map<Integer, Long> lastOffsets;
 
     private int lastPartition = -1;
 
@@ -73,13 +75,20 @@ public final class BucketCounts {
     public void offset(int partition, long offset) {
         if (firstOffsets == null) {
             firstOffsets = new HashMap<>();
+            lastOffsets = new HashMap<>();
         }
         // a partition is read in offset order: its first offset here is its lowest, until a restart re-reads
         if (partition != lastPartition) {
             lastPartition = partition;
             firstOffsets.merge(partition, offset, Math::min);
-        } else if (offset < firstOffsets.get(partition)) {
-            firstOffsets.put(partition, offset);
+            lastOffsets.merge(partition, offset, Math::max);
+        } else {
+            if (offset < firstOffsets.get(partition)) {
+                firstOffsets.put(partition, offset);
+            }
+            if (offset > lastOffsets.get(partition)) {
+                lastOffsets.put(partition, offset);
+            }
         }
     }
 
@@ -96,6 +105,7 @@ public final class BucketCounts {
         }
         if (other.firstOffsets != null) {
             other.firstOffsets.forEach(this::offset);
+            other.lastOffsets.forEach(this::offset);
             lastPartition = -1;
         }
     }
@@ -129,7 +139,8 @@ public final class BucketCounts {
                 failed,
                 latency,
                 digest,
-                firstOffsets == null ? Map.of() : firstOffsets);
+                firstOffsets == null ? Map.of() : firstOffsets,
+                lastOffsets == null ? Map.of() : lastOffsets);
     }
 
     public long bucketStart() {

@@ -119,8 +119,10 @@ class AuditCodecTest {
                         .plus(WireSamples.logCounts())
                         .plus(WireSamples.logCounts())));
         assertThat(log.firstOffsets()).containsExactly(java.util.Map.entry(0, 12_345L), java.util.Map.entry(3, 9_000L));
-        assertThat(((AuditRecord) AuditCodec.decode(AuditCodec.encode(WireSamples.logCounts()))).firstOffsets())
-                .containsEntry(3, 9_000L);
+        assertThat(log.lastOffsets()).containsExactly(java.util.Map.entry(0, 12_594L), java.util.Map.entry(3, 9_249L));
+        AuditRecord record = (AuditRecord) AuditCodec.decode(AuditCodec.encode(WireSamples.logCounts()));
+        assertThat(record.firstOffsets()).containsEntry(3, 9_000L);
+        assertThat(record.lastOffsets()).containsEntry(3, 9_249L);
         Heartbeat h = (Heartbeat) AuditCodec.decode(AuditCodec.encode(WireSamples.partitionedHeartbeat()));
         assertThat(h.startOffsets().get("orders"))
                 .containsExactly(java.util.Map.entry(0, 1_200L), java.util.Map.entry(5, 0L));

@@ -91,7 +91,8 @@ final class WireSamples {
                 0,
                 c.latency(),
                 c.digest(),
-                Map.of(3, 9_000L, 0, 12_345L));
+                Map.of(3, 9_000L, 0, 12_345L),
+                Map.of(3, 9_249L, 0, 12_594L));
     }
 
     static TierAggregate aggregate() {

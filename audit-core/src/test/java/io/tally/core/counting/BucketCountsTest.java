@@ -44,7 +44,7 @@ class BucketCountsTest {
     }
 
     @Test
-    void the_lowest_offset_per_partition_travels_with_the_record_and_survives_a_merge() {
+    void the_lowest_and_highest_offset_per_partition_travel_with_the_record_and_survive_a_merge() {
         BucketCounts a = rules.newBucket(rules.bucketStart(NOW));
         a.offset(0, 12);
         a.offset(0, 13);
@@ -52,11 +52,14 @@ class BucketCountsTest {
         a.offset(0, 5); // a re-read from further back
         BucketCounts b = rules.newBucket(rules.bucketStart(NOW));
         b.offset(3, 2);
+        b.offset(3, 11);
+        b.offset(1, 4);
         a.mergeFrom(b);
 
         AuditRecord r = a.toRecord(new AgentIdentity("a", "h"), 7, NOW, "log", "orders", 60_000, CountingMode.LOG);
 
-        assertThat(r.firstOffsets()).containsExactly(Map.entry(0, 5L), Map.entry(3, 2L));
+        assertThat(r.firstOffsets()).containsExactly(Map.entry(0, 5L), Map.entry(1, 4L), Map.entry(3, 2L));
+        assertThat(r.lastOffsets()).containsExactly(Map.entry(0, 13L), Map.entry(1, 4L), Map.entry(3, 11L));
         assertThat(rules.newBucket(0)
                         .toRecord(new AgentIdentity("a", "h"), 0, NOW, "producer", "orders", 60_000, CountingMode.ACK)
                         .firstOffsets())

@@ -30,6 +30,8 @@ public final class Accumulator {
     boolean digestLost;
     /** partition → lowest offset counted, for a tier whose agents know offsets (the log tier); unmodifiable */
     Map<Integer, Long> firstOffsets = Map.of();
+    /** partition → highest offset counted, where the lowest is known; unmodifiable */
+    Map<Integer, Long> lastOffsets = Map.of();
     /** of {@code count}, what consumers counted on consume */
     long countedOnConsume;
 
@@ -57,6 +59,7 @@ public final class Accumulator {
         records++;
         updatedAt = Math.max(updatedAt, r.emittedAt());
         firstOffsets = PartitionOffsets.min(firstOffsets, r.firstOffsets());
+        lastOffsets = PartitionOffsets.max(lastOffsets, r.lastOffsets());
         if (r.mode() == CountingMode.CONSUME) {
             countedOnConsume = plus(countedOnConsume, r.count());
         }
@@ -85,6 +88,7 @@ public final class Accumulator {
         records += other.records;
         updatedAt = Math.max(updatedAt, other.updatedAt);
         firstOffsets = PartitionOffsets.min(firstOffsets, other.firstOffsets);
+        lastOffsets = PartitionOffsets.max(lastOffsets, other.lastOffsets);
         countedOnConsume = plus(countedOnConsume, other.countedOnConsume);
     }
 
@@ -127,7 +131,8 @@ public final class Accumulator {
                 digestLost ? null : digest,
                 updatedAt,
                 firstOffsets,
-                countedOnConsume);
+                countedOnConsume,
+                lastOffsets);
     }
 
     /** @return a deep copy */
@@ -148,6 +153,7 @@ public final class Accumulator {
         a.digest = digest == null ? null : digest.copy();
         a.digestLost = digestLost;
         a.firstOffsets = firstOffsets;
+        a.lastOffsets = lastOffsets;
         a.countedOnConsume = countedOnConsume;
         return a;
     }

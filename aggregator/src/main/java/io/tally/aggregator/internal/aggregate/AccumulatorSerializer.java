@@ -16,9 +16,9 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * State serializer of {@link Accumulator}: fields in order, sketches in their documented binary layouts. The byte
- * after {@code digestLost} says what follows the sketches: {@link #WITH_CONSUMED} the first offsets per partition,
- * then what was counted on consume; {@link #WITH_OFFSETS} the first offsets only; 0 or 1 (state written before
- * they existed) nothing.
+ * after {@code digestLost} says what follows the sketches: {@link #WITH_LAST_OFFSETS} the first offsets per
+ * partition, what was counted on consume, then the last offsets per partition; {@link #WITH_CONSUMED} the first two
+ * only; {@link #WITH_OFFSETS} the first offsets only; 0 or 1 (state written before they existed) nothing.
  */
 public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumulator> {
     private static final long serialVersionUID = 1L;
@@ -28,6 +28,8 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
     static final byte WITH_OFFSETS = 2;
     /** The layout byte of state that carries first offsets, then what was counted on consume. */
     static final byte WITH_CONSUMED = 3;
+    /** The layout byte of state that carries first offsets, what was counted on consume, then last offsets. */
+    static final byte WITH_LAST_OFFSETS = 4;
 
     @Override
     public boolean isImmutableType() {
@@ -68,7 +70,7 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
         out.writeLong(a.records);
         out.writeLong(a.updatedAt);
         out.writeBoolean(a.digestLost);
-        out.writeByte(WITH_CONSUMED);
+        out.writeByte(WITH_LAST_OFFSETS);
         byte[] latency = a.latency.toBytes();
         out.writeInt(latency.length);
         out.write(latency);
@@ -79,12 +81,9 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             out.writeInt(digest.length);
             out.write(digest);
         }
-        out.writeInt(a.firstOffsets.size());
-        for (Map.Entry<Integer, Long> e : a.firstOffsets.entrySet()) {
-            out.writeInt(e.getKey());
-            out.writeLong(e.getValue());
-        }
+        writeOffsets(a.firstOffsets, out);
         out.writeLong(a.countedOnConsume);
+        writeOffsets(a.lastOffsets, out);
     }
 
     @Override
@@ -112,18 +111,33 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             in.readFully(digest);
             a.digest = IdDigest.fromBytes(digest);
         }
-        if (layout == WITH_OFFSETS || layout == WITH_CONSUMED) {
-            int partitions = in.readInt();
-            Map<Integer, Long> offsets = new TreeMap<>();
-            for (int i = 0; i < partitions; i++) {
-                offsets.put(in.readInt(), in.readLong());
-            }
-            a.firstOffsets = PartitionOffsets.copyOf(offsets);
+        if (layout >= WITH_OFFSETS) {
+            a.firstOffsets = readOffsets(in);
         }
-        if (layout == WITH_CONSUMED) {
+        if (layout >= WITH_CONSUMED) {
             a.countedOnConsume = in.readLong();
         }
+        if (layout >= WITH_LAST_OFFSETS) {
+            a.lastOffsets = readOffsets(in);
+        }
         return a;
+    }
+
+    private static void writeOffsets(Map<Integer, Long> offsets, DataOutputView out) throws IOException {
+        out.writeInt(offsets.size());
+        for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static Map<Integer, Long> readOffsets(DataInputView in) throws IOException {
+        int partitions = in.readInt();
+        Map<Integer, Long> offsets = new TreeMap<>();
+        for (int i = 0; i < partitions; i++) {
+            offsets.put(in.readInt(), in.readLong());
+        }
+        return PartitionOffsets.copyOf(offsets);
     }
 
     @Override

@@ -22,11 +22,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * Binary serializer of decoded {@link AuditMessage}s between operators and in state. Messages are treated as
  * immutable (nothing in the jobs changes a decoded message or its sketches), so copies share the instance.
  *
- * <p>Layout: a type byte (4 counts, 7 heartbeat; the earlier layouts 0 (counts without first offsets) and 1 to 3,
- * 5 and 6 (heartbeats without per-partition watermarks, drops by bucket, start offsets, isolation level or waiting
- * records) are still read from checkpoints taken before them), then the fields in declaration order (a heartbeat's
+ * <p>Layout: a type byte (9 counts, 8 heartbeat; the earlier layouts 0 and 4 (counts without first or last offsets)
+ * and 1 to 3,
+ * 5 to 7 (heartbeats without per-partition watermarks, drops by bucket, start offsets, isolation level, waiting
+ * records or the transactional flag) are still read from checkpoints taken before them), then the fields in declaration order (a heartbeat's
  * partitions after {@code dropped}, -1 for none, then its drops by bucket, its start offsets, its isolation level and
- * its waiting records; a count's first offsets last); sketches as their
+ * its waiting records; a count's first offsets, then its last offsets, last); sketches as their
  * documented binary layouts ({@link LatencySketch#toBytes()}, {@link IdDigest#toBytes()}), length-prefixed.
  */
 public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditMessage> {
@@ -46,6 +47,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     private static final byte HEARTBEAT_WITH_ISOLATION = 6;
     private static final byte HEARTBEAT_WITH_WAITING = 7;
     private static final byte HEARTBEAT_WITH_TRANSACTIONS = 8;
+    private static final byte COUNTS_WITH_LAST_OFFSETS = 9;
 
     @Override
     public boolean isImmutableType() {
@@ -75,7 +77,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
     @Override
     public void serialize(AuditMessage message, DataOutputView out) throws IOException {
         if (message instanceof AuditRecord r) {
-            out.writeByte(COUNTS_WITH_OFFSETS);
+            out.writeByte(COUNTS_WITH_LAST_OFFSETS);
             writeCommon(r, out);
             out.writeUTF(r.topic());
             out.writeLong(r.bucket().start());
@@ -89,6 +91,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             writeBytes(r.latency().toBytes(), out);
             writeBytes(r.digest() == null ? null : r.digest().toBytes(), out);
             writeOffsets(r.firstOffsets(), out);
+            writeOffsets(r.lastOffsets(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
             out.writeByte(HEARTBEAT_WITH_TRANSACTIONS);
@@ -161,7 +164,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
         long seq = in.readLong();
         long emittedAt = in.readLong();
         String tier = in.readUTF();
-        if (type == COUNTS || type == COUNTS_WITH_OFFSETS) {
+        if (type == COUNTS || type == COUNTS_WITH_OFFSETS || type == COUNTS_WITH_LAST_OFFSETS) {
             String topic = in.readUTF();
             Bucket bucket = new Bucket(in.readLong(), in.readLong());
             CountingMode mode = MODES[in.readByte()];
@@ -187,7 +190,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                     failed,
                     latency,
                     digest == null ? null : IdDigest.fromBytes(digest),
-                    type == COUNTS_WITH_OFFSETS ? readOffsets(in) : Map.of());
+                    type == COUNTS ? Map.of() : readOffsets(in),
+                    type == COUNTS_WITH_LAST_OFFSETS ? readOffsets(in) : Map.of());
         }
         if (type != HEARTBEAT
                 && type != HEARTBEAT_WITH_PARTITIONS

@@ -119,6 +119,40 @@ class SerializersTest {
     }
 
     @Test
+    void counts_from_a_checkpoint_taken_before_last_offsets_are_still_read() throws Exception {
+        AuditRecord log = new AuditRecord(
+                AGENT,
+                1,
+                1_000,
+                "log",
+                "orders",
+                new Bucket(60_000, 60_000),
+                CountingMode.LOG,
+                3,
+                300,
+                0,
+                0,
+                0,
+                new LatencySketch(),
+                null,
+                Map.of(0, 9L),
+                Map.of(0, 11L));
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        AuditMessageSerializer.INSTANCE.serialize(log, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        assertThat(bytes[0]).isEqualTo((byte) 9);
+        bytes[0] = 4; // first offsets, no last offsets after them
+        byte[] earlier = java.util.Arrays.copyOf(bytes, bytes.length - 4 - 12);
+
+        AuditRecord back =
+                (AuditRecord) AuditMessageSerializer.INSTANCE.deserialize(new DataInputDeserializer(earlier));
+
+        assertThat(back.firstOffsets()).containsExactly(Map.entry(0, 9L));
+        assertThat(back.lastOffsets()).isEmpty();
+        assertThat(back.count()).isEqualTo(3);
+    }
+
+    @Test
     void a_heartbeat_from_a_checkpoint_taken_before_per_partition_watermarks_is_still_read() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         out.writeByte(1); // the earlier layout: no partitions after dropped
@@ -176,11 +210,16 @@ class SerializersTest {
                 0,
                 new LatencySketch(),
                 null,
-                Map.of(0, 9L, 4, 12L));
+                Map.of(0, 9L, 4, 12L),
+                Map.of(0, 10L, 4, 12L));
         Accumulator acc = Accumulator.startingWith(log);
         acc.add(log);
         assertThat(roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate().firstOffsets())
                 .containsExactly(Map.entry(0, 9L), Map.entry(4, 12L));
+        assertThat(roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate().lastOffsets())
+                .containsExactly(Map.entry(0, 10L), Map.entry(4, 12L));
+        assertThat(((AuditRecord) roundTrip(AuditMessageSerializer.INSTANCE, log)).lastOffsets())
+                .containsExactly(Map.entry(0, 10L), Map.entry(4, 12L));
 
         Accumulator plain = Accumulator.startingWith(record(null));
         plain.add(record(null));
@@ -189,13 +228,17 @@ class SerializersTest {
         byte[] bytes = out.getCopyOfBuffer();
         // the earlier layout: a boolean where the layout byte is, nothing after the digest
         int layoutAt = 2 + "orders".length() + 2 + "consumer.g".length() + 9 * 8 + 1;
-        assertThat(bytes[layoutAt]).isEqualTo((byte) 3);
+        assertThat(bytes[layoutAt]).isEqualTo((byte) 4);
+        bytes[layoutAt] = 3; // with first offsets and what was counted on consume, without last offsets
+        byte[] withConsumed = java.util.Arrays.copyOf(bytes, bytes.length - 4);
+        Accumulator back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(withConsumed));
+        assertThat(AuditCodec.encode(back.toAggregate())).isEqualTo(AuditCodec.encode(plain.toAggregate()));
         bytes[layoutAt] = 2; // with first offsets, without what was counted on consume
-        byte[] withOffsets = java.util.Arrays.copyOf(bytes, bytes.length - 8);
-        Accumulator back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(withOffsets));
+        byte[] withOffsets = java.util.Arrays.copyOf(bytes, bytes.length - 4 - 8);
+        back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(withOffsets));
         assertThat(AuditCodec.encode(back.toAggregate())).isEqualTo(AuditCodec.encode(plain.toAggregate()));
         bytes[layoutAt] = 0;
-        byte[] earlier = java.util.Arrays.copyOf(bytes, bytes.length - 8 - 4);
+        byte[] earlier = java.util.Arrays.copyOf(bytes, bytes.length - 4 - 8 - 4);
         back = AccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(earlier));
         assertThat(AuditCodec.encode(back.toAggregate())).isEqualTo(AuditCodec.encode(plain.toAggregate()));
     }

@@ -45,7 +45,7 @@ class LogCounterTest {
     }
 
     @Test
-    void each_bucket_carries_the_lowest_offset_it_counted_per_partition() {
+    void each_bucket_carries_the_lowest_and_highest_offset_it_counted_per_partition() {
         LogCounter c = new LogCounter(60_000, 0, 3_600_000, 1_209_600_000, 30_000);
         long bucket = NOW - Math.floorMod(NOW, 60_000);
         c.count("t", 0, 100, bucket + 1, NOW, 1, 1);
@@ -59,6 +59,8 @@ class LogCounterTest {
         AuditRecord current = (AuditRecord) out.get(1);
         assertThat(earlier.firstOffsets()).containsExactly(java.util.Map.entry(0, 102L));
         assertThat(current.firstOffsets()).containsExactly(java.util.Map.entry(0, 90L), java.util.Map.entry(1, 7L));
+        assertThat(earlier.lastOffsets()).containsExactly(java.util.Map.entry(0, 102L));
+        assertThat(current.lastOffsets()).containsExactly(java.util.Map.entry(0, 101L), java.util.Map.entry(1, 7L));
     }
 
     @Test

@@ -7,9 +7,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -23,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@code consumer.<group>} is caught up on a topic when the group's committed offset of every partition of the topic
  * it has committed is at the partition's end, or short of it only by what the group is never given (transaction
  * markers, and aborted records for a read_committed group: {@link TailCheck}, asked once the group's commit there has
- * stood still for a check). Unknown (null) for other tiers, for groups without commits on the topic, and when the
- * admin client fails. {@link #refresh} runs the admin calls; {@link #caughtUp} reads the last
- * answers and is thread-safe.
+ * stood still for a check), and has stood there for the settle time ({@link CommitSamples}: the counts of the last
+ * commit must have arrived first). Unknown (null) for other tiers, for groups without commits on the topic, and when
+ * the admin client fails. {@link #refresh} runs the admin calls; {@link #caughtUp} and {@link #committedOffsets} read
+ * the last answers and are thread-safe.
  */
 public final class GroupLagProbe implements LagView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupLagProbe.class);
@@ -39,7 +42,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
 
     private final Admin admin;
     private final Duration timeout;
-    private final Map<String, Boolean> answers = new ConcurrentHashMap<>();
+    /** tier|topic → the group's commits there, sample after sample */
+    private final CommitSamples commits;
+    /** a monotonic clock, ms */
+    private final LongSupplier clock;
+
     private final TailCheck tails;
     /** group|topic-partition → its committed offset at the previous check */
     private Map<String, Long> previousCommits = new HashMap<>();
@@ -56,16 +63,36 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     /** log tier|topic → when (monotonic ms) its unread partitions were last asked about */
     private final Map<String, Long> unreadAskedAt = new HashMap<>();
 
-    /** @param tails reads what lies between a commit and the end, or null to take any gap as lag */
-    public GroupLagProbe(Map<String, Object> adminConfig, Duration timeout, TailCheck tails) {
+    /**
+     * @param tails  reads what lies between a commit and the end, or null to take any gap as lag
+     * @param settle how long after a commit is seen the counts it released have reached the aggregates (a couple of
+     *               agent flush intervals and the aggregator's emit interval): a group's commits are answered as of
+     *               that long ago
+     */
+    public GroupLagProbe(Map<String, Object> adminConfig, Duration timeout, TailCheck tails, Duration settle) {
+        this(adminConfig, timeout, tails, settle, () -> System.nanoTime() / 1_000_000);
+    }
+
+    /** As {@link #GroupLagProbe(Map, Duration, TailCheck, Duration)} on the given monotonic clock (ms). */
+    GroupLagProbe(
+            Map<String, Object> adminConfig, Duration timeout, TailCheck tails, Duration settle, LongSupplier clock) {
         this.admin = Admin.create(adminConfig);
         this.timeout = timeout;
         this.tails = tails;
+        this.commits = new CommitSamples(settle.toMillis());
+        this.clock = clock;
     }
 
+    /** At the end once its commits have stood there, unchanged, for the settle time ({@link CommitSamples}). */
     @Override
     public Boolean caughtUp(String tier, String topic) {
-        return answers.get(tier + '|' + topic);
+        return commits.caughtUp(tier + '|' + topic, clock.getAsLong());
+    }
+
+    /** As of the settle time ago ({@link CommitSamples}). */
+    @Override
+    public Map<Integer, Long> committedOffsets(String tier, String topic) {
+        return commits.committedOffsets(tier + '|' + topic, clock.getAsLong());
     }
 
     @Override
@@ -181,9 +208,10 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
      * @param readCommitted whether a tier reads a topic with {@code isolation.level=read_committed}
      */
     public void refresh(Map<String, Set<String>> tiersByTopic, BiPredicate<String, String> readCommitted) {
-        Map<String, Long> commits = new HashMap<>();
+        Map<String, Long> seen = new HashMap<>();
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committedByGroup = new HashMap<>();
         Map<TopicPartition, Long> ends = new HashMap<>();
+        long now = clock.getAsLong();
         try {
             for (Map.Entry<String, Set<String>> e : tiersByTopic.entrySet()) {
                 for (String tier : e.getValue()) {
@@ -213,12 +241,14 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                         }
                     }
                     Boolean atEnd = null;
+                    Map<Integer, Long> offsets = new TreeMap<>();
                     for (Map.Entry<TopicPartition, OffsetAndMetadata> c : committed.entrySet()) {
                         if (c.getKey().topic().equals(e.getKey()) && c.getValue() != null) {
                             long offset = c.getValue().offset();
+                            offsets.put(c.getKey().partition(), offset);
                             long end = ends.get(c.getKey());
                             String key = group + '|' + c.getKey();
-                            commits.put(key, offset);
+                            seen.put(key, offset);
                             boolean here = offset >= end
                                     || tails != null
                                             && Long.valueOf(offset).equals(previousCommits.get(key))
@@ -228,19 +258,19 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                         }
                     }
                     if (atEnd == null) {
-                        answers.remove(tier + '|' + e.getKey());
+                        commits.forget(tier + '|' + e.getKey());
                         withoutOffsets.add(tier + '|' + e.getKey());
                     } else {
                         withoutOffsets.remove(tier + '|' + e.getKey());
-                        answers.put(tier + '|' + e.getKey(), atEnd);
+                        commits.record(tier + '|' + e.getKey(), offsets, atEnd, now);
                     }
                 }
             }
-            previousCommits = commits;
+            previousCommits = seen;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            answers.clear();
+            commits.clear();
             LOG.warn("Checking consumer group offsets failed; lag unknown until the next check: {}", e.toString());
         }
     }

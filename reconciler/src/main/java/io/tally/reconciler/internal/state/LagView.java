@@ -1,5 +1,6 @@
 package io.tally.reconciler.internal.state;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,6 +30,15 @@ public interface LagView {
      */
     default Set<Integer> unreadPartitions(String tier, String topic) {
         return Set.of();
+    }
+
+    /**
+     * @return partition → the committed offset of the consumer group of {@code tier} on {@code topic}, as last asked,
+     *     for every partition it has committed; null when not known (not a group's tier, no commit on the topic, the
+     *     question failed)
+     */
+    default Map<Integer, Long> committedOffsets(String tier, String topic) {
+        return null;
     }
 
     /**

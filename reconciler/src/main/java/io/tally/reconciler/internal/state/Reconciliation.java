@@ -564,6 +564,7 @@ public final class Reconciliation {
                 liveness.allClosed(tier, topic),
                 ups,
                 now);
+        v = v.withCommittedOffsets(lag.committedOffsets(tier, topic));
         cache.put(key, v);
         return v;
     }

@@ -28,6 +28,10 @@ import java.util.Map;
  *   <li>until both tiers' effective watermarks pass {@code bucket end + grace} the bucket is PENDING, or STALLED
  *       if the lagging tier is not caught up, its watermark has not moved for {@code stall timeout} and the other
  *       side has data past it: lag is never reported as loss;</li>
+ *   <li>a consumer group whose committed offsets are known has processed the bucket only once it has committed
+ *       past the bucket's last record on every partition (the upstream log tier knows those offsets): until then
+ *       PENDING, STALLED {@code stall timeout} after the bucket was due; for a partition that no live agent reports
+ *       (its owner closed or died, its next owner has not read it yet) holds the tier's watermark back no more;</li>
  *   <li>then the counts and, when both tiers have compatible digests, {@code downstream − upstream} peeled: ids
  *       missing and extra, which finds MIXED even when the counts agree; LOSS, DUPLICATION or MIXED;</li>
  *   <li>a difference no larger than what dead agents of the two tiers could have left uncounted is AUDIT_GAP;</li>
@@ -175,6 +179,29 @@ public final class EdgeJudge {
         long due = saturatedAdd(bucket.end(), graceMs);
         boolean upFinal = upView.effectiveWatermark() >= due;
         boolean downFinal = downView.effectiveWatermark() >= due;
+        Uncommitted uncommitted = upFinal && downFinal ? uncommitted(edge, up, downView) : null;
+        if (uncommitted != null) {
+            // its watermark passed the bucket, but not its group's commits: a partition no live agent reports (its
+            // owner closed or died, a rebalance has not handed it over yet) holds nothing back in the watermark
+            // whatever the group's lag says: it is computed over the partitions the group has committed, and a
+            // group at the end of a partition has committed past every record there
+            boolean stalled = now - due >= stallTimeoutMs;
+            String where = "offset " + uncommitted.last() + " of partition " + uncommitted.partition()
+                    + ", this bucket's last record there (the group's commit there: "
+                    + (uncommitted.committed() == null ? "none" : uncommitted.committed()) + ")";
+            return stalled
+                    ? Judgement.of(
+                            Verdict.STALLED,
+                            upCount,
+                            downCount,
+                            "tier " + downView.tier() + " has not committed past " + where + " since the bucket was "
+                                    + "due at " + Reasons.time(due))
+                    : Judgement.of(
+                            Verdict.PENDING,
+                            upCount,
+                            downCount,
+                            "waiting for " + downView.tier() + " to commit past " + where);
+        }
         if (!upFinal || !downFinal) {
             TierView lagging = downFinal ? upView : downView;
             TierView other = downFinal ? downView : upView;
@@ -364,6 +391,29 @@ public final class EdgeJudge {
         return upFirst > downFirst && upFirst != Long.MAX_VALUE && bucket.start() <= upFirst
                 ? "a tier started after this bucket"
                 : null;
+    }
+
+    /** A partition whose records in a bucket a consumer group has not all committed yet. */
+    private record Uncommitted(int partition, long last, Long committed) {}
+
+    /**
+     * @return the first partition whose records in the bucket, as the upstream tier counted them (the log tier knows
+     *         the highest offset per partition), the downstream group has not committed past, or null when it has
+     *         committed past them all or this cannot be known (another tier, a group whose commits are not known, an
+     *         edge across topics)
+     */
+    private static Uncommitted uncommitted(Edge edge, TierAggregate up, TierView down) {
+        Map<Integer, Long> committed = down.committedOffsets();
+        if (committed == null
+                || up == null
+                || up.lastOffsets().isEmpty()
+                || !edge.upstreamTopic().equals(edge.downstreamTopic())) {
+            return null;
+        }
+        int partition = PartitionOffsets.uncommitted(up.lastOffsets(), committed);
+        return partition < 0
+                ? null
+                : new Uncommitted(partition, up.lastOffsets().get(partition), committed.get(partition));
     }
 
     /** The digest of {@code a}, an empty one when {@code a} reported nothing but {@code other} has a digest. */

@@ -29,8 +29,11 @@ final class Reasons {
         return j.verdict() + ": "
                 + switch (j.verdict()) {
                     case PENDING ->
-                        "waiting for " + lagging(upView, downView, due) + " to pass " + time(due)
-                                + " (bucket end + grace); " + counts + " so far";
+                        (j.detail().isEmpty()
+                                        ? "waiting for " + lagging(upView, downView, due) + " to pass " + time(due)
+                                                + " (bucket end + grace)"
+                                        : j.detail())
+                                + "; " + counts + " so far";
                     case STALLED -> j.detail() + "; " + counts + " so far";
                     case NOT_OBSERVED ->
                         j.detail().startsWith(down + " started reading")

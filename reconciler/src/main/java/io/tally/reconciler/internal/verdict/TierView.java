@@ -15,6 +15,8 @@ import java.util.Map;
  * @param firstBucketStart   start of the first bucket the tier reported on the topic, or {@link Long#MAX_VALUE}
  * @param startOffsets       partition → the offset the tier started reading at, for a tier whose agents report it
  *                           (consumers); empty otherwise
+ * @param committedOffsets   partition → the committed offset of a consumer-group tier's group on the topic, as the
+ *                           cluster last said; null when not known (another tier, a group without commits there)
  */
 public record TierView(
         String tier,
@@ -23,7 +25,20 @@ public record TierView(
         long lastAdvanceAt,
         boolean caughtUp,
         long firstBucketStart,
-        Map<Integer, Long> startOffsets) {
+        Map<Integer, Long> startOffsets,
+        Map<Integer, Long> committedOffsets) {
+
+    /** A view of a tier whose group's committed offsets are not known. */
+    public TierView(
+            String tier,
+            long watermark,
+            long effectiveWatermark,
+            long lastAdvanceAt,
+            boolean caughtUp,
+            long firstBucketStart,
+            Map<Integer, Long> startOffsets) {
+        this(tier, watermark, effectiveWatermark, lastAdvanceAt, caughtUp, firstBucketStart, startOffsets, null);
+    }
 
     /** A view of a tier whose start offsets are not known. */
     public TierView(
@@ -34,6 +49,19 @@ public record TierView(
             boolean caughtUp,
             long firstBucketStart) {
         this(tier, watermark, effectiveWatermark, lastAdvanceAt, caughtUp, firstBucketStart, Map.of());
+    }
+
+    /** @return this view with its group's committed offsets on the topic, or null when they are not known */
+    public TierView withCommittedOffsets(Map<Integer, Long> committed) {
+        return new TierView(
+                tier,
+                watermark,
+                effectiveWatermark,
+                lastAdvanceAt,
+                caughtUp,
+                firstBucketStart,
+                startOffsets,
+                committed);
     }
 
     /** A tier that reported nothing. */

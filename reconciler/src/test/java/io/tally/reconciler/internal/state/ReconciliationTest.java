@@ -156,6 +156,60 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_partition_no_live_agent_reports_holds_its_group_until_the_group_commits_past_the_bucket_there() {
+        // the log counted offsets 0..49 of partition 0 and 0..49 of partition 1 in the bucket; partition 1's owner
+        // closed and its next owner has not read it yet, so the group's watermark covers partition 0 only
+        rec.accept(agg("producer", B, 0, 100));
+        rec.accept(withOffsets(agg("log", B, 0, 100), Map.of(0, 0L, 1, 0L), Map.of(0, 49L, 1, 49L)));
+        rec.accept(agg(CONSUMER, B, 0, 50));
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+        Map<Integer, Long> committed = new java.util.HashMap<>(Map.of(0, 50L, 1, 0L));
+        LagView commits = new LagView() {
+            @Override
+            public Boolean caughtUp(String tier, String topic) {
+                return null;
+            }
+
+            @Override
+            public Map<Integer, Long> committedOffsets(String tier, String topic) {
+                return tier.equals(CONSUMER) ? Map.copyOf(committed) : null;
+            }
+        };
+
+        Evaluation handover = rec.evaluate(clock.millis(), commits);
+        assertThat(verdictOf(handover, CONSUMER)).contains(Verdict.PENDING);
+        assertThat(handover.discrepancies()).isEmpty();
+
+        // the next owner reads partition 1 and commits past the bucket: now the counts are final
+        clock.advance(2_000);
+        rec.accept(agg(CONSUMER, B, 0, 100));
+        committed.put(1, 50L);
+        Evaluation done = rec.evaluate(clock.millis(), commits);
+        assertThat(verdictOf(done, CONSUMER)).contains(Verdict.COMPLETE);
+        assertThat(done.discrepancies()).isEmpty();
+    }
+
+    private static TierAggregate withOffsets(TierAggregate a, Map<Integer, Long> first, Map<Integer, Long> last) {
+        return new TierAggregate(
+                a.topic(),
+                a.tier(),
+                a.bucket(),
+                a.count(),
+                a.bytes(),
+                a.noTimestamp(),
+                a.skewed(),
+                a.failed(),
+                a.records(),
+                a.latency(),
+                a.digest(),
+                a.updatedAt(),
+                first,
+                0,
+                last);
+    }
+
+    @Test
     void a_log_tier_that_has_not_started_reading_a_partition_with_records_holds_its_buckets() {
         // the log tier found a new topic and read partition 0 first; partition 1's records are still unread
         rec.accept(agg("producer", B, 0, 100));

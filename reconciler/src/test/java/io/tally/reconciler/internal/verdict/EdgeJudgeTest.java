@@ -256,6 +256,87 @@ class EdgeJudgeTest {
                 .isEqualTo(Verdict.LOSS);
     }
 
+    @Test
+    void a_group_whose_watermark_passed_is_final_only_once_it_committed_past_the_bucket_on_every_partition() {
+        // the log counted the bucket up to offset 49 on partition 0 and 79 on partition 1; partition 1's owner
+        // closed, so the group's watermark (over the partitions its live agents report) passed the bucket
+        TierAggregate log = withLastOffsets(ids("log", 0, 100), Map.of(0, 49L, 1, 79L));
+        TierAggregate group = ids("consumer.billing", 0, 60);
+        TierView consumer = at("consumer.billing", DONE);
+
+        Judgement behind =
+                judge(log, group, at("log", DONE), consumer.withCommittedOffsets(Map.of(0, 50L, 1, 60L)), DONE);
+        Judgement none = judge(log, group, at("log", DONE), consumer.withCommittedOffsets(Map.of(0, 50L)), DONE);
+        Judgement stalled =
+                judge(log, group, at("log", DONE), consumer.withCommittedOffsets(Map.of(0, 50L, 1, 60L)), DONE + STALL);
+        Judgement past =
+                judge(log, group, at("log", DONE), consumer.withCommittedOffsets(Map.of(0, 50L, 1, 80L)), DONE);
+        Judgement unknown = judge(log, group, at("log", DONE), consumer, DONE);
+
+        assertThat(behind.verdict()).as("partition 1 not committed past 79").isEqualTo(Verdict.PENDING);
+        assertThat(judge.explain(behind, EDGE, BUCKET, at("log", DONE), consumer)
+                        .reason())
+                .contains("waiting for consumer.billing to commit past offset 79 of partition 1")
+                .contains("the group's commit there: 60");
+        assertThat(none.verdict()).as("no commit at all on partition 1").isEqualTo(Verdict.PENDING);
+        assertThat(stalled.verdict()).isEqualTo(Verdict.STALLED);
+        assertThat(stalled.detail()).contains("has not committed past offset 79 of partition 1");
+        // at the end of every partition it has committed, the lag says; partition 1 it never committed
+        TierView atEndOfItsCommits = new TierView("consumer.billing", DONE, DONE, DONE, true, T0 - 10 * MINUTE);
+        assertThat(judge(
+                                log,
+                                group,
+                                at("log", DONE),
+                                atEndOfItsCommits.withCommittedOffsets(Map.of(0, 50L)),
+                                DONE + STALL)
+                        .verdict())
+                .isEqualTo(Verdict.STALLED);
+        assertThat(past.verdict()).as("committed past: the counts are final").isEqualTo(Verdict.LOSS);
+        assertThat(unknown.verdict())
+                .as("commits not known: the watermark decides")
+                .isEqualTo(Verdict.LOSS);
+    }
+
+    @Test
+    void committed_offsets_are_not_compared_across_topics() {
+        Edge rename = new Edge("log", "orders", "consumer.billing", "dc2.orders", false, false);
+        TierAggregate log = withLastOffsets(ids("log", 0, 100), Map.of(0, 5_000L));
+        TierView consumer = at("consumer.billing", DONE).withCommittedOffsets(Map.of(0, 100L));
+
+        Judgement j = judge.judge(
+                rename,
+                true,
+                TopicPolicy.defaults(),
+                BUCKET,
+                log,
+                ids("consumer.billing", 0, 100),
+                at("log", DONE),
+                consumer,
+                0,
+                DONE);
+
+        assertThat(j.verdict()).isEqualTo(Verdict.COMPLETE);
+    }
+
+    private static TierAggregate withLastOffsets(TierAggregate a, Map<Integer, Long> offsets) {
+        return new TierAggregate(
+                a.topic(),
+                a.tier(),
+                a.bucket(),
+                a.count(),
+                a.bytes(),
+                a.noTimestamp(),
+                a.skewed(),
+                a.failed(),
+                a.records(),
+                a.latency(),
+                a.digest(),
+                a.updatedAt(),
+                offsets,
+                0,
+                offsets);
+    }
+
     private static TierAggregate withFirstOffsets(TierAggregate a, Map<Integer, Long> offsets) {
         return new TierAggregate(
                 a.topic(),
