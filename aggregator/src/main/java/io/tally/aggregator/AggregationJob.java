@@ -11,6 +11,7 @@ import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.KafkaEdges;
 import io.tally.aggregator.internal.kafka.RawRecord;
 import io.tally.core.AuditMessage;
+import io.tally.core.settings.SharedSettings;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -56,10 +57,10 @@ public final class AggregationJob {
     /** @param bounded whether to stop at the audit topic's end offsets at start (benchmarks) */
     static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
         int parallelism = config.getInt(AggregatorConfig.PARALLELISM);
-        long bucketMs = config.getLong(AggregatorConfig.BUCKET_MS);
+        long bucketMs = config.getLong(SharedSettings.BUCKET_MS);
         Duration retention = config.duration(AggregatorConfig.STATE_RETENTION_MS);
         Duration emit = config.duration(AggregatorConfig.EMIT_INTERVAL_MS);
-        String aggregates = config.getString(AggregatorConfig.AGGREGATES_TOPIC);
+        String aggregates = config.getString(SharedSettings.AGGREGATES_TOPIC);
 
         DataStream<RawRecord> raw = env.fromSource(
                         KafkaEdges.auditSource(config, bounded), WatermarkStrategy.noWatermarks(), "audit source")
@@ -69,9 +70,8 @@ public final class AggregationJob {
         // an agent's heartbeat leaves after every message it numbered before it
         SingleOutputStreamOperator<AuditMessage> unique = raw.keyBy(r -> r.agent, Types.STRING)
                 .process(new DedupFunction(
-                        new AuditDecoder(
-                                bucketMs, retention.toMillis(), config.getLong(AggregatorConfig.SKEW_FUTURE_MS)),
-                        config.getString(AggregatorConfig.DLQ_TOPIC),
+                        new AuditDecoder(bucketMs, retention.toMillis(), config.getLong(SharedSettings.SKEW_FUTURE_MS)),
+                        config.getString(SharedSettings.DLQ_TOPIC),
                         retention,
                         config.getInt(AggregatorConfig.DEDUP_WINDOW),
                         HEARTBEAT_HOLD))

@@ -23,20 +23,10 @@ import org.apache.kafka.common.config.ConfigException;
  * sources, sinks and admin client. Immutable and thread-safe; the jobs copy the values they need, so a change after a
  * job was built has no effect on it.
  */
-public final class AggregatorConfig extends RoleConfig {
+public final class AggregatorConfig extends RoleConfig<AggregatorConfig> {
     /** Prefix of the aggregator's own keys. */
     public static final String PREFIX = "tally.aggregator.";
 
-    public static final String BOOTSTRAP_SERVERS = SharedSettings.KAFKA_BOOTSTRAP_SERVERS;
-    public static final String AUDIT_TOPIC = SharedSettings.AUDIT_TOPIC;
-    public static final String AGGREGATES_TOPIC = SharedSettings.AGGREGATES_TOPIC;
-    public static final String DLQ_TOPIC = SharedSettings.DLQ_TOPIC;
-    public static final String BUCKET_MS = SharedSettings.BUCKET_MS;
-    public static final String DIGEST_CELLS = SharedSettings.DIGEST_CELLS;
-    public static final String SKEW_FUTURE_MS = SharedSettings.SKEW_FUTURE_MS;
-    public static final String SKEW_PAST_MS = SharedSettings.SKEW_PAST_MS;
-    public static final String LOG_TOPICS = SharedSettings.LOG_TOPICS;
-    public static final String LOG_COMMITTED_TOPICS = SharedSettings.LOG_COMMITTED_TOPICS;
     public static final String PARALLELISM = PREFIX + "parallelism";
     public static final String STATE_RETENTION_MS = PREFIX + "state.retention.ms";
     public static final String EMIT_INTERVAL_MS = PREFIX + "emit.interval.ms";
@@ -73,7 +63,12 @@ public final class AggregatorConfig extends RoleConfig {
 
     /** Every key the aggregator reads, in the order the README shows them. */
     public static final SettingsTable TABLE = SettingsTable.builder("aggregator", PREFIX)
-            .shared(BOOTSTRAP_SERVERS, AUDIT_TOPIC, AGGREGATES_TOPIC, DLQ_TOPIC, BUCKET_MS)
+            .shared(
+                    SharedSettings.KAFKA_BOOTSTRAP_SERVERS,
+                    SharedSettings.AUDIT_TOPIC,
+                    SharedSettings.AGGREGATES_TOPIC,
+                    SharedSettings.DLQ_TOPIC,
+                    SharedSettings.BUCKET_MS)
             .define(new ConfigDef()
                     .define(PARALLELISM, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Parallelism of each job.")
                     .define(
@@ -137,7 +132,7 @@ public final class AggregatorConfig extends RoleConfig {
                             "Sequence numbers per agent tracked above its highest contiguous one (8 KB of state at "
                                     + "most). A message that arrives further than this behind the agent's newest "
                                     + "is counted in the metric seqGivenUp."))
-            .shared(LOG_TOPICS, LOG_COMMITTED_TOPICS)
+            .shared(SharedSettings.LOG_TOPICS, SharedSettings.LOG_COMMITTED_TOPICS)
             .define(new ConfigDef()
                     .define(
                             LOG_EVENT_TIME,
@@ -172,7 +167,7 @@ public final class AggregatorConfig extends RoleConfig {
                             "The log tier reports a watermark per partition it reads, and its watermark on a "
                                     + "topic is the lowest of them; a partition with no new record for this long "
                                     + "(caught up) is left out, so that it does not hold the tier back."))
-            .shared(DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS)
+            .shared(SharedSettings.DIGEST_CELLS, SharedSettings.SKEW_FUTURE_MS, SharedSettings.SKEW_PAST_MS)
             .define(new ConfigDef()
                     .define(
                             GROUP_ID,
@@ -209,56 +204,25 @@ public final class AggregatorConfig extends RoleConfig {
             .passThrough(SharedSettings.KAFKA_PREFIX, SharedSettings.KAFKA_PREFIX_DOC)
             .build();
 
-    private final Map<String, String> kafka;
-
     private AggregatorConfig(Map<String, ?> settings) {
-        super(TABLE, settings);
-        this.kafka = passedOn(SharedSettings.KAFKA_PREFIX);
+        super(TABLE, settings, AggregatorConfig::fromProperties);
     }
 
     /**
      * @param settings keys of {@link #TABLE} and {@value SharedSettings#KAFKA_PREFIX}*; other roles' keys are ignored
      * @throws IllegalArgumentException naming the key and the value when a setting is unknown or invalid
      */
-    public static AggregatorConfig fromMap(Map<String, ?> settings) {
+    public static AggregatorConfig fromProperties(Map<String, ?> settings) {
         return new AggregatorConfig(settings);
     }
 
-    /** @return the defaults */
+    /** @return every default */
     public static AggregatorConfig defaults() {
-        return fromMap(Map.of());
-    }
-
-    /**
-     * @return a copy with {@code key} set to {@code value} (a {@link Duration} for a key in ms), parsed and validated
-     *     like {@link #fromMap}
-     */
-    public AggregatorConfig with(String key, Object value) {
-        return fromMap(settingsWith(key, value instanceof Duration d ? d.toMillis() : value));
+        return fromProperties(Map.of());
     }
 
     /** @return the value of a key in ms as a duration */
     public Duration duration(String key) {
         return Duration.ofMillis(getLong(key));
-    }
-
-    /** @return the {@value SharedSettings#KAFKA_PREFIX}* settings without the prefix, for the jobs' Kafka clients */
-    public Map<String, String> kafkaProperties() {
-        return kafka;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AggregatorConfig other && values().equals(other.values()) && kafka.equals(other.kafka);
-    }
-
-    @Override
-    public int hashCode() {
-        return values().hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "AggregatorConfig" + values();
     }
 }

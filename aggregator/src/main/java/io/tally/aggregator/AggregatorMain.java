@@ -23,7 +23,7 @@ public final class AggregatorMain {
             which = args[0];
             i = 1;
         }
-        AggregatorConfig config = AggregatorConfig.fromMap(settings(args, i));
+        AggregatorConfig config = AggregatorConfig.fromProperties(settings(args, i));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Jobs.configure(env, config);
         Jobs.ensureTopics(config);

@@ -1,6 +1,7 @@
 package io.tally.aggregator;
 
 import io.tally.aggregator.internal.kafka.CheckpointCluster;
+import io.tally.aggregator.internal.kafka.KafkaClients;
 import io.tally.aggregator.internal.kafka.TopicSetup;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (LocalAggregator aggregator = LocalAggregator.start(AggregatorConfig.defaults()
- *         .with(AggregatorConfig.BOOTSTRAP_SERVERS, "localhost:9092"))) {
+ *         .with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, "localhost:9092"))) {
  *     ...
  * }
  * }</pre>
@@ -72,10 +73,7 @@ public final class LocalAggregator implements AutoCloseable {
         Optional<Path> local = localDir(dir);
         if (local.isPresent()) {
             CheckpointCluster.bind(
-                    local.get(),
-                    TopicSetup.clusterId(config),
-                    config.getString(AggregatorConfig.BOOTSTRAP_SERVERS),
-                    restore != null);
+                    local.get(), TopicSetup.clusterId(config), KafkaClients.bootstrapServers(config), restore != null);
         }
         if (restore != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);

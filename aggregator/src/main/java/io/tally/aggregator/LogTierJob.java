@@ -9,6 +9,7 @@ import io.tally.aggregator.internal.logtier.LogCounter;
 import io.tally.aggregator.internal.logtier.LogObservation;
 import io.tally.aggregator.internal.logtier.LogRecordDeserializer;
 import io.tally.aggregator.internal.logtier.LogTierOperator;
+import io.tally.core.settings.SharedSettings;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,10 +19,10 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The log-tier auditor: reads every audited topic ({@link AggregatorConfig#LOG_TOPICS}; never {@code tally.*} or
+ * The log-tier auditor: reads every audited topic ({@link SharedSettings#LOG_TOPICS}; never {@code tally.*} or
  * {@code __*}) and counts what is really in the broker as tier {@code log}, in counting mode {@code log}, emitting
  * audit records and heartbeats to the audit topic as an agent would. The topics of
- * {@link AggregatorConfig#LOG_COMMITTED_TOPICS}, and those the brokers say are written in transactions, are read a
+ * {@link SharedSettings#LOG_COMMITTED_TOPICS}, and those the brokers say are written in transactions, are read a
  * second time, with {@code isolation.level=read_committed}, and counted as tier {@code log.committed}: what
  * transactions committed, the reference of read_committed readers ({@link CommittedTopicsSubscriber}).
  * One agent per source subtask; its audit records are written in Kafka transactions committed at checkpoints, so they
@@ -43,10 +44,10 @@ public final class LogTierJob {
 
     /** @param bounded whether to stop at the topics' end offsets at start (benchmarks) */
     static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
-        String topics = config.getString(AggregatorConfig.LOG_TOPICS);
+        String topics = config.getString(SharedSettings.LOG_TOPICS);
         addCounter(
                 env, config, bounded, LogCounter.TIER, false, "log", b -> b.setTopicPattern(LogTopics.pattern(topics)));
-        String listed = config.getString(AggregatorConfig.LOG_COMMITTED_TOPICS);
+        String listed = config.getString(SharedSettings.LOG_COMMITTED_TOPICS);
         addCounter(
                 env,
                 config,
@@ -86,11 +87,11 @@ public final class LogTierJob {
                         TypeInformation.of(Envelope.class),
                         new LogTierOperator(
                                 tier,
-                                config.getString(AggregatorConfig.AUDIT_TOPIC),
-                                config.getLong(AggregatorConfig.BUCKET_MS),
-                                config.getInt(AggregatorConfig.DIGEST_CELLS),
-                                config.getLong(AggregatorConfig.SKEW_FUTURE_MS),
-                                config.getLong(AggregatorConfig.SKEW_PAST_MS),
+                                config.getString(SharedSettings.AUDIT_TOPIC),
+                                config.getLong(SharedSettings.BUCKET_MS),
+                                config.getInt(SharedSettings.DIGEST_CELLS),
+                                config.getLong(SharedSettings.SKEW_FUTURE_MS),
+                                config.getLong(SharedSettings.SKEW_PAST_MS),
                                 config.duration(AggregatorConfig.LOG_FLUSH_INTERVAL_MS)
                                         .toMillis(),
                                 config.duration(AggregatorConfig.LOG_PARTITION_IDLE_MS)

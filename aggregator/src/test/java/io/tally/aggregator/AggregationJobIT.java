@@ -13,6 +13,7 @@ import io.tally.core.Heartbeat;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.codec.AuditCodec;
+import io.tally.core.settings.SharedSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class AggregationJobIT {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("agg-it", BUCKET, Duration.ofMillis(200));
         Jobs.ensureTopics(config);
-        String audit = config.getString(AggregatorConfig.AUDIT_TOPIC);
+        String audit = config.getString(SharedSettings.AUDIT_TOPIC);
         try (org.apache.kafka.clients.admin.Admin admin =
                 org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             var resource = new org.apache.kafka.common.config.ConfigResource(
@@ -123,7 +124,7 @@ class AggregationJobIT {
             Map<String, TierAggregate> expected = traffic.expected();
             List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
                     bootstrap,
-                    config.getString(AggregatorConfig.AGGREGATES_TOPIC),
+                    config.getString(SharedSettings.AGGREGATES_TOPIC),
                     Duration.ofSeconds(60),
                     read -> AuditTraffic.matches(AuditTraffic.latestAggregates(read), expected)
                             && AuditTraffic.latestProgress(read).size() == 2);
@@ -156,7 +157,7 @@ class AggregationJobIT {
 
             List<ConsumerRecord<byte[], byte[]>> dlq = AuditTraffic.readUntil(
                     bootstrap,
-                    config.getString(AggregatorConfig.DLQ_TOPIC),
+                    config.getString(SharedSettings.DLQ_TOPIC),
                     Duration.ofSeconds(30),
                     read -> read.size() >= 4);
             List<String> reasons = dlq.stream()

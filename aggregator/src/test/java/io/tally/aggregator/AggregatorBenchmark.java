@@ -8,6 +8,7 @@ import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.CountingMode;
 import io.tally.core.codec.AuditCodec;
+import io.tally.core.settings.SharedSettings;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 import java.lang.management.ManagementFactory;
@@ -226,16 +227,16 @@ public final class AggregatorBenchmark {
 
     private static double runSeconds(String bootstrap, String logTopics, String auditTopic) throws Exception {
         AggregatorConfig config = AggregatorConfig.defaults()
-                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrap)
+                .with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, bootstrap)
                 .with(AggregatorConfig.PARALLELISM, PARALLELISM)
                 .with(AggregatorConfig.GROUP_ID, "bench-" + runs++)
-                .with(AggregatorConfig.AUDIT_TOPIC, auditTopic != null ? auditTopic : "tally.bench.out")
-                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.bench.aggregates")
-                .with(AggregatorConfig.DLQ_TOPIC, "tally.bench.dlq")
+                .with(SharedSettings.AUDIT_TOPIC, auditTopic != null ? auditTopic : "tally.bench.out")
+                .with(SharedSettings.AGGREGATES_TOPIC, "tally.bench.aggregates")
+                .with(SharedSettings.DLQ_TOPIC, "tally.bench.dlq")
                 .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofSeconds(1))
                 .with(AggregatorConfig.CREATE_TOPICS, false);
         if (logTopics != null) {
-            config = config.with(AggregatorConfig.LOG_TOPICS, logTopics);
+            config = config.with(SharedSettings.LOG_TOPICS, logTopics);
         }
         Configuration settings = Jobs.flinkSettings(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, settings);

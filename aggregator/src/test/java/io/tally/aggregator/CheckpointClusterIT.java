@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
 import io.tally.core.TallyException;
+import io.tally.core.settings.SharedSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,12 +27,12 @@ class CheckpointClusterIT {
 
     private AggregatorConfig config(String bootstrap) {
         return AggregatorConfig.defaults()
-                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrap)
-                .with(AggregatorConfig.AUDIT_TOPIC, "tally.cluster-it.audit")
-                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally.cluster-it.aggregates")
-                .with(AggregatorConfig.DLQ_TOPIC, "tally.cluster-it.dlq")
+                .with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, bootstrap)
+                .with(SharedSettings.AUDIT_TOPIC, "tally.cluster-it.audit")
+                .with(SharedSettings.AGGREGATES_TOPIC, "tally.cluster-it.aggregates")
+                .with(SharedSettings.DLQ_TOPIC, "tally.cluster-it.dlq")
                 .with(AggregatorConfig.GROUP_ID, "cluster-it")
-                .with(AggregatorConfig.LOG_TOPICS, "clusterit\\..*")
+                .with(SharedSettings.LOG_TOPICS, "clusterit\\..*")
                 .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofMillis(500))
                 .with(AggregatorConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());
     }

@@ -6,6 +6,7 @@ import io.tally.core.AuditIds;
 import io.tally.core.Bucket;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
+import io.tally.core.settings.SharedSettings;
 import io.tally.core.sketch.IdDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class LogTierJobIT {
             throws Exception {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("log-it", BUCKET, Duration.ofMillis(200))
-                .with(AggregatorConfig.LOG_TOPICS, "logit\\..*")
+                .with(SharedSettings.LOG_TOPICS, "logit\\..*")
                 .with(AggregatorConfig.LOG_FLUSH_INTERVAL_MS, Duration.ofMillis(500));
         Jobs.ensureTopics(config);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -93,7 +94,7 @@ class LogTierJobIT {
         try {
             List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
                     bootstrap,
-                    config.getString(AggregatorConfig.AGGREGATES_TOPIC),
+                    config.getString(SharedSettings.AGGREGATES_TOPIC),
                     Duration.ofSeconds(90),
                     read -> exact(AuditTraffic.latestAggregates(read), expected)
                             && AuditTraffic.latestProgress(read).containsKey("progress|log|logit.orders"));

@@ -10,6 +10,7 @@ import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
+import io.tally.core.settings.SharedSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,7 +43,7 @@ class ProgressOrderIT {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("order-it", BUCKET, Duration.ofMillis(200));
         Jobs.ensureTopics(config);
-        String audit = config.getString(AggregatorConfig.AUDIT_TOPIC);
+        String audit = config.getString(SharedSettings.AUDIT_TOPIC);
 
         StreamExecutionEnvironment env = TestCluster.environment(Jobs.flinkSettings(config), 2);
         Jobs.configure(env, config);
@@ -84,7 +85,7 @@ class ProgressOrderIT {
         try {
             long lastEnd = b0 + BUCKETS * BUCKET;
             List<ConsumerRecord<byte[], byte[]>> out = AuditTraffic.readUntil(
-                    bootstrap, config.getString(AggregatorConfig.AGGREGATES_TOPIC), Duration.ofSeconds(60), read -> {
+                    bootstrap, config.getString(SharedSettings.AGGREGATES_TOPIC), Duration.ofSeconds(60), read -> {
                         TierProgress p = AuditTraffic.latestProgress(read).get("progress|" + TIER + "|orders");
                         return p != null && p.watermark() >= lastEnd;
                     });

@@ -6,6 +6,7 @@ import io.tally.core.AgentIdentity;
 import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.TierAggregate;
+import io.tally.core.settings.SharedSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class RestartIT {
     void aggregates_are_exact_after_cancel_mid_stream_and_restore_from_the_last_checkpoint() throws Exception {
         String bootstrap = TestCluster.bootstrapServers();
         AggregatorConfig config = TestCluster.config("restart-it", BUCKET, Duration.ofMillis(100))
-                .with(AggregatorConfig.LOG_TOPICS, "restartit\\..*")
+                .with(SharedSettings.LOG_TOPICS, "restartit\\..*")
                 .with(AggregatorConfig.LOG_FLUSH_INTERVAL_MS, Duration.ofMillis(200))
                 .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofMillis(700))
                 .with(AggregatorConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());
@@ -57,8 +58,8 @@ class RestartIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
         }
-        String audit = config.getString(AggregatorConfig.AUDIT_TOPIC);
-        String aggregates = config.getString(AggregatorConfig.AGGREGATES_TOPIC);
+        String audit = config.getString(SharedSettings.AUDIT_TOPIC);
+        String aggregates = config.getString(SharedSettings.AGGREGATES_TOPIC);
         long now = System.currentTimeMillis();
         b0 = now - Math.floorMod(now, BUCKET) - 4 * BUCKET;
         traffic = new AuditTraffic(BUCKET);

@@ -2,6 +2,7 @@ package io.tally.aggregator;
 
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
+import io.tally.core.settings.SharedSettings;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -39,12 +40,12 @@ final class TestCluster {
      */
     static AggregatorConfig config(String name, long bucketMs, Duration emitInterval) {
         return AggregatorConfig.defaults()
-                .with(AggregatorConfig.BOOTSTRAP_SERVERS, bootstrapServers())
-                .with(AggregatorConfig.AUDIT_TOPIC, "tally." + name + ".audit")
-                .with(AggregatorConfig.AGGREGATES_TOPIC, "tally." + name + ".aggregates")
-                .with(AggregatorConfig.DLQ_TOPIC, "tally." + name + ".dlq")
+                .with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers())
+                .with(SharedSettings.AUDIT_TOPIC, "tally." + name + ".audit")
+                .with(SharedSettings.AGGREGATES_TOPIC, "tally." + name + ".aggregates")
+                .with(SharedSettings.DLQ_TOPIC, "tally." + name + ".dlq")
                 .with(AggregatorConfig.GROUP_ID, name)
-                .with(AggregatorConfig.BUCKET_MS, bucketMs)
+                .with(SharedSettings.BUCKET_MS, bucketMs)
                 .with(AggregatorConfig.PARALLELISM, 2)
                 .with(AggregatorConfig.EMIT_INTERVAL_MS, emitInterval)
                 .with(AggregatorConfig.CHECKPOINT_INTERVAL_MS, Duration.ofSeconds(1));

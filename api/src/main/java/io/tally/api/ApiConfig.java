@@ -15,17 +15,13 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * The API server's settings: its own {@value #PREFIX}* keys and the shared Cassandra keys it reads, in one
  * {@link SettingsTable} ({@link #TABLE}) from which the README's reference is rendered. Immutable and thread-safe.
  */
-public final class ApiConfig extends RoleConfig {
+public final class ApiConfig extends RoleConfig<ApiConfig> {
     /** Prefix of the API's own keys. */
     public static final String PREFIX = "tally.api.";
 
     public static final String HOST = PREFIX + "host";
     public static final String PORT = PREFIX + "port";
     public static final String TOKENS = PREFIX + "tokens";
-    public static final String CASSANDRA_CONTACT_POINTS = SharedSettings.CASSANDRA_CONTACT_POINTS;
-    public static final String CASSANDRA_DATACENTER = SharedSettings.CASSANDRA_DATACENTER;
-    public static final String CASSANDRA_KEYSPACE = SharedSettings.CASSANDRA_KEYSPACE;
-    public static final String CASSANDRA_REPLICATION = SharedSettings.CASSANDRA_REPLICATION;
     public static final String REFRESH_MS = PREFIX + "refresh.ms";
     public static final String LIVENESS_MS = PREFIX + "liveness.ms";
     public static final String WINDOW_MS = PREFIX + "window.ms";
@@ -81,16 +77,15 @@ public final class ApiConfig extends RoleConfig {
                             Importance.MEDIUM,
                             "Samples of each tier's lag kept in memory for the dashboard's lag chart (one per "
                                     + "refresh)."))
-            .shared(CASSANDRA_CONTACT_POINTS, CASSANDRA_DATACENTER, CASSANDRA_KEYSPACE, CASSANDRA_REPLICATION)
+            .shared(
+                    SharedSettings.CASSANDRA_CONTACT_POINTS,
+                    SharedSettings.CASSANDRA_DATACENTER,
+                    SharedSettings.CASSANDRA_KEYSPACE,
+                    SharedSettings.CASSANDRA_REPLICATION)
             .build();
 
     private ApiConfig(Map<String, ?> properties) {
-        super(TABLE, properties);
-    }
-
-    /** @return every default */
-    public static ApiConfig defaults() {
-        return fromProperties(Map.of());
+        super(TABLE, properties, ApiConfig::fromProperties);
     }
 
     /**
@@ -101,9 +96,9 @@ public final class ApiConfig extends RoleConfig {
         return new ApiConfig(properties);
     }
 
-    /** @return a copy with {@code key} set to {@code value}, parsed and validated like {@link #fromProperties} */
-    public ApiConfig with(String key, Object value) {
-        return fromProperties(settingsWith(key, value));
+    /** @return every default */
+    public static ApiConfig defaults() {
+        return fromProperties(Map.of());
     }
 
     /** @return the bearer tokens, blanks left out; empty for no authentication */
@@ -114,10 +109,11 @@ public final class ApiConfig extends RoleConfig {
                 .toList();
     }
 
+    /** The tokens are secrets: shown by their number. */
     @Override
-    public String toString() {
+    protected Map<String, ?> shown() {
         Map<String, Object> shown = new LinkedHashMap<>(values());
         shown.put(TOKENS, tokens().size() + " token(s)");
-        return "ApiConfig" + shown;
+        return shown;
     }
 }

@@ -2,12 +2,12 @@ package io.tally.agent;
 
 import io.tally.agent.internal.EventTimeSource;
 import io.tally.agent.internal.InternalSettings;
+import io.tally.core.settings.RoleConfig;
 import io.tally.core.settings.SettingsTable;
 import io.tally.core.settings.SharedSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -15,26 +15,20 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Every {@code tally.*} setting of the agent, in one typed table (key, type, default, validator, documentation).
- * The agent reads them from the configuration of the Kafka client it is attached to, or from the map given to
- * {@link Auditor#create}. The README's reference is rendered from {@link #TABLE}.
+ * Every {@code tally.*} setting of the agent, in one typed table (key, type, default, validator, documentation): its
+ * own keys and the shared keys it reads ({@link SharedSettings}). The agent reads them from the configuration of the
+ * Kafka client it is attached to, or from the map given to {@link Auditor#create}. The README's reference is rendered
+ * from {@link #TABLE}.
  *
- * <p>A bad value, or a {@code tally.} key that is not in the table (a typo), fails with a
- * {@link ConfigException} naming the key.
+ * <p>A bad value, or a {@code tally.} key that is not in the table (a typo), fails with a {@link ConfigException}
+ * naming the key, as a Kafka client expects of its plug-ins. Immutable and thread-safe.
  */
-public final class AgentConfig extends AbstractConfig {
+public final class AgentConfig extends RoleConfig<AgentConfig> {
     public static final String TIER = "tally.tier";
-    public static final String KAFKA_BOOTSTRAP_SERVERS = SharedSettings.KAFKA_BOOTSTRAP_SERVERS;
-    /** The name {@link #KAFKA_BOOTSTRAP_SERVERS} had in the first releases' public contract; still read. */
+    /** The name {@link SharedSettings#KAFKA_BOOTSTRAP_SERVERS} had in the first releases' public contract; still read. */
     public static final String AUDIT_BOOTSTRAP_SERVERS = "tally.audit.bootstrap.servers";
 
-    public static final String AUDIT_TOPIC = SharedSettings.AUDIT_TOPIC;
-    public static final String BUCKET_MS = SharedSettings.BUCKET_MS;
-    public static final String FLUSH_INTERVAL_MS = SharedSettings.FLUSH_INTERVAL_MS;
     public static final String EVENT_TIME = "tally.event.time";
-    public static final String DIGEST_CELLS = SharedSettings.DIGEST_CELLS;
-    public static final String SKEW_FUTURE_MS = SharedSettings.SKEW_FUTURE_MS;
-    public static final String SKEW_PAST_MS = SharedSettings.SKEW_PAST_MS;
     public static final String COMMIT_WAIT_MS = "tally.consumer.commit.wait.ms";
     public static final String PARTITION_IDLE_MS = "tally.consumer.partition.idle.ms";
     public static final String PENDING_IDLE_MS = "tally.consumer.pending.idle.ms";
@@ -43,8 +37,6 @@ public final class AgentConfig extends AbstractConfig {
     public static final String MAX_BUFFERED_RECORDS = "tally.max.buffered.records";
     public static final String CLOSE_TIMEOUT_MS = "tally.close.timeout.ms";
     public static final String HOST = "tally.host";
-    /** Settings under this prefix go, without it, to the agent's own producer (security, timeouts...). */
-    public static final String KAFKA_PREFIX = SharedSettings.KAFKA_PREFIX;
 
     /** Every key the agent reads, in the order the README shows them. */
     public static final SettingsTable TABLE = SettingsTable.builder("agent")
@@ -55,14 +47,15 @@ public final class AgentConfig extends AbstractConfig {
                             null,
                             Importance.HIGH,
                             "The tier this client reports as. Default: 'producer' for producers, 'consumer.<group.id>' "
-                                    + "for consumers; a consumer without a group is a reader, 'reader.<client.id>' ('reader' when Kafka made its client.id up), judged for loss only; required for the Auditor API.")
-                    .define(
-                            KAFKA_BOOTSTRAP_SERVERS,
-                            Type.LIST,
-                            null,
-                            Importance.HIGH,
-                            "Kafka cluster that receives the audit records. Default: the client's own "
-                                    + "bootstrap.servers (and its security settings).")
+                                    + "for consumers; a consumer without a group is a reader, 'reader.<client.id>' "
+                                    + "('reader' when Kafka made its client.id up), judged for loss only; required for "
+                                    + "the Auditor API."))
+            .sharedWithDefault(
+                    SharedSettings.KAFKA_BOOTSTRAP_SERVERS,
+                    null,
+                    "The agent sends its audit records there; default: its client's own bootstrap.servers (and its "
+                            + "security settings).")
+            .define(new ConfigDef()
                     .define(
                             AUDIT_BOOTSTRAP_SERVERS,
                             Type.LIST,
@@ -70,7 +63,7 @@ public final class AgentConfig extends AbstractConfig {
                             Importance.LOW,
                             "The name tally.kafka.bootstrap.servers had in the first releases, still read; giving "
                                     + "both with different values is an error."))
-            .shared(AUDIT_TOPIC, BUCKET_MS, FLUSH_INTERVAL_MS)
+            .shared(SharedSettings.AUDIT_TOPIC, SharedSettings.BUCKET_MS, SharedSettings.FLUSH_INTERVAL_MS)
             .define(new ConfigDef()
                     .define(
                             EVENT_TIME,
@@ -81,7 +74,7 @@ public final class AgentConfig extends AbstractConfig {
                             "Where a message's event time comes from: 'record' (the Kafka timestamp as stored in the "
                                     + "log), 'header:NAME' (epoch ms as 8 bytes big-endian or decimal text), or "
                                     + "'json:PATH' (a dotted path into a JSON value; epoch ms or ISO-8601)."))
-            .shared(DIGEST_CELLS, SKEW_FUTURE_MS, SKEW_PAST_MS)
+            .shared(SharedSettings.DIGEST_CELLS, SharedSettings.SKEW_FUTURE_MS, SharedSettings.SKEW_PAST_MS)
             .define(new ConfigDef()
                     .define(
                             COMMIT_WAIT_MS,
@@ -154,26 +147,45 @@ public final class AgentConfig extends AbstractConfig {
                             Importance.LOW,
                             "Host name put in the audit records. Default: the machine's name."))
             .passThrough(
-                    KAFKA_PREFIX,
+                    SharedSettings.KAFKA_PREFIX,
                     "Passed, without the prefix, to the agent's own producer, for example "
                             + "`tally.kafka.sasl.jaas.config`. Its defaults: `acks=all`, idempotence on, and the host "
                             + "producer's `compression.type` (`none` for a consumer).")
             .build();
 
+    private AgentConfig(Map<String, ?> settings) {
+        super(TABLE, settings, AgentConfig::fromProperties);
+    }
+
     /**
      * @param settings the client's configuration or an Auditor's; only {@code tally.*} keys are read
      * @throws ConfigException if a {@code tally.} key is unknown or has a bad value
      */
-    public AgentConfig(Map<String, ?> settings) {
-        super(TABLE.definition(), tallyKeys(settings), false);
+    public static AgentConfig fromProperties(Map<String, ?> settings) {
+        try {
+            return new AgentConfig(tallyKeys(settings));
+        } catch (IllegalArgumentException e) {
+            // what a Kafka client expects from its plug-ins' configuration
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** @return every default */
+    public static AgentConfig defaults() {
+        return fromProperties(Map.of());
     }
 
     /** @return the audit cluster, by its name or the name it had first; null for the client's own */
     public List<String> auditBootstrapServers() {
-        List<String> servers = getList(KAFKA_BOOTSTRAP_SERVERS);
-        return servers != null ? servers : getList(AUDIT_BOOTSTRAP_SERVERS);
+        String servers = getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS);
+        return servers != null ? List.of(servers.split("\\s*,\\s*", -1)) : getList(AUDIT_BOOTSTRAP_SERVERS);
     }
 
+    /**
+     * @return the settings but the test hooks under {@value InternalSettings#PREFIX}; the audit cluster may be given
+     *     as a list, the way a Kafka client's {@code bootstrap.servers} can be
+     * @throws ConfigException if the audit cluster is given under both its names, with different values
+     */
     private static Map<String, Object> tallyKeys(Map<String, ?> settings) {
         Map<String, Object> tally = new HashMap<>();
         settings.forEach((key, value) -> {
@@ -181,19 +193,20 @@ public final class AgentConfig extends AbstractConfig {
                 tally.put(key, value);
             }
         });
-        Object name = tally.get(KAFKA_BOOTSTRAP_SERVERS);
+        Object name = tally.get(SharedSettings.KAFKA_BOOTSTRAP_SERVERS);
         Object first = tally.get(AUDIT_BOOTSTRAP_SERVERS);
         if (name != null && first != null && !String.valueOf(name).equals(String.valueOf(first))) {
             throw new ConfigException(
                     AUDIT_BOOTSTRAP_SERVERS,
                     first,
-                    "is the old name of " + KAFKA_BOOTSTRAP_SERVERS + ", which says " + name + ": give one of them");
+                    "is the old name of " + SharedSettings.KAFKA_BOOTSTRAP_SERVERS + ", which says " + name
+                            + ": give one of them");
         }
-        try {
-            return TABLE.select(tally);
-        } catch (IllegalArgumentException e) {
-            // what a Kafka client expects from its plug-ins' configuration
-            throw new ConfigException(e.getMessage());
+        if (name instanceof List<?> list) {
+            tally.put(
+                    SharedSettings.KAFKA_BOOTSTRAP_SERVERS,
+                    String.join(",", list.stream().map(String::valueOf).toList()));
         }
+        return tally;
     }
 }

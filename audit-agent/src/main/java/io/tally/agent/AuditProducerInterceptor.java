@@ -9,6 +9,7 @@ import io.tally.agent.internal.TierCounter;
 import io.tally.agent.internal.Topics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import io.tally.core.settings.SharedSettings;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -56,7 +57,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     public void configure(Map<String, ?> configs) {
         if (!HEADERS_ON_ACKNOWLEDGEMENT) {
             Map<String, Object> withoutIds = new java.util.HashMap<>(configs);
-            withoutIds.put(AgentConfig.DIGEST_CELLS, "0");
+            withoutIds.put(SharedSettings.DIGEST_CELLS, "0");
             configs = withoutIds;
             if (!warnedNoHeaders) {
                 warnedNoHeaders = true;

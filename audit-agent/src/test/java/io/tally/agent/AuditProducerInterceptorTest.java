@@ -8,6 +8,7 @@ import io.tally.core.AuditRecord;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
+import io.tally.core.settings.SharedSettings;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.PeelResult;
 import java.lang.management.ManagementFactory;
@@ -61,7 +62,7 @@ class AuditProducerInterceptorTest {
 
     @Test
     void an_agent_announces_itself_within_a_second_of_starting_whatever_its_flush_interval() throws Exception {
-        start(AgentConfig.FLUSH_INTERVAL_MS, "600000");
+        start(SharedSettings.FLUSH_INTERVAL_MS, "600000");
         sendAndAck("orders", T0, 0);
         long deadline = System.nanoTime() + 30_000_000_000L; // generous: this checks that it comes, not how fast
         while (sink.heartbeats().isEmpty() && System.nanoTime() < deadline) {
@@ -130,7 +131,7 @@ class AuditProducerInterceptorTest {
 
     @Test
     void counts_failures_missing_timestamps_and_skew_apart() {
-        start(AgentConfig.SKEW_FUTURE_MS, "60000", AgentConfig.SKEW_PAST_MS, "3600000");
+        start(SharedSettings.SKEW_FUTURE_MS, "60000", SharedSettings.SKEW_PAST_MS, "3600000");
         interceptor.onAcknowledgement(
                 metadata("orders", -1, -1), new RuntimeException("broker said no"), new RecordHeaders());
         sendAndAck("orders", -1, 1); // no timestamp
@@ -307,7 +308,7 @@ class AuditProducerInterceptorTest {
     @Test
     void a_bad_setting_fails_configure_naming_the_key() {
         AuditProducerInterceptor bad = new AuditProducerInterceptor();
-        assertThatThrownBy(() -> bad.configure(AgentSettings.of(clock, sink, AgentConfig.BUCKET_MS, "-5")))
+        assertThatThrownBy(() -> bad.configure(AgentSettings.of(clock, sink, SharedSettings.BUCKET_MS, "-5")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("tally.bucket.ms");
         assertThatThrownBy(() -> bad.configure(AgentSettings.of(clock, sink, AgentConfig.EVENT_TIME, "guess")))

@@ -6,6 +6,7 @@ import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
 import io.tally.core.AuditMessage;
 import io.tally.core.Heartbeat;
+import io.tally.core.settings.SharedSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,10 +69,10 @@ class AuditTopicOutageIT {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", appCluster.bootstrapServers());
         props.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, AuditProducerInterceptor.class.getName());
-        props.put(AgentConfig.KAFKA_BOOTSTRAP_SERVERS, auditServers);
-        props.put(AgentConfig.FLUSH_INTERVAL_MS, "500");
+        props.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, auditServers);
+        props.put(SharedSettings.FLUSH_INTERVAL_MS, "500");
         props.put(AgentConfig.CLOSE_TIMEOUT_MS, "30000");
-        props.put(AgentConfig.BUCKET_MS, "10000");
+        props.put(SharedSettings.BUCKET_MS, "10000");
         int n = 2_000;
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {

@@ -1,9 +1,9 @@
 package io.tally.benchmarks;
 
-import io.tally.agent.AgentConfig;
 import io.tally.agent.AuditConsumerInterceptor;
 import io.tally.agent.internal.InternalSettings;
 import io.tally.core.AuditIds;
+import io.tally.core.settings.SharedSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,8 +63,8 @@ public class ConsumerPathBenchmark {
         settings.put("bootstrap.servers", "localhost:1");
         settings.put("group.id", "bench");
         settings.put(InternalSettings.SINK, new NullSink());
-        settings.put(AgentConfig.DIGEST_CELLS, String.valueOf(digestCells));
-        settings.put(AgentConfig.FLUSH_INTERVAL_MS, "1000");
+        settings.put(SharedSettings.DIGEST_CELLS, String.valueOf(digestCells));
+        settings.put(SharedSettings.FLUSH_INTERVAL_MS, "1000");
         interceptor.configure(settings);
         for (int i = 0; i < POLL; i++) {
             RecordHeaders h = new RecordHeaders();

@@ -1,9 +1,9 @@
 package io.tally.benchmarks;
 
-import io.tally.agent.AgentConfig;
 import io.tally.agent.AuditProducerInterceptor;
 import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.InternalSettings;
+import io.tally.core.settings.SharedSettings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +52,8 @@ public class ProducerPathBenchmark {
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", "localhost:1");
         settings.put(InternalSettings.SINK, new NullSink());
-        settings.put(AgentConfig.DIGEST_CELLS, String.valueOf(digestCells));
-        settings.put(AgentConfig.FLUSH_INTERVAL_MS, "1000");
+        settings.put(SharedSettings.DIGEST_CELLS, String.valueOf(digestCells));
+        settings.put(SharedSettings.FLUSH_INTERVAL_MS, "1000");
         interceptor.configure(settings);
     }
 

@@ -19,31 +19,20 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Keys starting with {@value SharedSettings#KAFKA_PREFIX} are passed, without the prefix, to the reconciler's
  * Kafka clients (for example {@code tally.kafka.security.protocol}).
  */
-public final class ReconcilerConfig extends RoleConfig {
+public final class ReconcilerConfig extends RoleConfig<ReconcilerConfig> {
     /** Prefix of the reconciler's own keys. */
     public static final String PREFIX = "tally.reconciler.";
 
-    public static final String BOOTSTRAP_SERVERS = SharedSettings.KAFKA_BOOTSTRAP_SERVERS;
     public static final String GROUP_ID = PREFIX + "group.id";
-    public static final String AGGREGATES_TOPIC = SharedSettings.AGGREGATES_TOPIC;
-    public static final String AUDIT_TOPIC = SharedSettings.AUDIT_TOPIC;
     public static final String AGENT_LIVENESS = PREFIX + "agent.liveness";
-    public static final String ALERTS_TOPIC = SharedSettings.ALERTS_TOPIC;
-    public static final String CASSANDRA_CONTACT_POINTS = SharedSettings.CASSANDRA_CONTACT_POINTS;
-    public static final String CASSANDRA_DATACENTER = SharedSettings.CASSANDRA_DATACENTER;
-    public static final String CASSANDRA_KEYSPACE = SharedSettings.CASSANDRA_KEYSPACE;
-    public static final String CASSANDRA_REPLICATION = SharedSettings.CASSANDRA_REPLICATION;
     public static final String RETENTION_MS = PREFIX + "retention.ms";
     public static final String TOPOLOGY_FILE = PREFIX + "topology.file";
     public static final String LOG_TIER = PREFIX + "log.tier";
-    public static final String LOG_TOPICS = SharedSettings.LOG_TOPICS;
-    public static final String LOG_COMMITTED_TOPICS = SharedSettings.LOG_COMMITTED_TOPICS;
     public static final String GRACE_MS = PREFIX + "grace.ms";
     public static final String STALL_TIMEOUT_MS = PREFIX + "stall.timeout.ms";
     public static final String IDLE_AFTER_MS = PREFIX + "idle.after.ms";
     public static final String IDLE_LAG_MS = PREFIX + "idle.lag.ms";
     public static final String LIVENESS_MS = PREFIX + "liveness.ms";
-    public static final String AGENT_FLUSH_INTERVAL_MS = SharedSettings.FLUSH_INTERVAL_MS;
     public static final String EVALUATE_INTERVAL_MS = PREFIX + "evaluate.interval.ms";
     public static final String LAG_CHECK_INTERVAL_MS = PREFIX + "lag.check.interval.ms";
     public static final String WINDOW_MS = PREFIX + "window.ms";
@@ -74,17 +63,17 @@ public final class ReconcilerConfig extends RoleConfig {
     /** Every key the reconciler reads, in the order the README shows them. */
     public static final SettingsTable TABLE = SettingsTable.builder("reconciler", PREFIX)
             .shared(
-                    BOOTSTRAP_SERVERS,
-                    AGGREGATES_TOPIC,
-                    AUDIT_TOPIC,
-                    ALERTS_TOPIC,
-                    CASSANDRA_CONTACT_POINTS,
-                    CASSANDRA_DATACENTER,
-                    CASSANDRA_KEYSPACE,
-                    CASSANDRA_REPLICATION,
-                    LOG_TOPICS,
-                    LOG_COMMITTED_TOPICS,
-                    AGENT_FLUSH_INTERVAL_MS)
+                    SharedSettings.KAFKA_BOOTSTRAP_SERVERS,
+                    SharedSettings.AGGREGATES_TOPIC,
+                    SharedSettings.AUDIT_TOPIC,
+                    SharedSettings.ALERTS_TOPIC,
+                    SharedSettings.CASSANDRA_CONTACT_POINTS,
+                    SharedSettings.CASSANDRA_DATACENTER,
+                    SharedSettings.CASSANDRA_KEYSPACE,
+                    SharedSettings.CASSANDRA_REPLICATION,
+                    SharedSettings.LOG_TOPICS,
+                    SharedSettings.LOG_COMMITTED_TOPICS,
+                    SharedSettings.FLUSH_INTERVAL_MS)
             .define(new ConfigDef()
                     .define(
                             GROUP_ID,
@@ -300,16 +289,8 @@ public final class ReconcilerConfig extends RoleConfig {
             .passThrough(SharedSettings.KAFKA_PREFIX, SharedSettings.KAFKA_PREFIX_DOC)
             .build();
 
-    private final Map<String, String> kafka;
-
     private ReconcilerConfig(Map<String, ?> properties) {
-        super(TABLE, properties);
-        this.kafka = passedOn(SharedSettings.KAFKA_PREFIX);
-    }
-
-    /** @return every default */
-    public static ReconcilerConfig defaults() {
-        return fromProperties(Map.of());
+        super(TABLE, properties, ReconcilerConfig::fromProperties);
     }
 
     /**
@@ -321,18 +302,8 @@ public final class ReconcilerConfig extends RoleConfig {
         return new ReconcilerConfig(properties);
     }
 
-    /** @return a copy with {@code key} set to {@code value} (parsed and validated like {@link #fromProperties}) */
-    public ReconcilerConfig with(String key, Object value) {
-        return fromProperties(settingsWith(key, value));
-    }
-
-    /** @return the {@value SharedSettings#KAFKA_PREFIX}* settings without the prefix */
-    public Map<String, String> kafkaProperties() {
-        return kafka;
-    }
-
-    @Override
-    public String toString() {
-        return "ReconcilerConfig" + values();
+    /** @return every default */
+    public static ReconcilerConfig defaults() {
+        return fromProperties(Map.of());
     }
 }

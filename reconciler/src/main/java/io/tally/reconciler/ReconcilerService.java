@@ -1,6 +1,7 @@
 package io.tally.reconciler;
 
 import io.tally.core.Clock;
+import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.internal.alert.AlertDispatcher;
 import io.tally.reconciler.internal.alert.KafkaAlertSink;
 import io.tally.reconciler.internal.alert.LogAlertSink;
@@ -87,14 +88,14 @@ public final class ReconcilerService implements AutoCloseable {
             if (config.getBoolean(ReconcilerConfig.ALERT_KAFKA)) {
                 sinks.add(new KafkaAlertSink(
                         new KafkaProducer<>(KafkaClients.producer(config, "tally-reconciler-alerts")),
-                        config.getString(ReconcilerConfig.ALERTS_TOPIC),
+                        config.getString(SharedSettings.ALERTS_TOPIC),
                         Duration.ofSeconds(10)));
             }
             long grace = config.getLong(ReconcilerConfig.GRACE_MS);
             long liveness = config.getLong(ReconcilerConfig.LIVENESS_MS);
             long window = config.getLong(ReconcilerConfig.WINDOW_MS);
             AgentLiveness agents =
-                    new AgentLiveness(liveness, config.getLong(ReconcilerConfig.AGENT_FLUSH_INTERVAL_MS), 60_000);
+                    new AgentLiveness(liveness, config.getLong(SharedSettings.FLUSH_INTERVAL_MS), 60_000);
             Reconciliation reconciliation = new Reconciliation(
                     topology,
                     new Reconciliation.Settings(
@@ -119,7 +120,7 @@ public final class ReconcilerService implements AutoCloseable {
                     new AlertDispatcher.RetryPolicy(
                             config.getInt(ReconcilerConfig.ALERT_MAX_ATTEMPTS),
                             config.getLong(ReconcilerConfig.ALERT_BACKOFF_MS)));
-            String auditTopic = config.getString(ReconcilerConfig.AUDIT_TOPIC);
+            String auditTopic = config.getString(SharedSettings.AUDIT_TOPIC);
             loop = new ReconcilerLoop(
                     config,
                     clock,
@@ -132,7 +133,7 @@ public final class ReconcilerService implements AutoCloseable {
                     new AggregatesReader(
                             KafkaClients.consumer(
                                     config, "tally-reconciler", config.getString(ReconcilerConfig.GROUP_ID)),
-                            config.getString(ReconcilerConfig.AGGREGATES_TOPIC)),
+                            config.getString(SharedSettings.AGGREGATES_TOPIC)),
                     !config.getBoolean(ReconcilerConfig.AGENT_LIVENESS)
                             ? null
                             : new AuditReader(
@@ -192,8 +193,8 @@ public final class ReconcilerService implements AutoCloseable {
         return topology.withLogTier(
                         Topology.LogTier.valueOf(
                                 config.getString(ReconcilerConfig.LOG_TIER).toUpperCase(Locale.ROOT)),
-                        Pattern.compile(config.getString(ReconcilerConfig.LOG_TOPICS)))
-                .withLogCommitted(Pattern.compile(config.getString(ReconcilerConfig.LOG_COMMITTED_TOPICS)));
+                        Pattern.compile(config.getString(SharedSettings.LOG_TOPICS)))
+                .withLogCommitted(Pattern.compile(config.getString(SharedSettings.LOG_COMMITTED_TOPICS)));
     }
 
     private AuditStore openStore() {

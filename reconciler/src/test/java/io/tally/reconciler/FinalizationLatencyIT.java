@@ -11,6 +11,7 @@ import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
+import io.tally.core.settings.SharedSettings;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 import io.tally.storage.CassandraAuditStore;
@@ -83,9 +84,9 @@ class FinalizationLatencyIT {
             }
             InetSocketAddress cql = node.contactPoint();
             Map<String, Object> props = new HashMap<>();
-            props.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            props.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
-            props.put(ReconcilerConfig.CASSANDRA_KEYSPACE, KEYSPACE);
+            props.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            props.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
+            props.put(SharedSettings.CASSANDRA_KEYSPACE, KEYSPACE);
             props.put(ReconcilerConfig.GRACE_MS, GRACE);
             props.put(ReconcilerConfig.ALERT_HOLD_MS, 0);
             props.put(ReconcilerConfig.ALERT_LOG, false);

@@ -3,6 +3,7 @@ package io.tally.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tally.core.settings.SharedSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +13,9 @@ class ReconcilerConfigTest {
     void defaults_match_the_design() {
         ReconcilerConfig c = ReconcilerConfig.defaults();
 
-        assertThat(c.getString(ReconcilerConfig.BOOTSTRAP_SERVERS)).isEqualTo("localhost:9092");
-        assertThat(c.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS)).isEqualTo("localhost:9042");
-        assertThat(c.getString(ReconcilerConfig.AGGREGATES_TOPIC)).isEqualTo("tally.aggregates");
+        assertThat(c.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("localhost:9092");
+        assertThat(c.getString(SharedSettings.CASSANDRA_CONTACT_POINTS)).isEqualTo("localhost:9042");
+        assertThat(c.getString(SharedSettings.AGGREGATES_TOPIC)).isEqualTo("tally.aggregates");
         assertThat(c.getLong(ReconcilerConfig.RETENTION_MS)).isEqualTo(14L * 86_400_000L);
         assertThat(c.getDouble(ReconcilerConfig.LATENCY_PERCENTILE)).isEqualTo(0.99);
     }
@@ -33,7 +34,7 @@ class ReconcilerConfigTest {
         assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.LOG_TIER, "sometimes")))
                 .hasMessageContaining("tally.reconciler.log.tier")
                 .hasMessageContaining("one of: auto, expected, none");
-        assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(ReconcilerConfig.LOG_TOPICS, "orders(")))
+        assertThatThrownBy(() -> ReconcilerConfig.fromProperties(Map.of(SharedSettings.LOG_TOPICS, "orders(")))
                 .hasMessageContaining("tally.log.topics")
                 .hasMessageContaining("not a regular expression");
         assertThatThrownBy(() -> ReconcilerConfig.defaults().with(ReconcilerConfig.LATENCY_PERCENTILE, 1.5))
@@ -46,7 +47,7 @@ class ReconcilerConfigTest {
         ReconcilerConfig c = ReconcilerConfig.fromProperties(Map.of(
                 "tally.kafka.bootstrap.servers", "kafka:9092", "tally.bucket.ms", "5000", "tally.api.port", "1"));
 
-        assertThat(c.getString(ReconcilerConfig.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
+        assertThat(c.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
     }
 
     @Test

@@ -134,9 +134,9 @@ class ReconcilerIT {
     private static ReconcilerService service(LocalCassandraNode node, Clock clock, Map<String, Object> extra) {
         InetSocketAddress cql = node.contactPoint();
         Map<String, Object> props = new HashMap<>(extra);
-        props.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        props.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
-        props.put(ReconcilerConfig.CASSANDRA_KEYSPACE, KEYSPACE);
+        props.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        props.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
+        props.put(SharedSettings.CASSANDRA_KEYSPACE, KEYSPACE);
         props.put(ReconcilerConfig.GRACE_MS, 2_000);
         props.put(ReconcilerConfig.ALERT_HOLD_MS, 1_000);
         props.put(ReconcilerConfig.EVALUATE_INTERVAL_MS, 100);
@@ -601,7 +601,7 @@ class ReconcilerIT {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         ReconcilerConfig config =
-                ReconcilerConfig.defaults().with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+                ReconcilerConfig.defaults().with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
         try (KafkaConsumer<String, String> consumer =
                         new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
                 GroupLagProbe probe = lagProbe(config)) {
@@ -677,7 +677,7 @@ class ReconcilerIT {
                     .get();
         }
         ReconcilerConfig config =
-                ReconcilerConfig.defaults().with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+                ReconcilerConfig.defaults().with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
         Map<String, java.util.Set<String>> tiers = Map.of(
                 topic, java.util.Set.of("consumer.committed-reader", "consumer.full-reader", "consumer.slow-reader"));
         try (GroupLagProbe probe = lagProbe(config)) {
@@ -706,7 +706,7 @@ class ReconcilerIT {
         }
         TopicPartition tp = new TopicPartition(topic, 0);
         ReconcilerConfig config =
-                ReconcilerConfig.defaults().with(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+                ReconcilerConfig.defaults().with(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "clearer");

@@ -9,6 +9,7 @@ import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
+import io.tally.core.settings.SharedSettings;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 import io.tally.storage.LocalCassandraNode;
@@ -102,9 +103,9 @@ class ReplayTimeIT {
             long written = System.nanoTime() - writeStarted;
             InetSocketAddress cql = node.contactPoint();
             Map<String, Object> props = new HashMap<>();
-            props.put(ReconcilerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            props.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
-            props.put(ReconcilerConfig.CASSANDRA_KEYSPACE, "tally_replay");
+            props.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            props.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
+            props.put(SharedSettings.CASSANDRA_KEYSPACE, "tally_replay");
             props.put(ReconcilerConfig.ALERT_LOG, false);
             long started = System.nanoTime();
             try (ReconcilerService service = ReconcilerService.builder(ReconcilerConfig.fromProperties(props))

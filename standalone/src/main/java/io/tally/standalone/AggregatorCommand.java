@@ -2,6 +2,7 @@ package io.tally.standalone;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.aggregator.LocalAggregator;
+import io.tally.core.settings.SharedSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,11 +52,11 @@ final class AggregatorCommand implements Callable<Integer> {
         values.putIfAbsent(
                 AggregatorConfig.CHECKPOINT_DIR,
                 dir.resolve("checkpoints").toUri().toString());
-        AggregatorConfig config = AggregatorConfig.fromMap(values);
+        AggregatorConfig config = AggregatorConfig.fromProperties(values);
         LocalAggregator aggregator = LocalAggregator.start(config);
         System.out.printf(
                 "Aggregator running against %s%s (checkpoints in %s)%n",
-                config.getString(AggregatorConfig.BOOTSTRAP_SERVERS),
+                config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS),
                 aggregator.restoredFrom().map(c -> ", resumed from " + c).orElse(""),
                 dir);
         return ForegroundService.runUntilStopped("the aggregator", aggregator, aggregator.failed());
@@ -65,10 +66,10 @@ final class AggregatorCommand implements Callable<Integer> {
     Map<String, String> values(Map<String, String> environment) throws IOException {
         Map<String, String> values = settings.load(environment);
         if (kafka != null) {
-            values.put(AggregatorConfig.BOOTSTRAP_SERVERS, kafka);
+            values.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, kafka);
         }
         if (bucket != null) {
-            values.put(AggregatorConfig.BUCKET_MS, String.valueOf(bucket.toMillis()));
+            values.put(SharedSettings.BUCKET_MS, String.valueOf(bucket.toMillis()));
         }
         return values;
     }

@@ -3,6 +3,7 @@ package io.tally.standalone;
 import io.tally.api.ApiConfig;
 import io.tally.api.ApiServer;
 import io.tally.core.Clock;
+import io.tally.core.settings.SharedSettings;
 import io.tally.storage.AuditStore;
 import io.tally.storage.AuditStores;
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class ApiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ApiConfig config = ApiConfig.fromProperties(values(System.getenv()));
-        String contactPoints = config.getString(ApiConfig.CASSANDRA_CONTACT_POINTS);
+        String contactPoints = config.getString(SharedSettings.CASSANDRA_CONTACT_POINTS);
         AuditStore store = AuditStores.open(config);
         ApiServer server;
         try {
@@ -67,7 +68,7 @@ final class ApiCommand implements Callable<Integer> {
     Map<String, String> values(Map<String, String> environment) throws IOException {
         Map<String, String> values = settings.load(environment);
         if (cassandra != null) {
-            values.put(ApiConfig.CASSANDRA_CONTACT_POINTS, cassandra);
+            values.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cassandra);
         }
         if (port != null) {
             values.put(ApiConfig.PORT, String.valueOf(port));

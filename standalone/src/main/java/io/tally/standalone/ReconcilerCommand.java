@@ -1,5 +1,6 @@
 package io.tally.standalone;
 
+import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
 import io.tally.reconciler.ReconcilerService;
 import java.io.IOException;
@@ -53,8 +54,8 @@ final class ReconcilerCommand implements Callable<Integer> {
         ReconcilerService reconciler = ReconcilerService.builder(config).build().start();
         System.out.printf(
                 "Reconciler running: Kafka %s, Cassandra %s%n",
-                config.getString(ReconcilerConfig.BOOTSTRAP_SERVERS),
-                config.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS));
+                config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS),
+                config.getString(SharedSettings.CASSANDRA_CONTACT_POINTS));
         ForegroundService.runUntilStopped("the reconciler", () -> {
             System.out.println("Counters: " + reconciler.stats());
             reconciler.close();
@@ -66,10 +67,10 @@ final class ReconcilerCommand implements Callable<Integer> {
     Map<String, String> values(Map<String, String> environment) throws IOException {
         Map<String, String> values = settings.load(environment);
         if (kafka != null) {
-            values.put(ReconcilerConfig.BOOTSTRAP_SERVERS, kafka);
+            values.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, kafka);
         }
         if (cassandra != null) {
-            values.put(ReconcilerConfig.CASSANDRA_CONTACT_POINTS, cassandra);
+            values.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cassandra);
         }
         if (grace != null) {
             values.put(ReconcilerConfig.PREFIX + "grace.ms", String.valueOf(grace.toMillis()));

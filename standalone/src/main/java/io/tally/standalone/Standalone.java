@@ -114,7 +114,7 @@ final class Standalone implements AutoCloseable {
         AuditStores.schema(apiSettings, TallySchema.DEFAULT_TTL); // a bad keyspace or replication, named now
         // the addresses are not known yet: those the parts will have are stood in for
         Map<String, Object> toCheck = roleSettings(o, "localhost:" + brokerConfig.listenerPort(), "localhost:9042");
-        AggregatorConfig.fromMap(toCheck);
+        AggregatorConfig.fromProperties(toCheck);
         ReconcilerConfig.fromProperties(toCheck);
 
         lock(o.dataDir());
@@ -135,8 +135,8 @@ final class Standalone implements AutoCloseable {
 
         log.println("Starting the aggregator (Flink MiniCluster)...");
         Map<String, Object> settings = roleSettings(o, broker.bootstrapServers(), cql);
-        AggregatorConfig aggregatorConfig = AggregatorConfig.fromMap(settings);
-        bucketMs = aggregatorConfig.getLong(AggregatorConfig.BUCKET_MS);
+        AggregatorConfig aggregatorConfig = AggregatorConfig.fromProperties(settings);
+        bucketMs = aggregatorConfig.getLong(SharedSettings.BUCKET_MS);
         LocalAggregator jobs = LocalAggregator.start(aggregatorConfig);
         started.push(new Part("the aggregator", jobs));
         failed = jobs.failed();

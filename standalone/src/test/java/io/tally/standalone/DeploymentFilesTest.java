@@ -16,6 +16,7 @@ import io.tally.agent.AgentConfig;
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.api.ApiConfig;
 import io.tally.core.settings.SettingsTable;
+import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
 import io.tally.storage.CassandraSessions;
 import io.tally.storage.Replication;
@@ -51,7 +52,8 @@ class DeploymentFilesTest {
     @BeforeAll
     static void effectiveSettings() throws Exception {
         aggregator = settingsOf(
-                "jobmanager", () -> AggregatorConfig.fromMap(DeploymentFiles.jobSettings(command("jobmanager"))));
+                "jobmanager",
+                () -> AggregatorConfig.fromProperties(DeploymentFiles.jobSettings(command("jobmanager"))));
         reconcilers = new LinkedHashMap<>();
         for (String s : tallyServices("reconciler")) {
             reconcilers.put(
@@ -251,58 +253,58 @@ class DeploymentFilesTest {
             String where = COMPOSE + ": " + r.getKey() + " and ";
             agree(
                     where + "jobmanager: Kafka",
-                    c.getString(ReconcilerConfig.BOOTSTRAP_SERVERS),
-                    aggregator.getString(AggregatorConfig.BOOTSTRAP_SERVERS));
+                    c.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS),
+                    aggregator.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS));
             agree(
                     where + "jobmanager: audit topic",
-                    c.getString(ReconcilerConfig.AUDIT_TOPIC),
-                    aggregator.getString(AggregatorConfig.AUDIT_TOPIC));
+                    c.getString(SharedSettings.AUDIT_TOPIC),
+                    aggregator.getString(SharedSettings.AUDIT_TOPIC));
             agree(
                     where + "jobmanager: aggregates topic",
-                    c.getString(ReconcilerConfig.AGGREGATES_TOPIC),
-                    aggregator.getString(AggregatorConfig.AGGREGATES_TOPIC));
+                    c.getString(SharedSettings.AGGREGATES_TOPIC),
+                    aggregator.getString(SharedSettings.AGGREGATES_TOPIC));
             agree(
                     where + "api: Cassandra",
-                    c.getString(ReconcilerConfig.CASSANDRA_CONTACT_POINTS),
-                    api.getString(ApiConfig.CASSANDRA_CONTACT_POINTS));
+                    c.getString(SharedSettings.CASSANDRA_CONTACT_POINTS),
+                    api.getString(SharedSettings.CASSANDRA_CONTACT_POINTS));
             agree(
                     where + "api: data center",
-                    c.getString(ReconcilerConfig.CASSANDRA_DATACENTER),
-                    api.getString(ApiConfig.CASSANDRA_DATACENTER));
+                    c.getString(SharedSettings.CASSANDRA_DATACENTER),
+                    api.getString(SharedSettings.CASSANDRA_DATACENTER));
             agree(
                     where + "api: keyspace",
-                    c.getString(ReconcilerConfig.CASSANDRA_KEYSPACE),
-                    api.getString(ApiConfig.CASSANDRA_KEYSPACE));
+                    c.getString(SharedSettings.CASSANDRA_KEYSPACE),
+                    api.getString(SharedSettings.CASSANDRA_KEYSPACE));
             // whichever starts first creates the keyspace
             agree(
                     where + "api: replication",
-                    c.getString(ReconcilerConfig.CASSANDRA_REPLICATION),
-                    api.getString(ApiConfig.CASSANDRA_REPLICATION));
+                    c.getString(SharedSettings.CASSANDRA_REPLICATION),
+                    api.getString(SharedSettings.CASSANDRA_REPLICATION));
         }
         for (String node : servicesOf("cassandra")) {
             agree(
                     COMPOSE + ": " + node + " CASSANDRA_DC and api: data center",
                     environment(node).get("CASSANDRA_DC"),
-                    api.getString(ApiConfig.CASSANDRA_DATACENTER));
+                    api.getString(SharedSettings.CASSANDRA_DATACENTER));
         }
         // the agents of the client applications, as docker/README.md configures them
-        AgentConfig agent = new AgentConfig(DeploymentFiles.readmeAgentSettings());
+        AgentConfig agent = AgentConfig.fromProperties(DeploymentFiles.readmeAgentSettings());
         agree(
                 "docker/README.md: tally.bucket.ms and jobmanager",
-                agent.getLong(AgentConfig.BUCKET_MS),
-                aggregator.getLong(AggregatorConfig.BUCKET_MS));
+                agent.getLong(SharedSettings.BUCKET_MS),
+                aggregator.getLong(SharedSettings.BUCKET_MS));
         agree(
                 "docker/README.md: tally.digest.cells and jobmanager",
-                agent.getInt(AgentConfig.DIGEST_CELLS),
-                aggregator.getInt(AggregatorConfig.DIGEST_CELLS));
+                agent.getInt(SharedSettings.DIGEST_CELLS),
+                aggregator.getInt(SharedSettings.DIGEST_CELLS));
         agree(
                 "docker/README.md: tally.audit.topic and jobmanager",
-                agent.getString(AgentConfig.AUDIT_TOPIC),
-                aggregator.getString(AggregatorConfig.AUDIT_TOPIC));
+                agent.getString(SharedSettings.AUDIT_TOPIC),
+                aggregator.getString(SharedSettings.AUDIT_TOPIC));
         reconcilers.forEach((s, c) -> agree(
                 "docker/README.md: tally.flush.interval.ms and " + s,
-                agent.getLong(AgentConfig.FLUSH_INTERVAL_MS),
-                c.getLong(ReconcilerConfig.AGENT_FLUSH_INTERVAL_MS)));
+                agent.getLong(SharedSettings.FLUSH_INTERVAL_MS),
+                c.getLong(SharedSettings.FLUSH_INTERVAL_MS)));
     }
 
     @Test
@@ -310,8 +312,9 @@ class DeploymentFilesTest {
         List<String> brokers = servicesOf("apache/kafka");
         assertThat(brokers).as("%s: Kafka brokers", COMPOSE).hasSize(3);
         Set<String> internal = DeploymentChecks.kafka(brokers);
-        assertThat(new TreeSet<>(List.of(
-                        aggregator.getString(AggregatorConfig.BOOTSTRAP_SERVERS).split(","))))
+        assertThat(new TreeSet<>(List.of(aggregator
+                        .getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS)
+                        .split(","))))
                 .as("%s: the roles' bootstrap servers are the brokers' inter-broker listeners", COMPOSE)
                 .isEqualTo(internal);
     }
@@ -321,7 +324,7 @@ class DeploymentFilesTest {
         List<String> nodes = servicesOf("cassandra");
         assertThat(nodes).as("%s: Cassandra nodes", COMPOSE).hasSize(3);
         Set<String> contactPoints =
-                CassandraSessions.parseContactPoints(api.getString(ApiConfig.CASSANDRA_CONTACT_POINTS)).stream()
+                CassandraSessions.parseContactPoints(api.getString(SharedSettings.CASSANDRA_CONTACT_POINTS)).stream()
                         .map(a -> a.getHostString() + ":" + a.getPort())
                         .collect(Collectors.toSet());
         assertThat(contactPoints)
@@ -339,12 +342,12 @@ class DeploymentFilesTest {
                 .hasSize(1)
                 .doesNotContainNull();
         for (ReconcilerConfig c : reconcilers.values()) {
-            Replication replication = Replication.parse(c.getString(ReconcilerConfig.CASSANDRA_REPLICATION));
+            Replication replication = Replication.parse(c.getString(SharedSettings.CASSANDRA_REPLICATION));
             int factor = replication
                     .factors()
                     .getOrDefault(
                             "replication_factor",
-                            replication.factors().getOrDefault(c.getString(ReconcilerConfig.CASSANDRA_DATACENTER), 0));
+                            replication.factors().getOrDefault(c.getString(SharedSettings.CASSANDRA_DATACENTER), 0));
             assertThat(factor)
                     .as(
                             "%s: tally.cassandra.replication %s: a replica on every one of the %d " + "nodes",

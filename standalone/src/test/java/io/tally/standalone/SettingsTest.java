@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.api.ApiConfig;
+import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
 import io.tally.storage.AuditStore;
 import io.tally.storage.AuditStores;
@@ -70,16 +71,16 @@ class SettingsTest {
     void a_flag_left_out_does_not_hide_a_setting_of_the_environment() throws Exception {
         ReconcilerCommand reconciler = command(ReconcilerCommand.class, "reconciler");
         assertThat(reconciler.values(Map.of("TALLY_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092")))
-                .containsEntry(ReconcilerConfig.BOOTSTRAP_SERVERS, "kafka-1:9092")
-                .doesNotContainKey(ReconcilerConfig.CASSANDRA_CONTACT_POINTS);
+                .containsEntry(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, "kafka-1:9092")
+                .doesNotContainKey(SharedSettings.CASSANDRA_CONTACT_POINTS);
 
         ReconcilerCommand flagged = command(ReconcilerCommand.class, "reconciler", "--kafka", "k:1");
         assertThat(flagged.values(Map.of("TALLY_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092")))
-                .containsEntry(ReconcilerConfig.BOOTSTRAP_SERVERS, "k:1");
+                .containsEntry(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, "k:1");
 
         ApiCommand api = command(ApiCommand.class, "api");
         assertThat(api.values(Map.of("TALLY_CASSANDRA_CONTACT_POINTS", "cassandra-1:9042")))
-                .containsEntry(ApiConfig.CASSANDRA_CONTACT_POINTS, "cassandra-1:9042");
+                .containsEntry(SharedSettings.CASSANDRA_CONTACT_POINTS, "cassandra-1:9042");
     }
 
     @Test
@@ -91,7 +92,7 @@ class SettingsTest {
 
         Map<String, Object> given =
                 roles(dir, command(StandaloneCommand.class, "standalone", "--config", file.toString()), environment);
-        assertThat(AggregatorConfig.fromMap(given).getLong(AggregatorConfig.BUCKET_MS))
+        assertThat(AggregatorConfig.fromProperties(given).getLong(SharedSettings.BUCKET_MS))
                 .isEqualTo(10_000);
         assertThat(ReconcilerConfig.fromProperties(given).getLong(ReconcilerConfig.GRACE_MS))
                 .isEqualTo(3_000);
@@ -105,14 +106,14 @@ class SettingsTest {
                 dir,
                 command(StandaloneCommand.class, "standalone", "--bucket", "5s", "--grace", "1s", "--api-port", "0"),
                 environment);
-        assertThat(AggregatorConfig.fromMap(flagged).getLong(AggregatorConfig.BUCKET_MS))
+        assertThat(AggregatorConfig.fromProperties(flagged).getLong(SharedSettings.BUCKET_MS))
                 .isEqualTo(5_000);
         assertThat(ReconcilerConfig.fromProperties(flagged).getLong(ReconcilerConfig.GRACE_MS))
                 .isEqualTo(1_000);
         assertThat(ApiConfig.fromProperties(flagged).getInt(ApiConfig.PORT)).isZero();
 
         Map<String, Object> none = roles(dir, command(StandaloneCommand.class, "standalone"), Map.of());
-        assertThat(AggregatorConfig.fromMap(none).getLong(AggregatorConfig.BUCKET_MS))
+        assertThat(AggregatorConfig.fromProperties(none).getLong(SharedSettings.BUCKET_MS))
                 .isEqualTo(60_000);
         assertThat(ReconcilerConfig.fromProperties(none).getLong(ReconcilerConfig.GRACE_MS))
                 .isEqualTo(10_000);
@@ -134,7 +135,7 @@ class SettingsTest {
 
         ReconcilerConfig reconciler = ReconcilerConfig.fromProperties(given);
         ApiConfig api = ApiConfig.fromProperties(given);
-        for (String key : List.of(ApiConfig.CASSANDRA_KEYSPACE, ApiConfig.CASSANDRA_DATACENTER)) {
+        for (String key : List.of(SharedSettings.CASSANDRA_KEYSPACE, SharedSettings.CASSANDRA_DATACENTER)) {
             assertThat(api.getString(key)).isEqualTo(reconciler.getString(key));
         }
         assertThat(AuditStores.schema(api, TallySchema.DEFAULT_TTL).keyspace()).isEqualTo("audit_trail");
@@ -188,16 +189,16 @@ class SettingsTest {
 
         Map<String, String> values =
                 command(AggregatorCommand.class, "aggregator").values(environment);
-        assertThat(AggregatorConfig.fromMap(values).getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+        assertThat(AggregatorConfig.fromProperties(values).getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS))
                 .isEqualTo("kafka-1:9092");
         ReconcilerConfig reconciler = ReconcilerConfig.fromProperties(
                 command(ReconcilerCommand.class, "reconciler").values(environment));
-        assertThat(reconciler.getString(ReconcilerConfig.BOOTSTRAP_SERVERS)).isEqualTo("kafka-1:9092");
+        assertThat(reconciler.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("kafka-1:9092");
         assertThat(reconciler.getLong(ReconcilerConfig.GRACE_MS)).isEqualTo(1000);
-        assertThat(reconciler.getString(ReconcilerConfig.CASSANDRA_KEYSPACE)).isEqualTo("audit");
+        assertThat(reconciler.getString(SharedSettings.CASSANDRA_KEYSPACE)).isEqualTo("audit");
         ApiConfig api =
                 ApiConfig.fromProperties(command(ApiCommand.class, "api").values(environment));
-        assertThat(api.getString(ApiConfig.CASSANDRA_KEYSPACE)).isEqualTo("audit");
+        assertThat(api.getString(SharedSettings.CASSANDRA_KEYSPACE)).isEqualTo("audit");
         assertThat(api.getInt(ApiConfig.PORT)).isEqualTo(8081);
     }
 

@@ -4,6 +4,7 @@ import io.tally.agent.AgentConfig;
 import io.tally.core.AgentIdentity;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import io.tally.core.settings.SharedSettings;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -59,16 +60,16 @@ public final class AgentRuntime implements AutoCloseable {
      * @throws org.apache.kafka.common.config.ConfigException on a bad setting, naming it
      */
     public static AgentRuntime start(Map<String, ?> settings, String defaultTier) {
-        AgentConfig config = new AgentConfig(settings);
+        AgentConfig config = AgentConfig.fromProperties(settings);
         String tier = config.getString(AgentConfig.TIER) != null ? config.getString(AgentConfig.TIER) : defaultTier;
         if (tier == null || tier.isEmpty()) {
             throw new org.apache.kafka.common.config.ConfigException(AgentConfig.TIER, tier, "a tier name is required");
         }
         CountingRules rules = new CountingRules(
-                config.getLong(AgentConfig.BUCKET_MS),
-                config.getInt(AgentConfig.DIGEST_CELLS),
-                config.getLong(AgentConfig.SKEW_FUTURE_MS),
-                config.getLong(AgentConfig.SKEW_PAST_MS),
+                config.getLong(SharedSettings.BUCKET_MS),
+                config.getInt(SharedSettings.DIGEST_CELLS),
+                config.getLong(SharedSettings.SKEW_FUTURE_MS),
+                config.getLong(SharedSettings.SKEW_PAST_MS),
                 config.getInt(AgentConfig.MAX_OPEN_BUCKETS));
         // the system clock, read where messages are counted: a consumer once per poll, a producer through an
         // AcknowledgementClock
@@ -80,7 +81,7 @@ public final class AgentRuntime implements AutoCloseable {
         Object injectedSink = settings.get(InternalSettings.SINK);
         EmitterKey key;
         Emitter emitter;
-        long flushMs = config.getLong(AgentConfig.FLUSH_INTERVAL_MS);
+        long flushMs = config.getLong(SharedSettings.FLUSH_INTERVAL_MS);
         int maxBuffered = config.getInt(AgentConfig.MAX_BUFFERED_RECORDS);
         if (injectedSink instanceof AuditSink sink) {
             key = null;
@@ -88,8 +89,8 @@ public final class AgentRuntime implements AutoCloseable {
         } else {
             Map<String, Object> producer = ownProducerSettings(config, settings, tier);
             key = new EmitterKey(
-                    config.getString(AgentConfig.AUDIT_TOPIC), flushMs, maxBuffered, new TreeMap<>(producer));
-            emitter = acquireEmitter(key, config.getString(AgentConfig.AUDIT_TOPIC), producer, flushMs, maxBuffered);
+                    config.getString(SharedSettings.AUDIT_TOPIC), flushMs, maxBuffered, new TreeMap<>(producer));
+            emitter = acquireEmitter(key, config.getString(SharedSettings.AUDIT_TOPIC), producer, flushMs, maxBuffered);
         }
         emitter.register(agent);
         agent.metrics().register();
@@ -206,7 +207,7 @@ public final class AgentRuntime implements AutoCloseable {
             Object own = settings.get("bootstrap.servers");
             if (own == null) {
                 throw new org.apache.kafka.common.config.ConfigException(
-                        AgentConfig.KAFKA_BOOTSTRAP_SERVERS, null, "no audit cluster: set it, or bootstrap.servers");
+                        SharedSettings.KAFKA_BOOTSTRAP_SERVERS, null, "no audit cluster: set it, or bootstrap.servers");
             }
             servers = own instanceof List<?> list
                     ? String.join(",", list.stream().map(String::valueOf).toList())
@@ -226,8 +227,8 @@ public final class AgentRuntime implements AutoCloseable {
         }
         Map<String, Object> overrides = new HashMap<>();
         settings.forEach((k, v) -> {
-            if (k.startsWith(AgentConfig.KAFKA_PREFIX)) {
-                overrides.put(k.substring(AgentConfig.KAFKA_PREFIX.length()), v);
+            if (k.startsWith(SharedSettings.KAFKA_PREFIX)) {
+                overrides.put(k.substring(SharedSettings.KAFKA_PREFIX.length()), v);
             }
         });
         return KafkaAuditSink.producerSettings(servers, "tally-agent-" + tier, inherited, overrides);

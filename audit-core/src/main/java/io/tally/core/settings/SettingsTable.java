@@ -167,16 +167,38 @@ public final class SettingsTable {
         /** @return this, with the shared keys {@code keys} of {@link SharedSettings}, declared as it declares them */
         public Builder shared(String... keys) {
             for (String key : keys) {
-                ConfigKey shared = SharedSettings.TABLE.definition.configKeys().get(key);
-                if (shared == null) {
-                    throw new IllegalArgumentException(key + " is not a shared setting");
-                }
-                definition.define(shared);
+                definition.define(sharedKey(key));
             }
             return this;
         }
 
-        /** @return this, with the role's own keys (or a shared key with a default of the role's) */
+        /**
+         * @param defaultValue the role's default, in place of the shared one
+         * @param why          what the role's default means, added to the shared documentation
+         * @return this, with the shared key {@code key} as {@link SharedSettings} declares it (type, validator,
+         *     documentation) but with a default of the role's
+         */
+        public Builder sharedWithDefault(String key, Object defaultValue, String why) {
+            ConfigKey shared = sharedKey(key);
+            definition.define(
+                    shared.name,
+                    shared.type,
+                    defaultValue,
+                    shared.validator,
+                    shared.importance,
+                    shared.documentation + " " + why);
+            return this;
+        }
+
+        private static ConfigKey sharedKey(String key) {
+            ConfigKey shared = SharedSettings.TABLE.definition.configKeys().get(key);
+            if (shared == null) {
+                throw new IllegalArgumentException(key + " is not a shared setting");
+            }
+            return shared;
+        }
+
+        /** @return this, with the role's own keys */
         public Builder define(ConfigDef keys) {
             keys.configKeys().values().forEach(definition::define);
             return this;

@@ -1,7 +1,7 @@
 package io.tally.aggregator.internal.kafka;
 
 import io.tally.aggregator.AggregatorConfig;
-import java.util.Properties;
+import io.tally.core.settings.SharedSettings;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -22,9 +22,8 @@ public final class KafkaEdges {
      */
     public static KafkaSource<RawRecord> auditSource(AggregatorConfig config, boolean bounded) {
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
-                .setProperties(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
-                .setTopics(config.getString(AggregatorConfig.AUDIT_TOPIC))
+                .setProperties(KafkaClients.common(config))
+                .setTopics(config.getString(SharedSettings.AUDIT_TOPIC))
                 .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + ".audit")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer())
@@ -49,8 +48,7 @@ public final class KafkaEdges {
                         ? OffsetResetStrategy.LATEST
                         : OffsetResetStrategy.EARLIEST;
         return KafkaSource.<T>builder()
-                .setProperties(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setProperties(KafkaClients.common(config))
                 .setGroupId(config.getString(AggregatorConfig.GROUP_ID) + groupSuffix)
                 .setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
@@ -64,8 +62,7 @@ public final class KafkaEdges {
      */
     public static KafkaSink<Envelope> upsertSink(AggregatorConfig config) {
         return KafkaSink.<Envelope>builder()
-                .setKafkaProducerConfig(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(KafkaClients.common(config))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
@@ -79,19 +76,11 @@ public final class KafkaEdges {
      */
     public static KafkaSink<Envelope> transactionalSink(AggregatorConfig config, String transactionalIdPrefix) {
         return KafkaSink.<Envelope>builder()
-                .setKafkaProducerConfig(clientProperties(config))
-                .setBootstrapServers(config.getString(AggregatorConfig.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(KafkaClients.common(config))
                 .setRecordSerializer(new EnvelopeSerializationSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
-    }
-
-    /** @return the {@code tally.kafka.*} settings (security, timeouts) for a client of the jobs; ours override them */
-    public static Properties clientProperties(AggregatorConfig config) {
-        Properties properties = new Properties();
-        properties.putAll(config.kafkaProperties());
-        return properties;
     }
 }

@@ -2,17 +2,16 @@ package io.tally.aggregator.internal.kafka;
 
 import io.tally.aggregator.AggregatorConfig;
 import io.tally.core.RetriableTallyException;
+import io.tally.core.settings.SharedSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -33,9 +32,7 @@ public final class TopicSetup {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot reach Kafka at " + config.getString(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
-                            + e.getMessage(),
-                    e);
+                    "cannot reach Kafka at " + KafkaClients.bootstrapServers(config) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableTallyException("interrupted while asking Kafka its cluster id", e);
@@ -47,11 +44,11 @@ public final class TopicSetup {
         int partitions = config.getInt(AggregatorConfig.TOPIC_PARTITIONS);
         List<NewTopic> wanted = List.of(
                 // the brokers stamp each audit record with its arrival: liveness is judged by it, not by agents' clocks
-                new NewTopic(config.getString(AggregatorConfig.AUDIT_TOPIC), Optional.of(partitions), Optional.empty())
+                new NewTopic(config.getString(SharedSettings.AUDIT_TOPIC), Optional.of(partitions), Optional.empty())
                         .configs(Map.of("message.timestamp.type", "LogAppendTime")),
-                new NewTopic(config.getString(AggregatorConfig.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
+                new NewTopic(config.getString(SharedSettings.DLQ_TOPIC), Optional.of(partitions), Optional.empty()),
                 new NewTopic(
-                                config.getString(AggregatorConfig.AGGREGATES_TOPIC),
+                                config.getString(SharedSettings.AGGREGATES_TOPIC),
                                 Optional.of(partitions),
                                 Optional.empty())
                         .configs(Map.of("cleanup.policy", "compact")));
@@ -78,8 +75,7 @@ public final class TopicSetup {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new RetriableTallyException(
-                    "cannot create Tally's topics on " + config.getString(AggregatorConfig.BOOTSTRAP_SERVERS) + ": "
-                            + e.getMessage(),
+                    "cannot create Tally's topics on " + KafkaClients.bootstrapServers(config) + ": " + e.getMessage(),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -88,10 +84,6 @@ public final class TopicSetup {
     }
 
     private static Admin admin(AggregatorConfig config) {
-        Properties properties = KafkaEdges.clientProperties(config);
-        properties.put(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(AggregatorConfig.BOOTSTRAP_SERVERS));
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        return Admin.create(properties);
+        return Admin.create(KafkaClients.admin(config));
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.reconciler.internal.kafka;
 
+import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +16,7 @@ public final class KafkaClients {
 
     static Map<String, Object> common(ReconcilerConfig config, String clientId) {
         Map<String, Object> p = new HashMap<>(config.kafkaProperties());
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.getString(ReconcilerConfig.BOOTSTRAP_SERVERS));
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.getString(SharedSettings.KAFKA_BOOTSTRAP_SERVERS));
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return p;
     }
