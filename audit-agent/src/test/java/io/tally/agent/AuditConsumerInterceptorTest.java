@@ -228,6 +228,27 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void a_consumer_that_starts_past_its_group_s_commit_skipped_what_lies_between_and_says_it_started_at_the_commit()
+            throws Exception {
+        TopicPartition p1 = new TopicPartition("orders", 1);
+        // partition 0 was committed at 20 by an earlier run: an offset reset took this one to 50. Partition 1 resumes
+        // where it was committed
+        start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source)
+                waiting -> Map.of(P0, 20L, p1, 7L));
+        poll(P0, 50, 60);
+        poll(p1, 7, 9);
+        Map<Integer, Long> starts = Map.of();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (long next = 51; next <= 60 && !Long.valueOf(20).equals(starts.get(0)); next++) {
+            Thread.sleep(50); // the group is asked on a thread of its own
+            starts = commitAndFlush(Map.of(P0, next)).startOffsets().get("orders");
+            assertThat(System.nanoTime()).isLessThan(deadline);
+        }
+
+        assertThat(starts).containsEntry(0, 20L).containsEntry(1, 7L);
+    }
+
+    @Test
     void a_consumer_without_a_group_cannot_commit_and_counts_on_consume_from_the_start() {
         interceptor = new AuditConsumerInterceptor();
         interceptor.configure(AgentSettings.of(clock, sink));

@@ -202,6 +202,26 @@ final class CommitTracker {
         return out;
     }
 
+    /** @return whether this consumer has read records of {@code tp} since it started */
+    boolean knows(TopicPartition tp) {
+        return partitions.containsKey(tp);
+    }
+
+    /**
+     * The group had committed {@code committed} for {@code tp} when this consumer started reading it: below where it
+     * started, the records between were skipped, not started after, and its start there is the commit.
+     *
+     * @return whether that moved its start
+     */
+    boolean groupCommittedAtStart(TopicPartition tp, long committed) {
+        PartitionState state = partitions.get(tp);
+        if (state == null || state.startOffset < 0 || committed >= state.startOffset) {
+            return false;
+        }
+        state.startOffset = committed;
+        return true;
+    }
+
     /** The consumer's position on {@code tp} after a poll (the next offset it fetches). */
     void position(TopicPartition tp, long offset) {
         PartitionState state = partitions.get(tp);

@@ -31,6 +31,7 @@ public final class ConsumerCounting {
     private final String group;
     private boolean committedThroughClient;
     private GroupCommits groupCommits;
+    private final StartCheck starts;
     private boolean learning;
 
     /** Whether the client gives each poll's positions ({@code ConsumerRecords.nextOffsets}, kafka-clients 4.0+). */
@@ -65,6 +66,7 @@ public final class ConsumerCounting {
                 runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS));
         // the consumer's own default when unset (read_uncommitted in every client version)
         boolean readCommitted = "read_committed".equalsIgnoreCase(String.valueOf(settings.get("isolation.level")));
+        this.starts = this.group == null ? null : new StartCheck(this::groupOffsets, this::startedAt);
         runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs(), readCommitted);
     }
 
@@ -73,6 +75,7 @@ public final class ConsumerCounting {
     public synchronized void onConsume(ConsumerRecords<?, ?> records) {
         long now = clock.millis();
         long discarded = 0;
+        Set<TopicPartition> started = null;
         for (TopicPartition tp : records.partitions()) {
             if (!Topics.audited(tp.topic())) {
                 continue;
@@ -80,6 +83,10 @@ public final class ConsumerCounting {
             List<? extends ConsumerRecord<?, ?>> batch = records.records(tp);
             if (batch.isEmpty()) {
                 continue;
+            }
+            if (starts != null && !tracker.knows(tp)) {
+                started = started == null ? new java.util.HashSet<>() : started;
+                started.add(tp);
             }
             PendingRecords pending = tracker.newSegment(now, batch.size());
             boolean recordTime = eventTime.isRecordTimestamp();
@@ -99,6 +106,9 @@ public final class ConsumerCounting {
         }
         discarded += tracker.expire(now);
         partitions = tracker.report();
+        if (started != null) {
+            starts.ask(started);
+        }
         if (group != null && !committedThroughClient && groupCommits == null) {
             startLearningCommits();
         }
@@ -126,17 +136,36 @@ public final class ConsumerCounting {
         }
     }
 
-    /** Commits made without the client (a transaction's offsets) are read from the group while none come. */
-    private void startLearningCommits() {
+    /** @return a reader of the group's committed offsets: the one a test injects, else an admin client */
+    private GroupCommits.Source groupOffsets() {
         Object injected = settings.get(InternalSettings.GROUP_COMMITS);
         Object clientId = settings.get("client.id");
-        groupCommits = new GroupCommits(
-                () -> injected instanceof GroupCommits.Source s
-                        ? s
-                        : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString()),
-                this::wantsGroupCommits,
-                LEARN_INTERVAL_MS,
-                this::learned);
+        return injected instanceof GroupCommits.Source s
+                ? s
+                : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString());
+    }
+
+    /** Where the group had committed partitions this consumer started reading ({@link StartCheck}). */
+    synchronized void startedAt(Map<TopicPartition, Long> committed) {
+        boolean moved = false;
+        for (Map.Entry<TopicPartition, Long> e : committed.entrySet()) {
+            if (tracker.groupCommittedAtStart(e.getKey(), e.getValue())) {
+                moved = true;
+                LOG.info(
+                        "Tally agent: {} started past its group's committed offset {}: what lies between was "
+                                + "skipped (an offset reset or a seek forward), and is judged as not read",
+                        e.getKey(),
+                        e.getValue());
+            }
+        }
+        if (moved) {
+            partitions = tracker.report();
+        }
+    }
+
+    /** Commits made without the client (a transaction's offsets) are read from the group while none come. */
+    private void startLearningCommits() {
+        groupCommits = new GroupCommits(this::groupOffsets, this::wantsGroupCommits, LEARN_INTERVAL_MS, this::learned);
     }
 
     /**
@@ -191,6 +220,9 @@ public final class ConsumerCounting {
      * what lies below). The rest is given up (delivered again, to the next owner); then the agent closes.
      */
     public synchronized void close() {
+        if (starts != null) {
+            starts.close();
+        }
         Map<TopicPartition, Long> readUpTo = Map.of();
         if (groupCommits != null) {
             readUpTo = tracker.waitingUpTo();

@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * @param partition     the partition
  * @param watermark     the highest event time among its records counted so far, or {@link EventTimeSource#NONE}
  * @param lastRecordsAt when a poll last returned records of it, agent clock
- * @param startOffset   the lowest offset this consumer has read it from (where it started, or rewound to), or -1
+ * @param startOffset   the lowest offset this consumer has read it from (where it started, or rewound to), or its
+ *                      group's committed offset there when it started past it (a skip, {@link StartCheck}), or -1
  *                      before its first records: what anchors NOT_OBSERVED to where the tier started
  * @param waiting       how many of its records wait for a commit
  */
