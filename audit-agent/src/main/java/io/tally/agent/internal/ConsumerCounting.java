@@ -39,6 +39,8 @@ public final class ConsumerCounting {
 
     /** Records waiting this long without any commit through the client start reading the group's commits. */
     static final long LEARN_AFTER_MS = 5_000;
+    /** How long a poll that returns a partition's first records waits to learn where the group had committed it. */
+    static final long START_CHECK_WAIT_MS = 2_000;
     /** How often the group's commits are read while they are wanted. */
     static final long LEARN_INTERVAL_MS = 2_000;
 
@@ -66,7 +68,8 @@ public final class ConsumerCounting {
                 runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS));
         // the consumer's own default when unset (read_uncommitted in every client version)
         boolean readCommitted = "read_committed".equalsIgnoreCase(String.valueOf(settings.get("isolation.level")));
-        this.starts = this.group == null ? null : new StartCheck(this::groupOffsets, this::startedAt);
+        this.starts =
+                this.group == null ? null : new StartCheck(this::groupOffsets, this::startedAt, START_CHECK_WAIT_MS);
         runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs(), readCommitted);
     }
 
@@ -105,10 +108,10 @@ public final class ConsumerCounting {
             records.nextOffsets().forEach((tp, next) -> tracker.position(tp, next.offset()));
         }
         discarded += tracker.expire(now);
-        partitions = tracker.report();
         if (started != null) {
-            starts.ask(started);
+            applyStarts(starts.committedAtStart(started));
         }
+        partitions = tracker.report();
         if (group != null && !committedThroughClient && groupCommits == null) {
             startLearningCommits();
         }
@@ -145,8 +148,16 @@ public final class ConsumerCounting {
                 : GroupCommits.admin(settings, group, clientId == null ? "" : clientId.toString());
     }
 
-    /** Where the group had committed partitions this consumer started reading ({@link StartCheck}). */
+    /** Where the group had committed partitions this consumer started reading, learned after the poll went on. */
     synchronized void startedAt(Map<TopicPartition, Long> committed) {
+        // a commit below where it started is not its own, whenever it is learned
+        if (applyStarts(committed)) {
+            partitions = tracker.report();
+        }
+    }
+
+    /** @return whether where the group had committed partitions this consumer started reading moved a start */
+    private boolean applyStarts(Map<TopicPartition, Long> committed) {
         boolean moved = false;
         for (Map.Entry<TopicPartition, Long> e : committed.entrySet()) {
             if (tracker.groupCommittedAtStart(e.getKey(), e.getValue())) {
@@ -158,9 +169,7 @@ public final class ConsumerCounting {
                         e.getValue());
             }
         }
-        if (moved) {
-            partitions = tracker.report();
-        }
+        return moved;
     }
 
     /** Commits made without the client (a transaction's offsets) are read from the group while none come. */

@@ -1,10 +1,13 @@
 package io.tally.agent.internal;
 
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
@@ -18,81 +21,111 @@ import org.slf4j.LoggerFactory;
  * are lost to the group, not a late start: the consumer's start on that partition is the group's commit, so that the
  * buckets they fall in are judged. A group without a commit there starts where it starts.
  *
- * <p>Asks once per partition, when the consumer first reads it, on a thread of its own started with the first
- * question; the group is read through an admin client made for each batch of questions and closed after it. An
- * answer that comes after the consumer's own first commit there may be that commit, which is not past what it read:
- * such a skip goes unseen (a miss, never a false alarm).
+ * <p>Asked once per partition, from the poll that first returns its records, before the application can commit
+ * there (its commit would hide the one it started from): the poll waits for the answer up to {@code waitMs}, once per
+ * partition the consumer is assigned. An answer that comes later is applied when it comes, unless the consumer has
+ * committed there since. The group is read through one admin client, made at the first question and closed with
+ * the consumer; a question that fails is said in the log, and the skip it would have found goes unseen (a miss,
+ * never a false alarm).
  */
 final class StartCheck implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StartCheck.class);
-    /** How long the thread gathers questions that come together (a rebalance assigns many partitions at once). */
-    private static final long GATHER_MS = 50;
 
     private final Supplier<GroupCommits.Source> sources;
-    private final Consumer<Map<TopicPartition, Long>> found;
-    private final LinkedBlockingQueue<TopicPartition> questions = new LinkedBlockingQueue<>();
+    private final Consumer<Map<TopicPartition, Long>> late;
+    private final long waitMs;
     private final RateLimitedLog failures = new RateLimitedLog(LOG);
-    private Thread thread;
-    private volatile boolean running = true;
+    private ExecutorService thread;
+    private GroupCommits.Source source;
+    private boolean closed;
 
     /**
-     * @param sources makes a reader of the group's committed offsets (an admin client)
-     * @param found   told the group's committed offsets of the partitions asked about that have one
+     * @param sources makes the reader of the group's committed offsets (an admin client)
+     * @param late    told an answer that came after the poll stopped waiting for it
+     * @param waitMs  how long a poll waits for the answer
      */
-    StartCheck(Supplier<GroupCommits.Source> sources, Consumer<Map<TopicPartition, Long>> found) {
+    StartCheck(Supplier<GroupCommits.Source> sources, Consumer<Map<TopicPartition, Long>> late, long waitMs) {
         this.sources = sources;
-        this.found = found;
+        this.late = late;
+        this.waitMs = waitMs;
     }
 
-    /** Asks where the group had committed {@code partitions}, which the consumer has just started reading. */
-    synchronized void ask(Set<TopicPartition> partitions) {
-        if (!running || partitions.isEmpty()) {
-            return;
+    /**
+     * @return where the group had committed those of {@code partitions} it has a commit for, if known within the
+     *     wait; none otherwise (a later answer goes to {@code late})
+     */
+    Map<TopicPartition, Long> committedAtStart(Set<TopicPartition> partitions) {
+        CompletableFuture<Map<TopicPartition, Long>> answer;
+        synchronized (this) {
+            if (closed || partitions.isEmpty()) {
+                return Map.of();
+            }
+            if (thread == null) {
+                thread = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "tally-agent-start-check");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            answer = CompletableFuture.supplyAsync(() -> ask(Set.copyOf(partitions)), thread);
         }
-        questions.addAll(partitions);
-        if (thread == null) {
-            thread = new Thread(this::answer, "tally-agent-start-check");
-            thread.setDaemon(true);
-            thread.start();
+        try {
+            return answer.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.thenAccept(committed -> {
+                if (!committed.isEmpty()) {
+                    late.accept(committed);
+                }
+            });
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        } catch (ExecutionException e) {
+            return Map.of(); // said by ask
         }
     }
 
-    private void answer() {
-        while (running) {
+    private Map<TopicPartition, Long> ask(Set<TopicPartition> partitions) {
+        try {
+            return source().committed(partitions);
+        } catch (Exception e) {
+            failures.warn(
+                    "Tally agent: reading where the group had committed the partitions it starts failed; a skip there "
+                            + "(an offset reset past records) is not seen",
+                    e);
+            return Map.of();
+        }
+    }
+
+    private synchronized GroupCommits.Source source() {
+        if (source == null) {
+            source = sources.get();
+        }
+        return source;
+    }
+
+    /** Stops asking; the admin client closes. */
+    @Override
+    public void close() {
+        ExecutorService t;
+        synchronized (this) {
+            closed = true;
+            t = thread;
+        }
+        if (t != null) {
+            t.shutdownNow();
             try {
-                TopicPartition first = questions.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
-                }
-                Thread.sleep(GATHER_MS);
-                Set<TopicPartition> batch = new HashSet<>();
-                batch.add(first);
-                questions.drainTo(batch);
-                try (GroupCommits.Source source = sources.get()) {
-                    Map<TopicPartition, Long> committed = source.committed(batch);
-                    if (!committed.isEmpty() && running) {
-                        found.accept(committed);
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    failures.warn(
-                            "Tally agent: reading where the group had committed the partitions it starts failed; a "
-                                    + "skip there (an offset reset past records) is not seen",
-                            e);
-                }
+                t.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                return;
+                Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Stops asking; a question under way is dropped. */
-    @Override
-    public synchronized void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        synchronized (this) {
+            if (source != null) {
+                source.close();
+                source = null;
+            }
         }
     }
 }
