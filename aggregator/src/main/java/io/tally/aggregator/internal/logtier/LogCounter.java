@@ -22,7 +22,15 @@ import java.util.TreeMap;
  * the tier back. Each bucket's counts carry the lowest offset counted per partition, which tells the reconciler
  * whether a consumer tier that started at some offset can have read the whole bucket; and its heartbeat the lowest
  * offset it read of every partition (its start offsets), which tells the reconciler which partitions it has not
- * started reading yet (a topic just found, read partition by partition). Not thread-safe.
+ * started reading yet (a topic just found, read partition by partition).
+ *
+ * <p>The tier {@code log} also notices records it never saw: offsets that a partition skips (records deleted before
+ * it read them — Kafka Streams purging a repartition topic while the log tier lagged, a short retention — or removed
+ * by compaction). It reports the number missing in each bucket the gap spans, as what it could not count there
+ * ({@code droppedByBucket} in its heartbeats, cumulative): the other tiers' counts of those records are then an audit
+ * gap, not a loss on {@code producer → log} nor a duplication on every group. A gap of one offset is a transaction's
+ * marker, not a record, and is not reported; {@code log.committed} skips aborted records by design and reports none.
+ * Not thread-safe.
  */
 public final class LogCounter {
     /** The tier the log-tier auditor reports as: everything appended, as a read_uncommitted reader sees it. */
@@ -34,8 +42,17 @@ public final class LogCounter {
     private final CountingRules rules;
     private final Map<String, Map<Long, BucketCounts>> topics = new HashMap<>();
     private final long partitionIdleMs;
-    /** topic → partition → {highest event time counted, observation time of its last record, lowest offset read} */
+    /**
+     * topic → partition → {highest event time counted, observation time of its last record, lowest offset read,
+     * last offset read, the bucket of the last record}
+     */
     private final Map<String, Map<Integer, long[]>> partitions = new HashMap<>();
+    /** topic → bucket start → records the tier never saw there (skipped offsets), cumulative, the recent buckets */
+    private final Map<String, TreeMap<Long, Long>> unseen = new HashMap<>();
+    /** records the tier never saw, in all */
+    private long unseenRecords;
+    /** Most buckets with unseen records kept per topic: the most recent ones. */
+    static final int MAX_UNSEEN_BUCKETS = 1_000;
 
     private String lastPartitionTopic;
     private int lastPartition = -1;
@@ -64,7 +81,13 @@ public final class LogCounter {
         if (offset < marks[2]) {
             marks[2] = offset;
         }
-        BucketCounts c = counts(topic, rules.bucketOf(eventTime, now));
+        long bucket = rules.bucketOf(eventTime, now);
+        if (marks[3] >= 0 && offset > marks[3] + 2 && tier.equals(TIER)) {
+            unseen(topic, marks[4], bucket, offset - marks[3] - 1);
+        }
+        marks[3] = offset;
+        marks[4] = bucket;
+        BucketCounts c = counts(topic, bucket);
         if (c.count(eventTime, now, bytes, id, rules)) {
             c.offset(partition, offset);
             if (eventTime > marks[0]) {
@@ -78,11 +101,29 @@ public final class LogCounter {
             return lastMarks;
         }
         long[] marks = partitions.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(partition, p ->
-                new long[] {EventTimes.NONE, Long.MIN_VALUE, Long.MAX_VALUE});
+                new long[] {EventTimes.NONE, Long.MIN_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE});
         lastPartitionTopic = topic;
         lastPartition = partition;
         lastMarks = marks;
         return marks;
+    }
+
+    /**
+     * Notes {@code n} records never seen between a record of bucket {@code from} and one of bucket {@code to}: their
+     * event times are not known, so each bucket the gap spans may hold all of them.
+     */
+    private void unseen(String topic, long from, long to, long n) {
+        unseenRecords += n;
+        TreeMap<Long, Long> buckets = unseen.computeIfAbsent(topic, t -> new TreeMap<>());
+        long low = Math.min(from, to);
+        long high = Math.max(from, to);
+        low = Math.max(low, high - (MAX_UNSEEN_BUCKETS - 1) * rules.bucketMs());
+        for (long b = low; b <= high; b += rules.bucketMs()) {
+            buckets.merge(b, n, Long::sum);
+        }
+        while (buckets.size() > MAX_UNSEEN_BUCKETS) {
+            buckets.pollFirstEntry();
+        }
     }
 
     /**
@@ -122,6 +163,8 @@ public final class LogCounter {
                 .partitions(readNow)
                 .closed(closed)
                 .startOffsets(starts)
+                .dropped(unseenRecords)
+                .droppedByBucket(new TreeMap<String, Map<Long, Long>>(unseen))
                 .build());
         return out;
     }

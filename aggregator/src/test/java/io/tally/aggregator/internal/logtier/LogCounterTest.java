@@ -45,6 +45,37 @@ class LogCounterTest {
     }
 
     @Test
+    void offsets_the_log_tier_never_saw_are_reported_as_uncounted_in_every_bucket_the_gap_spans() {
+        LogCounter c = new LogCounter(60_000, 0, 3_600_000, 1_209_600_000, 30_000);
+        long bucket = NOW - Math.floorMod(NOW, 60_000);
+        c.count("t", 0, 10, bucket - 60_000 + 1, NOW, 1, 1);
+        c.count("t", 0, 11, bucket - 60_000 + 2, NOW, 1, 2);
+        c.count("t", 0, 13, bucket - 60_000 + 3, NOW, 1, 3); // offset 12: a transaction's marker, not a record
+        c.count("t", 0, 40, bucket + 1, NOW, 1, 4); // 14..39 deleted before the log tier read them
+        c.count("t", 1, 5, bucket + 2, NOW, 1, 5); // a partition's first record: nothing to compare with
+        Heartbeat first = (Heartbeat) last(c.drain(AGENT, 0, NOW, false));
+        c.count("t", 1, 9, bucket + 3, NOW, 1, 6);
+        Heartbeat second = (Heartbeat) last(c.drain(AGENT, 10, NOW, false));
+
+        assertThat(first.droppedByBucket().get("t"))
+                .as("26 records may lie in either bucket")
+                .containsExactly(java.util.Map.entry(bucket - 60_000, 26L), java.util.Map.entry(bucket, 26L));
+        assertThat(first.dropped()).isEqualTo(26);
+        assertThat(second.droppedByBucket().get("t"))
+                .as("cumulative, like an agent's")
+                .containsEntry(bucket, 29L);
+        LogCounter committed = new LogCounter(LogCounter.COMMITTED_TIER, 60_000, 0, 3_600_000, 1_209_600_000, 30_000);
+        committed.count("t", 0, 10, bucket + 1, NOW, 1, 1);
+        committed.count("t", 0, 40, bucket + 2, NOW, 1, 2); // aborted records in between, skipped by design
+        assertThat(((Heartbeat) last(committed.drain(AGENT, 0, NOW, false))).droppedByBucket())
+                .isEmpty();
+    }
+
+    private static AuditMessage last(List<AuditMessage> out) {
+        return out.get(out.size() - 1);
+    }
+
+    @Test
     void each_bucket_carries_the_lowest_and_highest_offset_it_counted_per_partition() {
         LogCounter c = new LogCounter(60_000, 0, 3_600_000, 1_209_600_000, 30_000);
         long bucket = NOW - Math.floorMod(NOW, 60_000);

@@ -370,7 +370,13 @@ public final class EdgeJudge {
         if (gaps.droppedDown() > 0) {
             by.add(edge.downstreamTier() + " " + gaps.droppedDown());
         }
-        return String.join(", ", by) + ": audit buffer full or bucket bound reached";
+        boolean log = edge.upstreamTier().equals(Tiers.LOG) && gaps.droppedUp() > 0
+                || edge.downstreamTier().equals(Tiers.LOG) && gaps.droppedDown() > 0;
+        return String.join(", ", by)
+                + (log
+                        ? ": offsets the log tier never saw (records deleted or compacted away before it read them),"
+                                + " or an agent's audit buffer full or bucket bound reached"
+                        : ": audit buffer full or bucket bound reached");
     }
 
     /**
