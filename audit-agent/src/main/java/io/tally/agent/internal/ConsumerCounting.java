@@ -233,19 +233,22 @@ public final class ConsumerCounting {
             starts.close();
         }
         Map<TopicPartition, Long> readUpTo = Map.of();
+        Map<TopicPartition, Long> committed = null;
         if (groupCommits != null) {
             readUpTo = tracker.waitingUpTo();
+            committed = groupCommits.finalRead(readUpTo.keySet());
         } else if (group != null && committedThroughClient) {
             // partitions read until now only: one a rebalance took away may have a next owner that committed within
             // what waits here
             readUpTo = tracker.waitingUpTo(clock.millis() - runtime.partitionIdleMs());
             if (!readUpTo.isEmpty()) {
-                startLearningCommits();
+                try (GroupCommits.Source source = groupOffsets()) {
+                    committed = GroupCommits.readAtClose(() -> source, readUpTo.keySet());
+                }
             }
         }
-        if (groupCommits != null) {
+        if (committed != null) {
             Map<TopicPartition, Long> mine = new HashMap<>();
-            Map<TopicPartition, Long> committed = groupCommits.finalRead(readUpTo.keySet());
             Map<TopicPartition, Long> read = readUpTo;
             committed.forEach((tp, offset) -> {
                 Long upTo = read.get(tp);

@@ -129,18 +129,33 @@ public final class GroupCommits implements AutoCloseable {
         close();
         try {
             thread.join(2_000);
-            return partitions.isEmpty() ? Map.of() : source().committed(partitions);
+            return readAtClose(this::source, partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Map.of();
+        } finally {
+            closeSource();
+        }
+    }
+
+    /**
+     * Reads, once, the group's committed offsets of {@code partitions} for a consumer that is closing, whoever
+     * committed them.
+     *
+     * @return the offsets, or none if the group could not be read (said in the log)
+     */
+    static Map<TopicPartition, Long> readAtClose(Supplier<Source> source, Set<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return source.get().committed(partitions);
         } catch (Exception e) {
             LOG.warn(
                     "Tally agent: reading the group's committed offsets at close failed; the records still waiting "
                             + "for them are given up: {}",
                     e.toString());
             return Map.of();
-        } finally {
-            closeSource();
         }
     }
 
