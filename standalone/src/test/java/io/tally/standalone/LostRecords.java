@@ -97,19 +97,7 @@ final class LostRecords {
      * can see.
      */
     static void awaitLogCounted(URI api, String topic, long total) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (true) {
-            JsonNode report = ApiClient.get(
-                    api, "/api/v1/topics/" + topic + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000));
-            long counted = report == null ? 0 : GroupWatch.total(report, "log");
-            if (counted >= total) {
-                return;
-            }
-            assertThat(Instant.now())
-                    .as("the log tier counts " + total + " records of " + topic + "; it has " + counted)
-                    .isBefore(deadline);
-            Thread.sleep(500);
-        }
+        GroupWatch.awaitTotal(api, topic, "log", total);
     }
 
     /** @return every discrepancy the API lists on {@code topic} of {@code kind}, open or resolved */
