@@ -623,6 +623,9 @@ class ReconcilerIT {
             assertThat(probe.committedOffsets("consumer.ledger", "payments"))
                     .containsExactly(Map.entry(0, 5L), Map.entry(1, 3L));
             assertThat(probe.committedOffsets("consumer.nobody", "payments")).isNull();
+            assertThat(probe.logStartOffsets("payments"))
+                    .as("asked where a group is behind")
+                    .containsExactly(Map.entry(1, 0L));
             assertThat(probe.caughtUp("consumer.nobody", "payments")).isNull();
             assertThat(probe.caughtUp("producer", "payments")).isNull();
             probe.refresh(tiers); // the same commits again: what lies beyond them is read, and is records

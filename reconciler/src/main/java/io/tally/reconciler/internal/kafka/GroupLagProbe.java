@@ -42,6 +42,8 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
 
     private final Admin admin;
     private final Duration timeout;
+    /** topic → partition → its earliest offset, for the partitions of groups behind the end, as last asked */
+    private volatile Map<String, Map<Integer, Long>> logStarts = Map.of();
     /** tier|topic → the group's commits there, sample after sample */
     private final CommitSamples commits;
     /** a monotonic clock, ms */
@@ -93,6 +95,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     @Override
     public Map<Integer, Long> committedOffsets(String tier, String topic) {
         return commits.committedOffsets(tier + '|' + topic, clock.getAsLong());
+    }
+
+    @Override
+    public Map<Integer, Long> logStartOffsets(String topic) {
+        return logStarts.getOrDefault(topic, Map.of());
     }
 
     @Override
@@ -211,6 +218,7 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
         Map<String, Long> seen = new HashMap<>();
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committedByGroup = new HashMap<>();
         Map<TopicPartition, Long> ends = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> behind = new HashMap<>();
         long now = clock.getAsLong();
         try {
             for (Map.Entry<String, Set<String>> e : tiersByTopic.entrySet()) {
@@ -255,6 +263,9 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                                             && tails.nothingToRead(
                                                     c.getKey(), offset, end, readCommitted.test(tier, e.getKey()));
                             atEnd = atEnd == null ? here : atEnd && here;
+                            if (!here) {
+                                behind.put(c.getKey(), OffsetSpec.earliest());
+                            }
                         }
                     }
                     if (atEnd == null) {
@@ -267,12 +278,27 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
                 }
             }
             previousCommits = seen;
+            logStarts = earliest(behind);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             commits.clear();
             LOG.warn("Checking consumer group offsets failed; lag unknown until the next check: {}", e.toString());
         }
+    }
+
+    /** @return topic → partition → the earliest offset still in the log, of {@code partitions} */
+    private Map<String, Map<Integer, Long>> earliest(Map<TopicPartition, OffsetSpec> partitions) throws Exception {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Map<Integer, Long>> out = new HashMap<>();
+        admin.listOffsets(partitions)
+                .all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((tp, info) ->
+                        out.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), info.offset()));
+        return out;
     }
 
     /**

@@ -42,6 +42,15 @@ public interface LagView {
     }
 
     /**
+     * @return partition → the earliest offset still in the log of {@code topic}, for the partitions where a consumer
+     *     group is behind the end, as last asked: below it, records are gone (retention) and no group will read them;
+     *     empty when unknown
+     */
+    default Map<Integer, Long> logStartOffsets(String topic) {
+        return Map.of();
+    }
+
+    /**
      * @return whether the consumer group of {@code tier} has, as last asked, no committed offset on {@code topic} (the
      *     group was deleted, or its offsets expired, or it never committed); false when unknown
      */
