@@ -83,21 +83,7 @@ class EdgeJudgeTest {
     @Test
     void a_duplication_by_a_reader_that_counted_on_consume_says_so() {
         TierAggregate down = ids("consumer.billing", 0, 100, 5, 6);
-        TierAggregate onConsume = new TierAggregate(
-                down.topic(),
-                down.tier(),
-                down.bucket(),
-                down.count(),
-                down.bytes(),
-                0,
-                0,
-                0,
-                down.records(),
-                down.latency(),
-                down.digest(),
-                down.updatedAt(),
-                Map.of(),
-                40);
+        TierAggregate onConsume = down.toBuilder().countedOnConsume(40).build();
 
         Judgement j = finalJudge(ids("log", 0, 100), onConsume);
 
@@ -338,56 +324,26 @@ class EdgeJudgeTest {
     }
 
     private static TierAggregate withLastOffsets(TierAggregate a, Map<Integer, Long> offsets) {
-        return new TierAggregate(
-                a.topic(),
-                a.tier(),
-                a.bucket(),
-                a.count(),
-                a.bytes(),
-                a.noTimestamp(),
-                a.skewed(),
-                a.failed(),
-                a.records(),
-                a.latency(),
-                a.digest(),
-                a.updatedAt(),
-                offsets,
-                0,
-                offsets);
+        return a.toBuilder().firstOffsets(offsets).lastOffsets(offsets).build();
     }
 
     private static TierAggregate withFirstOffsets(TierAggregate a, Map<Integer, Long> offsets) {
-        return new TierAggregate(
-                a.topic(),
-                a.tier(),
-                a.bucket(),
-                a.count(),
-                a.bytes(),
-                a.noTimestamp(),
-                a.skewed(),
-                a.failed(),
-                a.records(),
-                a.latency(),
-                a.digest(),
-                a.updatedAt(),
-                offsets);
+        return a.toBuilder().firstOffsets(offsets).build();
     }
 
     private static TierAggregate rebucket(TierAggregate a, io.tally.core.Bucket b) {
-        return new TierAggregate(
-                a.topic(),
-                a.tier(),
-                b,
-                a.count(),
-                a.bytes(),
-                a.noTimestamp(),
-                a.skewed(),
-                a.failed(),
-                a.records(),
-                a.latency(),
-                a.digest(),
-                a.updatedAt(),
-                a.firstOffsets());
+        return TierAggregate.builder(a.topic(), a.tier(), b)
+                .count(a.count())
+                .bytes(a.bytes())
+                .noTimestamp(a.noTimestamp())
+                .skewed(a.skewed())
+                .failed(a.failed())
+                .records(a.records())
+                .latency(a.latency())
+                .digest(a.digest())
+                .updatedAt(a.updatedAt())
+                .firstOffsets(a.firstOffsets())
+                .build();
     }
 
     @Test
