@@ -96,21 +96,17 @@ class AggregationJobIT {
             // malformed input
             sendRaw(producer, audit, "junk", "not json at all".getBytes(StandardCharsets.UTF_8));
             sendRaw(producer, audit, "future", "{\"v\":99,\"type\":\"counts\"}".getBytes(StandardCharsets.UTF_8));
-            AuditRecord otherSize = new AuditRecord(
-                    producerA,
-                    1000,
-                    now,
-                    "producer",
-                    "orders",
-                    new io.tally.core.Bucket(b0, 5_000),
-                    io.tally.core.CountingMode.ACK,
-                    1,
-                    1,
-                    0,
-                    0,
-                    0,
-                    new io.tally.core.sketch.LatencySketch(),
-                    null);
+            AuditRecord otherSize = AuditRecord.builder(
+                            producerA,
+                            "producer",
+                            "orders",
+                            new io.tally.core.Bucket(b0, 5_000),
+                            io.tally.core.CountingMode.ACK)
+                    .seq(1000)
+                    .emittedAt(now)
+                    .count(1)
+                    .bytes(1)
+                    .build();
             send(producer, audit, otherSize);
             sendRaw(producer, audit, "truncated", java.util.Arrays.copyOf(AuditCodec.encode(lateRecord), 40));
             AuditTraffic.flush(producer);

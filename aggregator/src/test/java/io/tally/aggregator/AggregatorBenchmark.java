@@ -136,21 +136,19 @@ public final class AggregatorBenchmark {
                     latency.add(random.nextInt(2_000));
                     digest.add(random.nextLong());
                 }
-                AuditRecord r = new AuditRecord(
-                        agents.get(a),
-                        seqs[a]++,
-                        now,
-                        a % 2 == 0 ? "producer" : "consumer.g",
-                        "topic-" + random.nextInt(10),
-                        new Bucket(b0 + random.nextInt(60) * 60_000L, 60_000),
-                        CountingMode.ACK,
-                        5,
-                        500,
-                        0,
-                        0,
-                        0,
-                        latency,
-                        digest);
+                AuditRecord r = AuditRecord.builder(
+                                agents.get(a),
+                                a % 2 == 0 ? "producer" : "consumer.g",
+                                "topic-" + random.nextInt(10),
+                                new Bucket(b0 + random.nextInt(60) * 60_000L, 60_000),
+                                CountingMode.ACK)
+                        .seq(seqs[a]++)
+                        .emittedAt(now)
+                        .count(5)
+                        .bytes(500)
+                        .latency(latency)
+                        .digest(digest)
+                        .build();
                 producer.send(new ProducerRecord<>(
                         "tally.bench.audit",
                         AuditCodec.kafkaKey(r).getBytes(StandardCharsets.UTF_8),

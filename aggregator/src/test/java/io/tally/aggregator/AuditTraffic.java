@@ -48,21 +48,14 @@ final class AuditTraffic {
             latency.add(5 + random.nextInt(500));
             digest.add(random.nextLong());
         }
-        AuditRecord r = new AuditRecord(
-                agent,
-                seq,
-                emittedAt,
-                tier,
-                topic,
-                new Bucket(bucketStart, bucketMs),
-                CountingMode.ACK,
-                count,
-                count * 100L,
-                0,
-                0,
-                0,
-                latency,
-                digest);
+        AuditRecord r = AuditRecord.builder(agent, tier, topic, new Bucket(bucketStart, bucketMs), CountingMode.ACK)
+                .seq(seq)
+                .emittedAt(emittedAt)
+                .count(count)
+                .bytes(count * 100L)
+                .latency(latency)
+                .digest(digest)
+                .build();
         expect(r);
         return r;
     }
@@ -90,8 +83,12 @@ final class AuditTraffic {
         latency.add(1);
         expected.put(
                 key,
-                new TierAggregate(
-                        topic, "log", bucket, a.count() + 1, a.bytes() + bytes, 0, 0, 0, 0, latency, digest, 0));
+                TierAggregate.builder(topic, "log", bucket)
+                        .count(a.count() + 1)
+                        .bytes(a.bytes() + bytes)
+                        .latency(latency)
+                        .digest(digest)
+                        .build());
     }
 
     /**

@@ -70,19 +70,12 @@ class LogTierJobIT {
                 a.latency().add(1);
                 expected.put(
                         key,
-                        new TierAggregate(
-                                topic,
-                                "log",
-                                bucket,
-                                a.count() + 1,
-                                a.bytes() + meta.serializedKeySize() + meta.serializedValueSize(),
-                                0,
-                                0,
-                                0,
-                                0,
-                                a.latency(),
-                                digest,
-                                0));
+                        TierAggregate.builder(topic, "log", bucket)
+                                .count(a.count() + 1)
+                                .bytes(a.bytes() + meta.serializedKeySize() + meta.serializedValueSize())
+                                .latency(a.latency())
+                                .digest(digest)
+                                .build());
             }
         }
 

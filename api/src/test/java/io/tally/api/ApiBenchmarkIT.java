@@ -223,7 +223,13 @@ class ApiBenchmarkIT {
         for (int i = 0; i < 8; i++) {
             latency.add(5 + random.nextInt(400), 125);
         }
-        return new TierAggregate(topic, tier, b, 1_000, 200_000, 0, 0, 0, 4, latency, null, b.end() + 5_000);
+        return TierAggregate.builder(topic, tier, b)
+                .count(1_000)
+                .bytes(200_000)
+                .records(4)
+                .latency(latency)
+                .updatedAt(b.end() + 5_000)
+                .build();
     }
 
     private static String cursorOfPage(ApiServer server, int pages) {

@@ -202,6 +202,12 @@ final class AuditFixtures {
         LatencySketch latency = new LatencySketch();
         latency.add(latencyMs, count - 1);
         latency.add(latencyMs * 10);
-        return new TierAggregate(topic, tier, b, count, count * 200, 0, 0, 0, 3, latency, null, b.end() + 1_000);
+        return TierAggregate.builder(topic, tier, b)
+                .count(count)
+                .bytes(count * 200)
+                .records(3)
+                .latency(latency)
+                .updatedAt(b.end() + 1_000)
+                .build();
     }
 }

@@ -67,74 +67,159 @@ public record AuditRecord(
         lastOffsets = PartitionOffsets.copyOf(lastOffsets);
     }
 
-    /** A record of an agent that knows the lowest offset of what it counts per partition, not the highest. */
-    public AuditRecord(
-            AgentIdentity agent,
-            long seq,
-            long emittedAt,
-            String tier,
-            String topic,
-            Bucket bucket,
-            CountingMode mode,
-            long count,
-            long bytes,
-            long noTimestamp,
-            long skewed,
-            long failed,
-            LatencySketch latency,
-            IdDigest digest,
-            Map<Integer, Long> firstOffsets) {
-        this(
-                agent,
-                seq,
-                emittedAt,
-                tier,
-                topic,
-                bucket,
-                mode,
-                count,
-                bytes,
-                noTimestamp,
-                skewed,
-                failed,
-                latency,
-                digest,
-                firstOffsets,
-                Map.of());
+    /**
+     * @param agent  who observed it
+     * @param tier   the tier observed
+     * @param topic  the audited topic
+     * @param bucket the event-time bucket the counted messages fall in
+     * @param mode   how the agent decided a message counts
+     * @return a builder of a record with seq and emittedAt 0, nothing counted (count, bytes, noTimestamp, skewed and
+     *     failed 0), an empty latency sketch, no digest and no offsets; set only what differs
+     */
+    public static Builder builder(AgentIdentity agent, String tier, String topic, Bucket bucket, CountingMode mode) {
+        return new Builder(agent, tier, topic, bucket, mode);
     }
 
-    /** A record of an agent that does not know the offsets of what it counts. */
-    public AuditRecord(
-            AgentIdentity agent,
-            long seq,
-            long emittedAt,
-            String tier,
-            String topic,
-            Bucket bucket,
-            CountingMode mode,
-            long count,
-            long bytes,
-            long noTimestamp,
-            long skewed,
-            long failed,
-            LatencySketch latency,
-            IdDigest digest) {
-        this(
-                agent,
-                seq,
-                emittedAt,
-                tier,
-                topic,
-                bucket,
-                mode,
-                count,
-                bytes,
-                noTimestamp,
-                skewed,
-                failed,
-                latency,
-                digest,
-                Map.of(),
-                Map.of());
+    /** @return a builder holding every component of this record, to build one that differs in a few */
+    public Builder toBuilder() {
+        return new Builder(agent, tier, topic, bucket, mode)
+                .seq(seq)
+                .emittedAt(emittedAt)
+                .count(count)
+                .bytes(bytes)
+                .noTimestamp(noTimestamp)
+                .skewed(skewed)
+                .failed(failed)
+                .latency(latency)
+                .digest(digest)
+                .firstOffsets(firstOffsets)
+                .lastOffsets(lastOffsets);
+    }
+
+    /**
+     * Collects the components of an {@link AuditRecord}, each documented there; not thread-safe. A setter keeps the
+     * sketch or map it is given as it is: {@link #build()} copies the maps and validates, as the canonical constructor
+     * does, and the record then owns the sketches.
+     */
+    public static final class Builder {
+        private final AgentIdentity agent;
+        private final String tier;
+        private final String topic;
+        private final Bucket bucket;
+        private final CountingMode mode;
+        private long seq;
+        private long emittedAt;
+        private long count;
+        private long bytes;
+        private long noTimestamp;
+        private long skewed;
+        private long failed;
+        private LatencySketch latency; // null: a new empty sketch at build
+        private IdDigest digest;
+        private Map<Integer, Long> firstOffsets = Map.of();
+        private Map<Integer, Long> lastOffsets = Map.of();
+
+        private Builder(AgentIdentity agent, String tier, String topic, Bucket bucket, CountingMode mode) {
+            this.agent = agent;
+            this.tier = tier;
+            this.topic = topic;
+            this.bucket = bucket;
+            this.mode = mode;
+        }
+
+        /** The agent's message sequence number; default 0. */
+        public Builder seq(long seq) {
+            this.seq = seq;
+            return this;
+        }
+
+        /** When the agent emitted the record, epoch ms; default 0. */
+        public Builder emittedAt(long emittedAt) {
+            this.emittedAt = emittedAt;
+            return this;
+        }
+
+        /** Messages counted in the bucket; default 0. */
+        public Builder count(long count) {
+            this.count = count;
+            return this;
+        }
+
+        /** The counted messages' serialized size (key + value), bytes; default 0. */
+        public Builder bytes(long bytes) {
+            this.bytes = bytes;
+            return this;
+        }
+
+        /** Messages seen with no usable event time; default 0. */
+        public Builder noTimestamp(long noTimestamp) {
+            this.noTimestamp = noTimestamp;
+            return this;
+        }
+
+        /** Messages with an event time beyond the agent's skew bound; default 0. */
+        public Builder skewed(long skewed) {
+            this.skewed = skewed;
+            return this;
+        }
+
+        /** Sends that failed (producer tiers); default 0. */
+        public Builder failed(long failed) {
+            this.failed = failed;
+            return this;
+        }
+
+        /**
+         * Observation time − event time of the counted messages, ms; default a new empty sketch.
+         *
+         * @throws NullPointerException if {@code latency} is null
+         */
+        public Builder latency(LatencySketch latency) {
+            this.latency = Objects.requireNonNull(latency, "latency");
+            return this;
+        }
+
+        /** The audit ids of the counted messages that had one; default {@code null}: the digest is turned off. */
+        public Builder digest(IdDigest digest) {
+            this.digest = digest;
+            return this;
+        }
+
+        /** Partition → lowest offset among the counted messages; default none: the agent does not know offsets. */
+        public Builder firstOffsets(Map<Integer, Long> firstOffsets) {
+            this.firstOffsets = firstOffsets;
+            return this;
+        }
+
+        /** Partition → highest offset among the counted messages; default none. */
+        public Builder lastOffsets(Map<Integer, Long> lastOffsets) {
+            this.lastOffsets = lastOffsets;
+            return this;
+        }
+
+        /**
+         * @return the record
+         * @throws IllegalArgumentException as the canonical constructor does
+         * @throws NullPointerException if {@code agent}, {@code bucket}, {@code mode} or an offsets map is null
+         */
+        public AuditRecord build() {
+            return new AuditRecord(
+                    agent,
+                    seq,
+                    emittedAt,
+                    tier,
+                    topic,
+                    bucket,
+                    mode,
+                    count,
+                    bytes,
+                    noTimestamp,
+                    skewed,
+                    failed,
+                    latency != null ? latency : new LatencySketch(),
+                    digest,
+                    firstOffsets,
+                    lastOffsets);
+        }
     }
 }

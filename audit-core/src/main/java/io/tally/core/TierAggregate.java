@@ -73,105 +73,37 @@ public record TierAggregate(
         lastOffsets = PartitionOffsets.copyOf(lastOffsets);
     }
 
-    /** An aggregate whose highest offsets are not known. */
-    public TierAggregate(
-            String topic,
-            String tier,
-            Bucket bucket,
-            long count,
-            long bytes,
-            long noTimestamp,
-            long skewed,
-            long failed,
-            long records,
-            LatencySketch latency,
-            IdDigest digest,
-            long updatedAt,
-            Map<Integer, Long> firstOffsets,
-            long countedOnConsume) {
-        this(
-                topic,
-                tier,
-                bucket,
-                count,
-                bytes,
-                noTimestamp,
-                skewed,
-                failed,
-                records,
-                latency,
-                digest,
-                updatedAt,
-                firstOffsets,
-                countedOnConsume,
-                Map.of());
-    }
-
-    /** An aggregate with nothing counted on consume. */
-    public TierAggregate(
-            String topic,
-            String tier,
-            Bucket bucket,
-            long count,
-            long bytes,
-            long noTimestamp,
-            long skewed,
-            long failed,
-            long records,
-            LatencySketch latency,
-            IdDigest digest,
-            long updatedAt,
-            Map<Integer, Long> firstOffsets) {
-        this(
-                topic,
-                tier,
-                bucket,
-                count,
-                bytes,
-                noTimestamp,
-                skewed,
-                failed,
-                records,
-                latency,
-                digest,
-                updatedAt,
-                firstOffsets,
-                0);
-    }
-
-    /** An aggregate of a tier whose agents do not know offsets. */
-    public TierAggregate(
-            String topic,
-            String tier,
-            Bucket bucket,
-            long count,
-            long bytes,
-            long noTimestamp,
-            long skewed,
-            long failed,
-            long records,
-            LatencySketch latency,
-            IdDigest digest,
-            long updatedAt) {
-        this(
-                topic,
-                tier,
-                bucket,
-                count,
-                bytes,
-                noTimestamp,
-                skewed,
-                failed,
-                records,
-                latency,
-                digest,
-                updatedAt,
-                Map.of());
-    }
-
-    /** @return an aggregate of nothing yet */
+    /** @return an aggregate of nothing yet: no record merged, updated at {@link Long#MIN_VALUE} */
     public static TierAggregate empty(String topic, String tier, Bucket bucket) {
-        return new TierAggregate(topic, tier, bucket, 0, 0, 0, 0, 0, 0, new LatencySketch(), null, Long.MIN_VALUE);
+        return builder(topic, tier, bucket).updatedAt(Long.MIN_VALUE).build();
+    }
+
+    /**
+     * @param topic  the audited topic
+     * @param tier   the tier
+     * @param bucket the event-time bucket
+     * @return a builder of an aggregate with nothing counted (count, bytes, noTimestamp, skewed, failed, records and
+     *     countedOnConsume 0), an empty latency sketch, no digest, updatedAt 0 and no offsets; set only what differs
+     */
+    public static Builder builder(String topic, String tier, Bucket bucket) {
+        return new Builder(topic, tier, bucket);
+    }
+
+    /** @return a builder holding every component of this aggregate, to build one that differs in a few */
+    public Builder toBuilder() {
+        return new Builder(topic, tier, bucket)
+                .count(count)
+                .bytes(bytes)
+                .noTimestamp(noTimestamp)
+                .skewed(skewed)
+                .failed(failed)
+                .records(records)
+                .latency(latency)
+                .digest(digest)
+                .updatedAt(updatedAt)
+                .firstOffsets(firstOffsets)
+                .countedOnConsume(countedOnConsume)
+                .lastOffsets(lastOffsets);
     }
 
     /** @return the key of this aggregate on {@code tally.aggregates}: {@code topic|tier|bucketStart} */
@@ -192,6 +124,7 @@ public record TierAggregate(
         }
         LatencySketch mergedLatency = latency.copy();
         mergedLatency.merge(record.latency());
+        // the canonical constructor, not a builder: no allocation beyond the aggregate for each record added
         return new TierAggregate(
                 topic,
                 tier,
@@ -225,5 +158,134 @@ public record TierAggregate(
         IdDigest merged = digest.copy();
         merged.merge(other);
         return merged;
+    }
+
+    /**
+     * Collects the components of a {@link TierAggregate}, each documented there; not thread-safe. A setter keeps the
+     * sketch or map it is given as it is: {@link #build()} copies the maps and validates, as the canonical constructor
+     * does, and the aggregate then owns the sketches.
+     */
+    public static final class Builder {
+        private final String topic;
+        private final String tier;
+        private final Bucket bucket;
+        private long count;
+        private long bytes;
+        private long noTimestamp;
+        private long skewed;
+        private long failed;
+        private long records;
+        private LatencySketch latency; // null: a new empty sketch at build
+        private IdDigest digest;
+        private long updatedAt;
+        private Map<Integer, Long> firstOffsets = Map.of();
+        private long countedOnConsume;
+        private Map<Integer, Long> lastOffsets = Map.of();
+
+        private Builder(String topic, String tier, Bucket bucket) {
+            this.topic = topic;
+            this.tier = tier;
+            this.bucket = bucket;
+        }
+
+        /** Messages counted; default 0. */
+        public Builder count(long count) {
+            this.count = count;
+            return this;
+        }
+
+        /** The counted messages' bytes; default 0. */
+        public Builder bytes(long bytes) {
+            this.bytes = bytes;
+            return this;
+        }
+
+        /** Messages without a usable event time; default 0. */
+        public Builder noTimestamp(long noTimestamp) {
+            this.noTimestamp = noTimestamp;
+            return this;
+        }
+
+        /** Messages with an event time beyond the skew bound; default 0. */
+        public Builder skewed(long skewed) {
+            this.skewed = skewed;
+            return this;
+        }
+
+        /** Failed sends; default 0. */
+        public Builder failed(long failed) {
+            this.failed = failed;
+            return this;
+        }
+
+        /** Audit records merged into the aggregate; default 0. */
+        public Builder records(long records) {
+            this.records = records;
+            return this;
+        }
+
+        /**
+         * The merged latency sketch; default a new empty sketch.
+         *
+         * @throws NullPointerException if {@code latency} is null
+         */
+        public Builder latency(LatencySketch latency) {
+            this.latency = Objects.requireNonNull(latency, "latency");
+            return this;
+        }
+
+        /** The merged id digest; default {@code null}: the tier has no digest for the bucket. */
+        public Builder digest(IdDigest digest) {
+            this.digest = digest;
+            return this;
+        }
+
+        /** Emit time of the newest record merged, epoch ms; default 0. */
+        public Builder updatedAt(long updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        /** Partition → lowest offset among the counted messages; default none: the tier's agents do not know them. */
+        public Builder firstOffsets(Map<Integer, Long> firstOffsets) {
+            this.firstOffsets = firstOffsets;
+            return this;
+        }
+
+        /** Of {@code count}, the messages consumers counted when they read them; default 0. */
+        public Builder countedOnConsume(long countedOnConsume) {
+            this.countedOnConsume = countedOnConsume;
+            return this;
+        }
+
+        /** Partition → highest offset among the counted messages; default none. */
+        public Builder lastOffsets(Map<Integer, Long> lastOffsets) {
+            this.lastOffsets = lastOffsets;
+            return this;
+        }
+
+        /**
+         * @return the aggregate
+         * @throws IllegalArgumentException as the canonical constructor does
+         * @throws NullPointerException if {@code bucket} or an offsets map is null
+         */
+        public TierAggregate build() {
+            return new TierAggregate(
+                    topic,
+                    tier,
+                    bucket,
+                    count,
+                    bytes,
+                    noTimestamp,
+                    skewed,
+                    failed,
+                    records,
+                    latency != null ? latency : new LatencySketch(),
+                    digest,
+                    updatedAt,
+                    firstOffsets,
+                    countedOnConsume,
+                    lastOffsets);
+        }
     }
 }

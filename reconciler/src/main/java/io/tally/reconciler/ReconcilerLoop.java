@@ -209,19 +209,12 @@ final class ReconcilerLoop implements Runnable {
     private static TierAggregate withoutDigest(TierAggregate a) {
         return a.digest() == null
                 ? a
-                : new TierAggregate(
-                        a.topic(),
-                        a.tier(),
-                        a.bucket(),
-                        a.count(),
-                        a.bytes(),
-                        a.noTimestamp(),
-                        a.skewed(),
-                        a.failed(),
-                        a.records(),
-                        a.latency(),
-                        null,
-                        a.updatedAt());
+                : a.toBuilder()
+                        .digest(null)
+                        .firstOffsets(Map.of())
+                        .countedOnConsume(0)
+                        .lastOffsets(Map.of())
+                        .build();
     }
 
     private void evaluate(long now) {

@@ -166,7 +166,14 @@ class FinalizationLatencyIT {
             d.add(id);
         }
         l.add(30, count);
-        return new TierAggregate(topic, tier, b, count, count * 10, 0, 0, 0, 1, l, d, b.end());
+        return TierAggregate.builder(topic, tier, b)
+                .count(count)
+                .bytes(count * 10)
+                .records(1)
+                .latency(l)
+                .digest(d)
+                .updatedAt(b.end())
+                .build();
     }
 
     private static List<Future<RecordMetadata>> send(

@@ -51,19 +51,14 @@ class ReconcilerBenchmarkIT {
                 ids.add(random.nextLong());
             }
         }
-        return new TierAggregate(
-                topic,
-                tier,
-                new Bucket(bucketStart, SIZE),
-                count,
-                count * 100,
-                0,
-                0,
-                0,
-                10,
-                latency,
-                ids,
-                bucketStart + SIZE);
+        return TierAggregate.builder(topic, tier, new Bucket(bucketStart, SIZE))
+                .count(count)
+                .bytes(count * 100)
+                .records(10)
+                .latency(latency)
+                .digest(ids)
+                .updatedAt(bucketStart + SIZE)
+                .build();
     }
 
     private static List<TierAggregate> aggregates(int n, boolean digest, String prefix) {
@@ -166,19 +161,14 @@ class ReconcilerBenchmarkIT {
                         ids = base.digest().minus(ids.minus(base.digest()));
                         n -= 3;
                     }
-                    rec.accept(new TierAggregate(
-                            "t" + topic,
-                            tier,
-                            base.bucket(),
-                            n,
-                            n * 100,
-                            0,
-                            0,
-                            0,
-                            10,
-                            base.latency(),
-                            ids,
-                            base.updatedAt()));
+                    rec.accept(TierAggregate.builder("t" + topic, tier, base.bucket())
+                            .count(n)
+                            .bytes(n * 100)
+                            .records(10)
+                            .latency(base.latency())
+                            .digest(ids)
+                            .updatedAt(base.updatedAt())
+                            .build());
                 }
             }
             for (String tier : new String[] {"producer", "log", "consumer.a"}) {

@@ -109,7 +109,14 @@ class ReconcilerIT {
             d.add(id);
             l.add(30);
         }
-        return new TierAggregate(topic, tier, b, to - from, (to - from) * 10, 0, 0, 0, 1, l, d, b.end());
+        return TierAggregate.builder(topic, tier, b)
+                .count(to - from)
+                .bytes((to - from) * 10)
+                .records(1)
+                .latency(l)
+                .digest(d)
+                .updatedAt(b.end())
+                .build();
     }
 
     private static void publish(List<WireMessage> messages) throws Exception {
@@ -305,21 +312,11 @@ class ReconcilerIT {
             audit.add(new ProducerRecord<>(
                     "tally.audit",
                     null,
-                    AuditCodec.encode(new AuditRecord(
-                            c1,
-                            flush * 2,
-                            at,
-                            "consumer.ledger",
-                            "ledger",
-                            b,
-                            CountingMode.COMMIT,
-                            flush == 0 ? 50 : 45,
-                            0,
-                            0,
-                            0,
-                            0,
-                            new LatencySketch(),
-                            null))));
+                    AuditCodec.encode(AuditRecord.builder(c1, "consumer.ledger", "ledger", b, CountingMode.COMMIT)
+                            .seq(flush * 2)
+                            .emittedAt(at)
+                            .count(flush == 0 ? 50 : 45)
+                            .build())));
             audit.add(new ProducerRecord<>(
                     "tally.audit",
                     null,

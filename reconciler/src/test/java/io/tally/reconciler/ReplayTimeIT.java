@@ -140,7 +140,14 @@ class ReplayTimeIT {
             d.add(b.start() + id);
             l.add(20 + id % 50);
         }
-        return new TierAggregate(topic, tier, b, 100, 100 * 200, 0, 0, 0, 12, l, d, b.end());
+        return TierAggregate.builder(topic, tier, b)
+                .count(100)
+                .bytes(100 * 200)
+                .records(12)
+                .latency(l)
+                .digest(d)
+                .updatedAt(b.end())
+                .build();
     }
 
     private static int send(KafkaProducer<byte[], byte[]> producer, String topic, WireMessage m) {

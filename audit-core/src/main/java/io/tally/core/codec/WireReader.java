@@ -77,6 +77,7 @@ final class WireReader {
         } catch (IllegalArgumentException e) {
             throw f.error("mode", "has unknown value '" + mode + "'");
         }
+        // the canonical constructor, not a builder: no allocation beyond the record for each message decoded
         return new AuditRecord(
                 agent(f),
                 f.nonNegative("seq"),
@@ -206,6 +207,7 @@ final class WireReader {
     }
 
     private static TierAggregate readAggregate(JsonFields f) {
+        // the canonical constructor, not a builder: no allocation beyond the aggregate for each message decoded
         return new TierAggregate(
                 f.text("topic", MAX_NAME),
                 f.text("tier", MAX_NAME),

@@ -124,6 +124,7 @@ public final class BucketCounts {
             String topic,
             long bucketMs,
             CountingMode mode) {
+        // the canonical constructor, not a builder: no allocation beyond the record for each flush of a bucket
         return new AuditRecord(
                 agent,
                 seq,

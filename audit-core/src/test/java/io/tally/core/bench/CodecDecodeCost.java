@@ -90,21 +90,19 @@ public final class CodecDecodeCost {
                 latency.add(random.nextInt(2_000));
                 digest.add(random.nextLong());
             }
-            out[i] = AuditCodec.encode(new AuditRecord(
-                    new AgentIdentity("agent-" + i, "host-" + i),
-                    i,
-                    bucket,
-                    "producer",
-                    "topic-" + i % 10,
-                    new Bucket(bucket, 60_000),
-                    CountingMode.ACK,
-                    ids,
-                    ids * 100L,
-                    0,
-                    0,
-                    0,
-                    latency,
-                    digest));
+            out[i] = AuditCodec.encode(AuditRecord.builder(
+                            new AgentIdentity("agent-" + i, "host-" + i),
+                            "producer",
+                            "topic-" + i % 10,
+                            new Bucket(bucket, 60_000),
+                            CountingMode.ACK)
+                    .seq(i)
+                    .emittedAt(bucket)
+                    .count(ids)
+                    .bytes(ids * 100L)
+                    .latency(latency)
+                    .digest(digest)
+                    .build());
         }
         return out;
     }

@@ -27,21 +27,17 @@ final class WireSamples {
             latency.add(3 + i % 40);
             digest.add(0x1234_5678_9abcL * (i + 1));
         }
-        return new AuditRecord(
-                AGENT,
-                41,
-                1_764_000_070_000L,
-                "producer",
-                "orders",
-                BUCKET,
-                CountingMode.ACK,
-                250,
-                250 * 1024,
-                2,
-                1,
-                3,
-                latency,
-                withDigest ? digest : null);
+        return AuditRecord.builder(AGENT, "producer", "orders", BUCKET, CountingMode.ACK)
+                .seq(41)
+                .emittedAt(1_764_000_070_000L)
+                .count(250)
+                .bytes(250 * 1024)
+                .noTimestamp(2)
+                .skewed(1)
+                .failed(3)
+                .latency(latency)
+                .digest(withDigest ? digest : null)
+                .build();
     }
 
     static Heartbeat heartbeat() {
@@ -76,23 +72,16 @@ final class WireSamples {
     /** The log tier's counts: with the lowest offset it counted per partition. */
     static AuditRecord logCounts() {
         AuditRecord c = counts(true);
-        return new AuditRecord(
-                AGENT,
-                44,
-                c.emittedAt(),
-                "log",
-                "orders",
-                BUCKET,
-                CountingMode.LOG,
-                250,
-                250 * 1024,
-                0,
-                0,
-                0,
-                c.latency(),
-                c.digest(),
-                Map.of(3, 9_000L, 0, 12_345L),
-                Map.of(3, 9_249L, 0, 12_594L));
+        return AuditRecord.builder(AGENT, "log", "orders", BUCKET, CountingMode.LOG)
+                .seq(44)
+                .emittedAt(c.emittedAt())
+                .count(250)
+                .bytes(250 * 1024)
+                .latency(c.latency())
+                .digest(c.digest())
+                .firstOffsets(Map.of(3, 9_000L, 0, 12_345L))
+                .lastOffsets(Map.of(3, 9_249L, 0, 12_594L))
+                .build();
     }
 
     static TierAggregate aggregate() {

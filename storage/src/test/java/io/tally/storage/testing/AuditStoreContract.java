@@ -81,8 +81,12 @@ public abstract class AuditStoreContract {
 
     @Test
     void an_aggregate_without_digest_stays_without_one() {
-        TierAggregate a = new TierAggregate(
-                topic, "consumer.x", new Bucket(t0, MINUTE), 5, 50, 0, 0, 0, 1, new LatencySketch(), null, t0 + 1);
+        TierAggregate a = TierAggregate.builder(topic, "consumer.x", new Bucket(t0, MINUTE))
+                .count(5)
+                .bytes(50)
+                .records(1)
+                .updatedAt(t0 + 1)
+                .build();
         store().putAggregates(List.of(a));
 
         assertThat(store().aggregates(topic, t0, t0 + 1))
@@ -99,19 +103,11 @@ public abstract class AuditStoreContract {
                 aggregate("producer", lateInDay, 2),
                 aggregate("producer", lateInDay - MINUTE, 9),
                 aggregate("producer", lateInDay + 3 * MINUTE, 9)));
-        store().putAggregates(List.of(new TierAggregate(
-                topic + "-other",
-                "producer",
-                new Bucket(lateInDay, MINUTE),
-                1,
-                1,
-                0,
-                0,
-                0,
-                1,
-                new LatencySketch(),
-                null,
-                0)));
+        store().putAggregates(List.of(TierAggregate.builder(topic + "-other", "producer", new Bucket(lateInDay, MINUTE))
+                .count(1)
+                .bytes(1)
+                .records(1)
+                .build()));
 
         List<TierAggregate> read = store().aggregates(topic, lateInDay, lateInDay + 3 * MINUTE);
 
@@ -371,21 +367,18 @@ public abstract class AuditStoreContract {
         for (long id : ids) {
             digest.add(id);
         }
-        return new TierAggregate(
-                topic,
-                tier,
-                new Bucket(bucketStart, MINUTE),
-                count,
-                count * 100,
-                1,
-                2,
-                3,
-                7,
-                latency,
-                digest,
-                bucketStart + 90_000,
-                java.util.Map.of(),
-                count / 2);
+        return TierAggregate.builder(topic, tier, new Bucket(bucketStart, MINUTE))
+                .count(count)
+                .bytes(count * 100)
+                .noTimestamp(1)
+                .skewed(2)
+                .failed(3)
+                .records(7)
+                .latency(latency)
+                .digest(digest)
+                .updatedAt(bucketStart + 90_000)
+                .countedOnConsume(count / 2)
+                .build();
     }
 
     private Discrepancy discrepancy(String up, String down, long bucketStart, Verdict kind, long detectedAt) {

@@ -117,6 +117,7 @@ public final class Accumulator {
 
     /** @return the cumulative aggregate; it shares this accumulator's sketches, so encode it before the next add */
     public TierAggregate toAggregate() {
+        // the canonical constructor, not a builder: no allocation beyond the aggregate for each one published
         return new TierAggregate(
                 topic,
                 tier,

@@ -177,6 +177,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             long failed = in.readLong();
             LatencySketch latency = LatencySketch.fromBytes(readBytes(in));
             byte[] digest = readBytes(in);
+            // the canonical constructor, not a builder: no allocation beyond the record for each one read
             return new AuditRecord(
                     agent,
                     seq,

@@ -40,21 +40,15 @@ class TopicTierAggregatorTest {
     private static AuditRecord auditRecord(long bucketStart, int count, IdDigest digest, long latency) {
         LatencySketch sketch = new LatencySketch();
         sketch.add(latency, count);
-        return new AuditRecord(
-                A,
-                seq++,
-                1_000 + seq,
-                "producer",
-                "t",
-                new Bucket(bucketStart, 60_000),
-                CountingMode.ACK,
-                count,
-                count * 10L,
-                1,
-                0,
-                0,
-                sketch,
-                digest);
+        return AuditRecord.builder(A, "producer", "t", new Bucket(bucketStart, 60_000), CountingMode.ACK)
+                .seq(seq++)
+                .emittedAt(1_000 + seq)
+                .count(count)
+                .bytes(count * 10L)
+                .noTimestamp(1)
+                .latency(sketch)
+                .digest(digest)
+                .build();
     }
 
     private static IdDigest digest(long... ids) {

@@ -32,21 +32,16 @@ class SerializersTest {
     private static AuditRecord record(IdDigest digest) {
         LatencySketch latency = new LatencySketch();
         latency.add(12, 3);
-        return new AuditRecord(
-                AGENT,
-                9,
-                1_000,
-                "consumer.g",
-                "orders",
-                new Bucket(60_000, 60_000),
-                CountingMode.COMMIT,
-                3,
-                300,
-                1,
-                2,
-                0,
-                latency,
-                digest);
+        return AuditRecord.builder(AGENT, "consumer.g", "orders", new Bucket(60_000, 60_000), CountingMode.COMMIT)
+                .seq(9)
+                .emittedAt(1_000)
+                .count(3)
+                .bytes(300)
+                .noTimestamp(1)
+                .skewed(2)
+                .latency(latency)
+                .digest(digest)
+                .build();
     }
 
     @Test
@@ -96,22 +91,13 @@ class SerializersTest {
                     .watermarks(Map.of("orders", 5L))
                     .transactional(true)
                     .build(),
-            new AuditRecord(
-                    AGENT,
-                    14,
-                    1_000,
-                    "log",
-                    "orders",
-                    new Bucket(60_000, 60_000),
-                    CountingMode.LOG,
-                    3,
-                    300,
-                    0,
-                    0,
-                    0,
-                    new LatencySketch(),
-                    null,
-                    Map.of(0, 9L, 4, 12L))
+            AuditRecord.builder(AGENT, "log", "orders", new Bucket(60_000, 60_000), CountingMode.LOG)
+                    .seq(14)
+                    .emittedAt(1_000)
+                    .count(3)
+                    .bytes(300)
+                    .firstOffsets(Map.of(0, 9L, 4, 12L))
+                    .build()
         }) {
             AuditMessage back = roundTrip(AuditMessageSerializer.INSTANCE, m);
             assertThat(AuditCodec.encode(back)).isEqualTo(AuditCodec.encode(m));
@@ -128,23 +114,14 @@ class SerializersTest {
 
     @Test
     void counts_from_a_checkpoint_taken_before_last_offsets_are_still_read() throws Exception {
-        AuditRecord log = new AuditRecord(
-                AGENT,
-                1,
-                1_000,
-                "log",
-                "orders",
-                new Bucket(60_000, 60_000),
-                CountingMode.LOG,
-                3,
-                300,
-                0,
-                0,
-                0,
-                new LatencySketch(),
-                null,
-                Map.of(0, 9L),
-                Map.of(0, 11L));
+        AuditRecord log = AuditRecord.builder(AGENT, "log", "orders", new Bucket(60_000, 60_000), CountingMode.LOG)
+                .seq(1)
+                .emittedAt(1_000)
+                .count(3)
+                .bytes(300)
+                .firstOffsets(Map.of(0, 9L))
+                .lastOffsets(Map.of(0, 11L))
+                .build();
         DataOutputSerializer out = new DataOutputSerializer(64);
         AuditMessageSerializer.INSTANCE.serialize(log, out);
         byte[] bytes = out.getCopyOfBuffer();
@@ -203,23 +180,14 @@ class SerializersTest {
     @Test
     void an_accumulator_keeps_its_first_offsets_and_one_from_a_checkpoint_taken_before_them_is_still_read()
             throws Exception {
-        AuditRecord log = new AuditRecord(
-                AGENT,
-                1,
-                1_000,
-                "log",
-                "orders",
-                new Bucket(60_000, 60_000),
-                CountingMode.LOG,
-                3,
-                300,
-                0,
-                0,
-                0,
-                new LatencySketch(),
-                null,
-                Map.of(0, 9L, 4, 12L),
-                Map.of(0, 10L, 4, 12L));
+        AuditRecord log = AuditRecord.builder(AGENT, "log", "orders", new Bucket(60_000, 60_000), CountingMode.LOG)
+                .seq(1)
+                .emittedAt(1_000)
+                .count(3)
+                .bytes(300)
+                .firstOffsets(Map.of(0, 9L, 4, 12L))
+                .lastOffsets(Map.of(0, 10L, 4, 12L))
+                .build();
         Accumulator acc = Accumulator.startingWith(log);
         acc.add(log);
         assertThat(roundTrip(AccumulatorSerializer.INSTANCE, acc).toAggregate().firstOffsets())
@@ -253,36 +221,20 @@ class SerializersTest {
 
     @Test
     void what_consumers_counted_on_consume_is_summed_apart_kept_in_state_and_published() throws Exception {
-        AuditRecord onCommit = new AuditRecord(
-                AGENT,
-                1,
-                1_000,
-                "consumer.g",
-                "orders",
-                new Bucket(60_000, 60_000),
-                CountingMode.COMMIT,
-                5,
-                500,
-                0,
-                0,
-                0,
-                new LatencySketch(),
-                null);
-        AuditRecord onConsume = new AuditRecord(
-                AGENT,
-                2,
-                1_000,
-                "consumer.g",
-                "orders",
-                new Bucket(60_000, 60_000),
-                CountingMode.CONSUME,
-                3,
-                300,
-                0,
-                0,
-                0,
-                new LatencySketch(),
-                null);
+        AuditRecord onCommit = AuditRecord.builder(
+                        AGENT, "consumer.g", "orders", new Bucket(60_000, 60_000), CountingMode.COMMIT)
+                .seq(1)
+                .emittedAt(1_000)
+                .count(5)
+                .bytes(500)
+                .build();
+        AuditRecord onConsume = AuditRecord.builder(
+                        AGENT, "consumer.g", "orders", new Bucket(60_000, 60_000), CountingMode.CONSUME)
+                .seq(2)
+                .emittedAt(1_000)
+                .count(3)
+                .bytes(300)
+                .build();
         Accumulator acc = Accumulator.startingWith(onCommit);
         acc.add(onCommit);
         acc.add(onConsume);
@@ -353,21 +305,13 @@ class SerializersTest {
 
     @Test
     void sums_saturate_instead_of_failing_the_job() {
-        AuditRecord huge = new AuditRecord(
-                AGENT,
-                9,
-                1_000,
-                "consumer.g",
-                "orders",
-                new Bucket(60_000, 60_000),
-                CountingMode.COMMIT,
-                Long.MAX_VALUE / 2 + 1,
-                1,
-                0,
-                0,
-                0,
-                new LatencySketch(),
-                null);
+        AuditRecord huge = AuditRecord.builder(
+                        AGENT, "consumer.g", "orders", new Bucket(60_000, 60_000), CountingMode.COMMIT)
+                .seq(9)
+                .emittedAt(1_000)
+                .count(Long.MAX_VALUE / 2 + 1)
+                .bytes(1)
+                .build();
         Accumulator acc = Accumulator.startingWith(huge);
         acc.add(huge);
         acc.merge(acc.copy());

@@ -12,7 +12,6 @@ import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.TierProgress;
 import io.tally.core.codec.AuditCodec;
-import io.tally.core.sketch.LatencySketch;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,21 +24,12 @@ class AuditDecoderTest {
     private final AuditDecoder decoder = new AuditDecoder(BUCKET, 2 * DAY);
 
     private static AuditRecord record(long bucketStart, long bucketMs) {
-        return new AuditRecord(
-                AGENT,
-                1,
-                NOW,
-                "producer",
-                "orders",
-                new Bucket(bucketStart, bucketMs),
-                CountingMode.ACK,
-                1,
-                10,
-                0,
-                0,
-                0,
-                new LatencySketch(),
-                null);
+        return AuditRecord.builder(AGENT, "producer", "orders", new Bucket(bucketStart, bucketMs), CountingMode.ACK)
+                .seq(1)
+                .emittedAt(NOW)
+                .count(1)
+                .bytes(10)
+                .build();
     }
 
     private static RawRecord raw(byte[] value) {
@@ -93,55 +83,32 @@ class AuditDecoderTest {
     @Test
     void absurd_counts_and_buckets_far_ahead_of_the_agent_s_clock_are_refused_whole_with_the_reason() {
         refused(
-                AuditCodec.encode(new AuditRecord(
-                        AGENT,
-                        1,
-                        NOW,
-                        "producer",
-                        "orders",
-                        Bucket.of(NOW, BUCKET),
-                        CountingMode.ACK,
-                        Long.MAX_VALUE - 1,
-                        10,
-                        0,
-                        0,
-                        0,
-                        new LatencySketch(),
-                        null)),
+                AuditCodec.encode(
+                        AuditRecord.builder(AGENT, "producer", "orders", Bucket.of(NOW, BUCKET), CountingMode.ACK)
+                                .seq(1)
+                                .emittedAt(NOW)
+                                .count(Long.MAX_VALUE - 1)
+                                .bytes(10)
+                                .build()),
                 "count 9223372036854775806 is more than one audit record can count");
         refused(
-                AuditCodec.encode(new AuditRecord(
-                        AGENT,
-                        1,
-                        NOW,
-                        "producer",
-                        "orders",
-                        Bucket.of(NOW, BUCKET),
-                        CountingMode.ACK,
-                        1,
-                        1L << 60,
-                        0,
-                        0,
-                        0,
-                        new LatencySketch(),
-                        null)),
+                AuditCodec.encode(
+                        AuditRecord.builder(AGENT, "producer", "orders", Bucket.of(NOW, BUCKET), CountingMode.ACK)
+                                .seq(1)
+                                .emittedAt(NOW)
+                                .count(1)
+                                .bytes(1L << 60)
+                                .build()),
                 "bytes");
         refused(
-                AuditCodec.encode(new AuditRecord(
-                        AGENT,
-                        1,
-                        NOW,
-                        "producer",
-                        "orders",
-                        Bucket.of(NOW, BUCKET),
-                        CountingMode.ACK,
-                        1,
-                        1,
-                        0,
-                        0,
-                        AuditDecoder.MAX_COUNT + 1,
-                        new LatencySketch(),
-                        null)),
+                AuditCodec.encode(
+                        AuditRecord.builder(AGENT, "producer", "orders", Bucket.of(NOW, BUCKET), CountingMode.ACK)
+                                .seq(1)
+                                .emittedAt(NOW)
+                                .count(1)
+                                .bytes(1)
+                                .failed(AuditDecoder.MAX_COUNT + 1)
+                                .build()),
                 "failed");
         refused(AuditCodec.encode(record(NOW + 2 * 3_600_000L, BUCKET)), "starts more than the skew bound");
         assertThat(decoder.decode(

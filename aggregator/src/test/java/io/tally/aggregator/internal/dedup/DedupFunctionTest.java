@@ -13,7 +13,6 @@ import io.tally.core.Bucket;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
-import io.tally.core.sketch.LatencySketch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,21 +40,12 @@ class DedupFunctionTest {
     }
 
     private static AuditRecord record(AgentIdentity agent, long seq) {
-        return new AuditRecord(
-                agent,
-                seq,
-                NOW,
-                "producer",
-                "t",
-                new Bucket(NOW - 60_000, 60_000),
-                CountingMode.ACK,
-                1,
-                1,
-                0,
-                0,
-                0,
-                new LatencySketch(),
-                null);
+        return AuditRecord.builder(agent, "producer", "t", new Bucket(NOW - 60_000, 60_000), CountingMode.ACK)
+                .seq(seq)
+                .emittedAt(NOW)
+                .count(1)
+                .bytes(1)
+                .build();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, RawRecord, AuditMessage> harness() throws Exception {
@@ -170,21 +160,12 @@ class DedupFunctionTest {
             throws Exception {
         try (var h = harness()) {
             h.open();
-            AuditRecord tenSeconds = new AuditRecord(
-                    A,
-                    0,
-                    NOW,
-                    "consumer.billing",
-                    "t",
-                    new Bucket(NOW - 10_000, 10_000),
-                    CountingMode.COMMIT,
-                    5,
-                    5,
-                    0,
-                    0,
-                    0,
-                    new LatencySketch(),
-                    null);
+            AuditRecord tenSeconds = AuditRecord.builder(
+                            A, "consumer.billing", "t", new Bucket(NOW - 10_000, 10_000), CountingMode.COMMIT)
+                    .emittedAt(NOW)
+                    .count(5)
+                    .bytes(5)
+                    .build();
             Heartbeat hb = Heartbeat.builder(A, "consumer.billing")
                     .seq(1)
                     .watermarks(Map.of("t", NOW))

@@ -6,6 +6,7 @@ import io.tally.core.TierProgress;
 import io.tally.reconciler.internal.topology.Edge;
 import io.tally.reconciler.internal.topology.Topology;
 import io.tally.reconciler.internal.verdict.AgentLiveness;
+import io.tally.reconciler.internal.verdict.EdgeBucket;
 import io.tally.reconciler.internal.verdict.EdgeJudge;
 import io.tally.reconciler.internal.verdict.Judgement;
 import io.tally.reconciler.internal.verdict.TierView;
@@ -400,18 +401,17 @@ public final class Reconciliation {
             }
             count++;
             Judgement j = judge.judgeUnexplained(
-                    edge,
-                    judgedEdge,
-                    topology.policy(edge.upstreamTopic()),
-                    bucket,
-                    up,
-                    down,
-                    upView,
-                    downView,
-                    () -> liveness.gapAllowance(edge.upstreamTier(), edge.upstreamTopic(), bucket, now)
-                            + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now),
-                    droppedIn(edge.upstreamTier(), edge.upstreamTopic(), start),
-                    droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start),
+                    EdgeBucket.builder(edge, bucket, upView, downView)
+                            .judged(judgedEdge)
+                            .policy(topology.policy(edge.upstreamTopic()))
+                            .up(up)
+                            .down(down)
+                            .gapAllowance(() -> liveness.gapAllowance(
+                                            edge.upstreamTier(), edge.upstreamTopic(), bucket, now)
+                                    + liveness.gapAllowance(edge.downstreamTier(), edge.downstreamTopic(), bucket, now))
+                            .droppedUp(droppedIn(edge.upstreamTier(), edge.upstreamTopic(), start))
+                            .droppedDown(droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start))
+                            .build(),
                     now);
             if (settlingLateData(last, j, now)) {
                 // late records of a final bucket reach the tiers one after the other: the first to count them

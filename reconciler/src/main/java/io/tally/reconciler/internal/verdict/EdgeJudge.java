@@ -58,96 +58,18 @@ public final class EdgeJudge {
         this.maxIds = maxIds;
     }
 
-    /**
-     * @param judged       whether the topology judges this edge at all
-     * @param up           the upstream tier's aggregate of the bucket, or null if it reported none
-     * @param down         the downstream tier's aggregate, or null
-     * @param gapAllowance messages that dead agents of the two tiers could have left uncounted in this bucket
-     */
-    public Judgement judge(
-            Edge edge,
-            boolean judged,
-            TopicPolicy policy,
-            Bucket bucket,
-            TierAggregate up,
-            TierAggregate down,
-            TierView upView,
-            TierView downView,
-            long gapAllowance,
-            long now) {
-        return judge(edge, judged, policy, bucket, up, down, upView, downView, () -> gapAllowance, now);
-    }
-
-    /** As {@link #judge(Edge, boolean, TopicPolicy, Bucket, TierAggregate, TierAggregate, TierView, TierView, long,
-     *  long)}, asking for the gap allowance only when there is a difference to explain. */
-    public Judgement judge(
-            Edge edge,
-            boolean judged,
-            TopicPolicy policy,
-            Bucket bucket,
-            TierAggregate up,
-            TierAggregate down,
-            TierView upView,
-            TierView downView,
-            java.util.function.LongSupplier gapAllowance,
-            long now) {
-        return judge(edge, judged, policy, bucket, up, down, upView, downView, gapAllowance, 0, 0, now);
+    /** @return the judgement of {@code edgeBucket} at {@code now}, with the rule that decided it in words */
+    public Judgement judge(EdgeBucket edgeBucket, long now) {
+        Judgement j = judgeUnexplained(edgeBucket, now);
+        return explain(j, edgeBucket.edge(), edgeBucket.bucket(), edgeBucket.upView(), edgeBucket.downView());
     }
 
     /**
-     * As {@link #judge(Edge, boolean, TopicPolicy, Bucket, TierAggregate, TierAggregate, TierView, TierView,
-     * java.util.function.LongSupplier, long)}, knowing what each tier's agents reported dropping in the bucket.
-     *
-     * @param droppedUp   messages the upstream tier's agents could not count in this bucket
-     * @param droppedDown messages the downstream tier's agents could not count in this bucket
+     * As {@link #judge(EdgeBucket, long)} without the reason in words, which costs more than the judgement: a caller
+     * that re-judges open buckets often asks for it with {@link #explain} only when it keeps one.
      */
-    public Judgement judge(
-            Edge edge,
-            boolean judged,
-            TopicPolicy policy,
-            Bucket bucket,
-            TierAggregate up,
-            TierAggregate down,
-            TierView upView,
-            TierView downView,
-            java.util.function.LongSupplier gapAllowance,
-            long droppedUp,
-            long droppedDown,
-            long now) {
-        Judgement j = judgeUnexplained(
-                edge, judged, policy, bucket, up, down, upView, downView, gapAllowance, droppedUp, droppedDown, now);
-        return explain(j, edge, bucket, upView, downView);
-    }
-
-    /**
-     * As {@link #judge(Edge, boolean, TopicPolicy, Bucket, TierAggregate, TierAggregate, TierView, TierView,
-     * java.util.function.LongSupplier, long, long, long)} without the reason in words, which costs more than the
-     * judgement: a caller that re-judges open buckets often asks for it with {@link #explain} only when it keeps one.
-     */
-    public Judgement judgeUnexplained(
-            Edge edge,
-            boolean judged,
-            TopicPolicy policy,
-            Bucket bucket,
-            TierAggregate up,
-            TierAggregate down,
-            TierView upView,
-            TierView downView,
-            java.util.function.LongSupplier gapAllowance,
-            long droppedUp,
-            long droppedDown,
-            long now) {
-        return decide(
-                edge,
-                judged,
-                policy,
-                bucket,
-                up,
-                down,
-                upView,
-                downView,
-                new Gaps(gapAllowance, droppedUp, droppedDown),
-                now);
+    public Judgement judgeUnexplained(EdgeBucket edgeBucket, long now) {
+        return decide(edgeBucket, now);
     }
 
     /** @return {@code j} with the rule that decided it in words, as the tiers were when it was judged */
@@ -155,20 +77,15 @@ public final class EdgeJudge {
         return j.withReason(Reasons.explain(j, edge, bucket, saturatedAdd(bucket.end(), graceMs), upView, downView));
     }
 
-    /** What the audit itself may have missed in a bucket: agents that died unclosed, and counts agents dropped. */
-    private record Gaps(java.util.function.LongSupplier deadAgents, long droppedUp, long droppedDown) {}
-
-    private Judgement decide(
-            Edge edge,
-            boolean judged,
-            TopicPolicy policy,
-            Bucket bucket,
-            TierAggregate up,
-            TierAggregate down,
-            TierView upView,
-            TierView downView,
-            Gaps gaps,
-            long now) {
+    private Judgement decide(EdgeBucket edgeBucket, long now) {
+        Edge edge = edgeBucket.edge();
+        boolean judged = edgeBucket.judged();
+        TopicPolicy policy = edgeBucket.policy();
+        Bucket bucket = edgeBucket.bucket();
+        TierAggregate up = edgeBucket.up();
+        TierAggregate down = edgeBucket.down();
+        TierView upView = edgeBucket.upView();
+        TierView downView = edgeBucket.downView();
         long upCount = up == null ? 0 : up.count();
         long downCount = down == null ? 0 : down.count();
         if (!judged) {
@@ -240,7 +157,7 @@ public final class EdgeJudge {
                                             + Reasons.time(lagging.watermark()) + ")")
                     : Judgement.of(Verdict.PENDING, upCount, downCount, "");
         }
-        return compare(edge, policy, up, down, upCount, downCount, gaps);
+        return compare(edge, policy, up, down, upCount, downCount, edgeBucket);
     }
 
     private Judgement compare(
@@ -250,7 +167,7 @@ public final class EdgeJudge {
             TierAggregate down,
             long upCount,
             long downCount,
-            Gaps gaps) {
+            EdgeBucket edgeBucket) {
         long missing = Math.max(0, upCount - downCount);
         long duplicated = Math.max(0, downCount - upCount);
         List<Long> lostIds = List.of();
@@ -316,20 +233,20 @@ public final class EdgeJudge {
             Verdict kind =
                     missing > 0 && duplicated > 0 ? Verdict.MIXED : missing > 0 ? Verdict.LOSS : Verdict.DUPLICATION;
             String detail = missing + " missing, " + duplicated + " duplicated";
-            long dropped = gaps.droppedUp() + gaps.droppedDown();
+            long dropped = edgeBucket.droppedUp() + edgeBucket.droppedDown();
             // counts the downstream agents dropped look like a loss, the upstream ones' like a duplication
-            if (dropped > 0 && missing <= gaps.droppedDown() && duplicated <= gaps.droppedUp()) {
+            if (dropped > 0 && missing <= edgeBucket.droppedDown() && duplicated <= edgeBucket.droppedUp()) {
                 kind = Verdict.AUDIT_GAP;
-                detail += "; the agents dropped " + dropped + " counts of this bucket (" + droppedBy(edge, gaps)
+                detail += "; the agents dropped " + dropped + " counts of this bucket (" + droppedBy(edgeBucket)
                         + "), which explains it";
             } else {
-                long gapAllowance = gaps.deadAgents().getAsLong();
+                long gapAllowance = edgeBucket.gapAllowance().getAsLong();
                 if (missing + duplicated <= gapAllowance + dropped) {
                     kind = Verdict.AUDIT_GAP;
                     detail += "; an agent that died unclosed could have left up to " + gapAllowance + " uncounted"
                             + (dropped > 0
                                     ? ", and the agents dropped " + dropped + " counts of this bucket ("
-                                            + droppedBy(edge, gaps) + ")"
+                                            + droppedBy(edgeBucket) + ")"
                                     : "");
                 }
             }
@@ -362,13 +279,14 @@ public final class EdgeJudge {
         return Judgement.of(Verdict.COMPLETE, upCount, downCount, edge.countsOnly() ? "compared by counts only" : "");
     }
 
-    private static String droppedBy(Edge edge, Gaps gaps) {
+    private static String droppedBy(EdgeBucket edgeBucket) {
+        Edge edge = edgeBucket.edge();
         List<String> by = new java.util.ArrayList<>();
-        if (gaps.droppedUp() > 0) {
-            by.add(edge.upstreamTier() + " " + gaps.droppedUp());
+        if (edgeBucket.droppedUp() > 0) {
+            by.add(edge.upstreamTier() + " " + edgeBucket.droppedUp());
         }
-        if (gaps.droppedDown() > 0) {
-            by.add(edge.downstreamTier() + " " + gaps.droppedDown());
+        if (edgeBucket.droppedDown() > 0) {
+            by.add(edge.downstreamTier() + " " + edgeBucket.droppedDown());
         }
         boolean log = edge.upstreamTier().equals(Tiers.LOG) && gaps.droppedUp() > 0
                 || edge.downstreamTier().equals(Tiers.LOG) && gaps.droppedDown() > 0;

@@ -6,7 +6,6 @@ import io.tally.core.Bucket;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
 import io.tally.core.codec.AuditCodec;
-import io.tally.core.sketch.LatencySketch;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +16,11 @@ class AggregatesReaderTest {
 
     @Test
     void a_replay_tells_an_aggregate_s_bucket_from_its_key_and_never_skips_anything_else() {
-        TierAggregate a = new TierAggregate(
-                "orders",
-                "consumer.billing",
-                new Bucket(1_800_000_000_000L, 60_000),
-                1,
-                1,
-                0,
-                0,
-                0,
-                1,
-                new LatencySketch(),
-                null,
-                0);
+        TierAggregate a = TierAggregate.builder("orders", "consumer.billing", new Bucket(1_800_000_000_000L, 60_000))
+                .count(1)
+                .bytes(1)
+                .records(1)
+                .build();
         assertThat(AggregatesReader.bucketStartOf(key(AuditCodec.kafkaKey(a)))).isEqualTo(1_800_000_000_000L);
         assertThat(AggregatesReader.bucketStartOf(key("orders|log|-60000"))).isEqualTo(-60_000L);
         // progress, even of a topic named like a number, and keys that are not an aggregate's, are decoded

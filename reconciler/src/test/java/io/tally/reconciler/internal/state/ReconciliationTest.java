@@ -50,7 +50,13 @@ class ReconciliationTest {
             d.add(id);
             l.add(5);
         }
-        return new TierAggregate("orders", tier, b, to - from, 0, 0, 0, 0, 1, l, d, b.start());
+        return TierAggregate.builder("orders", tier, b)
+                .count(to - from)
+                .records(1)
+                .latency(l)
+                .digest(d)
+                .updatedAt(b.start())
+                .build();
     }
 
     private void progress(String tier, long watermark) {
@@ -191,22 +197,7 @@ class ReconciliationTest {
     }
 
     private static TierAggregate withOffsets(TierAggregate a, Map<Integer, Long> first, Map<Integer, Long> last) {
-        return new TierAggregate(
-                a.topic(),
-                a.tier(),
-                a.bucket(),
-                a.count(),
-                a.bytes(),
-                a.noTimestamp(),
-                a.skewed(),
-                a.failed(),
-                a.records(),
-                a.latency(),
-                a.digest(),
-                a.updatedAt(),
-                first,
-                0,
-                last);
+        return a.toBuilder().firstOffsets(first).lastOffsets(last).build();
     }
 
     @Test
@@ -256,21 +247,11 @@ class ReconciliationTest {
         // two producer instances write the bucket's first four seconds on three partitions, then close
         for (String instance : List.of("p1", "p2")) {
             AgentIdentity agent = new AgentIdentity(instance, "host");
-            liveness.on(new AuditRecord(
-                    agent,
-                    0,
-                    closedAt,
-                    "producer",
-                    "orders",
-                    B,
-                    CountingMode.values()[0],
-                    50,
-                    50,
-                    0,
-                    0,
-                    0,
-                    new LatencySketch(),
-                    null));
+            liveness.on(AuditRecord.builder(agent, "producer", "orders", B, CountingMode.values()[0])
+                    .emittedAt(closedAt)
+                    .count(50)
+                    .bytes(50)
+                    .build());
             liveness.on(Heartbeat.builder(agent, "producer")
                     .seq(1)
                     .emittedAt(closedAt)
@@ -320,9 +301,16 @@ class ReconciliationTest {
     @Test
     void a_topic_whose_partition_went_to_another_reconciler_is_forgotten_not_judged_stalled_from_stale_state() {
         for (String topic : List.of("orders", "refunds")) {
-            rec.accept(new TierAggregate(topic, "producer", B, 10, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
-            rec.accept(new TierAggregate(topic, "log", B, 10, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
-            rec.accept(new TierAggregate(topic, CONSUMER, B, 4, 0, 0, 0, 0, 1, new LatencySketch(), null, 0));
+            rec.accept(TierAggregate.builder(topic, "producer", B)
+                    .count(10)
+                    .records(1)
+                    .build());
+            rec.accept(
+                    TierAggregate.builder(topic, "log", B).count(10).records(1).build());
+            rec.accept(TierAggregate.builder(topic, CONSUMER, B)
+                    .count(4)
+                    .records(1)
+                    .build());
             for (String tier : List.of("producer", "log")) {
                 rec.accept(
                         TierProgress.builder(tier, topic)
@@ -755,8 +743,13 @@ class ReconciliationTest {
             twice.add(id % 100); // it loaded the topic twice
             latency.add(5);
         }
-        rec.accept(
-                new TierAggregate("orders", "reader.cache-loader", B, 200, 0, 0, 0, 0, 2, latency, twice, B.start()));
+        rec.accept(TierAggregate.builder("orders", "reader.cache-loader", B)
+                .count(200)
+                .records(2)
+                .latency(latency)
+                .digest(twice)
+                .updatedAt(B.start())
+                .build());
         rec.accept(agg("reader", B, 0, 97));
         clock.set(B.end() + 3_000);
         allAt(B.end() + 2_500);
@@ -1079,21 +1072,12 @@ class ReconciliationTest {
         rec = new Reconciliation(Topology.defaults(), SETTINGS, liveness);
         io.tally.core.AgentIdentity agent = new io.tally.core.AgentIdentity("c-1", "host");
         for (int i = 0; i < 4; i++) {
-            liveness.on(new io.tally.core.AuditRecord(
-                    agent,
-                    i,
-                    B.start() + i * 2_500L,
-                    CONSUMER,
-                    "orders",
-                    B,
-                    io.tally.core.CountingMode.COMMIT,
-                    2,
-                    2,
-                    0,
-                    0,
-                    0,
-                    new LatencySketch(),
-                    null));
+            liveness.on(AuditRecord.builder(agent, CONSUMER, "orders", B, io.tally.core.CountingMode.COMMIT)
+                    .seq(i)
+                    .emittedAt(B.start() + i * 2_500L)
+                    .count(2)
+                    .bytes(2)
+                    .build());
         }
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
@@ -1137,9 +1121,7 @@ class ReconciliationTest {
 
     /** The log tier's aggregate of ids {@code from..to-1}, with the lowest offset it counted per partition. */
     private static TierAggregate logAgg(Bucket b, long from, long to, Map<Integer, Long> firstOffsets) {
-        TierAggregate a = agg("log", b, from, to);
-        return new TierAggregate(
-                a.topic(), a.tier(), b, a.count(), 0, 0, 0, 0, 1, a.latency(), a.digest(), b.start(), firstOffsets);
+        return agg("log", b, from, to).toBuilder().firstOffsets(firstOffsets).build();
     }
 
     @Test
@@ -1204,21 +1186,19 @@ class ReconciliationTest {
         rec.accept(agg("producer", B, 0, 100));
         rec.accept(agg("log", B, 0, 100));
         TierAggregate full = agg(CONSUMER, B, 0, 100);
-        TierAggregate older = new TierAggregate(
-                "orders",
-                CONSUMER,
-                B,
-                60,
-                0,
-                0,
-                0,
-                0,
-                0,
-                full.latency(),
-                agg(CONSUMER, B, 0, 60).digest(),
-                B.start());
-        assertThat(rec.accept(new TierAggregate(
-                        "orders", CONSUMER, B, 100, 0, 0, 0, 0, 2, full.latency(), full.digest(), B.start())))
+        TierAggregate older = TierAggregate.builder("orders", CONSUMER, B)
+                .count(60)
+                .latency(full.latency())
+                .digest(agg(CONSUMER, B, 0, 60).digest())
+                .updatedAt(B.start())
+                .build();
+        assertThat(rec.accept(TierAggregate.builder("orders", CONSUMER, B)
+                        .count(100)
+                        .records(2)
+                        .latency(full.latency())
+                        .digest(full.digest())
+                        .updatedAt(B.start())
+                        .build()))
                 .isTrue();
         assertThat(rec.accept(older)).as("merges fewer records: an older state").isFalse();
         clock.set(B.end() + 3_000);

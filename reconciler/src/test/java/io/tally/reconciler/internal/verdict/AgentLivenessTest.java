@@ -7,7 +7,6 @@ import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.CountingMode;
 import io.tally.core.Heartbeat;
-import io.tally.core.sketch.LatencySketch;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,21 +24,12 @@ class AgentLivenessTest {
         AgentIdentity agent = new AgentIdentity(instance, "host");
         for (int i = 0; i < 6; i++) {
             long t = T + i * 5_000L;
-            liveness.on(new AuditRecord(
-                    agent,
-                    i,
-                    t,
-                    "consumer.g",
-                    "orders",
-                    BUCKET,
-                    CountingMode.values()[0],
-                    perFlush,
-                    perFlush,
-                    0,
-                    0,
-                    0,
-                    new LatencySketch(),
-                    null));
+            liveness.on(AuditRecord.builder(agent, "consumer.g", "orders", BUCKET, CountingMode.values()[0])
+                    .seq(i)
+                    .emittedAt(t)
+                    .count(perFlush)
+                    .bytes(perFlush)
+                    .build());
         }
         liveness.on(Heartbeat.builder(agent, "consumer.g")
                 .seq(99)
@@ -127,21 +117,12 @@ class AgentLivenessTest {
         long now = T + 120_000;
         for (long at = T; at <= now; at += 5_000) {
             long clock = at - 60_000; // its host's clock, a minute behind the brokers'
-            AuditRecord counts = new AuditRecord(
-                    slow,
-                    at,
-                    clock,
-                    "consumer.g",
-                    "orders",
-                    BUCKET,
-                    CountingMode.values()[0],
-                    100,
-                    100,
-                    0,
-                    0,
-                    0,
-                    new LatencySketch(),
-                    null);
+            AuditRecord counts = AuditRecord.builder(slow, "consumer.g", "orders", BUCKET, CountingMode.values()[0])
+                    .seq(at)
+                    .emittedAt(clock)
+                    .count(100)
+                    .bytes(100)
+                    .build();
             Heartbeat beat = Heartbeat.builder(slow, "consumer.g")
                     .seq(at + 1)
                     .emittedAt(clock)

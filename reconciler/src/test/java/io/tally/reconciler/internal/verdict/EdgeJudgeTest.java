@@ -24,11 +24,23 @@ class EdgeJudgeTest {
     private final EdgeJudge judge = new EdgeJudge(GRACE, STALL, 100);
 
     private Judgement judge(TierAggregate up, TierAggregate down, TierView upView, TierView downView, long now) {
-        return judge.judge(EDGE, true, TopicPolicy.defaults(), BUCKET, up, down, upView, downView, 0, now);
+        return judge.judge(
+                EdgeBucket.builder(EDGE, BUCKET, upView, downView)
+                        .up(up)
+                        .down(down)
+                        .build(),
+                now);
     }
 
     private Judgement finalJudge(TierAggregate up, TierAggregate down) {
-        return judge(up, down, at("log", DONE), at("consumer.billing", DONE), DONE);
+        return judge.judge(done(EDGE, up, down).build(), DONE);
+    }
+
+    /** {@code edge} in {@link Fixtures#BUCKET}, both tiers' watermarks at {@link #DONE}: the bucket is due. */
+    private static EdgeBucket.Builder done(Edge edge, TierAggregate up, TierAggregate down) {
+        return EdgeBucket.builder(edge, BUCKET, at(edge.upstreamTier(), DONE), at(edge.downstreamTier(), DONE))
+                .up(up)
+                .down(down);
     }
 
     @Test
@@ -83,21 +95,7 @@ class EdgeJudgeTest {
     @Test
     void a_duplication_by_a_reader_that_counted_on_consume_says_so() {
         TierAggregate down = ids("consumer.billing", 0, 100, 5, 6);
-        TierAggregate onConsume = new TierAggregate(
-                down.topic(),
-                down.tier(),
-                down.bucket(),
-                down.count(),
-                down.bytes(),
-                0,
-                0,
-                0,
-                down.records(),
-                down.latency(),
-                down.digest(),
-                down.updatedAt(),
-                Map.of(),
-                40);
+        TierAggregate onConsume = down.toBuilder().countedOnConsume(40).build();
 
         Judgement j = finalJudge(ids("log", 0, 100), onConsume);
 
@@ -140,26 +138,14 @@ class EdgeJudgeTest {
         TopicPolicy sla = new TopicPolicy(false, 1_000, 0.99, 1, 1, TopicPolicy.DEFAULT_ALERT_KINDS);
 
         Judgement slow = judge.judge(
-                EDGE,
-                true,
-                sla,
-                BUCKET,
-                counted("log", 10, 5),
-                counted("consumer.billing", 10, 4_000),
-                at("log", DONE),
-                at("consumer.billing", DONE),
-                0,
+                done(EDGE, counted("log", 10, 5), counted("consumer.billing", 10, 4_000))
+                        .policy(sla)
+                        .build(),
                 DONE);
         Judgement fast = judge.judge(
-                EDGE,
-                true,
-                sla,
-                BUCKET,
-                counted("log", 10, 5),
-                counted("consumer.billing", 10, 400),
-                at("log", DONE),
-                at("consumer.billing", DONE),
-                0,
+                done(EDGE, counted("log", 10, 5), counted("consumer.billing", 10, 400))
+                        .policy(sla)
+                        .build(),
                 DONE);
 
         assertThat(slow.verdict()).isEqualTo(Verdict.LATENCY);
@@ -211,15 +197,12 @@ class EdgeJudgeTest {
 
         Judgement first = judge(ids("log", 0, 100), ids("consumer.billing", 60, 100), log, lateConsumer, DONE);
         Judgement before = judge.judge(
-                EDGE,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET.next(),
-                null,
-                null,
-                log,
-                new TierView("consumer.billing", DONE, DONE, DONE, false, T0 + MINUTE),
-                0,
+                EdgeBucket.builder(
+                                EDGE,
+                                BUCKET.next(),
+                                log,
+                                new TierView("consumer.billing", DONE, DONE, DONE, false, T0 + MINUTE))
+                        .build(),
                 DONE);
 
         assertThat(first.verdict()).isEqualTo(Verdict.NOT_OBSERVED);
@@ -237,15 +220,9 @@ class EdgeJudgeTest {
 
         Judgement before = judge(beforeStart, null, log, newGroup, later);
         Judgement after = judge.judge(
-                EDGE,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET.next().next(),
-                rebucket(afterStart, BUCKET.next().next()),
-                null,
-                log,
-                newGroup,
-                0,
+                EdgeBucket.builder(EDGE, BUCKET.next().next(), log, newGroup)
+                        .up(rebucket(afterStart, BUCKET.next().next()))
+                        .build(),
                 later);
 
         assertThat(before.verdict()).isEqualTo(Verdict.NOT_OBSERVED);
@@ -323,71 +300,36 @@ class EdgeJudgeTest {
         TierView consumer = at("consumer.billing", DONE).withCommittedOffsets(Map.of(0, 100L));
 
         Judgement j = judge.judge(
-                rename,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                log,
-                ids("consumer.billing", 0, 100),
-                at("log", DONE),
-                consumer,
-                0,
+                EdgeBucket.builder(rename, BUCKET, at("log", DONE), consumer)
+                        .up(log)
+                        .down(ids("consumer.billing", 0, 100))
+                        .build(),
                 DONE);
 
         assertThat(j.verdict()).isEqualTo(Verdict.COMPLETE);
     }
 
     private static TierAggregate withLastOffsets(TierAggregate a, Map<Integer, Long> offsets) {
-        return new TierAggregate(
-                a.topic(),
-                a.tier(),
-                a.bucket(),
-                a.count(),
-                a.bytes(),
-                a.noTimestamp(),
-                a.skewed(),
-                a.failed(),
-                a.records(),
-                a.latency(),
-                a.digest(),
-                a.updatedAt(),
-                offsets,
-                0,
-                offsets);
+        return a.toBuilder().firstOffsets(offsets).lastOffsets(offsets).build();
     }
 
     private static TierAggregate withFirstOffsets(TierAggregate a, Map<Integer, Long> offsets) {
-        return new TierAggregate(
-                a.topic(),
-                a.tier(),
-                a.bucket(),
-                a.count(),
-                a.bytes(),
-                a.noTimestamp(),
-                a.skewed(),
-                a.failed(),
-                a.records(),
-                a.latency(),
-                a.digest(),
-                a.updatedAt(),
-                offsets);
+        return a.toBuilder().firstOffsets(offsets).build();
     }
 
     private static TierAggregate rebucket(TierAggregate a, io.tally.core.Bucket b) {
-        return new TierAggregate(
-                a.topic(),
-                a.tier(),
-                b,
-                a.count(),
-                a.bytes(),
-                a.noTimestamp(),
-                a.skewed(),
-                a.failed(),
-                a.records(),
-                a.latency(),
-                a.digest(),
-                a.updatedAt(),
-                a.firstOffsets());
+        return TierAggregate.builder(a.topic(), a.tier(), b)
+                .count(a.count())
+                .bytes(a.bytes())
+                .noTimestamp(a.noTimestamp())
+                .skewed(a.skewed())
+                .failed(a.failed())
+                .records(a.records())
+                .latency(a.latency())
+                .digest(a.digest())
+                .updatedAt(a.updatedAt())
+                .firstOffsets(a.firstOffsets())
+                .build();
     }
 
     @Test
@@ -397,38 +339,12 @@ class EdgeJudgeTest {
         TierAggregate source = ids("log", 0, 100);
         TierAggregate copy = ids("mirror", 1_000, 1_100);
 
-        Judgement same = judge.judge(
-                mirror,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                source,
-                copy,
-                at("log", DONE),
-                at("mirror", DONE),
-                0,
-                DONE);
-        Judgement short5 = judge.judge(
-                mirror,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                source,
-                ids("mirror", 1_000, 1_095),
-                at("log", DONE),
-                at("mirror", DONE),
-                0,
-                DONE);
+        Judgement same = judge.judge(done(mirror, source, copy).build(), DONE);
+        Judgement short5 =
+                judge.judge(done(mirror, source, ids("mirror", 1_000, 1_095)).build(), DONE);
         Judgement byIds = judge.judge(
-                new Edge("log", "orders", "mirror", "dc2.orders", false, false),
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                source,
-                copy,
-                at("log", DONE),
-                at("mirror", DONE),
-                0,
+                done(new Edge("log", "orders", "mirror", "dc2.orders", false, false), source, copy)
+                        .build(),
                 DONE);
 
         assertThat(same.verdict()).isEqualTo(Verdict.COMPLETE);
@@ -452,26 +368,14 @@ class EdgeJudgeTest {
     @Test
     void a_difference_a_dead_agent_can_explain_is_an_audit_gap() {
         Judgement gap = judge.judge(
-                EDGE,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                ids("log", 0, 100),
-                ids("consumer.billing", 0, 95),
-                at("log", DONE),
-                at("consumer.billing", DONE),
-                5,
+                done(EDGE, ids("log", 0, 100), ids("consumer.billing", 0, 95))
+                        .gapAllowance(() -> 5)
+                        .build(),
                 DONE);
         Judgement tooBig = judge.judge(
-                EDGE,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                ids("log", 0, 100),
-                ids("consumer.billing", 0, 90),
-                at("log", DONE),
-                at("consumer.billing", DONE),
-                5,
+                done(EDGE, ids("log", 0, 100), ids("consumer.billing", 0, 90))
+                        .gapAllowance(() -> 5)
+                        .build(),
                 DONE);
 
         assertThat(gap.verdict()).isEqualTo(Verdict.AUDIT_GAP);
@@ -481,15 +385,9 @@ class EdgeJudgeTest {
     @Test
     void an_edge_the_topology_does_not_judge_is_not_judged() {
         Judgement j = judge.judge(
-                EDGE,
-                false,
-                TopicPolicy.defaults(),
-                BUCKET,
-                ids("log", 0, 100),
-                ids("consumer.billing", 0, 10),
-                at("log", DONE),
-                at("consumer.billing", DONE),
-                0,
+                done(EDGE, ids("log", 0, 100), ids("consumer.billing", 0, 10))
+                        .judged(false)
+                        .build(),
                 DONE);
 
         assertThat(j.verdict()).isEqualTo(Verdict.NOT_JUDGED);
@@ -500,26 +398,12 @@ class EdgeJudgeTest {
         Edge partial = new Edge("log", "orders", "consumer.billing", "orders", true, false);
 
         Judgement fewer = judge.judge(
-                partial,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                ids("log", 0, 100),
-                ids("consumer.billing", 0, 50),
-                at("log", DONE),
-                at("consumer.billing", DONE),
-                0,
+                done(partial, ids("log", 0, 100), ids("consumer.billing", 0, 50))
+                        .build(),
                 DONE);
         Judgement more = judge.judge(
-                partial,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                counted("log", 10, 1),
-                counted("consumer.billing", 12, 1),
-                at("log", DONE),
-                at("consumer.billing", DONE),
-                0,
+                done(partial, counted("log", 10, 1), counted("consumer.billing", 12, 1))
+                        .build(),
                 DONE);
 
         assertThat(fewer.verdict()).isEqualTo(Verdict.COMPLETE);
@@ -533,37 +417,16 @@ class EdgeJudgeTest {
 
         // writers without the agent put 400 more in the log: more than a 128-cell digest can peel
         Judgement extra = judge.judge(
-                partialProducers,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                ids("producer", 0, 100),
-                ids("log", 0, 500),
-                at("producer", DONE),
-                at("log", DONE),
-                0,
+                done(partialProducers, ids("producer", 0, 100), ids("log", 0, 500))
+                        .build(),
                 DONE);
         Judgement lost = judge.judge(
-                partialProducers,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                ids("producer", 0, 100),
-                ids("log", 5, 100),
-                at("producer", DONE),
-                at("log", DONE),
-                0,
+                done(partialProducers, ids("producer", 0, 100), ids("log", 5, 100))
+                        .build(),
                 DONE);
         Judgement lostAmongExtras = judge.judge(
-                partialProducers,
-                true,
-                TopicPolicy.defaults(),
-                BUCKET,
-                ids("producer", 0, 100),
-                ids("log", 3, 103),
-                at("producer", DONE),
-                at("log", DONE),
-                0,
+                done(partialProducers, ids("producer", 0, 100), ids("log", 3, 103))
+                        .build(),
                 DONE);
 
         assertThat(extra.verdict()).isEqualTo(Verdict.COMPLETE);

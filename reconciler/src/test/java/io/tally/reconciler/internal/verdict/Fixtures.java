@@ -28,13 +28,26 @@ final class Fixtures {
             latency.add(20);
             count++;
         }
-        return new TierAggregate("orders", tier, BUCKET, count, count * 10, 0, 0, 0, 1, latency, digest, T0);
+        return TierAggregate.builder("orders", tier, BUCKET)
+                .count(count)
+                .bytes(count * 10)
+                .records(1)
+                .latency(latency)
+                .digest(digest)
+                .updatedAt(T0)
+                .build();
     }
 
     static TierAggregate counted(String tier, long count, long latencyMs) {
         LatencySketch latency = new LatencySketch();
         latency.add(latencyMs, count);
-        return new TierAggregate("orders", tier, BUCKET, count, count * 10, 0, 0, 0, 1, latency, null, T0);
+        return TierAggregate.builder("orders", tier, BUCKET)
+                .count(count)
+                .bytes(count * 10)
+                .records(1)
+                .latency(latency)
+                .updatedAt(T0)
+                .build();
     }
 
     /** A view whose watermark is {@code watermark} and has been moving. */

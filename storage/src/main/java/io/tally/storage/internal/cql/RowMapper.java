@@ -77,21 +77,21 @@ public final class RowMapper {
     public static TierAggregate aggregate(Row r) {
         ByteBuffer digest = r.getByteBuffer("id_digest");
         digest = digest == null || !digest.hasRemaining() ? null : digest;
-        return new TierAggregate(
-                r.getString("topic"),
-                r.getString("tier"),
-                new Bucket(millis(r, "bucket_start"), r.getLong("bucket_size_ms")),
-                r.getLong("count"),
-                r.getLong("bytes"),
-                r.getLong("no_timestamp_count"),
-                r.getLong("skewed_count"),
-                r.getLong("failed_count"),
-                r.getLong("records"),
-                LatencySketch.fromBytes(bytes(r.getByteBuffer("latency_sketch"))),
-                digest == null ? null : IdDigest.fromBytes(bytes(digest)),
-                millis(r, "updated_at"),
-                java.util.Map.of(),
-                r.getLong("counted_on_consume")); // null, before it: 0
+        return TierAggregate.builder(
+                        r.getString("topic"),
+                        r.getString("tier"),
+                        new Bucket(millis(r, "bucket_start"), r.getLong("bucket_size_ms")))
+                .count(r.getLong("count"))
+                .bytes(r.getLong("bytes"))
+                .noTimestamp(r.getLong("no_timestamp_count"))
+                .skewed(r.getLong("skewed_count"))
+                .failed(r.getLong("failed_count"))
+                .records(r.getLong("records"))
+                .latency(LatencySketch.fromBytes(bytes(r.getByteBuffer("latency_sketch"))))
+                .digest(digest == null ? null : IdDigest.fromBytes(bytes(digest)))
+                .updatedAt(millis(r, "updated_at"))
+                .countedOnConsume(r.getLong("counted_on_consume")) // null, before it: 0
+                .build();
     }
 
     public static BoundStatement bind(Statements s, TierProgress p) {
