@@ -288,8 +288,8 @@ public final class EdgeJudge {
         if (edgeBucket.droppedDown() > 0) {
             by.add(edge.downstreamTier() + " " + edgeBucket.droppedDown());
         }
-        boolean log = edge.upstreamTier().equals(Tiers.LOG) && gaps.droppedUp() > 0
-                || edge.downstreamTier().equals(Tiers.LOG) && gaps.droppedDown() > 0;
+        boolean log = edge.upstreamTier().equals(Tiers.LOG) && edgeBucket.droppedUp() > 0
+                || edge.downstreamTier().equals(Tiers.LOG) && edgeBucket.droppedDown() > 0;
         return String.join(", ", by)
                 + (log
                         ? ": offsets the log tier never saw (records deleted or compacted away before it read them),"
