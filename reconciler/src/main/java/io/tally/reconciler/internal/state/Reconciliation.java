@@ -567,7 +567,8 @@ public final class Reconciliation {
         v = v.withCommittedOffsets(lag.committedOffsets(tier, topic))
                 .withMisconfigured(
                         p == null ? "" : p.progress().misconfigured(),
-                        p == null ? Long.MIN_VALUE : p.progress().misconfiguredUpTo());
+                        p == null ? Long.MIN_VALUE : p.progress().misconfiguredUpTo())
+                .withLogStartOffsets(lag.logStartOffsets(topic));
         cache.put(key, v);
         return v;
     }

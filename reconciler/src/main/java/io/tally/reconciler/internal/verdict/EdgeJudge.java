@@ -30,6 +30,9 @@ import java.util.Map;
  *   <li>until both tiers' effective watermarks pass {@code bucket end + grace} the bucket is PENDING, or STALLED
  *       if the lagging tier is not caught up, its watermark has not moved for {@code stall timeout} and the other
  *       side has data past it: lag is never reported as loss;</li>
+ *   <li>a consumer group behind the bucket whose records it has not committed past are all gone from the log
+ *       (retention deleted them while it was behind) will never count them: the bucket is final for it, and a LOSS
+ *       says so;</li>
  *   <li>a consumer group whose committed offsets are known has processed the bucket only once it has committed
  *       past the bucket's last record on every partition (the upstream log tier knows those offsets): until then
  *       PENDING, STALLED {@code stall timeout} after the bucket was due; for a partition that no live agent reports
@@ -110,12 +113,15 @@ public final class EdgeJudge {
         long due = saturatedAdd(bucket.end(), graceMs);
         boolean upFinal = upView.effectiveWatermark() >= due;
         boolean downFinal = downView.effectiveWatermark() >= due;
-        Uncommitted uncommitted = upFinal && downFinal ? uncommitted(edge, up, downView) : null;
+        // a group behind the bucket whose unread records are all gone from the log will never count them: final
+        String gone = upFinal && !downFinal ? gone(edge, up, downView) : null;
+        downFinal |= gone != null;
+        Uncommitted uncommitted = upFinal && downFinal && gone == null ? uncommitted(edge, up, downView) : null;
         if (uncommitted != null) {
             // its watermark passed the bucket, but not its group's commits: a partition no live agent reports (its
-            // owner closed or died, a rebalance has not handed it over yet) holds nothing back in the watermark
-            // whatever the group's lag says: it is computed over the partitions the group has committed, and a
-            // group at the end of a partition has committed past every record there
+            // owner closed or died, a rebalance has not handed it over yet) holds nothing back in the watermark;
+            // stalled whatever the group's lag says: that is computed over the partitions the group has committed,
+            // and a group at the end of a partition has committed past every record there
             boolean stalled = now - due >= stallTimeoutMs;
             String where = "offset " + uncommitted.last() + " of partition " + uncommitted.partition()
                     + ", this bucket's last record there (the group's commit there: "
@@ -157,7 +163,8 @@ public final class EdgeJudge {
                                             + Reasons.time(lagging.watermark()) + ")")
                     : Judgement.of(Verdict.PENDING, upCount, downCount, "");
         }
-        return compare(edge, policy, up, down, upCount, downCount, edgeBucket);
+        Judgement j = compare(edge, policy, up, down, upCount, downCount, edgeBucket);
+        return gone != null && j.missing() > 0 ? j.withDetail(j.detail() + "; " + gone) : j;
     }
 
     private Judgement compare(
@@ -352,6 +359,44 @@ public final class EdgeJudge {
         return partition < 0
                 ? null
                 : new Uncommitted(partition, up.lastOffsets().get(partition), committed.get(partition));
+    }
+
+    /**
+     * @return why the downstream group will never count what it has not counted of the bucket — every record of it
+     *     that the group has not committed past is gone from the log (retention deleted it while the group was
+     *     behind) — or null when some may still be read, or this cannot be known (a tier whose commits or whose
+     *     topic's earliest offsets are not known, an edge across topics)
+     */
+    private static String gone(Edge edge, TierAggregate up, TierView down) {
+        Map<Integer, Long> committed = down.committedOffsets();
+        Map<Integer, Long> starts = down.logStartOffsets();
+        if (committed == null
+                || starts.isEmpty()
+                || up == null
+                || up.lastOffsets().isEmpty()
+                || !edge.upstreamTopic().equals(edge.downstreamTopic())) {
+            return null;
+        }
+        String first = null;
+        for (Map.Entry<Integer, Long> e : up.lastOffsets().entrySet()) {
+            Long at = committed.get(e.getKey());
+            if (at != null && at > e.getValue()) {
+                continue; // processed
+            }
+            Long start = starts.get(e.getKey());
+            if (start == null || start <= e.getValue()) {
+                return null; // some of it is still there to read
+            }
+            if (first == null) {
+                first = "partition " + e.getKey() + " now starts at offset " + start + ", past this bucket's last "
+                        + "record there (offset " + e.getValue() + "), and " + down.tier() + " had committed "
+                        + (at == null ? "nothing" : "up to " + at) + " there";
+            }
+        }
+        return first == null
+                ? null
+                : "the records it had not read are gone from the log (" + first + "): deleted before it read them, "
+                        + "they will never be counted";
     }
 
     /** The digest of {@code a}, an empty one when {@code a} reported nothing but {@code other} has a digest. */

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param misconfigured      why the aggregator refused the counts of an agent of the tier (the tier is shown as
  *                           misconfigured, not judged, in the buckets up to {@code misconfiguredUpTo}), or empty
  * @param misconfiguredUpTo  the highest watermark an agent whose counts were refused reached
+ * @param logStartOffsets    partition → the earliest offset still in the log of the topic, where a consumer group
+ *                           is behind, as the cluster last said: records below it are gone; empty when not known
  */
 public record TierView(
         String tier,
@@ -31,7 +33,8 @@ public record TierView(
         Map<Integer, Long> startOffsets,
         Map<Integer, Long> committedOffsets,
         String misconfigured,
-        long misconfiguredUpTo) {
+        long misconfiguredUpTo,
+        Map<Integer, Long> logStartOffsets) {
 
     /** A view of a tier whose group's committed offsets are not known. */
     public TierView(
@@ -52,7 +55,8 @@ public record TierView(
                 startOffsets,
                 null,
                 "",
-                Long.MIN_VALUE);
+                Long.MIN_VALUE,
+                Map.of());
     }
 
     /** A view of a tier whose start offsets are not known. */
@@ -78,7 +82,8 @@ public record TierView(
                 startOffsets,
                 committed,
                 misconfigured,
-                misconfiguredUpTo);
+                misconfiguredUpTo,
+                logStartOffsets);
     }
 
     /**
@@ -96,7 +101,24 @@ public record TierView(
                 startOffsets,
                 committedOffsets,
                 reason,
-                upTo);
+                upTo,
+                logStartOffsets);
+    }
+
+    /** @return this view with the earliest offsets still in the log of the topic, where a group is behind */
+    public TierView withLogStartOffsets(Map<Integer, Long> starts) {
+        return new TierView(
+                tier,
+                watermark,
+                effectiveWatermark,
+                lastAdvanceAt,
+                caughtUp,
+                firstBucketStart,
+                startOffsets,
+                committedOffsets,
+                misconfigured,
+                misconfiguredUpTo,
+                starts);
     }
 
     /** @return whether the aggregator refused counts of this tier in the bucket starting at {@code bucketStart} */

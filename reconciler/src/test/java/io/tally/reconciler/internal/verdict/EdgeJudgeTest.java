@@ -234,6 +234,30 @@ class EdgeJudgeTest {
     }
 
     @Test
+    void a_group_behind_a_bucket_whose_unread_records_are_gone_from_the_log_has_lost_them() {
+        // the group stopped at offset 20 of partition 0 (it read ids 0..19); retention has since deleted the log
+        // up to offset 60, past the bucket's last record there (49). Partition 1 it had read whole
+        TierAggregate log = ids("log", 0, 100).toBuilder()
+                .lastOffsets(Map.of(0, 49L, 1, 49L))
+                .build();
+        TierAggregate group = ids("consumer.billing", 0, 20, 50, 51, 52);
+        TierView stuck = at("consumer.billing", T0 + 10_000).withCommittedOffsets(Map.of(0, 20L, 1, 50L));
+
+        Judgement gone = judge(log, group, at("log", DONE), stuck.withLogStartOffsets(Map.of(0, 60L)), DONE);
+        Judgement partly = judge(log, group, at("log", DONE), stuck.withLogStartOffsets(Map.of(0, 40L)), DONE);
+        Judgement unknown = judge(log, group, at("log", DONE), stuck, DONE);
+
+        assertThat(gone.verdict()).isEqualTo(Verdict.LOSS);
+        assertThat(gone.lostIds()).contains(20L, 49L);
+        assertThat(gone.detail())
+                .contains("gone from the log")
+                .contains("partition 0 now starts at offset 60")
+                .contains("had committed up to 20");
+        assertThat(partly.verdict()).as("records 40..49 may still be read").isEqualTo(Verdict.PENDING);
+        assertThat(unknown.verdict()).isEqualTo(Verdict.PENDING);
+    }
+
+    @Test
     void a_group_whose_watermark_passed_is_final_only_once_it_committed_past_the_bucket_on_every_partition() {
         // the log counted the bucket up to offset 49 on partition 0 and 79 on partition 1; partition 1's owner
         // closed, so the group's watermark (over the partitions its live agents report) passed the bucket
