@@ -78,6 +78,17 @@ final class CommitSamples {
         }
     }
 
+    /** @return how long the group's commits on the topic have stood still, as sampled; 0 when nothing is known */
+    long unchangedFor(String key, long now) {
+        Series s = series.get(key);
+        if (s == null) {
+            return 0;
+        }
+        synchronized (s) {
+            return now - s.stableSince;
+        }
+    }
+
     /**
      * @return null when nothing is known of the group's commits on the topic; else its committed offsets as of the
      *     latest sample at least {@code settleMs} old, empty when every sample is younger

@@ -98,6 +98,11 @@ public final class GroupLagProbe implements LagView, AutoCloseable {
     }
 
     @Override
+    public long commitsUnchangedMs(String tier, String topic) {
+        return commits.unchangedFor(tier + '|' + topic, clock.getAsLong());
+    }
+
+    @Override
     public Map<Integer, Long> logStartOffsets(String topic) {
         return logStarts.getOrDefault(topic, Map.of());
     }

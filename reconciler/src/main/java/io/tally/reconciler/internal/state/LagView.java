@@ -41,6 +41,11 @@ public interface LagView {
         return null;
     }
 
+    /** @return how long the consumer group of {@code tier} has committed nothing new on {@code topic}; 0 if unknown */
+    default long commitsUnchangedMs(String tier, String topic) {
+        return 0;
+    }
+
     /**
      * @return partition → the earliest offset still in the log of {@code topic}, for the partitions where a consumer
      *     group is behind the end, as last asked: below it, records are gone (retention) and no group will read them;

@@ -568,7 +568,8 @@ public final class Reconciliation {
                 .withMisconfigured(
                         p == null ? "" : p.progress().misconfigured(),
                         p == null ? Long.MIN_VALUE : p.progress().misconfiguredUpTo())
-                .withLogStartOffsets(lag.logStartOffsets(topic));
+                .withLogStartOffsets(lag.logStartOffsets(topic))
+                .withCommitsUnchanged(lag.commitsUnchangedMs(tier, topic));
         cache.put(key, v);
         return v;
     }

@@ -30,9 +30,9 @@ import java.util.Map;
  *   <li>until both tiers' effective watermarks pass {@code bucket end + grace} the bucket is PENDING, or STALLED
  *       if the lagging tier is not caught up, its watermark has not moved for {@code stall timeout} and the other
  *       side has data past it: lag is never reported as loss;</li>
- *   <li>a consumer group behind the bucket whose records it has not committed past are all gone from the log
- *       (retention deleted them while it was behind) will never count them: the bucket is final for it, and a LOSS
- *       says so;</li>
+ *   <li>a consumer group stuck behind the bucket (its commits unchanged for {@code stall timeout}) whose records it
+ *       has not committed past are all gone from the log (retention deleted them while it was behind) will never
+ *       count them: the bucket is final for it, and a LOSS says so;</li>
  *   <li>a consumer group whose committed offsets are known has processed the bucket only once it has committed
  *       past the bucket's last record on every partition (the upstream log tier knows those offsets): until then
  *       PENDING, STALLED {@code stall timeout} after the bucket was due; for a partition that no live agent reports
@@ -113,8 +113,12 @@ public final class EdgeJudge {
         long due = saturatedAdd(bucket.end(), graceMs);
         boolean upFinal = upView.effectiveWatermark() >= due;
         boolean downFinal = downView.effectiveWatermark() >= due;
-        // a group behind the bucket whose unread records are all gone from the log will never count them: final
-        String gone = upFinal && !downFinal ? gone(edge, up, downView) : null;
+        // a group stuck behind the bucket whose unread records are all gone from the log will never count them:
+        // final. Not one that moves: Kafka Streams purges a repartition topic right after its commits, whose
+        // counts may still be on their way
+        String gone = upFinal && !downFinal && downView.commitsUnchangedMs() >= stallTimeoutMs
+                ? gone(edge, up, downView)
+                : null;
         downFinal |= gone != null;
         Uncommitted uncommitted = upFinal && downFinal && gone == null ? uncommitted(edge, up, downView) : null;
         if (uncommitted != null) {

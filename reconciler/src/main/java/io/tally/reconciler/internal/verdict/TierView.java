@@ -22,6 +22,8 @@ import java.util.Map;
  * @param misconfiguredUpTo  the highest watermark an agent whose counts were refused reached
  * @param logStartOffsets    partition → the earliest offset still in the log of the topic, where a consumer group
  *                           is behind, as the cluster last said: records below it are gone; empty when not known
+ * @param commitsUnchangedMs how long a consumer-group tier's committed offsets on the topic have stood still, as
+ *                           the lag check saw them; 0 when not known
  */
 public record TierView(
         String tier,
@@ -34,7 +36,8 @@ public record TierView(
         Map<Integer, Long> committedOffsets,
         String misconfigured,
         long misconfiguredUpTo,
-        Map<Integer, Long> logStartOffsets) {
+        Map<Integer, Long> logStartOffsets,
+        long commitsUnchangedMs) {
 
     /** A view of a tier whose group's committed offsets are not known. */
     public TierView(
@@ -56,7 +59,8 @@ public record TierView(
                 null,
                 "",
                 Long.MIN_VALUE,
-                Map.of());
+                Map.of(),
+                0);
     }
 
     /** A view of a tier whose start offsets are not known. */
@@ -83,7 +87,8 @@ public record TierView(
                 committed,
                 misconfigured,
                 misconfiguredUpTo,
-                logStartOffsets);
+                logStartOffsets,
+                commitsUnchangedMs);
     }
 
     /**
@@ -102,7 +107,8 @@ public record TierView(
                 committedOffsets,
                 reason,
                 upTo,
-                logStartOffsets);
+                logStartOffsets,
+                commitsUnchangedMs);
     }
 
     /** @return this view with the earliest offsets still in the log of the topic, where a group is behind */
@@ -118,7 +124,25 @@ public record TierView(
                 committedOffsets,
                 misconfigured,
                 misconfiguredUpTo,
-                starts);
+                starts,
+                commitsUnchangedMs);
+    }
+
+    /** @return this view with how long its group's committed offsets on the topic have stood still */
+    public TierView withCommitsUnchanged(long ms) {
+        return new TierView(
+                tier,
+                watermark,
+                effectiveWatermark,
+                lastAdvanceAt,
+                caughtUp,
+                firstBucketStart,
+                startOffsets,
+                committedOffsets,
+                misconfigured,
+                misconfiguredUpTo,
+                logStartOffsets,
+                ms);
     }
 
     /** @return whether the aggregator refused counts of this tier in the bucket starting at {@code bucketStart} */

@@ -39,8 +39,11 @@ class CommitSamplesTest {
 
         samples.record(KEY, Map.of(0, 12L), true, 2_000); // the same offsets again: still settled
         assertThat(samples.caughtUp(KEY, 2_000)).isTrue();
+        assertThat(samples.unchangedFor(KEY, 2_400)).isEqualTo(1_900);
         samples.record(KEY, Map.of(0, 14L), true, 2_500); // a new commit at the new end
         assertThat(samples.caughtUp(KEY, 2_600)).isFalse();
+        assertThat(samples.unchangedFor(KEY, 2_600)).isEqualTo(100);
+        assertThat(samples.unchangedFor("consumer.other|orders", 2_600)).isZero();
         assertThat(samples.caughtUp("consumer.other|orders", 2_600)).isNull();
     }
 }

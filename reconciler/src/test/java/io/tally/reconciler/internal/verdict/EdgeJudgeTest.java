@@ -241,11 +241,19 @@ class EdgeJudgeTest {
                 .lastOffsets(Map.of(0, 49L, 1, 49L))
                 .build();
         TierAggregate group = ids("consumer.billing", 0, 20, 50, 51, 52);
-        TierView stuck = at("consumer.billing", T0 + 10_000).withCommittedOffsets(Map.of(0, 20L, 1, 50L));
+        TierView stuck = at("consumer.billing", T0 + 10_000)
+                .withCommittedOffsets(Map.of(0, 20L, 1, 50L))
+                .withCommitsUnchanged(STALL);
 
         Judgement gone = judge(log, group, at("log", DONE), stuck.withLogStartOffsets(Map.of(0, 60L)), DONE);
         Judgement partly = judge(log, group, at("log", DONE), stuck.withLogStartOffsets(Map.of(0, 40L)), DONE);
         Judgement unknown = judge(log, group, at("log", DONE), stuck, DONE);
+        Judgement moving = judge(
+                log,
+                group,
+                at("log", DONE),
+                stuck.withLogStartOffsets(Map.of(0, 60L)).withCommitsUnchanged(STALL - 1),
+                DONE);
 
         assertThat(gone.verdict()).isEqualTo(Verdict.LOSS);
         assertThat(gone.lostIds()).contains(20L, 49L);
@@ -255,6 +263,9 @@ class EdgeJudgeTest {
                 .contains("had committed up to 20");
         assertThat(partly.verdict()).as("records 40..49 may still be read").isEqualTo(Verdict.PENDING);
         assertThat(unknown.verdict()).isEqualTo(Verdict.PENDING);
+        assertThat(moving.verdict())
+                .as("a group that commits (Kafka Streams purges what it has just committed) is not stuck")
+                .isEqualTo(Verdict.PENDING);
     }
 
     @Test
