@@ -119,12 +119,31 @@ final class AuditedClients {
         }
     }
 
-    /** Creates {@code topic} with {@code partitions} partitions, one replica. */
+    /**
+     * Creates {@code topic} with {@code partitions} partitions, one replica, and waits until each has a leader: a
+     * producer's first batch to a partition without one is retried, and an idempotent producer may then have it
+     * refused for ever as out of sequence (its later batches got in first).
+     */
     static void createTopic(String kafka, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                     .all()
                     .get();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (true) {
+                var description = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the partitions of " + topic + " have no leader: " + description);
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
