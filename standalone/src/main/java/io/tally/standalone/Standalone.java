@@ -62,6 +62,9 @@ final class Standalone implements AutoCloseable {
     private final PrintStream log;
     private Endpoints endpoints;
     private long bucketMs;
+    /** what the roles were started with, for a role started again */
+    private Map<String, Object> roleSettings;
+
     private FileChannel lockChannel;
     private CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
@@ -135,18 +138,12 @@ final class Standalone implements AutoCloseable {
 
         log.println("Starting the aggregator (Flink MiniCluster)...");
         Map<String, Object> settings = roleSettings(o, broker.bootstrapServers(), cql);
-        AggregatorConfig aggregatorConfig = AggregatorConfig.fromProperties(settings);
-        bucketMs = aggregatorConfig.getLong(SharedSettings.BUCKET_MS);
-        LocalAggregator jobs = LocalAggregator.start(aggregatorConfig);
-        started.push(new Part("the aggregator", jobs));
-        failed = jobs.failed();
+        roleSettings = settings;
+        bucketMs = AggregatorConfig.fromProperties(settings).getLong(SharedSettings.BUCKET_MS);
+        started.push(new Part(AGGREGATOR, startRole(AGGREGATOR)));
 
         log.println("Starting the reconciler...");
-        started.push(new Part(
-                "the reconciler",
-                ReconcilerService.builder(ReconcilerConfig.fromProperties(settings))
-                        .build()
-                        .start()));
+        started.push(new Part(RECONCILER, startRole(RECONCILER)));
 
         log.println("Starting the API...");
         ApiConfig apiConfig = ApiConfig.fromProperties(settings);
@@ -155,6 +152,41 @@ final class Standalone implements AutoCloseable {
         ApiServer server = ApiServer.start(store, apiConfig, Clock.system());
         started.push(new Part("the API", server));
         endpoints = new Endpoints(broker.bootstrapServers(), cql, server.url().toString(), o.dataDir());
+    }
+
+    private static final String AGGREGATOR = "the aggregator";
+    private static final String RECONCILER = "the reconciler";
+
+    private AutoCloseable startRole(String name) {
+        if (name.equals(AGGREGATOR)) {
+            LocalAggregator jobs = LocalAggregator.start(AggregatorConfig.fromProperties(roleSettings));
+            failed = jobs.failed();
+            return jobs;
+        }
+        return ReconcilerService.builder(ReconcilerConfig.fromProperties(roleSettings))
+                .build()
+                .start();
+    }
+
+    /**
+     * Stops the aggregator or the reconciler and starts it again, as an operator's restart does: the aggregator
+     * resumes from its newest checkpoint, the reconciler from what the aggregates topic and Cassandra hold. For tests
+     * that prove a restart costs no false alarm.
+     *
+     * @param aggregator the aggregator if true, else the reconciler
+     */
+    synchronized void restartRole(boolean aggregator) throws Exception {
+        String name = aggregator ? AGGREGATOR : RECONCILER;
+        java.util.List<Part> parts = new java.util.ArrayList<>(started);
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).name().equals(name)) {
+                parts.get(i).part().close();
+                log.println("Stopped " + name + "; starting it again...");
+                parts.set(i, new Part(name, startRole(name)));
+            }
+        }
+        started.clear();
+        started.addAll(parts); // the same order: newest first
     }
 
     /**

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A soak with ground truth (RELIABILITY.md): topics written by audited producers and read by consumer groups whose
  * members run in JVMs of their own, while seeded random faults hit them — members SIGKILLed, restarted, added and
- * removed (rebalances), records deleted before a group read them (losses), a group's offsets set back (duplicates).
+ * removed (rebalances), records deleted before a group read them (losses), a group's offsets set back (duplicates),
+ * Tally's aggregator and reconciler stopped and started again.
  * The ledger keeps what each fault lost or duplicated; at the end every verdict is compared with it: no false alarm,
  * no missed loss, the ids named. Three minutes in CI; {@code -Dtally.soak.minutes=15} (and {@code -Dtally.soak.seed})
  * for the long run, whose summary lands in {@code target/soak/}.
@@ -106,6 +107,10 @@ class SoakIT {
                         }
                         case LOSS -> ledger.add(deleteUnread(api, kafka, lane, group, started));
                         case DUPLICATE -> ledger.add(setBack(kafka, lane, group, started, random));
+                        case AGGREGATOR_RESTART, RECONCILER_RESTART -> {
+                            tally.restartRole(fault == Fault.AGGREGATOR_RESTART);
+                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
+                        }
                     }
                 }
                 AuditedClients.stop(producing, producers);

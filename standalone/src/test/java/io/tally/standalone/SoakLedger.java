@@ -26,7 +26,11 @@ final class SoakLedger {
         /** records deleted before the group read them: lost to it */
         LOSS,
         /** the group's offsets set back: records read twice */
-        DUPLICATE
+        DUPLICATE,
+        /** Tally's aggregator stopped and started again from its checkpoint: nothing lost */
+        AGGREGATOR_RESTART,
+        /** Tally's reconciler stopped and started again: nothing lost, nothing alerted twice */
+        RECONCILER_RESTART
     }
 
     /** One fault: on which topic, when (epoch ms), and the ids of the records it lost or duplicated. */
