@@ -1,12 +1,11 @@
 package io.tally.aggregator.internal.aggregate;
 
+import io.tally.aggregator.internal.codec.OffsetsLayout;
 import io.tally.aggregator.internal.codec.SerializerTypeInfo;
 import io.tally.core.PartitionOffsets;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
 import java.io.IOException;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -81,9 +80,9 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             out.writeInt(digest.length);
             out.write(digest);
         }
-        writeOffsets(a.firstOffsets, out);
+        OffsetsLayout.write(a.firstOffsets, out);
         out.writeLong(a.countedOnConsume);
-        writeOffsets(a.lastOffsets, out);
+        OffsetsLayout.write(a.lastOffsets, out);
     }
 
     @Override
@@ -112,32 +111,15 @@ public final class AccumulatorSerializer extends TypeSerializerSingleton<Accumul
             a.digest = IdDigest.fromBytes(digest);
         }
         if (layout >= WITH_OFFSETS) {
-            a.firstOffsets = readOffsets(in);
+            a.firstOffsets = PartitionOffsets.copyOf(OffsetsLayout.read(in));
         }
         if (layout >= WITH_CONSUMED) {
             a.countedOnConsume = in.readLong();
         }
         if (layout >= WITH_LAST_OFFSETS) {
-            a.lastOffsets = readOffsets(in);
+            a.lastOffsets = PartitionOffsets.copyOf(OffsetsLayout.read(in));
         }
         return a;
-    }
-
-    private static void writeOffsets(Map<Integer, Long> offsets, DataOutputView out) throws IOException {
-        out.writeInt(offsets.size());
-        for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
-            out.writeInt(e.getKey());
-            out.writeLong(e.getValue());
-        }
-    }
-
-    private static Map<Integer, Long> readOffsets(DataInputView in) throws IOException {
-        int partitions = in.readInt();
-        Map<Integer, Long> offsets = new TreeMap<>();
-        for (int i = 0; i < partitions; i++) {
-            offsets.put(in.readInt(), in.readLong());
-        }
-        return PartitionOffsets.copyOf(offsets);
     }
 
     @Override

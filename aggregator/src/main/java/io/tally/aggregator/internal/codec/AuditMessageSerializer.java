@@ -91,8 +91,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             out.writeLong(r.failed());
             writeBytes(r.latency().toBytes(), out);
             writeBytes(r.digest() == null ? null : r.digest().toBytes(), out);
-            writeOffsets(r.firstOffsets(), out);
-            writeOffsets(r.lastOffsets(), out);
+            OffsetsLayout.write(r.firstOffsets(), out);
+            OffsetsLayout.write(r.lastOffsets(), out);
         } else {
             Heartbeat h = (Heartbeat) message;
             out.writeByte(HEARTBEAT_WITH_REFUSAL);
@@ -129,7 +129,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             out.writeInt(h.startOffsets().size());
             for (Map.Entry<String, Map<Integer, Long>> t : h.startOffsets().entrySet()) {
                 out.writeUTF(t.getKey());
-                writeOffsets(t.getValue(), out);
+                OffsetsLayout.write(t.getValue(), out);
             }
             out.writeBoolean(h.readCommitted());
             out.writeInt(h.waiting().size());
@@ -140,23 +140,6 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
             out.writeBoolean(h.transactional());
             out.writeUTF(h.refused());
         }
-    }
-
-    private static void writeOffsets(Map<Integer, Long> offsets, DataOutputView out) throws IOException {
-        out.writeInt(offsets.size());
-        for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
-            out.writeInt(e.getKey());
-            out.writeLong(e.getValue());
-        }
-    }
-
-    private static Map<Integer, Long> readOffsets(DataInputView in) throws IOException {
-        int n = in.readInt();
-        Map<Integer, Long> offsets = new LinkedHashMap<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            offsets.put(in.readInt(), in.readLong());
-        }
-        return offsets;
     }
 
     @Override
@@ -193,8 +176,8 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
                     failed,
                     latency,
                     digest == null ? null : IdDigest.fromBytes(digest),
-                    type == COUNTS ? Map.of() : readOffsets(in),
-                    type == COUNTS_WITH_LAST_OFFSETS ? readOffsets(in) : Map.of());
+                    type == COUNTS ? Map.of() : OffsetsLayout.read(in),
+                    type == COUNTS_WITH_LAST_OFFSETS ? OffsetsLayout.read(in) : Map.of());
         }
         if (type != HEARTBEAT
                 && type != HEARTBEAT_WITH_PARTITIONS
@@ -246,7 +229,7 @@ public final class AuditMessageSerializer extends TypeSerializerSingleton<AuditM
         if (type >= HEARTBEAT_WITH_STARTS) {
             int topics = in.readInt();
             for (int i = 0; i < topics; i++) {
-                startOffsets.put(in.readUTF(), readOffsets(in));
+                startOffsets.put(in.readUTF(), OffsetsLayout.read(in));
             }
         }
         boolean readCommitted = type >= HEARTBEAT_WITH_ISOLATION && in.readBoolean();
