@@ -564,12 +564,13 @@ public final class Reconciliation {
                 liveness.allClosed(tier, topic),
                 ups,
                 now);
-        v = v.withCommittedOffsets(lag.committedOffsets(tier, topic))
+        v = v.withCluster(
+                        lag.committedOffsets(tier, topic),
+                        lag.logStartOffsets(topic),
+                        lag.commitsUnchangedMs(tier, topic))
                 .withMisconfigured(
                         p == null ? "" : p.progress().misconfigured(),
-                        p == null ? Long.MIN_VALUE : p.progress().misconfiguredUpTo())
-                .withLogStartOffsets(lag.logStartOffsets(topic))
-                .withCommitsUnchanged(lag.commitsUnchangedMs(tier, topic));
+                        p == null ? Long.MIN_VALUE : p.progress().misconfiguredUpTo());
         cache.put(key, v);
         return v;
     }

@@ -76,6 +76,24 @@ public record TierView(
 
     /** @return this view with its group's committed offsets on the topic, or null when they are not known */
     public TierView withCommittedOffsets(Map<Integer, Long> committed) {
+        return withCluster(committed, logStartOffsets, commitsUnchangedMs);
+    }
+
+    /** @return this view with the earliest offsets still in the log of the topic, where a group is behind */
+    public TierView withLogStartOffsets(Map<Integer, Long> starts) {
+        return withCluster(committedOffsets, starts, commitsUnchangedMs);
+    }
+
+    /** @return this view with how long its group's committed offsets on the topic have stood still */
+    public TierView withCommitsUnchanged(long ms) {
+        return withCluster(committedOffsets, logStartOffsets, ms);
+    }
+
+    /**
+     * @return this view with what the cluster says of its group and its topic: the group's committed offsets (null
+     *     when not known), the topic's earliest offsets where a group is behind, how long the commits stood still
+     */
+    public TierView withCluster(Map<Integer, Long> committed, Map<Integer, Long> starts, long unchangedMs) {
         return new TierView(
                 tier,
                 watermark,
@@ -87,8 +105,8 @@ public record TierView(
                 committed,
                 misconfigured,
                 misconfiguredUpTo,
-                logStartOffsets,
-                commitsUnchangedMs);
+                starts,
+                unchangedMs);
     }
 
     /**
@@ -109,40 +127,6 @@ public record TierView(
                 upTo,
                 logStartOffsets,
                 commitsUnchangedMs);
-    }
-
-    /** @return this view with the earliest offsets still in the log of the topic, where a group is behind */
-    public TierView withLogStartOffsets(Map<Integer, Long> starts) {
-        return new TierView(
-                tier,
-                watermark,
-                effectiveWatermark,
-                lastAdvanceAt,
-                caughtUp,
-                firstBucketStart,
-                startOffsets,
-                committedOffsets,
-                misconfigured,
-                misconfiguredUpTo,
-                starts,
-                commitsUnchangedMs);
-    }
-
-    /** @return this view with how long its group's committed offsets on the topic have stood still */
-    public TierView withCommitsUnchanged(long ms) {
-        return new TierView(
-                tier,
-                watermark,
-                effectiveWatermark,
-                lastAdvanceAt,
-                caughtUp,
-                firstBucketStart,
-                startOffsets,
-                committedOffsets,
-                misconfigured,
-                misconfiguredUpTo,
-                logStartOffsets,
-                ms);
     }
 
     /** @return whether the aggregator refused counts of this tier in the bucket starting at {@code bucketStart} */
