@@ -245,6 +245,39 @@ class AuditConsumerInterceptorTest {
     }
 
     @Test
+    void records_another_member_committed_while_a_partition_was_away_are_not_counted_again_when_it_comes_back() {
+        java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source)
+                waiting -> group.get());
+        poll(0, 10); // wait for a commit
+        // a rebalance took partition 0 away: another member read 0..9 again, counted them and committed 10; then the
+        // partition came back
+        clock.advance(10_000);
+        group.set(Map.of(P0, 10L));
+        poll(10, 15);
+        commit(15);
+
+        assertThat(countedAfterClose()).as("0..9 are the other member's count").isEqualTo(5);
+    }
+
+    @Test
+    void records_that_waited_through_a_quiet_spell_count_when_the_partition_s_next_records_come() {
+        java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        start(io.tally.agent.internal.InternalSettings.GROUP_COMMITS, (io.tally.agent.internal.GroupCommits.Source)
+                waiting -> group.get());
+        poll(0, 10);
+        commit(5);
+        group.set(Map.of(P0, 5L));
+        clock.advance(10_000); // nothing written for a while; the group's commit is still this consumer's own
+        poll(10, 15);
+        commit(15);
+
+        assertThat(countedAfterClose()).isEqualTo(15);
+    }
+
+    @Test
     void a_consumer_without_a_group_cannot_commit_and_counts_on_consume_from_the_start() {
         interceptor = new AuditConsumerInterceptor();
         interceptor.configure(AgentSettings.of(clock, sink));

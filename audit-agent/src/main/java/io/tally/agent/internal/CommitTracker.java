@@ -24,7 +24,10 @@ import org.apache.kafka.common.TopicPartition;
  * committed nothing else either, is read by a client that never commits through the consumer (offsets kept
  * elsewhere, transactions) and counts on consume until a commit for it comes. Records waiting in a partition that has
  * returned nothing for {@code pendingIdleMs} belong to a partition this
- * consumer lost in a rebalance: they are given up, since its next owner counts them.
+ * consumer lost in a rebalance: they are given up, since its next owner counts them. A partition that comes back
+ * sooner (after {@link #RETURN_GAP_MS} of nothing, its records still waiting) may have had another owner meanwhile:
+ * the group's committed offset, read before this consumer can commit there again, says so when it lies past what
+ * waits here and past this consumer's own commits, and what waits below it is given up ({@link #committedWhileAway}).
  *
  * <p>Not thread-safe: the consumer calls it from its polling thread.
  */
@@ -43,6 +46,13 @@ final class CommitTracker {
     private final ArrayDeque<PendingRecords> spare = new ArrayDeque<>();
     /** when the consumer last committed anything, or {@link Long#MIN_VALUE} */
     private long lastCommitAt = Long.MIN_VALUE;
+    /** partitions that returned records after a gap while records of theirs waited, not asked about yet */
+    private final java.util.Set<TopicPartition> returned = new java.util.HashSet<>();
+    /**
+     * How long a partition with records waiting returns nothing before its next records may come after a rebalance
+     * took it away and gave it back: another member may have committed past what waits here in between.
+     */
+    static final long RETURN_GAP_MS = 5_000;
 
     /**
      * @param pendingIdleMs how long a partition that returns nothing keeps its waiting records
@@ -75,6 +85,7 @@ final class CommitTracker {
      */
     long add(TopicPartition tp, PendingRecords records, long now) {
         PartitionState state = partitions.computeIfAbsent(tp, k -> new PartitionState(k.topic(), now, !canCommit));
+        boolean afterGap = state.lastRecordsAt != Long.MIN_VALUE && now - state.lastRecordsAt >= RETURN_GAP_MS;
         state.lastRecordsAt = now;
         if (records.isEmpty()) {
             return 0;
@@ -82,6 +93,10 @@ final class CommitTracker {
         long first = records.first();
         state.startOffset = state.startOffset < 0 ? first : Math.min(state.startOffset, first);
         long discarded = state.rewindTo(first);
+        if (afterGap && !state.consumeMode && !state.segments.isEmpty()) {
+            state.returnedAbove = state.segments.peekLast().next();
+            returned.add(tp);
+        }
         if (!state.consumeMode && pending + records.size() > maxPending) {
             state.overflowed = true;
             state.countOnConsume();
@@ -202,6 +217,50 @@ final class CommitTracker {
         return out;
     }
 
+    /**
+     * @return the partitions that returned records after {@link #RETURN_GAP_MS} of nothing while records of theirs
+     *     waited, since last asked: the group's committed offsets must say whether another member committed past
+     *     those records meanwhile ({@link #committedWhileAway})
+     */
+    java.util.Set<TopicPartition> returnedAfterGap() {
+        java.util.Set<TopicPartition> out = java.util.Set.copyOf(returned);
+        returned.clear();
+        return out;
+    }
+
+    /**
+     * The group's committed offset of {@code tp}, read when it returned after a gap (before this consumer could commit
+     * there again): past the records that waited here, and past this consumer's own commits, it is another member's,
+     * which read those records after a rebalance took the partition away and counted them; they are given up here
+     * (rule: records below another owner's commit are not this consumer's to count). Else they wait as before.
+     *
+     * @param committed the group's committed offset, or null when it has none
+     * @return messages given up
+     */
+    long committedWhileAway(TopicPartition tp, Long committed) {
+        PartitionState state = partitions.get(tp);
+        if (state == null || state.returnedAbove < 0) {
+            return 0;
+        }
+        long above = state.returnedAbove;
+        state.returnedAbove = -1;
+        if (committed == null || committed < above || committed <= state.ownCommit) {
+            return 0;
+        }
+        long discarded = 0;
+        while (!state.segments.isEmpty() && state.segments.peekFirst().first() < above) {
+            PendingRecords s = state.segments.peekFirst();
+            int removed = s.removeBelow(above);
+            discarded += removed;
+            pending -= removed;
+            if (!s.isEmpty()) {
+                break;
+            }
+            recycle(state.segments.pollFirst());
+        }
+        return discarded;
+    }
+
     /** @return whether this consumer has read records of {@code tp} since it started */
     boolean knows(TopicPartition tp) {
         return partitions.containsKey(tp);
@@ -276,6 +335,10 @@ final class CommitTracker {
         private boolean overflowed;
         /** the offset after the last record it counted on consume, -1 before any */
         private long countedUpTo = -1;
+        /** the highest offset this consumer committed, -1 before any */
+        private long ownCommit = -1;
+        /** records below it waited when the partition returned after a gap, until the group says whose they are */
+        private long returnedAbove = -1;
 
         private PartitionState(String topic, long firstPollAt, boolean consumeMode) {
             this.topic = topic;
@@ -305,6 +368,7 @@ final class CommitTracker {
 
         private boolean commit(long offset) {
             everCommitted = true;
+            ownCommit = Math.max(ownCommit, offset);
             if (overflowed && offset >= countedUpTo && pending <= maxPending / 2) {
                 // the waiting records drained and this commit covers all it counted on consume: a re-read from
                 // here counts nothing twice, so it waits for commits again (and may overflow again)

@@ -111,6 +111,14 @@ public final class ConsumerCounting {
         if (started != null) {
             applyStarts(starts.committedAtStart(started));
         }
+        Set<TopicPartition> returned = starts == null ? Set.of() : tracker.returnedAfterGap();
+        if (!returned.isEmpty()) {
+            // before the application can commit there: its own commit would hide another member's
+            Map<TopicPartition, Long> committed = starts.committedAtStart(returned);
+            for (TopicPartition tp : returned) {
+                discarded += tracker.committedWhileAway(tp, committed.get(tp));
+            }
+        }
         partitions = tracker.report();
         if (group != null && !committedThroughClient && groupCommits == null) {
             startLearningCommits();

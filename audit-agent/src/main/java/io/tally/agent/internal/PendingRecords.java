@@ -100,17 +100,7 @@ final class PendingRecords {
      * @param dropped told of each record the agent's bucket bound kept out, with its event time
      */
     void releaseBelow(long upTo, BucketSet into, java.util.function.LongConsumer dropped) {
-        int limit;
-        if (dense) {
-            // offsets follow the index: the records below upTo end at a computed index, no offset compared
-            long below = upTo - firstOffset;
-            limit = below >= end ? end : (int) Math.max(start, below);
-        } else {
-            limit = start;
-            while (limit < end && offsets[limit] < upTo) {
-                limit++;
-            }
-        }
+        int limit = limitBelow(upTo);
         long[] t = times;
         long[] id = ids;
         int[] b = bytes;
@@ -121,6 +111,28 @@ final class PendingRecords {
             }
         }
         start = limit;
+    }
+
+    /** Removes the records below {@code upTo} without counting them; @return how many */
+    int removeBelow(long upTo) {
+        int limit = limitBelow(upTo);
+        int removed = limit - start;
+        start = limit;
+        return removed;
+    }
+
+    /** @return the index where the records at or above {@code upTo} begin */
+    private int limitBelow(long upTo) {
+        if (dense) {
+            // offsets follow the index: the records below upTo end at a computed index, no offset compared
+            long below = upTo - firstOffset;
+            return below >= end ? end : (int) Math.max(start, below);
+        }
+        int limit = start;
+        while (limit < end && offsets[limit] < upTo) {
+            limit++;
+        }
+        return limit;
     }
 
     /** Removes the records at or above {@code from}; @return how many */
