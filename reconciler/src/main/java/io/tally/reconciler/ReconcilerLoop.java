@@ -102,11 +102,10 @@ final class ReconcilerLoop implements Runnable {
                                 @Override
                                 public void aggregate(TierAggregate a) {
                                     boolean old = a.bucket().start() < judgedFrom;
-                                    // a replay re-reads the whole retention: what is older than the window is not
-                                    // judged
-                                    // again, and was stored when it was first read (a crash loses only recent reads);
-                                    // an
-                                    // older, lower total published again after a restore is neither judged nor stored
+                                    // a replay re-reads the whole retention: what is older than the window is
+                                    // not judged again, and was stored when it was first read (a crash loses only
+                                    // recent reads); an older, lower total published again after a restore is
+                                    // neither judged nor stored
                                     boolean kept = old || reconciliation.accept(a);
                                     if (kept && !(replaying && old)) {
                                         unstored.put(a.key(), a);

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Parses durations as people write them on a command line: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code
- * 1d}.
+ * Parses durations as people write them on a command line: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h},
+ * {@code 1d}.
  */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

@@ -12,8 +12,8 @@ import java.util.UUID;
  *
  * <p>Every write is an idempotent upsert: writing the same value again changes nothing, and a newer cumulative
  * aggregate simply replaces the older one. Writes return once the data is stored; batch methods may write in
- * parallel. Implementations are thread-safe. Times are epoch milliseconds. Implementations: {@link
- * CassandraAuditStore} (the real one) and {@link InMemoryAuditStore} (a fake for tests), which pass the same
+ * parallel. Implementations are thread-safe. Times are epoch milliseconds. Implementations:
+ * {@link CassandraAuditStore} (the real one) and {@link InMemoryAuditStore} (a fake for tests), which pass the same
  * contract test.
  *
  * @throws StorageException from any method when the storage cannot be reached or fails

@@ -68,9 +68,8 @@ public final class SettingsTable {
     }
 
     /**
-     * The declared keys of {@code settings}, checked: every value parses and passes its validator, and no {@code
-     * tally.}
-     * key is unknown. Keys of other roles and shared keys this role does not read are left out.
+     * The declared keys of {@code settings}, checked: every value parses and passes its validator, and no
+     * {@code tally.} key is unknown. Keys of other roles and shared keys this role does not read are left out.
      *
      * @throws IllegalArgumentException naming the key and the value that are wrong, or the unknown key
      */
