@@ -9,6 +9,7 @@ import io.tally.agent.internal.TierCounter;
 import io.tally.agent.internal.Topics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import io.tally.core.EventTimes;
 import io.tally.core.settings.SharedSettings;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -87,11 +88,11 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
                 Headers headers = record.headers();
                 AuditIds.stamp(headers);
                 attempts.increment();
-                if (eventTime.readsValue() && headers.lastHeader(EventTimeSource.EVENT_TIME_HEADER) == null) {
+                if (eventTime.readsValue() && headers.lastHeader(EventTimes.HEADER) == null) {
                     long time = eventTime.extract(-1, headers, record.value());
                     if (time != EventTimeSource.NONE) {
                         headers.add(new RecordHeader(
-                                EventTimeSource.EVENT_TIME_HEADER,
+                                EventTimes.HEADER,
                                 ByteBuffer.allocate(8).putLong(time).array()));
                     }
                 }
@@ -124,7 +125,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             if (eventTime.isRecordTimestamp()) {
                 time = metadata.hasTimestamp() ? metadata.timestamp() : EventTimeSource.NONE;
             } else if (eventTime.readsValue()) {
-                Header stamped = headers == null ? null : headers.lastHeader(EventTimeSource.EVENT_TIME_HEADER);
+                Header stamped = headers == null ? null : headers.lastHeader(EventTimes.HEADER);
                 time = stamped == null ? EventTimeSource.NONE : EventTimeSource.fromHeaderBytes(stamped.value());
             } else {
                 time = eventTime.extract(-1, headers, null);

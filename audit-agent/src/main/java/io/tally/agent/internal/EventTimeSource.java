@@ -14,8 +14,6 @@ import org.apache.kafka.common.header.Headers;
 public abstract class EventTimeSource {
     /** No usable event time. */
     public static final long NONE = EventTimes.NONE;
-    /** Header the producer agent writes the extracted event time into when it comes from the value. */
-    public static final String EVENT_TIME_HEADER = "tally.et";
 
     public static final ConfigDef.Validator VALIDATOR = new SpecValidator();
 
@@ -81,7 +79,7 @@ public abstract class EventTimeSource {
     }
 
     /**
-     * A field of a JSON value. The {@link #EVENT_TIME_HEADER} a producer agent stamped is read first: it holds what
+     * A field of a JSON value. The {@link EventTimes#HEADER} a producer agent stamped is read first: it holds what
      * that agent extracted, so every tier of the pipeline buckets the message alike, and a consumer whose
      * deserializer turns values into objects (a POJO, an Avro record) still finds it. Only a message without it is
      * parsed, and only a {@code String} or {@code byte[]} value can be: any other is counted as without event time,
@@ -103,7 +101,7 @@ public abstract class EventTimeSource {
 
         @Override
         public long extract(long recordTimestamp, Headers headers, Object value) {
-            Header stamped = headers == null ? null : headers.lastHeader(EVENT_TIME_HEADER);
+            Header stamped = headers == null ? null : headers.lastHeader(EventTimes.HEADER);
             if (stamped != null) {
                 long t = fromHeaderBytes(stamped.value());
                 if (t != NONE) {
@@ -122,7 +120,7 @@ public abstract class EventTimeSource {
                                 + "messages without a '{}' header are counted as without event time (noTimestamp)",
                         String.join(".", path),
                         value.getClass().getName(),
-                        EVENT_TIME_HEADER);
+                        EventTimes.HEADER);
             }
             return NONE;
         }

@@ -9,8 +9,6 @@ import java.io.Serializable;
  */
 public final class EventTimeRule implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** The header a producer agent copies a value-derived event time into. */
-    static final String AGENT_EVENT_TIME_HEADER = "tally.et";
 
     private final String header;
     private final String[] jsonPath;

@@ -36,7 +36,7 @@ public final class LogRecordDeserializer implements KafkaRecordDeserializationSc
             return h == null ? EventTimes.NONE : EventTimes.fromHeader(h.value());
         }
         if (eventTime.readsValue()) {
-            Header copied = record.headers().lastHeader(EventTimeRule.AGENT_EVENT_TIME_HEADER);
+            Header copied = record.headers().lastHeader(EventTimes.HEADER);
             if (copied != null) {
                 long t = EventTimes.fromHeader(copied.value());
                 if (t != EventTimes.NONE) {

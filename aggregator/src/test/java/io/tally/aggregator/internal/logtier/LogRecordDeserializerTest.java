@@ -78,7 +78,9 @@ class LogRecordDeserializerTest {
         assertThat(read("json:meta.at", record(5, new RecordHeaders(), json)).eventTime)
                 .isEqualTo(4_242);
         RecordHeaders copied = new RecordHeaders();
-        copied.add("tally.et", java.nio.ByteBuffer.allocate(8).putLong(99_999L).array());
+        copied.add(
+                EventTimes.HEADER,
+                java.nio.ByteBuffer.allocate(8).putLong(99_999L).array());
         assertThat(read("json:meta.at", record(5, copied, json)).eventTime).isEqualTo(99_999);
         assertThat(read("json:meta.at", record(5, new RecordHeaders(), "x".getBytes(StandardCharsets.UTF_8))).eventTime)
                 .isEqualTo(EventTimes.NONE);
