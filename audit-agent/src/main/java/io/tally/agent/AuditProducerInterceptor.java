@@ -126,7 +126,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
                 time = metadata.hasTimestamp() ? metadata.timestamp() : EventTimeSource.NONE;
             } else if (eventTime.readsValue()) {
                 Header stamped = headers == null ? null : headers.lastHeader(EventTimes.HEADER);
-                time = stamped == null ? EventTimeSource.NONE : EventTimeSource.fromHeaderBytes(stamped.value());
+                time = stamped == null ? EventTimeSource.NONE : EventTimes.fromHeader(stamped.value());
             } else {
                 time = eventTime.extract(-1, headers, null);
             }

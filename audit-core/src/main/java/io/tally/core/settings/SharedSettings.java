@@ -1,5 +1,6 @@
 package io.tally.core.settings;
 
+import io.tally.core.EventTimeSpec;
 import io.tally.core.sketch.IdDigest;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -52,6 +53,26 @@ public final class SharedSettings {
             Pattern.compile(String.valueOf(value));
         } catch (PatternSyntaxException e) {
             throw new ConfigException(name, value, "not a regular expression: " + e.getDescription());
+        }
+    };
+
+    /**
+     * Validates an event-time specification ({@link EventTimeSpec}: {@code tally.event.time} and the log tier's
+     * {@code tally.aggregator.log.event.time}); the error names the key and the value.
+     */
+    public static final ConfigDef.Validator EVENT_TIME = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                EventTimeSpec.parse(value == null ? null : String.valueOf(value));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, "must be " + EventTimeSpec.FORMS);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "record, header:NAME, json:PATH";
         }
     };
 

@@ -1,6 +1,7 @@
 package io.tally.aggregator.internal.logtier;
 
 import io.tally.core.AuditIds;
+import io.tally.core.EventTimeSpec;
 import io.tally.core.EventTimes;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -14,9 +15,9 @@ import org.apache.kafka.common.header.Header;
  */
 public final class LogRecordDeserializer implements KafkaRecordDeserializationSchema<LogObservation> {
     private static final long serialVersionUID = 1L;
-    private final EventTimeRule eventTime;
+    private final EventTimeSpec eventTime;
 
-    public LogRecordDeserializer(EventTimeRule eventTime) {
+    public LogRecordDeserializer(EventTimeSpec eventTime) {
         this.eventTime = eventTime;
     }
 
@@ -43,7 +44,7 @@ public final class LogRecordDeserializer implements KafkaRecordDeserializationSc
                     return t;
                 }
             }
-            return eventTime.fromValue(record.value());
+            return eventTime.fromJson(record.value());
         }
         return record.timestamp() >= 0 ? record.timestamp() : EventTimes.NONE;
     }
