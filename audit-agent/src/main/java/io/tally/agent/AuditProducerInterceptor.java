@@ -6,7 +6,7 @@ import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.Callbacks;
 import io.tally.agent.internal.EventTimeSource;
 import io.tally.agent.internal.TierCounter;
-import io.tally.agent.internal.Topics;
+import io.tally.core.AuditedTopics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import io.tally.core.EventTimes;
@@ -84,7 +84,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     @Override
     public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
         try {
-            if (runtime != null && Topics.audited(record.topic())) {
+            if (runtime != null && AuditedTopics.audited(record.topic())) {
                 Headers headers = record.headers();
                 AuditIds.stamp(headers);
                 attempts.increment();
@@ -111,7 +111,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     @Override
     public void onAcknowledgement(RecordMetadata metadata, Exception exception, Headers headers) {
         try {
-            if (runtime == null || metadata == null || !Topics.audited(metadata.topic())) {
+            if (runtime == null || metadata == null || !AuditedTopics.audited(metadata.topic())) {
                 return;
             }
             if (exception != null) {

@@ -1,6 +1,7 @@
 package io.tally.agent.internal;
 
 import io.tally.agent.AgentConfig;
+import io.tally.core.AuditedTopics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ public final class ConsumerCounting {
         long discarded = 0;
         Set<TopicPartition> started = null;
         for (TopicPartition tp : records.partitions()) {
-            if (!Topics.audited(tp.topic())) {
+            if (!AuditedTopics.audited(tp.topic())) {
                 continue;
             }
             List<? extends ConsumerRecord<?, ?>> batch = records.records(tp);

@@ -1,5 +1,6 @@
 package io.tally.core.settings;
 
+import io.tally.core.AuditedTopics;
 import io.tally.core.EventTimeSpec;
 import io.tally.core.sketch.IdDigest;
 import java.util.List;
@@ -173,7 +174,7 @@ public final class SharedSettings {
                     .define(
                             LOG_TOPICS,
                             Type.STRING,
-                            "^(?!tally\\.|__).*",
+                            AuditedTopics.ALL,
                             REGEX,
                             Importance.MEDIUM,
                             "Regular expression of the topics the log tier audits; Tally's own (tally.*) and "
