@@ -29,6 +29,9 @@ public final class SharedSettings {
     public static final String ALERTS_TOPIC = "tally.alerts.topic";
     public static final String DLQ_TOPIC = "tally.dlq.topic";
     public static final String BUCKET_MS = "tally.bucket.ms";
+    /** The default of {@link #BUCKET_MS}: one minute. */
+    public static final long DEFAULT_BUCKET_MS = 60_000L;
+
     public static final String FLUSH_INTERVAL_MS = "tally.flush.interval.ms";
     public static final String DIGEST_CELLS = "tally.digest.cells";
     public static final String SKEW_FUTURE_MS = "tally.skew.future.ms";
@@ -132,7 +135,7 @@ public final class SharedSettings {
                     .define(
                             BUCKET_MS,
                             Type.LONG,
-                            60_000L,
+                            DEFAULT_BUCKET_MS,
                             Range.atLeast(1_000),
                             Importance.HIGH,
                             "Event-time bucket size in ms; the same for every agent and the aggregator (records of "
