@@ -2,9 +2,9 @@ package io.tally.agent;
 
 import io.tally.agent.internal.AgentRuntime;
 import io.tally.agent.internal.AttemptCounter;
-import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.Callbacks;
 import io.tally.agent.internal.EventTimeSource;
+import io.tally.agent.internal.IdHeaders;
 import io.tally.agent.internal.TierCounter;
 import io.tally.core.AuditedTopics;
 import io.tally.core.Clock;
@@ -86,7 +86,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
         try {
             if (runtime != null && AuditedTopics.audited(record.topic())) {
                 Headers headers = record.headers();
-                AuditIds.stamp(headers);
+                IdHeaders.stamp(headers);
                 attempts.increment();
                 if (eventTime.readsValue() && headers.lastHeader(EventTimes.HEADER) == null) {
                     long time = eventTime.extract(-1, headers, record.value());
@@ -130,7 +130,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             } else {
                 time = eventTime.extract(-1, headers, null);
             }
-            long id = AuditIds.read(headers, metadata.topic(), metadata.partition(), metadata.offset());
+            long id = IdHeaders.read(headers, metadata.topic(), metadata.partition(), metadata.offset());
             long bytes = Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize());
             counter.count(metadata.topic(), time, now, bytes, id);
         } catch (RuntimeException e) {

@@ -1,17 +1,19 @@
 package io.tally.agent.internal;
 
+import io.tally.core.counting.CountingRules;
+
 /**
- * What every counter of one agent shares: the tiers' counting rules ({@link io.tally.core.counting.CountingRules},
- * the same for the log tier) and the agent's bound on open buckets. Immutable apart from the budget, which is
+ * What every counter of one agent shares: the counting rules of every tier ({@link CountingRules}, the same for the
+ * log tier) and what only an agent adds to them, its bound on open buckets. Immutable apart from the budget, which is
  * thread-safe.
  */
-final class CountingRules {
-    final io.tally.core.counting.CountingRules tiers;
+final class AgentCountingRules {
+    final CountingRules tiers;
     final long bucketMs;
     final BucketBudget budget;
 
-    CountingRules(long bucketMs, int digestCells, long maxFutureMs, long maxPastMs, int maxOpenBuckets) {
-        this.tiers = new io.tally.core.counting.CountingRules(bucketMs, digestCells, maxFutureMs, maxPastMs);
+    AgentCountingRules(long bucketMs, int digestCells, long maxFutureMs, long maxPastMs, int maxOpenBuckets) {
+        this.tiers = new CountingRules(bucketMs, digestCells, maxFutureMs, maxPastMs);
         this.bucketMs = bucketMs;
         this.budget = new BucketBudget(maxOpenBuckets);
     }

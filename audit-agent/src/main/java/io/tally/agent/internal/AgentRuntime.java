@@ -66,7 +66,7 @@ public final class AgentRuntime implements AutoCloseable {
         if (tier == null || tier.isEmpty()) {
             throw new org.apache.kafka.common.config.ConfigException(AgentConfig.TIER, tier, "a tier name is required");
         }
-        CountingRules rules = new CountingRules(
+        AgentCountingRules rules = new AgentCountingRules(
                 config.getLong(SharedSettings.BUCKET_MS),
                 config.getInt(SharedSettings.DIGEST_CELLS),
                 config.getLong(SharedSettings.SKEW_FUTURE_MS),

@@ -21,7 +21,7 @@ public final class ConsumerCounting {
     private final AgentRuntime runtime;
     private final Clock clock;
     private final EventTimeSource eventTime;
-    private final CountingRules rules;
+    private final AgentCountingRules rules;
     private final CommitTracker tracker;
     /** What was read of each partition, republished after every poll and commit for the agent's heartbeats. */
     private volatile List<PartitionReport> partitions = List.of();
@@ -99,7 +99,7 @@ public final class ConsumerCounting {
                 long time = recordTime
                         ? (r.timestamp() >= 0 ? r.timestamp() : EventTimeSource.NONE)
                         : eventTime.extract(r.timestamp(), r.headers(), readsValue ? r.value() : null);
-                long id = AuditIds.read(r.headers(), tp.topic(), tp.partition(), r.offset());
+                long id = IdHeaders.read(r.headers(), tp.topic(), tp.partition(), r.offset());
                 long bytes = Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
                 pending.add(r.offset(), time, id, bytes);
             }
