@@ -44,15 +44,6 @@ public final class AggregatorConfig extends RoleConfig<AggregatorConfig> {
     public static final String TOPIC_PARTITIONS = PREFIX + "topic.partitions";
     public static final String TOPIC_GROUPS = PREFIX + "topic.groups";
 
-    private static final ConfigDef.Validator EVENT_TIME = (name, value) -> {
-        String spec = String.valueOf(value);
-        if (!spec.equals("record")
-                && !(spec.startsWith("header:") && spec.length() > 7)
-                && !(spec.startsWith("json:") && spec.length() > 5)) {
-            throw new ConfigException(name, value, "must be 'record', 'header:NAME' or 'json:PATH'");
-        }
-    };
-
     private static final ConfigDef.Validator GROUPS = (name, value) -> {
         try {
             TopicGroups.parse(String.valueOf(value));
@@ -138,7 +129,7 @@ public final class AggregatorConfig extends RoleConfig<AggregatorConfig> {
                             LOG_EVENT_TIME,
                             Type.STRING,
                             "record",
-                            EVENT_TIME,
+                            SharedSettings.EVENT_TIME,
                             Importance.MEDIUM,
                             "Event time of an audited record, as the agents' tally.event.time: 'record' (the "
                                     + "timestamp in the log), 'header:NAME' or 'json:PATH' (only this one reads "

@@ -3,12 +3,12 @@ package io.tally.aggregator;
 import io.tally.aggregator.internal.kafka.CommittedTopicsSubscriber;
 import io.tally.aggregator.internal.kafka.Envelope;
 import io.tally.aggregator.internal.kafka.KafkaEdges;
-import io.tally.aggregator.internal.kafka.LogTopics;
-import io.tally.aggregator.internal.logtier.EventTimeRule;
 import io.tally.aggregator.internal.logtier.LogCounter;
 import io.tally.aggregator.internal.logtier.LogObservation;
 import io.tally.aggregator.internal.logtier.LogRecordDeserializer;
 import io.tally.aggregator.internal.logtier.LogTierOperator;
+import io.tally.core.AuditedTopics;
+import io.tally.core.EventTimeSpec;
 import io.tally.core.settings.SharedSettings;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -46,7 +46,13 @@ public final class LogTierJob {
     static void addTo(StreamExecutionEnvironment env, AggregatorConfig config, boolean bounded) {
         String topics = config.getString(SharedSettings.LOG_TOPICS);
         addCounter(
-                env, config, bounded, LogCounter.TIER, false, "log", b -> b.setTopicPattern(LogTopics.pattern(topics)));
+                env,
+                config,
+                bounded,
+                LogCounter.TIER,
+                false,
+                "log",
+                b -> b.setTopicPattern(AuditedTopics.pattern(topics)));
         String listed = config.getString(SharedSettings.LOG_COMMITTED_TOPICS);
         addCounter(
                 env,
@@ -71,7 +77,7 @@ public final class LogTierJob {
         KafkaSourceBuilder<LogObservation> builder = KafkaEdges.<LogObservation>auditedTopicsSource(
                         config, readCommitted, "." + name)
                 .setDeserializer(new LogRecordDeserializer(
-                        EventTimeRule.parse(config.getString(AggregatorConfig.LOG_EVENT_TIME))));
+                        EventTimeSpec.parse(config.getString(AggregatorConfig.LOG_EVENT_TIME))));
         subscribe.accept(builder);
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest()).setProperty("partition.discovery.interval.ms", "-1");

@@ -1,6 +1,5 @@
 package io.tally.agent;
 
-import io.tally.agent.internal.EventTimeSource;
 import io.tally.agent.internal.InternalSettings;
 import io.tally.core.settings.RoleConfig;
 import io.tally.core.settings.SettingsTable;
@@ -69,7 +68,7 @@ public final class AgentConfig extends RoleConfig<AgentConfig> {
                             EVENT_TIME,
                             Type.STRING,
                             "record",
-                            EventTimeSource.VALIDATOR,
+                            SharedSettings.EVENT_TIME,
                             Importance.MEDIUM,
                             "Where a message's event time comes from: 'record' (the Kafka timestamp as stored in the "
                                     + "log), 'header:NAME' (epoch ms as 8 bytes big-endian or decimal text), or "

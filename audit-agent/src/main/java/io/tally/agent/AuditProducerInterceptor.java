@@ -2,13 +2,14 @@ package io.tally.agent;
 
 import io.tally.agent.internal.AgentRuntime;
 import io.tally.agent.internal.AttemptCounter;
-import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.Callbacks;
 import io.tally.agent.internal.EventTimeSource;
+import io.tally.agent.internal.IdHeaders;
 import io.tally.agent.internal.TierCounter;
-import io.tally.agent.internal.Topics;
+import io.tally.core.AuditedTopics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import io.tally.core.EventTimes;
 import io.tally.core.settings.SharedSettings;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -83,15 +84,15 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     @Override
     public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
         try {
-            if (runtime != null && Topics.audited(record.topic())) {
+            if (runtime != null && AuditedTopics.audited(record.topic())) {
                 Headers headers = record.headers();
-                AuditIds.stamp(headers);
+                IdHeaders.stamp(headers);
                 attempts.increment();
-                if (eventTime.readsValue() && headers.lastHeader(EventTimeSource.EVENT_TIME_HEADER) == null) {
+                if (eventTime.readsValue() && headers.lastHeader(EventTimes.HEADER) == null) {
                     long time = eventTime.extract(-1, headers, record.value());
                     if (time != EventTimeSource.NONE) {
                         headers.add(new RecordHeader(
-                                EventTimeSource.EVENT_TIME_HEADER,
+                                EventTimes.HEADER,
                                 ByteBuffer.allocate(8).putLong(time).array()));
                     }
                 }
@@ -110,7 +111,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
     @Override
     public void onAcknowledgement(RecordMetadata metadata, Exception exception, Headers headers) {
         try {
-            if (runtime == null || metadata == null || !Topics.audited(metadata.topic())) {
+            if (runtime == null || metadata == null || !AuditedTopics.audited(metadata.topic())) {
                 return;
             }
             if (exception != null) {
@@ -124,12 +125,12 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             if (eventTime.isRecordTimestamp()) {
                 time = metadata.hasTimestamp() ? metadata.timestamp() : EventTimeSource.NONE;
             } else if (eventTime.readsValue()) {
-                Header stamped = headers == null ? null : headers.lastHeader(EventTimeSource.EVENT_TIME_HEADER);
-                time = stamped == null ? EventTimeSource.NONE : EventTimeSource.fromHeaderBytes(stamped.value());
+                Header stamped = headers == null ? null : headers.lastHeader(EventTimes.HEADER);
+                time = stamped == null ? EventTimeSource.NONE : EventTimes.fromHeader(stamped.value());
             } else {
                 time = eventTime.extract(-1, headers, null);
             }
-            long id = AuditIds.read(headers, metadata.topic(), metadata.partition(), metadata.offset());
+            long id = IdHeaders.read(headers, metadata.topic(), metadata.partition(), metadata.offset());
             long bytes = Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize());
             counter.count(metadata.topic(), time, now, bytes, id);
         } catch (RuntimeException e) {

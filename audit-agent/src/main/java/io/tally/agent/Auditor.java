@@ -3,7 +3,7 @@ package io.tally.agent;
 import io.tally.agent.internal.AgentRuntime;
 import io.tally.agent.internal.Callbacks;
 import io.tally.agent.internal.TierCounter;
-import io.tally.agent.internal.Topics;
+import io.tally.core.AuditedTopics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import java.util.Map;
@@ -56,7 +56,7 @@ public final class Auditor implements AutoCloseable {
      */
     public void record(String topic, long eventTimeMs, long id, long bytes) {
         try {
-            if (Topics.audited(topic)) {
+            if (AuditedTopics.audited(topic)) {
                 counter.count(topic, eventTimeMs, clock.millis(), Math.max(0, bytes), id);
             }
         } catch (RuntimeException e) {

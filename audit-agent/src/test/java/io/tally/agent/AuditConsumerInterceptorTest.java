@@ -2,10 +2,10 @@ package io.tally.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.agent.internal.EventTimeSource;
 import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.CountingMode;
+import io.tally.core.EventTimes;
 import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
 import java.nio.charset.StandardCharsets;
@@ -444,7 +444,7 @@ class AuditConsumerInterceptorTest {
         for (long o = 0; o < 3; o++) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(
-                    EventTimeSource.EVENT_TIME_HEADER,
+                    EventTimes.HEADER,
                     java.nio.ByteBuffer.allocate(8).putLong(stamped).array());
             batch.add(new ConsumerRecord<>(
                     "orders",

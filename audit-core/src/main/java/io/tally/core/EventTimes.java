@@ -14,6 +14,13 @@ public final class EventTimes {
     /** No usable event time. */
     public static final long NONE = Long.MIN_VALUE;
 
+    /**
+     * The header a producer agent stamps with the event time it read from a value ({@code tally.event.time=json:PATH}),
+     * as 8 bytes big-endian epoch ms; every tier that reads event times from values reads it first, so a message is
+     * bucketed alike however its value is deserialized there.
+     */
+    public static final String HEADER = "tally.et";
+
     private static final JsonFactory JSON = new JsonFactory();
 
     private EventTimes() {}

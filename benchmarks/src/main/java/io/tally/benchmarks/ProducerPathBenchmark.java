@@ -1,7 +1,7 @@
 package io.tally.benchmarks;
 
 import io.tally.agent.AuditProducerInterceptor;
-import io.tally.agent.internal.AuditIds;
+import io.tally.agent.internal.IdHeaders;
 import io.tally.agent.internal.InternalSettings;
 import io.tally.core.settings.SharedSettings;
 import java.util.HashMap;
@@ -79,7 +79,7 @@ public class ProducerPathBenchmark {
         RecordHeaders[] pool = new RecordHeaders[1024];
         for (int i = 0; i < pool.length; i++) {
             pool[i] = new RecordHeaders();
-            AuditIds.stamp(pool[i]);
+            IdHeaders.stamp(pool[i]);
         }
         return pool;
     }

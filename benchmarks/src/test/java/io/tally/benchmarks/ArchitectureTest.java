@@ -8,15 +8,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import io.tally.agent.internal.AuditIds;
 import io.tally.agent.internal.AuditSink;
+import io.tally.agent.internal.IdHeaders;
 import io.tally.agent.internal.InternalSettings;
 import org.junit.jupiter.api.Test;
 
 /**
  * The benchmarks measure the agent as applications run it, through its interceptors; of its internals they use
  * only the hooks its own tests use: a sink instead of a Kafka producer ({@code InternalSettings}, {@code AuditSink})
- * and the id stamp, to prepare records as the producer interceptor leaves them ({@code AuditIds}).
+ * and the id stamp, to prepare records as the producer interceptor leaves them ({@code IdHeaders}).
  */
 class ArchitectureTest {
     private static final JavaClasses BENCHMARKS = new ClassFileImporter()
@@ -28,7 +28,7 @@ class ArchitectureTest {
         noClasses()
                 .should()
                 .dependOnClassesThat(resideInAPackage("io.tally..internal..")
-                        .and(not(belongToAnyOf(InternalSettings.class, AuditSink.class, AuditIds.class))))
+                        .and(not(belongToAnyOf(InternalSettings.class, AuditSink.class, IdHeaders.class))))
                 .check(BENCHMARKS);
     }
 }

@@ -33,7 +33,8 @@ final class AggregatorCommand implements Callable<Integer> {
     @Option(
             names = "--bucket",
             paramLabel = "DURATION",
-            description = "Event-time bucket size, the same as the agents' tally.bucket.ms (default: 60s).")
+            description = "Event-time bucket size, the same as the agents' tally.bucket.ms (default: "
+                    + SharedSettings.DEFAULT_BUCKET_MS / 1_000 + "s).")
     Duration bucket;
 
     @Option(

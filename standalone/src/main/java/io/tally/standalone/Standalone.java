@@ -8,6 +8,7 @@ import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
 import io.tally.core.Clock;
 import io.tally.core.TallyException;
+import io.tally.core.local.FolderLock;
 import io.tally.core.settings.SharedSettings;
 import io.tally.reconciler.ReconcilerConfig;
 import io.tally.reconciler.ReconcilerService;
@@ -21,13 +22,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -65,7 +60,7 @@ final class Standalone implements AutoCloseable {
     /** what the roles were started with, for a role started again */
     private Map<String, Object> roleSettings;
 
-    private FileChannel lockChannel;
+    private FolderLock folderLock;
     private CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
     private Standalone(PrintStream log) {
@@ -219,39 +214,24 @@ final class Standalone implements AutoCloseable {
                 log.println("tally: stopping " + p.name() + " failed: " + e);
             }
         }
-        if (lockChannel != null) {
+        if (folderLock != null) {
             try {
-                lockChannel.close(); // releases the lock
+                folderLock.close();
             } catch (IOException e) {
                 log.println("tally: releasing the data folder lock failed: " + e);
             }
-            lockChannel = null;
+            folderLock = null;
         }
     }
 
     /** One standalone per data folder: a second one would share Kafka's log and Cassandra's files. */
     private void lock(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            Path lockFile = dataDir.resolve("standalone.lock");
-            FileChannel channel = FileChannel.open(
-                    lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
-                channel.close();
-                throw new TallyException("the data folder " + dataDir + " is in use by another tally standalone"
-                        + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; stop it or pick another --data-dir");
-            }
-            channel.truncate(0);
-            channel.write(java.nio.ByteBuffer.wrap(
-                    Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
-            lockChannel = channel;
+            folderLock = FolderLock.acquire(
+                    dataDir.resolve("standalone.lock"),
+                    holder -> new TallyException("the data folder " + dataDir + " is in use by another tally standalone"
+                            + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                            + "; stop it or pick another --data-dir"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock the data folder " + dataDir + ": " + e.getMessage(), e);
         }

@@ -32,7 +32,7 @@ final class StandaloneCommand implements Callable<Integer> {
             names = "--bucket",
             paramLabel = "DURATION",
             description = "Event-time bucket size; set the agents' tally.bucket.ms to the same (default: "
-                    + "tally.bucket.ms, else 60s).")
+                    + "tally.bucket.ms, else " + SharedSettings.DEFAULT_BUCKET_MS / 1_000 + "s).")
     Duration bucket;
 
     @Option(

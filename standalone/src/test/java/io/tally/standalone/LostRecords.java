@@ -3,7 +3,7 @@ package io.tally.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tally.agent.internal.AuditIds;
+import io.tally.agent.internal.IdHeaders;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.PeelResult;
 import java.net.URI;
@@ -76,7 +76,7 @@ final class LostRecords {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                         if (r.offset() < to.get(tp)) {
                             ids.add(io.tally.core.AuditIds.hex(
-                                    AuditIds.read(r.headers(), r.topic(), r.partition(), r.offset())));
+                                    IdHeaders.read(r.headers(), r.topic(), r.partition(), r.offset())));
                         }
                     }
                 }

@@ -1,8 +1,8 @@
 package io.tally.storage;
 
+import io.tally.core.local.FolderLock;
 import io.tally.storage.internal.CassandraLibLocator;
 import io.tally.storage.internal.ChildJvmCommand;
-import io.tally.storage.internal.DataDirLock;
 import io.tally.storage.internal.FreePorts;
 import io.tally.storage.internal.JavaRuntimes;
 import io.tally.storage.internal.NodeLayout;
@@ -45,7 +45,7 @@ public final class LocalCassandraNode implements AutoCloseable {
     private int cqlPort;
     private int storagePort;
     private NodeProcess process;
-    private DataDirLock lock;
+    private FolderLock lock;
     private Thread shutdownHook;
     private String releaseVersion;
     private boolean closed;
@@ -90,7 +90,7 @@ public final class LocalCassandraNode implements AutoCloseable {
         // so another process can take it in between: the child then fails to bind, and other ports are tried
         int attempts = cqlPort == 0 || storagePort == 0 ? PORT_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
-            lock = DataDirLock.acquire(layout);
+            lock = lock(layout);
             int cql = cqlPort;
             int storage = storagePort;
             try {
@@ -269,9 +269,29 @@ public final class LocalCassandraNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the data folder's {@code node.lock}, held while the node runs: two nodes on one folder would corrupt it.
+     *
+     * @throws StorageException if another node holds the folder or the lock file cannot be made
+     */
+    private static FolderLock lock(NodeLayout layout) {
+        try {
+            return FolderLock.acquire(
+                    layout.lockFile(),
+                    holder -> new StorageException("The Cassandra data folder " + layout.root()
+                            + " is in use by another local node; stop it or choose another data folder."));
+        } catch (IOException e) {
+            throw new StorageException("Could not lock the Cassandra data folder " + layout.root() + ": " + e, e);
+        }
+    }
+
     private void releaseLockAndHook() {
         if (lock != null) {
-            lock.close();
+            try {
+                lock.close();
+            } catch (IOException e) {
+                // the lock goes with the process at the latest
+            }
             lock = null;
         }
         removeShutdownHook();

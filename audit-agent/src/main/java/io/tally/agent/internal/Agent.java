@@ -21,7 +21,7 @@ public final class Agent {
     private final AgentIdentity identity;
     private final String tier;
     private final Clock clock;
-    private final CountingRules rules;
+    private final AgentCountingRules rules;
     private final List<TierCounter> counters = new ArrayList<>();
     private final AtomicLong nextSeq = new AtomicLong();
     private final Drops drops = new Drops();
@@ -33,7 +33,7 @@ public final class Agent {
     private volatile boolean readCommitted;
     private volatile boolean transactional;
 
-    Agent(AgentIdentity identity, String tier, Clock clock, CountingRules rules) {
+    Agent(AgentIdentity identity, String tier, Clock clock, AgentCountingRules rules) {
         this.identity = identity;
         this.tier = tier;
         this.clock = clock;
@@ -62,7 +62,7 @@ public final class Agent {
         return clock;
     }
 
-    CountingRules rules() {
+    AgentCountingRules rules() {
         return rules;
     }
 

@@ -4,6 +4,7 @@ import io.tally.agent.AgentConfig;
 import io.tally.core.AgentIdentity;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
+import io.tally.core.EventTimeSpec;
 import io.tally.core.settings.SharedSettings;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class AgentRuntime implements AutoCloseable {
         if (tier == null || tier.isEmpty()) {
             throw new org.apache.kafka.common.config.ConfigException(AgentConfig.TIER, tier, "a tier name is required");
         }
-        CountingRules rules = new CountingRules(
+        AgentCountingRules rules = new AgentCountingRules(
                 config.getLong(SharedSettings.BUCKET_MS),
                 config.getInt(SharedSettings.DIGEST_CELLS),
                 config.getLong(SharedSettings.SKEW_FUTURE_MS),
@@ -98,7 +99,7 @@ public final class AgentRuntime implements AutoCloseable {
                 agent,
                 emitter,
                 key,
-                EventTimeSource.parse(config.getString(AgentConfig.EVENT_TIME)),
+                EventTimeSource.of(EventTimeSpec.parse(config.getString(AgentConfig.EVENT_TIME))),
                 Duration.ofMillis(config.getLong(AgentConfig.CLOSE_TIMEOUT_MS)),
                 config.getLong(AgentConfig.COMMIT_WAIT_MS),
                 config.getLong(AgentConfig.PARTITION_IDLE_MS),

@@ -11,12 +11,12 @@ import java.util.List;
  * it. Almost every message falls in the bucket of the previous one, so that bucket is remembered.
  */
 final class BucketSet {
-    private final CountingRules rules;
+    private final AgentCountingRules rules;
     private final HashMap<Long, BucketCounts> buckets = new HashMap<>();
     private BucketCounts last;
     private long maxEventTime = EventTimeSource.NONE;
 
-    BucketSet(CountingRules rules) {
+    BucketSet(AgentCountingRules rules) {
         this.rules = rules;
     }
 

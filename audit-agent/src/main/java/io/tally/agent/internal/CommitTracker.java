@@ -35,7 +35,7 @@ final class CommitTracker {
     private final TierCounter committed;
     private final TierCounter consumed;
     private final long commitWaitMs;
-    private final CountingRules rules;
+    private final AgentCountingRules rules;
     private final Drops drops;
     private final long pendingIdleMs;
     private final boolean canCommit;
@@ -64,7 +64,7 @@ final class CommitTracker {
             TierCounter consumed,
             long commitWaitMs,
             long pendingIdleMs,
-            CountingRules rules,
+            AgentCountingRules rules,
             Drops drops,
             boolean canCommit,
             long maxPending) {

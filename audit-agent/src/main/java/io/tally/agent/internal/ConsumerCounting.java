@@ -1,6 +1,7 @@
 package io.tally.agent.internal;
 
 import io.tally.agent.AgentConfig;
+import io.tally.core.AuditedTopics;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ public final class ConsumerCounting {
     private final AgentRuntime runtime;
     private final Clock clock;
     private final EventTimeSource eventTime;
-    private final CountingRules rules;
+    private final AgentCountingRules rules;
     private final CommitTracker tracker;
     /** What was read of each partition, republished after every poll and commit for the agent's heartbeats. */
     private volatile List<PartitionReport> partitions = List.of();
@@ -80,7 +81,7 @@ public final class ConsumerCounting {
         long discarded = 0;
         Set<TopicPartition> started = null;
         for (TopicPartition tp : records.partitions()) {
-            if (!Topics.audited(tp.topic())) {
+            if (!AuditedTopics.audited(tp.topic())) {
                 continue;
             }
             List<? extends ConsumerRecord<?, ?>> batch = records.records(tp);
@@ -98,7 +99,7 @@ public final class ConsumerCounting {
                 long time = recordTime
                         ? (r.timestamp() >= 0 ? r.timestamp() : EventTimeSource.NONE)
                         : eventTime.extract(r.timestamp(), r.headers(), readsValue ? r.value() : null);
-                long id = AuditIds.read(r.headers(), tp.topic(), tp.partition(), r.offset());
+                long id = IdHeaders.read(r.headers(), tp.topic(), tp.partition(), r.offset());
                 long bytes = Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
                 pending.add(r.offset(), time, id, bytes);
             }

@@ -45,7 +45,7 @@ final class Drops {
     }
 
     /** @return the bucket a message of event time {@code eventTime} seen at {@code now} would have counted in */
-    static long bucketOf(CountingRules rules, long eventTime, long now) {
+    static long bucketOf(AgentCountingRules rules, long eventTime, long now) {
         return rules.tiers.bucketOf(eventTime, now);
     }
 

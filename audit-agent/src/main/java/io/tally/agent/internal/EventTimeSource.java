@@ -1,34 +1,28 @@
 package io.tally.agent.internal;
 
+import io.tally.core.EventTimeSpec;
 import io.tally.core.EventTimes;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Where a message's event time comes from ({@code tally.event.time}): the record timestamp, a header, or a field
- * of a JSON value. {@link #NONE} marks a message without a usable one.
+ * Reads a message's event time from a Kafka record as its {@link EventTimeSpec} ({@code tally.event.time}) says: the
+ * record timestamp, a header, or a field of a JSON value. {@link #NONE} marks a message without a usable one. One
+ * subclass per form, chosen once at configuration, so that the per-record call neither parses nor allocates.
  */
 public abstract class EventTimeSource {
     /** No usable event time. */
     public static final long NONE = EventTimes.NONE;
-    /** Header the producer agent writes the extracted event time into when it comes from the value. */
-    public static final String EVENT_TIME_HEADER = "tally.et";
 
-    public static final ConfigDef.Validator VALIDATOR = new SpecValidator();
-
-    /** @return the source described by {@code spec}: {@code record}, {@code header:NAME} or {@code json:PATH} */
-    public static EventTimeSource parse(String spec) {
-        if (spec.equals("record")) {
+    /** @return the reader of {@code spec} */
+    public static EventTimeSource of(EventTimeSpec spec) {
+        if (spec.isRecordTimestamp()) {
             return new RecordTimestamp();
-        } else if (spec.startsWith("header:") && spec.length() > "header:".length()) {
-            return new FromHeader(spec.substring("header:".length()));
-        } else if (spec.startsWith("json:") && spec.length() > "json:".length()) {
-            return new FromJson(spec.substring("json:".length()).split("\\."));
+        } else if (spec.header() != null) {
+            return new FromHeader(spec.header());
         }
-        throw new IllegalArgumentException("must be 'record', 'header:NAME' or 'json:PATH', was '" + spec + "'");
+        return new FromJson(spec);
     }
 
     /** @return whether the event time is the record timestamp (the common, cheapest case) */
@@ -48,11 +42,6 @@ public abstract class EventTimeSource {
      * @return the event time in epoch ms, or {@link #NONE}
      */
     public abstract long extract(long recordTimestamp, Headers headers, Object value);
-
-    /** @return epoch ms from a header value: 8 bytes big-endian, or decimal text; {@link #NONE} otherwise */
-    public static long fromHeaderBytes(byte[] bytes) {
-        return EventTimes.fromHeader(bytes);
-    }
 
     private static final class RecordTimestamp extends EventTimeSource {
         @Override
@@ -76,12 +65,12 @@ public abstract class EventTimeSource {
         @Override
         public long extract(long recordTimestamp, Headers headers, Object value) {
             Header header = headers == null ? null : headers.lastHeader(name);
-            return header == null ? NONE : fromHeaderBytes(header.value());
+            return header == null ? NONE : EventTimes.fromHeader(header.value());
         }
     }
 
     /**
-     * A field of a JSON value. The {@link #EVENT_TIME_HEADER} a producer agent stamped is read first: it holds what
+     * A field of a JSON value. The {@link EventTimes#HEADER} a producer agent stamped is read first: it holds what
      * that agent extracted, so every tier of the pipeline buckets the message alike, and a consumer whose
      * deserializer turns values into objects (a POJO, an Avro record) still finds it. Only a message without it is
      * parsed, and only a {@code String} or {@code byte[]} value can be: any other is counted as without event time,
@@ -89,11 +78,11 @@ public abstract class EventTimeSource {
      */
     private static final class FromJson extends EventTimeSource {
         private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventTimeSource.class);
-        private final String[] path;
+        private final EventTimeSpec spec;
         private volatile boolean warned;
 
-        FromJson(String[] path) {
-            this.path = path;
+        FromJson(EventTimeSpec spec) {
+            this.spec = spec;
         }
 
         @Override
@@ -103,45 +92,28 @@ public abstract class EventTimeSource {
 
         @Override
         public long extract(long recordTimestamp, Headers headers, Object value) {
-            Header stamped = headers == null ? null : headers.lastHeader(EVENT_TIME_HEADER);
+            Header stamped = headers == null ? null : headers.lastHeader(EventTimes.HEADER);
             if (stamped != null) {
-                long t = fromHeaderBytes(stamped.value());
+                long t = EventTimes.fromHeader(stamped.value());
                 if (t != NONE) {
                     return t;
                 }
             }
             if (value instanceof byte[] b) {
-                return EventTimes.fromJson(b, path);
+                return spec.fromJson(b);
             } else if (value instanceof String s) {
-                return EventTimes.fromJson(s.getBytes(StandardCharsets.UTF_8), path);
+                return spec.fromJson(s.getBytes(StandardCharsets.UTF_8));
             }
             if (value != null && !warned) {
                 warned = true;
                 LOG.warn(
-                        "Tally agent: tally.event.time=json:{} cannot read values of type {} (only String and byte[]); "
+                        "Tally agent: tally.event.time={} cannot read values of type {} (only String and byte[]); "
                                 + "messages without a '{}' header are counted as without event time (noTimestamp)",
-                        String.join(".", path),
+                        spec,
                         value.getClass().getName(),
-                        EVENT_TIME_HEADER);
+                        EventTimes.HEADER);
             }
             return NONE;
-        }
-    }
-
-    /** Validates {@code tally.event.time}. */
-    public static final class SpecValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            try {
-                parse((String) value);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "record, header:NAME, json:PATH";
         }
     }
 }

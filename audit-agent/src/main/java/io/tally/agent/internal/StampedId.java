@@ -1,5 +1,6 @@
 package io.tally.agent.internal;
 
+import io.tally.core.AuditIds;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
@@ -14,7 +15,7 @@ final class StampedId implements Header {
 
     StampedId(long id) {
         this.id = id;
-        this.value = io.tally.core.AuditIds.toHex(id);
+        this.value = AuditIds.toHex(id);
     }
 
     long id() {

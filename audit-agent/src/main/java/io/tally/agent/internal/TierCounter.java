@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * BENCHMARKS.md.)
  */
 public final class TierCounter {
-    private final CountingRules rules;
+    private final AgentCountingRules rules;
     private final CountingMode mode;
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private final Drops drops;
@@ -26,7 +26,7 @@ public final class TierCounter {
      */
     private Topic last;
 
-    TierCounter(CountingRules rules, CountingMode mode, Drops drops) {
+    TierCounter(AgentCountingRules rules, CountingMode mode, Drops drops) {
         this.rules = rules;
         this.mode = mode;
         this.drops = drops;

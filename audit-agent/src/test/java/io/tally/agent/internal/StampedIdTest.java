@@ -2,6 +2,7 @@ package io.tally.agent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.core.AuditIds;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -12,14 +13,14 @@ class StampedIdTest {
     void the_id_read_back_is_the_one_its_hex_encodes() {
         for (int i = 0; i < 1_000; i++) {
             RecordHeaders headers = new RecordHeaders();
-            AuditIds.stamp(headers);
+            IdHeaders.stamp(headers);
             Header header = headers.lastHeader(AuditIds.HEADER);
-            long parsed = io.tally.core.AuditIds.fromHeader(header.value());
-            assertThat(AuditIds.read(headers, "orders", 0, i)).isEqualTo(parsed);
+            long parsed = AuditIds.fromHeader(header.value());
+            assertThat(IdHeaders.read(headers, "orders", 0, i)).isEqualTo(parsed);
             // the same bytes in an ordinary header, as a consumer reads them, give the same id
             RecordHeaders copied = new RecordHeaders();
             copied.add(AuditIds.HEADER, header.value());
-            assertThat(AuditIds.read(copied, "orders", 0, i)).isEqualTo(parsed);
+            assertThat(IdHeaders.read(copied, "orders", 0, i)).isEqualTo(parsed);
         }
     }
 
@@ -27,9 +28,9 @@ class StampedIdTest {
     void a_record_that_carries_an_id_keeps_it() {
         RecordHeaders headers = new RecordHeaders();
         headers.add(AuditIds.HEADER, "00000000000000ff".getBytes(StandardCharsets.US_ASCII));
-        AuditIds.stamp(headers);
+        IdHeaders.stamp(headers);
         assertThat(headers.headers(AuditIds.HEADER)).hasSize(1);
-        assertThat(AuditIds.read(headers, "orders", 0, 7)).isEqualTo(255);
+        assertThat(IdHeaders.read(headers, "orders", 0, 7)).isEqualTo(255);
     }
 
     @Test

@@ -21,7 +21,7 @@ class TierCounterTest {
 
     private final Drops dropped = new Drops();
     private final TierCounter counter =
-            new TierCounter(new CountingRules(BUCKET_MS, 64, 60_000, 3_600_000, 1_000), CountingMode.ACK, dropped);
+            new TierCounter(new AgentCountingRules(BUCKET_MS, 64, 60_000, 3_600_000, 1_000), CountingMode.ACK, dropped);
 
     @Test
     void drains_what_was_counted_and_starts_afresh() {

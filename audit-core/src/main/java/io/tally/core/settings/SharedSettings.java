@@ -1,5 +1,7 @@
 package io.tally.core.settings;
 
+import io.tally.core.AuditedTopics;
+import io.tally.core.EventTimeSpec;
 import io.tally.core.sketch.IdDigest;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -27,6 +29,9 @@ public final class SharedSettings {
     public static final String ALERTS_TOPIC = "tally.alerts.topic";
     public static final String DLQ_TOPIC = "tally.dlq.topic";
     public static final String BUCKET_MS = "tally.bucket.ms";
+    /** The default of {@link #BUCKET_MS}: one minute. */
+    public static final long DEFAULT_BUCKET_MS = 60_000L;
+
     public static final String FLUSH_INTERVAL_MS = "tally.flush.interval.ms";
     public static final String DIGEST_CELLS = "tally.digest.cells";
     public static final String SKEW_FUTURE_MS = "tally.skew.future.ms";
@@ -52,6 +57,26 @@ public final class SharedSettings {
             Pattern.compile(String.valueOf(value));
         } catch (PatternSyntaxException e) {
             throw new ConfigException(name, value, "not a regular expression: " + e.getDescription());
+        }
+    };
+
+    /**
+     * Validates an event-time specification ({@link EventTimeSpec}: {@code tally.event.time} and the log tier's
+     * {@code tally.aggregator.log.event.time}); the error names the key and the value.
+     */
+    public static final ConfigDef.Validator EVENT_TIME = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                EventTimeSpec.parse(value == null ? null : String.valueOf(value));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, "must be " + EventTimeSpec.FORMS);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "record, header:NAME, json:PATH";
         }
     };
 
@@ -110,7 +135,7 @@ public final class SharedSettings {
                     .define(
                             BUCKET_MS,
                             Type.LONG,
-                            60_000L,
+                            DEFAULT_BUCKET_MS,
                             Range.atLeast(1_000),
                             Importance.HIGH,
                             "Event-time bucket size in ms; the same for every agent and the aggregator (records of "
@@ -152,7 +177,7 @@ public final class SharedSettings {
                     .define(
                             LOG_TOPICS,
                             Type.STRING,
-                            "^(?!tally\\.|__).*",
+                            AuditedTopics.ALL,
                             REGEX,
                             Importance.MEDIUM,
                             "Regular expression of the topics the log tier audits; Tally's own (tally.*) and "

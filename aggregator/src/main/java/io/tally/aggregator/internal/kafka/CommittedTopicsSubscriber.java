@@ -1,5 +1,6 @@
 package io.tally.aggregator.internal.kafka;
 
+import io.tally.core.AuditedTopics;
 import io.tally.core.kafka.TransactionalWriters;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,8 +54,8 @@ public final class CommittedTopicsSubscriber implements KafkaSubscriber {
     @Override
     public Set<TopicPartition> getSubscribedTopicPartitions(AdminClient admin) {
         try {
-            Pattern audited = LogTopics.pattern(auditedRegex);
-            Pattern listed = listedRegex.isEmpty() ? null : LogTopics.pattern(listedRegex);
+            Pattern audited = AuditedTopics.pattern(auditedRegex);
+            Pattern listed = listedRegex.isEmpty() ? null : AuditedTopics.pattern(listedRegex);
             Set<String> candidates = new HashSet<>();
             for (String topic : admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 if (!audited.matcher(topic).matches()) {

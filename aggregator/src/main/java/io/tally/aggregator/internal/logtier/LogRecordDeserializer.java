@@ -1,6 +1,7 @@
 package io.tally.aggregator.internal.logtier;
 
 import io.tally.core.AuditIds;
+import io.tally.core.EventTimeSpec;
 import io.tally.core.EventTimes;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -14,9 +15,9 @@ import org.apache.kafka.common.header.Header;
  */
 public final class LogRecordDeserializer implements KafkaRecordDeserializationSchema<LogObservation> {
     private static final long serialVersionUID = 1L;
-    private final EventTimeRule eventTime;
+    private final EventTimeSpec eventTime;
 
-    public LogRecordDeserializer(EventTimeRule eventTime) {
+    public LogRecordDeserializer(EventTimeSpec eventTime) {
         this.eventTime = eventTime;
     }
 
@@ -36,14 +37,14 @@ public final class LogRecordDeserializer implements KafkaRecordDeserializationSc
             return h == null ? EventTimes.NONE : EventTimes.fromHeader(h.value());
         }
         if (eventTime.readsValue()) {
-            Header copied = record.headers().lastHeader(EventTimeRule.AGENT_EVENT_TIME_HEADER);
+            Header copied = record.headers().lastHeader(EventTimes.HEADER);
             if (copied != null) {
                 long t = EventTimes.fromHeader(copied.value());
                 if (t != EventTimes.NONE) {
                     return t;
                 }
             }
-            return eventTime.fromValue(record.value());
+            return eventTime.fromJson(record.value());
         }
         return record.timestamp() >= 0 ? record.timestamp() : EventTimes.NONE;
     }

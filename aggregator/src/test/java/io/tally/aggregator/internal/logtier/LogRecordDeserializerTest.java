@@ -3,6 +3,7 @@ package io.tally.aggregator.internal.logtier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.core.AuditIds;
+import io.tally.core.EventTimeSpec;
 import io.tally.core.EventTimes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class LogRecordDeserializerTest {
 
     private static LogObservation read(String rule, ConsumerRecord<byte[], byte[]> record) {
         List<LogObservation> out = new ArrayList<>();
-        new LogRecordDeserializer(EventTimeRule.parse(rule))
+        new LogRecordDeserializer(EventTimeSpec.parse(rule))
                 .deserialize(record, new org.apache.flink.util.Collector<>() {
                     @Override
                     public void collect(LogObservation o) {
@@ -78,7 +79,9 @@ class LogRecordDeserializerTest {
         assertThat(read("json:meta.at", record(5, new RecordHeaders(), json)).eventTime)
                 .isEqualTo(4_242);
         RecordHeaders copied = new RecordHeaders();
-        copied.add("tally.et", java.nio.ByteBuffer.allocate(8).putLong(99_999L).array());
+        copied.add(
+                EventTimes.HEADER,
+                java.nio.ByteBuffer.allocate(8).putLong(99_999L).array());
         assertThat(read("json:meta.at", record(5, copied, json)).eventTime).isEqualTo(99_999);
         assertThat(read("json:meta.at", record(5, new RecordHeaders(), "x".getBytes(StandardCharsets.UTF_8))).eventTime)
                 .isEqualTo(EventTimes.NONE);
