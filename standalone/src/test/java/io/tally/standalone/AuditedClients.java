@@ -130,17 +130,23 @@ final class AuditedClients {
                     .all()
                     .get();
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            Object last = null;
             while (true) {
-                var description = admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get()
-                        .get(topic);
-                if (description.partitions().size() == partitions
-                        && description.partitions().stream().allMatch(p -> p.leader() != null)) {
-                    return;
+                try {
+                    var description = admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic);
+                    last = description;
+                    if (description.partitions().size() == partitions
+                            && description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    last = e.getCause(); // not known to the broker answering yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the partitions of " + topic + " have no leader: " + description);
+                    throw new AssertionError("the partitions of " + topic + " have no leader: " + last);
                 }
                 Thread.sleep(100);
             }
