@@ -16,9 +16,11 @@ import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.TallySchema;
+import io.tally.storage.Verdict;
 import io.tally.storage.testing.CassandraNodeExtension;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -321,6 +323,23 @@ class ApiServerIT {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
         assertThat(echarts.status()).isEqualTo(200);
+    }
+
+    @Test
+    void describes_every_verdict_with_its_colours_and_the_refresh_interval() {
+        Http.Answer a = get("/api/v1/meta", "/api/v1/meta");
+
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().get("refreshMs").asLong())
+                .isEqualTo(ApiConfig.defaults().getLong(ApiConfig.REFRESH_MS));
+        assertThat(StreamSupport.stream(a.json().get("verdicts").spliterator(), false)
+                        .map(v -> v.get("name").asText())
+                        .toList())
+                .containsExactlyElementsOf(
+                        Arrays.stream(Verdict.values()).map(Enum::name).toList());
+        JsonNode loss = a.json().get("verdicts").get(Verdict.LOSS.ordinal());
+        assertThat(loss.get("colour").asText()).isEqualTo("#d7263d");
+        assertThat(loss.get("discrepancy").asBoolean()).isTrue();
     }
 
     private static List<JsonNode> items(Http.Answer a) {
