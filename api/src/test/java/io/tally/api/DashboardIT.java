@@ -8,12 +8,14 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tally.core.AuditIds;
 import io.tally.core.Clock;
+import io.tally.core.TierProgress;
 import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.TallySchema;
 import io.tally.storage.testing.CassandraNodeExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +37,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @ExtendWith(CassandraNodeExtension.class)
 class DashboardIT {
     private static final String TOKEN = "s3cret-dashboard-token";
+    /** A topic read by more tiers, with longer names, than its row of the topics table has room for. */
+    private static final String WIDE = "wide";
+
+    private static final List<String> WIDE_TIERS = List.of(
+            "producer",
+            "log",
+            // no hyphen: a line may break after one, and these names have to be cut to fit
+            "consumer.fraud_scoring.realtime_enrichment.eu_west_1",
+            "consumer.fraud_scoring.realtime_enrichment.us_east_1",
+            "consumer.search_indexer",
+            "consumer.warehouse_loader.nightly_backfill");
     /**
      * Installed before the page's own scripts: counts the dashboard's requests for topics and changes what
      * {@code /api/v1/meta} answers (LOSS painted #123456, a refresh every 400 ms), so a dashboard that keeps copies
@@ -185,6 +198,69 @@ class DashboardIT {
         long first = (Long) script("return window.topicRequests;");
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(d -> (Long) script("return window.topicRequests;") >= first + 5);
+    }
+
+    @Test
+    void fits_the_latency_chart_to_the_buckets_that_have_figures() {
+        browser = Browser.start();
+        browser.get(open.url().toString());
+        await("#latency-chart canvas");
+
+        // the chart's own x-axis: the range asked for is the last hour, the figures cover six buckets
+        @SuppressWarnings("unchecked")
+        List<Number> extent = new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(d -> (List<Number>) script("const c = echarts.getInstanceByDom(document.getElementById("
+                        + "'latency-chart'));"
+                        + "const axis = c && c.getModel() && c.getModel().getComponent('xAxis', 0);"
+                        + "return axis && c.getOption().series.some((s) => s.data.length)"
+                        + " ? axis.axis.scale.getExtent() : null;"));
+        assertThat(extent.get(0).longValue()).isEqualTo(data.t0);
+        assertThat(extent.get(1).longValue()).isEqualTo(data.t0 + 5 * AuditFixtures.MINUTE);
+    }
+
+    @Test
+    void keeps_a_long_tier_list_inside_its_column_with_the_whole_list_in_its_title(CqlSession session) {
+        // a keyspace of its own: the tiers' long names stay out of the other tests and their screenshot
+        try (CassandraAuditStore wide = CassandraAuditStore.create(
+                        session,
+                        TallySchema.builder().keyspace("dashboard_wide_it").build());
+                ApiServer api = ApiServer.start(wide, ApiConfig.defaults().with(ApiConfig.PORT, 0), Clock.system())) {
+            long now = Clock.system().millis();
+            for (String tier : WIDE_TIERS) {
+                wide.putProgress(TierProgress.builder(tier, WIDE)
+                        .watermark(now - 10_000)
+                        .lastHeartbeatAt(now - 1_000)
+                        .liveAgents(1)
+                        .updatedAt(now - 1_000)
+                        .build());
+            }
+            browser = Browser.start();
+            browser.get(api.url().toString());
+            await("#topics tr[data-topic='" + WIDE + "'] td.tiers");
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> layout = (Map<String, Object>)
+                    script("const cell = document.querySelector(\"#topics tr[data-topic='" + WIDE + "'] td.tiers\");"
+                            + "const list = cell.firstElementChild;"
+                            + "const panel = document.getElementById('topics-section');"
+                            + "const right = (e) => e.getBoundingClientRect().right;"
+                            + "return { cell: right(cell), list: right(list),"
+                            + " table: right(document.getElementById('topics')), panel: right(panel),"
+                            + " panelOverflow: panel.scrollWidth - panel.clientWidth,"
+                            + " cut: list.scrollHeight > list.clientHeight, title: cell.title };");
+            double panelRight = ((Number) layout.get("panel")).doubleValue();
+            assertThat(((Number) layout.get("list")).doubleValue())
+                    .isLessThanOrEqualTo(((Number) layout.get("cell")).doubleValue());
+            assertThat(((Number) layout.get("cell")).doubleValue()).isLessThanOrEqualTo(panelRight);
+            assertThat(((Number) layout.get("table")).doubleValue()).isLessThanOrEqualTo(panelRight);
+            assertThat(((Number) layout.get("panelOverflow")).longValue()).isLessThanOrEqualTo(0);
+            assertThat(layout.get("cut"))
+                    .as("too long for three lines of its column, so cut")
+                    .isEqualTo(true);
+            assertThat(String.valueOf(layout.get("title")).lines().toList())
+                    .as("the title lists them all")
+                    .containsExactlyElementsOf(new TreeSet<>(WIDE_TIERS));
+        }
     }
 
     @Test

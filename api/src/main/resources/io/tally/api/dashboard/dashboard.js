@@ -106,7 +106,7 @@ function renderTopics(data) {
       el('td', { class: 'num completeness ' + cls, text: fmtPercent(t.completeness) }),
       open,
       el('td', { text: fmtShort(t.lastJudgedBucket) }),
-      el('td', { class: 'wrap', text: t.tiers.join(', ') }));
+      el('td', { class: 'tiers', title: t.tiers.join('\n') }, el('div', { text: t.tiers.join(', ') })));
     row.addEventListener('click', () => { state.topic = t.topic; state.cell = null; refresh(); });
     return row;
   }));
@@ -170,9 +170,18 @@ function renderLatency(report) {
         lineStyle: p === 'p50' ? { type: 'dashed' } : {}, data });
     });
   });
+  // the time axis spans the buckets that have figures, not the whole range asked for; a lone bucket gets one on each side
+  const times = series.flatMap((s) => s.data.map(([t]) => t));
+  let min = times.length ? Math.min(...times) : report.from;
+  let max = times.length ? Math.max(...times) : report.to;
+  if (min === max) {
+    const b = report.buckets[0];
+    min -= b.bucketEnd - b.bucketStart;
+    max += b.bucketEnd - b.bucketStart;
+  }
   chart('latency-chart').setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { type: 'scroll', bottom: 0 },
-    grid: { left: 50, right: 20, top: 10, bottom: 50 }, xAxis: { type: 'time', min: report.from, max: report.to },
+    grid: { left: 50, right: 20, top: 10, bottom: 50 }, xAxis: { type: 'time', min, max },
     yAxis: { type: 'value', name: 'ms' }, series,
   }, true);
 }
