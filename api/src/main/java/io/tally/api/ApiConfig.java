@@ -53,7 +53,7 @@ public final class ApiConfig extends RoleConfig<ApiConfig> {
                             Range.atLeast(100),
                             Importance.MEDIUM,
                             "How often the overview of topics and tiers (and the metrics drawn from it) is "
-                                    + "read again from the store.")
+                                    + "read again from the store; the dashboard asks again as often.")
                     .define(
                             LIVENESS_MS,
                             Type.LONG,

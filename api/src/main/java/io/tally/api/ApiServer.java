@@ -3,6 +3,7 @@ package io.tally.api;
 import io.javalin.Javalin;
 import io.tally.api.internal.http.Routes;
 import io.tally.api.internal.metrics.ApiMetrics;
+import io.tally.api.internal.view.Meta;
 import io.tally.api.internal.view.OverviewCache;
 import io.tally.core.Clock;
 import io.tally.storage.AuditStore;
@@ -45,7 +46,7 @@ public final class ApiServer implements AutoCloseable {
                 window,
                 config.getInt(ApiConfig.LAG_HISTORY));
         ApiMetrics metrics = new ApiMetrics();
-        Routes routes = new Routes(store, overview, metrics, config.tokens(), clock, window);
+        Routes routes = new Routes(store, overview, metrics, config.tokens(), clock, window, Meta.of(refreshMs));
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.jetty.host = config.getString(ApiConfig.HOST);

@@ -53,6 +53,7 @@ class ApiAccessIT {
                 "/api/v1/discrepancies",
                 "/api/v1/topics",
                 "/api/v1/tiers",
+                "/api/v1/meta",
                 "/api/v1/openapi.json",
                 "/api/v1/topics/orders/buckets",
                 "/metrics",

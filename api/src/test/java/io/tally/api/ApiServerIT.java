@@ -16,12 +16,16 @@ import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.TallySchema;
+import io.tally.storage.Verdict;
 import io.tally.storage.testing.CassandraNodeExtension;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -314,13 +318,35 @@ class ApiServerIT {
     }
 
     @Test
-    void serves_the_dashboard_and_its_chart_library() {
+    void serves_the_dashboard_and_the_chart_library_its_page_names() {
         Http.Answer page = Http.get(url, "/");
-        Http.Answer echarts = Http.get(url, "/webjars/echarts/5.3.1/dist/echarts.min.js");
+        Matcher src =
+                Pattern.compile("<script src=\"(/webjars/echarts/[^\"]+)\"").matcher(page.body());
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
-        assertThat(echarts.status()).isEqualTo(200);
+        assertThat(src.find())
+                .as("the page names the chart library: %s", page.body())
+                .isTrue();
+        assertThat(src.group(1)).as("the build filled in its version").matches("/webjars/echarts/[0-9][^/$]*/.*");
+        assertThat(Http.get(url, src.group(1)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void describes_every_verdict_with_its_colours_and_the_refresh_interval() {
+        Http.Answer a = get("/api/v1/meta", "/api/v1/meta");
+
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().get("refreshMs").asLong())
+                .isEqualTo(ApiConfig.defaults().getLong(ApiConfig.REFRESH_MS));
+        assertThat(StreamSupport.stream(a.json().get("verdicts").spliterator(), false)
+                        .map(v -> v.get("name").asText())
+                        .toList())
+                .containsExactlyElementsOf(
+                        Arrays.stream(Verdict.values()).map(Enum::name).toList());
+        JsonNode loss = a.json().get("verdicts").get(Verdict.LOSS.ordinal());
+        assertThat(loss.get("colour").asText()).isEqualTo("#d7263d");
+        assertThat(loss.get("discrepancy").asBoolean()).isTrue();
     }
 
     private static List<JsonNode> items(Http.Answer a) {

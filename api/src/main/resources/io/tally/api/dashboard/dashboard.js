@@ -1,11 +1,9 @@
-// Tally's dashboard: plain JavaScript over the API under /api/v1, refreshed every few seconds.
+// Tally's dashboard: plain JavaScript over the API under /api/v1, refreshed as often as the server reads its overview.
+// The verdicts, their colours and that interval come from /api/v1/meta: this file keeps no copy of them.
 'use strict';
 
-const REFRESH_MS = 5000;
 const MAX_TOPIC_ROWS = 100; // worst first: a fleet of thousands of topics shows its worst, the filter finds the rest
-const VERDICTS = ['COMPLETE', 'PENDING', 'STALLED', 'LOSS', 'DUPLICATION', 'MIXED', 'LATENCY', 'AUDIT_GAP',
-  'NOT_OBSERVED', 'NOT_JUDGED'];
-const state = { topic: null, cell: null, discrepancy: null, charts: {} };
+const state = { topic: null, cell: null, discrepancy: null, charts: {}, meta: null, verdicts: {}, timer: null };
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...children) => {
@@ -41,6 +39,31 @@ function askToken() {
   if (!dialog.open) dialog.showModal();
 }
 
+// the verdicts and the refresh interval, once: then the legend is drawn and the refreshes start
+async function loadMeta() {
+  const meta = await api('/api/v1/meta');
+  state.verdicts = Object.fromEntries(meta.verdicts.map((v) => [v.name, v]));
+  // .good and .bad take their colours from these
+  meta.verdicts.forEach((v) => document.documentElement.style.setProperty('--' + v.name, v.colour));
+  $('#legend').replaceChildren(...meta.verdicts.map((v) => el('span', { style: '--c: ' + fill(v.name), text: v.name })));
+  state.meta = meta;
+  if (!state.timer) state.timer = setInterval(refresh, meta.refreshMs);
+}
+
+// the background of a verdict's heatmap cells and legend swatch
+function fill(verdict) {
+  const v = state.verdicts[verdict];
+  if (!v) return '';
+  return v.stripes ? 'repeating-linear-gradient(45deg, ' + v.colour + ', ' + v.colour + ' 3px, ' + v.stripes + ' 3px, '
+    + v.stripes + ' 6px)' : v.colour;
+}
+
+function badge(kind, text) {
+  const v = state.verdicts[kind];
+  return el('span', { class: 'badge', 'data-kind': kind, text,
+    style: v ? 'background: ' + v.colour + '; color: ' + v.textColour : '' });
+}
+
 function setStatus(text, error) {
   const s = $('#status');
   s.textContent = text;
@@ -49,7 +72,8 @@ function setStatus(text, error) {
 
 async function refresh() {
   try {
-    const [topics, tiers, discrepancies] = await Promise.all([
+    const [, topics, tiers, discrepancies] = await Promise.all([
+      state.meta || loadMeta(), // the first time only, beside the rest: the figures are drawn once it is there
       api('/api/v1/topics?limit=' + MAX_TOPIC_ROWS + '&match=' + encodeURIComponent($('#topic-filter').value.trim())),
       api('/api/v1/tiers?detail=false'),
       api('/api/v1/discrepancies?limit=50' + ($('#discrepancy-status').value ? '&status=' + $('#discrepancy-status').value : '')),
@@ -74,7 +98,7 @@ function renderTopics(data) {
     ? 'showing ' + shown.length + ' of ' + fmtCount(data.total) + (filter ? ' matching' : '') : '';
   body.replaceChildren(...shown.map((t) => {
     const open = el('td');
-    Object.entries(t.openByKind).forEach(([kind, n]) => open.append(el('span', { class: 'badge kind-' + kind, text: kind + ' ' + n })));
+    Object.entries(t.openByKind).forEach(([kind, n]) => open.append(badge(kind, kind + ' ' + n)));
     if (!t.openDiscrepancies) open.append(el('span', { class: 'good', text: 'none' }));
     const cls = t.completeness == null ? '' : t.completeness < 1 ? 'bad' : 'good';
     const row = el('tr', { 'data-topic': t.topic, class: t.topic === state.topic ? 'selected' : '' },
@@ -82,7 +106,7 @@ function renderTopics(data) {
       el('td', { class: 'num completeness ' + cls, text: fmtPercent(t.completeness) }),
       open,
       el('td', { text: fmtShort(t.lastJudgedBucket) }),
-      el('td', { class: 'wrap', text: t.tiers.join(', ') }));
+      el('td', { class: 'tiers', title: t.tiers.join('\n') }, el('div', { text: t.tiers.join(', ') })));
     row.addEventListener('click', () => { state.topic = t.topic; state.cell = null; refresh(); });
     return row;
   }));
@@ -107,10 +131,11 @@ function renderHeatmap(report) {
     const row = el('tr', {}, el('th', { text: edge }));
     report.buckets.forEach((b) => {
       const x = b.edges[e];
-      const verdict = x.verdict || 'none';
+      const verdict = x.verdict && state.verdicts[x.verdict] ? x.verdict : 'none';
       const key = b.bucketStart + '|' + edge;
       const cell = el('td', {
         class: 'cell v-' + verdict + (state.cell === key ? ' selected' : ''),
+        style: verdict === 'none' ? '' : 'background: ' + fill(verdict),
         'data-verdict': verdict, 'data-bucket': b.bucketStart, 'data-edge': edge,
         title: fmtTime(b.bucketStart) + ' ' + edge + ': ' + (x.verdict || 'not judged yet') + ' · '
           + fmtCount(x.upstreamCount) + ' → ' + fmtCount(x.downstreamCount) + (x.reason ? '\n' + x.reason : ''),
@@ -145,9 +170,18 @@ function renderLatency(report) {
         lineStyle: p === 'p50' ? { type: 'dashed' } : {}, data });
     });
   });
+  // the time axis spans the buckets that have figures, not the whole range asked for; a lone bucket gets one on each side
+  const times = series.flatMap((s) => s.data.map(([t]) => t));
+  let min = times.length ? Math.min(...times) : report.from;
+  let max = times.length ? Math.max(...times) : report.to;
+  if (min === max) {
+    const b = report.buckets[0];
+    min -= b.bucketEnd - b.bucketStart;
+    max += b.bucketEnd - b.bucketStart;
+  }
   chart('latency-chart').setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { type: 'scroll', bottom: 0 },
-    grid: { left: 50, right: 20, top: 10, bottom: 50 }, xAxis: { type: 'time', min: report.from, max: report.to },
+    grid: { left: 50, right: 20, top: 10, bottom: 50 }, xAxis: { type: 'time', min, max },
     yAxis: { type: 'value', name: 'ms' }, series,
   }, true);
 }
@@ -171,7 +205,7 @@ function renderTiers(data) {
 function renderDiscrepancies(page) {
   $('#discrepancies tbody').replaceChildren(...page.items.map((d) => {
     const row = el('tr', { 'data-id': d.id, class: d.id === state.discrepancy ? 'selected' : '' },
-      el('td', {}, el('span', { class: 'badge kind-' + d.kind, text: d.kind })),
+      el('td', {}, badge(d.kind, d.kind)),
       el('td', { text: d.topic }),
       el('td', { text: d.upstreamTier + ' → ' + d.downstreamTier }),
       el('td', { text: fmtShort(d.bucketStart) }),
@@ -216,7 +250,6 @@ function chart(id) {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('#legend').replaceChildren(...VERDICTS.map((v) => el('span', { style: '--c: var(--' + v + ')', text: v })));
   $('#token-form').addEventListener('submit', () => {
     sessionStorage.setItem('tally.token', $('#token-input').value.trim());
     refresh();
@@ -227,6 +260,5 @@ document.addEventListener('DOMContentLoaded', () => {
   let typing;
   $('#topic-filter').addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(refresh, 300); });
   window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
-  refresh();
-  setInterval(refresh, REFRESH_MS);
+  refresh(); // then every meta.refreshMs
 });

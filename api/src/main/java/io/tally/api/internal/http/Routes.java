@@ -7,6 +7,7 @@ import io.javalin.http.staticfiles.Location;
 import io.tally.api.internal.metrics.ApiMetrics;
 import io.tally.api.internal.view.BucketReport;
 import io.tally.api.internal.view.DiscrepancyView;
+import io.tally.api.internal.view.Meta;
 import io.tally.api.internal.view.Overview;
 import io.tally.api.internal.view.OverviewCache;
 import io.tally.api.internal.view.PageCursor;
@@ -48,6 +49,7 @@ public final class Routes {
     private final Clock clock;
     private final long defaultWindowMs;
     private final byte[] openApi;
+    private final byte[] meta;
     private final RenderedOverview rendered = new RenderedOverview();
 
     public Routes(
@@ -56,7 +58,8 @@ public final class Routes {
             ApiMetrics metrics,
             List<String> tokens,
             Clock clock,
-            long defaultWindowMs) {
+            long defaultWindowMs,
+            Meta meta) {
         this.store = store;
         this.overview = overview;
         this.metrics = metrics;
@@ -64,6 +67,7 @@ public final class Routes {
         this.clock = clock;
         this.defaultWindowMs = defaultWindowMs;
         this.openApi = resource(OPENAPI);
+        this.meta = Json.bytes(meta);
     }
 
     /** Installs the routes, the dashboard's files and the error handlers on {@code config}. */
@@ -88,6 +92,7 @@ public final class Routes {
         r.get(
                 "/api/v1/openapi.json",
                 named("openapi", ctx -> ctx.contentType("application/json").result(openApi)));
+        r.get("/api/v1/meta", named("meta", ctx -> Json.writeBytes(ctx, 200, meta)));
         r.get("/api/v1/discrepancies", named("discrepancies", this::discrepancies));
         r.get("/api/v1/discrepancies/{id}", named("discrepancy", this::discrepancy));
         r.get("/api/v1/topics", named("topics", this::topics));
