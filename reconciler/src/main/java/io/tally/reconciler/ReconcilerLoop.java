@@ -206,14 +206,8 @@ final class ReconcilerLoop implements Runnable {
     }
 
     private static TierAggregate withoutDigest(TierAggregate a) {
-        return a.digest() == null
-                ? a
-                : a.toBuilder()
-                        .digest(null)
-                        .firstOffsets(Map.of())
-                        .countedOnConsume(0)
-                        .lastOffsets(Map.of())
-                        .build();
+        // everything else is kept: what was counted on consume is stored and shown with the bucket's figures
+        return a.digest() == null ? a : a.toBuilder().digest(null).build();
     }
 
     private void evaluate(long now) {
