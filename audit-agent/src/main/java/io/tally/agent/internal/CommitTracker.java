@@ -223,6 +223,9 @@ final class CommitTracker {
      *     those records meanwhile ({@link #committedWhileAway})
      */
     java.util.Set<TopicPartition> returnedAfterGap() {
+        if (returned.isEmpty()) {
+            return java.util.Set.of(); // every poll asks: no allocation when nothing came back
+        }
         java.util.Set<TopicPartition> out = java.util.Set.copyOf(returned);
         returned.clear();
         return out;
