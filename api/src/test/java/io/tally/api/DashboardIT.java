@@ -100,6 +100,8 @@ class DashboardIT {
 
     private WebElement await(String css) {
         return new WebDriverWait(browser, Duration.ofSeconds(20))
+                // a page that redraws itself may replace the element between finding it and asking about it
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> d.findElements(By.cssSelector(css)).stream()
                         .filter(WebElement::isDisplayed)
                         .findFirst()
