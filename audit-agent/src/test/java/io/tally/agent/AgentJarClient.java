@@ -27,7 +27,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code eos}: consume-transform-produce with exactly-once: each poll's records are copied to
  *       {@code TOPIC-out} in a transaction that also commits the consumer's offsets ({@code sendOffsetsToTransaction};
  *       the consumer itself never commits), every fourth transaction aborted and its records read again; ends once
- *       it has committed at least N and read nothing for 10 s;</li>
+ *       it has committed at least N and read nothing for 10 s; {@code transactional.id=ID} for instances side by side
+ *       (else one per group: a restart fences its predecessor), {@code poll.pause.ms=MS} to work slower;</li>
  *   <li>{@code eos-crash}: the same until it has committed at least N (prints {@code committed <count>}), then
  *       reads more in a transaction it never ends, prints {@code ready} and waits to be killed.</li>
  * </ul>
@@ -90,6 +91,10 @@ public final class AgentJarClient {
     }
 
     private static void transform(String mode, Properties props, String topic, int n, String group) {
+        // several instances at once need transactional ids of their own; a restart keeps its own, to fence
+        String transactionalId = (String) props.remove("transactional.id");
+        long pauseMs = Long.parseLong((String) props.getOrDefault("poll.pause.ms", "0"));
+        props.remove("poll.pause.ms");
         Properties c = new Properties();
         c.putAll(props);
         c.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.tally.agent.AuditConsumerInterceptor");
@@ -99,7 +104,9 @@ public final class AgentJarClient {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.get("bootstrap.servers"));
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-transform"); // the same after a restart: fences
+        p.put(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                transactionalId != null ? transactionalId : group + "-transform"); // the same after a restart: fences
         try (KafkaConsumer<String, String> consumer =
                         new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
                 KafkaProducer<String, String> producer =
@@ -118,7 +125,11 @@ public final class AgentJarClient {
                     }
                     continue;
                 }
+                if (transactions == 0) {
+                    System.out.println("reading");
+                }
                 lastRecords = System.nanoTime();
+                sleep(pauseMs); // the work of a slower application
                 producer.beginTransaction();
                 java.util.Map<
                                 org.apache.kafka.common.TopicPartition,
@@ -131,7 +142,18 @@ public final class AgentJarClient {
                     first.putIfAbsent(tp, r.offset());
                     next.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(r.offset() + 1));
                 }
-                producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+                try {
+                    producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+                } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+                    // a rebalance began since the poll: as Kafka Streams does, abort, and read again what is still ours
+                    producer.abortTransaction();
+                    first.forEach((tp, offset) -> {
+                        if (consumer.assignment().contains(tp)) {
+                            consumer.seek(tp, offset);
+                        }
+                    });
+                    continue;
+                }
                 if (mode.equals("eos-crash") && committed >= n) {
                     System.out.println("committed " + committed);
                     sleep(2_000); // a few flush intervals: anything counted on consume would have been sent

@@ -235,6 +235,45 @@ class AgentJarIT {
     }
 
     @Test
+    void exactly_once_consumers_count_each_record_once_when_a_rebalance_moves_partitions_between_them()
+            throws Exception {
+        String topic = "orders-handover";
+        int n = 6_000;
+        createTopic(topic);
+        runClient("produce", broker.bootstrapServers(), topic, String.valueOf(n), "tally.bucket.ms=10000");
+        String[] transform = {
+            broker.bootstrapServers(),
+            topic,
+            "1",
+            "handover",
+            "tally.bucket.ms=10000",
+            "tally.flush.interval.ms=200",
+            "max.poll.records=25",
+            "poll.pause.ms=20",
+            // as Kafka Streams assigns: a partition moves only after its owner gave it up (and committed)
+            "partition.assignment.strategy=org.apache.kafka.clients.consumer.CooperativeStickyAssignor"
+        };
+        // the first reads alone for a while, its records waiting for commits it learns of only from the group; then
+        // the second joins and the rebalance moves partitions to it
+        Process first = startClient(
+                "eos-handover-1", plus(plus(transform, "client.id=handover-1"), "transactional.id=handover-1"));
+        try (AuditTopicReader reader = new AuditTopicReader(broker.bootstrapServers())) {
+            awaitLine(first, "eos-handover-1", "reading");
+            Thread.sleep(2_000); // it reads alone meanwhile (the whole topic would take it about 30 s)
+            runClient(with(
+                    plus(plus(transform, "client.id=handover-2"), "transactional.id=handover-2"),
+                    -1,
+                    "eos-handover-2"));
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            List<AuditMessage> messages = reader.readUntil(
+                    m -> AuditTopicReader.closedAgents(m, "consumer.handover") == 2, Duration.ofSeconds(60));
+            assertThat(AuditTopicReader.counted(messages, "consumer.handover"))
+                    .as("what each committed before the partitions moved, and after")
+                    .isEqualTo(n);
+        }
+    }
+
+    @Test
     void a_consumer_evicted_from_its_group_mid_batch_leaves_its_uncommitted_records_to_the_next_owner()
             throws Exception {
         String topic = "orders-stall";
@@ -305,6 +344,22 @@ class AgentJarIT {
             out.set(index, value);
         }
         return out.toArray(String[]::new);
+    }
+
+    /** Waits for a client to print {@code line}. */
+    private static void awaitLine(Process client, String mode, String line) throws Exception {
+        Path log = Path.of("target", "agent-jar-client-" + mode + ".log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readAllLines(log).contains(line)) {
+                return;
+            }
+            assertThat(client.isAlive())
+                    .as("client %s is running; see %s", mode, log)
+                    .isTrue();
+            Thread.sleep(100);
+        }
+        throw new AssertionError("client " + mode + " never printed '" + line + "'; see " + log);
     }
 
     /** Waits for a {@code crash} or {@code stall} client to say it is ready; @return how many records it committed */

@@ -348,6 +348,84 @@ class AuditConsumerInterceptorTest {
                 .isEqualTo(30);
     }
 
+    @Test
+    void the_commit_a_transaction_makes_when_a_rebalance_takes_a_partition_away_is_read_before_the_next_owner_s()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicLong rebalances = new java.util.concurrent.atomic.AtomicLong(1);
+        java.util.concurrent.atomic.AtomicInteger handovers = new java.util.concurrent.atomic.AtomicInteger();
+        start(
+                io.tally.agent.internal.InternalSettings.REBALANCES,
+                (java.util.function.LongSupplier) rebalances::get,
+                io.tally.agent.internal.InternalSettings.GROUP_COMMITS,
+                new io.tally.agent.internal.GroupCommits.Source() {
+                    @Override
+                    public Map<TopicPartition, Long> committedToMe(java.util.Set<TopicPartition> waiting) {
+                        return Map.of(); // the partition is the next owner's by the time the group is read
+                    }
+
+                    @Override
+                    public Map<TopicPartition, Long> committed(java.util.Set<TopicPartition> partitions) {
+                        return Map.of(P0, 25L); // the next owner read on and committed
+                    }
+
+                    @Override
+                    public io.tally.agent.internal.GroupCommits.Handover handover(
+                            java.util.Set<TopicPartition> partitions) {
+                        handovers.incrementAndGet();
+                        // the group rebalances: the revoked task's transaction committed 0..7, nobody owns it yet
+                        return new io.tally.agent.internal.GroupCommits.Handover(Map.of(P0, 8L), true);
+                    }
+                });
+        poll(0, 10);
+        Thread.sleep(300); // the agent has seen the count of rebalances
+        assertThat(handovers).as("no rebalance, no handover read").hasValue(0);
+        rebalances.set(2);
+        awaitCounted(8);
+        assertThat(handovers).as("once: settled").hasValue(1);
+        assertThat(countedAfterClose()).as("8..9 are the next owner's").isEqualTo(8);
+    }
+
+    @Test
+    void what_waits_in_a_partition_a_rebalance_gave_to_another_member_is_not_counted_when_it_comes_back()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicLong rebalances = new java.util.concurrent.atomic.AtomicLong(1);
+        java.util.concurrent.atomic.AtomicInteger handovers = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        start(
+                io.tally.agent.internal.InternalSettings.REBALANCES,
+                (java.util.function.LongSupplier) rebalances::get,
+                io.tally.agent.internal.InternalSettings.GROUP_COMMITS,
+                new io.tally.agent.internal.GroupCommits.Source() {
+                    @Override
+                    public Map<TopicPartition, Long> committedToMe(java.util.Set<TopicPartition> waiting) {
+                        return group.get();
+                    }
+
+                    @Override
+                    public io.tally.agent.internal.GroupCommits.Handover handover(
+                            java.util.Set<TopicPartition> partitions) {
+                        handovers.incrementAndGet();
+                        // its transaction of 0..9 aborted when the rebalance came; another member owns the partition
+                        return new io.tally.agent.internal.GroupCommits.Handover(Map.of(), java.util.Set.of(P0), true);
+                    }
+                });
+        poll(0, 10);
+        Thread.sleep(300);
+        rebalances.set(2);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (handovers.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        // the other member read 0..19 and committed 20; a second rebalance gave the partition back
+        clock.advance(4_000);
+        poll(20, 25);
+        group.set(Map.of(P0, 25L));
+        clock.advance(6_000);
+        awaitCounted(5);
+        assertThat(countedAfterClose()).as("0..9 are the other member's count").isEqualTo(5);
+    }
+
     private void awaitCounted(long expected) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (sink.counted() < expected && System.nanoTime() < deadline) {

@@ -65,9 +65,10 @@ class KafkaStreamsIT {
 
     @Test
     @Disabled(
-            "open: records an exactly-once member processed and committed just before a rebalance took their partition"
-                    + " stay uncounted (its agent learns of commits every 2 s); Kafka Streams' probing rebalances make that"
-                    + " a LOSS on the input and repartition topics in some runs")
+            "open: on a loaded machine the log tier lags the repartition topic, which Kafka Streams purges once"
+                    + " read; records purged before the log tier first reads a partition are neither counted nor noticed as a"
+                    + " gap (a LOSS on producer → log); 2 of 4 runs here passed. The records moved by rebalances are counted"
+                    + " (AgentJarIT.exactly_once_consumers_count_each_record_once_when_a_rebalance_moves_partitions_between_them)")
     void two_exactly_once_instances_one_killed_and_both_restarted_are_judged_complete_on_every_topic(@TempDir Path dir)
             throws Exception {
         run(dir, List.of("a", "b"));
@@ -103,6 +104,7 @@ class KafkaStreamsIT {
             watches.put(StreamsApp.OUTPUT, new GroupWatch(api, StreamsApp.OUTPUT, DASHBOARD));
             watches.put(StreamsApp.CHANGELOG, new GroupWatch(api, StreamsApp.CHANGELOG, "none"));
 
+            long startedAt = System.currentTimeMillis();
             Map<String, ChildJvm> instances = new LinkedHashMap<>();
             for (String name : names) {
                 instances.put(name, streams(kafka, dir, name, 1));
@@ -118,7 +120,6 @@ class KafkaStreamsIT {
                 }
                 watchAll(watches, 6_000);
                 // a machine dies: its open transaction is aborted; started again, it gets its tasks back
-                long killedAt = System.currentTimeMillis();
                 instances.get(killed).kill();
                 watchAll(watches, 3_000);
                 instances.put(killed, streams(kafka, dir, killed, 2));
@@ -166,31 +167,35 @@ class KafkaStreamsIT {
                             .as("losses, duplications or latencies left open on " + w.getKey())
                             .allSatisfy(
                                     d -> assertThat(d.get("status").asText()).isEqualTo("RESOLVED"));
-                    // the agents killed with it could not send their last counts: shown around the kill, never alerted
+                    // the agents killed with it could not send their last counts: shown in the buckets of the records
+                    // they held (a backlog read at the start holds older ones), never after it came back, never alerted
                     assertThat(discrepancies(api, w.getKey(), "AUDIT_GAP"::equals))
                             .as("audit gaps on " + w.getKey() + " are in the buckets of the death")
-                            .allSatisfy(d -> assertThat(d.get("bucketStart").asLong())
-                                    .isBetween(killedAt - 3 * BUCKET_MS, backAt));
+                            .allSatisfy(d ->
+                                    assertThat(d.get("bucketStart").asLong()).isBetween(startedAt - BUCKET_MS, backAt));
                 }
                 assertThat(AlertsTopic.open(kafka)).as("alerts").isEmpty();
 
                 // the tiers agree exactly in every bucket but those of the death, which the audit gaps above explain
-                LongPredicate apart = bucket -> bucket < killedAt - 3 * BUCKET_MS || bucket > backAt;
                 JsonNode input = reports.get(StreamsApp.INPUT);
                 assertThat(GroupWatch.total(input, "producer")).isEqualTo(sent.get());
                 assertThat(GroupWatch.total(input, "log")).isEqualTo(sent.get());
-                assertThat(total(input, GROUP, apart))
+                LongPredicate inputApart = apart(api, StreamsApp.INPUT);
+                assertThat(total(input, GROUP, inputApart))
                         .as("the application read every click once")
-                        .isEqualTo(total(input, "log", apart));
+                        .isEqualTo(total(input, "log", inputApart));
                 JsonNode repartition = reports.get(StreamsApp.REPARTITION);
                 assertThat(GroupWatch.total(repartition, "log.committed"))
                         .as("every click re-keyed once, in a committed transaction")
                         .isEqualTo(sent.get());
-                assertThat(total(repartition, GROUP, apart)).isEqualTo(total(repartition, "log.committed", apart));
+                LongPredicate repartitionApart = apart(api, StreamsApp.REPARTITION);
+                assertThat(total(repartition, GROUP, repartitionApart))
+                        .isEqualTo(total(repartition, "log.committed", repartitionApart));
                 assertThat(watches.get(StreamsApp.REPARTITION).upstreamsOfGroup(repartition))
                         .containsExactly("log.committed");
                 for (String topic : List.of(StreamsApp.REPARTITION, StreamsApp.OUTPUT, StreamsApp.CHANGELOG)) {
                     JsonNode report = reports.get(topic);
+                    LongPredicate apart = apart(api, topic);
                     assertThat(total(report, "producer", apart))
                             .as("appended, aborted or not, on " + topic)
                             .isEqualTo(total(report, "log", apart))
@@ -243,6 +248,15 @@ class KafkaStreamsIT {
     }
 
     /** @return {@code tier}'s count summed over the buckets of {@code report} whose start {@code counted} accepts */
+    /** @return whether a bucket of {@code topic} is apart from the death: no audit gap was shown in it */
+    private static LongPredicate apart(URI api, String topic) throws Exception {
+        Set<Long> gaps = new java.util.HashSet<>();
+        for (JsonNode d : discrepancies(api, topic, "AUDIT_GAP"::equals)) {
+            gaps.add(d.get("bucketStart").asLong());
+        }
+        return bucket -> !gaps.contains(bucket);
+    }
+
     private static long total(JsonNode report, String tier, LongPredicate counted) {
         long sum = 0;
         for (JsonNode b : report.get("buckets")) {

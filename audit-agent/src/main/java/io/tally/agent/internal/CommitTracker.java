@@ -167,6 +167,26 @@ final class CommitTracker {
         return discarded;
     }
 
+    /**
+     * Gives up what waits in a partition another member owns now: its next owner counts what lies past the last
+     * commit this consumer made there, which released what it covered of these records before.
+     *
+     * @return the messages given up
+     */
+    long giveUp(TopicPartition tp) {
+        PartitionState state = partitions.get(tp);
+        if (state == null || state.consumeMode) {
+            return 0;
+        }
+        long discarded = 0;
+        for (PendingRecords s : state.segments) {
+            discarded += s.size();
+            pending -= s.size();
+        }
+        state.segments.clear();
+        return discarded;
+    }
+
     /** Gives up every pending segment (the consumer is closing; uncommitted records will be delivered again). */
     long discardAll() {
         long discarded = 0;

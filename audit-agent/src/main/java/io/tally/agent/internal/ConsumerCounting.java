@@ -183,7 +183,70 @@ public final class ConsumerCounting {
 
     /** Commits made without the client (a transaction's offsets) are read from the group while none come. */
     private void startLearningCommits() {
-        groupCommits = new GroupCommits(this::groupOffsets, this::wantsGroupCommits, LEARN_INTERVAL_MS, this::learned);
+        Object clientId = settings.get("client.id");
+        Object injected = settings.get(InternalSettings.REBALANCES);
+        java.util.function.LongSupplier rebalances = injected instanceof java.util.function.LongSupplier s
+                ? s
+                : RebalanceCount.of(clientId == null ? null : clientId.toString());
+        groupCommits = new GroupCommits(
+                this::groupOffsets,
+                new GroupCommits.Waiting() {
+                    @Override
+                    public Set<TopicPartition> wanted() {
+                        return wantsGroupCommits();
+                    }
+
+                    @Override
+                    public Set<TopicPartition> waiting() {
+                        return waitingPartitions();
+                    }
+
+                    @Override
+                    public void learned(Map<TopicPartition, Long> offsets) {
+                        ConsumerCounting.this.learned(offsets);
+                    }
+
+                    @Override
+                    public void handedOver(Map<TopicPartition, Long> offsets, Set<TopicPartition> taken) {
+                        ConsumerCounting.this.handedOver(offsets, taken);
+                    }
+                },
+                LEARN_INTERVAL_MS,
+                rebalances);
+    }
+
+    private synchronized Set<TopicPartition> waitingPartitions() {
+        return committedThroughClient ? Set.of() : tracker.waitingUpTo().keySet();
+    }
+
+    /**
+     * Offsets of partitions a rebalance may be taking away that no other member committed (the commit of their
+     * tasks at revocation, which the client does not report): what they cover of this consumer's waiting records
+     * counts, where they do not pass what it read. What still waits in a partition another member owns now is given
+     * up: that member counts it, from the last commit made here on — and if the partition comes back, its records
+     * below the other's commit are not read again here.
+     */
+    synchronized void handedOver(Map<TopicPartition, Long> offsets, Set<TopicPartition> taken) {
+        Map<TopicPartition, Long> readUpTo = tracker.waitingUpTo();
+        Map<TopicPartition, Long> mine = new HashMap<>();
+        offsets.forEach((tp, offset) -> {
+            Long upTo = readUpTo.get(tp);
+            if (upTo != null && offset <= upTo) {
+                mine.put(tp, offset);
+            }
+        });
+        if (!mine.isEmpty()) {
+            LOG.info("Tally agent: in a rebalance, the group's offsets {} cover what it read of {}", offsets, mine);
+            learned(mine);
+        }
+        long discarded = 0;
+        for (TopicPartition tp : taken) {
+            discarded += tracker.giveUp(tp);
+        }
+        if (discarded > 0) {
+            partitions = tracker.report();
+            runtime.uncommittedDiscarded(discarded);
+        }
     }
 
     /**

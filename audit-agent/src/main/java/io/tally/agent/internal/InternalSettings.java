@@ -12,6 +12,8 @@ public final class InternalSettings {
     public static final String SINK = PREFIX + "sink";
     /** A {@link GroupCommits.Source} to use instead of an admin client reading the consumer's group. */
     public static final String GROUP_COMMITS = PREFIX + "group.commits";
+    /** A {@link java.util.function.LongSupplier} of the consumer's completed rebalances, instead of its metric. */
+    public static final String REBALANCES = PREFIX + "rebalances";
 
     private InternalSettings() {}
 }

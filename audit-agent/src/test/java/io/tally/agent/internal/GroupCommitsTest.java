@@ -61,4 +61,46 @@ class GroupCommitsTest {
                 .as("not a member")
                 .isEmpty();
     }
+
+    @Test
+    void during_a_rebalance_no_member_owns_a_partition_and_every_offset_read_before_is_the_last_owner_s() {
+        var committed = java.util.Map.of(P0, 10L, P1, 20L);
+        GroupCommits.Handover h = GroupCommits.handoverOf(committed, false, List.of(), "streams-a", null);
+
+        assertThat(h.committed()).isEqualTo(committed);
+        assertThat(h.settled()).isFalse();
+    }
+
+    @Test
+    void once_stable_only_offsets_of_partitions_this_consumer_alone_owns_or_nobody_owns_are_its_own() {
+        var committed = java.util.Map.of(P0, 10L, P1, 20L, P2, 30L);
+        // P1 went to another member, which may have committed already; P2 waits for its next owner
+        List<MemberDescription> members = List.of(member("m1", "streams-a", P0), member("m2", "streams-b", P1));
+
+        GroupCommits.Handover h = GroupCommits.handoverOf(committed, true, members, "streams-a", null);
+
+        assertThat(h.committed()).containsOnlyKeys(P0, P2);
+        assertThat(h.taken())
+                .as("what waits there is the other member's to count")
+                .containsExactly(P1);
+        assertThat(h.settled()).as("P2 has no owner yet").isFalse();
+        assertThat(GroupCommits.handoverOf(java.util.Map.of(P0, 10L, P1, 20L), true, members, "streams-a", null)
+                        .settled())
+                .isTrue();
+    }
+
+    @Test
+    void a_partition_of_a_member_with_the_same_default_client_id_may_be_either_s_and_is_not_taken() {
+        List<MemberDescription> members =
+                List.of(member("m1", "consumer-billing-1", P0), member("m2", "consumer-billing-1", P1));
+
+        assertThat(GroupCommits.handoverOf(
+                                java.util.Map.of(P0, 10L, P1, 20L), true, members, "consumer-billing-1", null)
+                        .committed())
+                .isEmpty();
+        assertThat(GroupCommits.handoverOf(java.util.Map.of(P1, 20L), true, members, "consumer-billing-1", null)
+                        .taken())
+                .as("nor given up")
+                .isEmpty();
+    }
 }
