@@ -67,7 +67,11 @@ class RestartIT {
         try (KafkaProducer<byte[], byte[]> producer = AuditTraffic.producer(bootstrap)) {
             sendSome(producer, audit, 200);
             JobClient first = start(config, null);
-            awaitExact(bootstrap, aggregates, Duration.ofSeconds(60));
+            Map<String, Long> states = statesByTopicTier(awaitExact(bootstrap, aggregates, Duration.ofSeconds(60)));
+            assertThat(states.values())
+                    .as("a start without restored state says when each topic|tier's state began")
+                    .isNotEmpty()
+                    .allSatisfy(since -> assertThat(since).isGreaterThanOrEqualTo(now));
 
             // keep sending while the job is cancelled: some of it is counted after the last checkpoint
             AtomicBoolean stop = new AtomicBoolean();
@@ -114,6 +118,9 @@ class RestartIT {
                     assertThat(AuditTraffic.counts(actual.get(e.getKey())))
                             .isEqualTo(AuditTraffic.counts(e.getValue()));
                 }
+                assertThat(statesByTopicTier(actual))
+                        .as("restored: the same state of each topic|tier, not a start without it")
+                        .isEqualTo(states);
             } finally {
                 second.cancel().get();
             }
@@ -158,7 +165,14 @@ class RestartIT {
         AuditTraffic.flush(producer);
     }
 
-    private void awaitExact(String bootstrap, String aggregates, Duration timeout) {
+    /** @return topic|tier → the {@code stateSince} its aggregates say */
+    private static Map<String, Long> statesByTopicTier(Map<String, TierAggregate> aggregates) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        aggregates.values().forEach(a -> out.put(a.topic() + '|' + a.tier(), a.stateSince()));
+        return out;
+    }
+
+    private Map<String, TierAggregate> awaitExact(String bootstrap, String aggregates, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> read = AuditTraffic.readUntil(
                 bootstrap,
                 aggregates,
@@ -169,5 +183,6 @@ class RestartIT {
             assertThat(actual.get(e.getKey())).as(e.getKey()).isNotNull();
             assertThat(AuditTraffic.counts(actual.get(e.getKey()))).isEqualTo(AuditTraffic.counts(e.getValue()));
         }
+        return actual;
     }
 }

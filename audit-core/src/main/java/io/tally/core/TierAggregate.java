@@ -37,6 +37,11 @@ import java.util.Objects;
  * @param lastOffsets partition → highest offset among the counted messages, where {@code firstOffsets} is known: a
  *                    consumer group whose committed offset on a partition is not past it has not processed the whole
  *                    bucket there
+ * @param stateSince  when the aggregator's state of the (topic, tier) began, epoch ms: its first count or heartbeat
+ *                    after the aggregation job last started without restored state (0: before the aggregator recorded
+ *                    it). Totals are cumulative within one such state only: an aggregate with a later
+ *                    {@code stateSince} counts from zero again, and a lower total from it is not a regression of the
+ *                    bucket. {@link #UNKNOWN_STATE} when not said (an aggregator of an earlier version)
  */
 public record TierAggregate(
         String topic,
@@ -53,8 +58,11 @@ public record TierAggregate(
         long updatedAt,
         Map<Integer, Long> firstOffsets,
         long countedOnConsume,
-        Map<Integer, Long> lastOffsets)
+        Map<Integer, Long> lastOffsets,
+        long stateSince)
         implements WireMessage {
+    /** {@link #stateSince} of an aggregate that does not say when its state began. */
+    public static final long UNKNOWN_STATE = Long.MIN_VALUE;
 
     /** @throws IllegalArgumentException if a name is empty or too long, or a count is negative */
     public TierAggregate {
@@ -83,7 +91,8 @@ public record TierAggregate(
      * @param tier   the tier
      * @param bucket the event-time bucket
      * @return a builder of an aggregate with nothing counted (count, bytes, noTimestamp, skewed, failed, records and
-     *     countedOnConsume 0), an empty latency sketch, no digest, updatedAt 0 and no offsets; set only what differs
+     *     countedOnConsume 0), an empty latency sketch, no digest, updatedAt 0, no offsets and
+     *     {@link #UNKNOWN_STATE}; set only what differs
      */
     public static Builder builder(String topic, String tier, Bucket bucket) {
         return new Builder(topic, tier, bucket);
@@ -103,7 +112,8 @@ public record TierAggregate(
                 .updatedAt(updatedAt)
                 .firstOffsets(firstOffsets)
                 .countedOnConsume(countedOnConsume)
-                .lastOffsets(lastOffsets);
+                .lastOffsets(lastOffsets)
+                .stateSince(stateSince);
     }
 
     /** @return the key of this aggregate on {@code tally.aggregates}: {@code topic|tier|bucketStart} */
@@ -142,7 +152,8 @@ public record TierAggregate(
                 record.mode() == CountingMode.CONSUME
                         ? Math.addExact(countedOnConsume, record.count())
                         : countedOnConsume,
-                PartitionOffsets.max(lastOffsets, record.lastOffsets()));
+                PartitionOffsets.max(lastOffsets, record.lastOffsets()),
+                stateSince);
     }
 
     private IdDigest mergeDigest(IdDigest other) {
@@ -181,6 +192,7 @@ public record TierAggregate(
         private Map<Integer, Long> firstOffsets = Map.of();
         private long countedOnConsume;
         private Map<Integer, Long> lastOffsets = Map.of();
+        private long stateSince = UNKNOWN_STATE;
 
         private Builder(String topic, String tier, Bucket bucket) {
             this.topic = topic;
@@ -264,6 +276,12 @@ public record TierAggregate(
             return this;
         }
 
+        /** When the aggregator's state of the (topic, tier) began, epoch ms; default {@link #UNKNOWN_STATE}. */
+        public Builder stateSince(long stateSince) {
+            this.stateSince = stateSince;
+            return this;
+        }
+
         /**
          * @return the aggregate
          * @throws IllegalArgumentException as the canonical constructor does
@@ -285,7 +303,8 @@ public record TierAggregate(
                     updatedAt,
                     firstOffsets,
                     countedOnConsume,
-                    lastOffsets);
+                    lastOffsets,
+                    stateSince);
         }
     }
 }

@@ -36,6 +36,8 @@ import java.util.TreeMap;
  *                        its counts would have said; empty when it refused none
  * @param misconfiguredUpTo the highest watermark an agent whose counts were refused reached: every bucket it counted
  *                        in starts at or before it; {@link Long#MIN_VALUE} when none
+ * @param stateSince      when the aggregator's state of the (topic, tier) began, as on its aggregates
+ *                        ({@link TierAggregate#stateSince()}); {@link TierAggregate#UNKNOWN_STATE} when not said
  */
 public record TierProgress(
         String tier,
@@ -50,7 +52,8 @@ public record TierProgress(
         long waiting,
         boolean transactional,
         String misconfigured,
-        long misconfiguredUpTo)
+        long misconfiguredUpTo,
+        long stateSince)
         implements WireMessage {
 
     /** @throws IllegalArgumentException if a name is empty or too long, or liveAgents or a dropped count is negative */
@@ -70,7 +73,8 @@ public record TierProgress(
      * @param tier  the tier
      * @param topic the audited topic
      * @return a builder of progress with watermark, last heartbeat, live agents and update time 0, nothing dropped,
-     *     no start offsets, not read_committed, nothing waiting, not transactional; set only what differs
+     *     no start offsets, not read_committed, nothing waiting, not transactional, nothing refused and
+     *     {@link TierAggregate#UNKNOWN_STATE}; set only what differs
      */
     public static Builder builder(String tier, String topic) {
         return new Builder(tier, topic);
@@ -88,7 +92,8 @@ public record TierProgress(
                 .readCommitted(readCommitted)
                 .waiting(waiting)
                 .transactional(transactional)
-                .misconfigured(misconfigured, misconfiguredUpTo);
+                .misconfigured(misconfigured, misconfiguredUpTo)
+                .stateSince(stateSince);
     }
 
     /** @return messages the tier's agents dropped in the bucket starting at {@code bucketStart} */
@@ -114,6 +119,7 @@ public record TierProgress(
         private boolean transactional;
         private String misconfigured = "";
         private long misconfiguredUpTo = Long.MIN_VALUE;
+        private long stateSince = TierAggregate.UNKNOWN_STATE;
 
         private Builder(String tier, String topic) {
             this.tier = tier;
@@ -184,6 +190,12 @@ public record TierProgress(
             return this;
         }
 
+        /** When the aggregator's state of the (topic, tier) began, epoch ms; default unknown. */
+        public Builder stateSince(long stateSince) {
+            this.stateSince = stateSince;
+            return this;
+        }
+
         /**
          * @return the progress
          * @throws IllegalArgumentException as the canonical constructor does
@@ -203,7 +215,8 @@ public record TierProgress(
                     waiting,
                     transactional,
                     misconfigured,
-                    misconfiguredUpTo);
+                    misconfiguredUpTo,
+                    stateSince);
         }
     }
 }

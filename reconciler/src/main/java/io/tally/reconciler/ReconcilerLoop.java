@@ -104,8 +104,9 @@ final class ReconcilerLoop implements Runnable {
                                     boolean old = a.bucket().start() < judgedFrom;
                                     // a replay re-reads the whole retention: what is older than the window is
                                     // not judged again, and was stored when it was first read (a crash loses only
-                                    // recent reads); an older, lower total published again after a restore is
-                                    // neither judged nor stored
+                                    // recent reads); an older, lower total published again after a restore, or a
+                                    // lower total counted from zero after a start without state, is neither judged
+                                    // nor stored: a bucket's count never goes down
                                     boolean kept = old || reconciliation.accept(a);
                                     if (kept && !(replaying && old)) {
                                         unstored.put(a.key(), a);
@@ -126,6 +127,7 @@ final class ReconcilerLoop implements Runnable {
                                 }
                             },
                             replaying ? judgedFrom : Long.MIN_VALUE);
+                    sayRestarts(reconciliation.drainRestarts());
                     if (aggregates.assignments() != assignmentsSeen) {
                         // partitions arrived (at start, or in a rebalance): what was decided about their topics,
                         // by this instance before a restart or by another one, is in the store
@@ -184,6 +186,28 @@ final class ReconcilerLoop implements Runnable {
             replayed = now;
         }
         return now;
+    }
+
+    /** Says, once, that the aggregator started without the state of these tiers' counts, and what is done about it. */
+    private static void sayRestarts(List<Reconciliation.StateRestart> restarts) {
+        if (restarts.isEmpty()) {
+            return;
+        }
+        long since = restarts.stream()
+                .mapToLong(Reconciliation.StateRestart::since)
+                .min()
+                .getAsLong();
+        LOG.warn(
+                "The aggregator restarted without its state at {} ({}): {} is counted from zero again since then; the"
+                        + " higher totals of the earlier run are kept, and a bucket counted on both sides of the restart"
+                        + " whose counts differ is AUDIT_GAP, not LOSS or DUPLICATION",
+                java.time.Instant.ofEpochMilli(since),
+                since,
+                restarts.stream()
+                                .limit(10)
+                                .map(r -> "tier " + r.tier() + " on " + r.topic())
+                                .collect(java.util.stream.Collectors.joining(", "))
+                        + (restarts.size() > 10 ? " and " + (restarts.size() - 10) + " more" : ""));
     }
 
     private void flushWrites() {

@@ -19,7 +19,10 @@ public enum Verdict {
     MIXED(true),
     /** Counts agree but the configured latency percentile of the downstream tier is over the topic's SLA. */
     LATENCY(true),
-    /** A difference that an agent that died without its closing record can explain: shown, not alerted. */
+    /**
+     * A difference the audit itself can explain (an agent that died without its closing record, the aggregator
+     * restarted without its state): shown, not alerted.
+     */
     AUDIT_GAP(true),
     /** The bucket is before a tier's first observed bucket: the tier never saw it. */
     NOT_OBSERVED(false),

@@ -223,7 +223,8 @@ final class WireReader {
                 f.longValue("updatedAt"),
                 offsets(f, "firstOffsets"),
                 f.has("countedOnConsume") ? f.nonNegative("countedOnConsume") : 0,
-                offsets(f, "lastOffsets"));
+                offsets(f, "lastOffsets"),
+                stateSince(f));
     }
 
     /** @return an optional partition → offset object; empty when absent */
@@ -274,7 +275,13 @@ final class WireReader {
                 f.has("waiting") ? f.nonNegative("waiting") : 0,
                 f.has("transactional") && f.booleanValue("transactional"),
                 f.has("misconfigured") ? f.text("misconfigured", MAX_REASON) : "",
-                f.has("misconfiguredUpTo") ? f.longValue("misconfiguredUpTo") : Long.MIN_VALUE);
+                f.has("misconfiguredUpTo") ? f.longValue("misconfiguredUpTo") : Long.MIN_VALUE,
+                stateSince(f));
+    }
+
+    /** @return when the aggregator's state began, or {@link TierAggregate#UNKNOWN_STATE} when absent */
+    private static long stateSince(JsonFields f) {
+        return f.has("stateSince") ? f.nonNegative("stateSince") : TierAggregate.UNKNOWN_STATE;
     }
 
     private static AgentIdentity agent(JsonFields f) {

@@ -125,6 +125,9 @@ final class WireWriter {
         if (a.countedOnConsume() > 0) {
             json.writeNumberField("countedOnConsume", a.countedOnConsume());
         }
+        if (a.stateSince() != TierAggregate.UNKNOWN_STATE) {
+            json.writeNumberField("stateSince", a.stateSince());
+        }
     }
 
     private static void writeProgress(JsonGenerator json, TierProgress p) throws IOException {
@@ -154,6 +157,9 @@ final class WireWriter {
         if (!p.misconfigured().isEmpty()) {
             json.writeStringField("misconfigured", p.misconfigured());
             json.writeNumberField("misconfiguredUpTo", p.misconfiguredUpTo());
+        }
+        if (p.stateSince() != TierAggregate.UNKNOWN_STATE) {
+            json.writeNumberField("stateSince", p.stateSince());
         }
     }
 

@@ -123,6 +123,12 @@ final class WireSamples {
                 progressWithDrops(),
                 logCounts(),
                 TierAggregate.empty("orders", "log", BUCKET).plus(logCounts()),
+                aggregate().toBuilder().stateSince(1_764_000_050_000L).build(),
+                TierProgress.builder("producer", "orders")
+                        .watermark(1_764_000_069_000L)
+                        .liveAgents(1)
+                        .stateSince(1_764_000_050_000L)
+                        .build(),
                 Heartbeat.builder(AGENT, "t").emittedAt(-5).closed(true).build(),
                 transactionalProducerHeartbeat(),
                 TierProgress.builder("producer", "orders")

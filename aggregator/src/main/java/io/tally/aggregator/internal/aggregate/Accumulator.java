@@ -115,8 +115,11 @@ public final class Accumulator {
         }
     }
 
-    /** @return the cumulative aggregate; it shares this accumulator's sketches, so encode it before the next add */
-    public TierAggregate toAggregate() {
+    /**
+     * @param stateSince when the state of its (topic, tier) began ({@link TierAggregate#stateSince()})
+     * @return the cumulative aggregate; it shares this accumulator's sketches, so encode it before the next add
+     */
+    public TierAggregate toAggregate(long stateSince) {
         // the canonical constructor, not a builder: no allocation beyond the aggregate for each one published
         return new TierAggregate(
                 topic,
@@ -133,7 +136,13 @@ public final class Accumulator {
                 updatedAt,
                 firstOffsets,
                 countedOnConsume,
-                lastOffsets);
+                lastOffsets,
+                stateSince);
+    }
+
+    /** @return the cumulative aggregate, not saying when its state began ({@link TierAggregate#UNKNOWN_STATE}) */
+    public TierAggregate toAggregate() {
+        return toAggregate(TierAggregate.UNKNOWN_STATE);
     }
 
     /** @return a deep copy */

@@ -19,9 +19,14 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by {@code topic|tier}: sums the partial sums of its buckets and keeps each agent's latest mark (its
@@ -35,12 +40,23 @@ import org.apache.flink.util.Collector;
  * writes the changed aggregates before the progress, through the same sink subtask to the same partition of the
  * aggregates topic. A reconciler reading that partition in order never sees a watermark before the counts under it.
  *
+ * <p>Every aggregate and progress says when the state of its {@code topic|tier} began ({@code stateSince}): the
+ * processing time of the key's first count or heartbeat when it had no state, kept in keyed state with the sums, so
+ * that a restore (and a rescale) keeps it and a start without restored state (a job resubmitted without its savepoint,
+ * an upgrade that drops the operator's state) gives a later one. Totals count from zero again in a new state; the
+ * reconciler keeps the earlier state's totals instead of taking the lower ones for a regression, and says so. A key
+ * restored with sums or marks from a version that did not record it says 0: begun before it was recorded.
+ *
  * <p>Once a bucket is older than the retention (its start plus {@code ttl}, by the processing-time clock: the
  * decoder refuses records that old) its key gets a tombstone, so the compacted aggregates topic holds only the
  * buckets within the retention and a reconciler's replay stays bounded however long the job runs.
  */
-public final class TopicTierAggregator extends KeyedProcessFunction<String, Partial, Envelope> {
+public final class TopicTierAggregator extends KeyedProcessFunction<String, Partial, Envelope>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TopicTierAggregator.class);
+    /** {@code stateSince} of a key restored with sums or marks from a version that did not record it. */
+    static final long BEFORE_RECORDED = 0;
 
     private final String aggregatesTopic;
     private final long emitIntervalMs;
@@ -54,6 +70,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
     private transient ValueState<Long> emitAt;
     private transient ValueState<Boolean> progressChanged;
     private transient ValueState<Long> livenessCheckAt;
+    private transient ValueState<Long> stateSince;
 
     /**
      * @param ttl       how long a bucket's sum is kept after its start: the retention plus a margin, so that a record
@@ -97,6 +114,21 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
         emitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("emit-at", Types.LONG));
         progressChanged = getRuntimeContext().getState(new ValueStateDescriptor<>("progress-changed", Types.BOOLEAN));
         livenessCheckAt = getRuntimeContext().getState(new ValueStateDescriptor<>("liveness-check-at", Types.LONG));
+        // no ttl: one long per topic|tier, and a key that comes back after its sums expired is still the same state
+        stateSince = getRuntimeContext().getState(new ValueStateDescriptor<>("state-since", Types.LONG));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        if (!context.isRestored() && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            LOG.info("Aggregation starts without restored state: totals are counted from zero, each aggregate saying"
+                    + " since when (stateSince); the reconciler keeps the totals of an earlier run that are higher");
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // all of its state is keyed
     }
 
     private static StateTtlConfig ttl(Duration ttl) {
@@ -110,6 +142,11 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
     public void processElement(Partial partial, Context ctx, Collector<Envelope> out) throws Exception {
         TimerService timers = ctx.timerService();
         long now = timers.currentProcessingTime();
+        boolean idle = emitAt.value() == null;
+        if (idle && stateSince.value() == null) {
+            // checked once per emission at most, not per element: a key with a pending emission has its state
+            stateSince.update(sums.isEmpty() && marks.isEmpty() ? now : BEFORE_RECORDED);
+        }
         if (partial.sum() != null) {
             Accumulator sum = partial.sum();
             Accumulator acc = sums.get(sum.bucketStart);
@@ -130,7 +167,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
             marks.put(agent, mark);
             progressChanged.update(Boolean.TRUE);
         }
-        if (emitAt.value() == null) {
+        if (idle) {
             emitAt.update(now + emitIntervalMs);
             timers.registerProcessingTimeTimer(now + emitIntervalMs);
         }
@@ -162,10 +199,15 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
 
     /** Writes the changed aggregates, then (if it changed) the progress: never the other way round. */
     private void emit(String tier, String topic, OnTimerContext ctx, Collector<Envelope> out) throws Exception {
+        Long since = stateSince.value();
+        if (since == null) { // restored with a pending emission from a version that did not record it
+            since = BEFORE_RECORDED;
+            stateSince.update(since);
+        }
         for (long bucket : new TreeSet<>(iterable(changed.keys()))) {
             Accumulator acc = sums.get(bucket);
             if (acc != null) {
-                TierAggregate aggregate = acc.toAggregate();
+                TierAggregate aggregate = acc.toAggregate(since);
                 out.collect(Envelope.partitioned(
                         aggregatesTopic, aggregate.key(), AuditCodec.encode(aggregate), groups.partitionKey(topic)));
             }
@@ -181,6 +223,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
             latest.add((Heartbeat) m);
         }
         for (TierProgress p : ProgressRules.compute(tier, latest, now, livenessMs)) {
+            p = p.toBuilder().stateSince(since).build();
             out.collect(Envelope.partitioned(
                     aggregatesTopic, AuditCodec.kafkaKey(p), AuditCodec.encode(p), groups.partitionKey(topic)));
         }

@@ -261,4 +261,46 @@ class TopicTierAggregatorTest {
             assertThat(out.get(0).digest()).isEqualTo(digest(7, 8, 9));
         }
     }
+
+    @Test
+    void a_start_without_restored_state_says_when_the_state_began_and_a_restore_keeps_saying_it() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = restored()) {
+            h.open();
+            h.setProcessingTime(5_000);
+            h.processElement(record(60_000, 2, null, 10), 0);
+            h.processElement(mark("a", 5, 0, 60_000), 0);
+            h.setProcessingTime(6_000);
+            assertThat(all(h))
+                    .as("the aggregate and the progress of a state begun at 5 s")
+                    .hasSize(2)
+                    .allSatisfy(m -> assertThat(
+                                    m instanceof TierAggregate a ? a.stateSince() : ((TierProgress) m).stateSince())
+                            .isEqualTo(5_000));
+            snapshot = h.snapshot(1, 6_000);
+        }
+        try (var h = restored()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(9_000);
+            h.processElement(record(60_000, 1, null, 10), 0);
+            h.setProcessingTime(10_000);
+            assertThat(emitted(h)).singleElement().satisfies(a -> {
+                assertThat(a.count()).isEqualTo(3);
+                assertThat(a.stateSince()).as("restored: the same state").isEqualTo(5_000);
+            });
+        }
+        try (var h = restored()) { // the same job resubmitted without its checkpoint
+            h.open();
+            h.setProcessingTime(20_000);
+            h.processElement(record(60_000, 1, null, 10), 0);
+            h.setProcessingTime(21_000);
+            assertThat(emitted(h)).singleElement().satisfies(a -> {
+                assertThat(a.count()).as("counted from zero again").isEqualTo(1);
+                assertThat(a.stateSince())
+                        .as("a state begun later: not a regression")
+                        .isEqualTo(20_000);
+            });
+        }
+    }
 }

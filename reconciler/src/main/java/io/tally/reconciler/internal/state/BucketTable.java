@@ -17,10 +17,21 @@ final class BucketTable {
     static final class Slot {
         final Bucket bucket;
         final Map<String, TierAggregate> tiers = new HashMap<>(4);
+        /**
+         * Tier → the latest start without state of the aggregator after which the tier counted in this bucket again:
+         * its total is the higher of two states' totals, not their sum; null while no tier has one.
+         */
+        Map<String, Long> restarted;
+
         long version;
 
         Slot(Bucket bucket) {
             this.bucket = bucket;
+        }
+
+        /** @return when the aggregator restarted without the state of {@code tier}'s counts here, or null */
+        Long restartedAt(String tier) {
+            return restarted == null ? null : restarted.get(tier);
         }
     }
 
@@ -32,13 +43,28 @@ final class BucketTable {
      * cumulative, so a lower one is an older state the aggregator published again after a restore (its sink is
      * at-least-once), which would otherwise be judged as a transient loss.
      *
-     * @return {@link Put#STALE} if it was not kept, {@link Put#EARLIER} if the tier's first bucket moved earlier
-     *         (older buckets must be judged again), else {@link Put#KEPT}
+     * <p>Across two states of the aggregator (their {@link TierAggregate#stateSince()} differ: it started without
+     * the state of the earlier one) totals do not add up, each counts from zero: the higher count is kept, so that the
+     * bucket's count never goes down, and the bucket is marked as counted across that restart.
+     *
+     * @return {@link Put#STALE} if it was not kept, {@link Put#LOWER_STATE} if it was not kept being another state's
+     *         lower total, {@link Put#EARLIER} if the tier's first bucket moved earlier (older buckets must be judged
+     *         again), else {@link Put#KEPT}
      */
     Put put(TierAggregate a, long version) {
         Slot slot = buckets.computeIfAbsent(a.bucket().start(), k -> new Slot(a.bucket()));
         TierAggregate before = slot.tiers.get(a.tier());
-        if (before != null && before.records() > a.records()) {
+        if (before != null && otherState(before, a)) {
+            long restart = Math.max(before.stateSince(), a.stateSince());
+            if (slot.restarted == null) {
+                slot.restarted = new HashMap<>(4);
+            }
+            slot.restarted.merge(a.tier(), restart, Math::max);
+            slot.version = version; // judged again, saying it
+            if (before.count() >= a.count()) {
+                return Put.LOWER_STATE;
+            }
+        } else if (before != null && before.records() > a.records()) {
             return Put.STALE;
         }
         slot.tiers.put(a.tier(), a);
@@ -51,11 +77,19 @@ final class BucketTable {
         return Put.KEPT;
     }
 
+    /** @return whether two aggregates of one tier and bucket come from states of the aggregator that both say so */
+    private static boolean otherState(TierAggregate a, TierAggregate b) {
+        return a.stateSince() != TierAggregate.UNKNOWN_STATE
+                && b.stateSince() != TierAggregate.UNKNOWN_STATE
+                && a.stateSince() != b.stateSince();
+    }
+
     /** What {@link #put} did. */
     enum Put {
         KEPT,
         EARLIER,
-        STALE
+        STALE,
+        LOWER_STATE
     }
 
     /** Marks every bucket changed. */

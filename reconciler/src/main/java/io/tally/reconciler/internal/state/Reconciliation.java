@@ -61,6 +61,12 @@ public final class Reconciliation {
     private record Key(Edge edge, long bucketStart) {}
 
     /**
+     * The aggregator started without the state of {@code tier}'s counts on {@code topic} (resubmitted without its
+     * savepoint, an upgrade that dropped it): its totals count from zero again since {@code since}, epoch ms.
+     */
+    public record StateRestart(String tier, String topic, long since) {}
+
+    /**
      * @param lateSince when counts of the bucket first changed after it was judged final without a discrepancy, or
      *     {@link Long#MIN_VALUE}
      */
@@ -89,6 +95,10 @@ public final class Reconciliation {
     private final Map<Key, Last> judged = new HashMap<>();
     private final Map<String, Set<Edge>> edgesOf = new HashMap<>();
     private final DiscrepancyBook book = new DiscrepancyBook();
+    /** tier|topic → the latest {@code stateSince} its aggregates or progress said. */
+    private final Map<String, Long> states = new HashMap<>();
+
+    private final List<StateRestart> restarts = new ArrayList<>();
     private long version;
 
     public Reconciliation(Topology topology, Settings settings, AgentLiveness liveness) {
@@ -106,21 +116,45 @@ public final class Reconciliation {
 
     /**
      * Takes a cumulative aggregate, replacing the tier's previous one for the bucket unless that one merges more
-     * audit records (totals only grow; a lower one is an older state published again after a restore).
+     * audit records (totals only grow; a lower one is an older state published again after a restore), or, when the
+     * aggregator started without its state in between, unless that one counts more: the count of a bucket never goes
+     * down, and the bucket is judged knowing that it was counted across the restart ({@link BucketTable#put}).
      *
      * @return whether it was kept
      */
     public boolean accept(TierAggregate aggregate) {
+        noteState(aggregate.tier(), aggregate.topic(), aggregate.stateSince());
         BucketTable table = topics.computeIfAbsent(aggregate.topic(), t -> new BucketTable());
         BucketTable.Put put = table.put(aggregate, ++version);
         if (put == BucketTable.Put.EARLIER) {
             table.touchAll(++version);
         }
-        return put != BucketTable.Put.STALE;
+        return put != BucketTable.Put.STALE && put != BucketTable.Put.LOWER_STATE;
+    }
+
+    /** Remembers when the aggregator's state of the tier's counts on the topic began; a later one is a restart. */
+    private void noteState(String tier, String topic, long since) {
+        if (since == TierAggregate.UNKNOWN_STATE) {
+            return;
+        }
+        Long known = states.put(tier + '|' + topic, since);
+        if (known != null && known > since) {
+            states.put(tier + '|' + topic, known); // an earlier state's message read after a later one's
+        } else if (known != null && known < since) {
+            restarts.add(new StateRestart(tier, topic, since));
+        }
+    }
+
+    /** @return the starts without state of the aggregator found since the last call, each once */
+    public List<StateRestart> drainRestarts() {
+        List<StateRestart> out = List.copyOf(restarts);
+        restarts.clear();
+        return out;
     }
 
     /** Takes a tier's progress on a topic, seen at clock time {@code now}. */
     public void accept(TierProgress p, long now) {
+        noteState(p.tier(), p.topic(), p.stateSince());
         logTierSeen |= p.tier().equals(topology.logTier());
         String key = p.tier() + '|' + p.topic();
         Progress old = progress.get(key);
@@ -159,6 +193,7 @@ public final class Reconciliation {
                 .removeIf(k -> forgotten.contains(k.edge().upstreamTopic())
                         || forgotten.contains(k.edge().downstreamTopic()));
         edgesOf.keySet().removeAll(forgotten);
+        states.keySet().removeIf(key -> forgotten.contains(key.substring(key.indexOf('|') + 1)));
         book.forgetTopics(forgotten);
     }
 
@@ -413,6 +448,11 @@ public final class Reconciliation {
                             .droppedDown(droppedIn(edge.downstreamTier(), edge.downstreamTopic(), start))
                             .build(),
                     now);
+            Long upRestart = upSlot == null ? null : upSlot.restartedAt(edge.upstreamTier());
+            Long downRestart = downSlot == null ? null : downSlot.restartedAt(edge.downstreamTier());
+            if ((upRestart != null || downRestart != null) && j.verdict().isFinal()) {
+                j = acrossRestart(j, edge, upRestart, downRestart);
+            }
             if (settlingLateData(last, j, now)) {
                 // late records of a final bucket reach the tiers one after the other: the first to count them
                 // does not make a discrepancy before the others have had the grace period to count them too
@@ -437,6 +477,40 @@ public final class Reconciliation {
             emit(edge, bucket, j, changed, now, verdicts, discrepancies);
         }
         return count;
+    }
+
+    /**
+     * @return {@code j} for a bucket one of whose tiers counted in it again after the aggregator started without its
+     *     state ({@code upRestart}, {@code downRestart}: when, or null): its total is the higher of the two states',
+     *     not their sum, so a difference is the audit's and AUDIT_GAP, never a loss or a duplication; said either way
+     */
+    private static Judgement acrossRestart(Judgement j, Edge edge, Long upRestart, Long downRestart) {
+        if (j.verdict() == Verdict.NOT_OBSERVED || j.verdict() == Verdict.NOT_JUDGED) {
+            return j;
+        }
+        long at = Math.max(
+                upRestart == null ? Long.MIN_VALUE : upRestart, downRestart == null ? Long.MIN_VALUE : downRestart);
+        String tiers = upRestart != null && downRestart != null
+                ? edge.upstreamTier() + " and " + edge.downstreamTier()
+                : upRestart != null ? edge.upstreamTier() : edge.downstreamTier();
+        String note = "the aggregator restarted without its state at " + java.time.Instant.ofEpochMilli(at) + " and "
+                + tiers + " counted in this bucket after it: totals before it kept from the earlier run, what was"
+                + " counted after it not added to them";
+        String detail = j.detail().isEmpty() ? note : j.detail() + "; " + note;
+        return switch (j.verdict()) {
+            case LOSS, DUPLICATION, MIXED, AUDIT_GAP ->
+                new Judgement(
+                        Verdict.AUDIT_GAP,
+                        j.upstreamCount(),
+                        j.downstreamCount(),
+                        j.missing(),
+                        j.duplicated(),
+                        j.lostIds(),
+                        j.duplicatedIds(),
+                        detail + " (the difference is the audit's, not the pipeline's)",
+                        j.reason());
+            default -> j.withDetail(detail);
+        };
     }
 
     /**

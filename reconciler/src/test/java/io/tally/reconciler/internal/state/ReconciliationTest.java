@@ -1209,4 +1209,119 @@ class ReconciliationTest {
         assertThat(verdictOf(e, CONSUMER)).contains(Verdict.COMPLETE);
         assertThat(e.discrepancies()).isEmpty();
     }
+
+    private static final long EARLIER_STATE = T0 - 3_600_000;
+
+    private static TierAggregate total(String tier, Bucket b, long count, long records, long stateSince) {
+        return TierAggregate.builder("orders", tier, b)
+                .count(count)
+                .records(records)
+                .updatedAt(b.start())
+                .stateSince(stateSince)
+                .build();
+    }
+
+    @Test
+    void an_aggregator_restarted_without_its_state_neither_lowers_a_total_nor_makes_a_loss_of_what_it_counts_again() {
+        // before the restart: the consumer was still reading B when the aggregator went down
+        rec.accept(total("producer", B, 1_000, 2, EARLIER_STATE));
+        rec.accept(total("log", B, 1_000, 2, EARLIER_STATE));
+        rec.accept(total(CONSUMER, B, 800, 2, EARLIER_STATE));
+        Bucket after = new Bucket(B.end(), SIZE);
+        rec.accept(total("producer", after, 500, 5, EARLIER_STATE));
+        rec.accept(total("log", after, 500, 5, EARLIER_STATE));
+        rec.accept(total(CONSUMER, after, 500, 5, EARLIER_STATE));
+        // restarted without its state at `since`: what it counts from then on, from zero, in more audit records
+        long since = B.start() + 5_000;
+        assertThat(rec.accept(total(CONSUMER, B, 200, 3, since)))
+                .as("lower than the earlier state's total: not kept")
+                .isFalse();
+        assertThat(rec.accept(total("producer", after, 1, 1, since))).isFalse();
+        assertThat(rec.accept(total("log", after, 300, 6, since))).isFalse();
+        assertThat(rec.drainRestarts())
+                .as("one to say for each tier on the topic")
+                .extracting(r -> r.tier() + "@" + r.since())
+                .containsExactlyInAnyOrder(CONSUMER + "@" + since, "producer@" + since, "log@" + since);
+        assertThat(rec.drainRestarts()).isEmpty();
+        clock.set(after.end() + 3_000);
+        allAt(after.end() + 2_500);
+
+        Evaluation e = tick();
+
+        assertThat(e.verdicts())
+                .as("the kept totals, and no loss or duplication from what was counted twice over")
+                .allSatisfy(v -> assertThat(v.verdict()).isIn(Verdict.COMPLETE, Verdict.AUDIT_GAP))
+                .filteredOn(v -> v.bucket().equals(after))
+                .allSatisfy(v -> {
+                    assertThat(v.verdict()).isEqualTo(Verdict.COMPLETE);
+                    assertThat(v.upstreamCount()).isEqualTo(500);
+                    assertThat(v.downstreamCount()).isEqualTo(500);
+                });
+        assertThat(e.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.bucket()).isEqualTo(B);
+            assertThat(d.downstreamTier()).isEqualTo(CONSUMER);
+            assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP);
+            assertThat(d.downstreamCount()).isEqualTo(800);
+            assertThat(d.detail())
+                    .contains("the aggregator restarted without its state at 2027-01-15T08:00:05Z")
+                    .contains("totals before it kept from the earlier run");
+        });
+        assertThat(e.verdicts())
+                .filteredOn(v -> v.bucket().equals(after) && v.downstreamTier().equals("log"))
+                .singleElement()
+                .satisfies(v -> assertThat(v.reason()).contains("restarted without its state"));
+
+        // the new state's total passes the earlier one: a count only grows, so it is kept
+        clock.advance(1_000);
+        assertThat(rec.accept(total("log", after, 600, 7, since))).isTrue();
+        tick();
+        clock.advance(SETTINGS.graceMs());
+        assertThat(tick().discrepancies())
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
+    }
+
+    @Test
+    void late_records_only_add_to_a_total_of_the_same_state_and_are_judged_as_ever() {
+        rec.accept(total("producer", B, 100, 1, EARLIER_STATE));
+        rec.accept(total("log", B, 100, 1, EARLIER_STATE));
+        rec.accept(total(CONSUMER, B, 90, 1, EARLIER_STATE));
+        assertThat(rec.accept(total(CONSUMER, B, 95, 2, EARLIER_STATE))).isTrue();
+        clock.set(B.end() + 3_000);
+        allAt(B.end() + 2_500);
+
+        Evaluation e = tick();
+
+        assertThat(rec.drainRestarts()).isEmpty();
+        assertThat(e.discrepancies()).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(Verdict.LOSS);
+            assertThat(d.missing()).isEqualTo(5);
+            assertThat(d.detail()).doesNotContain("restarted");
+        });
+    }
+
+    @Test
+    void progress_from_a_later_state_of_the_aggregator_is_a_restart_to_say() {
+        rec.accept(
+                TierProgress.builder("producer", "orders")
+                        .watermark(B.start())
+                        .updatedAt(clock.millis())
+                        .stateSince(EARLIER_STATE)
+                        .build(),
+                clock.millis());
+        assertThat(rec.drainRestarts()).isEmpty();
+        clock.advance(1_000);
+        rec.accept(
+                TierProgress.builder("producer", "orders")
+                        .watermark(B.start())
+                        .updatedAt(clock.millis())
+                        .stateSince(clock.millis() - 500)
+                        .build(),
+                clock.millis());
+        assertThat(rec.drainRestarts()).singleElement().satisfies(r -> {
+            assertThat(r.tier()).isEqualTo("producer");
+            assertThat(r.topic()).isEqualTo("orders");
+            assertThat(r.since()).isEqualTo(clock.millis() - 500);
+        });
+    }
 }
