@@ -11,6 +11,7 @@ import io.tally.core.WireMessage;
 import io.tally.core.codec.AuditCodec;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.LatencySketch;
+import io.tally.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,7 +202,11 @@ final class AuditTraffic {
         }
     }
 
-    /** Reads a topic from the start until {@code done} holds for what was read, or the timeout passes. */
+    /**
+     * Reads a topic from the start until {@code done} holds for what was read.
+     *
+     * @throws AssertionError if it does not within {@code timeout} (saying how many records were read)
+     */
     static List<ConsumerRecord<byte[], byte[]>> readUntil(
             String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
@@ -218,13 +223,15 @@ final class AuditTraffic {
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-                if (done.test(all)) {
-                    break;
-                }
-            }
+            Eventually.await(
+                    timeout,
+                    Duration.ZERO,
+                    "records of " + topic + " the test waits for (the value: how many were read)",
+                    () -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+                        return all.size();
+                    },
+                    read -> done.test(all));
         }
         return all;
     }

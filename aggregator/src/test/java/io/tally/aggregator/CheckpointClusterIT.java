@@ -7,9 +7,9 @@ import io.tally.broker.BrokerConfig;
 import io.tally.broker.BundledBroker;
 import io.tally.core.TallyException;
 import io.tally.core.settings.SharedSettings;
+import io.tally.testing.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,12 +41,12 @@ class CheckpointClusterIT {
     void resumes_on_its_own_cluster_refuses_another_and_gives_up_a_restore_that_cannot_succeed() throws Exception {
         String first = TestCluster.bootstrapServers();
         try (LocalAggregator aggregator = LocalAggregator.start(config(first))) {
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (LocalAggregator.latestCheckpoint(checkpoints.toUri().toString())
-                    .isEmpty()) {
-                assertThat(Instant.now()).as("a checkpoint is taken").isBefore(deadline);
-                Thread.sleep(200);
-            }
+            Eventually.await(
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(200),
+                    "a checkpoint",
+                    () -> LocalAggregator.latestCheckpoint(checkpoints.toUri().toString())
+                            .isPresent());
             assertThat(aggregator.restoredFrom()).isEmpty();
         }
 

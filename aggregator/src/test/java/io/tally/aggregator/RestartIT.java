@@ -7,14 +7,17 @@ import io.tally.core.AuditIds;
 import io.tally.core.AuditRecord;
 import io.tally.core.TierAggregate;
 import io.tally.core.settings.SharedSettings;
+import io.tally.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -76,10 +79,12 @@ class RestartIT {
             // keep sending while the job is cancelled: some of it is counted after the last checkpoint
             AtomicBoolean stop = new AtomicBoolean();
             List<Exception> failures = new ArrayList<>();
+            AtomicInteger batches = new AtomicInteger();
             Thread sender = new Thread(() -> {
                 try {
                     while (!stop.get()) {
                         sendSome(producer, audit, 5);
+                        batches.incrementAndGet();
                         Thread.sleep(5);
                     }
                 } catch (Exception e) {
@@ -87,7 +92,13 @@ class RestartIT {
                 }
             });
             sender.start();
-            Thread.sleep(1_500);
+            awaitNextCheckpoint();
+            int batchesAtCheckpoint = batches.get();
+            Eventually.await(
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(5),
+                    "more audit records sent after the last checkpoint",
+                    () -> batches.get() > batchesAtCheckpoint + 3);
             first.cancel().get();
             stop.set(true);
             sender.join();
@@ -106,7 +117,9 @@ class RestartIT {
             JobClient second = start(config, checkpoint);
             try {
                 awaitExact(bootstrap, aggregates, Duration.ofSeconds(90));
-                Thread.sleep(3_000); // several checkpoints and emit intervals: a double count would show now
+                // several checkpoints and emit intervals: a double count would show now
+                awaitNextCheckpoint();
+                awaitNextCheckpoint();
                 Map<String, TierAggregate> actual = AuditTraffic.latestAggregates(AuditTraffic.readUntil(
                         bootstrap,
                         aggregates,
@@ -170,6 +183,17 @@ class RestartIT {
         Map<String, Long> out = new java.util.HashMap<>();
         aggregates.values().forEach(a -> out.put(a.topic() + '|' + a.tier(), a.stateSince()));
         return out;
+    }
+
+    /** Waits until a checkpoint completes after the latest one at the call. */
+    private void awaitNextCheckpoint() {
+        String dir = checkpoints.toUri().toString();
+        Optional<String> before = LocalAggregator.latestCheckpoint(dir);
+        Eventually.await(
+                Duration.ofSeconds(30),
+                Duration.ofMillis(20),
+                "a checkpoint after " + before.orElse("none"),
+                () -> !LocalAggregator.latestCheckpoint(dir).equals(before));
     }
 
     private Map<String, TierAggregate> awaitExact(String bootstrap, String aggregates, Duration timeout) {

@@ -8,8 +8,8 @@ import io.tally.storage.CassandraAuditStore;
 import io.tally.storage.LocalCassandraNode;
 import io.tally.storage.TallySchema;
 import io.tally.storage.testing.CassandraNodeExtension;
+import io.tally.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,31 +107,19 @@ class ApiAccessIT {
         awaitStatus("/api/v1/discrepancies", 200);
         awaitStatus("/api/v1/topics", 200);
         // the next test class shares the session: leave it reconnected, control connection included
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!shared.checkSchemaAgreement() && Instant.now().isBefore(deadline)) {
-            sleep();
-        }
+        Eventually.await(
+                Duration.ofSeconds(60),
+                Duration.ofMillis(250),
+                "the shared session's schema agreement",
+                shared::checkSchemaAgreement);
     }
 
     private static void awaitStatus(String path, int status) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        int last;
-        do {
-            last = Http.get(server.url(), path, FIRST).status();
-            if (last == status) {
-                return;
-            }
-            sleep();
-        } while (Instant.now().isBefore(deadline));
-        assertThat(last).as("GET %s", path).isEqualTo(status);
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(250);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Eventually.await(
+                Duration.ofSeconds(60),
+                Duration.ofMillis(250),
+                "status " + status + " from GET " + path + " (the value: the last status)",
+                () -> Http.get(server.url(), path, FIRST).status(),
+                last -> last == status);
     }
 }

@@ -8,6 +8,7 @@ import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Bucket;
 import io.tally.core.sketch.IdDigest;
+import io.tally.testing.Eventually;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -365,22 +366,20 @@ class AgentJarIT {
     /** Waits for a {@code crash} or {@code stall} client to say it is ready; @return how many records it committed */
     private static long awaitCommitted(Process client, String mode) throws Exception {
         Path log = Path.of("target", "agent-jar-client-" + mode + ".log");
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            String out = Files.exists(log) ? Files.readString(log) : "";
-            if (out.contains("ready")) {
-                return out.lines()
-                        .filter(l -> l.startsWith("committed "))
-                        .mapToLong(l -> Long.parseLong(l.substring(10)))
-                        .findFirst()
-                        .orElseThrow();
-            }
-            assertThat(client.isAlive())
-                    .as("client %s is running; see %s", mode, log)
-                    .isTrue();
-            Thread.sleep(200);
-        }
-        throw new AssertionError("client " + mode + " never got ready; see " + log);
+        String out = Eventually.await(
+                Duration.ofSeconds(90),
+                Duration.ofMillis(200),
+                "client " + mode + " to get ready; see " + log,
+                () -> Files.exists(log) ? Files.readString(log) : "",
+                text -> text.contains("ready") || !client.isAlive());
+        assertThat(out)
+                .as("client %s got ready before it ended; see %s", mode, log)
+                .contains("ready");
+        return out.lines()
+                .filter(l -> l.startsWith("committed "))
+                .mapToLong(l -> Long.parseLong(l.substring(10)))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Map<Long, Long> perBucket(List<AuditMessage> messages, String tier) {

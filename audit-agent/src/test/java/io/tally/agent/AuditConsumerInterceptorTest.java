@@ -8,7 +8,9 @@ import io.tally.core.CountingMode;
 import io.tally.core.EventTimes;
 import io.tally.core.Heartbeat;
 import io.tally.core.ManualClock;
+import io.tally.testing.Eventually;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,11 +85,11 @@ class AuditConsumerInterceptorTest {
         Map<TopicPartition, OffsetAndMetadata> committed = new java.util.HashMap<>();
         offsets.forEach((tp, o) -> committed.put(tp, new OffsetAndMetadata(o)));
         interceptor.onCommit(committed);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (sink.heartbeats().size() == before && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(sink.heartbeats()).as("a heartbeat after the commit").hasSizeGreaterThan(before);
+        Eventually.await(
+                Duration.ofSeconds(10),
+                Duration.ofMillis(5),
+                "a heartbeat after the commit",
+                () -> sink.heartbeats().size() > before);
         return sink.heartbeats().get(sink.heartbeats().size() - 1);
     }
 
@@ -427,12 +429,16 @@ class AuditConsumerInterceptorTest {
     }
 
     private void awaitCounted(long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (sink.counted() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            poll(12, 12); // polls go on
-        }
-        assertThat(sink.counted()).isEqualTo(expected);
+        long counted = Eventually.await(
+                Duration.ofSeconds(20),
+                Duration.ofMillis(10),
+                expected + " records counted",
+                () -> {
+                    poll(12, 12); // polls go on
+                    return sink.counted();
+                },
+                n -> n >= expected);
+        assertThat(counted).isEqualTo(expected);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tally.broker.BundledBroker;
 import io.tally.core.AuditMessage;
 import io.tally.core.Heartbeat;
 import io.tally.core.settings.SharedSettings;
+import io.tally.testing.Eventually;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,23 +81,21 @@ class AuditTopicOutageIT {
             for (int i = 0; i < n; i++) {
                 sends.add(producer.send(new ProducerRecord<>("payments", "k" + i, "v" + i)));
                 if (i == n / 2) {
-                    Thread.sleep(3_000); // several flushes fail meanwhile
+                    Eventually.await(
+                            Duration.ofSeconds(30),
+                            Duration.ofMillis(50),
+                            "a flush to the stopped audit cluster to fail",
+                            () -> agentMetric("SendErrors") > 0);
                 }
             }
             for (Future<RecordMetadata> send : sends) {
                 assertThat(send.get(30, TimeUnit.SECONDS).hasOffset()).isTrue();
             }
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((agentMetric("SendErrors") == 0 || agentMetric("BufferedRecords") == 0)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(agentMetric("SendErrors"))
-                    .as("sends to the stopped audit cluster failed")
-                    .isPositive();
-            assertThat(agentMetric("BufferedRecords"))
-                    .as("and wait in the buffer")
-                    .isPositive();
+            Eventually.await(
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(50),
+                    "failed sends to the stopped audit cluster, and records waiting in the buffer",
+                    () -> agentMetric("SendErrors") > 0 && agentMetric("BufferedRecords") > 0);
             auditCluster.start();
         } // close: the agent sends what it buffered and its closed heartbeat
 

@@ -4,6 +4,7 @@ import io.tally.core.AuditMessage;
 import io.tally.core.AuditRecord;
 import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
+import io.tally.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,21 @@ final class AuditTopicReader implements AutoCloseable {
         consumer.subscribe(List.of("tally.audit"));
     }
 
-    /** Reads until {@code done} holds for what was read, or the timeout passes. */
+    /**
+     * Reads until {@code done} holds for what was read.
+     *
+     * @throws AssertionError if it does not within {@code timeout}
+     */
     List<AuditMessage> readUntil(Predicate<List<AuditMessage>> done, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(messages) && System.nanoTime() < deadline) {
+        Eventually.await(timeout, Duration.ZERO, "audit messages the test waits for", () -> {
+            if (done.test(messages)) {
+                return true;
+            }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 messages.add(AuditCodec.decodeAuditMessage(r.value()));
             }
-        }
+            return done.test(messages);
+        });
         return messages;
     }
 

@@ -1,5 +1,6 @@
 package io.tally.broker;
 
+import io.tally.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,12 +94,17 @@ final class Records {
 
     private static List<String> poll(KafkaConsumer<String, String> consumer, int count) {
         List<String> values = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (values.size() < count && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                values.add(record.value());
-            }
-        }
+        Eventually.await(
+                Duration.ofSeconds(30),
+                Duration.ZERO,
+                count + " records of " + consumer.assignment(),
+                () -> {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        values.add(record.value());
+                    }
+                    return values.size();
+                },
+                read -> read >= count);
         return values;
     }
 }

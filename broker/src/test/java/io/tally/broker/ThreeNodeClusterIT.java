@@ -2,10 +2,10 @@ package io.tally.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,22 +104,16 @@ class ThreeNodeClusterIT {
     }
 
     private static void awaitFullIsr(String topic) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Set<Integer> smallest;
-        do {
-            smallest = describe(topic).partitions().stream()
-                    .map(TopicPartitionInfo::isr)
-                    .map(isr -> isr.stream().map(Node::id).collect(Collectors.toSet()))
-                    .min((a, b) -> Integer.compare(a.size(), b.size()))
-                    .orElseThrow();
-            if (smallest.size() == 3) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        assertThat(smallest)
-                .as("in-sync replicas of the restarted node's partitions")
-                .hasSize(3);
+        Eventually.await(
+                Duration.ofSeconds(30),
+                Duration.ofMillis(200),
+                "3 in-sync replicas of every partition of " + topic + " (the smallest set shown)",
+                () -> describe(topic).partitions().stream()
+                        .map(TopicPartitionInfo::isr)
+                        .map(isr -> isr.stream().map(Node::id).collect(Collectors.toSet()))
+                        .min((a, b) -> Integer.compare(a.size(), b.size()))
+                        .orElseThrow(),
+                smallest -> smallest.size() == 3);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

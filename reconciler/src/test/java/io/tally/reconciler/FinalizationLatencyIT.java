@@ -19,6 +19,7 @@ import io.tally.storage.EdgeVerdict;
 import io.tally.storage.LocalCassandraNode;
 import io.tally.storage.TallySchema;
 import io.tally.storage.testing.CassandraNodeExtension;
+import io.tally.testing.Eventually;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,8 +115,15 @@ class FinalizationLatencyIT {
                             counts.add(aggregate("topic-" + t, tier, b, loss ? 97 : 100));
                         }
                     }
+                    long storedBefore = service.stats().aggregatesStored();
                     send(producer, counts).forEach(f -> join(f));
-                    Thread.sleep(2_000); // the counts are in; now every tier passes the bucket's end plus grace
+                    Eventually.await(
+                            Duration.ofSeconds(60),
+                            Duration.ofMillis(50),
+                            "the reconciler to store the round's " + counts.size() + " counts",
+                            () -> service.stats().aggregatesStored() - storedBefore,
+                            stored -> stored >= counts.size());
+                    // the counts are in; now every tier passes the bucket's end plus grace
                     List<WireMessage> progress = new ArrayList<>();
                     for (int t = 0; t < TOPICS; t++) {
                         for (String tier : TIERS) {
@@ -208,31 +216,32 @@ class FinalizationLatencyIT {
     }
 
     /** Waits until every topic has the three edges' final verdicts of {@code b} in the store. */
-    private static Map<String, Long> awaitVerdicts(CassandraAuditStore store, Bucket b) throws Exception {
+    private static Map<String, Long> awaitVerdicts(CassandraAuditStore store, Bucket b) {
         Map<String, Long> done = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (done.size() < TOPICS && System.nanoTime() < deadline) {
-            for (int t = 0; t < TOPICS; t++) {
-                String topic = "topic-" + t;
-                if (done.containsKey(topic)) {
-                    continue;
-                }
-                List<EdgeVerdict> verdicts = store.verdicts(topic, b.start(), b.start() + 1);
-                if (verdicts.size() == 3
-                        && verdicts.stream().allMatch(v -> v.verdict().isFinal())) {
-                    done.put(
-                            topic,
-                            verdicts.stream()
-                                    .mapToLong(EdgeVerdict::judgedAt)
-                                    .max()
-                                    .orElseThrow());
-                }
-            }
-            Thread.sleep(200);
-        }
-        if (done.size() < TOPICS) {
-            throw new AssertionError("verdicts of " + (TOPICS - done.size()) + " topics missing after 120 s");
-        }
+        Eventually.await(
+                Duration.ofSeconds(120),
+                Duration.ofMillis(200),
+                "the final verdicts of every topic (the value: how many topics have them)",
+                () -> {
+                    for (int t = 0; t < TOPICS; t++) {
+                        String topic = "topic-" + t;
+                        if (done.containsKey(topic)) {
+                            continue;
+                        }
+                        List<EdgeVerdict> verdicts = store.verdicts(topic, b.start(), b.start() + 1);
+                        if (verdicts.size() == 3
+                                && verdicts.stream().allMatch(v -> v.verdict().isFinal())) {
+                            done.put(
+                                    topic,
+                                    verdicts.stream()
+                                            .mapToLong(EdgeVerdict::judgedAt)
+                                            .max()
+                                            .orElseThrow());
+                        }
+                    }
+                    return done.size();
+                },
+                n -> n == TOPICS);
         return done;
     }
 
@@ -263,16 +272,21 @@ class FinalizationLatencyIT {
             TopicPartition tp = new TopicPartition("tally.alerts", 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < TOPICS / 100 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    JsonNode alert = JSON.readTree(r.value());
-                    if (alert.get("status").asText().equals("OPEN")
-                            && alert.toString().contains("\"bucketStart\":" + b.start())) {
-                        out.putIfAbsent(alert.get("topic").asText(), r.timestamp());
-                    }
-                }
-            }
+            Eventually.await(
+                    Duration.ofSeconds(60),
+                    Duration.ZERO,
+                    "an OPEN alert for each of the " + TOPICS / 100 + " losses (the value: how many came)",
+                    () -> {
+                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                            JsonNode alert = JSON.readTree(r.value());
+                            if (alert.get("status").asText().equals("OPEN")
+                                    && alert.toString().contains("\"bucketStart\":" + b.start())) {
+                                out.putIfAbsent(alert.get("topic").asText(), r.timestamp());
+                            }
+                        }
+                        return out.size();
+                    },
+                    n -> n >= TOPICS / 100);
         }
         return out;
     }

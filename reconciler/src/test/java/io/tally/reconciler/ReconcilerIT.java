@@ -32,6 +32,7 @@ import io.tally.storage.LocalCassandraNode;
 import io.tally.storage.TallySchema;
 import io.tally.storage.Verdict;
 import io.tally.storage.testing.CassandraNodeExtension;
+import io.tally.testing.Eventually;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -733,15 +734,11 @@ class ReconcilerIT {
                     .isZero();
 
             producer.abortTransaction(); // its marker at 6: the end is 7, once the coordinator has written it
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            boolean atTheEnd = false;
-            while (!atTheEnd && System.nanoTime() < deadline) {
-                atTheEnd = tails.nothingToRead(tp, 4, 7, true);
-                Thread.sleep(atTheEnd ? 0 : 100);
-            }
-            assertThat(atTheEnd)
-                    .as("aborted, then a marker: nothing a read_committed group is given")
-                    .isTrue();
+            Eventually.await(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(100),
+                    "aborted, then a marker: nothing a read_committed group is given",
+                    () -> tails.nothingToRead(tp, 4, 7, true));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tally.standalone;
 
+import io.tally.testing.Eventually;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -129,27 +130,17 @@ final class AuditedClients {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                     .all()
                     .get();
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-            Object last = null;
-            while (true) {
-                try {
-                    var description = admin.describeTopics(List.of(topic))
+            // a topic not known yet to the broker answering throws: that counts as not yet
+            Eventually.await(
+                    java.time.Duration.ofSeconds(30),
+                    java.time.Duration.ofMillis(100),
+                    "a leader for each partition of " + topic,
+                    () -> admin.describeTopics(List.of(topic))
                             .allTopicNames()
                             .get()
-                            .get(topic);
-                    last = description;
-                    if (description.partitions().size() == partitions
-                            && description.partitions().stream().allMatch(p -> p.leader() != null)) {
-                        return;
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    last = e.getCause(); // not known to the broker answering yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the partitions of " + topic + " have no leader: " + last);
-                }
-                Thread.sleep(100);
-            }
+                            .get(topic),
+                    description -> description.partitions().size() == partitions
+                            && description.partitions().stream().allMatch(p -> p.leader() != null));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tally.standalone;
 
+import io.tally.testing.Eventually;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,18 +57,16 @@ final class ChildJvm implements AutoCloseable {
 
     /** Waits until the output has a line equal to {@code line}; fails naming the log if the JVM ends first. */
     void awaitLine(String line, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.readAllLines(log, StandardCharsets.UTF_8).contains(line)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("the child JVM ended (exit " + process.exitValue() + ") before printing '"
-                        + line + "'; see " + log);
-            }
-            Thread.sleep(200);
+        boolean printed = Eventually.await(
+                timeout,
+                Duration.ofMillis(200),
+                "'" + line + "' in " + log,
+                () -> Files.readAllLines(log, StandardCharsets.UTF_8).contains(line),
+                seen -> seen || !process.isAlive());
+        if (!printed && !Files.readAllLines(log, StandardCharsets.UTF_8).contains(line)) {
+            throw new AssertionError("the child JVM ended (exit " + process.exitValue() + ") before printing '" + line
+                    + "'; see " + log);
         }
-        throw new AssertionError("no '" + line + "' within " + timeout + "; see " + log);
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */

@@ -2,6 +2,7 @@ package io.tally.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.testing.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -93,28 +94,25 @@ final class ConnectWorker implements AutoCloseable {
     }
 
     private void awaitRest(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!jvm.alive()) {
-                throw new AssertionError(
-                        "the Connect worker ended before its REST interface answered; see " + jvm.log());
-            }
-            try {
-                if (HTTP.send(
-                                        HttpRequest.newBuilder(rest.resolve("/connectors"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
+        boolean answered = Eventually.await(
+                timeout,
+                Duration.ofMillis(500),
+                "the Connect worker's REST interface; see " + jvm.log(),
+                () -> {
+                    if (!jvm.alive()) {
+                        return false;
+                    }
+                    return HTTP.send(
+                                            HttpRequest.newBuilder(rest.resolve("/connectors"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200; // an IOException while it is not listening yet counts as not yet
+                },
+                ok -> ok || !jvm.alive());
+        if (!answered) {
+            throw new AssertionError("the Connect worker ended before its REST interface answered; see " + jvm.log());
         }
-        throw new AssertionError(
-                "the Connect worker's REST interface did not answer in " + timeout + "; see " + jvm.log());
     }
 
     /** Creates connector {@code name} through this worker (the cluster forwards it to its leader). */

@@ -5,6 +5,7 @@ import static io.tally.standalone.ApiClient.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tally.testing.Eventually;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,18 +143,17 @@ final class GroupWatch {
 
     /** Waits up to 90 s until {@code tier} has counted {@code total} records of {@code topic}. */
     static void awaitTotal(URI api, String topic, String tier, long total) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        long counted = 0;
-        while (System.nanoTime() < deadline) {
-            JsonNode r =
-                    get(api, "/api/v1/topics/" + topic + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000));
-            counted = r == null ? 0 : total(r, tier);
-            if (counted >= total) {
-                return;
-            }
-            pause(500);
-        }
-        throw new AssertionError(tier + " counted " + counted + " of " + total + " on " + topic);
+        Eventually.await(
+                Duration.ofSeconds(90),
+                Duration.ofMillis(500),
+                tier + " to count " + total + " records of " + topic + " (the value: what it counted)",
+                () -> {
+                    JsonNode r = get(
+                            api,
+                            "/api/v1/topics/" + topic + "/buckets?from=" + (System.currentTimeMillis() - 3_600_000));
+                    return r == null ? 0 : total(r, tier);
+                },
+                counted -> counted >= total);
     }
 
     /** @return a tier's count summed over every bucket of {@code report} it reported */

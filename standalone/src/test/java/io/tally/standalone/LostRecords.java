@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tally.agent.internal.IdHeaders;
 import io.tally.core.sketch.IdDigest;
 import io.tally.core.sketch.PeelResult;
+import io.tally.testing.Eventually;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,11 +182,12 @@ final class LostRecords {
 
     /** Waits up to 60 s until an OPEN alert names each of these discrepancies. */
     static void awaitAlerts(String kafka, Set<String> discrepancyIds) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (alertsFor(kafka, discrepancyIds) < discrepancyIds.size()) {
-            assertThat(Instant.now()).as("an alert for each loss").isBefore(deadline);
-            Thread.sleep(500);
-        }
+        Eventually.await(
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500),
+                "an alert for each loss (the value: how many)",
+                () -> alertsFor(kafka, discrepancyIds),
+                n -> n >= discrepancyIds.size());
     }
 
     /** How many times the alerts topic names one of these discrepancies in an OPEN alert. */

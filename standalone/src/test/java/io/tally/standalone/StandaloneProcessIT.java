@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.testing.Eventually;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -183,12 +184,11 @@ class StandaloneProcessIT {
             assertThat(children).isNotEmpty();
             again.kill();
             assertThat(again.awaitExit(Duration.ofSeconds(30))).isPresent();
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (children.stream().anyMatch(ProcessHandle::isAlive)
-                    && Instant.now().isBefore(deadline)) {
-                Thread.sleep(200);
-            }
-            assertThat(children).as("kill -9 leaves no orphan").noneMatch(ProcessHandle::isAlive);
+            Eventually.await(
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(200),
+                    "kill -9 to leave no orphan of " + children,
+                    () -> children.stream().noneMatch(ProcessHandle::isAlive));
         }
     }
 
@@ -280,13 +280,14 @@ class StandaloneProcessIT {
     }
 
     private static void awaitCommitted(String kafka, long total) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (committed(kafka).values().stream().mapToLong(Long::longValue).sum() < total) {
-            assertThat(Instant.now())
-                    .as("the console consumer commits " + total + " records")
-                    .isBefore(deadline);
-            Thread.sleep(300);
-        }
+        Eventually.await(
+                Duration.ofSeconds(60),
+                Duration.ofMillis(300),
+                "the console consumer to commit " + total + " records",
+                () -> committed(kafka).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum(),
+                sum -> sum >= total);
     }
 
     private static Map<TopicPartition, Long> committed(String kafka) throws Exception {
@@ -307,17 +308,12 @@ class StandaloneProcessIT {
         try (KafkaConsumer<byte[], byte[]> c = plainConsumer(kafka)) {
             List<TopicPartition> tps =
                     List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1), new TopicPartition(TOPIC, 2));
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (true) {
-                Map<TopicPartition, Long> ends = c.endOffsets(tps);
-                if (ends.values().stream().mapToLong(Long::longValue).sum() >= total) {
-                    return ends;
-                }
-                assertThat(Instant.now())
-                        .as("the console producer writes " + total + " records")
-                        .isBefore(deadline);
-                Thread.sleep(300);
-            }
+            return Eventually.await(
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(300),
+                    "the console producer to write " + total + " records",
+                    () -> c.endOffsets(tps),
+                    ends -> ends.values().stream().mapToLong(Long::longValue).sum() >= total);
         }
     }
 

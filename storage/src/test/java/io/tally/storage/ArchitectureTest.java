@@ -1,74 +1,42 @@
 package io.tally.storage;
 
-import static com.tngtech.archunit.base.DescribedPredicate.anyElementThat;
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static io.tally.testing.ArchitectureRules.CASSANDRA_SERVER;
+import static io.tally.testing.ArchitectureRules.FLINK;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 import io.tally.storage.internal.CassandraChildMain;
-import org.junit.jupiter.api.Test;
+import io.tally.testing.ArchitectureRules;
 
+/** Storage uses the Cassandra driver, never the server (it runs as a child JVM), nor Flink or the roles above it. */
+@AnalyzeClasses(packages = "io.tally.storage", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-    private static final JavaClasses STORAGE = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.tally.storage");
 
-    @Test
-    void storage_uses_the_driver_but_never_the_cassandra_server_nor_kafka_flink_or_later_modules() {
-        noClasses()
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "org.apache.cassandra..",
-                        "org.apache.flink..",
-                        "io.tally.agent..",
-                        "io.tally.aggregator..",
-                        "io.tally.reconciler..",
-                        "io.tally.api..",
-                        "io.tally.broker..",
-                        "io.tally.standalone..",
-                        "io.tally.core.internal..")
-                .check(STORAGE);
-    }
+    @ArchTest
+    static final ArchRule depends_on_no_tally_module_but_core =
+            ArchitectureRules.dependsOnNoTallyModuleBut("storage", "core");
 
-    /** Kafka's config package only: the settings table is a {@code ConfigDef}, the one settings mechanism. */
-    @Test
-    void of_kafka_only_its_settings_mechanism() {
-        noClasses()
-                .should()
-                .dependOnClassesThat(resideInAPackage("org.apache.kafka..")
-                        .and(not(resideInAPackage("org.apache.kafka.common.config.."))))
-                .check(STORAGE);
-    }
+    @ArchTest
+    static final ArchRule uses_neither_the_cassandra_server_nor_flink =
+            ArchitectureRules.usesNoneOf("storage", CASSANDRA_SERVER, FLINK);
 
-    @Test
-    void the_child_main_uses_only_the_jdk_because_it_is_copied_alone_onto_the_server_classpath() {
-        classes()
-                .that()
-                .haveFullyQualifiedName(CassandraChildMain.class.getName())
-                .should()
-                .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..")
-                .check(STORAGE);
-    }
+    @ArchTest
+    static final ArchRule of_kafka_only_its_settings_mechanism =
+            ArchitectureRules.ofKafkaOnlyTheSettingsMechanism("io.tally.storage..");
 
-    @Test
-    void the_public_api_does_not_expose_internal_types() {
-        noMethods()
-                .that()
-                .arePublic()
-                .and()
-                .areDeclaredInClassesThat()
-                .resideInAPackage("io.tally.storage")
-                .should()
-                .haveRawReturnType(resideInAPackage("io.tally.storage.internal.."))
-                .orShould()
-                .haveRawParameterTypes(anyElementThat(resideInAPackage("io.tally.storage.internal..")))
-                .check(STORAGE);
-    }
+    @ArchTest
+    static final ArchRule the_public_api_exposes_no_internal_type =
+            ArchitectureRules.publicApiExposesNoInternalType("storage");
+
+    @ArchTest
+    static final ArchRule the_child_main_uses_only_the_jdk_because_it_is_copied_alone_onto_the_server_classpath =
+            classes()
+                    .that()
+                    .haveFullyQualifiedName(CassandraChildMain.class.getName())
+                    .should()
+                    .onlyDependOnClassesThat()
+                    .resideInAnyPackage("java..");
 }

@@ -2,6 +2,7 @@ package io.tally.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.testing.Eventually;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +33,12 @@ class NoOrphanIT {
             assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();
             long killedAt = System.nanoTime();
 
-            assertThat(awaitGone(childPid, CHILD_EXIT_TIMEOUT))
-                    .as("Cassandra process %d is gone within %s of its parent's death", childPid, CHILD_EXIT_TIMEOUT)
-                    .isTrue();
+            long child = childPid;
+            Eventually.await(
+                    CHILD_EXIT_TIMEOUT,
+                    Duration.ofMillis(200),
+                    "Cassandra process " + child + " to be gone after its parent's death",
+                    () -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
             System.out.printf(
                     "Cassandra process %d exited %d ms after its parent was killed%n",
                     childPid, (System.nanoTime() - killedAt) / 1_000_000);
@@ -75,16 +79,5 @@ class NoOrphanIT {
             }
         });
         return pid.get(PARENT_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static boolean awaitGone(long pid, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
-                return true;
-            }
-            Thread.sleep(200);
-        }
-        return false;
     }
 }

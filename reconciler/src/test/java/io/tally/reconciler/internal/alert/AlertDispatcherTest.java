@@ -8,6 +8,7 @@ import io.tally.storage.Discrepancy;
 import io.tally.storage.DiscrepancyStatus;
 import io.tally.storage.InMemoryAuditStore;
 import io.tally.storage.Verdict;
+import io.tally.testing.Eventually;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -271,10 +272,11 @@ class AlertDispatcherTest {
                 new AlertDispatcher.RetryPolicy(3, 1_000))) {
             threaded.offer(List.of(d(0, Verdict.LOSS, 2)));
             threaded.dispatch(LATER); // returns although "hanging" never does
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while ((received.isEmpty() || hung.get() == 0) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Eventually.await(
+                    java.time.Duration.ofSeconds(10),
+                    java.time.Duration.ofMillis(5),
+                    "the other sink to deliver while the hanging one is in flight",
+                    () -> !received.isEmpty() && hung.get() > 0);
             assertThat(received).as("the other sink delivered").hasSize(1);
             threaded.dispatch(LATER + 60_000);
             assertThat(hung.get()).as("not sent again while in flight").isEqualTo(1);

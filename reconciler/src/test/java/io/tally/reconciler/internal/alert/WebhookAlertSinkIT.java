@@ -4,27 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.tally.core.Bucket;
-import io.tally.reconciler.Alert;
 import io.tally.reconciler.AlertDeliveryException;
-import io.tally.storage.Discrepancy;
+import io.tally.reconciler.AlertSink;
+import io.tally.reconciler.AlertSinkContract;
 import io.tally.storage.DiscrepancyStatus;
-import io.tally.storage.Verdict;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class WebhookAlertSinkIT {
+class WebhookAlertSinkIT extends AlertSinkContract {
     private HttpServer server;
     private final AtomicInteger failFirst = new AtomicInteger();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    /** Holds the slow receiver's answer until the test is over. */
+    private final CountDownLatch released = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws Exception {
@@ -34,21 +38,26 @@ class WebhookAlertSinkIT {
             exchange.sendResponseHeaders(failFirst.getAndDecrement() > 0 ? 503 : 204, -1);
             exchange.close();
         });
+        server.createContext("/down", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
         server.createContext("/slow", exchange -> {
             try {
-                Thread.sleep(2_000);
+                released.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
     @AfterEach
     void stop() {
+        released.countDown();
         server.stop(0);
     }
 
@@ -56,26 +65,19 @@ class WebhookAlertSinkIT {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    private static Alert alert() {
-        Bucket b = new Bucket(1_800_000_000_000L, 60_000);
-        Discrepancy d = new Discrepancy(
-                Discrepancy.idOf("orders", "log", "consumer.x", b.start()),
-                "orders",
-                b,
-                "log",
-                "consumer.x",
-                Verdict.LOSS,
-                10,
-                8,
-                2,
-                0,
-                List.of(7L, 9L),
-                List.of(),
-                "",
-                DiscrepancyStatus.OPEN,
-                b.end(),
-                0);
-        return new Alert("orders", "log", "consumer.x", Verdict.LOSS, DiscrepancyStatus.OPEN, List.of(d), b.end());
+    @Override
+    protected AlertSink newSink() {
+        return new WebhookAlertSink(url("/ok"), Duration.ofSeconds(5));
+    }
+
+    @Override
+    protected List<String> delivered() {
+        return List.copyOf(bodies);
+    }
+
+    @Override
+    protected Optional<AlertSink> sinkThatCannotDeliver() {
+        return Optional.of(new WebhookAlertSink(url("/down"), Duration.ofSeconds(5)));
     }
 
     @Test
@@ -83,10 +85,10 @@ class WebhookAlertSinkIT {
         failFirst.set(1);
         WebhookAlertSink sink = new WebhookAlertSink(url("/ok"), Duration.ofSeconds(5));
 
-        assertThatThrownBy(() -> sink.send(alert()))
+        assertThatThrownBy(() -> sink.send(alert(DiscrepancyStatus.OPEN)))
                 .isInstanceOf(AlertDeliveryException.class)
                 .hasMessageContaining("failed: HTTP");
-        sink.send(alert());
+        sink.send(alert(DiscrepancyStatus.OPEN));
 
         assertThat(bodies).hasSize(2);
         assertThat(bodies.get(1))
@@ -101,7 +103,7 @@ class WebhookAlertSinkIT {
     void a_receiver_that_times_out_fails_the_call_within_the_timeout() {
         WebhookAlertSink sink = new WebhookAlertSink(url("/slow"), Duration.ofMillis(200));
 
-        assertThatThrownBy(() -> sink.send(alert()))
+        assertThatThrownBy(() -> sink.send(alert(DiscrepancyStatus.OPEN)))
                 .isInstanceOf(AlertDeliveryException.class)
                 .hasMessageContaining("failed");
         assertThat(sink.failures()).isEqualTo(1);

@@ -1,4 +1,4 @@
-package io.tally.core.bench;
+package io.tally.benchmarks;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;

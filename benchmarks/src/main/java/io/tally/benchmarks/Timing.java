@@ -1,4 +1,4 @@
-package io.tally.core.bench;
+package io.tally.benchmarks;
 
 import java.util.Arrays;
 import java.util.function.LongSupplier;

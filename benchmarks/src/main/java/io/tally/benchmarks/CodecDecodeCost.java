@@ -1,4 +1,4 @@
-package io.tally.core.bench;
+package io.tally.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.AgentIdentity;

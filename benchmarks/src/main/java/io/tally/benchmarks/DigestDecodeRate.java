@@ -1,4 +1,4 @@
-package io.tally.core.bench;
+package io.tally.benchmarks;
 
 import io.tally.core.sketch.IdDigest;
 import java.util.SplittableRandom;
