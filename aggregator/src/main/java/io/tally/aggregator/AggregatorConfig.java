@@ -59,6 +59,7 @@ public final class AggregatorConfig extends RoleConfig<AggregatorConfig> {
                     SharedSettings.AUDIT_TOPIC,
                     SharedSettings.AGGREGATES_TOPIC,
                     SharedSettings.DLQ_TOPIC,
+                    SharedSettings.SETTINGS_TOPIC,
                     SharedSettings.BUCKET_MS)
             .define(new ConfigDef()
                     .define(PARALLELISM, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Parallelism of each job.")

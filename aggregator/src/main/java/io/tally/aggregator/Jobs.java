@@ -52,8 +52,8 @@ public final class Jobs {
     }
 
     /**
-     * Creates the audit, dead-letter and aggregates topics when missing and {@link AggregatorConfig#CREATE_TOPICS}
-     * is on.
+     * Creates the audit, dead-letter, aggregates and settings topics when missing and
+     * {@link AggregatorConfig#CREATE_TOPICS} is on; then publishes the settings agents must share with the job.
      *
      * @throws io.tally.core.RetriableTallyException if the Kafka cluster cannot be reached or refuses
      */
@@ -61,5 +61,6 @@ public final class Jobs {
         if (config.getBoolean(AggregatorConfig.CREATE_TOPICS)) {
             TopicSetup.ensureTopics(config);
         }
+        TopicSetup.publishSettings(config);
     }
 }

@@ -36,6 +36,7 @@ public final class AgentConfig extends RoleConfig<AgentConfig> {
     public static final String MAX_BUFFERED_RECORDS = "tally.max.buffered.records";
     public static final String CLOSE_TIMEOUT_MS = "tally.close.timeout.ms";
     public static final String HOST = "tally.host";
+    public static final String SETTINGS_WAIT_MS = "tally.settings.wait.ms";
 
     /** Every key the agent reads, in the order the README shows them. */
     public static final SettingsTable TABLE = SettingsTable.builder("agent")
@@ -73,8 +74,21 @@ public final class AgentConfig extends RoleConfig<AgentConfig> {
                             "Where a message's event time comes from: 'record' (the Kafka timestamp as stored in the "
                                     + "log), 'header:NAME' (epoch ms as 8 bytes big-endian or decimal text), or "
                                     + "'json:PATH' (a dotted path into a JSON value; epoch ms or ISO-8601)."))
-            .shared(SharedSettings.DIGEST_CELLS, SharedSettings.SKEW_FUTURE_MS, SharedSettings.SKEW_PAST_MS)
+            .shared(
+                    SharedSettings.DIGEST_CELLS,
+                    SharedSettings.SKEW_FUTURE_MS,
+                    SharedSettings.SKEW_PAST_MS,
+                    SharedSettings.SETTINGS_TOPIC)
             .define(new ConfigDef()
+                    .define(
+                            SETTINGS_WAIT_MS,
+                            Type.LONG,
+                            2_000L,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            "How long a client's start may wait to read the deployment's bucket size, digest cells "
+                                    + "and skew bounds from tally.settings.topic, for those of them it does not set; "
+                                    + "0 never reads them (the agent's defaults then apply).")
                     .define(
                             COMMIT_WAIT_MS,
                             Type.LONG,

@@ -169,10 +169,16 @@ class KafkaStreamsIT {
                                     d -> assertThat(d.get("status").asText()).isEqualTo("RESOLVED"));
                     // the agents killed with it could not send their last counts: shown in the buckets of the records
                     // they held (a backlog read at the start holds older ones), never after it came back, never alerted
+                    // and Kafka Streams purges its repartition topic once read: a log tier that lags (a loaded
+                    // machine) finds offsets gone before it read them, an audit gap it says so, in any bucket
                     assertThat(discrepancies(api, w.getKey(), "AUDIT_GAP"::equals))
-                            .as("audit gaps on " + w.getKey() + " are in the buckets of the death")
-                            .allSatisfy(d ->
-                                    assertThat(d.get("bucketStart").asLong()).isBetween(startedAt - BUCKET_MS, backAt));
+                            .as("audit gaps on " + w.getKey()
+                                    + " are in the buckets of the death, or of purged records")
+                            .allSatisfy(d -> assertThat(d.get("bucketStart").asLong() >= startedAt - BUCKET_MS
+                                                    && d.get("bucketStart").asLong() <= backAt
+                                            || d.get("detail").asText().contains("offsets the log tier never saw"))
+                                    .as(d.toString())
+                                    .isTrue());
                 }
                 assertThat(AlertsTopic.open(kafka)).as("alerts").isEmpty();
 

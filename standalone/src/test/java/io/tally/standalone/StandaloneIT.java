@@ -91,19 +91,32 @@ class StandaloneIT {
                     .as("a healthy pipeline has no discrepancy")
                     .isEmpty();
 
-            // a new user's console consumer, left at the agents' default bucket size (60 s, not this Tally's 2 s):
-            // its counts are refused, and it is shown as misconfigured, naming the setting, never as a loss
+            // a new user's console consumer, given no bucket size: its agent reads this Tally's (2 s) from the
+            // settings topic, not the agents' default (60 s), and its counts are judged like any
             consume(kafka, "console", (int) produced, Map.of());
+            JsonNode learned = await(
+                    api,
+                    buckets(),
+                    r -> GroupWatch.total(r, "consumer.console") == produced
+                            && edgesTo(r, "consumer.console").stream()
+                                    .allMatch(e -> e.get("isFinal").asBoolean()));
+            assertThat(edgesTo(learned, "consumer.console"))
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.get("verdict").asText()).isEqualTo("COMPLETE"));
+
+            // one that sets another bucket size itself: its counts are refused, and it is shown as misconfigured,
+            // naming the setting, never as a loss
+            consume(kafka, "stale", (int) produced, Map.of("tally.bucket.ms", "60000"));
             JsonNode misconfigured = await(
                     api,
                     buckets(),
-                    r -> edgesTo(r, "consumer.console").size() >= 2
-                            && edgesTo(r, "consumer.console").stream()
+                    r -> edgesTo(r, "consumer.stale").size() >= 2
+                            && edgesTo(r, "consumer.stale").stream()
                                     .allMatch(e -> e.get("isFinal").asBoolean()));
-            assertThat(edgesTo(misconfigured, "consumer.console")).allSatisfy(e -> {
+            assertThat(edgesTo(misconfigured, "consumer.stale")).allSatisfy(e -> {
                 assertThat(e.get("verdict").asText()).isEqualTo("NOT_JUDGED");
                 assertThat(e.get("reason").asText())
-                        .contains("tier consumer.console is misconfigured")
+                        .contains("tier consumer.stale is misconfigured")
                         .contains("set tally.bucket.ms=" + BUCKET_MS);
             });
             assertThat(get(api, "/api/v1/discrepancies?topic=" + TOPIC).get("items"))

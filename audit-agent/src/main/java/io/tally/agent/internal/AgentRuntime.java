@@ -5,6 +5,7 @@ import io.tally.core.AgentIdentity;
 import io.tally.core.Clock;
 import io.tally.core.CountingMode;
 import io.tally.core.EventTimeSpec;
+import io.tally.core.settings.DeploymentSettings;
 import io.tally.core.settings.SharedSettings;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -65,6 +66,9 @@ public final class AgentRuntime implements AutoCloseable {
         String tier = config.getString(AgentConfig.TIER) != null ? config.getString(AgentConfig.TIER) : defaultTier;
         if (tier == null || tier.isEmpty()) {
             throw new org.apache.kafka.common.config.ConfigException(AgentConfig.TIER, tier, "a tier name is required");
+        }
+        if (!(settings.get(InternalSettings.SINK) instanceof AuditSink)) {
+            config = withDeploymentSettings(config, settings, tier);
         }
         AgentCountingRules rules = new AgentCountingRules(
                 config.getLong(SharedSettings.BUCKET_MS),
@@ -198,6 +202,37 @@ public final class AgentRuntime implements AutoCloseable {
         if (epochAcquired) {
             AcknowledgementClock.Epoch.release();
         }
+    }
+
+    /**
+     * @return {@code config} with the deployment's bucket size, digest cells and skew bounds where the client does
+     *     not set them, as the aggregator published them ({@link DeploymentSettingsReader}); a client that sets one
+     *     keeps its own (and if it disagrees with Tally, its tier is shown as misconfigured)
+     */
+    private static AgentConfig withDeploymentSettings(AgentConfig config, Map<String, ?> settings, String tier) {
+        long waitMs = config.getLong(AgentConfig.SETTINGS_WAIT_MS);
+        List<String> unset = DeploymentSettings.KEYS.stream()
+                .filter(k -> !settings.containsKey(k))
+                .toList();
+        if (waitMs == 0 || unset.isEmpty()) {
+            return config;
+        }
+        Map<String, String> published = DeploymentSettingsReader.read(
+                ownProducerSettings(config, settings, tier), config.getString(SharedSettings.SETTINGS_TOPIC), waitMs);
+        Map<String, Object> learned = new HashMap<>();
+        for (String key : unset) {
+            if (published.containsKey(key)) {
+                learned.put(key, published.get(key));
+            }
+        }
+        if (learned.isEmpty()) {
+            return config;
+        }
+        Map<String, Object> merged = new HashMap<>(settings);
+        merged.putAll(learned);
+        org.slf4j.LoggerFactory.getLogger(AgentRuntime.class)
+                .debug("Tally agent ({}): the deployment's settings {}", tier, learned);
+        return AgentConfig.fromProperties(merged);
     }
 
     static Map<String, Object> ownProducerSettings(AgentConfig config, Map<String, ?> settings, String tier) {

@@ -28,6 +28,7 @@ public final class SharedSettings {
     public static final String AGGREGATES_TOPIC = "tally.aggregates.topic";
     public static final String ALERTS_TOPIC = "tally.alerts.topic";
     public static final String DLQ_TOPIC = "tally.dlq.topic";
+    public static final String SETTINGS_TOPIC = "tally.settings.topic";
     public static final String BUCKET_MS = "tally.bucket.ms";
     /** The default of {@link #BUCKET_MS}: one minute. */
     public static final long DEFAULT_BUCKET_MS = 60_000L;
@@ -132,6 +133,15 @@ public final class SharedSettings {
                             Importance.LOW,
                             "Dead-letter topic: audit messages the aggregator cannot use, unchanged, with the reason "
                                     + "in the header 'tally.dlq.reason'.")
+                    .define(
+                            SETTINGS_TOPIC,
+                            Type.STRING,
+                            "tally.settings",
+                            new ConfigDef.NonEmptyString(),
+                            Importance.LOW,
+                            "Compacted topic where the aggregator publishes what every agent must share with it "
+                                    + "(bucket size, digest cells, skew bounds); an agent not given them reads them "
+                                    + "there when its client starts.")
                     .define(
                             BUCKET_MS,
                             Type.LONG,
