@@ -113,8 +113,11 @@ public final class AggregatorConfig extends RoleConfig<AggregatorConfig> {
                             60_000L,
                             Range.atLeast(1),
                             Importance.LOW,
-                            "An agent is live while its latest heartbeat (by when it reached the audit topic, where the topic has LogAppendTime timestamps; else by its emit time) is younger than this "
-                                    + "and not closed; tier progress counts and waits for live agents only.")
+                            "An agent is live while its latest heartbeat (by when it reached the audit topic, where "
+                                    + "the topic has LogAppendTime timestamps; else by its emit time) is younger than "
+                                    + "this and not closed; tier progress counts and waits for live agents only. Ages "
+                                    + "are measured on the audit topic's time as read: a job working through a "
+                                    + "backlog takes no agent for dead whose next heartbeat is still unread.")
                     .define(
                             DEDUP_WINDOW,
                             Type.INT,

@@ -71,6 +71,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
     private transient ValueState<Boolean> progressChanged;
     private transient ValueState<Long> livenessCheckAt;
     private transient ValueState<Long> stateSince;
+    private transient AuditClock auditClock;
 
     /**
      * @param ttl       how long a bucket's sum is kept after its start: the retention plus a margin, so that a record
@@ -116,6 +117,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
         livenessCheckAt = getRuntimeContext().getState(new ValueStateDescriptor<>("liveness-check-at", Types.LONG));
         // no ttl: one long per topic|tier, and a key that comes back after its sums expired is still the same state
         stateSince = getRuntimeContext().getState(new ValueStateDescriptor<>("state-since", Types.LONG));
+        auditClock = new AuditClock();
     }
 
     @Override
@@ -165,6 +167,7 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
                 return;
             }
             marks.put(agent, mark);
+            auditClock.read(mark.emittedAt(), now); // its arrival (see DedupFunction)
             progressChanged.update(Boolean.TRUE);
         }
         if (idle) {
@@ -217,11 +220,15 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
             return;
         }
         progressChanged.clear();
-        long now = ctx.timerService().currentProcessingTime();
+        long processingNow = ctx.timerService().currentProcessingTime();
         List<Heartbeat> latest = new ArrayList<>();
+        long newestKnown = Long.MIN_VALUE;
         for (AuditMessage m : marks.values()) {
             latest.add((Heartbeat) m);
+            newestKnown = Math.max(newestKnown, ((Heartbeat) m).emittedAt());
         }
+        // liveness by the audit stream's time, not the wall clock: see AuditClock
+        long now = auditClock.now(processingNow, newestKnown == Long.MIN_VALUE ? processingNow : newestKnown);
         for (TierProgress p : ProgressRules.compute(tier, latest, now, livenessMs)) {
             p = p.toBuilder().stateSince(since).build();
             out.collect(Envelope.partitioned(
@@ -229,7 +236,8 @@ public final class TopicTierAggregator extends KeyedProcessFunction<String, Part
         }
         long expiry = ProgressRules.nextExpiry(latest, now, livenessMs);
         if (expiry != Long.MAX_VALUE) {
-            long at = Math.max(expiry, now + 1);
+            // in processing time: the audit stream's time runs behind it by as much as there is to read
+            long at = Math.max(expiry, now + 1) + (processingNow - now);
             livenessCheckAt.update(at);
             ctx.timerService().registerProcessingTimeTimer(at);
         }

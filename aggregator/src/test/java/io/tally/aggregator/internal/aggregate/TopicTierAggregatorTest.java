@@ -144,6 +144,39 @@ class TopicTierAggregatorTest {
     }
 
     @Test
+    void working_through_a_backlog_an_agent_whose_next_heartbeat_is_still_unread_is_not_taken_for_dead()
+            throws Exception {
+        try (var h = harness()) {
+            h.setProcessingTime(10_000);
+            h.processElement(mark("a", 1, 10_000, 60_000), 10_000);
+            h.processElement(mark("b", 1, 10_000, 60_000), 10_000);
+            h.setProcessingTime(11_000);
+            // the job was down for five minutes and works through what arrived meanwhile: a's next heartbeat, 5 s
+            // later, is read; b's, 6 s later, is further on in the backlog
+            h.setProcessingTime(310_000);
+            h.processElement(mark("a", 2, 15_000, 180_000), 310_000);
+            h.setProcessingTime(311_000);
+            List<TierProgress> progress = all(h).stream()
+                    .filter(TierProgress.class::isInstance)
+                    .map(TierProgress.class::cast)
+                    .toList();
+            TierProgress last = progress.get(progress.size() - 1);
+            assertThat(last.liveAgents())
+                    .as("b heard from 5 s before a's latest: live")
+                    .isEqualTo(2);
+            assertThat(last.watermark()).as("held by b").isEqualTo(60_000);
+
+            // caught up, nothing more from b: it dies 30 s after its last heartbeat, by the audit stream's time
+            h.setProcessingTime(336_000);
+            progress = all(h).stream()
+                    .filter(TierProgress.class::isInstance)
+                    .map(TierProgress.class::cast)
+                    .toList();
+            assertThat(progress.get(progress.size() - 1).liveAgents()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void topics_of_a_group_are_written_to_the_partition_of_its_first_topic() throws Exception {
         var aggregator = new TopicTierAggregator(
                 "aggregates",
