@@ -56,9 +56,8 @@ final class Standalone implements AutoCloseable {
     private final Deque<Part> started = new ArrayDeque<>();
     private final PrintStream log;
     private Endpoints endpoints;
-    private long bucketMs;
     /** what the roles were started with, for a role started again */
-    private Map<String, Object> roleSettings;
+    private RoleConfigs roles;
 
     private FolderLock folderLock;
     private CompletableFuture<Throwable> failed = new CompletableFuture<>();
@@ -89,7 +88,7 @@ final class Standalone implements AutoCloseable {
 
     /** The bucket size every part runs with, in ms: what the agents' {@code tally.bucket.ms} must be. */
     long bucketMs() {
-        return bucketMs;
+        return roles.bucketMs();
     }
 
     /** Completes, with the cause, if a part fails by itself (the aggregator's job gave up restarting). */
@@ -111,9 +110,7 @@ final class Standalone implements AutoCloseable {
         int apiPort = apiSettings.getInt(ApiConfig.PORT);
         AuditStores.schema(apiSettings, TallySchema.DEFAULT_TTL); // a bad keyspace or replication, named now
         // the addresses are not known yet: those the parts will have are stood in for
-        Map<String, Object> toCheck = roleSettings(o, "localhost:" + brokerConfig.listenerPort(), "localhost:9042");
-        AggregatorConfig.fromProperties(toCheck);
-        ReconcilerConfig.fromProperties(toCheck);
+        RoleConfigs.of(roleSettings(o, "localhost:" + brokerConfig.listenerPort(), "localhost:9042"));
 
         lock(o.dataDir());
         requireFree("Kafka", brokerConfig.listenerPort());
@@ -132,19 +129,16 @@ final class Standalone implements AutoCloseable {
         started.push(new Part("Kafka", broker));
 
         log.println("Starting the aggregator (Flink MiniCluster)...");
-        Map<String, Object> settings = roleSettings(o, broker.bootstrapServers(), cql);
-        roleSettings = settings;
-        bucketMs = AggregatorConfig.fromProperties(settings).getLong(SharedSettings.BUCKET_MS);
+        roles = RoleConfigs.of(roleSettings(o, broker.bootstrapServers(), cql));
         started.push(new Part(AGGREGATOR, startRole(AGGREGATOR)));
 
         log.println("Starting the reconciler...");
         started.push(new Part(RECONCILER, startRole(RECONCILER)));
 
         log.println("Starting the API...");
-        ApiConfig apiConfig = ApiConfig.fromProperties(settings);
-        AuditStore store = AuditStores.open(apiConfig);
+        AuditStore store = AuditStores.open(roles.api());
         started.push(new Part("the API's store", store));
-        ApiServer server = ApiServer.start(store, apiConfig, Clock.system());
+        ApiServer server = ApiServer.start(store, roles.api(), Clock.system());
         started.push(new Part("the API", server));
         endpoints = new Endpoints(broker.bootstrapServers(), cql, server.url().toString(), o.dataDir());
     }
@@ -154,13 +148,11 @@ final class Standalone implements AutoCloseable {
 
     private AutoCloseable startRole(String name) {
         if (name.equals(AGGREGATOR)) {
-            LocalAggregator jobs = LocalAggregator.start(AggregatorConfig.fromProperties(roleSettings));
+            LocalAggregator jobs = LocalAggregator.start(roles.aggregator());
             failed = jobs.failed();
             return jobs;
         }
-        return ReconcilerService.builder(ReconcilerConfig.fromProperties(roleSettings))
-                .build()
-                .start();
+        return ReconcilerService.builder(roles.reconciler()).build().start();
     }
 
     /**

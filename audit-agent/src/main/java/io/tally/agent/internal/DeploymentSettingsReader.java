@@ -3,7 +3,6 @@ package io.tally.agent.internal;
 import io.tally.core.settings.DeploymentSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,16 +54,7 @@ final class DeploymentSettingsReader {
     }
 
     private static Map<String, String> readNow(Map<String, Object> clusterSettings, String topic, long waitMs) {
-        Map<String, Object> props = new HashMap<>();
-        clusterSettings.forEach((k, v) -> {
-            if (k.equals("bootstrap.servers")
-                    || k.equals("security.protocol")
-                    || k.equals("client.dns.lookup")
-                    || k.startsWith("sasl.")
-                    || k.startsWith("ssl.")) {
-                props.put(k, v);
-            }
-        });
+        Map<String, Object> props = ClusterConnection.of(clusterSettings);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tally-agent-settings");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

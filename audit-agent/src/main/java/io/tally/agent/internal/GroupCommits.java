@@ -254,16 +254,7 @@ public final class GroupCommits implements AutoCloseable {
 
     /** A source reading the group through an admin client of the consumer's own cluster and credentials. */
     static Source admin(Map<String, ?> consumerSettings, String group, String clientId) {
-        Map<String, Object> props = new HashMap<>();
-        consumerSettings.forEach((k, v) -> {
-            if (k.equals("bootstrap.servers")
-                    || k.equals("security.protocol")
-                    || k.equals("client.dns.lookup")
-                    || k.startsWith("sasl.")
-                    || k.startsWith("ssl.")) {
-                props.put(k, v);
-            }
-        });
+        Map<String, Object> props = ClusterConnection.of(consumerSettings);
         props.put("client.id", "tally-agent-group-commits-" + clientId);
         Object instance = consumerSettings.get("group.instance.id");
         String instanceId = instance == null ? null : instance.toString();

@@ -59,15 +59,21 @@ class ReconciliationTest {
                 .build();
     }
 
+    /** @return the progress of {@code tier} on "orders" up to {@code watermark}, one agent live now */
+    private TierProgress.Builder liveProgress(String tier, long watermark) {
+        return TierProgress.builder(tier, "orders")
+                .watermark(watermark)
+                .lastHeartbeatAt(clock.millis())
+                .liveAgents(1)
+                .updatedAt(clock.millis());
+    }
+
+    private void progress(Reconciliation r, String tier, long watermark) {
+        r.accept(liveProgress(tier, watermark).build(), clock.millis());
+    }
+
     private void progress(String tier, long watermark) {
-        rec.accept(
-                TierProgress.builder(tier, "orders")
-                        .watermark(watermark)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
+        progress(rec, tier, watermark);
     }
 
     private void allAt(long watermark) {
@@ -85,6 +91,43 @@ class ReconciliationTest {
                 .filter(v -> v.downstreamTier().equals(down))
                 .map(EdgeVerdict::verdict)
                 .findFirst();
+    }
+
+    /**
+     * What a test tells the reconciliation of the cluster, by tier: no lag known, and only what is put in its fields
+     * (read when asked, so a test may change them between evaluations).
+     */
+    private static final class FakeLag implements LagView {
+        final Map<String, Map<Integer, Long>> committed = new java.util.HashMap<>();
+        final Map<String, Set<Integer>> unread = new java.util.HashMap<>();
+        final Set<String> withoutOffsets = new java.util.HashSet<>();
+        boolean transactional;
+
+        @Override
+        public Boolean caughtUp(String tier, String topic) {
+            return null;
+        }
+
+        @Override
+        public boolean transactional(String topic) {
+            return transactional;
+        }
+
+        @Override
+        public Set<Integer> unreadPartitions(String tier, String topic) {
+            return Set.copyOf(unread.getOrDefault(tier, Set.of()));
+        }
+
+        @Override
+        public Map<Integer, Long> committedOffsets(String tier, String topic) {
+            Map<Integer, Long> offsets = committed.get(tier);
+            return offsets == null ? null : Map.copyOf(offsets);
+        }
+
+        @Override
+        public boolean withoutOffsets(String tier, String topic) {
+            return withoutOffsets.contains(tier);
+        }
     }
 
     @Test
@@ -171,17 +214,8 @@ class ReconciliationTest {
         clock.set(B.end() + 3_000);
         allAt(B.end() + 2_500);
         Map<Integer, Long> committed = new java.util.HashMap<>(Map.of(0, 50L, 1, 0L));
-        LagView commits = new LagView() {
-            @Override
-            public Boolean caughtUp(String tier, String topic) {
-                return null;
-            }
-
-            @Override
-            public Map<Integer, Long> committedOffsets(String tier, String topic) {
-                return tier.equals(CONSUMER) ? Map.copyOf(committed) : null;
-            }
-        };
+        FakeLag commits = new FakeLag();
+        commits.committed.put(CONSUMER, committed);
 
         Evaluation handover = rec.evaluate(clock.millis(), commits);
         assertThat(verdictOf(handover, CONSUMER)).contains(Verdict.PENDING);
@@ -208,26 +242,10 @@ class ReconciliationTest {
         clock.set(B.end() + 3_000);
         progress("producer", B.end() + 2_500);
         rec.accept(
-                TierProgress.builder("log", "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .startOffsets(Map.of(0, 0L))
-                        .build(),
-                clock.millis());
+                liveProgress("log", B.end() + 2_500).startOffsets(Map.of(0, 0L)).build(), clock.millis());
         Set<Integer> unread = new java.util.HashSet<>(Set.of(1));
-        LagView partial = new LagView() {
-            @Override
-            public Boolean caughtUp(String tier, String topic) {
-                return null;
-            }
-
-            @Override
-            public Set<Integer> unreadPartitions(String tier, String topic) {
-                return tier.equals("log") ? Set.copyOf(unread) : Set.of();
-            }
-        };
+        FakeLag partial = new FakeLag();
+        partial.unread.put("log", unread);
 
         Evaluation early = rec.evaluate(clock.millis(), partial);
         assertThat(verdictOf(early, "log")).contains(Verdict.PENDING);
@@ -358,22 +376,8 @@ class ReconciliationTest {
                         .updatedAt(T0)
                         .build(),
                 T0);
-        fresh.accept(
-                TierProgress.builder("producer", "orders")
-                        .watermark(clock.millis())
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
-        fresh.accept(
-                TierProgress.builder("log", "orders")
-                        .watermark(clock.millis())
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
+        progress(fresh, "producer", clock.millis());
+        progress(fresh, "log", clock.millis());
         Evaluation e = fresh.evaluate(clock.millis(), LagView.NONE);
         assertThat(verdictOf(e, CONSUMER)).contains(Verdict.STALLED);
         assertThat(e.discrepancies()).singleElement().satisfies(d -> {
@@ -383,14 +387,7 @@ class ReconciliationTest {
 
         clock.advance(1_000);
         fresh.accept(agg(CONSUMER, B, 0, 70));
-        fresh.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(B.start() + 8_000)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
+        progress(fresh, CONSUMER, B.start() + 8_000);
         Evaluation moving = fresh.evaluate(clock.millis(), LagView.NONE);
         assertThat(verdictOf(moving, CONSUMER)).contains(Verdict.PENDING);
         assertThat(moving.discrepancies())
@@ -510,22 +507,8 @@ class ReconciliationTest {
         expecting.accept(agg("producer", B, 0, 10));
         expecting.accept(agg(CONSUMER, B, 0, 10));
         clock.set(B.end() + 3_000);
-        expecting.accept(
-                TierProgress.builder("producer", "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
-        expecting.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
+        progress(expecting, "producer", B.end() + 2_500);
+        progress(expecting, CONSUMER, B.end() + 2_500);
         assertThat(expecting.evaluate(clock.millis(), lagView).verdicts())
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
                 .containsExactlyInAnyOrder("producer→log PENDING", "log→" + CONSUMER + " PENDING");
@@ -536,22 +519,8 @@ class ReconciliationTest {
                 new AgentLiveness(30_000, 5_000, 60_000));
         notRead.accept(agg("producer", B, 0, 10));
         notRead.accept(agg(CONSUMER, B, 0, 10));
-        notRead.accept(
-                TierProgress.builder("producer", "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
-        notRead.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
+        progress(notRead, "producer", B.end() + 2_500);
+        progress(notRead, CONSUMER, B.end() + 2_500);
         assertThat(notRead.evaluate(clock.millis(), lagView).verdicts())
                 .as("a topic the log-tier job does not read")
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
@@ -570,27 +539,13 @@ class ReconciliationTest {
         Reconciliation alone = new Reconciliation(mirror, SETTINGS, new AgentLiveness(30_000, 5_000, 60_000));
         alone.accept(agg("log", B, 0, 10)); // orders.mirror lands on a partition another reconciler reads
         clock.set(B.end() + 3_000);
-        alone.accept(
-                TierProgress.builder("log", "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
+        progress(alone, "log", B.end() + 2_500);
         assertThat(alone.evaluate(clock.millis(), lagView).verdicts())
                 .extracting(v -> v.upstreamTier() + "→" + v.downstreamTier() + " " + v.verdict())
                 .containsExactly("log→consumer.mirror PENDING");
 
         clock.set(B.end() + 2_000 + SETTINGS.stallTimeoutMs());
-        alone.accept(
-                TierProgress.builder("log", "orders")
-                        .watermark(clock.millis() - 1_000)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .build(),
-                clock.millis());
+        progress(alone, "log", clock.millis() - 1_000);
         assertThat(alone.evaluate(clock.millis(), lagView).discrepancies())
                 .singleElement()
                 .satisfies(d -> {
@@ -609,15 +564,7 @@ class ReconciliationTest {
         clock.set(B.end() + 3_000);
         allAt(B.end() + 2_500);
         progress("consumer.audit", B.end() + 2_500);
-        rec.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .readCommitted(true)
-                        .build(),
-                clock.millis());
+        rec.accept(liveProgress(CONSUMER, B.end() + 2_500).readCommitted(true).build(), clock.millis());
 
         Evaluation e = tick();
 
@@ -647,32 +594,11 @@ class ReconciliationTest {
         clock.set(B.end() + 3_000);
         allAt(B.end() + 2_500);
         progress(LOG_COMMITTED, B.end() + 2_500);
-        rec.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .readCommitted(true)
-                        .build(),
-                clock.millis());
+        rec.accept(liveProgress(CONSUMER, B.end() + 2_500).readCommitted(true).build(), clock.millis());
         Map<Integer, Long> committed = new java.util.HashMap<>(Map.of(0, 80L, 1, 0L));
-        LagView transactions = new LagView() {
-            @Override
-            public Boolean caughtUp(String tier, String topic) {
-                return null;
-            }
-
-            @Override
-            public boolean transactional(String topic) {
-                return true;
-            }
-
-            @Override
-            public Map<Integer, Long> committedOffsets(String tier, String topic) {
-                return tier.equals(CONSUMER) ? Map.copyOf(committed) : null;
-            }
-        };
+        FakeLag transactions = new FakeLag();
+        transactions.transactional = true;
+        transactions.committed.put(CONSUMER, committed);
 
         Evaluation blocked = rec.evaluate(clock.millis(), transactions);
         assertThat(blocked.verdicts())
@@ -702,24 +628,8 @@ class ReconciliationTest {
         clock.set(B.end() + 3_000);
         allAt(B.end() + 2_500);
         progress(LOG_COMMITTED, B.end() + 2_500);
-        rec.accept(
-                TierProgress.builder("producer", "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .transactional(true)
-                        .build(),
-                clock.millis());
-        rec.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .readCommitted(true)
-                        .build(),
-                clock.millis());
+        rec.accept(liveProgress("producer", B.end() + 2_500).transactional(true).build(), clock.millis());
+        rec.accept(liveProgress(CONSUMER, B.end() + 2_500).readCommitted(true).build(), clock.millis());
 
         Evaluation e = rec.evaluate(clock.millis(), lagView); // the lag view knows nothing of transactions
 
@@ -834,17 +744,9 @@ class ReconciliationTest {
                 .containsExactly(later.start() + " STALLED");
 
         // its group is deleted: no committed offset left
-        Evaluation retired = rec.evaluate(clock.millis(), new LagView() {
-            @Override
-            public Boolean caughtUp(String tier, String topic) {
-                return null;
-            }
-
-            @Override
-            public boolean withoutOffsets(String tier, String topic) {
-                return tier.equals(CONSUMER);
-            }
-        });
+        FakeLag deleted = new FakeLag();
+        deleted.withoutOffsets.add(CONSUMER);
+        Evaluation retired = rec.evaluate(clock.millis(), deleted);
         assertThat(retired.verdicts())
                 .filteredOn(v -> v.downstreamTier().equals(CONSUMER))
                 .singleElement()
@@ -890,24 +792,8 @@ class ReconciliationTest {
         progress(LOG_COMMITTED, B.end() + 2_500);
         Evaluation early = tick();
 
-        rec.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .readCommitted(true)
-                        .build(),
-                clock.millis());
-        rec.accept(
-                TierProgress.builder("producer", "orders")
-                        .watermark(B.end() + 2_500)
-                        .lastHeartbeatAt(clock.millis())
-                        .liveAgents(1)
-                        .updatedAt(clock.millis())
-                        .transactional(true)
-                        .build(),
-                clock.millis());
+        rec.accept(liveProgress(CONSUMER, B.end() + 2_500).readCommitted(true).build(), clock.millis());
+        rec.accept(liveProgress("producer", B.end() + 2_500).transactional(true).build(), clock.millis());
         Evaluation judged = tick();
 
         assertThat(early.verdicts()).noneMatch(v -> v.downstreamTier().equals(CONSUMER));
