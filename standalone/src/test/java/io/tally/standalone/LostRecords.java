@@ -138,8 +138,13 @@ final class LostRecords {
         if (unnamed.isEmpty()) {
             return true;
         }
+        return digestCannotName(unnamed);
+    }
+
+    /** @return whether a digest holding only {@code ids} (hex) peels none of them: ids that share all their cells */
+    static boolean digestCannotName(Set<String> ids) {
         IdDigest rest = new IdDigest(IdDigest.DEFAULT_CELLS);
-        unnamed.forEach(id -> rest.add(Long.parseUnsignedLong(id, 16)));
+        ids.forEach(id -> rest.add(Long.parseUnsignedLong(id, 16)));
         PeelResult peeled = rest.peel();
         return !peeled.complete()
                 && peeled.lost().isEmpty()
