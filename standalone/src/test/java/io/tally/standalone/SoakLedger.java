@@ -44,6 +44,7 @@ final class SoakLedger {
             int falseAlarms,
             int missed,
             int idsNamed,
+            int idsUnnameable,
             int idsInjected,
             Map<Fault, Integer> faults,
             Map<Injected, Long> detectionMs,
@@ -123,6 +124,7 @@ final class SoakLedger {
                                 + d.path("idsComplete").asText())));
         int missed = 0;
         int idsInjected = 0;
+        int idsUnnameable = 0;
         Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
         for (Injected f : injected) {
             faults.merge(f.fault(), 1, Integer::sum);
@@ -133,7 +135,13 @@ final class SoakLedger {
             Set<String> unnamed = new TreeSet<>(f.ids());
             unnamed.removeAll(named);
             // ids that share every cell of the digest cannot be told apart (LostRecords.namedAsFarAsTheDigestCan)
-            if (!unnamed.isEmpty() && unnamed.size() < f.ids().size() && !LostRecords.digestCannotName(unnamed)) {
+            boolean unnameable = !unnamed.isEmpty() && LostRecords.digestCannotName(unnamed);
+            if (unnameable && unnamed.size() < f.ids().size()) {
+                idsUnnameable += unnamed.size();
+                problems.add("unnameable: " + unnamed + " of the " + f.ids().size() + " ids of " + f.fault() + " on "
+                        + f.topic() + " share every cell of the digest");
+            }
+            if (!unnamed.isEmpty() && unnamed.size() < f.ids().size() && !unnameable) {
                 problems.add("not named: " + unnamed + " of the " + f.ids().size() + " ids of " + f.fault() + " on "
                         + f.topic() + " at " + f.at());
             }
@@ -146,7 +154,7 @@ final class SoakLedger {
                     .ifPresent(at -> detection.put(f, at - f.at()));
         }
         int idsNamed = (int) named.size();
-        return new Outcome(falseAlarms, missed, idsNamed, idsInjected, faults, detection, problems);
+        return new Outcome(falseAlarms, missed, idsNamed, idsUnnameable, idsInjected, faults, detection, problems);
     }
 
     private java.util.Optional<Long> firstSeenOf(Injected f, List<JsonNode> discrepancies) {
