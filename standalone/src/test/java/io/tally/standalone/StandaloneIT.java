@@ -98,6 +98,7 @@ class StandaloneIT {
                     api,
                     buckets(),
                     r -> GroupWatch.total(r, "consumer.console") == produced
+                            && !edgesTo(r, "consumer.console").isEmpty()
                             && edgesTo(r, "consumer.console").stream()
                                     .allMatch(e -> e.get("isFinal").asBoolean()));
             assertThat(edgesTo(learned, "consumer.console"))
