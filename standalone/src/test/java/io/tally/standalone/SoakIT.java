@@ -113,9 +113,6 @@ class SoakIT {
                         }
                     }
                 }
-                // every fault is followed by traffic before the producers close (see RELIABILITY.md, "Open": a
-                // reconciler restarted just as the producers close leaves their last bucket PENDING)
-                pause(10_000);
                 AuditedClients.stop(producing, producers);
                 for (Lane lane : LANES) {
                     awaitCommittedAtEnd(kafka, lane);

@@ -1,6 +1,7 @@
 package io.tally.reconciler.internal.verdict;
 
 import io.tally.core.TierProgress;
+import io.tally.core.Tiers;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,9 @@ import java.util.Map;
  *   <li>such a tier whose agents all closed cleanly (a batch producer that finished, a console tool), when it is
  *       not behind any upstream tier and every upstream tier is caught up: a {@code closed} record says everything
  *       it counted has been sent, so nothing more is coming from it — without it the tier's last bucket would stay
- *       PENDING, then STALLED.</li>
+ *       PENDING, then STALLED;</li>
+ *   <li>a producer tier whose agents all closed or died and whose heartbeats stopped: a killed producer writes
+ *       nothing more, and what it left unsent is judged as the gap of its death (AUDIT_GAP), not waited for.</li>
  * </ul>
  * A caught-up tier's effective watermark follows the clock, {@code idle.lag} behind it (to let the last counts
  * reach the aggregates), so an idle pipeline still finalizes its last buckets.
@@ -81,7 +84,7 @@ public final class TierViews {
             boolean alive = now - progress.lastHeartbeatAt() <= livenessMs;
             boolean quiet = now - lastAdvanceAt >= idleAfterMs;
             boolean upstreamDone = upstream.stream().allMatch(u -> u.caughtUp() && watermark >= u.watermark());
-            boolean finished = allClosed && progress.liveAgents() == 0;
+            boolean finished = progress.liveAgents() == 0 && (allClosed || (!alive && writesOnly(tier, upstream)));
             caughtUp = ((alive && quiet) || finished) && upstreamDone;
         }
         long effective = caughtUp ? Math.max(watermark, now - idleLagMs) : watermark;
@@ -93,5 +96,20 @@ public final class TierViews {
                 caughtUp,
                 firstBucketStart,
                 progress == null ? Map.of() : progress.startOffsets());
+    }
+
+    /**
+     * Whether {@code tier} is where a topic's records come from (its producers), not a reader of them: nothing is
+     * upstream of it, and it is neither the log tier nor a consumer. Its agents are gone for good once each closed or
+     * died (the aggregator counts none live, by the audit topic's own time, so an outage of that topic kills none):
+     * a killed producer writes nothing more, and what it left uncounted is the gap allowance of its death; a reader
+     * that died is a stall, and the log tier comes back with the aggregator.
+     */
+    private static boolean writesOnly(String tier, List<TierView> upstream) {
+        return upstream.isEmpty()
+                && !tier.equals(Tiers.LOG)
+                && !tier.equals(Tiers.LOG_COMMITTED)
+                && !tier.startsWith(Tiers.CONSUMER_PREFIX)
+                && !Tiers.isReader(tier);
     }
 }

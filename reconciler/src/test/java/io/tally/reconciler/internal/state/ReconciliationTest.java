@@ -317,6 +317,66 @@ class ReconciliationTest {
     }
 
     @Test
+    void a_producer_killed_without_a_successor_has_its_last_bucket_judged_an_audit_gap_not_left_pending() {
+        AgentLiveness liveness = new AgentLiveness(30_000, 5_000, 60_000);
+        Reconciliation killed = new Reconciliation(Topology.defaults(), SETTINGS, liveness);
+        long diedAt = B.start() + 4_000;
+        // two producer instances write the bucket's first four seconds, 25 records a second each; SIGKILLed, they
+        // never send their last flush interval's counts (10 records between them) nor a closing heartbeat
+        for (String instance : List.of("p1", "p2")) {
+            AgentIdentity agent = new AgentIdentity(instance, "host");
+            for (int i = 0; i < 4; i++) {
+                liveness.on(AuditRecord.builder(agent, "producer", "orders", B, CountingMode.values()[0])
+                        .seq(i)
+                        .emittedAt(B.start() + i * 1_000L)
+                        .count(i < 3 ? 25 : 20)
+                        .bytes(25)
+                        .build());
+            }
+            liveness.on(Heartbeat.builder(agent, "producer")
+                    .seq(5)
+                    .emittedAt(diedAt)
+                    .watermarks(Map.of("orders", diedAt))
+                    .build());
+        }
+        killed.accept(agg("producer", B, 0, 190));
+        killed.accept(agg("log", B, 0, 200));
+        killed.accept(agg(CONSUMER, B, 0, 200));
+        // the aggregator counts them dead once the audit topic's time is past its liveness timeout
+        killed.accept(
+                TierProgress.builder("producer", "orders")
+                        .watermark(diedAt)
+                        .lastHeartbeatAt(diedAt)
+                        .liveAgents(0)
+                        .updatedAt(diedAt + 30_000)
+                        .build(),
+                diedAt + 30_000);
+        clock.set(B.end() + 120_000);
+        long now = clock.millis();
+        for (String tier : List.of("log", CONSUMER)) {
+            killed.accept(
+                    TierProgress.builder(tier, "orders")
+                            .watermark(diedAt)
+                            .lastHeartbeatAt(now)
+                            .liveAgents(1)
+                            .updatedAt(now)
+                            .build(),
+                    diedAt);
+        }
+        lag.put(CONSUMER, true);
+
+        Evaluation e = killed.evaluate(now, lagView);
+
+        assertThat(verdictOf(e, "log"))
+                .as("producer → log: the 10 the log holds beyond the counts are the dead agents' last interval")
+                .contains(Verdict.AUDIT_GAP);
+        assertThat(verdictOf(e, CONSUMER)).as("log → group").contains(Verdict.COMPLETE);
+        assertThat(e.discrepancies())
+                .singleElement()
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP));
+    }
+
+    @Test
     void a_topic_whose_partition_went_to_another_reconciler_is_forgotten_not_judged_stalled_from_stale_state() {
         for (String topic : List.of("orders", "refunds")) {
             rec.accept(TierAggregate.builder(topic, "producer", B)

@@ -33,10 +33,11 @@ class TierViewsTest {
                 .liveAgents(1)
                 .updatedAt(NOW)
                 .build();
+        // silent, and not yet dead by the audit topic's time (see below for producers that died)
         TierProgress silent = TierProgress.builder("producer", "orders")
                 .watermark(NOW - 60_000)
                 .lastHeartbeatAt(NOW - 60_000)
-                .liveAgents(0)
+                .liveAgents(1)
                 .updatedAt(NOW)
                 .build();
 
@@ -111,7 +112,7 @@ class TierViewsTest {
     }
 
     @Test
-    void a_tier_whose_agents_all_closed_is_caught_up_but_not_one_whose_agents_died() {
+    void a_tier_whose_agents_all_closed_is_caught_up_and_of_readers_that_died_only_a_producer_tier() {
         // the producers finished a minute ago and said so; their heartbeats stopped with them
         TierProgress finished = TierProgress.builder("producer", "orders")
                 .watermark(NOW - 60_000)
@@ -125,8 +126,25 @@ class TierViewsTest {
         assertThat(closed.effectiveWatermark()).isEqualTo(NOW - 10_000);
         assertThat(views.view("producer", finished, NOW - 60_000, 0, null, false, List.of(), NOW)
                         .caughtUp())
-                .as("agents that died without closing: their last counts may be missing")
+                .as("producers that died without closing write nothing more: what they left unsent is their gap")
+                .isTrue();
+        TierProgress silentButLive = finished.toBuilder().liveAgents(1).build();
+        assertThat(views.view("producer", silentButLive, NOW - 60_000, 0, null, false, List.of(), NOW)
+                        .caughtUp())
+                .as("silent, but live by the audit topic's time (the topic is out): their counts are still coming")
                 .isFalse();
+        for (String reader : List.of("consumer.billing", "reader", "log")) {
+            TierProgress died = TierProgress.builder(reader, "orders")
+                    .watermark(NOW - 60_000)
+                    .lastHeartbeatAt(NOW - 60_000)
+                    .liveAgents(0)
+                    .updatedAt(NOW)
+                    .build();
+            assertThat(views.view(reader, died, NOW - 60_000, 0, null, false, List.of(), NOW)
+                            .caughtUp())
+                    .as("%s died: a reader that stopped has not read what is left, and the log tier comes back", reader)
+                    .isFalse();
+        }
 
         TierView producer = new TierView("producer", NOW - 30_000, NOW - 30_000, NOW - 30_000, false, 0);
         TierProgress log = TierProgress.builder("log", "orders")
