@@ -7,6 +7,7 @@ import io.tally.reconciler.internal.alert.AlertDispatcher;
 import io.tally.reconciler.internal.kafka.AggregatesReader;
 import io.tally.reconciler.internal.kafka.AuditReader;
 import io.tally.reconciler.internal.kafka.GroupLagProbe;
+import io.tally.reconciler.internal.state.EarlierRuns;
 import io.tally.reconciler.internal.state.Evaluation;
 import io.tally.reconciler.internal.state.Reconciliation;
 import io.tally.reconciler.internal.verdict.AgentLiveness;
@@ -40,6 +41,7 @@ final class ReconcilerLoop implements Runnable {
     private final AggregatesReader aggregates;
     private final AuditReader audit;
     private final GroupLagProbe lag;
+    private final EarlierRuns earlierRuns;
     /** By key: several updates of one aggregate in a poll are written once, the latest. */
     private final Map<String, TierAggregate> unstored = new LinkedHashMap<>();
 
@@ -81,6 +83,7 @@ final class ReconcilerLoop implements Runnable {
         this.aggregates = aggregates;
         this.audit = audit;
         this.lag = lag;
+        this.earlierRuns = new EarlierRuns(store);
     }
 
     @Override
@@ -107,6 +110,9 @@ final class ReconcilerLoop implements Runnable {
                                     // recent reads); an older, lower total published again after a restore, or a
                                     // lower total counted from zero after a start without state, is neither judged
                                     // nor stored: a bucket's count never goes down
+                                    if (!old) {
+                                        earlierRuns.before(a).forEach(reconciliation::accept);
+                                    }
                                     boolean kept = old || reconciliation.accept(a);
                                     if (kept && !(replaying && old)) {
                                         unstored.put(a.key(), a);

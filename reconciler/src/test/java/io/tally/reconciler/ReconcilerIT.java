@@ -121,15 +121,17 @@ class ReconcilerIT {
     }
 
     private static void publish(List<WireMessage> messages) throws Exception {
+        publish("tally.aggregates", messages);
+    }
+
+    private static void publish(String topic, List<WireMessage> messages) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (WireMessage m : messages) {
                 producer.send(new ProducerRecord<>(
-                                "tally.aggregates",
-                                AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8),
-                                AuditCodec.encode(m)))
+                                topic, AuditCodec.kafkaKey(m).getBytes(StandardCharsets.UTF_8), AuditCodec.encode(m)))
                         .get();
             }
         }
@@ -228,6 +230,78 @@ class ReconcilerIT {
         }
 
         assertThat(alertsOnKafka()).hasSize(2);
+    }
+
+    @Test
+    void a_restarted_reconciler_takes_an_earlier_aggregator_run_s_totals_from_the_store_once_compaction_dropped_them(
+            LocalCassandraNode node, CqlSession session) throws Exception {
+        String topic = "clicks-" + UUID.randomUUID().toString().substring(0, 8);
+        long start = Bucket.startOf(Clock.system().millis(), SIZE) - 6 * SIZE;
+        Bucket b = new Bucket(start, SIZE);
+        ManualClock clock = new ManualClock(b.end() + 20_000);
+        long firstRun = start - 3_600_000;
+        long secondRun = start + 4_000; // the aggregator started again without its state inside the bucket
+        List<String> tiers = List.of("producer", "log", "consumer.billing");
+        List<WireMessage> before = new ArrayList<>();
+        for (String tier : tiers) {
+            before.add(
+                    agg(topic, tier, b, 0, 100).toBuilder().stateSince(firstRun).build());
+            before.add(progress(topic, tier, b.end() + 5_000, clock.millis(), firstRun));
+        }
+        publish(before);
+        CassandraAuditStore store = CassandraAuditStore.create(
+                session, TallySchema.builder().keyspace(KEYSPACE).build());
+        try (ReconcilerService first = service(node, clock)) {
+            await(
+                    clock,
+                    "the first run's bucket judged complete",
+                    () -> store.verdicts(topic, start, start + 1).stream()
+                                    .filter(v -> v.verdict() == Verdict.COMPLETE)
+                                    .count()
+                            == 2);
+        }
+        // the second run counted the bucket's last 6 s again, from zero: the group's share of them is smaller, as
+        // it read some before the restart. The compacted topic keeps only these, the latest record of each key.
+        String compacted = "tally.aggregates." + topic;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(compacted, 2, (short) 1)))
+                    .all()
+                    .get();
+        }
+        List<WireMessage> after = new ArrayList<>();
+        for (String tier : tiers) {
+            after.add(agg(topic, tier, b, 0, tier.startsWith("consumer") ? 30 : 40).toBuilder()
+                    .stateSince(secondRun)
+                    .build());
+            after.add(progress(topic, tier, b.end() + 6_000, clock.millis(), secondRun));
+        }
+        publish(compacted, after);
+        int postsBefore = posts.size();
+
+        clock.advance(60_000);
+        try (ReconcilerService restarted = service(node, clock, Map.of(SharedSettings.AGGREGATES_TOPIC, compacted))) {
+            await(clock, "the replayed bucket judged", () -> restarted.stats().judged() >= 2);
+            long evaluations = restarted.stats().evaluations();
+            await(clock, "a few more evaluations", () -> restarted.stats().evaluations() >= evaluations + 5);
+        }
+
+        assertThat(store.discrepancies(DiscrepancyQuery.ofTopic(topic, start, start + 1)))
+                .as("no loss of the 10 the second run's group counted less")
+                .allSatisfy(d -> assertThat(d.kind()).isNotIn(Verdict.LOSS, Verdict.DUPLICATION));
+        assertThat(posts.subList(postsBefore, posts.size())).noneMatch(post -> post.contains(topic));
+        assertThat(store.aggregates(topic, start, start + 1))
+                .as("the higher totals kept")
+                .allSatisfy(a -> assertThat(a.count()).isEqualTo(100));
+    }
+
+    private static TierProgress progress(String topic, String tier, long watermark, long now, long stateSince) {
+        return TierProgress.builder(tier, topic)
+                .watermark(watermark)
+                .lastHeartbeatAt(now)
+                .liveAgents(1)
+                .updatedAt(now)
+                .stateSince(stateSince)
+                .build();
     }
 
     @Test

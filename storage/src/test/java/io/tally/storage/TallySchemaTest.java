@@ -24,7 +24,7 @@ class TallySchemaTest {
     void creates_the_keyspace_first_then_every_table_only_if_missing() {
         List<String> statements = TallySchema.defaults().statements();
 
-        assertThat(statements).hasSize(1 + TallySchema.TABLES.size() + 2);
+        assertThat(statements).hasSize(1 + TallySchema.TABLES.size() + 3);
         assertThat(statements.get(0))
                 .startsWith("CREATE KEYSPACE IF NOT EXISTS tally WITH replication = "
                         + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
@@ -32,11 +32,12 @@ class TallySchemaTest {
             assertThat(statements.get(i + 1))
                     .startsWith("CREATE TABLE IF NOT EXISTS tally." + TallySchema.TABLES.get(i) + " (");
         }
-        assertThat(statements.subList(statements.size() - 2, statements.size()))
+        assertThat(statements.subList(statements.size() - 3, statements.size()))
                 .as("columns added since")
                 .containsExactly(
                         "ALTER TABLE tally.edge_verdicts ADD IF NOT EXISTS reason text",
-                        "ALTER TABLE tally.tier_buckets ADD IF NOT EXISTS counted_on_consume bigint");
+                        "ALTER TABLE tally.tier_buckets ADD IF NOT EXISTS counted_on_consume bigint",
+                        "ALTER TABLE tally.tier_buckets ADD IF NOT EXISTS state_since bigint");
     }
 
     @Test

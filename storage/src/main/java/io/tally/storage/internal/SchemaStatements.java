@@ -40,6 +40,7 @@ public final class SchemaStatements {
                         + "id_digest blob, "
                         + "updated_at timestamp, "
                         + "counted_on_consume bigint, "
+                        + "state_since bigint, "
                         + "PRIMARY KEY ((topic, day), bucket_start, tier)"
                         + ") WITH comment = 'Cumulative aggregate of one (topic, tier, bucket); "
                         + "day = UTC day of bucket_start'"
@@ -131,7 +132,8 @@ public final class SchemaStatements {
 
                 // columns added after a table's first release: ADD IF NOT EXISTS keeps a re-run a no-op
                 "ALTER TABLE " + ks + "edge_verdicts ADD IF NOT EXISTS reason text",
-                "ALTER TABLE " + ks + "tier_buckets ADD IF NOT EXISTS counted_on_consume bigint");
+                "ALTER TABLE " + ks + "tier_buckets ADD IF NOT EXISTS counted_on_consume bigint",
+                "ALTER TABLE " + ks + "tier_buckets ADD IF NOT EXISTS state_since bigint");
     }
 
     /** The columns shared by discrepancies and discrepancies_by_topic, each followed by ", ". */

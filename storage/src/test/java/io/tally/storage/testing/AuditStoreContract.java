@@ -65,6 +65,10 @@ public abstract class AuditStoreContract {
         assertThat(back.latency().quantile(0.99)).isEqualTo(a.latency().quantile(0.99));
         assertThat(back.updatedAt()).isEqualTo(a.updatedAt());
         assertThat(back.countedOnConsume()).isEqualTo(a.countedOnConsume()).isPositive();
+        assertThat(back.stateSince())
+                .as("which run of the aggregator counted it")
+                .isEqualTo(a.stateSince())
+                .isNotEqualTo(TierAggregate.UNKNOWN_STATE);
     }
 
     @Test
@@ -378,6 +382,7 @@ public abstract class AuditStoreContract {
                 .digest(digest)
                 .updatedAt(bucketStart + 90_000)
                 .countedOnConsume(count / 2)
+                .stateSince(bucketStart - 3_600_000)
                 .build();
     }
 

@@ -63,7 +63,8 @@ public final class RowMapper {
                 ByteBuffer.wrap(a.latency().toBytes()),
                 ByteBuffer.wrap(a.digest() == null ? new byte[0] : a.digest().toBytes()),
                 Instant.ofEpochMilli(a.updatedAt()),
-                a.countedOnConsume());
+                a.countedOnConsume(),
+                a.stateSince() == TierAggregate.UNKNOWN_STATE ? null : a.stateSince());
     }
 
     /** @return roughly how many bytes the row of {@code a} carries, for sizing batches */
@@ -91,6 +92,7 @@ public final class RowMapper {
                 .digest(digest == null ? null : IdDigest.fromBytes(bytes(digest)))
                 .updatedAt(millis(r, "updated_at"))
                 .countedOnConsume(r.getLong("counted_on_consume")) // null, before it: 0
+                .stateSince(r.isNull("state_since") ? TierAggregate.UNKNOWN_STATE : r.getLong("state_since"))
                 .build();
     }
 

@@ -7,7 +7,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 public final class Statements {
     static final String TIER_BUCKET_COLUMNS = "topic, day, bucket_start, tier, bucket_size_ms, count, bytes, "
             + "no_timestamp_count, skewed_count, failed_count, records, latency_sketch, id_digest, updated_at, "
-            + "counted_on_consume";
+            + "counted_on_consume, state_since";
     static final String DISCREPANCY_COLUMNS = "day, detected_at, id, topic, bucket_start, bucket_size_ms, "
             + "upstream_tier, downstream_tier, kind, upstream_count, downstream_count, missing, duplicated, "
             + "lost_ids, duplicated_ids, detail, status, resolved_at";
