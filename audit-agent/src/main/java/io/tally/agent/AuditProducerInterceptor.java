@@ -132,7 +132,7 @@ public class AuditProducerInterceptor implements ProducerInterceptor<Object, Obj
             }
             long id = IdHeaders.read(headers, metadata.topic(), metadata.partition(), metadata.offset());
             long bytes = Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize());
-            counter.count(metadata.topic(), time, now, bytes, id);
+            counter.count(metadata.topic(), metadata.partition(), metadata.offset(), time, now, bytes, id);
         } catch (RuntimeException e) {
             callbacks.failed("onAcknowledgement", e);
         }

@@ -110,6 +110,14 @@ class AuditProducerInterceptorTest {
         assertThat(record.tier()).isEqualTo("producer");
         assertThat(record.mode()).isEqualTo(CountingMode.ACK);
         assertThat(record.bytes()).isEqualTo(6);
+        AuditRecord next = sink.records().stream()
+                .filter(r -> r.bucket().start() == T0 + 10_000)
+                .findFirst()
+                .orElseThrow();
+        assertThat(next.firstOffsets())
+                .as("the offsets acknowledged, which place its records against where the log tier started reading")
+                .containsExactly(java.util.Map.entry(0, 1L));
+        assertThat(next.lastOffsets()).containsExactly(java.util.Map.entry(0, 2L));
     }
 
     @Test

@@ -88,4 +88,25 @@ public final class PartitionOffsets {
         }
         return -1;
     }
+
+    /**
+     * @param firstOffsets the lowest offset per partition among the records a tier counted in a bucket
+     * @param lastOffsets  the highest offset per partition among them
+     * @param startOffsets the offset per partition another tier started reading at
+     * @return at most how many of those records lie below where the other tier started, on every partition: the
+     *         offsets between the bucket's first record there and the start (a bound: a transaction's marker takes
+     *         an offset too)
+     */
+    public static long belowStarts(
+            Map<Integer, Long> firstOffsets, Map<Integer, Long> lastOffsets, Map<Integer, Long> startOffsets) {
+        long below = 0;
+        for (Map.Entry<Integer, Long> e : firstOffsets.entrySet()) {
+            Long start = startOffsets.get(e.getKey());
+            Long last = lastOffsets.get(e.getKey());
+            if (start != null && last != null && e.getValue() < start) {
+                below += Math.min(start, last + 1) - e.getValue();
+            }
+        }
+        return below;
+    }
 }

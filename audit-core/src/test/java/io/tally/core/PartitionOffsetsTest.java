@@ -26,4 +26,18 @@ class PartitionOffsetsTest {
                 .isEqualTo(1);
         assertThat(PartitionOffsets.uncommitted(Map.of(), Map.of())).isEqualTo(-1);
     }
+
+    @Test
+    void the_records_of_a_bucket_below_where_another_tier_started_are_bounded_by_their_offsets() {
+        Map<Integer, Long> first = Map.of(0, 100L, 1, 200L, 2, 300L);
+        Map<Integer, Long> last = Map.of(0, 149L, 1, 249L, 2, 349L);
+
+        assertThat(PartitionOffsets.belowStarts(first, last, Map.of(0, 120L, 1, 500L, 2, 0L)))
+                .as("20 below the start on partition 0, all 50 on partition 1, none on partition 2")
+                .isEqualTo(70);
+        assertThat(PartitionOffsets.belowStarts(first, last, Map.of(0, 100L))).isZero();
+        assertThat(PartitionOffsets.belowStarts(first, last, Map.of())).isZero();
+        assertThat(PartitionOffsets.belowStarts(Map.of(), Map.of(), Map.of(0, 5L)))
+                .isZero();
+    }
 }

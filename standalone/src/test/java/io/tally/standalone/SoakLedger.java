@@ -99,10 +99,15 @@ final class SoakLedger {
             }
         }
         for (JsonNode alert : alerts) {
+            // an alert's discrepancies are of its kind
             for (JsonNode d : alert.get("discrepancies")) {
                 if (!explained.contains(d.get("id").asText())
-                        && !d.get("kind").asText().equals("AUDIT_GAP")) {
-                    problems.add("false alarm, alerted: " + d);
+                        && !alert.get("kind").asText().equals("AUDIT_GAP")) {
+                    problems.add("false alarm, alerted: " + alert.get("kind").asText() + " "
+                            + alert.get("topic").asText()
+                            + " " + alert.get("upstreamTier").asText() + " → "
+                            + alert.get("downstreamTier").asText()
+                            + " " + d);
                 }
             }
         }

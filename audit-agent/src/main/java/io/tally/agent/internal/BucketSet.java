@@ -26,6 +26,17 @@ final class BucketSet {
      * @return false if it could not be counted because the agent's bucket bound is reached
      */
     boolean count(long eventTime, long now, long bytes, long id) {
+        return count(eventTime, now, bytes, id, -1, -1);
+    }
+
+    /**
+     * Counts one message, and where {@code partition} is not negative, notes its offset there in its bucket (a
+     * producer's acknowledged records: the reconciler tells by them which of a bucket's records the log tier started
+     * reading after).
+     *
+     * @return false when the bucket bound is reached (the message is not counted)
+     */
+    boolean count(long eventTime, long now, long bytes, long id, int partition, long offset) {
         BucketCounts b = last;
         // the previous message's bucket, recognised without the division that computing a start takes (a message
         // without event time never falls in it: NONE is below every bucket)
@@ -42,6 +53,9 @@ final class BucketSet {
             if (!b.count(eventTime, now, bytes, id, rules.tiers)) {
                 return true; // counted apart: it moves no watermark
             }
+        }
+        if (partition >= 0) {
+            b.offset(partition, offset);
         }
         if (eventTime > maxEventTime) {
             maxEventTime = eventTime;

@@ -38,11 +38,16 @@ public final class TierCounter {
 
     /** Counts one message; if the bucket bound is reached it is dropped and counted as dropped. */
     public void count(String topic, long eventTime, long now, long bytes, long id) {
+        count(topic, -1, -1, eventTime, now, bytes, id);
+    }
+
+    /** Counts one message at {@code offset} of {@code partition}, noting the offset in its bucket. */
+    public void count(String topic, int partition, long offset, long eventTime, long now, long bytes, long id) {
         Topic t = topic(topic);
         boolean counted;
         t.lock();
         try {
-            counted = t.current.count(eventTime, now, bytes, id);
+            counted = t.current.count(eventTime, now, bytes, id, partition, offset);
         } finally {
             t.unlock();
         }

@@ -29,7 +29,11 @@ public final class BucketCounts {
     /** partition → highest offset counted; null until an offset is counted */
     private Map<Integer, Long> lastOffsets;
 
+    /** The partition counted last, whose lowest and highest offsets are kept below until another comes. */
     private int lastPartition = -1;
+
+    private long lastFirst;
+    private long lastLast;
 
     /** @param digestCells cells of the id digest, 0 for none */
     public BucketCounts(long bucketStart, int digestCells) {
@@ -71,24 +75,37 @@ public final class BucketCounts {
         failed++;
     }
 
-    /** Notes that a message at {@code offset} of {@code partition} was counted here. */
+    /**
+     * Notes that a message at {@code offset} of {@code partition} was counted here. A run of one partition's offsets
+     * (a producer's batch acknowledged, a fetch read) costs two comparisons each: the maps are written when the
+     * partition changes or the counts are read.
+     */
     public void offset(int partition, long offset) {
+        if (partition == lastPartition) {
+            if (offset > lastLast) {
+                lastLast = offset;
+            } else if (offset < lastFirst) {
+                lastFirst = offset;
+            }
+            return;
+        }
+        keepLastPartition();
         if (firstOffsets == null) {
             firstOffsets = new HashMap<>();
             lastOffsets = new HashMap<>();
         }
-        // a partition is read in offset order: its first offset here is its lowest, until a restart re-reads
-        if (partition != lastPartition) {
-            lastPartition = partition;
-            firstOffsets.merge(partition, offset, Math::min);
-            lastOffsets.merge(partition, offset, Math::max);
-        } else {
-            if (offset < firstOffsets.get(partition)) {
-                firstOffsets.put(partition, offset);
-            }
-            if (offset > lastOffsets.get(partition)) {
-                lastOffsets.put(partition, offset);
-            }
+        Long first = firstOffsets.get(partition);
+        Long lastSeen = lastOffsets.get(partition);
+        lastPartition = partition;
+        lastFirst = first == null ? offset : Math.min(first, offset);
+        lastLast = lastSeen == null ? offset : Math.max(lastSeen, offset);
+    }
+
+    /** Writes the partition counted last into the maps. */
+    private void keepLastPartition() {
+        if (lastPartition >= 0) {
+            firstOffsets.put(lastPartition, lastFirst);
+            lastOffsets.put(lastPartition, lastLast);
         }
     }
 
@@ -103,10 +120,10 @@ public final class BucketCounts {
         if (digest != null && other.digest != null) {
             digest.merge(other.digest);
         }
+        other.keepLastPartition();
         if (other.firstOffsets != null) {
             other.firstOffsets.forEach(this::offset);
             other.lastOffsets.forEach(this::offset);
-            lastPartition = -1;
         }
     }
 
@@ -124,6 +141,7 @@ public final class BucketCounts {
             String topic,
             long bucketMs,
             CountingMode mode) {
+        keepLastPartition();
         // the canonical constructor, not a builder: no allocation beyond the record for each flush of a bucket
         return new AuditRecord(
                 agent,

@@ -65,4 +65,31 @@ class BucketCountsTest {
                         .firstOffsets())
                 .isEmpty();
     }
+
+    @Test
+    void runs_of_one_partition_s_offsets_interleaved_with_others_keep_each_partition_s_lowest_and_highest() {
+        BucketCounts c = rules.newBucket(rules.bucketStart(NOW));
+        for (long o = 10; o < 20; o++) {
+            c.offset(1, o);
+        }
+        for (long o = 50; o < 55; o++) {
+            c.offset(0, o);
+        }
+        c.offset(1, 20);
+        c.offset(1, 7); // a lower one, later: a producer's retried batch
+        c.offset(0, 49);
+
+        AuditRecord first =
+                c.toRecord(new AgentIdentity("a", "h"), 1, NOW, "producer", "orders", 60_000, CountingMode.ACK);
+        assertThat(first.firstOffsets()).containsExactly(Map.entry(0, 49L), Map.entry(1, 7L));
+        assertThat(first.lastOffsets()).containsExactly(Map.entry(0, 54L), Map.entry(1, 20L));
+
+        c.offset(0, 60); // counted on after a read: the next record says it too
+        BucketCounts merged = rules.newBucket(rules.bucketStart(NOW));
+        merged.mergeFrom(c);
+        AuditRecord again =
+                merged.toRecord(new AgentIdentity("a", "h"), 2, NOW, "producer", "orders", 60_000, CountingMode.ACK);
+        assertThat(again.lastOffsets()).containsExactly(Map.entry(0, 60L), Map.entry(1, 20L));
+        assertThat(again.firstOffsets()).containsExactly(Map.entry(0, 49L), Map.entry(1, 7L));
+    }
 }

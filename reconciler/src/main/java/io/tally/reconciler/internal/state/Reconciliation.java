@@ -1,8 +1,10 @@
 package io.tally.reconciler.internal.state;
 
 import io.tally.core.Bucket;
+import io.tally.core.PartitionOffsets;
 import io.tally.core.TierAggregate;
 import io.tally.core.TierProgress;
+import io.tally.core.Tiers;
 import io.tally.reconciler.internal.topology.Edge;
 import io.tally.reconciler.internal.topology.Topology;
 import io.tally.reconciler.internal.verdict.AgentLiveness;
@@ -601,10 +603,33 @@ public final class Reconciliation {
         return last.lateSince() == Long.MIN_VALUE || now < last.lateSince() + settings.graceMs();
     }
 
-    /** @return what the tier's agents reported dropping in the topic's bucket */
+    /**
+     * @return what the tier's agents reported dropping in the topic's bucket; for the log tier, also the bucket's
+     *     records below where it started reading a partition, as the producers' offsets place them: records deleted
+     *     before it first read there (Kafka Streams purges its repartition topics as it commits; a log tier that
+     *     finds such a topic seconds after it was created starts above records its producers and groups counted),
+     *     which it never saw, as it never sees the offsets a partition skips while it reads
+     */
     private long droppedIn(String tier, String topic, long bucketStart) {
         Progress p = progress.get(tier + '|' + topic);
-        return p == null ? 0 : p.progress().droppedIn(bucketStart);
+        if (p == null) {
+            return 0;
+        }
+        long dropped = p.progress().droppedIn(bucketStart);
+        Map<Integer, Long> starts = p.progress().startOffsets();
+        BucketTable table = topics.get(topic);
+        BucketTable.Slot slot = table == null ? null : table.slot(bucketStart);
+        if (slot != null && !starts.isEmpty() && (tier.equals(Tiers.LOG) || tier.equals(Tiers.LOG_COMMITTED))) {
+            long below = 0;
+            for (TierAggregate written : slot.tiers.values()) {
+                if (!written.tier().equals(tier) && !written.lastOffsets().isEmpty()) {
+                    below = Math.max(
+                            below, PartitionOffsets.belowStarts(written.firstOffsets(), written.lastOffsets(), starts));
+                }
+            }
+            dropped += below;
+        }
+        return dropped;
     }
 
     private TierView view(

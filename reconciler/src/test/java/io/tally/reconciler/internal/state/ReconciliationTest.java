@@ -258,6 +258,41 @@ class ReconciliationTest {
     }
 
     @Test
+    void records_deleted_before_the_log_tier_first_read_their_partition_are_its_gap_not_a_duplication_downstream() {
+        // Kafka Streams wrote offsets 0-49 of both partitions of its repartition topic in the bucket, read them
+        // (its group counted all 100) and purged them as it committed; the log tier found the topic late and
+        // started reading partition 1 at offset 30: it never saw the 30 records below
+        rec.accept(agg("producer", B, 0, 100).toBuilder()
+                .firstOffsets(Map.of(0, 0L, 1, 0L))
+                .lastOffsets(Map.of(0, 49L, 1, 49L))
+                .build());
+        rec.accept(agg("log", B, 30, 100).toBuilder()
+                .firstOffsets(Map.of(0, 0L, 1, 30L))
+                .lastOffsets(Map.of(0, 49L, 1, 49L))
+                .build());
+        rec.accept(agg(CONSUMER, B, 0, 100));
+        clock.set(B.end() + 3_000);
+        progress("producer", B.end() + 2_500);
+        progress(CONSUMER, B.end() + 2_500);
+        rec.accept(
+                liveProgress("log", B.end() + 2_500)
+                        .startOffsets(Map.of(0, 0L, 1, 30L))
+                        .build(),
+                clock.millis());
+        lag.put(CONSUMER, true);
+
+        Evaluation e = tick();
+
+        assertThat(verdictOf(e, "log")).as("producer → log").contains(Verdict.NOT_OBSERVED);
+        assertThat(verdictOf(e, CONSUMER))
+                .as("log → group: the 30 the group read and the log tier never saw")
+                .contains(Verdict.AUDIT_GAP);
+        assertThat(e.discrepancies())
+                .singleElement()
+                .satisfies(d -> assertThat(d.detail()).contains("offsets the log tier never saw"));
+    }
+
+    @Test
     void a_batch_producer_whose_agents_all_closed_mid_bucket_has_its_last_bucket_judged_not_stalled() {
         AgentLiveness liveness = new AgentLiveness(30_000, 5_000, 60_000);
         Reconciliation batch = new Reconciliation(Topology.defaults(), SETTINGS, liveness);
