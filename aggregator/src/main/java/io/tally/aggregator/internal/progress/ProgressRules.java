@@ -2,6 +2,7 @@ package io.tally.aggregator.internal.progress;
 
 import io.tally.core.Heartbeat;
 import io.tally.core.TierProgress;
+import io.tally.core.Tiers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,6 +19,10 @@ import java.util.TreeMap;
  *       watermark is the highest any live agent reading it reports (after a rebalance, the new owner re-reads from
  *       the committed offset what the old one had not passed on, so the furthest report is covered); agents leave
  *       out partitions revoked from them and idle ones, so those hold nothing back;</li>
+ *   <li>a reader without a group ({@link Tiers#isReader}) that died while reading a partition (its last heartbeat
+ *       listed it, and it did not close) holds it at the watermark it reached there until a live agent reports it
+ *       again: a group's committed offsets show where it stands, a reader's nothing does, and its records there are
+ *       not read until it (or another instance, from its own checkpoint) comes back — never taken as caught up;</li>
  *   <li>{@code watermark} of a topic = the lowest over its partitions read now, and over the live agents that
  *       report the whole topic (a producer); when nothing is read now (every partition idle, the agents closed or
  *       gone), the highest watermark a live agent reached, or else any agent — nothing earlier is still coming
@@ -114,6 +119,11 @@ public final class ProgressRules {
                     TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
                     marks.forEach((partition, mark) -> t.partitions.merge(partition, mark, Math::max));
                 });
+            } else if (!isLive && !h.closed() && h.partitions() != null && Tiers.isReader(tier)) {
+                h.partitions().forEach((topic, marks) -> {
+                    TopicMarks t = topics.computeIfAbsent(topic, k -> new TopicMarks());
+                    marks.forEach((partition, mark) -> t.diedReading.merge(partition, mark, Math::max));
+                });
             }
         }
         List<TierProgress> out = new ArrayList<>(topics.size());
@@ -140,6 +150,11 @@ public final class ProgressRules {
         final TreeMap<Long, Long> dropped = new TreeMap<>();
         /** partition → the highest watermark a live agent reading it reports */
         final Map<Integer, Long> partitions = new HashMap<>();
+        /**
+         * partition → the highest watermark a reader without a group reached there before it died reading it (not
+         * idle, not closed): nothing else holds it for such a tier, which has no committed offsets to show where it is
+         */
+        final Map<Integer, Long> diedReading = new HashMap<>();
         /** partition → the lowest offset an agent started reading it at */
         final Map<Integer, Long> starts = new HashMap<>();
         /** whether an agent that read the topic reads committed records only */
@@ -167,14 +182,21 @@ public final class ProgressRules {
         }
 
         long watermark() {
+            long low = Long.MAX_VALUE;
+            for (Map.Entry<Integer, Long> died : diedReading.entrySet()) {
+                if (!partitions.containsKey(died.getKey())) {
+                    low = Math.min(low, died.getValue()); // until a live reader reports it again
+                }
+            }
             if (anyReadNow || !partitions.isEmpty()) {
-                long low = readNow;
+                low = Math.min(low, readNow);
                 for (long mark : partitions.values()) {
                     low = Math.min(low, mark);
                 }
                 return low;
             }
-            return highestLive != Long.MIN_VALUE ? highestLive : highest;
+            long reached = highestLive != Long.MIN_VALUE ? highestLive : highest;
+            return Math.min(low, reached);
         }
     }
 

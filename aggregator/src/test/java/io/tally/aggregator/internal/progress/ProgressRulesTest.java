@@ -105,6 +105,51 @@ class ProgressRulesTest {
     }
 
     @Test
+    void a_reader_without_a_group_that_died_reading_a_partition_holds_it_until_a_live_reader_reports_it_again() {
+        // a Flink source without a group id, two subtasks: b was SIGKILLed reading partition 1 at 300
+        Heartbeat a = Heartbeat.builder(new AgentIdentity("a", "h"), "reader.clicks-source")
+                .seq(1)
+                .emittedAt(NOW - 1_000)
+                .watermarks(Map.of("t", 900L))
+                .partitions(Map.of("t", Map.of(0, 900L)))
+                .build();
+        Heartbeat b = Heartbeat.builder(new AgentIdentity("b", "h"), "reader.clicks-source")
+                .seq(1)
+                .emittedAt(NOW - LIVENESS - 1_000)
+                .watermarks(Map.of("t", 300L))
+                .partitions(Map.of("t", Map.of(1, 300L)))
+                .build();
+
+        assertThat(ProgressRules.compute("reader.clicks-source", List.of(a, b), NOW, LIVENESS)
+                        .get(0)
+                        .watermark())
+                .as("its records past 300 are not read until it comes back")
+                .isEqualTo(300);
+        assertThat(ProgressRules.compute("consumer.g", List.of(a, b), NOW, LIVENESS)
+                        .get(0)
+                        .watermark())
+                .as("a group's partition is held by its committed offsets, in the reconciler")
+                .isEqualTo(900);
+        Heartbeat closed = b.toBuilder().closed(true).build();
+        assertThat(ProgressRules.compute("reader.clicks-source", List.of(a, closed), NOW, LIVENESS)
+                        .get(0)
+                        .watermark())
+                .as("a reader that closed finished reading")
+                .isEqualTo(900);
+        Heartbeat restored = Heartbeat.builder(new AgentIdentity("c", "h"), "reader.clicks-source")
+                .seq(1)
+                .emittedAt(NOW - 500)
+                .watermarks(Map.of("t", 950L))
+                .partitions(Map.of("t", Map.of(1, 950L)))
+                .build();
+        assertThat(ProgressRules.compute("reader.clicks-source", List.of(a, b, restored), NOW, LIVENESS)
+                        .get(0)
+                        .watermark())
+                .as("read again by another instance, restored from its checkpoint")
+                .isEqualTo(900);
+    }
+
+    @Test
     void a_partition_read_but_with_nothing_passed_yet_holds_the_topic_at_the_start() {
         List<TierProgress> p = ProgressRules.compute(
                 "consumer.g",
