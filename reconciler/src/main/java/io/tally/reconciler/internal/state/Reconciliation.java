@@ -108,7 +108,8 @@ public final class Reconciliation {
         this.settings = settings;
         this.liveness = liveness;
         this.judge = new EdgeJudge(settings.graceMs(), settings.stallTimeoutMs(), settings.maxIds());
-        this.views = new TierViews(settings.idleAfterMs(), settings.idleLagMs(), settings.livenessMs());
+        this.views = new TierViews(
+                settings.idleAfterMs(), settings.idleLagMs(), settings.livenessMs(), settings.stallTimeoutMs());
     }
 
     /** Remembers discrepancies found before a restart (their detection time, whether they are open). */

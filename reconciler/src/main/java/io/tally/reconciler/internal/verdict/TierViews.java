@@ -21,8 +21,9 @@ import java.util.Map;
  *       not behind any upstream tier and every upstream tier is caught up: a {@code closed} record says everything
  *       it counted has been sent, so nothing more is coming from it — without it the tier's last bucket would stay
  *       PENDING, then STALLED;</li>
- *   <li>a producer tier whose agents all closed or died and whose heartbeats stopped: a killed producer writes
- *       nothing more, and what it left unsent is judged as the gap of its death (AUDIT_GAP), not waited for.</li>
+ *   <li>a producer tier whose agents all closed or died and whose heartbeats stopped for as long as a tier that
+ *       does not move takes to be called stalled: a killed producer writes nothing more, and what it left unsent is
+ *       judged as the gap of its death (AUDIT_GAP), not waited for.</li>
  * </ul>
  * A caught-up tier's effective watermark follows the clock, {@code idle.lag} behind it (to let the last counts
  * reach the aggregates), so an idle pipeline still finalizes its last buckets.
@@ -31,6 +32,7 @@ public final class TierViews {
     private final long idleAfterMs;
     private final long idleLagMs;
     private final long livenessMs;
+    private final long goneAfterMs;
 
     /**
      * @param idleAfterMs how long a watermark must stand still before a tier counts as idle
@@ -38,9 +40,19 @@ public final class TierViews {
      * @param livenessMs  how recent a tier's last heartbeat must be for it to count as alive
      */
     public TierViews(long idleAfterMs, long idleLagMs, long livenessMs) {
+        this(idleAfterMs, idleLagMs, livenessMs, livenessMs);
+    }
+
+    /**
+     * @param goneAfterMs how long the heartbeats of a producer tier whose agents all died must have stopped before
+     *     nothing more is waited for from it: longer than an outage of the audit topic that only its agents meet (their
+     *     counts then arrive late, and judging without them would make a false duplication downstream)
+     */
+    public TierViews(long idleAfterMs, long idleLagMs, long livenessMs, long goneAfterMs) {
         this.idleAfterMs = idleAfterMs;
         this.idleLagMs = idleLagMs;
         this.livenessMs = livenessMs;
+        this.goneAfterMs = Math.max(livenessMs, goneAfterMs);
     }
 
     /**
@@ -84,7 +96,8 @@ public final class TierViews {
             boolean alive = now - progress.lastHeartbeatAt() <= livenessMs;
             boolean quiet = now - lastAdvanceAt >= idleAfterMs;
             boolean upstreamDone = upstream.stream().allMatch(u -> u.caughtUp() && watermark >= u.watermark());
-            boolean finished = progress.liveAgents() == 0 && (allClosed || (!alive && writesOnly(tier, upstream)));
+            boolean gone = now - progress.lastHeartbeatAt() > goneAfterMs && writesOnly(tier, upstream);
+            boolean finished = progress.liveAgents() == 0 && (allClosed || gone);
             caughtUp = ((alive && quiet) || finished) && upstreamDone;
         }
         long effective = caughtUp ? Math.max(watermark, now - idleLagMs) : watermark;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class TierViewsTest {
     private static final long NOW = 1_000_000_000L;
-    private final TierViews views = new TierViews(15_000, 10_000, 30_000);
+    private final TierViews views = new TierViews(15_000, 10_000, 30_000, 50_000);
 
     @Test
     void an_idle_producer_with_fresh_heartbeats_follows_the_clock() {
@@ -128,6 +128,12 @@ class TierViewsTest {
                         .caughtUp())
                 .as("producers that died without closing write nothing more: what they left unsent is their gap")
                 .isTrue();
+        TierProgress justDied =
+                finished.toBuilder().lastHeartbeatAt(NOW - 40_000).build();
+        assertThat(views.view("producer", justDied, NOW - 60_000, 0, null, false, List.of(), NOW)
+                        .caughtUp())
+                .as("silent for less than the stall timeout: an outage of the audit topic only they meet looks so")
+                .isFalse();
         TierProgress silentButLive = finished.toBuilder().liveAgents(1).build();
         assertThat(views.view("producer", silentButLive, NOW - 60_000, 0, null, false, List.of(), NOW)
                         .caughtUp())
