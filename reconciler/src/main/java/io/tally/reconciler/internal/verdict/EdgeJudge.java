@@ -126,7 +126,10 @@ public final class EdgeJudge {
             // owner closed or died, a rebalance has not handed it over yet) holds nothing back in the watermark;
             // stalled whatever the group's lag says: that is computed over the partitions the group has committed,
             // and a group at the end of a partition has committed past every record there
-            boolean stalled = now - due >= stallTimeoutMs;
+            // no sample of the group's commits old enough to trust yet (a reconciler just started, a group just
+            // found): not known, which is no stall
+            boolean stalled =
+                    now - due >= stallTimeoutMs && !downView.committedOffsets().isEmpty();
             String where = "offset " + uncommitted.last() + " of partition " + uncommitted.partition()
                     + ", this bucket's last record there (the group's commit there: "
                     + (uncommitted.committed() == null ? "none" : uncommitted.committed()) + ")";

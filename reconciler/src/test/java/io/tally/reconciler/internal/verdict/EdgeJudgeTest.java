@@ -303,6 +303,10 @@ class EdgeJudgeTest {
                                 DONE + STALL)
                         .verdict())
                 .isEqualTo(Verdict.STALLED);
+        assertThat(judge(log, group, at("log", DONE), consumer.withCommittedOffsets(Map.of()), DONE + STALL)
+                        .verdict())
+                .as("no sample of its commits settled yet (a reconciler just started): pending, not stalled")
+                .isEqualTo(Verdict.PENDING);
         assertThat(past.verdict()).as("committed past: the counts are final").isEqualTo(Verdict.LOSS);
         assertThat(unknown.verdict())
                 .as("commits not known: the watermark decides")
