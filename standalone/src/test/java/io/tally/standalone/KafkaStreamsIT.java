@@ -39,15 +39,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * DESIGN.md, "Frameworks": a Kafka Streams application with exactly-once (v2), a repartition topic and a state store
  * (its changelog), run in JVMs of its own with static membership ({@code group.instance.id}), audited through its own
- * settings only ({@link StreamsApp}). An instance is SIGKILLed mid-run (its open transaction is aborted) and started
- * again (its tasks come back to it, their in-memory store restored from the changelog); then a rolling restart stops
- * each instance cleanly and starts it again. Every topic of the pipeline — the input, the repartition topic, the
- * changelog and the output, read by an audited {@code read_committed} group — ends with every bucket judged, no
- * stall, no loss or duplication left open and nothing alerted; the only difference is what the killed instance's
- * agents could not send, shown as AUDIT_GAP in the buckets of its death, and the totals are exact once it is added.
- * Still open: a loss shown for a moment and resolved before the alert hold (the buckets written while the instance
- * restarts; a topic the log tier has just found), and, with two instances, the records of partitions Kafka Streams
- * moves between them (probing rebalances; see the disabled test).
+ * settings only ({@link StreamsApp}), as one instance or two. One is SIGKILLed mid-run (its open transaction is
+ * aborted) and started again (its tasks come back to it, their in-memory store restored from the changelog); then a
+ * rolling restart stops each instance cleanly and starts it again. Every topic of the pipeline — the input, the repartition topic, the changelog and the output, read by an
+ * audited {@code read_committed} group — ends with every bucket judged, no stall, no loss or duplication left open
+ * and nothing alerted; the only differences are what the killed instance's agents could not send, shown as AUDIT_GAP
+ * in the buckets of its death, and the repartition records Kafka Streams purged before the log tier first read them
+ * (NOT_OBSERVED on producer → log, AUDIT_GAP downstream), and the totals are exact in every other bucket. Still open:
+ * a loss shown for a moment and resolved before the alert hold (the buckets written while the instance restarts; a
+ * topic the log tier has just found), and with two instances the records of the tasks Kafka Streams moves to the
+ * second one as it joins (see the disabled test).
  */
 class KafkaStreamsIT {
     private static final long BUCKET_MS = 2_000;
@@ -64,11 +65,9 @@ class KafkaStreamsIT {
     }
 
     @Test
-    @Disabled(
-            "open: on a loaded machine the log tier lags the repartition topic, which Kafka Streams purges once"
-                    + " read; records purged before the log tier first reads a partition are neither counted nor noticed as a"
-                    + " gap (a LOSS on producer → log); 2 of 4 runs here passed. The records moved by rebalances are counted"
-                    + " (AgentJarIT.exactly_once_consumers_count_each_record_once_when_a_rebalance_moves_partitions_between_them)")
+    @Disabled("open: in 1 of 2 runs here the application's group counted about 40% of the input and repartition"
+            + " records of the first 10 s, while the second instance joined and tasks moved to it (LOSS, open at the"
+            + " end); the records Kafka Streams purges before the log tier reads them are judged right in both runs")
     void two_exactly_once_instances_one_killed_and_both_restarted_are_judged_complete_on_every_topic(@TempDir Path dir)
             throws Exception {
         run(dir, List.of("a", "b"));
@@ -186,22 +185,24 @@ class KafkaStreamsIT {
                 JsonNode input = reports.get(StreamsApp.INPUT);
                 assertThat(GroupWatch.total(input, "producer")).isEqualTo(sent.get());
                 assertThat(GroupWatch.total(input, "log")).isEqualTo(sent.get());
-                LongPredicate inputApart = apart(api, StreamsApp.INPUT);
+                LongPredicate inputApart = apart(api, StreamsApp.INPUT, input);
                 assertThat(total(input, GROUP, inputApart))
                         .as("the application read every click once")
                         .isEqualTo(total(input, "log", inputApart));
                 JsonNode repartition = reports.get(StreamsApp.REPARTITION);
+                // Kafka Streams purges the topic as it commits: what it purged before the log tier first read a
+                // partition, the log tier never saw (the buckets where it started are NOT_OBSERVED on producer → log)
                 assertThat(GroupWatch.total(repartition, "log.committed"))
-                        .as("every click re-keyed once, in a committed transaction")
-                        .isEqualTo(sent.get());
-                LongPredicate repartitionApart = apart(api, StreamsApp.REPARTITION);
+                        .as("every click re-keyed at most once, in a committed transaction")
+                        .isLessThanOrEqualTo(sent.get());
+                LongPredicate repartitionApart = apart(api, StreamsApp.REPARTITION, repartition);
                 assertThat(total(repartition, GROUP, repartitionApart))
                         .isEqualTo(total(repartition, "log.committed", repartitionApart));
                 assertThat(watches.get(StreamsApp.REPARTITION).upstreamsOfGroup(repartition))
                         .containsExactly("log.committed");
                 for (String topic : List.of(StreamsApp.REPARTITION, StreamsApp.OUTPUT, StreamsApp.CHANGELOG)) {
                     JsonNode report = reports.get(topic);
-                    LongPredicate apart = apart(api, topic);
+                    LongPredicate apart = apart(api, topic, report);
                     assertThat(total(report, "producer", apart))
                             .as("appended, aborted or not, on " + topic)
                             .isEqualTo(total(report, "log", apart))
@@ -254,11 +255,21 @@ class KafkaStreamsIT {
     }
 
     /** @return {@code tier}'s count summed over the buckets of {@code report} whose start {@code counted} accepts */
-    /** @return whether a bucket of {@code topic} is apart from the death: no audit gap was shown in it */
-    private static LongPredicate apart(URI api, String topic) throws Exception {
+    /**
+     * @return whether a bucket of {@code topic} is apart from the death and from what the log tier never saw: no audit
+     *     gap was shown in it, and no edge of it is NOT_OBSERVED in {@code report}
+     */
+    private static LongPredicate apart(URI api, String topic, JsonNode report) throws Exception {
         Set<Long> gaps = new java.util.HashSet<>();
         for (JsonNode d : discrepancies(api, topic, "AUDIT_GAP"::equals)) {
             gaps.add(d.get("bucketStart").asLong());
+        }
+        for (JsonNode b : report.get("buckets")) {
+            for (JsonNode e : b.get("edges")) {
+                if (e.get("verdict").asText().equals("NOT_OBSERVED")) {
+                    gaps.add(b.get("bucketStart").asLong());
+                }
+            }
         }
         return bucket -> !gaps.contains(bucket);
     }
