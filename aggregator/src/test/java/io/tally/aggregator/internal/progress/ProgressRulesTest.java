@@ -107,18 +107,9 @@ class ProgressRulesTest {
     @Test
     void a_reader_without_a_group_that_died_reading_a_partition_holds_it_until_a_live_reader_reports_it_again() {
         // a Flink source without a group id, two subtasks: b was SIGKILLed reading partition 1 at 300
-        Heartbeat a = Heartbeat.builder(new AgentIdentity("a", "h"), "reader.clicks-source")
-                .seq(1)
-                .emittedAt(NOW - 1_000)
-                .watermarks(Map.of("t", 900L))
-                .partitions(Map.of("t", Map.of(0, 900L)))
-                .build();
-        Heartbeat b = Heartbeat.builder(new AgentIdentity("b", "h"), "reader.clicks-source")
-                .seq(1)
-                .emittedAt(NOW - LIVENESS - 1_000)
-                .watermarks(Map.of("t", 300L))
-                .partitions(Map.of("t", Map.of(1, 300L)))
-                .build();
+        // (the tier is the one computed for: the heartbeats' own is not read)
+        Heartbeat a = reader("a", NOW - 1_000, Map.of("t", 900L), Map.of("t", Map.of(0, 900L)));
+        Heartbeat b = reader("b", NOW - LIVENESS - 1_000, Map.of("t", 300L), Map.of("t", Map.of(1, 300L)));
 
         assertThat(ProgressRules.compute("reader.clicks-source", List.of(a, b), NOW, LIVENESS)
                         .get(0)
@@ -136,12 +127,7 @@ class ProgressRulesTest {
                         .watermark())
                 .as("a reader that closed finished reading")
                 .isEqualTo(900);
-        Heartbeat restored = Heartbeat.builder(new AgentIdentity("c", "h"), "reader.clicks-source")
-                .seq(1)
-                .emittedAt(NOW - 500)
-                .watermarks(Map.of("t", 950L))
-                .partitions(Map.of("t", Map.of(1, 950L)))
-                .build();
+        Heartbeat restored = reader("c", NOW - 500, Map.of("t", 950L), Map.of("t", Map.of(1, 950L)));
         assertThat(ProgressRules.compute("reader.clicks-source", List.of(a, b, restored), NOW, LIVENESS)
                         .get(0)
                         .watermark())

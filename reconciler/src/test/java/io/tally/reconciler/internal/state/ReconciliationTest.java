@@ -68,6 +68,27 @@ class ReconciliationTest {
                 .updatedAt(clock.millis());
     }
 
+    /** @return {@code tier}'s progress on "orders" as the aggregator publishes it at {@code updatedAt} */
+    private static TierProgress progressOf(
+            String tier, long watermark, long lastHeartbeatAt, int live, long updatedAt) {
+        return TierProgress.builder(tier, "orders")
+                .watermark(watermark)
+                .lastHeartbeatAt(lastHeartbeatAt)
+                .liveAgents(live)
+                .updatedAt(updatedAt)
+                .build();
+    }
+
+    /** Tells {@code liveness} of a producer agent's last heartbeat, at {@code at}, with its watermark on "orders". */
+    private static void lastHeartbeat(AgentLiveness liveness, AgentIdentity agent, long seq, long at, boolean closed) {
+        liveness.on(Heartbeat.builder(agent, "producer")
+                .seq(seq)
+                .emittedAt(at)
+                .watermarks(Map.of("orders", at))
+                .closed(closed)
+                .build());
+    }
+
     private void progress(Reconciliation r, String tier, long watermark) {
         r.accept(liveProgress(tier, watermark).build(), clock.millis());
     }
@@ -305,43 +326,17 @@ class ReconciliationTest {
                     .count(50)
                     .bytes(50)
                     .build());
-            liveness.on(Heartbeat.builder(agent, "producer")
-                    .seq(1)
-                    .emittedAt(closedAt)
-                    .watermarks(Map.of("orders", closedAt))
-                    .closed(true)
-                    .build());
+            lastHeartbeat(liveness, agent, 1, closedAt, true);
         }
         batch.accept(agg("producer", B, 0, 100));
         batch.accept(agg("log", B, 0, 100));
         batch.accept(agg(CONSUMER, B, 0, 100));
-        batch.accept(
-                TierProgress.builder("producer", "orders")
-                        .watermark(closedAt)
-                        .lastHeartbeatAt(closedAt)
-                        .liveAgents(0)
-                        .updatedAt(closedAt)
-                        .build(),
-                closedAt);
+        batch.accept(progressOf("producer", closedAt, closedAt, 0, closedAt), closedAt);
         clock.set(B.end() + 120_000);
         long now = clock.millis();
         // the log tier and the group are live and caught up with what was written
-        batch.accept(
-                TierProgress.builder("log", "orders")
-                        .watermark(closedAt)
-                        .lastHeartbeatAt(now)
-                        .liveAgents(2)
-                        .updatedAt(now)
-                        .build(),
-                closedAt);
-        batch.accept(
-                TierProgress.builder(CONSUMER, "orders")
-                        .watermark(closedAt)
-                        .lastHeartbeatAt(now)
-                        .liveAgents(3)
-                        .updatedAt(now)
-                        .build(),
-                closedAt);
+        batch.accept(progressOf("log", closedAt, now, 2, now), closedAt);
+        batch.accept(progressOf(CONSUMER, closedAt, now, 3, now), closedAt);
         lag.put(CONSUMER, true);
 
         Evaluation e = batch.evaluate(now, lagView);
@@ -368,35 +363,17 @@ class ReconciliationTest {
                         .bytes(25)
                         .build());
             }
-            liveness.on(Heartbeat.builder(agent, "producer")
-                    .seq(5)
-                    .emittedAt(diedAt)
-                    .watermarks(Map.of("orders", diedAt))
-                    .build());
+            lastHeartbeat(liveness, agent, 5, diedAt, false);
         }
         killed.accept(agg("producer", B, 0, 190));
         killed.accept(agg("log", B, 0, 200));
         killed.accept(agg(CONSUMER, B, 0, 200));
         // the aggregator counts them dead once the audit topic's time is past its liveness timeout
-        killed.accept(
-                TierProgress.builder("producer", "orders")
-                        .watermark(diedAt)
-                        .lastHeartbeatAt(diedAt)
-                        .liveAgents(0)
-                        .updatedAt(diedAt + 30_000)
-                        .build(),
-                diedAt + 30_000);
+        killed.accept(progressOf("producer", diedAt, diedAt, 0, diedAt + 30_000), diedAt + 30_000);
         clock.set(B.end() + 120_000);
         long now = clock.millis();
         for (String tier : List.of("log", CONSUMER)) {
-            killed.accept(
-                    TierProgress.builder(tier, "orders")
-                            .watermark(diedAt)
-                            .lastHeartbeatAt(now)
-                            .liveAgents(1)
-                            .updatedAt(now)
-                            .build(),
-                    diedAt);
+            killed.accept(progressOf(tier, diedAt, now, 1, now), diedAt);
         }
         lag.put(CONSUMER, true);
 
