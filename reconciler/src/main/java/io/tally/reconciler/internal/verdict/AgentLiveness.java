@@ -24,7 +24,8 @@ import java.util.Set;
  * the spacing observed between its messages), for buckets around its death; and a consumer agent, the records it
  * had read and was waiting to count as its last heartbeat said (an exactly-once consumer learns of its transactions'
  * commits seconds after they are made: what it processed in those seconds is committed, and uncounted, when it is
- * killed). An agent killed before it flushed
+ * killed; its waiting records lie past what it counted of each partition, so an instance that died working through a
+ * backlog is allowed them in those older buckets too). An agent killed before it flushed
  * counts of the topic (it announced itself with its first heartbeat, which agents send within a second of starting,
  * but no rate of its own tells what it was counting), or whose own rate covers less than one flush interval, is
  * allowed the highest rate among its tier's agents on the topic instead: one agent's share, for one flush interval.
@@ -57,6 +58,11 @@ public final class AgentLiveness {
         final Map<String, Rate> rates = new HashMap<>();
         /** topic → records waiting to be counted, as its latest heartbeat said */
         Map<String, Long> waiting = Map.of();
+        /**
+         * topic → the earliest event time its waiting records may have: the lowest watermark (what it counted) among
+         * the partitions it read with records waiting, or {@link Long#MIN_VALUE} where one had counted nothing yet
+         */
+        Map<String, Long> waitingFrom = Map.of();
 
         AgentState(String tier) {
             this.tier = tier;
@@ -102,6 +108,7 @@ public final class AgentLiveness {
             a.watermarks.putAll(h.watermarks());
             if (t >= a.lastSeenAt) {
                 a.waiting = h.waiting();
+                a.waitingFrom = waitingFrom(h);
             }
         } else if (message instanceof AuditRecord r) {
             Rate rate = a.rates.computeIfAbsent(r.topic(), k -> {
@@ -138,6 +145,9 @@ public final class AgentLiveness {
             }
             long flush = Math.max(flushIntervalMs, a.intervalEwma);
             long lo = Math.min(a.lastSeenAt, a.watermarks.getOrDefault(topic, a.lastSeenAt)) - flush;
+            // what it read and waited to count lies past what it counted of each partition: an instance working
+            // through a backlog when it died leaves older buckets uncounted than those around its death
+            lo = Math.min(lo, a.waitingFrom.getOrDefault(topic, Long.MAX_VALUE));
             long hi = a.lastSeenAt + flush;
             if (bucket.end() <= lo || bucket.start() > hi) {
                 continue;
@@ -152,6 +162,31 @@ public final class AgentLiveness {
             total += (long) Math.ceil(perMs * flush) + a.waiting.getOrDefault(topic, 0L);
         }
         return total;
+    }
+
+    /** @return per topic with records waiting, the earliest event time they may have (see {@code waitingFrom}) */
+    private static Map<String, Long> waitingFrom(Heartbeat h) {
+        if (h.waiting().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new HashMap<>();
+        h.waiting().forEach((topic, n) -> {
+            if (n <= 0) {
+                return;
+            }
+            Map<Integer, Long> read =
+                    h.partitions() == null ? null : h.partitions().get(topic);
+            long from = Long.MAX_VALUE;
+            if (read == null || read.isEmpty()) {
+                from = Long.MIN_VALUE;
+            } else {
+                for (long mark : read.values()) {
+                    from = Math.min(from, mark); // EventTimes.NONE (nothing counted there yet) is Long.MIN_VALUE
+                }
+            }
+            out.put(topic, from);
+        });
+        return out;
     }
 
     /** @return messages per ms over the agent's last two rate windows, at least one flush interval long */

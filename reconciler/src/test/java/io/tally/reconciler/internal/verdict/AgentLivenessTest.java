@@ -72,6 +72,39 @@ class AgentLivenessTest {
     }
 
     @Test
+    void an_exactly_once_instance_killed_working_through_a_backlog_leaves_its_waiting_records_in_the_older_buckets() {
+        // started on a backlog: of partition 1 it has counted up to T - 1 min (its transactions' later commits not
+        // learned yet), of partition 2 up to T + 20 s; killed at T + 26 s with 900 records waiting
+        AgentIdentity b = new AgentIdentity("b", "host");
+        liveness.on(Heartbeat.builder(b, "consumer.g")
+                .seq(1)
+                .emittedAt(T + 26_000)
+                .watermarks(Map.of("orders", T + 20_000))
+                .partitions(Map.of("orders", Map.of(1, T - 60_000, 2, T + 20_000)))
+                .waiting(Map.of("orders", 900L))
+                .build());
+        Bucket older = Bucket.of(T - 60_000, 60_000);
+
+        assertThat(liveness.gapAllowance("consumer.g", "orders", older, T + 26_000 + 30_000))
+                .as("past what it counted of partition 1")
+                .isGreaterThanOrEqualTo(900);
+        assertThat(liveness.gapAllowance("consumer.g", "orders", Bucket.of(T - 180_000, 60_000), T + 60_000))
+                .as("before what it counted everywhere")
+                .isZero();
+
+        AgentIdentity c = new AgentIdentity("c", "host");
+        liveness.on(Heartbeat.builder(c, "consumer.h")
+                .seq(1)
+                .emittedAt(T + 26_000)
+                .partitions(Map.of("orders", Map.of(0, Long.MIN_VALUE)))
+                .waiting(Map.of("orders", 300L))
+                .build());
+        assertThat(liveness.gapAllowance("consumer.h", "orders", Bucket.of(T - 600_000, 60_000), T + 60_000))
+                .as("a partition it counted nothing of: its waiting records may be of any bucket")
+                .isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
     void an_agent_killed_before_it_flushed_counts_is_allowed_its_busiest_peer_s_share_around_its_death() {
         records("a", 100, false); // a peer, alive: 100 per 5 s flush
         records("b", 40, true);
