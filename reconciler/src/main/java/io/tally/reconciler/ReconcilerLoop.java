@@ -57,6 +57,10 @@ final class ReconcilerLoop implements Runnable {
     private volatile ReconcilerStats stats = new ReconcilerStats(0, 0, 0, 0, 0, 0, 0);
     private long aggregatesStored;
     private long progressStored;
+    /** records of tally.aggregates read since the start, said when a replay ends */
+    private long aggregatesRead;
+
+    private long progressRead;
     private long evaluations;
     private long judged;
 
@@ -104,6 +108,7 @@ final class ReconcilerLoop implements Runnable {
                             new AggregatesReader.Handler() {
                                 @Override
                                 public void aggregate(TierAggregate a) {
+                                    aggregatesRead++;
                                     boolean old = a.bucket().start() < judgedFrom;
                                     // a replay re-reads the whole retention: what is older than the window is
                                     // not judged again, and was stored when it was first read (a crash loses only
@@ -121,6 +126,7 @@ final class ReconcilerLoop implements Runnable {
 
                                 @Override
                                 public void progress(TierProgress p) {
+                                    progressRead++;
                                     unstoredProgress.put(p.tier() + '|' + p.topic(), p);
                                     reconciliation.accept(p, clock.millis());
                                     progressSinceEvaluation = true;
@@ -183,9 +189,10 @@ final class ReconcilerLoop implements Runnable {
         if (now != replayed) {
             if (now) {
                 LOG.info(
-                        "Read what tally.aggregates held ({} aggregates, {} progress); judging",
-                        aggregatesStored,
-                        progressStored);
+                        "Read what tally.aggregates held; judging ({} aggregates and {} progress records read since the"
+                                + " start)",
+                        aggregatesRead,
+                        progressRead);
             } else {
                 LOG.info("Replaying newly assigned partitions of tally.aggregates; judging resumes when done");
             }

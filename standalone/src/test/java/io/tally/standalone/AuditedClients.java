@@ -3,15 +3,22 @@ package io.tally.standalone;
 import io.tally.testing.Eventually;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -165,5 +172,47 @@ final class AuditedClients {
                 name);
         t.start();
         return t;
+    }
+
+    /**
+     * Waits until {@code group} has committed every partition of {@code topics} at its stable end (or the offset before
+     * it: a transaction's marker that the group's last commit does not pass), and its commits stand still.
+     */
+    static void awaitConsumed(String kafka, String group, String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            Map<TopicPartition, OffsetAndMetadata> before = Map.of();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+                for (String topic : topics) {
+                    admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions()
+                            .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                }
+                boolean done = committed.equals(before);
+                before = committed;
+                var listed = admin.listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .all()
+                        .get();
+                for (var e : listed.entrySet()) {
+                    OffsetAndMetadata c = committed.get(e.getKey());
+                    done &= c != null && c.offset() >= e.getValue().offset() - 1;
+                }
+                if (done) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(group + " did not consume " + List.of(topics) + " in 90 s: committed "
+                            + committed + ", ends " + listed);
+                }
+                ApiClient.pause(1_000);
+            }
+        }
     }
 }

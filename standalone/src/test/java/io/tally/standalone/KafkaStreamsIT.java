@@ -18,20 +18,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,8 +122,9 @@ class KafkaStreamsIT {
                     watchAll(watches, 4_000);
                 }
                 AuditedClients.stop(producing, List.of(producer));
-                awaitConsumed(kafka, StreamsApp.APPLICATION_ID, StreamsApp.INPUT, StreamsApp.REPARTITION);
-                awaitConsumed(kafka, DASHBOARD, StreamsApp.OUTPUT);
+                AuditedClients.awaitConsumed(
+                        kafka, StreamsApp.APPLICATION_ID, StreamsApp.INPUT, StreamsApp.REPARTITION);
+                AuditedClients.awaitConsumed(kafka, DASHBOARD, StreamsApp.OUTPUT);
                 watchAll(watches, 3_000);
                 for (ChildJvm instance : instances.values()) {
                     instance.stop();
@@ -329,48 +323,6 @@ class KafkaStreamsIT {
                 if (!consumer.poll(Duration.ofMillis(100)).isEmpty()) {
                     consumer.commitSync();
                 }
-            }
-        }
-    }
-
-    /**
-     * Waits until {@code group} has committed every partition of {@code topics} at its stable end (or the offset before
-     * it: a transaction's marker that the group's last commit does not pass), and its commits stand still.
-     */
-    private static void awaitConsumed(String kafka, String group, String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            Map<TopicPartition, OffsetAndMetadata> before = Map.of();
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata()
-                        .get();
-                Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
-                for (String topic : topics) {
-                    admin.describeTopics(List.of(topic))
-                            .allTopicNames()
-                            .get()
-                            .get(topic)
-                            .partitions()
-                            .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-                }
-                boolean done = committed.equals(before);
-                before = committed;
-                var listed = admin.listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                        .all()
-                        .get();
-                for (var e : listed.entrySet()) {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    done &= c != null && c.offset() >= e.getValue().offset() - 1;
-                }
-                if (done) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(group + " did not consume " + List.of(topics) + " in 90 s: committed "
-                            + committed + ", ends " + listed);
-                }
-                pause(1_000);
             }
         }
     }

@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,11 +24,14 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A soak with ground truth (RELIABILITY.md): topics written by audited producers and read by consumer groups whose
  * members run in JVMs of their own, while seeded random faults hit them — members SIGKILLed, restarted, added and
  * removed (rebalances), records deleted before a group read them (losses), a group's offsets set back (duplicates),
- * Tally's aggregator and reconciler stopped and started again.
+ * Tally's aggregator and reconciler stopped and started again, the audit topic refusing writes for 30 s. One lane is
+ * read by a Kafka Streams application (exactly-once, two instances with static membership), whose repartition topic,
+ * changelog and output are judged too. Every kind of fault comes once, in a seeded order, before any comes again.
  * The ledger keeps what each fault lost or duplicated; at the end every verdict is compared with it: no false alarm,
  * no missed loss, the ids named. Three minutes in CI; {@code -Dtally.soak.minutes=15} (and {@code -Dtally.soak.seed})
  * for the long run, whose summary lands in {@code target/soak/}.
@@ -44,12 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SoakIT {
     private static final long BUCKET_MS = 5_000;
     private static final Path OUT = Path.of("target", "soak");
-
-    /** A topic, its partitions and the group that reads it. */
-    private record Lane(String topic, int partitions, String group) {}
-
-    private static final List<Lane> LANES =
-            List.of(new Lane("soak-orders", 3, "ledger"), new Lane("soak-payments", 2, "billing"));
+    /** How long the audit topic refuses writes in an {@link Fault#AUDIT_OUTAGE}. */
+    private static final long OUTAGE_MS = 30_000;
 
     @Test
     void seeded_faults_against_ground_truth_make_no_false_alarm_and_miss_no_loss(@TempDir Path dir) throws Exception {
@@ -57,73 +58,80 @@ class SoakIT {
         int minutes = Integer.getInteger("tally.soak.minutes", 3);
         Random random = new Random(seed);
         System.out.printf("soak: seed %d, %d minutes%n", seed, minutes);
-        Standalone.Options options = AuditedClients.frameworkTally(dir.resolve("tally"), BUCKET_MS, Map.of());
+        // Kafka Streams writes a count with the time of the click that made it, up to seconds later: the grace covers
+        // it
+        Standalone.Options options = AuditedClients.frameworkTally(
+                dir.resolve("tally"), BUCKET_MS, Map.of("tally.reconciler.grace.ms", "6000"));
+        List<SoakLane> lanes = List.of(
+                SoakLane.plain("soak-orders", 3, "ledger"),
+                SoakLane.plain("soak-payments", 2, "billing"),
+                SoakLane.streams());
+        List<String> topics =
+                lanes.stream().flatMap(l -> l.auditedTopics().stream()).toList();
         SoakLedger ledger = new SoakLedger();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicBoolean watching = new AtomicBoolean(true);
-        Map<Lane, List<ChildJvm>> members = new LinkedHashMap<>();
-        int[] started = {0};
         try (Standalone tally = Standalone.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             URI api = URI.create(tally.endpoints().api());
             String kafka = tally.endpoints().kafka();
             List<Thread> producers = new ArrayList<>();
-            for (Lane lane : LANES) {
-                AuditedClients.createTopic(kafka, lane.topic(), lane.partitions());
+            for (SoakLane lane : lanes) {
+                lane.start(kafka, dir.resolve("streams-state"), BUCKET_MS);
                 producers.add(background(lane.topic(), failures, () -> produce(kafka, lane.topic(), producing)));
-                List<ChildJvm> group = new ArrayList<>();
-                for (int i = 0; i < 2; i++) {
-                    group.add(member(kafka, lane, ++started[0]));
-                }
-                members.put(lane, group);
             }
-            Thread watcher = background("watcher", failures, () -> watch(api, ledger, watching));
+            Thread watcher = background("watcher", failures, () -> watch(api, topics, ledger, watching));
             try {
                 long end = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
+                List<Fault> deck = new ArrayList<>();
                 while (System.nanoTime() < end) {
                     pause(12_000 + random.nextInt(8_000));
-                    Lane lane = LANES.get(random.nextInt(LANES.size()));
-                    Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
-                    List<ChildJvm> group = members.get(lane);
+                    if (deck.isEmpty()) {
+                        // every kind of fault once, in a random order, before any comes again
+                        deck.addAll(List.of(Fault.values()));
+                        Collections.shuffle(deck, random);
+                    }
+                    Fault fault = deck.remove(deck.size() - 1);
+                    List<SoakLane> candidates = fault == Fault.LOSS || fault == Fault.DUPLICATE
+                            ? lanes.stream().filter(l -> !l.isStreams()).toList()
+                            : lanes;
+                    SoakLane lane = candidates.get(random.nextInt(candidates.size()));
                     long at = System.currentTimeMillis();
                     System.out.printf("soak: %s on %s at %s%n", fault, lane.topic(), Instant.ofEpochMilli(at));
                     switch (fault) {
-                        case KILL -> {
-                            group.remove(random.nextInt(group.size())).kill();
-                            pause(3_000);
-                            group.add(member(kafka, lane, ++started[0]));
-                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
-                        }
-                        case RESTART -> {
-                            group.remove(random.nextInt(group.size())).stop();
-                            group.add(member(kafka, lane, ++started[0]));
-                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
-                        }
-                        case REBALANCE -> {
-                            ChildJvm extra = member(kafka, lane, ++started[0]);
-                            pause(8_000);
-                            extra.stop();
-                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
-                        }
-                        case LOSS -> ledger.add(deleteUnread(api, kafka, lane, group, started));
-                        case DUPLICATE -> ledger.add(setBack(kafka, lane, group, started, random));
-                        case AGGREGATOR_RESTART, RECONCILER_RESTART -> {
+                        case KILL -> lane.kill(random);
+                        case RESTART -> lane.restart(random);
+                        case REBALANCE -> lane.rebalance();
+                        case LOSS -> ledger.add(deleteUnread(api, kafka, lane));
+                        case DUPLICATE -> ledger.add(setBack(kafka, lane, random));
+                        case AGGREGATOR_RESTART, RECONCILER_RESTART ->
                             tally.restartRole(fault == Fault.AGGREGATOR_RESTART);
-                            ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
-                        }
+                        case AUDIT_OUTAGE -> auditOutage(kafka);
+                    }
+                    if (fault != Fault.LOSS && fault != Fault.DUPLICATE) {
+                        ledger.add(new Injected(fault, lane.topic(), lane.group(), at, Set.of()));
                     }
                 }
                 AuditedClients.stop(producing, producers);
-                for (Lane lane : LANES) {
-                    awaitCommittedAtEnd(kafka, lane);
+                for (SoakLane lane : lanes) {
+                    if (lane.isStreams()) {
+                        AuditedClients.awaitConsumed(
+                                kafka, lane.group(), lane.readTopics().toArray(String[]::new));
+                    } else {
+                        awaitCommittedAtEnd(kafka, lane);
+                    }
                 }
-                Map<String, List<JsonNode>> discrepancies = new HashMap<>();
-                for (Lane lane : LANES) {
-                    new GroupWatch(api, lane.topic(), lane.group()).awaitAllFinal();
+                for (SoakLane lane : lanes) {
+                    for (String topic : lane.readTopics()) {
+                        new GroupWatch(api, topic, lane.group()).awaitAllFinal();
+                    }
                 }
+                new GroupWatch(api, StreamsApp.CHANGELOG, "none").awaitAllFinal();
+                new GroupWatch(api, StreamsApp.OUTPUT, "none").awaitAllFinal();
                 pause(12_000); // past the alert hold
-                for (Lane lane : LANES) {
-                    discrepancies.put(lane.topic(), all(api, lane.topic()));
+                Map<String, List<JsonNode>> discrepancies = new HashMap<>();
+                for (String topic : topics) {
+                    discrepancies.put(topic, all(api, topic));
                 }
                 watching.set(false);
                 watcher.join(10_000);
@@ -146,32 +154,37 @@ class SoakIT {
             } finally {
                 producing.set(false);
                 watching.set(false);
-                for (List<ChildJvm> group : members.values()) {
-                    for (ChildJvm m : group) {
-                        m.close();
-                    }
+                for (SoakLane lane : lanes) {
+                    lane.close();
                 }
             }
         }
     }
 
-    private static ChildJvm member(String kafka, Lane lane, int n) throws Exception {
-        ChildJvm m = ChildJvm.start(
-                SoakConsumer.class,
-                OUT.resolve("member-" + n + "-" + lane.group() + ".log"),
-                kafka,
-                lane.topic(),
-                lane.group(),
-                String.valueOf(BUCKET_MS));
-        m.awaitLine("STARTED", Duration.ofSeconds(60));
-        return m;
+    /**
+     * The audit topic refuses every write for {@link #OUTAGE_MS}, as when its partitions are under their minimum of
+     * in-sync replicas: the agents' acks=all sends fail and are retried, while the audited traffic goes on.
+     */
+    private static void auditOutage(String kafka) throws Exception {
+        ConfigResource audit = new ConfigResource(ConfigResource.Type.TOPIC, "tally.audit");
+        ConfigEntry minIsr = new ConfigEntry("min.insync.replicas", "2");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            admin.incrementalAlterConfigs(Map.of(audit, List.of(new AlterConfigOp(minIsr, AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get();
+            pause(OUTAGE_MS);
+            admin.incrementalAlterConfigs(
+                            Map.of(audit, List.of(new AlterConfigOp(minIsr, AlterConfigOp.OpType.DELETE))))
+                    .all()
+                    .get();
+        }
     }
 
-    /** About 50 records a second, each with a key of its own. */
+    /** About 50 records a second, each with a key of its own, on 20 pages (the values the Streams application counts). */
     private static void produce(String kafka, String topic, AtomicBoolean producing) {
         try (KafkaProducer<String, String> p = new KafkaProducer<>(AuditedClients.producer(kafka, BUCKET_MS))) {
             for (long n = 0; producing.get(); n++) {
-                p.send(new ProducerRecord<>(topic, topic + "-" + n, "v"));
+                p.send(new ProducerRecord<>(topic, topic + "-" + n, "page-" + n % 20));
                 if (n % 5 == 4) {
                     pause(100);
                 }
@@ -180,11 +193,8 @@ class SoakIT {
     }
 
     /** The group stops; what is written for a second is deleted before it comes back (retention, say). */
-    private static Injected deleteUnread(URI api, String kafka, Lane lane, List<ChildJvm> group, int[] started)
-            throws Exception {
-        for (ChildJvm m : group) {
-            m.stop();
-        }
+    private static Injected deleteUnread(URI api, String kafka, SoakLane lane) throws Exception {
+        lane.stopAll();
         Map<TopicPartition, Long> from = LostRecords.committed(kafka, lane.group(), lane.topic());
         Map<TopicPartition, Long> starts = starts(kafka, lane.topic());
         from.replaceAll((tp, c) -> Math.max(c, starts.get(tp)));
@@ -197,16 +207,13 @@ class SoakIT {
                 lane.topic(),
                 to.values().stream().mapToLong(Long::longValue).sum());
         LostRecords.deleteBefore(kafka, to);
-        restart(kafka, lane, group, started);
+        lane.startMembers(2);
         return new Injected(Fault.LOSS, lane.topic(), lane.group(), at, ids);
     }
 
     /** The group stops; its offsets are set back by up to 10 records a partition; it reads them again. */
-    private static Injected setBack(String kafka, Lane lane, List<ChildJvm> group, int[] started, Random random)
-            throws Exception {
-        for (ChildJvm m : group) {
-            m.stop();
-        }
+    private static Injected setBack(String kafka, SoakLane lane, Random random) throws Exception {
+        lane.stopAll();
         Map<TopicPartition, Long> committed = LostRecords.committed(kafka, lane.group(), lane.topic());
         Map<TopicPartition, Long> starts = starts(kafka, lane.topic());
         Map<TopicPartition, Long> back = new HashMap<>();
@@ -221,15 +228,8 @@ class SoakIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             admin.alterConsumerGroupOffsets(lane.group(), reset).all().get();
         }
-        restart(kafka, lane, group, started);
+        lane.startMembers(2);
         return new Injected(Fault.DUPLICATE, lane.topic(), lane.group(), at, ids);
-    }
-
-    private static void restart(String kafka, Lane lane, List<ChildJvm> group, int[] started) throws Exception {
-        group.clear();
-        for (int i = 0; i < 2; i++) {
-            group.add(member(kafka, lane, ++started[0]));
-        }
     }
 
     private static Map<TopicPartition, Long> starts(String kafka, String topic) {
@@ -242,7 +242,7 @@ class SoakIT {
     }
 
     /** Waits until the group has committed the end of every partition and its commits stand still. */
-    private static void awaitCommittedAtEnd(String kafka, Lane lane) throws Exception {
+    private static void awaitCommittedAtEnd(String kafka, SoakLane lane) throws Exception {
         Instant deadline = Instant.now().plusSeconds(120);
         while (!LostRecords.committed(kafka, lane.group(), lane.topic())
                 .equals(LostRecords.ends(kafka, lane.topic()))) {
@@ -252,11 +252,11 @@ class SoakIT {
     }
 
     /** Notes when the API first lists each discrepancy, for detection times. */
-    private static void watch(URI api, SoakLedger ledger, AtomicBoolean watching) {
+    private static void watch(URI api, List<String> topics, SoakLedger ledger, AtomicBoolean watching) {
         while (watching.get()) {
             try {
-                for (Lane lane : LANES) {
-                    for (JsonNode d : all(api, lane.topic())) {
+                for (String topic : topics) {
+                    for (JsonNode d : all(api, topic)) {
                         ledger.seen(d, System.currentTimeMillis());
                     }
                 }

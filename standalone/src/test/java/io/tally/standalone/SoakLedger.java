@@ -30,7 +30,9 @@ final class SoakLedger {
         /** Tally's aggregator stopped and started again from its checkpoint: nothing lost */
         AGGREGATOR_RESTART,
         /** Tally's reconciler stopped and started again: nothing lost, nothing alerted twice */
-        RECONCILER_RESTART
+        RECONCILER_RESTART,
+        /** the audit topic refuses writes for 30 s while the audited traffic goes on: nothing lost */
+        AUDIT_OUTAGE
     }
 
     /** One fault: on which topic, when (epoch ms), and the ids of the records it lost or duplicated. */
