@@ -77,11 +77,7 @@ public final class ApiConfig extends RoleConfig<ApiConfig> {
                             Importance.MEDIUM,
                             "Samples of each tier's lag kept in memory for the dashboard's lag chart (one per "
                                     + "refresh)."))
-            .shared(
-                    SharedSettings.CASSANDRA_CONTACT_POINTS,
-                    SharedSettings.CASSANDRA_DATACENTER,
-                    SharedSettings.CASSANDRA_KEYSPACE,
-                    SharedSettings.CASSANDRA_REPLICATION)
+            .shared(SharedSettings.CASSANDRA)
             .build();
 
     private ApiConfig(Map<String, ?> properties) {

@@ -67,13 +67,10 @@ public final class ReconcilerConfig extends RoleConfig<ReconcilerConfig> {
                     SharedSettings.AGGREGATES_TOPIC,
                     SharedSettings.AUDIT_TOPIC,
                     SharedSettings.ALERTS_TOPIC,
-                    SharedSettings.CASSANDRA_CONTACT_POINTS,
-                    SharedSettings.CASSANDRA_DATACENTER,
-                    SharedSettings.CASSANDRA_KEYSPACE,
-                    SharedSettings.CASSANDRA_REPLICATION,
                     SharedSettings.LOG_TOPICS,
                     SharedSettings.LOG_COMMITTED_TOPICS,
                     SharedSettings.FLUSH_INTERVAL_MS)
+            .shared(SharedSettings.CASSANDRA)
             .define(new ConfigDef()
                     .define(
                             GROUP_ID,

@@ -88,6 +88,7 @@ class FinalizationLatencyIT {
             props.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
             props.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
             props.put(SharedSettings.CASSANDRA_KEYSPACE, KEYSPACE);
+            props.put(SharedSettings.CASSANDRA_SCHEMA_APPLY, true); // one reconciler: no schema service
             props.put(ReconcilerConfig.GRACE_MS, GRACE);
             props.put(ReconcilerConfig.ALERT_HOLD_MS, 0);
             props.put(ReconcilerConfig.ALERT_LOG, false);

@@ -79,7 +79,8 @@ class ReconcilerBenchmarkIT {
     void aggregates_stored_per_second(CqlSession session) {
         CassandraAuditStore store = CassandraAuditStore.create(
                 session, TallySchema.builder().keyspace("tally_bench").build());
-        Statements statements = new Statements(session, "tally_bench");
+        Statements statements =
+                new Statements(session, "tally_bench", io.tally.storage.CassandraConsistency.LOCAL_QUORUM);
         // warm-up
         store.putAggregates(aggregates(20_000, true, "warm"));
 

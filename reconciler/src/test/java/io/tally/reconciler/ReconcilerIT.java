@@ -147,6 +147,7 @@ class ReconcilerIT {
         props.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
         props.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
         props.put(SharedSettings.CASSANDRA_KEYSPACE, KEYSPACE);
+        props.put(SharedSettings.CASSANDRA_SCHEMA_APPLY, true); // one reconciler: no schema service
         props.put(ReconcilerConfig.GRACE_MS, 2_000);
         props.put(ReconcilerConfig.ALERT_HOLD_MS, 1_000);
         props.put(ReconcilerConfig.EVALUATE_INTERVAL_MS, 100);

@@ -106,6 +106,7 @@ class ReplayTimeIT {
             props.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
             props.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql.getHostString() + ":" + cql.getPort());
             props.put(SharedSettings.CASSANDRA_KEYSPACE, "tally_replay");
+            props.put(SharedSettings.CASSANDRA_SCHEMA_APPLY, true); // one reconciler: no schema service
             props.put(ReconcilerConfig.ALERT_LOG, false);
             long started = System.nanoTime();
             try (ReconcilerService service = ReconcilerService.builder(ReconcilerConfig.fromProperties(props))

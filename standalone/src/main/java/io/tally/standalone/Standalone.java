@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -128,8 +129,12 @@ final class Standalone implements AutoCloseable {
         BundledBroker broker = BundledBroker.start(brokerConfig);
         started.push(new Part("Kafka", broker));
 
-        log.println("Starting the aggregator (Flink MiniCluster)...");
         roles = RoleConfigs.of(roleSettings(o, broker.bootstrapServers(), cql));
+        // once, here, before the roles that only check it: rows live as long as the reconciler keeps them
+        AuditStores.applySchema(
+                roles.reconciler(), Duration.ofMillis(roles.reconciler().getLong(ReconcilerConfig.RETENTION_MS)));
+
+        log.println("Starting the aggregator (Flink MiniCluster)...");
         started.push(new Part(AGGREGATOR, startRole(AGGREGATOR)));
 
         log.println("Starting the reconciler...");

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BrokerCommand.class,
             CassandraCommand.class,
+            SchemaCommand.class,
             AggregatorCommand.class,
             ReconcilerCommand.class,
             ApiCommand.class,

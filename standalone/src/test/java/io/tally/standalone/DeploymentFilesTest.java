@@ -39,7 +39,7 @@ import picocli.CommandLine;
  * ports that meet, and a dashboard of metrics the API exports. Every message names the file and the entry.
  */
 class DeploymentFilesTest {
-    private static final Set<String> ROLES = Set.of("aggregator", "reconciler", "api", "query");
+    private static final Set<String> ROLES = Set.of("aggregator", "reconciler", "api", "query", "schema");
     private static final Set<String> PIPELINES = Set.of("aggregation", "log-tier", "all");
     /** Cassandra's CQL port: the image's cassandra.yaml keeps native_transport_port at its default. */
     private static final int CQL_PORT = 9042;
@@ -47,6 +47,8 @@ class DeploymentFilesTest {
     private static AggregatorConfig aggregator;
     private static Map<String, ReconcilerConfig> reconcilers;
     private static ApiConfig api;
+    /** What {@code tally schema apply} reads: the reconciler's table */
+    private static ReconcilerConfig schema;
 
     /** Reads each role's effective settings the way the role itself does (its command, its config class). */
     @BeforeAll
@@ -66,6 +68,12 @@ class DeploymentFilesTest {
         assertThat(tallyServices("api")).as("%s: one api service", COMPOSE).hasSize(1);
         String a = tallyServices("api").get(0);
         api = settingsOf(a, () -> ApiConfig.fromProperties(((ApiCommand) parse(a)).values(environment(a))));
+        assertThat(tallyServices("schema"))
+                .as("%s: one schema service", COMPOSE)
+                .hasSize(1);
+        String sc = tallyServices("schema").get(0);
+        schema = settingsOf(
+                sc, () -> ReconcilerConfig.fromProperties(((SchemaCommand.Apply) parse(sc)).values(environment(sc))));
     }
 
     /** A settings table that refuses what a service is given fails with the file and the service named. */
@@ -247,6 +255,43 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void the_schema_is_applied_once_replicated_by_data_center_before_the_roles_that_use_it_start() {
+        String sc = tallyServices("schema").get(0);
+        assertThat(service(sc).get("restart"))
+                .as("%s: %s runs once", COMPOSE, sc)
+                .isEqualTo("no");
+        Replication replication = Replication.parse(schema.getString(SharedSettings.CASSANDRA_REPLICATION));
+        assertThat(replication.strategy()).as("%s: %s replication", COMPOSE, sc).isEqualTo("NetworkTopologyStrategy");
+        assertThat(replication.factors())
+                .as("%s: %s replicates in the data center of the nodes", COMPOSE, sc)
+                .containsOnlyKeys(api.getString(SharedSettings.CASSANDRA_DATACENTER))
+                .containsValue(servicesOf("cassandra").size());
+        List<String> users = new java.util.ArrayList<>(tallyServices("reconciler"));
+        users.addAll(tallyServices("api"));
+        for (String user : users) {
+            assertThat(dependsOn(user))
+                    .as("%s: %s starts once the schema is applied", COMPOSE, user)
+                    .containsEntry(sc, Map.of("condition", "service_completed_successfully"));
+            ApiConfig settings = user.startsWith("api") ? api : null;
+            boolean applies = settings != null
+                    ? settings.getBoolean(SharedSettings.CASSANDRA_SCHEMA_APPLY)
+                    : reconcilers.get(user).getBoolean(SharedSettings.CASSANDRA_SCHEMA_APPLY);
+            assertThat(applies)
+                    .as("%s: %s runs no DDL of its own", COMPOSE, user)
+                    .isFalse();
+        }
+        assertThat(dependsOn("prometheus"))
+                .as("%s: prometheus must not wait on the API it monitors", COMPOSE)
+                .doesNotContainKeys(tallyServices("api").toArray(String[]::new));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> dependsOn(String service) {
+        Object d = service(service).get("depends_on");
+        return d == null ? Map.of() : (Map<String, Object>) d;
+    }
+
+    @Test
     void settings_the_roles_share_have_one_value() {
         for (Map.Entry<String, ReconcilerConfig> r : reconcilers.entrySet()) {
             ReconcilerConfig c = r.getValue();
@@ -275,12 +320,19 @@ class DeploymentFilesTest {
                     where + "api: keyspace",
                     c.getString(SharedSettings.CASSANDRA_KEYSPACE),
                     api.getString(SharedSettings.CASSANDRA_KEYSPACE));
-            // whichever starts first creates the keyspace
             agree(
-                    where + "api: replication",
-                    c.getString(SharedSettings.CASSANDRA_REPLICATION),
-                    api.getString(SharedSettings.CASSANDRA_REPLICATION));
+                    where + "schema: keyspace",
+                    c.getString(SharedSettings.CASSANDRA_KEYSPACE),
+                    schema.getString(SharedSettings.CASSANDRA_KEYSPACE));
+            agree(
+                    where + "schema: retention (the tables' TTL)",
+                    c.getLong(ReconcilerConfig.RETENTION_MS),
+                    schema.getLong(ReconcilerConfig.RETENTION_MS));
         }
+        agree(
+                COMPOSE + ": schema and api: Cassandra",
+                schema.getString(SharedSettings.CASSANDRA_CONTACT_POINTS),
+                api.getString(SharedSettings.CASSANDRA_CONTACT_POINTS));
         for (String node : servicesOf("cassandra")) {
             agree(
                     COMPOSE + ": " + node + " CASSANDRA_DC and api: data center",
@@ -341,19 +393,18 @@ class DeploymentFilesTest {
                 .as("%s: one CASSANDRA_CLUSTER_NAME", COMPOSE)
                 .hasSize(1)
                 .doesNotContainNull();
-        for (ReconcilerConfig c : reconcilers.values()) {
-            Replication replication = Replication.parse(c.getString(SharedSettings.CASSANDRA_REPLICATION));
-            int factor = replication
-                    .factors()
-                    .getOrDefault(
-                            "replication_factor",
-                            replication.factors().getOrDefault(c.getString(SharedSettings.CASSANDRA_DATACENTER), 0));
-            assertThat(factor)
-                    .as(
-                            "%s: tally.cassandra.replication %s: a replica on every one of the %d " + "nodes",
-                            COMPOSE, replication.toCql(), nodes.size())
-                    .isEqualTo(nodes.size());
-        }
+        // the keyspace is created by the schema service
+        Replication replication = Replication.parse(schema.getString(SharedSettings.CASSANDRA_REPLICATION));
+        int factor = replication
+                .factors()
+                .getOrDefault(
+                        "replication_factor",
+                        replication.factors().getOrDefault(schema.getString(SharedSettings.CASSANDRA_DATACENTER), 0));
+        assertThat(factor)
+                .as(
+                        "%s: tally.cassandra.replication %s: a replica on every one of the %d nodes",
+                        COMPOSE, replication.toCql(), nodes.size())
+                .isEqualTo(nodes.size());
     }
 
     @Test
@@ -393,9 +444,7 @@ class DeploymentFilesTest {
     /** @return the command object picocli builds from the service's command (parsing fails on a bad option) */
     static Object parse(String service) {
         try {
-            return TallyCommand.commandLine()
-                    .parseArgs(command(service).toArray(String[]::new))
-                    .subcommand()
+            return deepest(TallyCommand.commandLine().parseArgs(command(service).toArray(String[]::new)))
                     .commandSpec()
                     .userObject();
         } catch (CommandLine.ParameterException e) {
@@ -404,10 +453,18 @@ class DeploymentFilesTest {
         }
     }
 
+    /** @return the innermost subcommand's parse result ({@code schema apply}: apply's) */
+    private static CommandLine.ParseResult deepest(CommandLine.ParseResult top) {
+        CommandLine.ParseResult r = top.subcommand();
+        while (r.hasSubcommand()) {
+            r = r.subcommand();
+        }
+        return r;
+    }
+
     private static Map<String, String> setOptions(String service) {
-        CommandLine.ParseResult sub = TallyCommand.commandLine()
-                .parseArgs(command(service).toArray(String[]::new))
-                .subcommand();
+        CommandLine.ParseResult sub =
+                deepest(TallyCommand.commandLine().parseArgs(command(service).toArray(String[]::new)));
         return sub.hasMatchedOption("--set") ? sub.matchedOptionValue("--set", Map.<String, String>of()) : Map.of();
     }
 
@@ -446,7 +503,8 @@ class DeploymentFilesTest {
 
     /** @return whether {@code key} is a setting of the role's table (the reconciler also passes kafka.* on) */
     private static boolean isSettingOf(String role, String key) {
-        SettingsTable table = SettingsReference.TABLES.get(role);
+        // tally schema apply reads the reconciler's settings (the store's, and its retention for the TTL)
+        SettingsTable table = SettingsReference.TABLES.get(role.equals("schema") ? "reconciler" : role);
         return table != null && table.knows(key);
     }
 }

@@ -1,5 +1,7 @@
 package io.tally.storage;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
 import io.tally.core.settings.SharedSettings;
 import java.time.Duration;
 import java.util.Locale;
@@ -24,10 +26,12 @@ public final class AuditStores {
      * are created; for a role that only reads, like the API.
      *
      * @param settings a role's settings that declare the shared keys {@link SharedSettings#CASSANDRA_CONTACT_POINTS},
-     *     {@link SharedSettings#CASSANDRA_DATACENTER}, {@link SharedSettings#CASSANDRA_KEYSPACE} and
-     *     {@link SharedSettings#CASSANDRA_REPLICATION}
+     *     {@link SharedSettings#CASSANDRA_DATACENTER}, {@link SharedSettings#CASSANDRA_KEYSPACE},
+     *     {@link SharedSettings#CASSANDRA_REPLICATION}, {@link SharedSettings#CASSANDRA_SCHEMA_APPLY} and the
+     *     consistency levels
      * @throws IllegalArgumentException naming the setting and its value, when one cannot be read
-     * @throws StorageException if no Cassandra node answers or the schema cannot be applied
+     * @throws StorageException if no Cassandra node answers, or the schema cannot be applied (when the settings say
+     *     to apply it) or is older than this build's (when not)
      */
     public static AuditStore open(AbstractConfig settings) {
         return open(settings, TallySchema.DEFAULT_TTL);
@@ -50,7 +54,53 @@ public final class AuditStores {
                         points,
                         () -> CassandraSessions.parseContactPoints(points)),
                 settings.getString(SharedSettings.CASSANDRA_DATACENTER),
-                schema(settings, retention));
+                schema(settings, retention),
+                consistency(settings),
+                settings.getBoolean(SharedSettings.CASSANDRA_SCHEMA_APPLY)
+                        ? CassandraAuditStore.SchemaAction.APPLY
+                        : CassandraAuditStore.SchemaAction.CHECK);
+    }
+
+    /**
+     * Creates what is missing of the schema the settings name (keyspace, replication, {@code retention} as the tables'
+     * TTL) on the cluster they name, and records its version: what {@code tally schema apply} does, once per cluster
+     * and upgrade, before the roles start. Nothing for the in-memory store.
+     *
+     * @return the schema applied
+     * @throws IllegalArgumentException naming the setting and its value, when one cannot be read
+     * @throws StorageException if no Cassandra node answers or a statement fails
+     */
+    public static TallySchema applySchema(AbstractConfig settings, Duration retention) {
+        TallySchema schema = schema(settings, retention);
+        String points =
+                settings.getString(SharedSettings.CASSANDRA_CONTACT_POINTS).trim();
+        if (points.toLowerCase(Locale.ROOT).equals(IN_MEMORY)) {
+            return schema;
+        }
+        java.util.List<java.net.InetSocketAddress> contactPoints = named(
+                SharedSettings.CASSANDRA_CONTACT_POINTS, points, () -> CassandraSessions.parseContactPoints(points));
+        CqlSession session;
+        try {
+            session = CassandraSessions.open(contactPoints, settings.getString(SharedSettings.CASSANDRA_DATACENTER));
+        } catch (DriverException e) {
+            throw new StorageException("Cannot connect to Cassandra at " + contactPoints + ": " + e.getMessage(), e);
+        }
+        try (session) {
+            schema.apply(session);
+        }
+        return schema;
+    }
+
+    /**
+     * @return the consistency levels the settings name
+     * @throws IllegalArgumentException naming the setting and its value, when one is not a level
+     */
+    public static CassandraConsistency consistency(AbstractConfig settings) {
+        String read = settings.getString(SharedSettings.CASSANDRA_READ_CONSISTENCY);
+        String write = settings.getString(SharedSettings.CASSANDRA_WRITE_CONSISTENCY);
+        return new CassandraConsistency(
+                named(SharedSettings.CASSANDRA_READ_CONSISTENCY, read, () -> CassandraConsistency.level(read)),
+                named(SharedSettings.CASSANDRA_WRITE_CONSISTENCY, write, () -> CassandraConsistency.level(write)));
     }
 
     /**

@@ -52,13 +52,33 @@ public final class CassandraAuditStore implements AuditStore {
     private final Statements statements;
     private final long ttlMs;
 
-    private CassandraAuditStore(CqlSession session, boolean ownsSession, TallySchema schema) {
+    /** What a store does with the schema when it opens. */
+    public enum SchemaAction {
+        /** creates what is missing of it (one process at a time: see {@link TallySchema}) */
+        APPLY,
+        /** only checks that its version is this build's or newer ({@link TallySchema#check}) */
+        CHECK
+    }
+
+    private final CassandraConsistency consistency;
+
+    private CassandraAuditStore(
+            CqlSession session,
+            boolean ownsSession,
+            TallySchema schema,
+            CassandraConsistency consistency,
+            SchemaAction action) {
         this.session = session;
         this.ownsSession = ownsSession;
         this.ttlMs = schema.defaultTtl().toMillis();
+        this.consistency = consistency;
         try {
-            schema.apply(session);
-            this.statements = new Statements(session, schema.keyspace());
+            if (action == SchemaAction.APPLY) {
+                schema.apply(session);
+            } else {
+                schema.check(session);
+            }
+            this.statements = new Statements(session, schema.keyspace(), consistency);
         } catch (DriverException e) {
             throw new StorageException(
                     "Preparing the statements of keyspace " + schema.keyspace() + " failed: " + e.getMessage(), e);
@@ -66,21 +86,49 @@ public final class CassandraAuditStore implements AuditStore {
     }
 
     /**
-     * A store on a session the caller keeps (and closes). Creates the schema if missing.
+     * A store on a session the caller keeps (and closes), reading and writing at LOCAL_QUORUM. Creates the schema if
+     * missing.
      *
      * @throws StorageException if the schema cannot be created or the statements prepared
      */
     public static CassandraAuditStore create(CqlSession session, TallySchema schema) {
-        return new CassandraAuditStore(session, false, schema);
+        return create(session, schema, CassandraConsistency.LOCAL_QUORUM, SchemaAction.APPLY);
     }
 
     /**
-     * A store on its own session, closed with the store. Creates the schema if missing.
+     * A store on a session the caller keeps (and closes).
+     *
+     * @throws StorageException if the schema cannot be created, is older than this build's ({@link
+     *     SchemaAction#CHECK}), or the statements cannot be prepared
+     */
+    public static CassandraAuditStore create(
+            CqlSession session, TallySchema schema, CassandraConsistency consistency, SchemaAction action) {
+        return new CassandraAuditStore(session, false, schema, consistency, action);
+    }
+
+    /**
+     * A store on its own session, closed with the store, reading and writing at LOCAL_QUORUM. Creates the schema if
+     * missing.
      *
      * @throws StorageException if no node answers, or the schema cannot be created
      */
     public static CassandraAuditStore connect(
             Collection<java.net.InetSocketAddress> contactPoints, String localDatacenter, TallySchema schema) {
+        return connect(contactPoints, localDatacenter, schema, CassandraConsistency.LOCAL_QUORUM, SchemaAction.APPLY);
+    }
+
+    /**
+     * A store on its own session, closed with the store.
+     *
+     * @throws StorageException if no node answers, the schema cannot be created, or is older than this build's
+     *     ({@link SchemaAction#CHECK})
+     */
+    public static CassandraAuditStore connect(
+            Collection<java.net.InetSocketAddress> contactPoints,
+            String localDatacenter,
+            TallySchema schema,
+            CassandraConsistency consistency,
+            SchemaAction action) {
         CqlSession session;
         try {
             session = CassandraSessions.open(contactPoints, localDatacenter);
@@ -88,7 +136,7 @@ public final class CassandraAuditStore implements AuditStore {
             throw new StorageException("Cannot connect to Cassandra at " + contactPoints + ": " + e.getMessage(), e);
         }
         try {
-            return new CassandraAuditStore(session, true, schema);
+            return new CassandraAuditStore(session, true, schema, consistency, action);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -219,7 +267,7 @@ public final class CassandraAuditStore implements AuditStore {
                         Instant.ofEpochMilli(stored.detectedAt()),
                         stored.topic(),
                         Instant.ofEpochMilli(stored.bucket().start())));
-        execute(batch, "writing a discrepancy");
+        execute(batch.setConsistencyLevel(consistency.write()), "writing a discrepancy");
         return stored;
     }
 
@@ -398,11 +446,13 @@ public final class CassandraAuditStore implements AuditStore {
         writes.await(what);
     }
 
-    private static void submit(AsyncWrites writes, List<BoundStatement> chunk) {
+    private void submit(AsyncWrites writes, List<BoundStatement> chunk) {
         if (chunk.size() == 1) {
             writes.submit(chunk.get(0));
         } else if (!chunk.isEmpty()) {
-            BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+            // a batch's own level applies, not its statements'
+            BatchStatementBuilder batch =
+                    BatchStatement.builder(DefaultBatchType.UNLOGGED).setConsistencyLevel(consistency.write());
             chunk.forEach(batch::addStatement);
             writes.submit(batch.build());
         }

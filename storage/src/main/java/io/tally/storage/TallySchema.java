@@ -1,8 +1,11 @@
 package io.tally.storage;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import io.tally.storage.internal.SchemaStatements;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tally's Cassandra schema: the keyspace (default {@value #DEFAULT_KEYSPACE}) and its tables, created by the
- * program itself at start with {@link #apply(CqlSession)}.
+ * Tally's Cassandra schema: the keyspace (default {@value #DEFAULT_KEYSPACE}) and its tables, created once with
+ * {@link #apply(CqlSession)} ({@code tally schema apply}, or a role told to), and checked by every role at start with
+ * {@link #check(CqlSession)}: a role refuses to run against an older schema than its own {@link #VERSION}.
  *
  * <p>Creation is idempotent: every statement is {@code CREATE ... IF NOT EXISTS}, or {@code ALTER TABLE ... ADD IF
  * NOT EXISTS} for a column added to a table after its first release, so applying the schema on every start, from
@@ -29,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * timeout than ordinary requests ({@link Builder#ddlTimeout(Duration)}).
  */
 public final class TallySchema {
+    /** The version of the schema this build creates and reads; raised with every change to a table. */
+    public static final int VERSION = 1;
     /** Default keyspace name. */
     public static final String DEFAULT_KEYSPACE = "tally";
     /** Default time to live of every row: 14 days. */
@@ -56,6 +62,8 @@ public final class TallySchema {
     public static final String VERDICT_ROLLUPS = "verdict_rollups";
     /** Per tier: what the reconciler knows about each agent instance (liveness, rates), across its restarts. */
     public static final String AGENTS = "agents";
+    /** One row: the {@link #VERSION} of the schema in place, written once every other statement has run. */
+    public static final String SCHEMA_VERSION = "schema_version";
     /** Every table, in creation order. */
     public static final List<String> TABLES = List.of(
             TIER_BUCKETS,
@@ -66,7 +74,8 @@ public final class TallySchema {
             ALERT_STATE,
             EDGE_VERDICTS,
             VERDICT_ROLLUPS,
-            AGENTS);
+            AGENTS,
+            SCHEMA_VERSION);
 
     private static final Logger LOG = LoggerFactory.getLogger(TallySchema.class);
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
@@ -144,11 +153,77 @@ public final class TallySchema {
         } finally {
             restoreMetadata(session, metadataWasEnabled);
         }
+        int installed = installedVersion(session);
+        if (installed < VERSION) {
+            // a newer build's version stays: its tables are a superset of these
+            execute(
+                    session,
+                    "INSERT INTO " + keyspace + "." + SCHEMA_VERSION
+                            + " (component, version, applied_at) VALUES ('tally', " + VERSION
+                            + ", toTimestamp(now()))",
+                    "recording the schema version");
+        }
         LOG.info(
-                "Schema of keyspace {} is in place ({} statements, {} ms)",
+                "Schema of keyspace {} is in place, version {} ({} statements, {} ms)",
                 keyspace,
+                Math.max(installed, VERSION),
                 statements().size(),
                 (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * @return the version of the schema in place: 0 when the keyspace, its version table or its row is missing (a
+     *     keyspace made before versions were recorded, or none at all)
+     * @throws StorageException if the nodes cannot be read
+     */
+    public int installedVersion(CqlSession session) {
+        Row row;
+        try {
+            row = session.execute(SimpleStatement.newInstance("SELECT version FROM " + keyspace + "." + SCHEMA_VERSION
+                                    + " WHERE component = 'tally'")
+                            .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
+                            .setTimeout(ddlTimeout))
+                    .one();
+        } catch (InvalidQueryException missing) {
+            return 0; // no such keyspace or table
+        } catch (DriverException e) {
+            throw new StorageException(
+                    "Reading the schema version of keyspace " + keyspace + " failed: " + e.getMessage(), e);
+        }
+        return row == null || row.isNull("version") ? 0 : row.getInt("version");
+    }
+
+    /**
+     * Checks that the schema in place is this build's or newer; runs no DDL.
+     *
+     * @throws StorageException naming the versions and {@code tally schema apply}, when it is older or missing
+     */
+    public void check(CqlSession session) {
+        int installed = installedVersion(session);
+        if (installed < VERSION) {
+            throw new StorageException("Keyspace " + keyspace + " has "
+                    + (installed == 0 ? "no Tally schema version" : "schema version " + installed)
+                    + ", and this Tally needs version " + VERSION + ": run `tally schema apply` once, with the same "
+                    + "tally.cassandra.* settings, then start again (or set tally.cassandra.schema.apply=true to let "
+                    + "this process apply it, on a single node)");
+        }
+        if (installed > VERSION) {
+            LOG.info(
+                    "Keyspace {} has schema version {}, newer than this build's {}: it reads the tables it knows",
+                    keyspace,
+                    installed,
+                    VERSION);
+        }
+    }
+
+    private void execute(CqlSession session, String cql, String what) {
+        try {
+            session.execute(SimpleStatement.newInstance(cql)
+                    .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
+                    .setTimeout(ddlTimeout));
+        } catch (DriverException e) {
+            throw new StorageException(what + " failed (" + e.getMessage() + "): " + cql, e);
+        }
     }
 
     /**

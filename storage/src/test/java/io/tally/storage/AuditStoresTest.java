@@ -3,10 +3,12 @@ package io.tally.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.tally.core.settings.SharedSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class AuditStoresTest {
@@ -50,5 +52,20 @@ class AuditStoresTest {
         assertThatThrownBy(() -> AuditStores.open(settings(Map.of(SharedSettings.CASSANDRA_CONTACT_POINTS, "h:x"))))
                 .hasMessageContaining("tally.cassandra.contact.points 'h:x'")
                 .hasMessageContaining("bad port");
+    }
+
+    @Test
+    void reads_and_writes_are_at_local_quorum_unless_the_settings_say_otherwise() {
+        assertThat(AuditStores.consistency(settings(Map.of()))).isEqualTo(CassandraConsistency.LOCAL_QUORUM);
+        assertThat(AuditStores.consistency(settings(Map.of(
+                        SharedSettings.CASSANDRA_READ_CONSISTENCY, "one",
+                        SharedSettings.CASSANDRA_WRITE_CONSISTENCY, "EACH_QUORUM"))))
+                .isEqualTo(new CassandraConsistency(DefaultConsistencyLevel.ONE, DefaultConsistencyLevel.EACH_QUORUM));
+        assertThatThrownBy(() -> settings(Map.of(SharedSettings.CASSANDRA_WRITE_CONSISTENCY, "MOST")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tally.cassandra.write.consistency")
+                .hasMessageContaining("MOST");
+        assertThatThrownBy(() -> CassandraConsistency.level("SERIAL_ISH"))
+                .hasMessageContaining("not a consistency level: 'SERIAL_ISH'");
     }
 }

@@ -61,10 +61,16 @@ class TallySchemaIT {
                         + "WHERE keyspace_name = 'tally'")
                 .all();
 
+        assertThat(rows).hasSize(TallySchema.TABLES.size());
         assertThat(rows)
-                .hasSize(TallySchema.TABLES.size())
+                .filteredOn(row -> !row.getString("table_name").equals(TallySchema.SCHEMA_VERSION))
                 .allSatisfy(
                         row -> assertThat(row.getInt("default_time_to_live")).isEqualTo(1_209_600));
+        assertThat(rows)
+                .filteredOn(row -> row.getString("table_name").equals(TallySchema.SCHEMA_VERSION))
+                .as("the version never expires")
+                .singleElement()
+                .satisfies(row -> assertThat(row.getInt("default_time_to_live")).isZero());
     }
 
     @Test

@@ -43,6 +43,22 @@ public final class SharedSettings {
     public static final String CASSANDRA_DATACENTER = "tally.cassandra.datacenter";
     public static final String CASSANDRA_KEYSPACE = "tally.cassandra.keyspace";
     public static final String CASSANDRA_REPLICATION = "tally.cassandra.replication";
+    public static final String CASSANDRA_SCHEMA_APPLY = "tally.cassandra.schema.apply";
+    public static final String CASSANDRA_READ_CONSISTENCY = "tally.cassandra.read.consistency";
+    public static final String CASSANDRA_WRITE_CONSISTENCY = "tally.cassandra.write.consistency";
+    /** Every key of the store a role that reads or writes it declares, in the order the README shows them. */
+    public static final String[] CASSANDRA = {
+        CASSANDRA_CONTACT_POINTS,
+        CASSANDRA_DATACENTER,
+        CASSANDRA_KEYSPACE,
+        CASSANDRA_REPLICATION,
+        CASSANDRA_SCHEMA_APPLY,
+        CASSANDRA_READ_CONSISTENCY,
+        CASSANDRA_WRITE_CONSISTENCY
+    };
+    /** The consistency levels the store's settings accept. */
+    public static final List<String> CONSISTENCY_LEVELS =
+            List.of("ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM");
 
     /** The prefixes of the roles' own keys: a key under one is that role's to read, and to refuse when unknown. */
     public static final List<String> ROLE_PREFIXES =
@@ -228,7 +244,7 @@ public final class SharedSettings {
                             "tally",
                             new ConfigDef.NonEmptyString(),
                             Importance.LOW,
-                            "Keyspace; created at start if missing.")
+                            "Keyspace.")
                     .define(
                             CASSANDRA_REPLICATION,
                             Type.STRING,
@@ -236,7 +252,32 @@ public final class SharedSettings {
                             new ConfigDef.NonEmptyString(),
                             Importance.LOW,
                             "Replication of a new keyspace: a factor (`3`, SimpleStrategy) or `dc1=3,dc2=2` "
-                                    + "(NetworkTopologyStrategy)."))
+                                    + "(NetworkTopologyStrategy, what a cluster wants: replicas placed by rack).")
+                    .define(
+                            CASSANDRA_SCHEMA_APPLY,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.MEDIUM,
+                            "Whether this role creates the keyspace and tables itself at start. Off: the schema is "
+                                    + "applied once by `tally schema apply` (two processes creating a table at "
+                                    + "once through different nodes can lose its data), and the role refuses to "
+                                    + "start against an older schema. `standalone` and `demo` apply their own.")
+                    .define(
+                            CASSANDRA_READ_CONSISTENCY,
+                            Type.STRING,
+                            "LOCAL_QUORUM",
+                            ConfigDef.CaseInsensitiveValidString.in(CONSISTENCY_LEVELS.toArray(String[]::new)),
+                            Importance.MEDIUM,
+                            "Consistency level of every read. With the writes' LOCAL_QUORUM, a read sees every "
+                                    + "acknowledged write though a replica is down or behind.")
+                    .define(
+                            CASSANDRA_WRITE_CONSISTENCY,
+                            Type.STRING,
+                            "LOCAL_QUORUM",
+                            ConfigDef.CaseInsensitiveValidString.in(CONSISTENCY_LEVELS.toArray(String[]::new)),
+                            Importance.MEDIUM,
+                            "Consistency level of every write: a write is acknowledged once this many replicas "
+                                    + "hold it (LOCAL_QUORUM: 2 of 3)."))
             .build();
 
     private SharedSettings() {}

@@ -133,7 +133,14 @@ public final class SchemaStatements {
                 // columns added after a table's first release: ADD IF NOT EXISTS keeps a re-run a no-op
                 "ALTER TABLE " + ks + "edge_verdicts ADD IF NOT EXISTS reason text",
                 "ALTER TABLE " + ks + "tier_buckets ADD IF NOT EXISTS counted_on_consume bigint",
-                "ALTER TABLE " + ks + "tier_buckets ADD IF NOT EXISTS state_since bigint");
+                "ALTER TABLE " + ks + "tier_buckets ADD IF NOT EXISTS state_since bigint",
+                // last: its row says every statement above has run
+                "CREATE TABLE IF NOT EXISTS " + ks + "schema_version ("
+                        + "component text PRIMARY KEY, "
+                        + "version int, "
+                        + "applied_at timestamp"
+                        + ") WITH comment = 'The version of the schema above, written once it is in place; "
+                        + "never expires'");
     }
 
     /** The columns shared by discrepancies and discrepancies_by_topic, each followed by ", ". */

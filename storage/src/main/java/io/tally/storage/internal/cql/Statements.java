@@ -1,7 +1,10 @@
 package io.tally.storage.internal.cql;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.tally.storage.CassandraConsistency;
 
 /** Every statement of the Cassandra store, prepared once per session. */
 public final class Statements {
@@ -41,40 +44,76 @@ public final class Statements {
     public final PreparedStatement insertAgent;
     public final PreparedStatement selectAgents;
 
-    public Statements(CqlSession session, String keyspace) {
+    /** Prepares every statement, each read and write with its consistency level (bound statements inherit it). */
+    public Statements(CqlSession session, String keyspace, CassandraConsistency consistency) {
         String ks = keyspace + '.';
-        insertTierBucket = session.prepare(insert(ks + "tier_buckets", TIER_BUCKET_COLUMNS));
-        selectTierBuckets = session.prepare("SELECT " + TIER_BUCKET_COLUMNS + " FROM " + ks + "tier_buckets "
-                + "WHERE topic = ? AND day = ? AND bucket_start >= ? AND bucket_start < ?");
-        insertProgress = session.prepare(insert(ks + "tier_progress", PROGRESS_COLUMNS));
-        selectProgress = session.prepare("SELECT " + PROGRESS_COLUMNS + " FROM " + ks + "tier_progress");
-        insertVerdict = session.prepare(insert(ks + "edge_verdicts", VERDICT_COLUMNS));
-        selectVerdicts = session.prepare("SELECT " + VERDICT_COLUMNS + " FROM " + ks + "edge_verdicts "
-                + "WHERE topic = ? AND day = ? AND bucket_start >= ? AND bucket_start < ?");
-        insertDiscrepancy = session.prepare(insert(ks + "discrepancies", DISCREPANCY_COLUMNS));
-        insertDiscrepancyByTopic = session.prepare(insert(ks + "discrepancies_by_topic", DISCREPANCY_COLUMNS));
-        insertDiscrepancyById =
-                session.prepare(insert(ks + "discrepancies_by_id", "id, day, detected_at, topic, bucket_start"));
-        selectDiscrepancyById = session.prepare(
+        insertTierBucket = prepare(session, consistency.write(), insert(ks + "tier_buckets", TIER_BUCKET_COLUMNS));
+        selectTierBuckets = prepare(
+                session,
+                consistency.read(),
+                "SELECT " + TIER_BUCKET_COLUMNS + " FROM " + ks + "tier_buckets "
+                        + "WHERE topic = ? AND day = ? AND bucket_start >= ? AND bucket_start < ?");
+        insertProgress = prepare(session, consistency.write(), insert(ks + "tier_progress", PROGRESS_COLUMNS));
+        selectProgress =
+                prepare(session, consistency.read(), "SELECT " + PROGRESS_COLUMNS + " FROM " + ks + "tier_progress");
+        insertVerdict = prepare(session, consistency.write(), insert(ks + "edge_verdicts", VERDICT_COLUMNS));
+        selectVerdicts = prepare(
+                session,
+                consistency.read(),
+                "SELECT " + VERDICT_COLUMNS + " FROM " + ks + "edge_verdicts "
+                        + "WHERE topic = ? AND day = ? AND bucket_start >= ? AND bucket_start < ?");
+        insertDiscrepancy = prepare(session, consistency.write(), insert(ks + "discrepancies", DISCREPANCY_COLUMNS));
+        insertDiscrepancyByTopic =
+                prepare(session, consistency.write(), insert(ks + "discrepancies_by_topic", DISCREPANCY_COLUMNS));
+        insertDiscrepancyById = prepare(
+                session,
+                consistency.write(),
+                insert(ks + "discrepancies_by_id", "id, day, detected_at, topic, bucket_start"));
+        selectDiscrepancyById = prepare(
+                session,
+                consistency.read(),
                 "SELECT day, detected_at, topic, bucket_start FROM " + ks + "discrepancies_by_id WHERE id = ?");
-        selectDiscrepancy = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks + "discrepancies "
-                + "WHERE day = ? AND detected_at = ? AND id = ?");
-        selectDiscrepanciesOfDay = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
-                + "discrepancies WHERE day = ? AND detected_at >= ? AND detected_at < ?");
-        selectDiscrepanciesOfTopic = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
-                + "discrepancies_by_topic WHERE topic = ? AND bucket_start >= ? AND bucket_start < ?");
-        selectDiscrepanciesOfDayAfter = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
-                + "discrepancies WHERE day = ? AND detected_at = ? AND id > ?");
-        selectDiscrepanciesOfTopicAfter = session.prepare("SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
-                + "discrepancies_by_topic WHERE topic = ? AND bucket_start = ? AND id > ?");
-        insertRollup = session.prepare(insert(ks + "verdict_rollups", ROLLUP_COLUMNS));
-        selectRollupsOfHour = session.prepare(
+        selectDiscrepancy = prepare(
+                session,
+                consistency.read(),
+                "SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks + "discrepancies "
+                        + "WHERE day = ? AND detected_at = ? AND id = ?");
+        selectDiscrepanciesOfDay = prepare(
+                session,
+                consistency.read(),
+                "SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                        + "discrepancies WHERE day = ? AND detected_at >= ? AND detected_at < ?");
+        selectDiscrepanciesOfTopic = prepare(
+                session,
+                consistency.read(),
+                "SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                        + "discrepancies_by_topic WHERE topic = ? AND bucket_start >= ? AND bucket_start < ?");
+        selectDiscrepanciesOfDayAfter = prepare(
+                session,
+                consistency.read(),
+                "SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                        + "discrepancies WHERE day = ? AND detected_at = ? AND id > ?");
+        selectDiscrepanciesOfTopicAfter = prepare(
+                session,
+                consistency.read(),
+                "SELECT " + DISCREPANCY_COLUMNS + " FROM " + ks
+                        + "discrepancies_by_topic WHERE topic = ? AND bucket_start = ? AND id > ?");
+        insertRollup = prepare(session, consistency.write(), insert(ks + "verdict_rollups", ROLLUP_COLUMNS));
+        selectRollupsOfHour = prepare(
+                session,
+                consistency.read(),
                 "SELECT " + ROLLUP_COLUMNS + " FROM " + ks + "verdict_rollups " + "WHERE hour_start = ?");
-        insertAlertState = session.prepare(insert(ks + "alert_state", ALERT_COLUMNS));
-        selectAlertState = session.prepare(
+        insertAlertState = prepare(session, consistency.write(), insert(ks + "alert_state", ALERT_COLUMNS));
+        selectAlertState = prepare(
+                session,
+                consistency.read(),
                 "SELECT " + ALERT_COLUMNS + " FROM " + ks + "alert_state " + "WHERE discrepancy_id = ? AND sink = ?");
-        insertAgent = session.prepare(insert(ks + "agents", AGENT_COLUMNS));
-        selectAgents = session.prepare("SELECT " + AGENT_COLUMNS + " FROM " + ks + "agents");
+        insertAgent = prepare(session, consistency.write(), insert(ks + "agents", AGENT_COLUMNS));
+        selectAgents = prepare(session, consistency.read(), "SELECT " + AGENT_COLUMNS + " FROM " + ks + "agents");
+    }
+
+    private static PreparedStatement prepare(CqlSession session, ConsistencyLevel level, String cql) {
+        return session.prepare(SimpleStatement.newInstance(cql).setConsistencyLevel(level));
     }
 
     private static String insert(String table, String columns) {
