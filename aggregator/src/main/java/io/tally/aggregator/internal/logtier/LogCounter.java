@@ -29,8 +29,10 @@ import java.util.TreeMap;
  * by compaction). It reports the number missing in each bucket the gap spans, as what it could not count there
  * ({@code droppedByBucket} in its heartbeats, cumulative): the other tiers' counts of those records are then an audit
  * gap, not a loss on {@code producer → log} nor a duplication on every group. A gap of one offset is a transaction's
- * marker, not a record, and is not reported; {@code log.committed} skips aborted records by design and reports none.
- * Not thread-safe.
+ * marker, not a record, and is not reported; {@code log.committed} skips aborted records by design and reports none
+ * while it reads. After a restore ({@link #resume}) both tiers report what lies between the position they were restored
+ * to and the first record they read again: records deleted while the job was down (Kafka Streams purges its
+ * repartition topics every 30 s), which Kafka skips by moving the reader to the log's new start. Not thread-safe.
  */
 public final class LogCounter {
     /** The tier the log-tier auditor reports as: everything appended, as a read_uncommitted reader sees it. */
@@ -44,7 +46,7 @@ public final class LogCounter {
     private final long partitionIdleMs;
     /**
      * topic → partition → {highest event time counted, observation time of its last record, lowest offset read,
-     * last offset read, the bucket of the last record}
+     * last offset read, the bucket of the last record, 1 while the next record is the first after a restore}
      */
     private final Map<String, Map<Integer, long[]>> partitions = new HashMap<>();
     /** topic → bucket start → records the tier never saw there (skipped offsets), cumulative, the recent buckets */
@@ -82,9 +84,10 @@ public final class LogCounter {
             marks[2] = offset;
         }
         long bucket = rules.bucketOf(eventTime, now);
-        if (marks[3] >= 0 && offset > marks[3] + 2 && tier.equals(TIER)) {
+        if (marks[3] >= 0 && offset > marks[3] + 2 && (tier.equals(TIER) || marks[5] == 1)) {
             unseen(topic, marks[4], bucket, offset - marks[3] - 1);
         }
+        marks[5] = 0;
         marks[3] = offset;
         marks[4] = bucket;
         BucketCounts c = counts(topic, bucket);
@@ -101,11 +104,42 @@ public final class LogCounter {
             return lastMarks;
         }
         long[] marks = partitions.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(partition, p ->
-                new long[] {EventTimes.NONE, Long.MIN_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE});
+                new long[] {EventTimes.NONE, Long.MIN_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE, 0});
         lastPartitionTopic = topic;
         lastPartition = partition;
         lastMarks = marks;
         return marks;
+    }
+
+    /**
+     * Where the reading of each partition stood: what a checkpoint keeps, for {@link #resume} after a restore.
+     *
+     * @return topic → partition → {last offset read, bucket of that record}, for the partitions read since the start
+     */
+    public Map<String, Map<Integer, long[]>> positions() {
+        Map<String, Map<Integer, long[]>> out = new TreeMap<>();
+        partitions.forEach((topic, byPartition) -> byPartition.forEach((partition, marks) -> {
+            if (marks[3] >= 0) {
+                out.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, new long[] {marks[3], marks[4]});
+            }
+        }));
+        return out;
+    }
+
+    /**
+     * Takes up a partition where a checkpoint left its reading: the first record read of it then tells what was
+     * skipped in between. Changes no count, watermark or start offset.
+     *
+     * @param lastOffset the last offset read before the checkpoint
+     * @param lastBucket the bucket of that record
+     */
+    public void resume(String topic, int partition, long lastOffset, long lastBucket) {
+        long[] marks = marks(topic, partition);
+        if (lastOffset > marks[3]) {
+            marks[3] = lastOffset;
+            marks[4] = lastBucket;
+            marks[5] = 1;
+        }
     }
 
     /**
@@ -148,6 +182,9 @@ public final class LogCounter {
         Map<String, Map<Integer, Long>> readNow = new TreeMap<>();
         Map<String, Map<Integer, Long>> starts = new TreeMap<>();
         partitions.forEach((topic, byPartition) -> byPartition.forEach((partition, marks) -> {
+            if (marks[2] == Long.MAX_VALUE) {
+                return; // resumed, not read yet
+            }
             starts.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, marks[2]);
             if (marks[0] != EventTimes.NONE) {
                 watermarks.merge(topic, marks[0], Math::max);

@@ -6,7 +6,10 @@ import io.tally.core.AuditMessage;
 import io.tally.core.Heartbeat;
 import io.tally.core.codec.AuditCodec;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -20,7 +23,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * One log-tier agent per subtask, chained to the source subtask it counts for. Emits its counts and a heartbeat
  * (encoded, for the audit topic) every flush interval and before every checkpoint barrier, so that a checkpoint
- * holds no uncounted messages: only the agent's identity and next sequence number are state.
+ * holds no uncounted messages: only the agent's identity and next sequence number are state, and where it stood in each
+ * partition, so that after a restore it reports what Kafka skipped (records deleted while the job was down) as its
+ * gap ({@link LogCounter#resume}).
  *
  * <p>Its identity is new at every start, restored or not: what it emitted after the checkpoint it is restored from
  * is in an aborted transaction and counted again, under the new identity. Continuing the restored agent would reuse
@@ -46,6 +51,10 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     private transient AgentIdentity identity;
     private transient long nextSeq;
     private transient ListState<String> agentState;
+    /** Where each partition's reading stood at the checkpoint: {@code topic|partition|lastOffset|lastBucket} */
+    private transient ListState<String> positionState;
+    /** What the restored state says of each partition (the furthest entry, union state holds every subtask's) */
+    private transient Map<String, long[]> resumed;
     /** The agent restored from the state, to close at the start, or null */
     private transient AgentIdentity retired;
 
@@ -78,9 +87,21 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
         super.initializeState(context);
         agentState = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>("log-agents", Types.STRING));
+        positionState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("log-positions", Types.STRING));
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         String host = host();
+        resumed = new HashMap<>();
         if (context.isRestored()) {
+            // a partition may have moved between subtasks since: the furthest reading of it counts
+            for (String entry : positionState.get()) {
+                int cut = entry.lastIndexOf('|', entry.lastIndexOf('|') - 1);
+                long[] position = {
+                    Long.parseLong(entry.substring(cut + 1, entry.lastIndexOf('|'))),
+                    Long.parseLong(entry.substring(entry.lastIndexOf('|') + 1))
+                };
+                resumed.merge(entry.substring(0, cut), position, (a, b) -> a[0] >= b[0] ? a : b);
+            }
             for (String entry : agentState.get()) {
                 String[] parts = entry.split("\\|", 3); // subtask|nextSeq|instanceId
                 if (Integer.parseInt(parts[0]) == subtask) {
@@ -97,6 +118,15 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
     public void open() throws Exception {
         super.open();
         counter = new LogCounter(tier, bucketMs, digestCells, maxFutureMs, maxPastMs, partitionIdleMs);
+        resumed.forEach((topicPartition, position) -> {
+            int bar = topicPartition.lastIndexOf('|');
+            counter.resume(
+                    topicPartition.substring(0, bar),
+                    Integer.parseInt(topicPartition.substring(bar + 1)),
+                    position[0],
+                    position[1]);
+        });
+        resumed = null;
         if (retired != null) {
             Heartbeat closed = Heartbeat.builder(retired, tier)
                     .seq(retiredSeq)
@@ -134,6 +164,11 @@ public final class LogTierOperator extends AbstractStreamOperator<Envelope>
         super.snapshotState(context);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         agentState.update(List.of(subtask + "|" + nextSeq + "|" + identity.instanceId()));
+        List<String> positions = new ArrayList<>();
+        counter.positions()
+                .forEach((topic, byPartition) -> byPartition.forEach((partition, position) ->
+                        positions.add(topic + "|" + partition + "|" + position[0] + "|" + position[1])));
+        positionState.update(positions);
     }
 
     @Override

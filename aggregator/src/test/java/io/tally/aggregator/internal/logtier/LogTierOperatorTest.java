@@ -18,8 +18,12 @@ class LogTierOperatorTest {
     private static final long T0 = 1_764_000_000_000L;
 
     private static OneInputStreamOperatorTestHarness<LogObservation, Envelope> harness() throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new LogTierOperator(
-                LogCounter.TIER, "tally.audit", 60_000, 0, 3_600_000, 1_209_600_000, 5_000, 30_000));
+        return harness(LogCounter.TIER);
+    }
+
+    private static OneInputStreamOperatorTestHarness<LogObservation, Envelope> harness(String tier) throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(
+                new LogTierOperator(tier, "tally.audit", 60_000, 0, 3_600_000, 1_209_600_000, 5_000, 30_000));
         h.setProcessingTime(T0);
         return h;
     }
@@ -85,6 +89,46 @@ class LogTierOperatorTest {
                     .isNotEmpty()
                     .allMatch(m -> !m.agent().equals(first.get(0).agent()));
             assertThat(numbers(again.subList(1, again.size()))).doesNotContainAnyElementsOf(numbers(first));
+        }
+    }
+
+    @Test
+    void records_deleted_while_the_job_was_down_are_reported_as_its_gap_after_the_restore() throws Exception {
+        for (String tier : List.of(LogCounter.TIER, LogCounter.COMMITTED_TIER)) {
+            OperatorSubtaskState checkpoint;
+            try (var h = harness(tier)) {
+                h.open();
+                count(h, 0, 10);
+                h.prepareSnapshotPreBarrier(1);
+                checkpoint = h.snapshot(1, T0);
+            }
+            try (var restored = harness(tier)) {
+                restored.initializeState(checkpoint);
+                restored.open();
+                count(restored, 30, 35); // 10-29 deleted meanwhile: Kafka moved the reader to the log's new start
+                restored.prepareSnapshotPreBarrier(2);
+                Heartbeat heartbeat = (Heartbeat) emitted(restored).stream()
+                        .filter(m -> m instanceof Heartbeat hb && !hb.closed())
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+
+                assertThat(heartbeat.dropped()).as(tier).isEqualTo(20);
+                assertThat(heartbeat.droppedByBucket().get("orders")).as(tier).containsValue(20L);
+                assertThat(heartbeat.startOffsets().get("orders"))
+                        .as("%s: where this agent started", tier)
+                        .containsExactly(java.util.Map.entry(0, 30L));
+            }
+            try (var fresh = harness(tier)) {
+                fresh.open();
+                count(fresh, 30, 35);
+                fresh.prepareSnapshotPreBarrier(1);
+                assertThat(emitted(fresh).stream()
+                                .filter(m -> m instanceof Heartbeat)
+                                .mapToLong(m -> ((Heartbeat) m).dropped())
+                                .max())
+                        .as("%s: a first start has nothing to compare with", tier)
+                        .hasValue(0);
+            }
         }
     }
 }
