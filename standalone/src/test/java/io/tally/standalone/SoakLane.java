@@ -134,21 +134,15 @@ final class SoakLane {
     private Member start(String name) throws Exception {
         ChildJvm jvm;
         if (streams) {
-            String run = name + "-" + ++started;
-            jvm = name.startsWith("extra")
-                    ? ChildJvm.start(
-                            StreamsApp.class,
-                            LOGS.resolve("streams-" + run + ".log"),
-                            kafka,
-                            stateDirs.resolve(name).toString(),
-                            String.valueOf(bucketMs))
-                    : ChildJvm.start(
-                            StreamsApp.class,
-                            LOGS.resolve("streams-" + run + ".log"),
-                            kafka,
-                            stateDirs.resolve(name).toString(),
-                            String.valueOf(bucketMs),
-                            name);
+            List<String> args =
+                    new ArrayList<>(List.of(kafka, stateDirs.resolve(name).toString(), String.valueOf(bucketMs)));
+            if (!name.startsWith("extra")) {
+                args.add(name); // its group.instance.id
+            }
+            jvm = ChildJvm.start(
+                    StreamsApp.class,
+                    LOGS.resolve("streams-" + name + "-" + ++started + ".log"),
+                    args.toArray(String[]::new));
             jvm.awaitLine("RUNNING", Duration.ofSeconds(90));
         } else {
             jvm = ChildJvm.start(
