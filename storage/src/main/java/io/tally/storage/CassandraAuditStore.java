@@ -257,10 +257,18 @@ public final class CassandraAuditStore implements AuditStore {
         Discrepancy stored = where == null
                 ? discrepancy
                 : discrepancy.withDetectedAt(where.getInstant("detected_at").toEpochMilli());
+        // the rows together (a logged batch: all three or none), their named ids after them: up to
+        // tally.reconciler.max.ids of each kind, twice, which would take a batch past Cassandra's size warning (5 KiB)
+        // and, with enough ids, its failure threshold (50 KiB); a crash in between leaves rows whose ids come with
+        // their next write
         BatchStatement batch = BatchStatement.newInstance(
                 DefaultBatchType.LOGGED,
-                RowMapper.bind(statements.insertDiscrepancy, stored),
-                RowMapper.bind(statements.insertDiscrepancyByTopic, stored),
+                RowMapper.bind(statements.insertDiscrepancy, stored)
+                        .unset("lost_ids")
+                        .unset("duplicated_ids"),
+                RowMapper.bind(statements.insertDiscrepancyByTopic, stored)
+                        .unset("lost_ids")
+                        .unset("duplicated_ids"),
                 statements.insertDiscrepancyById.bind(
                         stored.id(),
                         RowMapper.day(stored.detectedAt()),
@@ -268,6 +276,22 @@ public final class CassandraAuditStore implements AuditStore {
                         stored.topic(),
                         Instant.ofEpochMilli(stored.bucket().start())));
         execute(batch.setConsistencyLevel(consistency.write()), "writing a discrepancy");
+        execute(
+                statements.updateDiscrepancyIds.bind(
+                        stored.lostIds(),
+                        stored.duplicatedIds(),
+                        RowMapper.day(stored.detectedAt()),
+                        Instant.ofEpochMilli(stored.detectedAt()),
+                        stored.id()),
+                "writing a discrepancy's ids");
+        execute(
+                statements.updateDiscrepancyByTopicIds.bind(
+                        stored.lostIds(),
+                        stored.duplicatedIds(),
+                        stored.topic(),
+                        Instant.ofEpochMilli(stored.bucket().start()),
+                        stored.id()),
+                "writing a discrepancy's ids");
         return stored;
     }
 

@@ -31,6 +31,10 @@ public final class Statements {
     public final PreparedStatement insertDiscrepancy;
     public final PreparedStatement insertDiscrepancyByTopic;
     public final PreparedStatement insertDiscrepancyById;
+    /** A discrepancy's named ids, written apart from its rows: a batch with them exceeds Cassandra's batch size warning */
+    public final PreparedStatement updateDiscrepancyIds;
+
+    public final PreparedStatement updateDiscrepancyByTopicIds;
     public final PreparedStatement selectDiscrepancyById;
     public final PreparedStatement selectDiscrepancy;
     public final PreparedStatement selectDiscrepanciesOfDay;
@@ -69,6 +73,16 @@ public final class Statements {
                 session,
                 consistency.write(),
                 insert(ks + "discrepancies_by_id", "id, day, detected_at, topic, bucket_start"));
+        updateDiscrepancyIds = prepare(
+                session,
+                consistency.write(),
+                "UPDATE " + ks + "discrepancies SET lost_ids = ?, duplicated_ids = ? "
+                        + "WHERE day = ? AND detected_at = ? AND id = ?");
+        updateDiscrepancyByTopicIds = prepare(
+                session,
+                consistency.write(),
+                "UPDATE " + ks + "discrepancies_by_topic SET lost_ids = ?, duplicated_ids = ? "
+                        + "WHERE topic = ? AND bucket_start = ? AND id = ?");
         selectDiscrepancyById = prepare(
                 session,
                 consistency.read(),
