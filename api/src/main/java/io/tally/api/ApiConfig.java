@@ -22,6 +22,7 @@ public final class ApiConfig extends RoleConfig<ApiConfig> {
     public static final String HOST = PREFIX + "host";
     public static final String PORT = PREFIX + "port";
     public static final String TOKENS = PREFIX + "tokens";
+    public static final String OPEN = PREFIX + "open";
     public static final String REFRESH_MS = PREFIX + "refresh.ms";
     public static final String LIVENESS_MS = PREFIX + "liveness.ms";
     public static final String WINDOW_MS = PREFIX + "window.ms";
@@ -30,7 +31,14 @@ public final class ApiConfig extends RoleConfig<ApiConfig> {
     /** Every key the API reads, in the order the README shows them. */
     public static final SettingsTable TABLE = SettingsTable.builder("API", PREFIX)
             .define(new ConfigDef()
-                    .define(HOST, Type.STRING, "0.0.0.0", Importance.MEDIUM, "Address the HTTP server binds to.")
+                    .define(
+                            HOST,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Address the HTTP server binds to. Empty: `127.0.0.1` (this host only) while no "
+                                    + "token is set, every address (`0.0.0.0`) once one is. An address other hosts "
+                                    + "reach needs `tally.api.tokens` or `tally.api.open`.")
                     .define(
                             PORT,
                             Type.INT,
@@ -46,6 +54,15 @@ public final class ApiConfig extends RoleConfig<ApiConfig> {
                             "Bearer tokens, comma-separated; when set, every endpoint but `/health` answers "
                                     + "401 without one of them (the dashboard's own files are public: they "
                                     + "hold no data). Empty: no authentication.")
+                    .define(
+                            OPEN,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.MEDIUM,
+                            "Serve other hosts without a token: whoever reaches the port reads every topic's "
+                                    + "audit, lost ids included. Only where something in front authenticates, or "
+                                    + "on a private network; binds every address unless `tally.api.host` says "
+                                    + "otherwise.")
                     .define(
                             REFRESH_MS,
                             Type.LONG,
@@ -82,6 +99,13 @@ public final class ApiConfig extends RoleConfig<ApiConfig> {
 
     private ApiConfig(Map<String, ?> properties) {
         super(TABLE, properties, ApiConfig::fromProperties);
+        String host = getString(HOST).trim();
+        if (!host.isEmpty() && !isLoopback(host) && tokens().isEmpty() && !getBoolean(OPEN)) {
+            throw new IllegalArgumentException(HOST + "=" + host + " lets other hosts read the audit, and no token "
+                    + "is set: set " + TOKENS + " (clients then send one as a bearer token), or " + OPEN
+                    + "=true to serve them without authentication, or leave " + HOST + " empty to serve this host "
+                    + "only");
+        }
     }
 
     /**
@@ -103,6 +127,29 @@ public final class ApiConfig extends RoleConfig<ApiConfig> {
                 .map(String::trim)
                 .filter(t -> !t.isEmpty())
                 .toList();
+    }
+
+    /**
+     * @return the address to bind: {@value #HOST} when set, else every address when a token is set or the API is
+     *     {@value #OPEN}, else the loopback address
+     */
+    public String host() {
+        String host = getString(HOST).trim();
+        if (!host.isEmpty()) {
+            return host;
+        }
+        return tokens().isEmpty() && !getBoolean(OPEN) ? "127.0.0.1" : "0.0.0.0";
+    }
+
+    /** @return whether the API serves this host only */
+    public boolean localOnly() {
+        return isLoopback(host());
+    }
+
+    /** A name or literal address of this host's loopback interface; a name is not resolved. */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.equals("::1") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /** The tokens are secrets: shown by their number. */

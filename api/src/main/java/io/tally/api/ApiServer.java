@@ -49,7 +49,7 @@ public final class ApiServer implements AutoCloseable {
         Routes routes = new Routes(store, overview, metrics, config.tokens(), clock, window, Meta.of(refreshMs));
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
-            c.jetty.host = config.getString(ApiConfig.HOST);
+            c.jetty.host = config.host();
             c.jetty.port = config.getInt(ApiConfig.PORT);
             routes.install(c);
         });
@@ -72,9 +72,27 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             server.close();
             throw new IllegalStateException(
-                    "Cannot serve the API on " + config.getString(ApiConfig.HOST) + ":" + config.getInt(ApiConfig.PORT)
-                            + ": " + rootMessage(e),
+                    "Cannot serve the API on " + config.host() + ":" + config.getInt(ApiConfig.PORT) + ": "
+                            + rootMessage(e),
                     e);
+        }
+        if (config.localOnly()) {
+            LOG.info(
+                    "The API serves this host only, on {}:{}{}",
+                    config.host(),
+                    server.port(),
+                    config.tokens().isEmpty()
+                            ? ": no token is set (" + ApiConfig.TOKENS + "); set one, or " + ApiConfig.OPEN
+                                    + "=true, to serve other hosts"
+                            : "");
+        } else {
+            LOG.info(
+                    "The API serves other hosts, on {}:{}, {}",
+                    config.host(),
+                    server.port(),
+                    config.tokens().isEmpty()
+                            ? "without authentication (" + ApiConfig.OPEN + "=true)"
+                            : "with " + config.tokens().size() + " bearer token(s)");
         }
         return server;
     }

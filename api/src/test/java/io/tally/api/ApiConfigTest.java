@@ -28,6 +28,47 @@ class ApiConfigTest {
     }
 
     @Test
+    void without_a_token_the_api_serves_this_host_only() {
+        assertThat(ApiConfig.defaults().host()).isEqualTo("127.0.0.1");
+        assertThat(ApiConfig.defaults().localOnly()).isTrue();
+        assertThat(ApiConfig.fromProperties(Map.of(ApiConfig.HOST, "::1")).localOnly())
+                .isTrue();
+        assertThat(ApiConfig.fromProperties(Map.of(ApiConfig.HOST, "localhost")).host())
+                .isEqualTo("localhost");
+    }
+
+    @Test
+    void other_hosts_are_served_with_a_token_or_when_said_open() {
+        ApiConfig withToken = ApiConfig.fromProperties(Map.of(ApiConfig.TOKENS, "s3cret"));
+        assertThat(withToken.host()).isEqualTo("0.0.0.0");
+        assertThat(withToken.localOnly()).isFalse();
+        assertThat(ApiConfig.fromProperties(Map.of(ApiConfig.OPEN, "true")).host())
+                .isEqualTo("0.0.0.0");
+        assertThat(ApiConfig.fromProperties(Map.of(ApiConfig.HOST, "10.0.0.5", ApiConfig.TOKENS, "s3cret"))
+                        .host())
+                .isEqualTo("10.0.0.5");
+        // a token set and the API kept local by its host: the host is what the user said
+        assertThat(ApiConfig.fromProperties(Map.of(ApiConfig.HOST, "127.0.0.1", ApiConfig.TOKENS, "s3cret"))
+                        .localOnly())
+                .isTrue();
+    }
+
+    @Test
+    void an_address_other_hosts_reach_without_a_token_is_refused_naming_the_ways_out() {
+        for (String host : List.of("0.0.0.0", "10.0.0.5", "tally.example.com", "::")) {
+            assertThatThrownBy(() -> ApiConfig.fromProperties(Map.of(ApiConfig.HOST, host)))
+                    .as(host)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(ApiConfig.HOST + "=" + host)
+                    .hasMessageContaining(ApiConfig.TOKENS)
+                    .hasMessageContaining(ApiConfig.OPEN + "=true");
+        }
+        assertThat(ApiConfig.fromProperties(Map.of(ApiConfig.HOST, "0.0.0.0", ApiConfig.OPEN, "true"))
+                        .localOnly())
+                .isFalse();
+    }
+
+    @Test
     void bad_settings_name_the_key_and_the_value() {
         assertThatThrownBy(() -> ApiConfig.fromProperties(Map.of("tally.api.prot", "1")))
                 .hasMessageContaining("tally.api.prot");

@@ -303,4 +303,12 @@ public final class ReconcilerConfig extends RoleConfig<ReconcilerConfig> {
     public static ReconcilerConfig defaults() {
         return fromProperties(Map.of());
     }
+
+    /** A webhook's URL holds its secret in the path: shown by where it goes. */
+    @Override
+    protected Map<String, ?> shown() {
+        Map<String, Object> shown = new java.util.LinkedHashMap<>(values());
+        shown.put(WEBHOOK_URL, io.tally.core.settings.Secrets.url(getString(WEBHOOK_URL)));
+        return shown;
+    }
 }

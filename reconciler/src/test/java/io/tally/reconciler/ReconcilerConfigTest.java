@@ -58,4 +58,12 @@ class ReconcilerConfigTest {
         assertThat(c.kafkaProperties()).containsExactly(Map.entry("security.protocol", "SSL"));
         assertThat(c.with(ReconcilerConfig.GRACE_MS, "1").kafkaProperties()).containsKey("security.protocol");
     }
+
+    @Test
+    void the_webhook_url_holds_a_secret_and_is_shown_by_its_host_only() {
+        ReconcilerConfig c = ReconcilerConfig.fromProperties(
+                java.util.Map.of(ReconcilerConfig.WEBHOOK_URL, "https://hooks.slack.com/services/T0/B0/SECRET"));
+        assertThat(c.toString()).contains("https://hooks.slack.com/…").doesNotContain("SECRET");
+        assertThat(c.getString(ReconcilerConfig.WEBHOOK_URL)).endsWith("SECRET");
+    }
 }

@@ -55,10 +55,20 @@ public final class WebhookAlertSink implements AlertSink {
             error = e.toString();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AlertDeliveryException("interrupted while posting an alert to " + url, e);
+            throw new AlertDeliveryException("interrupted while posting an alert to " + shown(), e);
         }
         failures.incrementAndGet();
-        throw new AlertDeliveryException("posting an alert to " + url + " failed: " + error);
+        throw new AlertDeliveryException("posting an alert to " + shown() + " failed: " + error);
+    }
+
+    /** @return where alerts go, without the path that holds the webhook's secret */
+    private String shown() {
+        return io.tally.core.settings.Secrets.url(url.toString());
+    }
+
+    @Override
+    public String toString() {
+        return "webhook " + shown();
     }
 
     /** @return failed calls so far */
