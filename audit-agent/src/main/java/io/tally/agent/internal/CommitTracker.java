@@ -169,7 +169,9 @@ final class CommitTracker {
 
     /**
      * Gives up what waits in a partition another member owns now: its next owner counts what lies past the last
-     * commit this consumer made there, which released what it covered of these records before.
+     * commit this consumer made there. That commit is not known here (it was made outside the client, and read too
+     * late to tell it from the next owner's), so what it covered of these records is counted by no one: they are
+     * reported as dropped, in their buckets, so that a difference they explain is an audit gap, not a loss.
      *
      * @return the messages given up
      */
@@ -182,6 +184,8 @@ final class CommitTracker {
         for (PendingRecords s : state.segments) {
             discarded += s.size();
             pending -= s.size();
+            long at = s.consumedAt();
+            s.dropAll(time -> drops.add(state.topic, Drops.bucketOf(rules, time, at), 1));
         }
         state.segments.clear();
         return discarded;

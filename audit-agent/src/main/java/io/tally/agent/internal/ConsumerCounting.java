@@ -34,6 +34,13 @@ public final class ConsumerCounting {
     private GroupCommits groupCommits;
     private final StartCheck starts;
     private boolean learning;
+    /**
+     * A {@code read_committed} consumer may be an exactly-once one (Kafka Streams, Flink, consume-transform-produce),
+     * whose commits the client never reports: it reads the group from its first records on, since its group
+     * rebalances most just after it starts, and what it has not learned of its own commits when a partition moves
+     * is counted by no one. One that commits through the client stops at its first commit.
+     */
+    private final boolean readCommitted;
 
     /** Whether the client gives each poll's positions ({@code ConsumerRecords.nextOffsets}, kafka-clients 4.0+). */
     private static final boolean NEXT_OFFSETS = nextOffsets();
@@ -68,7 +75,7 @@ public final class ConsumerCounting {
                 canCommit,
                 runtime.config().getLong(AgentConfig.MAX_PENDING_RECORDS));
         // the consumer's own default when unset (read_uncommitted in every client version)
-        boolean readCommitted = "read_committed".equalsIgnoreCase(String.valueOf(settings.get("isolation.level")));
+        this.readCommitted = "read_committed".equalsIgnoreCase(String.valueOf(settings.get("isolation.level")));
         this.starts =
                 this.group == null ? null : new StartCheck(this::groupOffsets, this::startedAt, START_CHECK_WAIT_MS);
         runtime.agent().reportPartitions(() -> partitions, runtime.partitionIdleMs(), readCommitted);
@@ -244,6 +251,12 @@ public final class ConsumerCounting {
             discarded += tracker.giveUp(tp);
         }
         if (discarded > 0) {
+            LOG.info(
+                    "Tally agent: {} went to another member before its commits were read; the {} records waiting "
+                            + "there are reported as dropped (what this member's last commit covered of them is "
+                            + "counted by no one)",
+                    taken,
+                    discarded);
             partitions = tracker.report();
             runtime.uncommittedDiscarded(discarded);
         }
@@ -251,7 +264,8 @@ public final class ConsumerCounting {
 
     /**
      * @return the partitions where records wait for commits the client has not reported: once some waited
-     *         {@code LEARN_AFTER_MS} (a consumer whose commits the client reports never gets there), whenever any
+     *         {@code LEARN_AFTER_MS} (a consumer whose commits the client reports never gets there), or at once for a
+     *         {@code read_committed} one, whenever any
      *         wait; else none
      */
     private synchronized Set<TopicPartition> wantsGroupCommits() {
@@ -259,7 +273,7 @@ public final class ConsumerCounting {
         if (committedThroughClient || oldest == Long.MAX_VALUE) {
             return Set.of();
         }
-        learning |= oldest <= clock.millis() - LEARN_AFTER_MS;
+        learning |= readCommitted || oldest <= clock.millis() - LEARN_AFTER_MS;
         return learning ? tracker.waitingUpTo().keySet() : Set.of();
     }
 

@@ -113,6 +113,15 @@ final class PendingRecords {
         start = limit;
     }
 
+    /** Removes every record left, telling {@code dropped} the event time of each. */
+    void dropAll(java.util.function.LongConsumer dropped) {
+        long[] t = times;
+        for (int i = start; i < end; i++) {
+            dropped.accept(t[i]);
+        }
+        start = end;
+    }
+
     /** Removes the records below {@code upTo} without counting them; @return how many */
     int removeBelow(long upTo) {
         int limit = limitBelow(upTo);

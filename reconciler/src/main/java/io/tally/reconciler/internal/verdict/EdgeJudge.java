@@ -308,7 +308,11 @@ public final class EdgeJudge {
                 + (log
                         ? ": offsets the log tier never saw (records deleted or compacted away before it read them),"
                                 + " or an agent's audit buffer full or bucket bound reached"
-                        : ": audit buffer full or bucket bound reached");
+                        : edge.downstreamTier().startsWith(Tiers.CONSUMER_PREFIX) && edgeBucket.droppedDown() > 0
+                                ? ": an agent's audit buffer full or bucket bound reached, or records a member gave up"
+                                        + " when another took their partition (its own last commit, made outside"
+                                        + " the client, may have covered them)"
+                                : ": audit buffer full or bucket bound reached");
     }
 
     /**

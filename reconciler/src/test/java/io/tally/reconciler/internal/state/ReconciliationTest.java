@@ -957,7 +957,10 @@ class ReconciliationTest {
         assertThat(verdictOf(gap, CONSUMER)).contains(Verdict.AUDIT_GAP);
         assertThat(gap.discrepancies()).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo(Verdict.AUDIT_GAP);
-            assertThat(d.detail()).contains("dropped 3 counts").contains(CONSUMER + " 3");
+            assertThat(d.detail())
+                    .contains("dropped 3 counts")
+                    .contains(CONSUMER + " 3")
+                    .contains("records a member gave up when another took their partition");
         });
 
         Bucket next = new Bucket(B.end(), SIZE);
