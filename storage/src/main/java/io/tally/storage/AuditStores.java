@@ -1,7 +1,6 @@
 package io.tally.storage;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.DriverException;
 import io.tally.core.settings.SharedSettings;
 import java.time.Duration;
 import java.util.Locale;
@@ -49,11 +48,7 @@ public final class AuditStores {
             return new InMemoryAuditStore();
         }
         return CassandraAuditStore.connect(
-                named(
-                        SharedSettings.CASSANDRA_CONTACT_POINTS,
-                        points,
-                        () -> CassandraSessions.parseContactPoints(points)),
-                settings.getString(SharedSettings.CASSANDRA_DATACENTER),
+                access(settings),
                 schema(settings, retention),
                 consistency(settings),
                 settings.getBoolean(SharedSettings.CASSANDRA_SCHEMA_APPLY)
@@ -77,18 +72,67 @@ public final class AuditStores {
         if (points.toLowerCase(Locale.ROOT).equals(IN_MEMORY)) {
             return schema;
         }
-        java.util.List<java.net.InetSocketAddress> contactPoints = named(
-                SharedSettings.CASSANDRA_CONTACT_POINTS, points, () -> CassandraSessions.parseContactPoints(points));
-        CqlSession session;
-        try {
-            session = CassandraSessions.open(contactPoints, settings.getString(SharedSettings.CASSANDRA_DATACENTER));
-        } catch (DriverException e) {
-            throw new StorageException("Cannot connect to Cassandra at " + contactPoints + ": " + e.getMessage(), e);
-        }
-        try (session) {
+        try (CqlSession session = CassandraSessions.connect(access(settings))) {
             schema.apply(session);
         }
         return schema;
+    }
+
+    /**
+     * @return how to reach the cluster the settings name: contact points, data center, login and TLS
+     * @throws IllegalArgumentException naming the setting and its value, when one cannot be read (never a password)
+     */
+    public static CassandraAccess access(AbstractConfig settings) {
+        String points =
+                settings.getString(SharedSettings.CASSANDRA_CONTACT_POINTS).trim();
+        CassandraAccess access = CassandraAccess.of(
+                named(
+                        SharedSettings.CASSANDRA_CONTACT_POINTS,
+                        points,
+                        () -> CassandraSessions.parseContactPoints(points)),
+                settings.getString(SharedSettings.CASSANDRA_DATACENTER));
+        String username = settings.getString(SharedSettings.CASSANDRA_USERNAME).trim();
+        String password = secret(settings, SharedSettings.CASSANDRA_PASSWORD);
+        if (!username.isEmpty()) {
+            access = access.withLogin(username, password);
+        } else if (!password.isEmpty()) {
+            throw new IllegalArgumentException(SharedSettings.CASSANDRA_PASSWORD + " is set but "
+                    + SharedSettings.CASSANDRA_USERNAME + " is not: set the role to log in as");
+        }
+        if (settings.getBoolean(SharedSettings.CASSANDRA_SSL_ENABLED)) {
+            access = access.withTls(new CassandraAccess.Tls(
+                    path(settings, SharedSettings.CASSANDRA_SSL_TRUSTSTORE_PATH),
+                    secret(settings, SharedSettings.CASSANDRA_SSL_TRUSTSTORE_PASSWORD),
+                    path(settings, SharedSettings.CASSANDRA_SSL_KEYSTORE_PATH),
+                    secret(settings, SharedSettings.CASSANDRA_SSL_KEYSTORE_PASSWORD),
+                    settings.getBoolean(SharedSettings.CASSANDRA_SSL_HOSTNAME_VALIDATION)));
+        } else {
+            for (String key : java.util.List.of(
+                    SharedSettings.CASSANDRA_SSL_TRUSTSTORE_PATH, SharedSettings.CASSANDRA_SSL_KEYSTORE_PATH)) {
+                if (path(settings, key).isPresent()) {
+                    throw new IllegalArgumentException(key + " is set but " + SharedSettings.CASSANDRA_SSL_ENABLED
+                            + " is not: set it to true to speak TLS to the nodes");
+                }
+            }
+        }
+        return access;
+    }
+
+    private static String secret(AbstractConfig settings, String key) {
+        org.apache.kafka.common.config.types.Password p = settings.getPassword(key);
+        return p == null ? "" : p.value();
+    }
+
+    /** @return the store file {@code key} names, which must be readable */
+    private static java.util.Optional<String> path(AbstractConfig settings, String key) {
+        String value = settings.getString(key).trim();
+        if (value.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(value))) {
+            throw new IllegalArgumentException("bad " + key + " '" + value + "': no readable file there");
+        }
+        return java.util.Optional.of(value);
     }
 
     /**

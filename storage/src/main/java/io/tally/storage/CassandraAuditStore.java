@@ -129,12 +129,19 @@ public final class CassandraAuditStore implements AuditStore {
             TallySchema schema,
             CassandraConsistency consistency,
             SchemaAction action) {
-        CqlSession session;
-        try {
-            session = CassandraSessions.open(contactPoints, localDatacenter);
-        } catch (DriverException e) {
-            throw new StorageException("Cannot connect to Cassandra at " + contactPoints + ": " + e.getMessage(), e);
-        }
+        return connect(CassandraAccess.of(List.copyOf(contactPoints), localDatacenter), schema, consistency, action);
+    }
+
+    /**
+     * A store on its own session on the cluster {@code access} names (logged in and over TLS where it says so),
+     * closed with the store.
+     *
+     * @throws StorageException if no node answers, the login is refused, the schema cannot be created, or is older
+     *     than this build's ({@link SchemaAction#CHECK})
+     */
+    public static CassandraAuditStore connect(
+            CassandraAccess access, TallySchema schema, CassandraConsistency consistency, SchemaAction action) {
+        CqlSession session = CassandraSessions.connect(access);
         try {
             return new CassandraAuditStore(session, true, schema, consistency, action);
         } catch (RuntimeException e) {

@@ -62,16 +62,62 @@ public final class CassandraSessions {
         if (contactPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one contact point is needed");
         }
+        return builder(CassandraAccess.of(List.copyOf(contactPoints), localDatacenter), requestTimeout);
+    }
+
+    /**
+     * A session on the cluster {@code access} names, logged in and over TLS where it says so, with no keyspace.
+     *
+     * @throws com.datastax.oss.driver.api.core.AllNodesFailedException if no node answers, or the login is refused
+     */
+    public static CqlSession open(CassandraAccess access) {
+        return builder(access, DEFAULT_REQUEST_TIMEOUT).build();
+    }
+
+    /**
+     * A session on the cluster {@code access} names, failing as a role's start fails.
+     *
+     * @throws StorageException naming the contact points and the driver's reason (never a password), if no node
+     *     answers or the login is refused
+     */
+    public static CqlSession connect(CassandraAccess access) {
+        try {
+            return open(access);
+        } catch (com.datastax.oss.driver.api.core.DriverException e) {
+            throw new StorageException(
+                    "Cannot connect to Cassandra at " + access.contactPoints() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A session builder for the cluster {@code access} names, with Tally's settings, to add a keyspace or other
+     * options before {@code build()}.
+     *
+     * @param requestTimeout timeout of a statement that sets none
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    public static CqlSessionBuilder builder(CassandraAccess access, Duration requestTimeout) {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive, was " + requestTimeout);
         }
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
-                .build();
-        return CqlSession.builder()
-                .addContactPoints(contactPoints)
-                .withLocalDatacenter(localDatacenter)
-                .withConfigLoader(config);
+        var config = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout);
+        access.tls().ifPresent(tls -> {
+            config.withString(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, "DefaultSslEngineFactory")
+                    .withBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION, tls.hostnameValidation());
+            tls.truststorePath()
+                    .ifPresent(path -> config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, path)
+                            .withString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD, tls.truststorePassword()));
+            tls.keystorePath()
+                    .ifPresent(path -> config.withString(DefaultDriverOption.SSL_KEYSTORE_PATH, path)
+                            .withString(DefaultDriverOption.SSL_KEYSTORE_PASSWORD, tls.keystorePassword()));
+        });
+        CqlSessionBuilder builder = CqlSession.builder()
+                .addContactPoints(access.contactPoints())
+                .withLocalDatacenter(access.localDatacenter())
+                .withConfigLoader(config.build());
+        access.login().ifPresent(login -> builder.withAuthCredentials(login.username(), login.password()));
+        return builder;
     }
 
     /**

@@ -121,6 +121,8 @@ public final class LocalCassandraConfig {
     private final Duration startTimeout;
     private final Duration stopTimeout;
     private final boolean stopOnJvmExit;
+    private final Map<String, String> yaml;
+    private final Map<String, String> systemProperties;
 
     private LocalCassandraConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -132,6 +134,8 @@ public final class LocalCassandraConfig {
         this.startTimeout = b.startTimeout;
         this.stopTimeout = b.stopTimeout;
         this.stopOnJvmExit = b.stopOnJvmExit;
+        this.yaml = Map.copyOf(b.yaml);
+        this.systemProperties = Map.copyOf(b.systemProperties);
     }
 
     /** A builder with every default: temporary data folder, CQL port 9042, 512 MiB heap. */
@@ -214,6 +218,16 @@ public final class LocalCassandraConfig {
         return stopOnJvmExit;
     }
 
+    /** Settings of the node's {@code cassandra.yaml} that replace or add to Tally's own, by top-level key. */
+    public Map<String, String> yaml() {
+        return yaml;
+    }
+
+    /** System properties of the node's JVM, beyond Tally's own. */
+    public Map<String, String> systemProperties() {
+        return systemProperties;
+    }
+
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -226,6 +240,8 @@ public final class LocalCassandraConfig {
         b.startTimeout = startTimeout;
         b.stopTimeout = stopTimeout;
         b.stopOnJvmExit = stopOnJvmExit;
+        b.yaml.putAll(yaml);
+        b.systemProperties.putAll(systemProperties);
         return b;
     }
 
@@ -260,6 +276,8 @@ public final class LocalCassandraConfig {
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private boolean stopOnJvmExit = true;
+        private final Map<String, String> yaml = new java.util.TreeMap<>();
+        private final Map<String, String> systemProperties = new java.util.TreeMap<>();
 
         private Builder() {}
 
@@ -344,6 +362,36 @@ public final class LocalCassandraConfig {
          */
         public Builder stopOnJvmExit(boolean stop) {
             this.stopOnJvmExit = stop;
+            return this;
+        }
+
+        /**
+         * Sets a top-level key of the node's {@code cassandra.yaml}, replacing Tally's own value of it: for a node that
+         * authenticates ({@code authenticator}) or speaks TLS ({@code client_encryption_options}, a nested map given
+         * as the YAML block under the key).
+         *
+         * @param key   a top-level key, for example {@code authenticator}
+         * @param value its YAML value: a scalar, or the indented lines of a block
+         * @throws IllegalArgumentException for a key that is not a plain name
+         */
+        public Builder yaml(String key, String value) {
+            if (key == null || !key.matches("[a-z_][a-z0-9_]*")) {
+                throw new IllegalArgumentException("not a cassandra.yaml key: '" + key + "'");
+            }
+            yaml.put(key, Objects.requireNonNull(value, key));
+            return this;
+        }
+
+        /**
+         * Sets a system property of the node's JVM, for example {@code cassandra.superuser_setup_delay_ms}.
+         *
+         * @throws IllegalArgumentException for a blank name
+         */
+        public Builder systemProperty(String name, String value) {
+            if (name == null || name.isBlank() || name.contains("=")) {
+                throw new IllegalArgumentException("not a system property name: '" + name + "'");
+            }
+            systemProperties.put(name, Objects.requireNonNull(value, name));
             return this;
         }
 

@@ -61,6 +61,20 @@ public final class LocalCassandraNode implements AutoCloseable {
         this.storagePort = config.storagePort();
     }
 
+    /** The node's command line, with the system properties the configuration adds (after the JVM's path). */
+    private java.util.List<String> command(Path javaHome, Path libDir) {
+        java.util.List<String> command = new java.util.ArrayList<>(ChildJvmCommand.build(
+                javaHome,
+                config.heapMb(),
+                layout,
+                libDir,
+                ProcessHandle.current().pid()));
+        java.util.List<String> properties = new java.util.ArrayList<>();
+        config.systemProperties().forEach((key, value) -> properties.add("-D" + key + "=" + value));
+        command.addAll(1, properties);
+        return command;
+    }
+
     /**
      * Starts the node and blocks until it answers CQL, or the configured start timeout passes.
      *
@@ -101,16 +115,7 @@ public final class LocalCassandraNode implements AutoCloseable {
                 while (storage == cql) {
                     storage = portPicker.getAsInt();
                 }
-                process = NodeProcess.launch(
-                        layout,
-                        ChildJvmCommand.build(
-                                javaHome,
-                                config.heapMb(),
-                                layout,
-                                libDir,
-                                ProcessHandle.current().pid()),
-                        cql,
-                        storage);
+                process = NodeProcess.launch(layout, command(javaHome, libDir), cql, storage, config.yaml());
                 if (config.stopOnJvmExit()) {
                     shutdownHook = new Thread(this::stopOnExit, "tally-cassandra-stop");
                     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -128,7 +133,8 @@ public final class LocalCassandraNode implements AutoCloseable {
                         "Cassandra could not bind port {} or {}, free a moment before (another process took it): "
                                 + "starting it on other ports",
                         cql,
-                        storage);
+                        storage,
+                        config.yaml());
             }
         }
         LOG.info(

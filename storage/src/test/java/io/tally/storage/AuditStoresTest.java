@@ -41,6 +41,54 @@ class AuditStoresTest {
     }
 
     @Test
+    void login_and_tls_are_what_the_settings_say_and_passwords_are_never_shown(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path trust = java.nio.file.Files.writeString(dir.resolve("trust.p12"), "x");
+        CassandraAccess access = AuditStores.access(settings(Map.of(
+                SharedSettings.CASSANDRA_CONTACT_POINTS, "10.0.0.1,10.0.0.2:9142",
+                SharedSettings.CASSANDRA_USERNAME, "tally",
+                SharedSettings.CASSANDRA_PASSWORD, "pw-role",
+                SharedSettings.CASSANDRA_SSL_ENABLED, "true",
+                SharedSettings.CASSANDRA_SSL_TRUSTSTORE_PATH, trust.toString(),
+                SharedSettings.CASSANDRA_SSL_TRUSTSTORE_PASSWORD, "pw-trust",
+                SharedSettings.CASSANDRA_SSL_HOSTNAME_VALIDATION, "false")));
+
+        assertThat(access.contactPoints()).hasSize(2);
+        assertThat(access.login())
+                .get()
+                .extracting(CassandraAccess.Login::username)
+                .isEqualTo("tally");
+        assertThat(access.login().get().password()).isEqualTo("pw-role");
+        assertThat(access.tls()).get().satisfies(tls -> {
+            assertThat(tls.truststorePath()).contains(trust.toString());
+            assertThat(tls.truststorePassword()).isEqualTo("pw-trust");
+            assertThat(tls.keystorePath()).isEmpty();
+            assertThat(tls.hostnameValidation()).isFalse();
+        });
+        assertThat(access.toString())
+                .contains("tally")
+                .doesNotContain("pw-role")
+                .doesNotContain("pw-trust");
+        assertThat(AuditStores.access(settings(Map.of())).login()).isEmpty();
+        assertThat(AuditStores.access(settings(Map.of())).tls()).isEmpty();
+    }
+
+    @Test
+    void access_settings_that_cannot_work_are_refused_naming_the_key() {
+        assertThatThrownBy(() -> AuditStores.access(settings(Map.of(SharedSettings.CASSANDRA_PASSWORD, "pw-x"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(SharedSettings.CASSANDRA_USERNAME)
+                .hasMessageNotContaining("pw-x");
+        assertThatThrownBy(() -> AuditStores.access(settings(Map.of(
+                        SharedSettings.CASSANDRA_SSL_ENABLED, "true",
+                        SharedSettings.CASSANDRA_SSL_TRUSTSTORE_PATH, "/nowhere/trust.p12"))))
+                .hasMessageContaining(SharedSettings.CASSANDRA_SSL_TRUSTSTORE_PATH + " '/nowhere/trust.p12'");
+        assertThatThrownBy(() -> AuditStores.access(
+                        settings(Map.of(SharedSettings.CASSANDRA_SSL_KEYSTORE_PATH, "/etc/hostname"))))
+                .hasMessageContaining(SharedSettings.CASSANDRA_SSL_ENABLED);
+    }
+
+    @Test
     void a_bad_setting_is_named_with_its_value() {
         assertThatThrownBy(() -> AuditStores.schema(
                         settings(Map.of(SharedSettings.CASSANDRA_KEYSPACE, "Audit-Trail")), Duration.ofDays(1)))

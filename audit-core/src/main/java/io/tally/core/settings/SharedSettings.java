@@ -46,6 +46,14 @@ public final class SharedSettings {
     public static final String CASSANDRA_SCHEMA_APPLY = "tally.cassandra.schema.apply";
     public static final String CASSANDRA_READ_CONSISTENCY = "tally.cassandra.read.consistency";
     public static final String CASSANDRA_WRITE_CONSISTENCY = "tally.cassandra.write.consistency";
+    public static final String CASSANDRA_USERNAME = "tally.cassandra.username";
+    public static final String CASSANDRA_PASSWORD = "tally.cassandra.password";
+    public static final String CASSANDRA_SSL_ENABLED = "tally.cassandra.ssl.enabled";
+    public static final String CASSANDRA_SSL_TRUSTSTORE_PATH = "tally.cassandra.ssl.truststore.path";
+    public static final String CASSANDRA_SSL_TRUSTSTORE_PASSWORD = "tally.cassandra.ssl.truststore.password";
+    public static final String CASSANDRA_SSL_KEYSTORE_PATH = "tally.cassandra.ssl.keystore.path";
+    public static final String CASSANDRA_SSL_KEYSTORE_PASSWORD = "tally.cassandra.ssl.keystore.password";
+    public static final String CASSANDRA_SSL_HOSTNAME_VALIDATION = "tally.cassandra.ssl.hostname.validation";
     /** Every key of the store a role that reads or writes it declares, in the order the README shows them. */
     public static final String[] CASSANDRA = {
         CASSANDRA_CONTACT_POINTS,
@@ -54,7 +62,15 @@ public final class SharedSettings {
         CASSANDRA_REPLICATION,
         CASSANDRA_SCHEMA_APPLY,
         CASSANDRA_READ_CONSISTENCY,
-        CASSANDRA_WRITE_CONSISTENCY
+        CASSANDRA_WRITE_CONSISTENCY,
+        CASSANDRA_USERNAME,
+        CASSANDRA_PASSWORD,
+        CASSANDRA_SSL_ENABLED,
+        CASSANDRA_SSL_TRUSTSTORE_PATH,
+        CASSANDRA_SSL_TRUSTSTORE_PASSWORD,
+        CASSANDRA_SSL_KEYSTORE_PATH,
+        CASSANDRA_SSL_KEYSTORE_PASSWORD,
+        CASSANDRA_SSL_HOSTNAME_VALIDATION
     };
     /** The consistency levels the store's settings accept. */
     public static final List<String> CONSISTENCY_LEVELS =
@@ -277,14 +293,67 @@ public final class SharedSettings {
                             ConfigDef.CaseInsensitiveValidString.in(CONSISTENCY_LEVELS.toArray(String[]::new)),
                             Importance.MEDIUM,
                             "Consistency level of every write: a write is acknowledged once this many replicas "
-                                    + "hold it (LOCAL_QUORUM: 2 of 3)."))
+                                    + "hold it (LOCAL_QUORUM: 2 of 3).")
+                    .define(
+                            CASSANDRA_USERNAME,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Role to log in as, for a cluster with `PasswordAuthenticator`; empty: no login.")
+                    .define(
+                            CASSANDRA_PASSWORD,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "Password of `tally.cassandra.username`; never logged or shown.")
+                    .define(
+                            CASSANDRA_SSL_ENABLED,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.MEDIUM,
+                            "Speak TLS to the nodes (their `client_encryption_options`).")
+                    .define(
+                            CASSANDRA_SSL_TRUSTSTORE_PATH,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Trust store (JKS or PKCS12) of the nodes' certificates or their CA; empty: the "
+                                    + "JVM's default trust store.")
+                    .define(
+                            CASSANDRA_SSL_TRUSTSTORE_PASSWORD,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "Password of the trust store.")
+                    .define(
+                            CASSANDRA_SSL_KEYSTORE_PATH,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Key store of this client's own certificate, for nodes that require one "
+                                    + "(`require_client_auth`); empty: none.")
+                    .define(
+                            CASSANDRA_SSL_KEYSTORE_PASSWORD,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "Password of the key store.")
+                    .define(
+                            CASSANDRA_SSL_HOSTNAME_VALIDATION,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.MEDIUM,
+                            "Check that a node's certificate names the address it was reached at."))
             .build();
 
     private SharedSettings() {}
 
-    /** @return whether {@code key} is a shared key */
+    /**
+     * @return whether {@code key} is a shared key: one of the table's, or a setting of the roles' Kafka clients
+     *     ({@value #KAFKA_PREFIX}*), which a role without Kafka clients (the API) leaves to the roles that have some
+     */
     public static boolean isShared(String key) {
-        return TABLE.definition().names().contains(key);
+        return TABLE.definition().names().contains(key) || key.startsWith(KAFKA_PREFIX);
     }
 
     /** @return the shared keys as one table, for the README */

@@ -22,6 +22,50 @@ public final class CassandraYaml {
      * @param storagePort the internode port, already chosen (not 0)
      */
     public static String render(NodeLayout layout, int cqlPort, int storagePort) {
+        return render(layout, cqlPort, storagePort, java.util.Map.of());
+    }
+
+    /**
+     * @param overrides top-level keys whose values replace Tally's own, or are added after them: a scalar, or the
+     *     indented lines of a nested block
+     */
+    public static String render(
+            NodeLayout layout, int cqlPort, int storagePort, java.util.Map<String, String> overrides) {
+        String own = base(layout, cqlPort, storagePort);
+        if (overrides.isEmpty()) {
+            return own;
+        }
+        java.util.Map<String, String> left = new java.util.TreeMap<>(overrides);
+        StringBuilder out = new StringBuilder();
+        boolean skipping = false;
+        for (String line : own.split("\n", -1)) {
+            boolean topLevel = !line.isEmpty() && !line.startsWith(" ") && !line.startsWith("#");
+            if (topLevel) {
+                String key = line.substring(0, Math.max(0, line.indexOf(':')));
+                skipping = left.containsKey(key);
+                if (skipping) {
+                    out.append(entry(key, left.remove(key)));
+                    continue;
+                }
+            } else if (skipping && line.startsWith(" ")) {
+                continue; // the block of a replaced key
+            }
+            skipping = false;
+            if (!line.isEmpty()) {
+                out.append(line).append('\n');
+            }
+        }
+        left.forEach((key, value) -> out.append(entry(key, value)));
+        return out.toString();
+    }
+
+    private static String entry(String key, String value) {
+        return value.contains("\n") || value.startsWith(" ")
+                ? key + ":\n" + value.stripTrailing() + "\n"
+                : key + ": " + value + "\n";
+    }
+
+    private static String base(NodeLayout layout, int cqlPort, int storagePort) {
         if (cqlPort <= 0 || storagePort <= 0) {
             throw new IllegalArgumentException(
                     "ports must be chosen before rendering, were " + cqlPort + ", " + storagePort);

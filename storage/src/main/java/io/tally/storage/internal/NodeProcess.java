@@ -47,12 +47,23 @@ public final class NodeProcess {
      * @throws StorageException if a file cannot be written or the JVM cannot be started
      */
     public static NodeProcess launch(NodeLayout layout, List<String> command, int cqlPort, int storagePort) {
+        return launch(layout, command, cqlPort, storagePort, java.util.Map.of());
+    }
+
+    /**
+     * @param yaml top-level {@code cassandra.yaml} settings that replace or add to Tally's own
+     * @see #launch(NodeLayout, List, int, int)
+     */
+    public static NodeProcess launch(
+            NodeLayout layout, List<String> command, int cqlPort, int storagePort, java.util.Map<String, String> yaml) {
         try {
             for (Path dir : layout.directories()) {
                 Files.createDirectories(dir);
             }
             Files.writeString(
-                    layout.yamlFile(), CassandraYaml.render(layout, cqlPort, storagePort), StandardCharsets.UTF_8);
+                    layout.yamlFile(),
+                    CassandraYaml.render(layout, cqlPort, storagePort, yaml),
+                    StandardCharsets.UTF_8);
             Files.writeString(layout.logbackFile(), LogbackXml.render(layout.logDir()), StandardCharsets.UTF_8);
             copyLauncher(layout.launcherDir());
             Files.writeString(layout.stdoutLog(), "", StandardCharsets.UTF_8);
@@ -113,6 +124,13 @@ public final class NodeProcess {
                         .build()) {
                     Row row = session.execute(READY_QUERY).one();
                     return row == null ? "unknown" : row.getString(0);
+                } catch (com.datastax.oss.driver.api.core.AllNodesFailedException e) {
+                    if (refusedLogin(e)) {
+                        // it answers, and wants a login (PasswordAuthenticator): up; its clients bring their own
+                        return "unknown";
+                    }
+                    lastError = e;
+                    LOG.debug("CQL not ready on {} yet: {}", contactPoint, e.toString());
                 } catch (DriverException e) {
                     lastError = e;
                     LOG.debug("CQL not ready on {} yet: {}", contactPoint, e.toString());
@@ -120,6 +138,12 @@ public final class NodeProcess {
             }
             sleep(POLL);
         }
+    }
+
+    private static boolean refusedLogin(com.datastax.oss.driver.api.core.AllNodesFailedException e) {
+        return e.getAllErrors().values().stream()
+                .flatMap(List::stream)
+                .anyMatch(t -> t instanceof com.datastax.oss.driver.api.core.auth.AuthenticationException);
     }
 
     /**

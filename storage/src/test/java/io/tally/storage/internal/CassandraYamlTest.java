@@ -22,6 +22,28 @@ class CassandraYamlTest {
     }
 
     @Test
+    void settings_given_replace_tally_s_own_by_key_blocks_included_and_the_others_are_added() {
+        String yaml = CassandraYaml.render(
+                layout,
+                19042,
+                17000,
+                java.util.Map.of(
+                        "authenticator", "PasswordAuthenticator",
+                        "seed_provider", "  - class_name: org.example.Seeds",
+                        "client_encryption_options", "  enabled: true\n  optional: false"));
+
+        assertThat(yaml)
+                .contains("authenticator: PasswordAuthenticator\n")
+                .doesNotContain("AllowAllAuthenticator")
+                .contains("seed_provider:\n  - class_name: org.example.Seeds\nlisten_address")
+                .doesNotContain("SimpleSeedProvider")
+                .endsWith("client_encryption_options:\n  enabled: true\n  optional: false\n");
+        assertThat(yaml.split("\n"))
+                .filteredOn(l -> l.startsWith("authenticator"))
+                .hasSize(1);
+    }
+
+    @Test
     void is_a_fast_single_node_with_one_token_and_no_bootstrap() {
         String yaml = CassandraYaml.render(layout, 19042, 17000);
 
