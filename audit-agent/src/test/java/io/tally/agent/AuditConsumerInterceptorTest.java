@@ -486,6 +486,69 @@ class AuditConsumerInterceptorTest {
                 .containsExactly(java.util.Map.entry("orders", Map.of(T0 - Math.floorMod(T0, bucketMs), 10L)));
     }
 
+    /**
+     * An exactly-once consumer whose partition returns nothing for a while (a loaded machine, a long restore) and
+     * then comes again: the group's commit past what it read is its own unless a rebalance came in between.
+     */
+    private long returnsAfterAGap(boolean rebalancedMeanwhile) throws Exception {
+        java.util.concurrent.atomic.AtomicLong rebalances = new java.util.concurrent.atomic.AtomicLong(1);
+        java.util.concurrent.atomic.AtomicReference<Map<TopicPartition, Long>> group =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+        start(
+                io.tally.agent.internal.InternalSettings.REBALANCES,
+                (java.util.function.LongSupplier) rebalances::get,
+                io.tally.agent.internal.InternalSettings.GROUP_COMMITS,
+                new io.tally.agent.internal.GroupCommits.Source() {
+                    @Override
+                    public Map<TopicPartition, Long> committedToMe(java.util.Set<TopicPartition> waiting) {
+                        return Map.of(); // its own commits are not read in time
+                    }
+
+                    @Override
+                    public Map<TopicPartition, Long> committed(java.util.Set<TopicPartition> partitions) {
+                        return group.get();
+                    }
+
+                    @Override
+                    public io.tally.agent.internal.GroupCommits.Handover handover(
+                            java.util.Set<TopicPartition> partitions) {
+                        return new io.tally.agent.internal.GroupCommits.Handover(Map.of(), false);
+                    }
+                });
+        poll(0, 5);
+        Thread.sleep(300); // the agent has seen the count of rebalances
+        clock.advance(1_000);
+        poll(5, 10); // then its partition returns nothing for a while
+        if (rebalancedMeanwhile) {
+            rebalances.set(2);
+            Thread.sleep(300);
+        }
+        group.set(Map.of(P0, 10L)); // 0..9 committed, by a transaction of its own or of another member
+        clock.advance(6_000); // nothing came for 6 s
+        poll(10, 12);
+        Thread.sleep(300);
+        return countedAfterClose();
+    }
+
+    @Test
+    void a_partition_that_comes_again_after_a_gap_without_a_rebalance_counts_the_commit_as_its_own() throws Exception {
+        assertThat(returnsAfterAGap(false))
+                .as("0..9, committed by its own transaction")
+                .isEqualTo(10);
+        assertThat(sink.heartbeats().get(sink.heartbeats().size() - 1).droppedByBucket())
+                .isEmpty();
+    }
+
+    @Test
+    void a_partition_that_comes_again_after_a_rebalance_gives_up_what_waited_and_reports_it_dropped() throws Exception {
+        assertThat(returnsAfterAGap(true))
+                .as("0..9: another member's, or its own; not counted here")
+                .isZero();
+        long bucketMs = 10_000;
+        assertThat(sink.heartbeats().get(sink.heartbeats().size() - 1).droppedByBucket())
+                .containsExactly(java.util.Map.entry("orders", Map.of(T0 - Math.floorMod(T0, bucketMs), 10L)));
+    }
+
     private void awaitCounted(long expected) throws InterruptedException {
         long counted = Eventually.await(
                 Duration.ofSeconds(20),

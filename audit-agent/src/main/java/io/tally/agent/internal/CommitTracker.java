@@ -86,6 +86,9 @@ final class CommitTracker {
     long add(TopicPartition tp, PendingRecords records, long now) {
         PartitionState state = partitions.computeIfAbsent(tp, k -> new PartitionState(k.topic(), now, !canCommit));
         boolean afterGap = state.lastRecordsAt != Long.MIN_VALUE && now - state.lastRecordsAt >= RETURN_GAP_MS;
+        if (afterGap) {
+            state.returnedAfter = state.lastRecordsAt;
+        }
         state.lastRecordsAt = now;
         if (records.isEmpty()) {
             return 0;
@@ -261,10 +264,12 @@ final class CommitTracker {
      * which read those records after a rebalance took the partition away and counted them; they are given up here
      * (rule: records below another owner's commit are not this consumer's to count). Else they wait as before.
      *
-     * @param committed the group's committed offset, or null when it has none
+     * @param committed     the group's committed offset, or null when it has none
+     * @param reportDropped whether what is given up is reported as dropped: where this consumer's own commits are read
+     *                      from the group, late, the commit may be its own, and then no one counts those records
      * @return messages given up
      */
-    long committedWhileAway(TopicPartition tp, Long committed) {
+    long committedWhileAway(TopicPartition tp, Long committed, boolean reportDropped) {
         PartitionState state = partitions.get(tp);
         if (state == null || state.returnedAbove < 0) {
             return 0;
@@ -277,7 +282,10 @@ final class CommitTracker {
         long discarded = 0;
         while (!state.segments.isEmpty() && state.segments.peekFirst().first() < above) {
             PendingRecords s = state.segments.peekFirst();
-            int removed = s.removeBelow(above);
+            long at = s.consumedAt();
+            int removed = reportDropped
+                    ? s.dropBelow(above, time -> drops.add(state.topic, Drops.bucketOf(rules, time, at), 1))
+                    : s.removeBelow(above);
             discarded += removed;
             pending -= removed;
             if (!s.isEmpty()) {
@@ -286,6 +294,15 @@ final class CommitTracker {
             recycle(state.segments.pollFirst());
         }
         return discarded;
+    }
+
+    /**
+     * @return when the records of {@code tp} came last before it returned after a gap (its clock), or
+     *     {@link Long#MIN_VALUE} when it did not return
+     */
+    long returnedAfter(TopicPartition tp) {
+        PartitionState state = partitions.get(tp);
+        return state == null ? Long.MIN_VALUE : state.returnedAfter;
     }
 
     /** @return whether this consumer has read records of {@code tp} since it started */
@@ -366,6 +383,8 @@ final class CommitTracker {
         private long ownCommit = -1;
         /** records below it waited when the partition returned after a gap, until the group says whose they are */
         private long returnedAbove = -1;
+        /** when its records came last before they came again after a gap */
+        private long returnedAfter = Long.MIN_VALUE;
 
         private PartitionState(String topic, long firstPollAt, boolean consumeMode) {
             this.topic = topic;

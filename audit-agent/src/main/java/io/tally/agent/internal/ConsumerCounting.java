@@ -41,6 +41,14 @@ public final class ConsumerCounting {
      * is counted by no one. One that commits through the client stops at its first commit.
      */
     private final boolean readCommitted;
+    /**
+     * When the group's commits are read (an exactly-once consumer): the consumer's count of completed rebalances as
+     * last seen, -1 while unknown, and when it last changed (its clock) — what tells whether a partition that returns
+     * after a gap could have had another owner meanwhile.
+     */
+    private volatile long rebalanceCount = -1;
+
+    private volatile long rebalanceSeenAt = Long.MIN_VALUE;
 
     /** Whether the client gives each poll's positions ({@code ConsumerRecords.nextOffsets}, kafka-clients 4.0+). */
     private static final boolean NEXT_OFFSETS = nextOffsets();
@@ -123,8 +131,21 @@ public final class ConsumerCounting {
         if (!returned.isEmpty()) {
             // before the application can commit there: its own commit would hide another member's
             Map<TopicPartition, Long> committed = starts.committedAtStart(returned);
+            Map<TopicPartition, Long> own = new HashMap<>();
             for (TopicPartition tp : returned) {
-                discarded += tracker.committedWhileAway(tp, committed.get(tp));
+                Long offset = committed.get(tp);
+                if (offset != null && groupCommits != null && !rebalancedSince(tracker.returnedAfter(tp))) {
+                    // no rebalance while it returned nothing: no other member owned it, the commit is this one's
+                    own.put(tp, offset);
+                    tracker.committedWhileAway(tp, null, false);
+                } else {
+                    // whose commit it is cannot be told where this consumer's commits are read from the group:
+                    // what it gives up is reported as dropped
+                    discarded += tracker.committedWhileAway(tp, offset, groupCommits != null);
+                }
+            }
+            if (!own.isEmpty() && tracker.commit(own, now)) {
+                runtime.requestFlush();
             }
         }
         partitions = tracker.report();
@@ -188,6 +209,14 @@ public final class ConsumerCounting {
         return moved;
     }
 
+    /**
+     * @return whether the consumer may have rebalanced since {@code since} (its clock): a rebalance seen at or after
+     *     it, with the step at which rebalances are looked for as margin, or no count of them known
+     */
+    private boolean rebalancedSince(long since) {
+        return rebalanceCount < 0 || rebalanceSeenAt >= since - 2 * GroupCommits.WATCH_STEP_MS;
+    }
+
     /** Commits made without the client (a transaction's offsets) are read from the group while none come. */
     private void startLearningCommits() {
         Object clientId = settings.get("client.id");
@@ -216,6 +245,15 @@ public final class ConsumerCounting {
                     @Override
                     public void handedOver(Map<TopicPartition, Long> offsets, Set<TopicPartition> taken) {
                         ConsumerCounting.this.handedOver(offsets, taken);
+                    }
+
+                    @Override
+                    public void rebalances(long count) {
+                        if (count != rebalanceCount) {
+                            // a count first known tells nothing of what came before: taken as a rebalance then
+                            rebalanceSeenAt = clock.millis();
+                            rebalanceCount = count;
+                        }
                     }
                 },
                 LEARN_INTERVAL_MS,

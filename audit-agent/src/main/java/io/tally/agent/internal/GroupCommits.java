@@ -112,6 +112,9 @@ public final class GroupCommits implements AutoCloseable {
          * partitions another member owns now (what waits there is not to be counted here).
          */
         void handedOver(Map<TopicPartition, Long> offsets, Set<TopicPartition> taken);
+
+        /** Told, every {@link #WATCH_STEP_MS}, how many rebalances the consumer has completed, -1 when unknown. */
+        default void rebalances(long count) {}
     }
 
     /**
@@ -137,6 +140,7 @@ public final class GroupCommits implements AutoCloseable {
                                 Thread.sleep(Math.min(intervalMs, WATCH_STEP_MS));
                                 long now = System.nanoTime() / 1_000_000;
                                 long rebalanced = rebalances.getAsLong();
+                                waiting.rebalances(rebalanced);
                                 if (rebalanced >= 0 && lastRebalances >= 0 && rebalanced != lastRebalances) {
                                     watchUntil = now + WATCH_MS;
                                     taken.clear();

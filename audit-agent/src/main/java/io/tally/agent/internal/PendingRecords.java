@@ -113,6 +113,18 @@ final class PendingRecords {
         start = limit;
     }
 
+    /** Removes the records below {@code upTo}, telling {@code dropped} the event time of each; @return how many */
+    int dropBelow(long upTo, java.util.function.LongConsumer dropped) {
+        int limit = limitBelow(upTo);
+        long[] t = times;
+        for (int i = start; i < limit; i++) {
+            dropped.accept(t[i]);
+        }
+        int removed = limit - start;
+        start = limit;
+        return removed;
+    }
+
     /** Removes every record left, telling {@code dropped} the event time of each. */
     void dropAll(java.util.function.LongConsumer dropped) {
         long[] t = times;
