@@ -38,7 +38,7 @@ public final class BrokerConfig {
 
     /** Data directory; empty means a throwaway temporary directory, deleted on close. */
     public static final String DATA_DIR = "tally.broker.data.dir";
-    /** Client (PLAINTEXT) listener port of node 0; 0 picks free ports. */
+    /** Client listener port of node 0; 0 picks free ports. */
     public static final String LISTENER_PORT = "tally.broker.listener.port";
     /** Controller (KRaft quorum) listener port of node 0; 0 picks free ports. */
     public static final String CONTROLLER_PORT = "tally.broker.controller.port";
@@ -48,6 +48,14 @@ public final class BrokerConfig {
     public static final String START_TIMEOUT_MS = "tally.broker.start.timeout.ms";
     /** How long a node's controlled shutdown may take, in milliseconds. */
     public static final String SHUTDOWN_TIMEOUT_MS = "tally.broker.shutdown.timeout.ms";
+    /** SASL mechanism the client listener requires, or {@value BrokerSasl#NONE}; see {@link BrokerSasl}. */
+    public static final String SASL_MECHANISM = "tally.broker.sasl.mechanism";
+    /** The broker's own SASL user. */
+    public static final String SASL_USERNAME = "tally.broker.sasl.username";
+    /** Password of {@link #SASL_USERNAME}. */
+    public static final String SASL_PASSWORD = "tally.broker.sasl.password";
+    /** More SASL users, {@code name=password} comma-separated. */
+    public static final String SASL_USERS = "tally.broker.sasl.users";
     /** Prefix of every key of the broker's. */
     public static final String PREFIX = "tally.broker.";
     /** Prefix of raw Kafka broker properties in {@link #fromProperties(Map)}: {@code tally.broker.kafka.<key>}. */
@@ -75,9 +83,11 @@ public final class BrokerConfig {
             "controller.quorum.bootstrap.servers",
             "log.dir",
             "log.dirs",
-            "metadata.log.dir");
+            "metadata.log.dir",
+            "sasl.enabled.mechanisms",
+            "sasl.mechanism.inter.broker.protocol");
 
-    private static final ConfigDef CONFIG_DEF = new ConfigDef()
+    private static final ConfigDef CONFIG_DEF = BrokerSasl.define(new ConfigDef()
             .define(
                     DATA_DIR,
                     Type.STRING,
@@ -92,8 +102,8 @@ public final class BrokerConfig {
                     DEFAULT_LISTENER_PORT,
                     Range.between(0, 65535),
                     Importance.HIGH,
-                    "PLAINTEXT client listener port of node 0 on 127.0.0.1; node i uses port + i. "
-                            + "0 picks free ports.")
+                    "Client listener port of node 0 on 127.0.0.1 (PLAINTEXT, or SASL_PLAINTEXT with "
+                            + "`tally.broker.sasl.mechanism`); node i uses port + i. 0 picks free ports.")
             .define(
                     CONTROLLER_PORT,
                     Type.INT,
@@ -122,7 +132,7 @@ public final class BrokerConfig {
                     30_000L,
                     Range.atLeast(1),
                     Importance.LOW,
-                    "Milliseconds a node's controlled shutdown may take before it is forced.");
+                    "Milliseconds a node's controlled shutdown may take before it is forced."));
 
     private final Optional<Path> dataDir;
     private final int listenerPort;
@@ -131,6 +141,7 @@ public final class BrokerConfig {
     private final Duration startTimeout;
     private final Duration shutdownTimeout;
     private final Map<String, String> kafkaProperties;
+    private final BrokerSasl sasl;
 
     private BrokerConfig(Map<String, ?> values, Map<String, String> kafkaProperties) {
         AbstractConfig parsed;
@@ -147,6 +158,7 @@ public final class BrokerConfig {
         this.startTimeout = Duration.ofMillis(parsed.getLong(START_TIMEOUT_MS));
         this.shutdownTimeout = Duration.ofMillis(parsed.getLong(SHUTDOWN_TIMEOUT_MS));
         this.kafkaProperties = Collections.unmodifiableMap(new TreeMap<>(kafkaProperties));
+        this.sasl = BrokerSasl.from(parsed);
         checkPortRange(LISTENER_PORT, listenerPort);
         checkPortRange(CONTROLLER_PORT, controllerPort);
         if (listenerPort != 0
@@ -182,9 +194,9 @@ public final class BrokerConfig {
             throw new IllegalArgumentException("Invalid Kafka broker property " + key + ": the value is null");
         }
         if (MANAGED_KAFKA_KEYS.contains(key)) {
-            throw new IllegalArgumentException("Invalid Kafka broker property " + key + "=" + value
+            throw new IllegalArgumentException("Invalid Kafka broker property " + key
                     + ": it is set by the bundled broker itself (see " + LISTENER_PORT + ", " + CONTROLLER_PORT
-                    + ", " + NODES + ", " + DATA_DIR + ")");
+                    + ", " + NODES + ", " + DATA_DIR + ", " + SASL_MECHANISM + ")");
         }
     }
 
@@ -263,6 +275,11 @@ public final class BrokerConfig {
         return kafkaProperties;
     }
 
+    /** Whether the client listener requires SASL/SCRAM, and its users. */
+    public BrokerSasl sasl() {
+        return sasl;
+    }
+
     /** Replication factor the bundle uses for Kafka's internal topics: {@code min(3, nodes)}. */
     public int internalReplicationFactor() {
         return Math.min(3, nodes);
@@ -274,7 +291,17 @@ public final class BrokerConfig {
                 + ", " + LISTENER_PORT + "=" + listenerPort + ", " + CONTROLLER_PORT + "=" + controllerPort
                 + ", " + NODES + "=" + nodes + ", " + START_TIMEOUT_MS + "=" + startTimeout.toMillis()
                 + ", " + SHUTDOWN_TIMEOUT_MS + "=" + shutdownTimeout.toMillis()
-                + ", kafka=" + kafkaProperties + "}";
+                + ", " + SASL_MECHANISM + "=" + sasl + ", kafka=" + shownKafkaProperties() + "}";
+    }
+
+    /** The extra Kafka properties with the values of secrets (passwords, JAAS configurations) hidden. */
+    private Map<String, String> shownKafkaProperties() {
+        Map<String, String> shown = new TreeMap<>();
+        kafkaProperties.forEach((key, value) -> {
+            boolean secret = key.contains("password") || key.contains("jaas") || key.endsWith(".key");
+            shown.put(key, secret ? "[hidden]" : value);
+        });
+        return shown;
     }
 
     /**
@@ -330,6 +357,25 @@ public final class BrokerConfig {
             values.put(
                     SHUTDOWN_TIMEOUT_MS,
                     Objects.requireNonNull(timeout, SHUTDOWN_TIMEOUT_MS).toMillis());
+            return this;
+        }
+
+        /**
+         * Requires SASL with {@code mechanism} ({@code SCRAM-SHA-512}) on the client listener, with the broker's own
+         * user (default {@code tally}) and its password.
+         */
+        public Builder sasl(String mechanism, String username, String password) {
+            values.put(SASL_MECHANISM, Objects.requireNonNull(mechanism, SASL_MECHANISM));
+            values.put(SASL_USERNAME, Objects.requireNonNull(username, SASL_USERNAME));
+            values.put(SASL_PASSWORD, Objects.requireNonNull(password, SASL_PASSWORD));
+            return this;
+        }
+
+        /** Adds a SASL user for applications; see {@link BrokerConfig#SASL_USERS}. */
+        public Builder saslUser(String username, String password) {
+            Object before = values.get(SASL_USERS);
+            String entry = username + "=" + password;
+            values.put(SASL_USERS, before == null ? entry : before + "," + entry);
             return this;
         }
 

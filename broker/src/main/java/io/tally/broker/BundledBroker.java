@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * A Kafka cluster running inside this JVM: one or more combined KRaft broker+controller nodes on 127.0.0.1,
- * PLAINTEXT, every node a voter of the controller quorum. Used by {@code tally broker}, by the one-JVM
+ * PLAINTEXT (or SASL_PLAINTEXT, {@link BrokerSasl}), every node a voter of the controller quorum. Used by {@code tally broker}, by the one-JVM
  * {@code standalone} and {@code demo} modes, and by integration tests.
  *
  * <pre>{@code

@@ -178,7 +178,11 @@ class BrokerConfigTest {
                         BrokerConfig.CONTROLLER_PORT,
                         BrokerConfig.NODES,
                         BrokerConfig.START_TIMEOUT_MS,
-                        BrokerConfig.SHUTDOWN_TIMEOUT_MS);
+                        BrokerConfig.SHUTDOWN_TIMEOUT_MS,
+                        BrokerConfig.SASL_MECHANISM,
+                        BrokerConfig.SASL_USERNAME,
+                        BrokerConfig.SASL_PASSWORD,
+                        BrokerConfig.SASL_USERS);
         BrokerConfig.configDef()
                 .configKeys()
                 .values()

@@ -5,6 +5,7 @@ import io.tally.aggregator.LocalAggregator;
 import io.tally.api.ApiConfig;
 import io.tally.api.ApiServer;
 import io.tally.broker.BrokerConfig;
+import io.tally.broker.BrokerSasl;
 import io.tally.broker.BundledBroker;
 import io.tally.core.Clock;
 import io.tally.core.TallyException;
@@ -29,6 +30,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Every role of Tally in one JVM, with Cassandra as its child process: the bundled broker, the aggregator's Flink
@@ -36,6 +38,10 @@ import java.util.concurrent.CompletableFuture;
  * reconciler, API) and closed in the reverse order. Everything lives under one data folder, locked while it runs, so
  * that running again on it resumes: Kafka keeps its log and offsets, the aggregator its checkpoints, Cassandra the
  * verdicts and the alert state (nothing counted twice, no alert sent again).
+ *
+ * <p>With {@value BrokerConfig#SASL_MECHANISM} set, the broker requires SASL/SCRAM and every role's Kafka clients log
+ * in as the broker's own user ({@value BrokerConfig#SASL_USERNAME}), unless the settings give them
+ * {@code tally.kafka.*} credentials of their own.
  */
 final class Standalone implements AutoCloseable {
     /**
@@ -57,6 +63,7 @@ final class Standalone implements AutoCloseable {
     private final Deque<Part> started = new ArrayDeque<>();
     private final PrintStream log;
     private Endpoints endpoints;
+    private BrokerSasl kafkaSasl;
     /** what the roles were started with, for a role started again */
     private RoleConfigs roles;
 
@@ -92,6 +99,11 @@ final class Standalone implements AutoCloseable {
         return roles.bucketMs();
     }
 
+    /** Whether the broker requires SASL, and its users: what an audited client must log in as. */
+    BrokerSasl kafkaSasl() {
+        return kafkaSasl;
+    }
+
     /** Completes, with the cause, if a part fails by itself (the aggregator's job gave up restarting). */
     CompletableFuture<Throwable> failed() {
         return failed;
@@ -104,6 +116,7 @@ final class Standalone implements AutoCloseable {
         given.putIfAbsent(
                 LocalCassandraConfig.DATA_DIR, o.dataDir().resolve("cassandra").toString());
         BrokerConfig brokerConfig = BrokerConfig.fromProperties(given);
+        kafkaSasl = brokerConfig.sasl();
         LocalCassandraConfig cassandraConfig = LocalCassandraConfig.fromProperties(given).toBuilder()
                 .stopOnJvmExit(false) // closed last, by close(), after everything that uses it
                 .build();
@@ -183,12 +196,18 @@ final class Standalone implements AutoCloseable {
 
     /**
      * @return the settings every role reads: the given ones, Tally's Kafka cluster and Cassandra node (those
-     *     started here), and what a standalone has of its own (checkpoints in the data folder, the log tier
-     *     expected)
+     *     started here), the broker's own SASL user for the roles' Kafka clients when it requires SASL, and what a
+     *     standalone has of its own (checkpoints in the data folder, the log tier expected)
      */
     static Map<String, Object> roleSettings(Options o, String kafka, String cql) {
         Map<String, Object> settings = new LinkedHashMap<>(o.settings());
         settings.put(SharedSettings.KAFKA_BOOTSTRAP_SERVERS, kafka);
+        // tally.kafka.* given by the settings win: the roles may log in as a user of their own
+        BrokerConfig.fromProperties(o.settings())
+                .sasl()
+                .clientProperties()
+                .forEach((key, value) -> settings.putIfAbsent(
+                        SharedSettings.KAFKA_PREFIX + key, value instanceof Password p ? p.value() : value));
         settings.put(SharedSettings.CASSANDRA_CONTACT_POINTS, cql);
         settings.putIfAbsent(
                 AggregatorConfig.CHECKPOINT_DIR,

@@ -88,6 +88,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         + "  Dashboard  %s/%n"
                         + "Audit a client: put audit-agent/target/tally-agent.jar on its class path and set%n"
                         + "  bootstrap.servers=%s%n"
+                        + "%s"
                         + "  interceptor.classes=io.tally.agent.AuditProducerInterceptor   (consumers: "
                         + "io.tally.agent.AuditConsumerInterceptor)%n"
                         + "  tally.bucket.ms=%d%n"
@@ -99,6 +100,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 apiTokens.isEmpty() ? "" : " (bearer token required)",
                 e.api(),
                 e.kafka(),
+                KafkaLogin.lines(tally.kafkaSasl(), "  "),
                 tally.bucketMs(),
                 e.api());
         return ForegroundService.runUntilStopped("Tally", tally, tally.failed());

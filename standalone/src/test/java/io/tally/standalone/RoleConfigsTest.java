@@ -52,6 +52,45 @@ class RoleConfigsTest {
     }
 
     @Test
+    void with_the_broker_requiring_scram_every_kafka_client_of_every_role_logs_in_as_its_own_user() throws Exception {
+        RoleConfigs roles = rolesOf(
+                Map.of("TALLY_BROKER_SASL_PASSWORD", "pw-1"),
+                "standalone",
+                "--set",
+                "tally.broker.sasl.mechanism=SCRAM-SHA-512",
+                "--set",
+                "tally.broker.sasl.username=tally-roles");
+
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"tally-roles\" "
+                + "password=\"pw-1\";";
+        Map<String, String> expected = Map.of(
+                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", jaas);
+        assertThat(roles.aggregator().kafkaProperties()).containsAllEntriesOf(expected);
+        assertThat(roles.reconciler().kafkaProperties()).containsAllEntriesOf(expected);
+        assertThat(roles.toString()).doesNotContain("pw-1");
+    }
+
+    @Test
+    void kafka_client_settings_given_to_the_standalone_win_over_the_brokers_own_user() throws Exception {
+        RoleConfigs roles = rolesOf(
+                Map.of(),
+                "standalone",
+                "--set",
+                "tally.broker.sasl.mechanism=SCRAM-SHA-512",
+                "--set",
+                "tally.broker.sasl.password=pw-1",
+                "--set",
+                "tally.kafka.sasl.jaas.config=theirs");
+
+        assertThat(roles.reconciler().kafkaProperties())
+                .containsEntry("sasl.jaas.config", "theirs")
+                .containsEntry("security.protocol", "SASL_PLAINTEXT");
+        assertThat(rolesOf(Map.of(), "standalone").reconciler().kafkaProperties())
+                .as("without SASL")
+                .containsOnlyKeys("bootstrap.servers");
+    }
+
+    @Test
     void a_bad_bucket_is_refused_naming_the_key() {
         assertThatThrownBy(() -> rolesOf(Map.of(), "standalone", "--set", "tally.bucket.ms=-5"))
                 .hasMessageContaining("tally.bucket.ms");

@@ -3,9 +3,11 @@ package io.tally.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tally.broker.BrokerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -42,6 +44,28 @@ class TallyCommandTest {
     void bad_options_are_named() {
         assertThat(run(2, "broker", "--kafka-port", "ninety")).contains("--kafka-port", "ninety");
         assertThat(run(2, "frobnicate")).contains("frobnicate");
+    }
+
+    @Test
+    void the_broker_takes_its_settings_from_the_environment_and_set_with_its_flags_on_top() throws Exception {
+        CommandLine.ParseResult parsed = TallyCommand.commandLine()
+                .parseArgs(
+                        "broker",
+                        "--set",
+                        "tally.broker.sasl.mechanism=SCRAM-SHA-512",
+                        "--set",
+                        "tally.broker.listener.port=19092",
+                        "--kafka-port",
+                        "29092");
+        BrokerCommand command =
+                (BrokerCommand) parsed.subcommand().commandSpec().userObject();
+
+        BrokerConfig config = BrokerConfig.fromProperties(command.values(Map.of("TALLY_BROKER_SASL_PASSWORD", "pw")));
+
+        assertThat(config.listenerPort()).isEqualTo(29092);
+        assertThat(config.nodes()).isEqualTo(1);
+        assertThat(config.sasl().users()).containsOnlyKeys("tally");
+        assertThat(config.dataDir()).contains(DataDirs.defaultFor("broker"));
     }
 
     @Test

@@ -49,6 +49,16 @@ class SettingsTableTest {
     }
 
     @Test
+    void a_role_without_kafka_clients_leaves_their_settings_to_the_roles_that_have_some() {
+        SettingsTable viewer = SettingsTable.builder("viewer", "tally.viewer.")
+                .shared(SharedSettings.BUCKET_MS)
+                .build();
+
+        assertThat(viewer.select(Map.of("tally.kafka.security.protocol", "SASL_SSL", "tally.bucket.ms", "5000")))
+                .containsOnly(Map.entry("tally.bucket.ms", "5000"));
+    }
+
+    @Test
     void a_bad_value_names_the_key_and_the_value() {
         assertThatThrownBy(() -> REPORTER.select(Map.of("tally.reporter.every.ms", "5")))
                 .isInstanceOf(IllegalArgumentException.class)

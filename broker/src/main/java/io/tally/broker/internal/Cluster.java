@@ -61,6 +61,7 @@ public final class Cluster implements AutoCloseable {
         long started = System.nanoTime();
         try {
             startNodes(toStart);
+            ScramUsers.apply(config.sasl(), runningNodes(), config.startTimeout());
             awaitReady(started);
         } catch (RuntimeException e) {
             stopQuietly();
@@ -161,6 +162,16 @@ public final class Cluster implements AutoCloseable {
         return layout.stream().map(NodeSpec::bootstrapAddress).collect(Collectors.joining(","));
     }
 
+    private List<KafkaNode> runningNodes() {
+        List<KafkaNode> nodes = new ArrayList<>();
+        for (KafkaNode node : running) {
+            if (node != null) {
+                nodes.add(node);
+            }
+        }
+        return nodes;
+    }
+
     /** Node directories and ports, once started. */
     public synchronized List<NodeSpec> layout() {
         if (layout == null) {
@@ -217,7 +228,7 @@ public final class Cluster implements AutoCloseable {
                 for (int id = 0; id < config.nodes(); id++) {
                     int listener = reservedPorts.reserve(
                             id,
-                            NodeProperties.CLIENT_LISTENER,
+                            NodeProperties.clientListener(config),
                             config.listenerPort() == 0 ? 0 : config.listenerPort() + id,
                             BrokerConfig.LISTENER_PORT);
                     int controller = reservedPorts.reserve(
@@ -233,7 +244,7 @@ public final class Cluster implements AutoCloseable {
             }
             layout = List.copyOf(specs);
         }
-        clusterId = Storage.prepare(dataDir, layout);
+        clusterId = Storage.prepare(dataDir, layout, config.sasl());
     }
 
     /** Waits for the running nodes with what is left of the start timeout, and at least a second. */
@@ -241,7 +252,11 @@ public final class Cluster implements AutoCloseable {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
         long leftMs = config.startTimeout().toMillis() - elapsedMs;
         Readiness.awaitNodes(
-                bootstrapServers(), runningIds(), Duration.ofMillis(Math.max(1_000, leftMs)), this::firstFatalFault);
+                bootstrapServers(),
+                config.sasl().clientProperties(),
+                runningIds(),
+                Duration.ofMillis(Math.max(1_000, leftMs)),
+                this::firstFatalFault);
     }
 
     private void startNodes(List<Integer> ids) {
@@ -249,7 +264,7 @@ public final class Cluster implements AutoCloseable {
             NodeSpec spec = layout.get(id);
             try {
                 reservedPorts.reserve(
-                        id, NodeProperties.CLIENT_LISTENER, spec.listenerPort(), BrokerConfig.LISTENER_PORT);
+                        id, NodeProperties.clientListener(config), spec.listenerPort(), BrokerConfig.LISTENER_PORT);
                 reservedPorts.reserve(
                         id, NodeProperties.CONTROLLER_LISTENER, spec.controllerPort(), BrokerConfig.CONTROLLER_PORT);
             } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.tally.broker.BrokerException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,8 +16,14 @@ import kafka.server.KafkaRaftServer;
 import kafka.server.Server;
 import kafka.server.SharedServer;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
+import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.controller.Controller;
+import org.apache.kafka.controller.ControllerRequestContext;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.raft.QuorumConfig;
@@ -143,6 +150,24 @@ public final class KafkaNode {
     public void stopController() {
         controller.shutdown();
         controller.awaitShutdown();
+    }
+
+    /** Whether this node's controller is the active one of the quorum: the one that accepts metadata changes. */
+    public boolean isActiveController() {
+        Controller quorum = controller.controller();
+        return quorum != null && quorum.isActive();
+    }
+
+    /**
+     * Hands a change of SCRAM credentials to this node's controller, in this JVM: what an admin client's request
+     * would become once it reached the active controller. Completes once the change is committed to the metadata
+     * log, or exceptionally (not the active controller, any more).
+     */
+    public CompletableFuture<AlterUserScramCredentialsResponseData> alterScramCredentials(
+            AlterUserScramCredentialsRequestData request) {
+        ControllerRequestContext context =
+                new ControllerRequestContext(new RequestHeaderData(), KafkaPrincipal.ANONYMOUS, OptionalLong.empty());
+        return controller.controller().alterUserScramCredentials(context, request);
     }
 
     /** The first fatal fault Kafka reported on this node, if any. */

@@ -1,19 +1,27 @@
 package io.tally.broker.internal;
 
 import io.tally.broker.BrokerConfig;
+import io.tally.broker.BrokerSasl;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * The Kafka broker properties of one node: the managed ones (roles, id, listeners on 127.0.0.1, static quorum
- * of every node, directories), the bundled defaults, then the user's extra properties on top of the defaults.
+ * of every node, directories, SASL), the bundled defaults, then the user's extra properties on top of the defaults.
+ *
+ * <p>With SASL the client listener is named after its protocol, {@code SASL_PLAINTEXT}, and is the inter-broker
+ * listener too: nodes log in to each other as the broker's own user. The controller listener stays PLAINTEXT (KRaft
+ * controllers cannot check SCRAM credentials: those live in the metadata the controllers serve).
  */
 public final class NodeProperties {
 
-    /** Name of the client listener. */
+    /** Name of the client listener without SASL. */
     public static final String CLIENT_LISTENER = "PLAINTEXT";
+    /** Name of the client listener with SASL. */
+    public static final String SASL_CLIENT_LISTENER = "SASL_PLAINTEXT";
     /** Name of the KRaft controller listener. */
     public static final String CONTROLLER_LISTENER = "CONTROLLER";
 
@@ -24,6 +32,11 @@ public final class NodeProperties {
     static final String MULTI_NODE_SESSION_TIMEOUT_MS = "4000";
 
     private NodeProperties() {}
+
+    /** @return the name of the client listener: its security protocol */
+    public static String clientListener(BrokerConfig config) {
+        return config.sasl().enabled() ? SASL_CLIENT_LISTENER : CLIENT_LISTENER;
+    }
 
     /**
      * Properties of node {@code self} of a cluster made of {@code all} nodes.
@@ -42,14 +55,26 @@ public final class NodeProperties {
                 all.stream()
                         .map(n -> n.id() + "@" + NodeSpec.HOST + ":" + n.controllerPort())
                         .collect(Collectors.joining(",")));
+        String client = clientListener(config);
         props.put(
                 "listeners",
-                CLIENT_LISTENER + "://" + NodeSpec.HOST + ":" + self.listenerPort() + "," + CONTROLLER_LISTENER + "://"
+                client + "://" + NodeSpec.HOST + ":" + self.listenerPort() + "," + CONTROLLER_LISTENER + "://"
                         + NodeSpec.HOST + ":" + self.controllerPort());
-        props.put("advertised.listeners", CLIENT_LISTENER + "://" + NodeSpec.HOST + ":" + self.listenerPort());
+        props.put("advertised.listeners", client + "://" + NodeSpec.HOST + ":" + self.listenerPort());
         props.put(
-                "listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        props.put("inter.broker.listener.name", CLIENT_LISTENER);
+                "listener.security.protocol.map",
+                client + ":" + config.sasl().securityProtocol() + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", client);
+        BrokerSasl sasl = config.sasl();
+        if (sasl.enabled()) {
+            props.put("sasl.enabled.mechanisms", sasl.mechanism());
+            props.put("sasl.mechanism.inter.broker.protocol", sasl.mechanism());
+            props.put(
+                    "listener.name." + client.toLowerCase(Locale.ROOT) + "."
+                            + sasl.mechanism().toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                    BrokerSasl.jaasConfig(sasl.username(), sasl.users().get(sasl.username()))
+                            .value());
+        }
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("log.dirs", self.dir().toString());
         props.put("metadata.log.dir", self.dir().toString());

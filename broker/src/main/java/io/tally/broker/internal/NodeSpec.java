@@ -7,7 +7,7 @@ import java.nio.file.Path;
  *
  * @param id             Kafka node id, 0-based
  * @param dir            the node's log directory
- * @param listenerPort   PLAINTEXT client port on 127.0.0.1
+ * @param listenerPort   client port on 127.0.0.1
  * @param controllerPort CONTROLLER (KRaft) port on 127.0.0.1
  */
 public record NodeSpec(int id, Path dir, int listenerPort, int controllerPort) {

@@ -2,6 +2,7 @@ package io.tally.broker.internal;
 
 import io.tally.broker.BrokerException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -27,19 +28,24 @@ final class Readiness {
     /**
      * Blocks until {@code describeCluster} lists exactly {@code expectedIds}, or fails.
      *
+     * @param clientSecurity the settings a client needs to log in ({@code BrokerSasl#clientProperties}), or none
      * @param fatalFault reports a fatal fault of a node, which ends the wait early
      * @throws BrokerException on timeout or fatal fault
      */
     static void awaitNodes(
-            String bootstrapServers, Set<Integer> expectedIds, Duration timeout, Supplier<String> fatalFault) {
+            String bootstrapServers,
+            Map<String, Object> clientSecurity,
+            Set<Integer> expectedIds,
+            Duration timeout,
+            Supplier<String> fatalFault) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int requestMs = (int) Math.max(1_000, Math.min(5_000, timeout.toMillis()));
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "tally-broker-readiness",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestMs,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, requestMs,
-                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+        Map<String, Object> props = new HashMap<>(clientSecurity);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "tally-broker-readiness");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestMs);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, requestMs);
+        props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
         Set<Integer> seen = Set.of();
         Exception lastError = null;
         try (Admin admin = Admin.create(props)) {

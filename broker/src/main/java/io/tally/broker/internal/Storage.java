@@ -2,6 +2,7 @@ package io.tally.broker.internal;
 
 import io.tally.broker.BrokerConfig;
 import io.tally.broker.BrokerException;
+import io.tally.broker.BrokerSasl;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,11 +68,12 @@ public final class Storage {
 
     /**
      * Makes every node directory ready to start and returns the cluster id: the one in the existing
-     * {@code meta.properties} files, or a new one when no node directory is formatted yet.
+     * {@code meta.properties} files, or a new one when no node directory is formatted yet. A new directory's metadata
+     * starts with the SCRAM users of {@code sasl}.
      *
      * @throws BrokerException if the directory holds a cluster of another size or mixed cluster ids
      */
-    public static String prepare(Path dataDir, List<NodeSpec> nodes) {
+    public static String prepare(Path dataDir, List<NodeSpec> nodes, BrokerSasl sasl) {
         Map<Integer, String> clusterIds = new TreeMap<>();
         for (NodeSpec node : nodes) {
             readClusterId(node).ifPresent(id -> clusterIds.put(node.id(), id));
@@ -93,7 +95,7 @@ public final class Storage {
         }
         String clusterId = Uuid.randomUuid().toString();
         for (NodeSpec node : nodes) {
-            format(node, clusterId);
+            format(node, clusterId, sasl);
         }
         LOG.info("Formatted data directory {} for new cluster {} with {} node(s)", dataDir, clusterId, nodes.size());
         return clusterId;
@@ -139,7 +141,7 @@ public final class Storage {
         return Optional.of(clusterId);
     }
 
-    private static void format(NodeSpec node, String clusterId) {
+    private static void format(NodeSpec node, String clusterId, BrokerSasl sasl) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             Files.createDirectories(node.dir());
@@ -152,6 +154,7 @@ public final class Storage {
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setUnstableFeatureVersionsEnabled(false)
                     .setControllerListenerName(NodeProperties.CONTROLLER_LISTENER)
+                    .setScramArguments(ScramUsers.formatArguments(sasl))
                     .setIgnoreFormatted(false)
                     .run();
         } catch (Exception e) {

@@ -18,6 +18,8 @@
  *       fixed ports), handed to Kafka's socket server.</li>
  *   <li>{@link io.tally.broker.internal.NodeTasks}: runs a start or stop step on every node at once.</li>
  *   <li>{@link io.tally.broker.internal.Readiness}: waits until the brokers serve clients.</li>
+ *   <li>{@link io.tally.broker.internal.ScramUsers}: the SCRAM users of a broker that requires SASL, written at
+ *       format time and set again at every start through the active controller.</li>
  * </ul>
  */
 package io.tally.broker.internal;

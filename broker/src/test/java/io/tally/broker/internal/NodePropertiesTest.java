@@ -84,4 +84,27 @@ class NodePropertiesTest {
                 .containsEntry("group.initial.rebalance.delay.ms", "3000")
                 .containsEntry("num.partitions", "6");
     }
+
+    @Test
+    void with_sasl_the_client_listener_requires_scram_and_nodes_log_in_as_the_brokers_user() {
+        List<NodeSpec> all = nodes(1);
+        BrokerConfig config =
+                BrokerConfig.builder().sasl("SCRAM-SHA-512", "tally", "pw").build();
+
+        Map<String, String> props = NodeProperties.of(all.get(0), all, config, 60_000);
+
+        assertThat(NodeProperties.clientListener(config)).isEqualTo("SASL_PLAINTEXT");
+        assertThat(props)
+                .containsEntry("listeners", "SASL_PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9192")
+                .containsEntry("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:9092")
+                .containsEntry("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT")
+                .containsEntry("inter.broker.listener.name", "SASL_PLAINTEXT")
+                .containsEntry("sasl.enabled.mechanisms", "SCRAM-SHA-512")
+                .containsEntry("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512")
+                .containsEntry(
+                        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"tally\" "
+                                + "password=\"pw\";");
+        assertThat(ScramUsers.formatArguments(config.sasl())).containsExactly("SCRAM-SHA-512=[name=tally,password=pw]");
+    }
 }
