@@ -123,6 +123,7 @@ public final class LocalCassandraConfig {
     private final boolean stopOnJvmExit;
     private final Map<String, String> yaml;
     private final Map<String, String> systemProperties;
+    private final String address;
 
     private LocalCassandraConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -136,6 +137,7 @@ public final class LocalCassandraConfig {
         this.stopOnJvmExit = b.stopOnJvmExit;
         this.yaml = Map.copyOf(b.yaml);
         this.systemProperties = Map.copyOf(b.systemProperties);
+        this.address = b.address;
     }
 
     /** A builder with every default: temporary data folder, CQL port 9042, 512 MiB heap. */
@@ -223,6 +225,11 @@ public final class LocalCassandraConfig {
         return yaml;
     }
 
+    /** The loopback address the node listens on, for clients and for other nodes: 127.0.0.1 unless set. */
+    public String address() {
+        return address;
+    }
+
     /** System properties of the node's JVM, beyond Tally's own. */
     public Map<String, String> systemProperties() {
         return systemProperties;
@@ -242,13 +249,15 @@ public final class LocalCassandraConfig {
         b.stopOnJvmExit = stopOnJvmExit;
         b.yaml.putAll(yaml);
         b.systemProperties.putAll(systemProperties);
+        b.address = address;
         return b;
     }
 
     @Override
     public String toString() {
         return "LocalCassandraConfig{dataDir=" + (dataDir == null ? "<temporary>" : dataDir)
-                + ", cqlPort=" + cqlPort + ", storagePort=" + storagePort + ", heapMb=" + heapMb
+                + ", address=" + address + ", cqlPort=" + cqlPort + ", storagePort=" + storagePort + ", heapMb="
+                + heapMb
                 + ", libDir=" + (libDir == null ? "<located at start>" : libDir)
                 + ", javaHome=" + (javaHome == null ? "<java.home>" : javaHome)
                 + ", startTimeout=" + startTimeout + ", stopTimeout=" + stopTimeout + '}';
@@ -278,6 +287,7 @@ public final class LocalCassandraConfig {
         private boolean stopOnJvmExit = true;
         private final Map<String, String> yaml = new java.util.TreeMap<>();
         private final Map<String, String> systemProperties = new java.util.TreeMap<>();
+        private String address = "127.0.0.1";
 
         private Builder() {}
 
@@ -379,6 +389,20 @@ public final class LocalCassandraConfig {
                 throw new IllegalArgumentException("not a cassandra.yaml key: '" + key + "'");
             }
             yaml.put(key, Objects.requireNonNull(value, key));
+            return this;
+        }
+
+        /**
+         * @param address the loopback address the node listens on (the whole of 127.0.0.0/8 is this machine's): a
+         *                cluster of nodes on one machine gives each its own, all with the same ports, as on hosts of
+         *                their own; seeds itself unless {@code seed_provider} is set ({@link #yaml})
+         * @throws IllegalArgumentException for an address outside 127.0.0.0/8
+         */
+        public Builder address(String address) {
+            if (address == null || !address.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+                throw new IllegalArgumentException("a local node listens on 127.x.x.x, was '" + address + "'");
+            }
+            this.address = address;
             return this;
         }
 

@@ -108,14 +108,17 @@ public final class LocalCassandraNode implements AutoCloseable {
             int cql = cqlPort;
             int storage = storagePort;
             try {
-                cql = cqlPort == 0 ? portPicker.getAsInt() : FreePorts.resolve(cqlPort, LocalCassandraConfig.CQL_PORT);
+                cql = cqlPort == 0
+                        ? portPicker.getAsInt()
+                        : FreePorts.resolve(cqlPort, LocalCassandraConfig.CQL_PORT, config.address());
                 storage = storagePort == 0
                         ? portPicker.getAsInt()
-                        : FreePorts.resolve(storagePort, LocalCassandraConfig.STORAGE_PORT);
+                        : FreePorts.resolve(storagePort, LocalCassandraConfig.STORAGE_PORT, config.address());
                 while (storage == cql) {
                     storage = portPicker.getAsInt();
                 }
-                process = NodeProcess.launch(layout, command(javaHome, libDir), cql, storage, config.yaml());
+                process = NodeProcess.launch(
+                        layout, command(javaHome, libDir), config.address(), cql, storage, config.yaml());
                 if (config.stopOnJvmExit()) {
                     shutdownHook = new Thread(this::stopOnExit, "tally-cassandra-stop");
                     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -153,12 +156,12 @@ public final class LocalCassandraNode implements AutoCloseable {
     }
 
     /**
-     * Where clients connect: 127.0.0.1 and the CQL port.
+     * Where clients connect: the node's address (127.0.0.1 unless configured) and the CQL port.
      *
      * @throws IllegalStateException if the node was never started
      */
     public synchronized InetSocketAddress contactPoint() {
-        return new InetSocketAddress("127.0.0.1", cqlPort());
+        return new InetSocketAddress(config.address(), cqlPort());
     }
 
     /**
@@ -218,6 +221,16 @@ public final class LocalCassandraNode implements AutoCloseable {
      */
     public synchronized void stop() {
         stopProcess();
+    }
+
+    /**
+     * SIGKILLs the node, as a host that dies: no drain, and what its commit log had not synced is gone. Keeps the data
+     * folder, so {@link #start()} may bring it back (a node of a cluster then catches up from the others). Does
+     * nothing if it is not running.
+     */
+    public synchronized void kill() {
+        killProcess();
+        LOG.info("Cassandra on {} killed", layout == null ? "(never started)" : layout.root());
     }
 
     /**

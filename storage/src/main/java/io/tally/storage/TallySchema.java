@@ -216,13 +216,37 @@ public final class TallySchema {
         }
     }
 
+    /**
+     * Runs {@code cql} at LOCAL_QUORUM. A node can coordinate it before a table just created has reached it (the
+     * driver's agreement check leaves out nodes it does not count as up yet, as on a cluster that just started): an
+     * unknown table is asked about again for up to the DDL timeout.
+     */
     private void execute(CqlSession session, String cql, String what) {
+        long deadline = System.nanoTime() + ddlTimeout.toNanos();
+        while (true) {
+            try {
+                session.execute(SimpleStatement.newInstance(cql)
+                        .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
+                        .setTimeout(ddlTimeout));
+                return;
+            } catch (InvalidQueryException e) {
+                if (System.nanoTime() >= deadline
+                        || !String.valueOf(e.getMessage()).contains("does not exist")) {
+                    throw new StorageException(what + " failed (" + e.getMessage() + "): " + cql, e);
+                }
+                pause(cql);
+            } catch (DriverException e) {
+                throw new StorageException(what + " failed (" + e.getMessage() + "): " + cql, e);
+            }
+        }
+    }
+
+    private static void pause(String cql) {
         try {
-            session.execute(SimpleStatement.newInstance(cql)
-                    .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
-                    .setTimeout(ddlTimeout));
-        } catch (DriverException e) {
-            throw new StorageException(what + " failed (" + e.getMessage() + "): " + cql, e);
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("Interrupted while waiting for the schema to reach every node: " + cql, e);
         }
     }
 

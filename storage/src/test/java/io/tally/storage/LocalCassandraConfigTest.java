@@ -54,6 +54,19 @@ class LocalCassandraConfigTest {
     }
 
     @Test
+    void a_node_listens_on_127_0_0_1_unless_given_another_loopback_address() {
+        assertThat(LocalCassandraConfig.builder().build().address()).isEqualTo("127.0.0.1");
+        LocalCassandraConfig second =
+                LocalCassandraConfig.builder().address("127.0.0.2").build();
+        assertThat(second.address()).isEqualTo("127.0.0.2");
+        assertThat(second.toBuilder().build().address()).isEqualTo("127.0.0.2");
+        assertThatThrownBy(() -> LocalCassandraConfig.builder().address("10.0.0.2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("127.x.x.x")
+                .hasMessageContaining("10.0.0.2");
+    }
+
+    @Test
     void rejects_the_same_fixed_port_for_cql_and_storage() {
         assertThatThrownBy(() -> LocalCassandraConfig.builder()
                         .cqlPort(9042)

@@ -22,7 +22,13 @@ public final class CassandraYaml {
      * @param storagePort the internode port, already chosen (not 0)
      */
     public static String render(NodeLayout layout, int cqlPort, int storagePort) {
-        return render(layout, cqlPort, storagePort, java.util.Map.of());
+        return render(layout, ADDRESS, cqlPort, storagePort, java.util.Map.of());
+    }
+
+    /** @see #render(NodeLayout, String, int, int, java.util.Map) */
+    public static String render(
+            NodeLayout layout, int cqlPort, int storagePort, java.util.Map<String, String> overrides) {
+        return render(layout, ADDRESS, cqlPort, storagePort, overrides);
     }
 
     /**
@@ -30,8 +36,8 @@ public final class CassandraYaml {
      *     indented lines of a nested block
      */
     public static String render(
-            NodeLayout layout, int cqlPort, int storagePort, java.util.Map<String, String> overrides) {
-        String own = base(layout, cqlPort, storagePort);
+            NodeLayout layout, String address, int cqlPort, int storagePort, java.util.Map<String, String> overrides) {
+        String own = base(layout, address, cqlPort, storagePort);
         if (overrides.isEmpty()) {
             return own;
         }
@@ -65,7 +71,7 @@ public final class CassandraYaml {
                 : key + ": " + value + "\n";
     }
 
-    private static String base(NodeLayout layout, int cqlPort, int storagePort) {
+    private static String base(NodeLayout layout, String address, int cqlPort, int storagePort) {
         if (cqlPort <= 0 || storagePort <= 0) {
             throw new IllegalArgumentException(
                     "ports must be chosen before rendering, were " + cqlPort + ", " + storagePort);
@@ -83,9 +89,9 @@ public final class CassandraYaml {
                 "seed_provider:",
                 "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
                 "    parameters:",
-                "      - seeds: " + quote(ADDRESS + ":" + storagePort),
-                "listen_address: " + ADDRESS,
-                "rpc_address: " + ADDRESS,
+                "      - seeds: " + quote(address + ":" + storagePort),
+                "listen_address: " + address,
+                "rpc_address: " + address,
                 "storage_port: " + storagePort,
                 "start_native_transport: true",
                 "native_transport_port: " + cqlPort,

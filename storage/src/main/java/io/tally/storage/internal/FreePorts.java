@@ -27,16 +27,24 @@ public final class FreePorts {
      * @throws StorageException if a fixed port is taken
      */
     public static int resolve(int port, String key) {
+        return resolve(port, key, "127.0.0.1");
+    }
+
+    /**
+     * @param address the local address the port is bound on (127.0.0.2 for a second node on this machine)
+     * @see #resolve(int, String)
+     */
+    public static int resolve(int port, String key, String address) {
         if (port == 0) {
             return pick();
         }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port), 1);
             return port;
         } catch (IOException e) {
             throw new StorageException(
-                    "Port " + port + " on 127.0.0.1 (" + key + ") is in use: is another Cassandra "
+                    "Port " + port + " on " + address + " (" + key + ") is in use: is another Cassandra "
                             + "running? Stop it, or choose another port (0 picks a free one).",
                     e);
         }

@@ -47,7 +47,7 @@ public final class NodeProcess {
      * @throws StorageException if a file cannot be written or the JVM cannot be started
      */
     public static NodeProcess launch(NodeLayout layout, List<String> command, int cqlPort, int storagePort) {
-        return launch(layout, command, cqlPort, storagePort, java.util.Map.of());
+        return launch(layout, command, CassandraYaml.ADDRESS, cqlPort, storagePort, java.util.Map.of());
     }
 
     /**
@@ -55,14 +55,19 @@ public final class NodeProcess {
      * @see #launch(NodeLayout, List, int, int)
      */
     public static NodeProcess launch(
-            NodeLayout layout, List<String> command, int cqlPort, int storagePort, java.util.Map<String, String> yaml) {
+            NodeLayout layout,
+            List<String> command,
+            String address,
+            int cqlPort,
+            int storagePort,
+            java.util.Map<String, String> yaml) {
         try {
             for (Path dir : layout.directories()) {
                 Files.createDirectories(dir);
             }
             Files.writeString(
                     layout.yamlFile(),
-                    CassandraYaml.render(layout, cqlPort, storagePort, yaml),
+                    CassandraYaml.render(layout, address, cqlPort, storagePort, yaml),
                     StandardCharsets.UTF_8);
             Files.writeString(layout.logbackFile(), LogbackXml.render(layout.logDir()), StandardCharsets.UTF_8);
             copyLauncher(layout.launcherDir());
@@ -78,7 +83,7 @@ public final class NodeProcess {
         try {
             Process process = pb.start();
             LOG.debug("Started Cassandra process {}: {}", process.pid(), command);
-            return new NodeProcess(process, layout, new InetSocketAddress(CassandraYaml.ADDRESS, cqlPort));
+            return new NodeProcess(process, layout, new InetSocketAddress(address, cqlPort));
         } catch (IOException e) {
             throw new StorageException("Could not start the Cassandra JVM " + command.get(0) + ": " + e, e);
         }

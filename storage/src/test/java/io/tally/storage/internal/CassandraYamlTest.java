@@ -44,6 +44,17 @@ class CassandraYamlTest {
     }
 
     @Test
+    void a_node_of_a_local_cluster_listens_and_seeds_itself_on_its_own_loopback_address() {
+        String yaml = CassandraYaml.render(layout, "127.0.0.2", 9042, 7000, java.util.Map.of());
+
+        assertThat(yaml)
+                .contains("listen_address: 127.0.0.2\n")
+                .contains("rpc_address: 127.0.0.2\n")
+                .contains("- seeds: '127.0.0.2:7000'\n")
+                .doesNotContain("127.0.0.1");
+    }
+
+    @Test
     void is_a_fast_single_node_with_one_token_and_no_bootstrap() {
         String yaml = CassandraYaml.render(layout, 19042, 17000);
 
